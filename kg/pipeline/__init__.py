@@ -1,0 +1,1 @@
+"""spaCy pipeline components for plan text, one job per file."""

@@ -1,0 +1,1 @@
+"""Questions in Chinese: patterns, entity linking, answers."""
