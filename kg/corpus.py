@@ -1,0 +1,496 @@
+"""Plans + `documents.json` → plain records: sections, sentences and tables with original offsets.
+
+Plans arrive as messy PDF conversions. The loader keeps the decoded text untouched (offsets are
+code points of that text) and derives, for matching, a normalised form of each sentence with a map
+back to the original. It recognises:
+
+- headings (一、 （一） 1. （1） and markdown #) as a section tree;
+- tables laid out as tab-separated rows, and tables laid out one cell per line;
+- tables of contents (dot leaders), which are skipped;
+- sentences broken across lines by the conversion (joined), and lines cut off mid-sentence
+  (kept, flagged `truncated` so extraction does not produce half facts from them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import CorpusError, MetadataError, NotTextError
+from kg.textnorm import Normalized, normalize
+
+METADATA_FILE = "documents.json"
+TERMINAL = "。；！？"
+_LINE_END_OK = TERMINAL + "：:”」）)》"
+_HEADING_PATTERNS = [
+    (1, re.compile(r"^[一二三四五六七八九十]+、")),
+    (2, re.compile(r"^[（(][一二三四五六七八九十]+[）)]")),
+    (3, re.compile(r"^\d{1,2}\s*[.．、](?!\d)")),
+    (4, re.compile(r"^[（(]\d{1,2}[）)]")),
+]
+_MARKDOWN = re.compile(r"^(#{1,6})\s*")
+_BOLD = re.compile(r"\*\*")
+_TOC = re.compile(r"\.{4,}|…{2,}")
+_SEQ = re.compile(r"^\d{1,3}$")
+_HEADER_HINTS = ("序号", "指标", "领域", "名称", "地区", "性质")
+
+
+@dataclass
+class Sentence:
+    """One sentence (or table row, or heading) with its original span and its normalised form."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str  # the exact original substring text[start:end]
+    norm: Normalized
+    section: tuple[str, ...] = ()
+    kind: str = "prose"  # prose | heading | table
+    truncated: bool = False  # cut off mid-sentence in the source (a line cut at ~50 characters)
+
+    def span_of(self, norm_start: int, norm_end: int) -> tuple[int, int]:
+        """Original offsets of a span of the normalised sentence."""
+        return self.norm.original_span(norm_start, norm_end)
+
+
+@dataclass
+class Cell:
+    text: str  # original text of the cell, continuation lines included
+    start: int
+    end: int
+
+    @property
+    def norm(self) -> str:
+        return normalize(self.text).text
+
+
+@dataclass
+class Table:
+    """A table: rows of cells; `caption` is the line above it (e.g. …主要指标)."""
+
+    doc_id: str
+    start: int
+    end: int
+    rows: list[list[Cell]]
+    caption: str = ""
+    section: tuple[str, ...] = ()
+    layout: str = "tabs"  # tabs | cell-per-line
+
+
+@dataclass
+class PlanMeta:
+    file: str
+    city: str
+    province: str
+    title: str
+    issuer: str | None = None
+    doc_number: str | None = None
+    date: str | None = None
+    note: str | None = None
+
+    @classmethod
+    def from_json(cls, record: dict) -> PlanMeta:
+        missing = [k for k in ("file", "city", "province", "title") if not record.get(k)]
+        if missing:
+            raise MetadataError(
+                f"documents.json: entry {record.get('file', '?')!r} lacks {', '.join(missing)}",
+                hint="every plan needs file, city, province and title (kg add sets them)",
+            )
+        if record.get("date") and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(record["date"])):
+            raise MetadataError(f"documents.json: date {record['date']!r} is not YYYY-MM-DD")
+        known = {k: record.get(k) for k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+@dataclass
+class Plan:
+    doc_id: str
+    meta: PlanMeta
+    text: str
+    sha256: str
+    sentences: list[Sentence] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading files
+
+
+def read_text(path: Path) -> tuple[str, str | None]:
+    """Decode a plan file: UTF-8 (with or without BOM); GB18030 is converted with a warning.
+
+    Returns (text, warning). Raises NotTextError for binary files.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"cannot read {path}: {exc.strerror}") from None
+    if b"\x00" in raw[:8192]:
+        raise NotTextError(f"{path.name} is not a text file (it holds NUL bytes)",
+                           hint="convert the plan to UTF-8 text first (e.g. pdftotext)")
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise NotTextError(f"{path.name} is neither UTF-8 nor GB18030 text",
+                           hint="save the plan as UTF-8 text") from None
+    if _cjk_ratio(text) < 0.2:
+        raise NotTextError(f"{path.name} does not look like Chinese text in any known encoding")
+    return text, f"{path.name}: read as GB18030 and converted to UTF-8"
+
+
+def _cjk_ratio(text: str) -> float:
+    sample = text[:5000]
+    visible = [c for c in sample if not c.isspace()]
+    if not visible:
+        return 0.0
+    return sum("\u4e00" <= c <= "\u9fff" for c in visible) / len(visible)
+
+
+def load_metadata(corpus_dir: Path) -> list[PlanMeta]:
+    meta_path = corpus_dir / METADATA_FILE
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"corpus directory {corpus_dir} does not exist",
+                          hint="pass --corpus DIR or set KG_CORPUS")
+    if not meta_path.exists():
+        raise MetadataError(f"{meta_path} is missing", hint="add plans with `kg add FILE --city …`")
+    try:
+        records = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise MetadataError(f"{meta_path} is not valid UTF-8 JSON: {exc}") from None
+    if not isinstance(records, list):
+        raise MetadataError(f"{meta_path} must hold a JSON list of plan entries")
+    return [PlanMeta.from_json(r if isinstance(r, dict) else {}) for r in records]
+
+
+def load_corpus(corpus_dir: Path, warn=None) -> list[Plan]:
+    """Load every plan listed in `documents.json`, in file order."""
+    plans = []
+    for meta in load_metadata(corpus_dir):
+        path = corpus_dir / meta.file
+        if not path.exists():
+            raise CorpusError(f"documents.json lists {meta.file}, which is not in {corpus_dir}")
+        text, warning = read_text(path)
+        if warning and warn:
+            warn(warning)
+        plans.append(parse_plan(Path(meta.file).stem, meta, text))
+    return plans
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing
+
+
+@dataclass
+class _Line:
+    start: int  # offset of the first character of the line
+    end: int  # offset after the last character (newline excluded)
+    raw: str
+
+    @property
+    def body(self) -> str:
+        return self.raw.strip()
+
+    @property
+    def indented(self) -> bool:
+        return bool(self.raw) and self.raw[0] in " \t\u3000"
+
+    @property
+    def content_start(self) -> int:
+        return self.start + (len(self.raw) - len(self.raw.lstrip()))
+
+    @property
+    def content_end(self) -> int:
+        return self.start + len(self.raw.rstrip())
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        out.append(_Line(pos, pos + len(raw), raw.rstrip("\r")))
+        pos += len(raw) + 1
+    return out
+
+
+def heading_level(body: str) -> int | None:
+    """The level of a heading line, or None for prose.
+
+    >>> heading_level("（一）专业公共卫生机构。")
+    2
+    >>> heading_level("1. 发展机遇。从历史发展看，党的十九大作出实施健康中国战略的重大决策部署")
+    """
+    text = _BOLD.sub("", _MARKDOWN.sub("", body)).strip()
+    if not text:
+        return None
+    for level, pattern in _HEADING_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            rest = text[m.end():].strip()
+            if len(rest) <= 32 and "，" not in rest and "；" not in rest and "：" not in rest.rstrip("：") \
+                    and rest.count("。") <= (1 if rest.endswith("。") else 0):
+                return level
+            return None
+    md = _MARKDOWN.match(body)
+    if md and len(text) <= 40 and "，" not in text:
+        return 0 if len(md.group(1)) == 1 else 1
+    return None
+
+
+def parse_plan(doc_id: str, meta: PlanMeta, text: str) -> Plan:
+    plan = Plan(doc_id, meta, text, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    lines = _lines(text)
+    section: list[tuple[int, str]] = []
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        body = line.body
+        if not body:
+            i += 1
+            continue
+        if _TOC.search(body):
+            i += 1
+            continue
+        if "\t" in line.raw.strip("\t ") and _is_tab_row(line):
+            j = _collect_tab_table(lines, i, plan, _section_path(section))
+            i = j
+            continue
+        if line.indented and _starts_cell_table(lines, i):
+            j = _collect_cell_table(lines, i, plan, _section_path(section))
+            i = j
+            continue
+        level = heading_level(body)
+        if level is not None:
+            title = _BOLD.sub("", _MARKDOWN.sub("", body)).strip()
+            if title.replace(" ", "").replace("\u3000", "") in ("目录", "目次"):
+                i += 1
+                continue
+            while section and section[-1][0] >= level:
+                section.pop()
+            section.append((level, title))
+            plan.sentences.append(_sentence(plan, line.content_start, line.content_end,
+                                            _section_path(section[:-1]), "heading"))
+            i += 1
+            continue
+        # A paragraph: this line plus the lines a PDF conversion broke off it.
+        segments = [line]
+        k = i + 1
+        while not _ends_paragraph(segments[-1].body):
+            m = k
+            while m < n and not lines[m].body:
+                m += 1
+            if m >= n or not _is_continuation(lines[m]):
+                break
+            segments.append(lines[m])
+            k = m + 1
+        truncated = not _ends_paragraph(segments[-1].body) and _looks_cut(lines, k)
+        _split_sentences(plan, segments, _section_path(section), truncated)
+        i = k
+    return plan
+
+
+def _section_path(section: list[tuple[int, str]]) -> tuple[str, ...]:
+    return tuple(title for _, title in section)
+
+
+def _ends_paragraph(body: str) -> bool:
+    return not body or body[-1] in _LINE_END_OK
+
+
+def _is_continuation(line: _Line) -> bool:
+    body = line.body
+    return (not line.indented and heading_level(body) is None and "\t" not in line.raw
+            and not _TOC.search(body) and not _MARKDOWN.match(body))
+
+
+def _looks_cut(lines: list[_Line], following: int) -> bool:
+    """A paragraph that stops mid-sentence, unless it is the caption of the table that follows."""
+    m = following
+    while m < len(lines) and not lines[m].body:
+        m += 1
+    if m < len(lines) and "\t" in lines[m].raw.strip("\t ") and _is_tab_row(lines[m]):
+        return False
+    return m >= len(lines) or not _starts_cell_table(lines, m)
+
+
+def _sentence(plan: Plan, start: int, end: int, section: tuple[str, ...], kind: str,
+              truncated: bool = False) -> Sentence:
+    text = plan.text[start:end]
+    return Sentence(plan.doc_id, start, end, text, normalize(text, base=start), section, kind, truncated)
+
+
+def _split_sentences(plan: Plan, segments: list[_Line], section: tuple[str, ...], truncated: bool) -> None:
+    start = segments[0].content_start
+    end = segments[-1].content_end
+    text = plan.text
+    depth = 0
+    cur = start
+    pieces: list[tuple[int, int]] = []
+    for pos in range(start, end):
+        ch = text[pos]
+        if ch in "（(“「《":
+            depth += 1
+        elif ch in "）)”」》":
+            depth = max(0, depth - 1)
+        elif ch in TERMINAL and (depth == 0 or ch == "。"):
+            pieces.append((cur, pos + 1))
+            cur = pos + 1
+            depth = 0
+    if cur < end:
+        pieces.append((cur, end))
+    for idx, (a, b) in enumerate(pieces):
+        # trim whitespace at the edges so the quote starts and ends on text
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            last = idx == len(pieces) - 1
+            plan.sentences.append(_sentence(plan, a, b, section, "prose", truncated and last))
+
+
+# -- tables laid out as tab-separated rows ------------------------------------------------------
+
+def _is_tab_row(line: _Line) -> bool:
+    cells = [c for c in line.raw.split("\t") if c.strip()]
+    return len(cells) >= 2 or (line.raw.startswith("\t") and len(cells) == 1 and
+                               len(line.raw) - len(line.raw.lstrip("\t")) >= 2)
+
+
+def _tab_cells(line: _Line) -> list[Cell]:
+    cells, pos = [], line.start
+    for part in line.raw.split("\t"):
+        lead = len(part) - len(part.lstrip())
+        body = part.strip()
+        cells.append(Cell(body, pos + lead, pos + lead + len(body)))
+        pos += len(part) + 1
+    return cells
+
+
+def _collect_tab_table(lines: list[_Line], i: int, plan: Plan, section: tuple[str, ...]) -> int:
+    rows: list[list[Cell]] = []
+    start = lines[i].start
+    caption = _caption(lines, i)
+    j = i
+    end = lines[i].end
+    while j < len(lines):
+        line = lines[j]
+        if not line.body:
+            m = j
+            while m < len(lines) and not lines[m].body:
+                m += 1
+            if m < len(lines) and m - j <= 2 and "\t" in lines[m].raw and _is_tab_row(lines[m]):
+                j = m
+                continue
+            break
+        if "\t" not in line.raw or _TOC.search(line.body):
+            break
+        rows.append(_tab_cells(line))
+        end = line.content_end
+        j += 1
+    table = Table(plan.doc_id, start, end, rows, caption, section, "tabs")
+    plan.tables.append(table)
+    for row in rows:
+        filled = [c for c in row if c.text]
+        if filled:
+            plan.sentences.append(_sentence(plan, filled[0].start, filled[-1].end, section, "table"))
+    return j
+
+
+def _caption(lines: list[_Line], i: int) -> str:
+    m = i - 1
+    while m >= 0 and not lines[m].body:
+        m -= 1
+    if m >= 0 and len(lines[m].body) <= 60 and "\t" not in lines[m].raw:
+        return lines[m].body
+    return ""
+
+
+# -- tables laid out one cell per line ----------------------------------------------------------
+
+def _starts_cell_table(lines: list[_Line], i: int) -> bool:
+    """A run of indented one-cell lines opening with header words (领域/序号/指标…)."""
+    cells = list(_cell_lines(lines, i, limit=6))
+    if len(cells) < 5:
+        return False
+    bodies = [lines[k].body for k, _ in cells]
+    short = all(len(b) <= 30 and "。" not in b for b in bodies)
+    return short and any(h in bodies[0] for h in _HEADER_HINTS) and sum(
+        any(h in b for h in _HEADER_HINTS) for b in bodies) >= 2
+
+
+def _cell_lines(lines: list[_Line], i: int, limit: int | None = None) -> Iterator[tuple[int, int]]:
+    """Yield (first line, last line) of each cell: an indented line plus unindented continuations."""
+    k, count = i, 0
+    while k < len(lines):
+        line = lines[k]
+        if not line.body and not line.raw.startswith("\t"):
+            k += 1
+            continue
+        if not line.indented:
+            return
+        last = k
+        m = k + 1
+        while m < len(lines):
+            if not lines[m].body and not lines[m].raw.startswith("\t"):
+                m += 1
+                continue
+            if lines[m].indented or heading_level(lines[m].body) is not None:
+                break
+            if len(lines[m].body) > 30:
+                break
+            last = m
+            m += 1
+        yield k, last
+        count += 1
+        if limit and count >= limit:
+            return
+        k = last + 1
+
+
+def _collect_cell_table(lines: list[_Line], i: int, plan: Plan, section: tuple[str, ...]) -> int:
+    cells: list[Cell] = []
+    end_line = i
+    for first, last in _cell_lines(lines, i):
+        a, b = lines[first].content_start, lines[last].content_end
+        body = plan.text[a:b] if b > a else ""
+        if b > a and len(body.strip()) > 60:
+            break
+        cells.append(Cell(body.strip(), a, max(a, b)))
+        end_line = last
+    first_seq = next((k for k, c in enumerate(cells) if _SEQ.match(c.text.strip())), None)
+    if first_seq is None:
+        header, width, seq_col = [], 0, 0
+    else:
+        seq_col = next((k for k, c in enumerate(cells[:first_seq]) if "序号" in c.text), 1)
+        header = cells[: max(0, first_seq - seq_col)]
+        width = len(header)
+    rows: list[list[Cell]] = [header] if header else []
+    if width:
+        k = len(header)
+        while k + width <= len(cells):
+            row = cells[k:k + width]
+            if not _SEQ.match(row[seq_col].text.strip()):
+                # resynchronise on the next sequence number
+                nxt = next((m for m in range(k + 1, len(cells)) if m - seq_col >= k and
+                            _SEQ.match(cells[m].text.strip())), None)
+                if nxt is None:
+                    break
+                k = nxt - seq_col
+                continue
+            rows.append(row)
+            k += width
+    start = cells[0].start if cells else lines[i].start
+    end = cells[-1].end if cells else lines[i].end
+    plan.tables.append(Table(plan.doc_id, start, end, rows, _caption(lines, i), section, "cell-per-line"))
+    for row in rows:
+        filled = [c for c in row if c.text]
+        if filled:
+            plan.sentences.append(_sentence(plan, filled[0].start, filled[-1].end, section, "table"))
+    return end_line + 1
