@@ -1,0 +1,69 @@
+"""The `kg` command line: parse, call one library function, print, map errors to exit codes.
+
+Command families live in `kg/commands/*.py` and register themselves on `app`. Heavy libraries
+(spaCy, rdflib) are imported inside the commands that need them, so `kg ask` starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.errors import KGError
+from kg.paths import default_corpus_dir, default_data_dir
+
+app = typer.Typer(
+    name="kg",
+    help="A knowledge graph of China's municipal health-service plans.\n\n"
+         "Example: kg build && kg ask \"梧州市第三人民医院的功能定位是什么？\"",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+DataDir = Annotated[Path, typer.Option("--data-dir", envvar="KG_DATA_DIR", default_factory=default_data_dir,
+                                       help="Where the built graph lives (default .kg/ here, or KG_DATA_DIR).",
+                                       show_default=False)]
+CorpusDir = Annotated[Path, typer.Option("--corpus", envvar="KG_CORPUS", default_factory=default_corpus_dir,
+                                         help="Plans and documents.json (default the repository's corpus/).",
+                                         show_default=False)]
+
+COMMAND_MODULES = ["kg.commands.graph", "kg.commands.ask", "kg.commands.sparql", "kg.commands.viz",
+                   "kg.commands.serve"]
+
+
+def _register() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+def fail(error: KGError) -> None:
+    """Print a KGError as a clean message and exit with its code."""
+    typer.secho(f"错误 error: {error}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(error.exit_code)
+
+
+def main() -> None:
+    _register()
+    try:
+        app()
+    except KGError as error:
+        typer.secho(f"错误 error: {error}", fg=typer.colors.RED, err=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        typer.secho("interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+_register()

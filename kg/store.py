@@ -1,0 +1,162 @@
+"""The embedded store: the only module that talks to pyoxigraph.
+
+A data directory holds finished builds under `builds/` and a `CURRENT` file naming the one in
+use. A build is written into a fresh directory and published by atomically replacing `CURRENT`,
+so an interrupted or failed build leaves the previous graph usable, and readers that opened the
+previous build keep answering from it. The previous build is kept until the next publish.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import NoGraphError, QueryError, StoreError
+
+CURRENT = "CURRENT"
+BUILDS = "builds"
+META = "meta.json"
+
+
+def current_build(data_dir: Path) -> Path:
+    """The directory of the build in use; NoGraphError when there is none."""
+    pointer = data_dir / CURRENT
+    if not data_dir.exists():
+        raise NoGraphError(f"data directory {data_dir} does not exist",
+                           hint="run `kg build` first, or pass --data-dir DIR / set KG_DATA_DIR")
+    if not pointer.exists():
+        raise NoGraphError(f"no graph has been built in {data_dir}", hint="run `kg build`")
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoreError(f"cannot read {pointer}: {exc}", hint="rebuild with `kg build`") from None
+    build = data_dir / BUILDS / name
+    if not name or "/" in name or not (build / "store").is_dir():
+        raise StoreError(f"{pointer} names a build that is missing ({name!r})", hint="rebuild with `kg build`")
+    return build
+
+
+def open_store(data_dir: Path) -> ox.Store:
+    """Open the current build read-only."""
+    build = current_build(data_dir)
+    try:
+        return ox.Store.read_only(str(build / "store"))
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise StoreError(f"the graph in {build} cannot be opened: {exc}",
+                         hint="it may be corrupt; rebuild with `kg build`") from None
+
+
+def build_meta(data_dir: Path) -> dict:
+    path = current_build(data_dir) / META
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def new_build_dir(data_dir: Path) -> Path:
+    """A fresh directory for a build in progress (not visible to readers until published)."""
+    try:
+        (data_dir / BUILDS).mkdir(parents=True, exist_ok=True)
+        probe = data_dir / BUILDS / f".probe-{os.getpid()}"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise StoreError(f"cannot write to {data_dir}: {exc.strerror}",
+                         hint="choose a writable --data-dir") from None
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+    path = data_dir / BUILDS / f"tmp-{stamp}"
+    path.mkdir()
+    return path
+
+
+def write_store(build_dir: Path, quads: Iterable[ox.Quad]) -> ox.Store:
+    store = ox.Store(str(build_dir / "store"))
+    store.bulk_extend(quads)
+    return store
+
+
+def publish(data_dir: Path, build_dir: Path, meta: Mapping) -> Path:
+    """Make `build_dir` the current build atomically; drop builds older than the previous one."""
+    final = build_dir.with_name(build_dir.name.removeprefix("tmp-"))
+    (build_dir / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    build_dir.rename(final)
+    previous = None
+    pointer = data_dir / CURRENT
+    if pointer.exists():
+        previous = pointer.read_text(encoding="utf-8").strip()
+    tmp = data_dir / f".{CURRENT}.{os.getpid()}"
+    tmp.write_text(final.name, encoding="utf-8")
+    os.replace(tmp, pointer)
+    for old in (data_dir / BUILDS).iterdir():
+        if old.name not in (final.name, previous) and not old.name.startswith(("tmp-", ".")):
+            shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def discard(build_dir: Path) -> None:
+    shutil.rmtree(build_dir, ignore_errors=True)
+
+
+def sparql_select(store: ox.Store, query: str, bindings: Mapping[str, object] | None = None,
+                  prefixes: str = "") -> list[dict[str, object]]:
+    """Run a SELECT on the union of all graphs; values are bound, never spliced into the text."""
+    result = run_query(store, query, bindings, prefixes)
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError("expected a SELECT query")
+    names = [v.value for v in result.variables]
+    return [{n: sol[n] for n in names} for sol in result]
+
+
+def run_query(store: ox.Store, query: str, bindings: Mapping[str, object] | None = None, prefixes: str = ""):
+    subs = {ox.Variable(k): to_term(v) for k, v in (bindings or {}).items()}
+    try:
+        return store.query(prefixes + query, substitutions=subs or None, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from None
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise QueryError(f"query failed: {exc}") from None
+
+
+def to_term(value: object):
+    """Python value → RDF term (strings are @zh literals unless they look like IRIs)."""
+    if isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
+        return value
+    if isinstance(value, bool):
+        return ox.Literal(str(value).lower(), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))
+    text = str(value)
+    if text.startswith(("http://", "https://", "urn:")):
+        return ox.NamedNode(text)
+    return ox.Literal(text, language="zh")
+
+
+def term_value(term) -> object:
+    """RDF term → plain Python (numbers for numeric literals)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value if term.datatype else ""
+        if dt.endswith(("#integer", "#int", "#long")):
+            try:
+                return int(term.value)
+            except ValueError:
+                return term.value
+        if dt.endswith(("#decimal", "#double", "#float")):
+            try:
+                return float(term.value)
+            except ValueError:
+                return term.value
+        if dt.endswith("#boolean"):
+            return term.value == "true"
+        return term.value
+    return term.value
