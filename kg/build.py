@@ -297,7 +297,7 @@ def add_institution_summary(w: GraphWriter, inst: Institution) -> None:
     located = inst.county or inst.city
     if located:
         w.add(node, N(HK + "locatedIn"), region_iri(located), evidence=first)
-    planned = all(inst.planned_votes)
+    planned = any(inst.planned_votes)
     w.add(node, N(HK + "planned"), typed(str(planned).lower(), "boolean"), evidence=first)
     for alias in sorted(inst.aliases):
         w.add(node, N(SKOS + "altLabel"), zh(alias), evidence=first)

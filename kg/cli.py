@@ -6,6 +6,7 @@ Command families live in `kg/commands/*.py` and register themselves on `app`. He
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
 from pathlib import Path
@@ -44,6 +45,29 @@ def _register() -> None:
         except ModuleNotFoundError as exc:
             if exc.name != name:
                 raise
+    _wrap_commands(app)
+
+
+def _wrap_commands(typer_app: typer.Typer) -> None:
+    """Every command, sub-commands included, turns a KGError into a message and an exit code."""
+    for info in typer_app.registered_commands:
+        if info.callback is not None and not getattr(info.callback, "_kg_wrapped", False):
+            info.callback = handle_errors(info.callback)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _wrap_commands(group.typer_instance)
+
+
+def handle_errors(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except KGError as error:
+            fail(error)
+
+    wrapper._kg_wrapped = True
+    return wrapper
 
 
 def fail(error: KGError) -> None:

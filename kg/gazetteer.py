@@ -178,6 +178,10 @@ class Gazetteer:
                     self._add(s, r.code, "short")
             for s in r.short_names:
                 self._add(s, r.code, "short")
+            # 融水苗族自治县 is commonly written 融水县 (and 恭城瑶族自治县 恭城县): an alias, not a guess
+            if r.level == "county" and r.name.endswith("自治县"):
+                for s in r.short_names:
+                    self._add(s + "县", r.code, "alias")
 
     def _add(self, key: str, code: str, kind: str) -> None:
         lst = self._index.setdefault(key, [])

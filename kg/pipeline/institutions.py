@@ -132,7 +132,9 @@ class InstitutionRecognizer:
             mention.planned = self._planned(text, mention.start)
             mentions.append(mention)
             if mention.named:
-                mentions.extend(self._conjuncts(text, mention, regions, city))
+                for conjunct in self._conjuncts(text, mention, regions, city):
+                    conjunct.planned = mention.planned or self._planned(text, conjunct.start)
+                    mentions.append(conjunct)
         self._mark_aliases(text, mentions)
         return mentions
 

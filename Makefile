@@ -1,0 +1,43 @@
+# Two commands do everything on a fresh machine (Python 3.10+ and, for figures, Debian packages):
+#   make demo   build the graph of the embedded corpus and show what it holds
+#   make test   run the test suite
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DATA ?= .kg
+
+.PHONY: demo test lint clean
+
+$(STAMP): pyproject.toml
+	@if [ -f scripts/install_system_deps.sh ]; then bash scripts/install_system_deps.sh; fi
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/kg build --data-dir $(DATA)
+	$(BIN)/kg stats --data-dir $(DATA)
+	@echo "--- a few facts (kg facts --type institution) ---"
+	@$(BIN)/kg facts --data-dir $(DATA) --type institution | head -n 3
+	@if $(BIN)/kg --help | grep -q " ask "; then \
+	  echo "--- questions (kg ask) ---"; \
+	  $(BIN)/kg ask --data-dir $(DATA) "梧州市第三人民医院的功能定位是什么？"; \
+	  $(BIN)/kg ask --data-dir $(DATA) "钦州市第二人民医院的别名是什么？"; \
+	  $(BIN)/kg ask --data-dir $(DATA) "梧州市工人医院2025年规划编制床位是多少？"; \
+	fi
+	@if $(BIN)/kg --help | grep -q " viz "; then \
+	  mkdir -p out; \
+	  $(BIN)/kg viz --data-dir $(DATA) --city 钦州市 --format html -o out/qinzhou-network.html && \
+	  $(BIN)/kg viz --data-dir $(DATA) --city 钦州市 --format png -o out/qinzhou-network.png && \
+	  echo "network views: out/qinzhou-network.html out/qinzhou-network.png"; \
+	fi
+
+test: $(STAMP)
+	$(BIN)/ruff check kg tests bench
+	$(BIN)/python -m kg.ns_gen --check
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) $(DATA) out

@@ -1,0 +1,69 @@
+"""Every command is documented with an example; inspection commands print what the graph holds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+
+runner = CliRunner()
+
+
+def _commands():
+    import typer.main
+
+    group = typer.main.get_group(app)
+    for name, cmd in group.commands.items():
+        yield name, cmd
+        for sub, subcmd in getattr(cmd, "commands", {}).items():
+            yield f"{name} {sub}", subcmd
+
+
+@pytest.mark.parametrize("name", [n for n, _ in _commands()])
+def test_every_command_has_help_with_an_example(name):
+    result = runner.invoke(app, [*name.split(), "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output, f"`kg {name} --help` shows no example"
+
+
+def test_stats_counts_by_kind_and_city(data_dir):
+    result = runner.invoke(app, ["stats", "--data-dir", str(data_dir), "--json"])
+    assert result.exit_code == 0
+    stats = json.loads(result.output)
+    assert dict(map(tuple, stats["by_city"])) == {"梧州市": 28, "赣州市": 2, "钦州市": 26}
+    assert dict(map(tuple, stats["by_kind"]))["综合医院"] == 18
+
+
+def test_facts_jsonl_and_csv(data_dir):
+    result = runner.invoke(app, ["facts", "--data-dir", str(data_dir), "--type", "institution"])
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    second = next(f for f in lines if f["name"] == "钦州市第二人民医院")
+    assert set(second) >= {"type", "name", "aliases", "kind", "level", "city", "county", "planned", "sources"}
+    assert second["sources"][0]["doc"].endswith(".txt") and second["sources"][0]["quote"]
+    result = runner.invoke(app, ["facts", "--data-dir", str(data_dir), "--type", "institution", "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert len(rows) == 56 and {r["city"] for r in rows} == {"梧州市", "钦州市", "赣州市"}
+
+
+def test_export_turtle_parses(data_dir, tmp_path):
+    import rdflib
+
+    out = tmp_path / "kg.ttl"
+    result = runner.invoke(app, ["export", "--data-dir", str(data_dir), "--format", "turtle", "-o", str(out)])
+    assert result.exit_code == 0
+    graph = rdflib.Graph().parse(out)
+    assert len(graph) > 5000
+
+
+def test_no_graph_is_a_clear_error_not_a_traceback(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "kg", "stats", "--data-dir", str(tmp_path / "none")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 3
+    assert "kg build" in proc.stderr and "Traceback" not in proc.stderr
