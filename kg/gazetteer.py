@@ -282,6 +282,10 @@ class Gazetteer:
         out.sort(key=lambda rk: (_KIND_RANK[rk[1]], rk[0].code))
         return out
 
+    def is_full_name(self, name: str) -> bool:
+        """True when `name` is a full name or an alias of some region (not only a short form)."""
+        return any(kind != "short" for _, kind in self._index.get(name, ()))
+
     def by_name(self, name: str, within: str | None = None) -> list[Region]:
         """Regions called `name` (full name, alias or short name), full-name matches first.
         `within` (province/city code) keeps only regions inside it."""

@@ -152,7 +152,7 @@ class InstitutionRecognizer:
             if name[-1] not in "省市县区旗州盟" and "自治" not in name:
                 continue
             region = self.gaz.resolve(name, city.code if city else None)
-            if region is not None and region.name == name or (region and name in region.aliases):
+            if region is not None and self.gaz.is_full_name(name):
                 return end - length, region
         return None
 
