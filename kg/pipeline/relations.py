@@ -1,36 +1,577 @@
-"""Relations between institutions, consortia and kinds (filled by the relations work).
+"""Relations between institutions, kinds and consortia, found with cue patterns (kg/data/relations.yaml).
 
-Writes `doc._.kg_facts`: a list of `Fact` records the build turns into triples.
+The sentence is "masked": every mention recognised by the institutions component (a named institution or
+a kind) becomes one private-use character, so a pattern such as `{ML}对{ML}的业务指导` speaks about
+mentions, not names, and generalises to any city. `emit` turns matches into triples in the sentence's
+evidence graph. In a truncated sentence (a line cut off in the source) no fact may reach the cut end.
+
+Choices (see docs/model.md): a field of a role (在紧急医学救援、儿童医疗…等方面打造区域医疗中心) is written as
+its own `hk:functionalRole` literal next to the role phrase; a thing built 依托 a host is a FunctionalUnit
+(or a KindReference when it is a kind), `hk:basedOn` the host.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+import pyoxigraph as ox
+import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from kg.corpus import Sentence
+from kg.paths import PACKAGE_DATA
+from kg.pipeline.institutions import short_hash
+from kg.vocab import HK, HKV, load_vocabulary
 
 if not Doc.has_extension("kg_facts"):
     Doc.set_extension("kg_facts", default=None)
 
+MASK0 = 0xE000
+ORG = "http://www.w3.org/ns/org#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+HKID = "https://w3id.org/healthkg/id/"
+
 
 @dataclass
 class Fact:
-    """One extracted fact. `s`/`o` are mention keys (institutions, kinds) or literals.
+    """One extracted fact. `s`/`o` are mention indexes, literals or consortium labels.
 
-    relation: a kg facts name ("guides", "leads", "has_role", …) or "figure".
+    relation: a kg facts name ("guides", "leads", "has_role", …).
     """
 
     relation: str
-    s: str
-    o: str | None = None
+    s: object
+    o: object = None
     extra: dict = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def load_patterns() -> dict:
+    with open(PACKAGE_DATA / "relations.yaml", encoding="utf-8") as f:
+        raw = yaml.safe_load(f)
+    m = "[\ue000-\uf8ff](?:（[^）]*）)?"
+    ml = f"{m}(?:[、和及与或]{m})*"
+    out = dict(raw)
+    for key, value in raw.items():
+        if isinstance(value, str) and "(?P<" in value:
+            out[key] = re.compile(value.replace("{ML}", ml).replace("{M}", m))
+    out["consortium_strip"] = re.compile(raw["consortium_strip"])
+    out["upgrade_grade"] = re.compile(raw["upgrade_grade"])
+    out["widen_prefix"] = re.compile(raw["widen_prefix"])
+    nouns = sorted(raw["consortium_nouns"], key=len, reverse=True)
+    out["consortium_re"] = re.compile("(?:[^，。；、“”的：\ue000-\uf8ff（）]{0,14})(?:" + "|".join(nouns) + ")")
+    return out
+
+
+@dataclass
+class Masked:
+    """The sentence with mentions masked; `mentions[i]` is (start, end, span) in the normalised text."""
+
+    text: str
+    norm: str
+    mentions: list
+    pos: list[int]  # masked index → normalised index
+
+    def unmask(self, a: int, b: int) -> str:
+        if a >= b:
+            return ""
+        end = self.pos[b - 1] + (self._len(b - 1))
+        return self.norm[self.pos[a]:end]
+
+    def _len(self, i: int) -> int:
+        c = self.text[i]
+        if MASK0 <= ord(c) < MASK0 + len(self.mentions):
+            s, e, _ = self.mentions[ord(c) - MASK0]
+            return e - s
+        return 1
+
+    def ids(self, a: int, b: int) -> list[int]:
+        """Mention indexes in masked[a:b], skipping those inside brackets (含…, aliases)."""
+        out, depth = [], 0
+        for c in self.text[a:b]:
+            if c == "（":
+                depth += 1
+            elif c == "）":
+                depth -= 1
+            elif depth == 0 and MASK0 <= ord(c) < MASK0 + len(self.mentions):
+                out.append(ord(c) - MASK0)
+        return out
+
+
+def mask(doc: Doc) -> Masked:
+    spans = [(sp.start_char, sp.end_char, sp) for sp in list(doc.spans.get("kg_institutions", [])) +
+             list(doc.spans.get("kg_kinds", []))]
+    spans.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    kept = []
+    for s, e, sp in spans:
+        if kept and s < kept[-1][1]:
+            continue
+        kept.append((s, e, sp))
+    text, pos, i, k = [], [], 0, 0
+    norm = doc.text
+    while i < len(norm):
+        if k < len(kept) and kept[k][0] == i:
+            text.append(chr(MASK0 + k))
+            pos.append(i)
+            i = kept[k][1]
+            k += 1
+        else:
+            text.append(norm[i])
+            pos.append(i)
+            i += 1
+    return Masked("".join(text), norm, kept, pos)
 
 
 @Language.factory("kg_relations_v1", default_config={})
 def make_relations_component(nlp: Language, name: str):
     def component(doc: Doc) -> Doc:
-        doc._.kg_facts = []
+        doc._.kg_facts = extract(doc)
         return doc
 
     return component
+
+
+# ---------------------------------------------------------------------------------------------
+# extraction: masked sentence → Facts (no RDF here)
+
+def _clause_bounds(text: str, i: int) -> tuple[int, int]:
+    a = max(text.rfind(p, 0, i) for p in "，。；：") + 1
+    ends = [j for j in (text.find(p, i) for p in "，。；") if j >= 0]
+    return a, min(ends) if ends else len(text)
+
+
+def extract(doc: Doc) -> list[Fact]:
+    P = load_patterns()  # noqa: N806 - the pattern table
+    mk = mask(doc)
+    t = mk.text
+    cut = bool(doc._.kg_truncated)
+    facts: list[Fact] = []
+
+    def reaches_cut(end: int) -> bool:
+        return cut and end >= len(t)
+
+    def is_mention(c: str) -> bool:
+        return MASK0 <= ord(c) < MASK0 + len(mk.mentions)
+
+    first = next((i for i, c in enumerate(t) if is_mention(c)), None)
+    subject = ord(t[first]) - MASK0 if first is not None else None
+
+    # guidance: X对Y的CUE, 接受X的CUE, 负责…Y的CUE, X…下辖Y
+    for cue, prop in P["guidance_cues"].items():
+        for m in re.finditer(re.escape(cue), t):
+            a, b = _clause_bounds(t, m.start())
+            before = t[a:m.start()]
+            if cue == "下辖":
+                objs = [o for o in mk.ids(m.end(), b) if not reaches_cut(b)]
+                subs = mk.ids(0, m.start())[-1:]
+                for o in objs:
+                    for s in subs:
+                        facts.append(Fact("guides", s, o, {"prop": prop}))
+                continue
+            if "上级对下级" in before:
+                scope = mk.ids(a, m.start())
+                if scope:
+                    facts.append(Fact("guides_updown", scope[0], None, {"prop": prop}))
+                continue
+            j = before.rfind("对")
+            k = before.rfind("接受")
+            if j >= 0 and k < j:
+                objs = mk.ids(a + j, m.start())
+                subs = mk.ids(a, a + j) or ([-1] if before[:j].strip() in ("", "负责") else [])
+                for s in subs:
+                    for o in objs:
+                        facts.append(Fact("guides", s, o, {"prop": prop}))
+            elif k >= 0:
+                guides = mk.ids(a + k, m.start())
+                subs = mk.ids(0, a + k)[:1] or [-1]
+                for g in guides:
+                    facts.append(Fact("guides", g, subs[0], {"prop": prop}))
+            elif "负责" in before:
+                f = before.find("负责")
+                objs = mk.ids(a + f, m.start())
+                subs = mk.ids(a, a + f) or [-1]
+                for o in objs:
+                    facts.append(Fact("guides", subs[0], o, {"prop": prop}))
+            elif "由" in before and cue == "统一管理":
+                objs = mk.ids(a + before.find("由"), m.start())
+                for s in objs:
+                    facts.append(Fact("manages_here", s, None, {"prop": prop}))
+
+    # functional roles: X是/作为 ROLE
+    for cue in P["role_cues"]:
+        for m in re.finditer(re.escape(cue), t):
+            a, b = _clause_bounds(t, m.end())
+            if reaches_cut(b):
+                continue
+            role_text = mk.unmask(m.end(), b)
+            if role_text.startswith("以"):
+                continue
+            if not role_text.endswith(tuple(P["role_nouns"])) or len(role_text) < 3:
+                continue
+            ca, _ = _clause_bounds(t, m.start())
+            subs = mk.ids(ca, m.start())
+            if not subs and cue == "作为":
+                subs = mk.ids(0, ca)[-1:]
+            if subs and t[m.start() - 1:m.start()] in ("既", "又") or role_text.endswith("机构") and cue == "是":
+                continue
+            for s in subs[-1:]:
+                facts.append(Fact("has_role", s, role_text))
+    for m in P["role_build"].finditer(t):
+        if not reaches_cut(m.end()):
+            s = mk.ids(m.start(), m.start("role"))
+            facts.extend(Fact("has_role", x, mk.unmask(m.start("role"), m.end("role"))) for x in s[-1:])
+    target = P["role_fields_target"].search(t)
+    if target and not reaches_cut(target.end()):
+        role = mk.unmask(target.start("role"), target.end("role"))
+        for m in P["role_fields"].finditer(t, 0, target.start()):
+            s = mk.ids(m.start("s"), m.end("s"))
+            if not s:
+                continue
+            facts.append(Fact("has_role", s[0], role))
+            fields = re.split("[、和及]", mk.unmask(m.start("fields"), m.end("fields")))
+            facts.extend(Fact("has_role", s[0], f, {"field": True}) for f in fields if f)
+
+    # duties: X (主要) 负责/承担 DUTY
+    for cue in P["duty_cues"]:
+        for m in re.finditer(re.escape(cue), t):
+            a, b = _clause_bounds(t, m.end())
+            if reaches_cut(b) or b - m.end() < 2:
+                continue
+            duty = mk.unmask(m.end(), b)
+            if duty.startswith(tuple(P["duty_skip_after"])):
+                continue
+            if any(g in duty for g in P["guidance_cues"]) and "对" in duty:
+                continue
+            before = t[a:m.start()]
+            for adv in P["duty_adverbs"]:
+                before = before.removesuffix(adv)
+            if before and is_mention(before[-1]):
+                subs = [ord(before[-1]) - MASK0]
+            elif before.strip() == "" and a > 0 and subject is not None and first is not None and first < a \
+                    and first <= t.find("：") + 2:
+                subs = [subject]  # a later clause of the same sentence: the sentence's subject
+            else:
+                continue
+            facts.extend(Fact("responsible_for", s, duty) for s in subs)
+
+    # referral
+    for m in P["referral_in"].finditer(t):
+        if subject is not None and first is not None and first < m.start():
+            facts.extend(Fact("refers", o, subject) for o in mk.ids(m.start("o"), m.end("o")) if o != subject)
+    for m in P["referral_out"].finditer(t):
+        if subject is not None and first is not None and first < m.start():
+            facts.extend(Fact("refers", subject, o) for o in mk.ids(m.start("o"), m.end("o")) if o != subject)
+    for m in P["referral_both"].finditer(t):
+        sides: list[object] = []
+        for g in ("a", "b"):
+            text = mk.unmask(m.start(g), m.end(g))
+            for w in P["referral_strip"]:
+                text = text.split(w)[-1]
+            ids = [i for i in mk.ids(m.start(g), m.end(g)) if mk.norm[mk.mentions[i][0]:mk.mentions[i][1]] == text]
+            sides.append(ids[0] if ids else text)
+        facts.append(Fact("refers_both", sides[0], sides[1]))
+
+    # consortia
+    consortia = [c for c in _consortium_terms(P, mk) if not reaches_cut(c[1])]
+    for m in P["consortium_lead"].finditer(t):
+        cons = [c for c in consortia if c[1] > m.start("cons") and c[0] < m.end("cons")]
+        for c in cons[:1]:
+            facts.extend(Fact("leads", s, c[2], {"cls": c[3], "widen": True})
+                         for s in mk.ids(m.start("s"), m.end("s")))
+    for m in P["consortium_members"].finditer(t):
+        cons = [c for c in consortia if c[0] >= m.start("cons")]
+        for c in cons[:1]:
+            facts.extend(Fact("leads", s, c[2], {"cls": c[3], "widen": True})
+                         for s in mk.ids(m.start("s"), m.end("s")))
+            facts.extend(Fact("member_of", s, c[2], {"cls": c[3], "role": "member", "widen": True})
+                         for s in mk.ids(m.start("m"), m.end("m")))
+    for m in P["consortium_each"].finditer(t):
+        subs = mk.ids(m.start("s"), m.end("s"))
+        cons = [c for c in consortia if c[1] > m.start("cons") and c[0] < m.end("cons")]
+        if cons and len(subs) == int(m.group("n")) > 1:
+            facts.extend(Fact("leads", s, cons[0][2], {"cls": cons[0][3], "each": True}) for s in subs)
+        elif cons:
+            facts.extend(Fact("leads", s, cons[0][2], {"cls": cons[0][3]}) for s in subs)
+    if consortia and ("以" in t):
+        start = t.find("以")
+        for m in P["consortium_role"].finditer(t, start):
+            role = m.group("role") or ("牵头" if "牵头" in m.group(0) else None)
+            if role is None or reaches_cut(m.end()):
+                continue
+            # the consortium named in the same sentence nearest to the role assignment
+            c = min(consortia, key=lambda c: abs(c[0] - m.start()))
+            vrole = P["consortium_roles"][role]
+            for s in mk.ids(m.start("m"), m.end("m")):
+                facts.append(Fact("leads" if vrole == "lead" else "member_of", s, c[2],
+                                  {"cls": c[3], "role": vrole}))
+    for c in consortia:
+        if c[3] != "ServiceSystem":
+            facts.append(Fact("consortium", c[2], None, {"cls": c[3]}))
+
+    # systems: 体系由A，B和C组成
+    for m in P["system_members"].finditer(t):
+        if m.group("end") == "" and not cut:
+            continue
+        label = P["consortium_strip"].sub("", mk.unmask(m.start("sys"), m.end("sys")))
+        items_text = mk.unmask(m.start("items"), m.end("items"))
+        items = [x for x in re.split("[，、]|和(?!.*和)|及", items_text) if x]
+        if m.group("end") == "":
+            items = items[:-1]  # the last item runs into the cut
+        facts.extend(Fact("member_of", x, label, {"cls": "ServiceSystem", "role": "member", "text": True})
+                     for x in _expand_places(P, items))
+
+    # based on: 依托HOST VERB UNIT
+    for m in P["based_on"].finditer(t):
+        a, b = m.start("unit"), m.end("unit")
+        if reaches_cut(b):
+            continue
+        unit = mk.unmask(a, b).removeprefix("的")
+        if not unit.endswith(tuple(P["unit_nouns"])):
+            continue
+        hosts = mk.ids(m.start("host"), m.end("host"))
+        unit_ids = mk.ids(a, b)
+        unit_obj: object = unit_ids[0] if len(unit_ids) == 1 and mk._len(a) == len(unit) and is_mention(t[a]) \
+            else unit
+        for h in hosts:
+            facts.append(Fact("based_on", unit_obj, h))
+            if m.group("verb") == "创建":
+                facts.append(Fact("has_role", h, unit))
+
+    # cooperation / integration
+    for m in P["pair"].finditer(t):
+        prop = P["pair_cues"][m.group("cue")]
+        for x in mk.ids(m.start("a"), m.end("a")):
+            for y in mk.ids(m.start("b"), m.end("b")):
+                facts.append(Fact("pair", x, y, {"prop": prop}))
+
+    # upgrade targets
+    for m in P["upgrade"].finditer(t):
+        g = "t1" if m.group("t1") else "t2"
+        if reaches_cut(m.end(g)) or g == "t2" and not P["upgrade_grade"].match(mk.unmask(m.start(g), m.end(g))):
+            continue
+        s = mk.ids(m.start("s"), m.end("s"))
+        facts.extend(Fact("upgrade_to", x, mk.unmask(m.start(g), m.end(g))) for x in s)
+    for f in facts:
+        f.extra["masked"] = mk
+    return facts
+
+
+def _consortium_terms(P: dict, mk: Masked) -> list[tuple[int, int, str, str]]:  # noqa: N803
+    """(masked start, end, label, class) of consortium / system names in the sentence."""
+    out = []
+    nouns = sorted(P["consortium_nouns"], key=len, reverse=True)
+    for m in P["consortium_re"].finditer(mk.text):
+        raw = mk.text[m.start():m.end()]
+        label = P["consortium_strip"].sub("", raw)
+        if len(label) < 2:
+            continue
+        noun = next(n for n in nouns if label.endswith(n) or n in label)
+        if noun == "体系" and len(label) <= 4:
+            continue
+        end = m.end()
+        if mk.text.startswith("（", end) and "）" in mk.text[end:]:
+            end = mk.text.index("）", end) + 1  # 城市医疗联合体（医疗集团）
+            label = label + mk.text[m.end():end]
+        out.append((m.start() + len(raw) - len(P["consortium_strip"].sub("", raw)), end, label,
+                    P["consortium_nouns"][noun]))
+    return out
+
+
+def _expand_places(P: dict, items: list[str]) -> list[str]:  # noqa: N803
+    """市、自贸区钦州港片区、县区卫生计生监督所 → each bare place takes the next item's remainder."""
+    prefixes = sorted(P["place_prefixes"], key=len, reverse=True)
+    out = list(items)
+    rest = None
+    for i in range(len(out) - 1, -1, -1):
+        item = out[i]
+        bare = item in prefixes or (len(item) <= 10 and item.endswith(("片区", "新区")))
+        if bare and rest:
+            out[i] = item + rest
+        elif not bare:
+            rest = next((item[len(p):] for p in prefixes if item.startswith(p) and len(item) > len(p)), None)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# facts → triples
+
+_TOPIC: dict[str, ox.NamedNode] = {}
+
+
+def _node_of_mention(ctx, mk: Masked, i: int, sentence: Sentence, widen: bool = False) -> ox.NamedNode | None:
+    s, e, span = mk.mentions[i]
+    if span._.kg_named:
+        return ctx.institution(span._.kg_key)
+    surface = span._.kg_surface
+    if widen:
+        stop = load_patterns()["widen_stop"]
+        j = s
+        while j > 0 and s - j < load_patterns()["widen_max"] and mk.norm[j - 1] not in stop:
+            j -= 1
+        if j > 0 and mk.norm[j - 1] not in stop:
+            j = s
+        widened = load_patterns()["widen_prefix"].search(mk.norm[j:s])
+        surface = mk.norm[s - len(widened.group(0)) if widened else s:e]
+    return ctx.kindref(surface, span._.kg_kind, span._.kg_level, sentence)
+
+
+def _node_of_text(ctx, text: str, sentence: Sentence, mk: Masked | None = None) -> ox.NamedNode:
+    """A list item that is no recognised mention: a kind reference of the closest class by its ending."""
+    if mk is not None:
+        for s, e, span in mk.mentions:
+            if mk.norm[s:e] == text and span._.kg_named:
+                node = ctx.institution(span._.kg_key)
+                if node is not None:
+                    return node
+    vocab = load_vocabulary()
+    labels = vocab.label_index()
+    kind = HK + "HealthInstitution"
+    for n in range(len(text), 0, -1):
+        if text[-n:] in labels:
+            kind = labels[text[-n:]]
+            break
+    level = None
+    for p in load_patterns()["place_prefixes"]:
+        if text.startswith(p):
+            level = vocab.level_for(p) or (HKV + "level/municipal" if p == "市" else None)
+            break
+    return ctx.kindref(text, kind, level, sentence)
+
+
+def _consortium(ctx, label: str, cls: str, sentence: Sentence) -> ox.NamedNode:
+    city = ctx.city.code if ctx.city else "000000"
+    node = ox.NamedNode(f"{HKID}cons/{city}/{short_hash(label)}")
+    w = ctx.writer
+    w.add(node, RDF_TYPE, ox.NamedNode(HK + cls), evidence=sentence)
+    w.add(node, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(label, language="zh"), evidence=sentence)
+    if ctx.city:
+        w.add(node, ox.NamedNode(HK + "city"), ox.NamedNode(f"{HKID}region/{city}"), evidence=sentence)
+    found = [r for r in ctx.gazetteer.find(label) if r.start == 0]
+    if found:
+        region = ctx.gazetteer.resolve(found[0].text, ctx.city.code if ctx.city else None) or found[0].region
+        if region.level == "county":
+            w.add(node, ox.NamedNode(HK + "county"), ox.NamedNode(f"{HKID}region/{region.code}"), evidence=sentence)
+    return node
+
+
+def _membership(ctx, cons: ox.NamedNode, member: ox.NamedNode, role: str, sentence: Sentence) -> None:
+    w = ctx.writer
+    mem = ox.NamedNode(f"{HKID}mem/{short_hash(cons.value, member.value, role)}")
+    w.add(mem, RDF_TYPE, ox.NamedNode(HK + "Membership"), evidence=sentence)
+    w.add(mem, ox.NamedNode(ORG + "organization"), cons, evidence=sentence)
+    w.add(mem, ox.NamedNode(ORG + "member"), member, evidence=sentence)
+    w.add(mem, ox.NamedNode(ORG + "role"), ox.NamedNode(f"{HKV}role/{role}"), evidence=sentence)
+    if role == "lead":
+        w.add(member, ox.NamedNode(HK + "leads"), cons, evidence=sentence)
+    else:
+        w.add(member, ox.NamedNode(ORG + "memberOf"), cons, evidence=sentence)
+
+
+def _unit(ctx, label: str, sentence: Sentence) -> ox.NamedNode:
+    city = ctx.city.code if ctx.city else "000000"
+    node = ox.NamedNode(f"{HKID}unit/{city}/{short_hash(label)}")
+    ctx.writer.add(node, RDF_TYPE, ox.NamedNode(HK + "FunctionalUnit"), evidence=sentence)
+    ctx.writer.add(node, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(label, language="zh"), evidence=sentence)
+    return node
+
+
+def emit(ctx, sentence: Sentence, doc: Doc) -> None:
+    """Write the sentence's facts as triples in its evidence graph."""
+    facts = doc._.kg_facts if doc._.kg_facts is not None else extract(doc)
+    if sentence.kind == "heading":
+        # a heading naming a kind is the topic of the following subject-less sentences (并接受…的业务指导)
+        kinds = list(doc.spans.get("kg_kinds", [])) + list(doc.spans.get("kg_institutions", []))
+        _TOPIC.pop(sentence.doc_id, None)
+        if kinds:
+            _TOPIC[sentence.doc_id] = _node_of_mention(ctx, mask(doc), 0, sentence)
+        return
+    w = ctx.writer
+
+    def node(f: Fact, x: object, widen: bool = False) -> ox.NamedNode | None:
+        mk: Masked = f.extra["masked"]
+        if isinstance(x, int):
+            if x < 0:
+                return _TOPIC.get(sentence.doc_id)
+            return _node_of_mention(ctx, mk, x, sentence, widen)
+        if isinstance(x, str):
+            return _node_of_text(ctx, x, sentence, mk)
+        return None
+
+    def lit(x: object) -> ox.Literal:
+        return ox.Literal(str(x), language="zh")
+
+    for f in facts:
+        rel = f.relation
+        if rel == "guides":
+            s, o = node(f, f.s), node(f, f.o)
+            if s is None or o is None or s == o:
+                continue
+            w.add(s, ox.NamedNode(HK + f.extra["prop"]), o, evidence=sentence)
+            w.add(s, ox.NamedNode(HK + "guides"), o, evidence=sentence)
+        elif rel == "guides_updown":
+            mk = f.extra["masked"]
+            _, _, span = mk.mentions[f.s]
+            noun = span._.kg_surface
+            for p in ("各级", "各类"):
+                noun = noun.removeprefix(p)
+            up, down = (ctx.kindref(w_ + noun, span._.kg_kind, None, sentence)
+                        for w_ in load_patterns()["upper_lower"])
+            w.add(up, ox.NamedNode(HK + f.extra["prop"]), down, evidence=sentence)
+            w.add(up, ox.NamedNode(HK + "guides"), down, evidence=sentence)
+        elif rel == "has_role":
+            s = node(f, f.s)
+            if s is not None:
+                w.add(s, ox.NamedNode(HK + "functionalRole"), lit(f.o), evidence=sentence)
+        elif rel == "responsible_for":
+            s = node(f, f.s)
+            if s is not None:
+                w.add(s, ox.NamedNode(HK + "responsibleFor"), lit(f.o), evidence=sentence)
+        elif rel == "refers":
+            s, o = node(f, f.s), node(f, f.o)
+            if s is not None and o is not None and s != o:
+                w.add(s, ox.NamedNode(HK + "refersTo"), o, evidence=sentence)
+        elif rel in ("refers_both", "pair"):
+            s, o = node(f, f.s), node(f, f.o)
+            if s is None or o is None or s == o:
+                continue
+            prop = ox.NamedNode(HK + ("referralPartner" if rel == "refers_both" else f.extra["prop"]))
+            w.add(s, prop, o, evidence=sentence)
+            w.add(o, prop, s, evidence=sentence)
+        elif rel == "consortium":
+            _consortium(ctx, str(f.s), f.extra["cls"], sentence)
+        elif rel in ("leads", "member_of"):
+            member = node(f, f.s, widen=bool(f.extra.get("widen")))
+            if member is None:
+                continue
+            label = str(f.o)
+            if f.extra.get("each"):
+                label = _label(member, ctx) + _tail_noun(str(f.o))
+            cons = _consortium(ctx, label, f.extra["cls"], sentence)
+            _membership(ctx, cons, member, f.extra.get("role", "lead" if rel == "leads" else "member"), sentence)
+        elif rel == "based_on":
+            host = node(f, f.o)
+            if host is None:
+                continue
+            unit = node(f, f.s) if isinstance(f.s, int) else _unit(ctx, str(f.s), sentence)
+            if unit is not None:
+                w.add(unit, ox.NamedNode(HK + "basedOn"), host, evidence=sentence)
+        elif rel == "upgrade_to":
+            s = node(f, f.s)
+            if s is not None:
+                w.add(s, ox.NamedNode(HK + "upgradeTarget"), lit(f.o), evidence=sentence)
+
+
+def _tail_noun(label: str) -> str:
+    nouns = sorted(load_patterns()["consortium_nouns"], key=len, reverse=True)
+    return next((n for n in nouns if label.endswith(n)), label)
+
+
+def _label(node: ox.NamedNode, ctx) -> str:
+    for inst in ctx.institutions.values():
+        if inst.iri == node:
+            return inst.name
+    return node.value.rsplit("/", 1)[-1]
