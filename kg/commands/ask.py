@@ -1,0 +1,98 @@
+"""`kg ask`: questions in Chinese, answered from the graph with citations."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli import DataDir, app
+
+
+def _print_reply(result: dict, explained: dict | None = None) -> None:
+    from rich.console import Console
+
+    console = Console()
+    if explained:
+        console.print(f"[dim]分词/实体: {explained['mentions']}  年份: {explained['years']}  "
+                      f"模板得分: {explained['scores']}[/dim]")
+        if result.get("sparql"):
+            console.print(f"[dim]{result['sparql']}[/dim]")
+    style = {"answered": "green", "ambiguous": "yellow"}.get(result["status"], "red")
+    console.print(f"[{style}]{result['message']}[/{style}]", markup=True, highlight=False)
+    for answer in result["answers"]:
+        console.print(f"  • {answer['text']}" + ("  [推理]" if answer.get("inferred") else ""), highlight=False)
+        for src in answer.get("sources", [])[:2]:
+            console.print(f"    [dim]《{src.get('title') or src['doc']}》：{src['quote']}[/dim]", highlight=False)
+
+
+@app.command()
+def ask(data_dir: DataDir,
+        question: Annotated[str | None, typer.Argument(help="The question, in Chinese.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="One JSON object per answer.")] = False,
+        batch: Annotated[Path | None, typer.Option("--batch", help="JSONL file of {\"id\",\"q\"}.")] = None,
+        explain_: Annotated[bool, typer.Option("--explain", help="Show entities, template scores and SPARQL.")] = False,
+        ) -> None:
+    """Ask a question in Chinese; the answer cites the plan and the sentence it comes from.
+
+    Example: kg ask "梧州市有哪些中医医院？"   ·   kg ask --batch questions.jsonl --json
+    """
+    from kg.qa.answer import Asker, explain
+
+    if question is not None and not question.strip() and batch is None:
+        typer.secho("错误 error: 问题为空。请输入一个中文问题，例如：kg ask \"梧州市有哪些中医医院？\"",
+                    fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    asker = Asker(data_dir)
+    if batch is not None:
+        try:
+            lines = batch.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            typer.secho(f"错误 error: cannot read {batch}: {exc}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(2) from None
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                qid, q = item.get("id", n), item.get("q", "")
+            except (ValueError, AttributeError):
+                qid, q = n, None
+            result = asker.ask(q, qid=qid) if q is not None else {
+                "id": qid, "question": line, "status": "error", "answers": [], "template": None, "sparql": None,
+                "message": f"第 {n} 行不是 {{\"id\",\"q\"}} JSON。"}
+            typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    if question is None:
+        _interactive(asker, as_json, explain_)
+        return
+    result = asker.ask(question)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        _print_reply(result, explain(asker, question) if explain_ else None)
+    if result["status"] == "error":
+        raise typer.Exit(2)
+
+
+def _interactive(asker, as_json: bool, explain_: bool) -> None:
+    from kg.qa.answer import explain
+
+    typer.echo("输入问题（空行或 Ctrl-D 退出）。追问时可用“它/该院”指上一个机构。")
+    while True:
+        try:
+            line = input("问> ")
+        except (EOFError, KeyboardInterrupt):
+            typer.echo("")
+            return
+        if not line.strip():
+            return
+        result = asker.ask(line)
+        if as_json:
+            typer.echo(json.dumps(result, ensure_ascii=False))
+        else:
+            _print_reply(result, explain(asker, line) if explain_ else None)
+        sys.stdout.flush()

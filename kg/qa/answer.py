@@ -1,0 +1,384 @@
+"""Answer a Chinese question: link entities, pick a family, run its SPARQL with bound values, cite."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from kg.errors import KGError
+from kg.paths import QUERIES_DIR, TEMPLATES_DIR
+from kg.qa.linking import PREFIXES, Lexicon, Mention, find_mentions, fuzzy_candidates, load_lexicon, resolve_city
+from kg.store import current_build, open_store, sparql_select, term_value
+
+MAX_CHARS = 300
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_YEAR = re.compile(r"(20\d\d|19\d\d)\s*年?")
+_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]*年)")
+_PRONOUN = re.compile(r"^(它|其|该院|该机构|该医院|这家医院|那家医院)")
+SUBJECT_TYPES = ("institution", "consortium", "unit", "kindref", "class", "city", "county")
+
+
+@dataclass
+class Parsed:
+    question: str
+    mentions: list[Mention]
+    years: list[int]
+    numbers: list[float]
+    slots: dict[str, list[Mention]] = field(default_factory=dict)
+
+
+def load_config(path: Path | None = None) -> dict:
+    return yaml.safe_load((path or QUERIES_DIR / "questions.yaml").read_text(encoding="utf-8"))
+
+
+def reply(question: str, status: str, message: str, answers: list | None = None, template: str | None = None,
+          sparql: str | None = None, qid: object = None) -> dict:
+    return {"id": qid, "question": question, "status": status, "answers": answers or [], "template": template,
+            "sparql": sparql, "message": message}
+
+
+class Asker:
+    """Holds the store, lexicon and templates; `ask` is cheap once constructed."""
+
+    def __init__(self, data_dir: Path, config: dict | None = None) -> None:
+        self.config = config or load_config()
+        self.store = open_store(data_dir)
+        self.synonyms = {k: list(v) for k, v in (self.config.get("synonyms") or {}).items()}
+        self.lexicon: Lexicon = load_lexicon(self.store, current_build(data_dir), self.synonyms)
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+                                      undefined=jinja2.StrictUndefined, autoescape=False)
+        self.families = self.config["families"]
+        self.context_city: str | None = None
+        self.context_entity: Mention | None = None
+        self._titles: dict[str, str] = {}
+
+    # ---- parsing -------------------------------------------------------------------------------
+    def parse(self, question: str) -> Parsed:
+        text = unicodedata.normalize("NFKC", question).strip()
+        years = [int(y) for y in _YEAR.findall(text)]
+        numbers = [float(n) for n in _NUMBER.findall(_YEAR.sub(" ", text))]
+        mentions = resolve_city(find_mentions(text, self.lexicon), self.context_city)
+        if _PRONOUN.match(text) and self.context_entity and not any(m.type in SUBJECT_TYPES[:4] for m in mentions):
+            mentions.insert(0, self.context_entity)
+        parsed = Parsed(text, mentions, years, numbers)
+        for m in mentions:
+            # A mention fills a slot for each type it can be (中医医院: class and a plan's kind reference).
+            for kind in dict.fromkeys(e.type for e in m.entries):
+                view = Mention(m.text, m.start, m.end, [e for e in m.entries if e.type == kind], m.fuzzy)
+                parsed.slots.setdefault(kind, []).append(view)
+        return parsed
+
+    def score(self, family: dict, parsed: Parsed) -> float:
+        hits = [re.search(t, parsed.question) for t in family["triggers"]]
+        hits = [h for h in hits if h]
+        if not hits:
+            return 0.0
+        required = family["slots"].get("required", [])
+        for slot in required:
+            if not self._has_slot(slot, parsed):
+                return 0.0
+        optional = family["slots"].get("optional", [])
+        trigger_len = max(len(h.group(0)) for h in hits)
+        # Later triggers in the question (closer to the question word) say more about what is asked.
+        position = max(h.start() for h in hits) / max(1, len(parsed.question))
+        return 1.0 + trigger_len * 0.5 + len(required) + 0.3 * sum(self._has_slot(s, parsed) for s in optional) \
+            + position + float(family.get("priority", 0))
+
+    def _has_slot(self, slot: str, parsed: Parsed) -> bool:
+        if slot == "subject":
+            return any(parsed.slots.get(t) for t in SUBJECT_TYPES[:5])
+        if slot == "year":
+            return bool(parsed.years)
+        if slot == "number":
+            return bool(parsed.numbers)
+        if slot == "institution2":
+            return len(parsed.slots.get("institution", [])) >= 2
+        return bool(parsed.slots.get(slot))
+
+    # ---- answering -----------------------------------------------------------------------------
+    def ask(self, question: object, qid: object = None) -> dict:
+        text = "" if question is None else str(question)
+        try:
+            return self._ask(text, qid)
+        except KGError as exc:
+            return reply(text, "error", f"查询出错：{exc.message}", qid=qid)
+
+    def _ask(self, text: str, qid: object) -> dict:
+        stripped = text.strip()
+        if not stripped:
+            return reply(text, "error", "问题为空。请输入一个中文问题，例如：梧州市有哪些中医医院？",
+                         qid=qid)
+        if len(stripped) > MAX_CHARS:
+            message = f"问题太长（{len(stripped)} 字）。请把问题缩短到 {MAX_CHARS} 字以内。"
+            return reply(text[:80] + "…", "error", message, qid=qid)
+        if not _CJK.search(stripped):
+            return reply(text, "unanswerable", "目前只支持中文提问，例如：梧州市第三人民医院的功能定位是什么？",
+                         qid=qid)
+        parsed = self.parse(stripped)
+        if not parsed.mentions:
+            near = fuzzy_candidates(parsed.question, self.lexicon)
+            hint = f"您是不是要问：{'、'.join(near[:5])}？" if near else "请写出机构、医联体、城市或指标的名称。"
+            return reply(text, "unanswerable", f"没有识别出图谱中的实体。{hint}", qid=qid)
+        ambiguous = [m for t in ("institution", "consortium") for m in parsed.slots.get(t, [])
+                     if len({e.iri for e in m.entries}) > 1]
+        if ambiguous:
+            m = ambiguous[0]
+            names = "、".join(sorted({e.label for e in m.entries}))
+            return reply(text, "ambiguous", f"“{m.text}”可能指：{names}。请写明城市或全称。", qid=qid)
+        scored = sorted(((self.score(f, parsed), i, f) for i, f in enumerate(self.families)),
+                        key=lambda x: (-x[0], x[1]))
+        if not scored or scored[0][0] <= 0:
+            ents = "、".join(dict.fromkeys(m.entries[0].label for m in parsed.mentions))
+            examples = "；".join(e for f in self.families for e in f.get("examples", [])[:1])
+            return reply(text, "unanswerable",
+                         f"识别出了{ents}，但没有能回答这类问题的模板。可以这样问：{examples}", qid=qid)
+        family = scored[0][2]
+        result = getattr(self, f"_run_{family['kind']}")(family, parsed)
+        result.update({"id": qid, "question": text, "template": family["id"]})
+        self._remember(parsed)
+        return result
+
+    def _remember(self, parsed: Parsed) -> None:
+        cities = [m.entries[0].label for m in parsed.mentions if m.type == "city"]
+        subjects = [m for m in parsed.mentions if m.type in ("institution", "consortium", "unit")]
+        if subjects:
+            self.context_entity = subjects[0]
+            self.context_city = subjects[0].entries[0].city or self.context_city
+        if cities:
+            self.context_city = cities[0]
+
+    def render_sparql(self, family: dict, **shape) -> str:
+        return self.env.get_template(family["sparql"]).render(**shape)
+
+    def select(self, query: str, bindings: dict) -> list[dict]:
+        rows = sparql_select(self.store, query, bindings=bindings, prefixes=PREFIXES)
+        return [{k: term_value(v) for k, v in r.items()} for r in rows]
+
+    def sources_of_graph(self, graph: str) -> list[dict]:
+        q = self.env.get_template("sources.rq.j2").render()
+        return [{"doc": r["doc"], "title": r.get("title"), "quote": r["quote"]}
+                for r in self.select(q, {"g": graph})]
+
+    def sources_of_item(self, iri: str) -> list[dict]:
+        q = self.env.get_template("mentions.rq.j2").render()
+        return [{"doc": r["doc"], "title": r.get("title"), "quote": r["quote"]}
+                for r in self.select(q, {"item": iri})]
+
+    def _no_fact(self, what: str, sparql: str) -> dict:
+        return {"status": "unanswerable", "answers": [], "sparql": sparql,
+                "message": f"图谱中未记录{what}。可以用 `kg facts` 查看图谱里有哪些事实，或换一种问法。"}
+
+    def _answered(self, answers: list[dict], message: str, sparql: str) -> dict:
+        return {"status": "answered", "answers": answers, "sparql": sparql, "message": message}
+
+    def _place(self, parsed: Parsed) -> dict:
+        city = parsed.slots.get("city", [None])[0]
+        county = parsed.slots.get("county", [None])[0]
+        return {"city": city.entries[0].iri if city else None, "county": county.entries[0].iri if county else None,
+                "place": (county or city).entries[0].label if (county or city) else ""}
+
+    def _run_list(self, family: dict, parsed: Parsed, counting: bool = False) -> dict:
+        place = self._place(parsed)
+        bindings: dict = {}
+        shape: dict = {"city": place["city"], "county": place["county"], "level": None}
+        if family["id"] == "where":
+            bindings["s"] = parsed.slots["institution"][0].entries[0].iri
+        else:
+            cls = parsed.slots["class"][-1]
+            bindings["cls"] = cls.entries[0].iri
+            level = parsed.slots.get("level")
+            if level:
+                shape["level"] = bindings["level"] = level[0].entries[0].iri
+            for key in ("city", "county"):
+                if shape[key]:
+                    bindings[key] = shape[key]
+        sparql = self.render_sparql(family, **shape)
+        rows = self.select(sparql, bindings)
+        subject = parsed.slots["institution"][0].entries[0].label if family["id"] == "where" else ""
+        kind = parsed.slots["class"][-1].text if "class" in parsed.slots else ""
+        level = parsed.slots["level"][0].text if parsed.slots.get("level") else ""
+        if not rows:
+            if counting:
+                pass
+            else:
+                return self._no_fact(f"{place['place']}{level}{kind or subject}的相关信息", sparql)
+        answers = [{"text": r["label"], "value": None, "iri": r["item"], "inferred": False,
+                    "sources": self.sources_of_item(r["item"])} for r in rows]
+        items = [a["text"] for a in answers]
+        message = jinja2.Template(family["answer"]).render(
+            place=place["place"], level=level, kind=kind, subject=subject, n=len(items), items=items)
+        if counting:
+            answers.insert(0, {"text": f"{len(items)}家", "value": len(items), "iri": None, "inferred": False,
+                               "sources": []})
+        return self._answered(answers, message, sparql)
+
+    def _run_count(self, family: dict, parsed: Parsed) -> dict:
+        return self._run_list(family, parsed, counting=True)
+
+    def _subjects(self, parsed: Parsed) -> tuple[Mention | None, dict]:
+        for t in ("institution", "unit", "consortium", "kindref", "class"):
+            if parsed.slots.get(t):
+                m = parsed.slots[t][0]
+                return m, ({"cls": m.entries[0].iri} if t == "class" else {"s": m.entries[0].iri})
+        return None, {}
+
+    def _run_relation(self, family: dict, parsed: Parsed) -> dict:
+        subject, bindings = self._subjects(parsed)
+        if subject is None:
+            return self._no_fact("相关主体", "")
+        place = self._place(parsed)
+        is_class = "cls" in bindings
+        if is_class and place["city"]:
+            bindings["city"] = place["city"]
+        shape = {"subject_is_class": is_class, "city": bool(is_class and place["city"]),
+                 "props": family["props"], "reverse": family.get("reverse", False)}
+        sparql = self.render_sparql(family, **shape)
+        rows = self.select(sparql, bindings)
+        if family.get("also_units") and not is_class:
+            rows += self.select(self.env.get_template("units_based_on.rq.j2").render(), bindings)
+        answers: dict[str, dict] = {}
+        for r in rows:
+            label = r.get("label")
+            if not label:
+                continue
+            inferred = str(r.get("mode") or "").endswith("inferred")
+            a = answers.setdefault(label, {"text": label, "value": None,
+                                           "iri": r["item"] if str(r["item"]).startswith("http") else None,
+                                           "inferred": inferred, "sources": []})
+            if r.get("g") and len(a["sources"]) < 3:
+                a["sources"] += [s for s in self.sources_of_graph(r["g"]) if s not in a["sources"]]
+        if not answers:
+            return self._no_fact(f"{subject.entries[0].label}的这类关系", sparql)
+        items = [a["text"] + ("（推理得出）" if a["inferred"] else "") for a in answers.values()]
+        message = jinja2.Template(family["answer"]).render(subject=subject.entries[0].label, items=items)
+        return self._answered(list(answers.values()), message, sparql)
+
+    # ---- figures -------------------------------------------------------------------------------
+    def _figure_rows(self, family: dict, parsed: Parsed, subject: Mention | None = None) -> tuple[list[dict], str]:
+        measure = parsed.slots["measure"][0]
+        bindings: dict = {"m": measure.entries[0].iri}
+        place = self._place(parsed)
+        if subject is None:
+            for t in ("institution", "county"):
+                if parsed.slots.get(t):
+                    subject = parsed.slots[t][0]
+                    break
+        shape = {"subject": subject is not None, "city": bool(place["city"])}
+        if subject is not None:
+            bindings["subj"] = subject.entries[0].iri
+        if place["city"]:
+            bindings["city"] = place["city"]
+        sparql = self.render_sparql(family, **shape)
+        return self.select(sparql, bindings), sparql
+
+    def _pick_role(self, rows: list[dict], parsed: Parsed) -> list[dict]:
+        """Prefer the value role named in the question (目标/实际开放…), longest cue first."""
+        cues = sorted(((w, role) for role, words in (self.config.get("value_roles") or {}).items() for w in words),
+                      key=lambda x: -len(x[0]))
+        for word, role in cues:
+            if word in parsed.question:
+                chosen = [r for r in rows if str(r.get("role") or "").endswith("/" + role)]
+                if chosen:
+                    return chosen
+        return rows
+
+    def _figure_answer(self, r: dict, measure: str) -> dict:
+        text = str(r.get("vt") or r.get("value"))
+        unit = r.get("unit") or ""
+        label = f"{r.get('slabel') or ''}{r.get('year')}年{measure}：{text}{unit if unit not in text else ''}"
+        return {"text": label, "value": r.get("value"), "iri": r.get("obs"), "inferred": False,
+                "sources": self.sources_of_graph(r["g"]) if r.get("g") else []}
+
+    def _run_figure(self, family: dict, parsed: Parsed) -> dict:
+        rows, sparql = self._figure_rows(family, parsed)
+        measure = parsed.slots["measure"][0].entries[0].label
+        if parsed.years:
+            rows = [r for r in rows if r.get("year") in parsed.years]
+        rows = self._pick_role(rows, parsed)
+        if not rows:
+            return self._no_fact(f"{''.join(str(y) + '年' for y in parsed.years)}{measure}的数值", sparql)
+        answers = [self._figure_answer(r, measure) for r in rows]
+        return self._answered(answers, "；".join(a["text"] for a in answers) + "。", sparql)
+
+    def _run_diff(self, family: dict, parsed: Parsed) -> dict:
+        rows, sparql = self._figure_rows(family, parsed)
+        measure = parsed.slots["measure"][0].entries[0].label
+        rows = [r for r in rows if isinstance(r.get("value"), int | float)]
+        years = sorted(set(parsed.years)) or sorted({r["year"] for r in rows})
+        by_year = {y: [r for r in rows if r["year"] == y] for y in years}
+        if len(years) < 2 or not by_year.get(years[0]) or not by_year.get(years[-1]):
+            return self._no_fact(f"{measure}在两个年份的数值", sparql)
+        a, b = by_year[years[0]][0], by_year[years[-1]][0]
+        diff = round(float(b["value"]) - float(a["value"]), 6)
+        detail = f"{years[0]}年{a.get('vt') or a['value']}，{years[-1]}年{b.get('vt') or b['value']}"
+        text = f"{measure}{years[-1]}年比{years[0]}年{'高' if diff >= 0 else '低'}{abs(diff):g}"
+        sources = self.sources_of_graph(b["g"]) + self.sources_of_graph(a["g"])
+        answers = [{"text": text, "value": diff, "iri": None, "inferred": False, "sources": sources[:3]}]
+        return self._answered(answers, f"{text}（{detail}）。", sparql)
+
+    def _run_threshold(self, family: dict, parsed: Parsed) -> dict:
+        rows, sparql = self._figure_rows(family, parsed)
+        measure = parsed.slots["measure"][0].entries[0].label
+        if parsed.years:
+            rows = [r for r in rows if r.get("year") in parsed.years]
+        rows = [r for r in self._pick_role(rows, parsed) if isinstance(r.get("value"), int | float)]
+        if not rows:
+            return self._no_fact(f"{measure}的数值", sparql)
+        r, limit = rows[0], parsed.numbers[-1]
+        below = re.search(r"低于|不足|少于", parsed.question)
+        yes = float(r["value"]) < limit if below else float(r["value"]) > limit
+        verdict = "是" if yes else "否"
+        fig = self._figure_answer(r, measure)
+        answers = [{"text": verdict, "value": r["value"], "iri": r.get("obs"), "inferred": False,
+                    "sources": fig["sources"]}]
+        return self._answered(answers, f"{verdict}。{fig['text']}（比较值 {limit:g}）。", sparql)
+
+    def _run_compare(self, family: dict, parsed: Parsed) -> dict:
+        measure = parsed.slots["measure"][0].entries[0].label
+        best: list[tuple[float, Mention, dict]] = []
+        sparql = ""
+        for inst in parsed.slots["institution"][:2]:
+            rows, sparql = self._figure_rows(family, parsed, subject=inst)
+            if parsed.years:
+                rows = [r for r in rows if r.get("year") in parsed.years]
+            rows = [r for r in self._pick_role(rows, parsed) if isinstance(r.get("value"), int | float)]
+            if not rows:
+                return self._no_fact(f"{inst.entries[0].label}的{measure}", sparql)
+            best.append((float(rows[0]["value"]), inst, rows[0]))
+        fewer = bool(re.search(r"更少|更低|少", parsed.question))
+        best.sort(key=lambda x: x[0], reverse=not fewer)
+        value, winner, row = best[0]
+        detail = "，".join(f"{m.entries[0].label} {v:g}" for v, m, _ in best)
+        answers = [{"text": winner.entries[0].label, "value": value, "iri": winner.entries[0].iri, "inferred": False,
+                    "sources": self.sources_of_graph(row["g"])}]
+        return self._answered(answers, f"{winner.entries[0].label}的{measure}更{'少' if fewer else '多'}（{detail}）。",
+                              sparql)
+
+    def _run_superlative(self, family: dict, parsed: Parsed) -> dict:
+        rows, sparql = self._figure_rows(family, parsed)
+        measure = parsed.slots["measure"][0].entries[0].label
+        if parsed.years:
+            rows = [r for r in rows if r.get("year") in parsed.years]
+        rows = [r for r in self._pick_role(rows, parsed) if isinstance(r.get("value"), int | float)]
+        if not rows:
+            return self._no_fact(f"{measure}的数值", sparql)
+        fewest = bool(re.search(r"最少|最低|最小", parsed.question))
+        rows.sort(key=lambda r: float(r["value"]), reverse=not fewest)
+        top = [r for r in rows if r["value"] == rows[0]["value"]]
+        answers = [self._figure_answer(r, measure) | {"text": str(r.get("slabel") or r.get("subject"))} for r in top]
+        best = self._figure_answer(top[0], measure)["text"]
+        return self._answered(answers, f"{measure}{'最少' if fewest else '最多'}：{best}。", sparql)
+
+
+def explain(asker: Asker, question: str) -> dict:
+    """Segmentation, linked entities, family scores and SPARQL, for `--explain`."""
+    parsed = asker.parse(question)
+    scores = sorted(((round(asker.score(f, parsed), 2), f["id"]) for f in asker.families), reverse=True)
+    return {"mentions": [{"text": m.text, "type": m.type, "entities": [e.label for e in m.entries]}
+                         for m in parsed.mentions],
+            "years": parsed.years, "numbers": parsed.numbers, "scores": [s for s in scores if s[0] > 0][:5]}

@@ -1,0 +1,216 @@
+"""Entity linking: a lexicon of every label in the graph, matched longest first.
+
+The lexicon is read from the store once and cached as JSON next to the build (the build is
+immutable, so the cache never goes stale), keeping a cold `kg ask` free of heavy imports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.store import sparql_select, term_value
+
+PREFIXES = """PREFIX hk: <https://w3id.org/healthkg/ont#>
+PREFIX hkv: <https://w3id.org/healthkg/vocab/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+# One UNION branch per entity type; labels of regions are limited to those the plans are about.
+LEXICON_QUERY = """
+SELECT DISTINCT ?e ?label ?type ?city WHERE {
+  { ?e a hk:HealthInstitution ; skos:prefLabel|skos:altLabel ?label . BIND("institution" AS ?type)
+    OPTIONAL { ?e hk:city/skos:prefLabel ?city } }
+  UNION { ?e a org:OrganizationalCollaboration ; skos:prefLabel|skos:altLabel ?label . BIND("consortium" AS ?type)
+    OPTIONAL { ?e hk:city/skos:prefLabel ?city } }
+  UNION { ?e a hk:FunctionalUnit ; skos:prefLabel|skos:altLabel ?label . BIND("unit" AS ?type)
+    OPTIONAL { ?e hk:city/skos:prefLabel ?city } }
+  UNION { ?e a hk:KindReference ; rdfs:label ?label . BIND("kindref" AS ?type)
+    OPTIONAL { ?e hk:city/skos:prefLabel ?city } }
+  UNION { ?e rdfs:subClassOf+ hk:HealthInstitution . ?e skos:prefLabel|skos:altLabel ?label .
+    BIND("class" AS ?type) }
+  UNION { BIND(hk:HealthInstitution AS ?e) ?e skos:prefLabel|skos:altLabel ?label . BIND("class" AS ?type) }
+  UNION { ?e skos:inScheme hkv:level ; skos:prefLabel|skos:altLabel ?label . BIND("level" AS ?type) }
+  UNION { ?obs hk:measure ?e . ?e skos:prefLabel|skos:altLabel ?label . BIND("measure" AS ?type) }
+  UNION { ?d a hk:PlanDocument ; hk:city ?e . ?e skos:prefLabel ?label . BIND("city" AS ?type) }
+  UNION { ?d a hk:PlanDocument ; hk:city ?c . ?e hk:withinRegion ?c ; skos:prefLabel ?label .
+    ?c skos:prefLabel ?city . BIND("county" AS ?type) }
+  FILTER(lang(?label) = "zh" || lang(?label) = "")
+}
+"""
+
+TYPE_RANK = {"institution": 0, "consortium": 1, "unit": 2, "measure": 3, "city": 4, "county": 4,
+             "class": 5, "kindref": 6, "level": 7}
+
+
+@dataclass
+class Entry:
+    iri: str
+    label: str  # the canonical label of the entity
+    type: str
+    city: str | None = None
+
+
+@dataclass
+class Mention:
+    text: str
+    start: int
+    end: int
+    entries: list[Entry]
+    fuzzy: bool = False
+
+    @property
+    def type(self) -> str:
+        return self.entries[0].type
+
+
+@dataclass
+class Lexicon:
+    by_label: dict[str, list[Entry]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # iri → canonical label
+    max_len: int = 0
+
+    def add(self, label: str, entry: Entry) -> None:
+        label = label.strip()
+        if len(label) < 2:
+            return
+        bucket = self.by_label.setdefault(label, [])
+        if not any(e.iri == entry.iri for e in bucket):
+            bucket.append(entry)
+        self.max_len = max(self.max_len, len(label))
+
+
+def _short_region(label: str) -> str | None:
+    """梧州市 → 梧州 (people drop the suffix of multi-character place names)."""
+    if len(label) >= 3 and label[-1] in "市县区":
+        return label[:-1]
+    return None
+
+
+def build_lexicon_rows(store) -> list[dict]:
+    rows = []
+    for row in sparql_select(store, LEXICON_QUERY, prefixes=PREFIXES):
+        rows.append({k: term_value(v) for k, v in row.items()})
+    return rows
+
+
+def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]]) -> Lexicon:
+    lex = Lexicon()
+    canon: dict[str, str] = {}
+    for row in rows:
+        iri, label, kind = str(row["e"]), str(row["label"]), str(row["type"])
+        # The canonical label is the first prefLabel seen; rows list pref and alt labels alike,
+        # so prefer the longest label for institutions (full names) and the shortest for classes.
+        old = canon.get(iri)
+        if old is None or (kind in ("institution", "consortium", "unit") and len(label) > len(old)):
+            canon[iri] = label
+    for row in rows:
+        iri, label, kind, city = str(row["e"]), str(row["label"]), str(row["type"]), row.get("city")
+        entry = Entry(iri, canon[iri], kind, str(city) if city else None)
+        lex.add(label, entry)
+        if kind in ("city", "county"):
+            short = _short_region(label)
+            if short and len(short) >= 2:
+                lex.add(short, entry)
+        if kind == "institution" and city:
+            # 梧州市人民医院 is called 市人民医院 inside its own plan: keep the short form, tied to the city.
+            stem = _short_region(str(city)) or str(city)
+            for prefix in (str(city), stem):
+                if label.startswith(prefix) and len(label) - len(prefix) >= 3:
+                    lex.add("市" + label[len(prefix):], entry)
+                    lex.add(stem + label[len(prefix):], entry)
+    # Abbreviations (疾控 = 疾病预防控制中心…) apply inside any label: add the abbreviated variants.
+    for label, entries in list(lex.by_label.items()):
+        for full, shorts in synonyms.items():
+            if full in label:
+                for short in shorts:
+                    for entry in entries:
+                        lex.add(label.replace(full, short), entry)
+    lex.names = canon
+    return lex
+
+
+def load_lexicon(store, build_dir: Path | None, synonyms: dict[str, list[str]]) -> Lexicon:
+    """The lexicon of the current build, cached as JSON in the build directory."""
+    cache = build_dir / "qa-lexicon.json" if build_dir else None
+    rows = None
+    if cache and cache.exists():
+        try:
+            rows = json.loads(cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            rows = None
+    if rows is None:
+        rows = build_lexicon_rows(store)
+        if cache:
+            try:
+                tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+                os.replace(tmp, cache)
+            except OSError:
+                pass  # a read-only data dir only costs speed
+    return lexicon_from_rows(rows, synonyms)
+
+
+def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
+    """Greedy longest-match-first scan; overlapping shorter matches are dropped."""
+    found: list[Mention] = []
+    i = 0
+    while i < len(text):
+        for size in range(min(lex.max_len, len(text) - i), 1, -1):
+            piece = text[i:i + size]
+            entries = lex.by_label.get(piece)
+            if entries:
+                ordered = sorted(entries, key=lambda e: TYPE_RANK.get(e.type, 9))
+                found.append(Mention(piece, i, i + size, ordered))
+                i += size
+                break
+        else:
+            i += 1
+    return found
+
+
+def resolve_city(mentions: list[Mention], context_city: str | None) -> list[Mention]:
+    """Short names shared by several cities (市人民医院) keep only the city named in the question,
+    else the city of the previous question; ties stay ambiguous."""
+    cities = [m.entries[0].label for m in mentions if m.type == "city"]
+    city = cities[0] if cities else context_city
+    for m in mentions:
+        if len(m.entries) > 1 and city:
+            named = [e for e in m.entries if e.type in ("institution", "consortium", "unit")]
+            same = [e for e in named if e.city == city]
+            if same and len(same) < len(named):
+                m.entries = [e for e in m.entries if e not in named or e in same]
+    return mentions
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def fuzzy_candidates(text: str, lex: Lexicon, types: tuple[str, ...] = ("institution", "consortium")) -> list[str]:
+    """Names of 4+ characters that differ from a piece of the question by one character
+    (substituted or missing): offered as "您是不是要问…", never used silently."""
+    hits: dict[str, str] = {}
+    for label, entries in lex.by_label.items():
+        if len(label) < 4 or entries[0].type not in types:
+            continue
+        n = len(label)
+        for size in (n, n - 1):
+            for i in range(0, len(text) - size + 1):
+                piece = text[i:i + size]
+                if size == n:
+                    ok = sum(a != b for a, b in zip(piece, label, strict=True)) == 1
+                else:
+                    ok = any(label[:k] + label[k + 1:] == piece for k in range(n))
+                if ok and _CJK.search(piece):
+                    hits[entries[0].iri] = entries[0].label
+                    break
+    return sorted(set(hits.values()))
