@@ -406,6 +406,7 @@ def emit_text(em: Emitter, years: tuple[int | None, int | None]) -> None:
     rec = recognizer(em.ctx.gazetteer)
     base, target = years
     previous_year: int | None = None
+    place_names = (em.ctx.city.name, *em.ctx.city.short_names) if em.ctx.city else ()
     for sentence in em.ctx.plan.sentences:
         if sentence.kind != "prose":
             continue
@@ -426,7 +427,8 @@ def emit_text(em: Emitter, years: tuple[int | None, int | None]) -> None:
             if seg_start > 0 and text[seg_start - 1].isdigit():
                 continue
             segment = text[seg_start:m.start()]
-            if any(n.start < m.start() and n.end > seg_start for n in named):
+            if any(n.start < m.start() and n.end > seg_start for n in named) or \
+                    segment.startswith(place_names):
                 continue  # a named institution counted (设置钦州市疾病预防控制中心1家)
             role_word = ""
             changed = True
@@ -473,6 +475,12 @@ def plan_years(em: Emitter, layouts) -> tuple[int | None, int | None]:
     for word, (b, t) in em.cfg["periods"].items():
         if word in title:
             return b, t
+    # an excerpt without its title page: the period the text speaks of most
+    counts = {word: em.ctx.plan.text.count(word) for word in em.cfg["periods"]}
+    word = max(counts, key=lambda w: counts[w])
+    if counts[word] and not (base or target):
+        b, t = em.cfg["periods"][word]
+        return b, t
     return (min(base) if base else None), (max(target) if target else None)
 
 

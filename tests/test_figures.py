@@ -1,0 +1,228 @@
+"""Figures (kg/pipeline/figures.py): observations from the plans' tables and counting sentences."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.corpus import load_corpus
+from kg.pipeline.figures import parse_value
+from kg.store import open_store, sparql_select, term_value
+from kg.textnorm import is_dash, normalize_text
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+PREFIXES = """PREFIX hk: <https://w3id.org/healthkg/ont#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+"""
+OBS = """
+SELECT ?obs ?subjectLabel ?measure ?year ?value ?text ?cmp ?unit ?nature ?role ?area ?g WHERE {
+  ?subject skos:prefLabel ?subjectLabel .
+  ?m skos:prefLabel ?measure .
+  GRAPH ?g { ?obs a hk:Observation ; hk:subject ?subject ; hk:measure ?m ; hk:year ?year ;
+                  hk:valueText ?text ; hk:valueRole ?role . }
+  OPTIONAL { ?obs hk:value ?value } OPTIONAL { ?obs hk:comparator ?cmp } OPTIONAL { ?obs hk:unit ?unit }
+  OPTIONAL { ?obs hk:nature ?nature } OPTIONAL { ?obs hk:area ?area }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    data = tmp_path_factory.mktemp("kg")
+    build(CORPUS, data)
+    return open_store(data)
+
+
+def figures(store, subject: str, measure: str, year: int | None = None) -> list[dict]:
+    rows = sparql_select(store, OBS, {"subjectLabel": subject, "measure": measure}, PREFIXES)
+    out = [{k: term_value(v) if v is not None else None for k, v in r.items()} for r in rows]
+    for r in out:
+        for k in ("nature", "role", "obs", "area", "g"):
+            if isinstance(r.get(k), str) and k in ("nature", "role"):
+                r[k] = r[k].rsplit("/", 1)[-1]
+    return [r for r in out if year is None or r["year"] == year]
+
+
+def one(store, subject: str, measure: str, year: int, role: str | None = None) -> dict:
+    rows = [r for r in figures(store, subject, measure, year) if role is None or r["role"] == role]
+    assert len({r["obs"] for r in rows}) == 1, rows
+    return rows[0]
+
+
+# ---------------------------------------------------------------- values
+
+
+def test_parse_value_keeps_comparators_and_text():
+    assert parse_value("≥0.77").value == "0.77" and parse_value("≥0.77").comparator == "≥"
+    assert parse_value("80左右").comparator == "左右" and parse_value("80左右").value == "80"
+    assert parse_value("＞90").comparator == ">" and parse_value("＞90").text == "＞90"
+    ratio = parse_value("1:1.39")
+    assert ratio.value is None and ratio.text == "1:1.39"
+    assert parse_value("同比例提高").value is None
+    assert parse_value("—") is None and parse_value("-") is None and parse_value("") is None
+    two = parse_value("85\n\n70")
+    assert two.value is None and two.text == "85 / 70"
+
+
+# ---------------------------------------------------------------- indicator tables
+
+
+def test_wuzhou_indicator_values_nature_and_region_columns(store):
+    r = one(store, "梧州市", "每千常住人口重症床位数", 2020)
+    assert Decimal(str(r["value"])) == Decimal("0.07") and r["nature"] == "guiding" and r["role"] == "baseline"
+    assert r["unit"] == "张"
+    g = one(store, "广西壮族自治区", "每千常住人口重症床位数", 2025)
+    assert Decimal(str(g["value"])) == Decimal("0.45") and g["role"] == "target"
+    amb = one(store, "梧州市", "每万常住人口急救车数量", 2025)
+    assert amb["text"] == "≥0.77" and amb["cmp"] == "≥" and amb["unit"] == "辆"
+    assert figures(store, "梧州市", "每万常住人口急救车数量", 2020) == []  # "—"
+    sub = one(store, "梧州市", "市办及以上公立医院床位数", 2025)  # a "其中:" row
+    assert Decimal(str(sub["value"])) == Decimal("2.38")
+    ratio = one(store, "梧州市", "医护比", 2020)
+    assert ratio["text"] == "1:1.39" and ratio["value"] is None
+    life = one(store, "梧州市", "健康预期寿命", 2025)
+    assert life["text"] == "同比例提高" and life["value"] is None
+    gp = one(store, "梧州市", "每万常住人口全科医生数", 2025)
+    assert gp["nature"] == "binding" and Decimal(str(gp["value"])) == 4
+
+
+def test_qinzhou_cell_per_line_table(store):
+    beds = {r["year"]: r for r in figures(store, "钦州市", "每千人口医疗卫生机构床位数")}
+    assert Decimal(str(beds[2020]["value"])) == Decimal("6.06") and Decimal(str(beds[2025]["value"])) == 7
+    assert beds[2025]["nature"] == "expected" and beds[2025]["unit"] == "张"
+    smoke = figures(store, "钦州市", "15岁以上人群吸烟率")
+    assert [r["year"] for r in smoke] == [2025]  # 2020 is a dash: no observation
+    assert smoke[0]["text"] == "≤20" and smoke[0]["cmp"] == "≤" and smoke[0]["unit"] == "%"
+    two = one(store, "钦州市", "职工和城乡居民医保政策范围内报销比例", 2025)
+    assert two["text"] == "≥85 / ≥70" and two["value"] is None and two["cmp"] == "≥"
+
+
+def test_ganzhou_units_in_brackets(store):
+    gp = one(store, "赣州市", "每万人口全科医生数", 2025)
+    assert Decimal(str(gp["value"])) == 3 and gp["nature"] == "binding" and gp["unit"] == "人"
+    assert figures(store, "赣州市", "每万人口全科医生数（人）") == []
+    p3 = one(store, "赣州市", "生物安全三级（P3）实验室数量", 2020)
+    assert Decimal(str(p3["value"])) == 0  # a real zero, unlike a dash
+    assert figures(store, "赣州市", "每千人口康复病床数", 2020) == []
+
+
+def test_every_numeric_cell_of_the_wuzhou_indicator_table_has_one_observation(store):
+    plan = next(p for p in load_corpus(CORPUS) if p.meta.city == "梧州市")
+    table = next(t for t in plan.tables if "主要指标" in t.caption)
+    regions = {3: "梧州市", 4: "梧州市", 5: "广西壮族自治区", 6: "广西壮族自治区"}
+    years = {3: 2020, 4: 2025, 5: 2020, 6: 2025}
+    checked = dashes = 0
+    for row in table.rows[2:]:
+        label = normalize_text(row[2].text).removeprefix("其中：").removeprefix("其中:")
+        label = label.rsplit("（", 1)[0] if label.endswith("）") else label
+        for col, region in regions.items():
+            cell = row[col].text
+            rows = figures(store, region, label, years[col])
+            if is_dash(cell):
+                assert rows == [], (label, col)
+                dashes += 1
+                continue
+            assert len({r["obs"] for r in rows}) == 1, (label, col, rows)
+            expected = parse_value(cell)
+            assert rows[0]["text"] == cell
+            if expected.value is not None:
+                assert Decimal(str(rows[0]["value"])) == Decimal(expected.value), (label, col)
+            checked += 1
+    assert checked == 25 * 4 - dashes and dashes == 8
+
+
+# ---------------------------------------------------------------- institution and area tables
+
+
+def test_bed_table_by_institution(store):
+    assert Decimal(str(one(store, "梧州市工人医院", "实际开放床位", 2020, "open")["value"])) == 875
+    assert Decimal(str(one(store, "梧州市工人医院", "规划编制床位", 2025, "planned")["value"])) == 1740
+    assert Decimal(str(one(store, "梧州市工人医院", "编制床位", 2020, "current")["value"])) == 810
+    assert Decimal(str(one(store, "梧州市工人医院", "增加床位", 2025, "added")["value"])) == 590
+    # 业务楼扩建…（增加床位 95 张）、…建成后共增加床位 885 张: the total after completion
+    assert Decimal(str(one(store, "梧州市妇幼保健院", "增加床位", 2025, "added")["value"])) == 885
+    assert figures(store, "广西壮族自治区桂东人民医院", "增加床位") == []  # project cell "-"
+    r = one(store, "梧州市工人医院", "实际开放床位", 2020)
+    assert r["area"].endswith("/region/450400") and r["unit"] == "张"
+
+
+def test_per_county_targets(store):
+    r = one(store, "蒙山县", "每千常住人口床位数", 2025)
+    assert Decimal(str(r["value"])) == Decimal("7.72") and r["role"] == "target" and r["unit"] == "张"
+    nurses = one(store, "岑溪市", "每千常住人口注册护士数", 2025)
+    assert Decimal(str(nurses["value"])) == Decimal("2.35")
+    assert Decimal(str(one(store, "梧州市", "每千常住人口床位数", 2025)["value"])) == Decimal("7.68")
+    urban = one(store, "梧州市城区", "每千常住人口床位数", 2025)
+    assert Decimal(str(urban["value"])) == Decimal("11.01") and urban["area"].startswith(
+        "https://w3id.org/healthkg/id/area/450400/")
+
+
+# ---------------------------------------------------------------- running text
+
+
+def test_counting_sentences(store):
+    total = one(store, "赣州市", "医疗卫生机构", 2020)
+    assert Decimal(str(total["value"])) == 8640 and total["unit"] == "所" and total["role"] == "current"
+    assert Decimal(str(one(store, "赣州市", "三级医院", 2020)["value"])) == 19
+    assert Decimal(str(one(store, "赣州市", "二级医院", 2020)["value"])) == 48
+    assert figures(store, "赣州市", "医务室") == []  # last item of 诊所、卫生所、医务室1219所
+    assert Decimal(str(one(store, "梧州市", "医疗卫生机构", 2020)["value"])) == 1671
+    assert Decimal(str(one(store, "梧州市", "医院", 2020)["value"])) == 50
+    added = one(store, "钦州市", "实有床位", 2020)
+    assert Decimal(str(added["value"])) == 6519 and added["role"] == "added"
+    cdc = one(store, "钦州市", "县区疾病预防控制中心", 2025)
+    assert Decimal(str(cdc["value"])) == 4 and cdc["role"] == "planned"
+    assert Decimal(str(one(store, "钦州市", "固定献血点", 2025)["value"])) == 4
+    # a named institution counted once is not a figure
+    assert figures(store, "钦州市", "钦州市疾病预防控制中心") == []
+
+
+def test_every_observation_sits_in_a_table_row_or_sentence_graph(store):
+    rows = sparql_select(store, """SELECT ?obs ?exact WHERE { GRAPH ?g { ?obs a hk:Observation }
+        ?g prov:wasDerivedFrom ?span . ?span oa:exact ?exact }""", prefixes=PREFIXES)
+    assert len(rows) > 200
+    assert all(r["exact"].value for r in rows)
+    bare = sparql_select(store, "SELECT ?obs WHERE { ?obs a hk:Observation FILTER NOT EXISTS "
+                         "{ GRAPH ?g { ?obs a hk:Observation } } }", prefixes=PREFIXES)
+    assert bare == []
+
+
+# ---------------------------------------------------------------- a new plan
+
+
+PLAN = """北海市卫生健康“十四五”规划
+
+一、发展基础
+到2020年底，全市共有医疗卫生机构1200所，其中医院30所。
+
+二、主要指标
+“十四五”卫生健康主要指标
+领域\t序号\t主要指标\t2020年\t2025年目标\t指标性质
+资源配置\t1\t每千常住人口医疗卫生机构床位数(张)\t5.5\t≥6.8\t约束性
+\t2\t每万常住人口全科医生数(人)\t—\t3.5\t预期性
+\t3\t医护比\t1:1.2\t1:1.3\t指导性
+"""
+
+
+def test_a_new_plan_with_a_tab_indicator_table(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "beihai.txt").write_text(PLAN, encoding="utf-8")
+    (corpus / "documents.json").write_text(json.dumps([{
+        "file": "beihai.txt", "city": "北海市", "province": "广西壮族自治区",
+        "title": "北海市卫生健康“十四五”规划"}], ensure_ascii=False), encoding="utf-8")
+    build(corpus, tmp_path / "data")
+    st = open_store(tmp_path / "data")
+    beds = {r["year"]: r for r in figures(st, "北海市", "每千常住人口医疗卫生机构床位数")}
+    assert Decimal(str(beds[2020]["value"])) == Decimal("5.5") and beds[2020]["role"] == "baseline"
+    assert beds[2025]["text"] == "≥6.8" and beds[2025]["cmp"] == "≥" and beds[2025]["nature"] == "binding"
+    assert [r["year"] for r in figures(st, "北海市", "每万常住人口全科医生数")] == [2025]
+    assert one(st, "北海市", "医护比", 2025)["text"] == "1:1.3"
+    assert Decimal(str(one(st, "北海市", "医疗卫生机构", 2020)["value"])) == 1200
+    assert Decimal(str(one(st, "北海市", "医院", 2020)["value"])) == 30
