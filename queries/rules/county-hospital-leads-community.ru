@@ -1,0 +1,36 @@
+# Rule county-hospital-leads-community: when a plan makes county hospitals (a KindReference of a hospital
+# kind at county level, e.g. 县级医院/县直医院) the lead of county medical communities, each named general
+# hospital run by a county leads the county medical community named for that county in the same city.
+PREFIX hk: <https://w3id.org/healthkg/ont#>
+PREFIX hkv: <https://w3id.org/healthkg/vocab/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX org: <http://www.w3.org/ns/org#>
+INSERT {
+  GRAPH ?g {
+    ?h hk:leads ?cons .
+    ?mem a hk:Membership ; org:organization ?cons ; org:member ?h ; org:role <https://w3id.org/healthkg/vocab/role/lead> .
+  }
+  GRAPH <https://w3id.org/healthkg/id/graph/meta> {
+    ?g hk:assertionMode <https://w3id.org/healthkg/vocab/mode/inferred> ;
+       hk:derivedByRule <https://w3id.org/healthkg/id/rule/county-hospital-leads-community> ;
+       prov:wasDerivedFrom ?ev, ?ev2 .
+    <https://w3id.org/healthkg/id/rule/county-hospital-leads-community> a hk:InferenceRule ;
+       rdfs:label "county hospital leads its county's medical community"@en .
+  }
+}
+WHERE {
+  GRAPH ?ev { ?k hk:leads ?generic . }
+  ?ev hk:assertionMode <https://w3id.org/healthkg/vocab/mode/stated> .
+  ?k a hk:KindReference ; hk:refersToKind ?kk ; hk:adminLevel <https://w3id.org/healthkg/vocab/level/county> ; hk:city ?city .
+  FILTER (?kk IN (hk:Hospital, hk:GeneralHospital))
+  ?generic a hk:CountyMedicalCommunity .
+  GRAPH ?ev2 { ?cons hk:county ?county . }
+  ?cons a hk:CountyMedicalCommunity ; hk:city ?city .
+  ?h a hk:GeneralHospital ; hk:county ?county ; hk:adminLevel <https://w3id.org/healthkg/vocab/level/county> .
+  FILTER NOT EXISTS { ?h a hk:KindReference }
+  BIND (IRI(CONCAT("https://w3id.org/healthkg/id/inferred/county-hospital-leads-community/",
+                   SUBSTR(SHA1(CONCAT(STR(?h), " ", STR(?cons))), 1, 12))) AS ?g)
+  BIND (IRI(CONCAT("https://w3id.org/healthkg/id/mem/", SUBSTR(SHA1(CONCAT(STR(?cons), "|", STR(?h), "|lead")), 1, 12)))
+        AS ?mem)
+}

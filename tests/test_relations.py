@@ -1,0 +1,112 @@
+"""Relations extracted from the real corpus (built once per session) and from a small imaginary plan."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.facts import relation_facts
+from kg.store import open_store
+
+
+def _relations(data_dir: Path) -> set[tuple[str, str, str, str]]:
+    store = open_store(data_dir)
+    return {(f["p"], f["s"], f["o"], f["scope"]) for f in relation_facts(store)}
+
+
+@pytest.fixture(scope="session")
+def rels(tmp_path_factory) -> set[tuple[str, str, str, str]]:
+    out = tmp_path_factory.mktemp("kg")
+    build(Path("corpus"), out)
+    return _relations(out)
+
+
+def test_guidance_instance_to_kind(rels):
+    assert ("guides", "钦州市疾病预防控制中心", "县区疾病预防控制中心", "class") in rels
+    assert ("guides", "钦州市医疗急救中心", "急救站", "class") in rels
+    assert ("guides", "上级疾控机构", "下级疾控机构", "class") in rels
+
+
+def test_roles_and_duties(rels):
+    assert ("has_role", "梧州市第三人民医院", "市级定点收治医院", "instance") in rels
+    assert ("has_role", "市级妇幼保健机构", "全市妇幼保健业务指导中心", "class") in rels
+    assert ("has_role", "梧州市红十字会医院", "以肿瘤性疾病为重点的省级区域医疗中心", "instance") in rels
+    assert ("has_role", "梧州市人民医院", "紧急医学救援", "instance") in rels
+    assert ("responsible_for", "钦州市疾病预防控制中心", "疾病预防控制业务范围内的健康教育工作", "instance") in rels
+    assert ("responsible_for", "钦州市健康教育与健康促进中心", "开展大众卫生科学知识宣传活动", "instance") in rels
+
+
+def test_alias_leads_occupational_system(rels):
+    assert ("leads", "钦州市第二人民医院", "职业病防治技术支撑体系", "instance") in rels
+    assert ("member_of", "其他综合医院", "职业病防治技术支撑体系", "class") in rels
+
+
+def test_three_remote_medicine_centres(rels):
+    for host in ("钦州市第一人民医院", "灵山县人民医院", "浦北县人民医院"):
+        assert ("leads", host, host + "远程医疗中心", "instance") in rels
+
+
+def test_consortia_and_systems(rels):
+    assert ("leads", "市直4家公立医院", "城市医疗联合体（医疗集团）", "class") in rels
+    assert ("leads", "代表辖区医疗水平的医院", "紧密型城市医疗集团", "class") in rels
+    assert ("member_of", "其他若干所医院", "紧密型城市医疗集团", "class") in rels
+    assert ("member_of", "乡镇卫生院", "紧密型县域医共体", "class") in rels
+    members = {s for p, s, o, _ in rels if p == "member_of" and o == "卫生计生监督体系"}
+    assert members == {"市卫生计生监督所", "自贸区钦州港片区卫生计生监督所", "县区卫生计生监督所",
+                       "镇卫生计生监督协管机构"}
+
+
+def test_based_on_referral_upgrade(rels):
+    assert ("based_on", "尘肺病康复站", "乡镇卫生院", "class") in rels
+    assert ("based_on", "尘肺病康复站", "社区卫生服务中心", "class") in rels
+    assert ("based_on", "广西北部湾沿海职业病防治中心", "钦州市第二人民医院", "instance") in rels
+    assert ("refers_both", "医疗机构", "残疾人专业康复机构", "class") in rels
+    assert ("upgrade_to", "藤县人民医院", "三级综合医院", "instance") in rels
+    assert ("upgrade_to", "灵山县人民医院", "三级甲等医院", "instance") in rels
+
+
+def test_truncated_line_gives_no_half_fact(rels):
+    # 疾病预防控制体系由市、县区疾病预防控制中心，…，基层医 (cut): the cut item is no member
+    members = {s for p, s, o, _ in rels if p == "member_of" and o == "疾病预防控制体系"}
+    assert "县区疾病预防控制中心" in members
+    assert not any(m.startswith("基层医") for m in members)
+
+
+PLAN = """柳州市医疗卫生服务体系规划
+
+一、机构设置
+柳州市疾病预防控制中心是全市疾病预防控制业务指导中心。
+强化柳州市疾病预防控制中心对县区疾病预防控制中心的业务指导。
+柳江区疾病预防控制中心负责辖区内疾病预防控制工作。
+柳城县疾病预防控制中心负责辖区内传染病监测工作。
+支持柳城县人民医院升级为三级综合医院。
+依托柳州市人民医院创建桂中区域医疗中心。
+"""
+
+
+def test_imaginary_city_plan(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "100_liuzhou.txt").write_text(PLAN, encoding="utf-8")
+    (corpus / "documents.json").write_text(json.dumps([{
+        "file": "100_liuzhou.txt", "city": "柳州市", "province": "广西壮族自治区",
+        "title": "柳州市医疗卫生服务体系规划", "issuer": None, "doc_number": None, "date": None}],
+        ensure_ascii=False), encoding="utf-8")
+    build(corpus, tmp_path / "data")
+    rels = _relations(tmp_path / "data")
+    assert ("has_role", "柳州市疾病预防控制中心", "全市疾病预防控制业务指导中心", "instance") in rels
+    assert ("guides", "柳州市疾病预防控制中心", "县区疾病预防控制中心", "class") in rels
+    assert ("upgrade_to", "柳城县人民医院", "三级综合医院", "instance") in rels
+    assert ("based_on", "桂中区域医疗中心", "柳州市人民医院", "instance") in rels
+
+
+@pytest.mark.xfail(strict=True, reason="rule class-guidance-expansion does not fire yet (open work)")
+def test_imaginary_city_inferred_guidance(tmp_path):
+    test_imaginary_city_plan(tmp_path)
+    rels = _relations(tmp_path / "data")
+    # inferred by class-guidance-expansion: the kind 县区疾病预防控制中心 covers both named county CDCs
+    assert ("guides", "柳州市疾病预防控制中心", "柳城县疾病预防控制中心", "instance") in rels
+    assert ("guides", "柳州市疾病预防控制中心", "柳江区疾病预防控制中心", "instance") in rels
