@@ -35,7 +35,7 @@ demo: $(STAMP)
 	fi
 
 test: $(STAMP)
-	$(BIN)/ruff check kg tests bench
+	$(BIN)/ruff check kg tests $(wildcard bench scripts)
 	$(BIN)/python -m kg.ns_gen --check
 	$(BIN)/pytest -q
 
