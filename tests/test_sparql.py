@@ -246,3 +246,12 @@ def test_list_shows_every_query(graph_dir):
     out = cli(graph_dir, "list", "--format", "json")
     assert out.exit_code == 0
     assert {q["name"] for q in json.loads(out.stdout)} == set(LIBRARY)
+
+
+def test_consortia_and_their_leads(store):
+    # Rows present when this was written (relations are extracted in parallel; these are stated in 002 and 000).
+    led = {(r["leader"], r["level"]) for r in run(store, "consortia_led_by_city_hospitals", level="市办")}
+    assert ("钦州市第一人民医院", "市办") in led
+    assert all(level == "市办" for _, level in led)
+    members = run(store, "consortium_members", city="梧州市")
+    assert members and all(r["city"] == "梧州市" and r["type"] for r in members)
