@@ -49,7 +49,8 @@ class Asker:
         self.config = config or load_config()
         self.store = open_store(data_dir)
         self.synonyms = {k: list(v) for k, v in (self.config.get("synonyms") or {}).items()}
-        self.lexicon: Lexicon = load_lexicon(self.store, current_build(data_dir), self.synonyms)
+        self.lexicon: Lexicon = load_lexicon(self.store, current_build(data_dir), self.synonyms,
+                                             self.config.get("measure_optional_words") or [])
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
                                       undefined=jinja2.StrictUndefined, autoescape=False)
         self.families = self.config["families"]
@@ -83,11 +84,12 @@ class Asker:
             if not self._has_slot(slot, parsed):
                 return 0.0
         optional = family["slots"].get("optional", [])
+        penalty = 2.0 * any(parsed.slots.get(t) for t in family.get("penalty_if", []))
         trigger_len = max(len(h.group(0)) for h in hits)
         # Later triggers in the question (closer to the question word) say more about what is asked.
         position = max(h.start() for h in hits) / max(1, len(parsed.question))
         return 1.0 + trigger_len * 0.5 + len(required) + 0.3 * sum(self._has_slot(s, parsed) for s in optional) \
-            + position + float(family.get("priority", 0))
+            + position + float(family.get("priority", 0)) - penalty
 
     def _has_slot(self, slot: str, parsed: Parsed) -> bool:
         if slot == "subject":
@@ -96,8 +98,8 @@ class Asker:
             return bool(parsed.years)
         if slot == "number":
             return bool(parsed.numbers)
-        if slot == "institution2":
-            return len(parsed.slots.get("institution", [])) >= 2
+        if slot in ("institution2", "measure2"):
+            return len({m.entries[0].iri for m in parsed.slots.get(slot[:-1], [])}) >= 2
         return bool(parsed.slots.get(slot))
 
     # ---- answering -----------------------------------------------------------------------------
@@ -124,12 +126,17 @@ class Asker:
             near = fuzzy_candidates(parsed.question, self.lexicon)
             hint = f"您是不是要问：{'、'.join(near[:5])}？" if near else "请写出机构、医联体、城市或指标的名称。"
             return reply(text, "unanswerable", f"没有识别出图谱中的实体。{hint}", qid=qid)
-        ambiguous = [m for t in ("institution", "consortium") for m in parsed.slots.get(t, [])
+        ambiguous = [m for m in parsed.slots.get("institution", [])
                      if len({e.iri for e in m.entries}) > 1]
         if ambiguous:
             m = ambiguous[0]
             names = "、".join(sorted({e.label for e in m.entries}))
             return reply(text, "ambiguous", f"“{m.text}”可能指：{names}。请写明城市或全称。", qid=qid)
+        if not any(parsed.slots.get(t) for t in ("institution", "consortium", "unit")):
+            # A name with one wrong or missing character is offered, never silently used.
+            near = fuzzy_candidates(parsed.question, self.lexicon, known=parsed.mentions)
+            if near:
+                return reply(text, "unanswerable", f"没有找到这个名称。您是不是要问：{'、'.join(near[:5])}？", qid=qid)
         scored = sorted(((self.score(f, parsed), i, f) for i, f in enumerate(self.families)),
                         key=lambda x: (-x[0], x[1]))
         if not scored or scored[0][0] <= 0:
@@ -189,8 +196,7 @@ class Asker:
         if family["id"] == "where":
             bindings["s"] = parsed.slots["institution"][0].entries[0].iri
         else:
-            cls = parsed.slots["class"][-1]
-            bindings["cls"] = cls.entries[0].iri
+            bindings["cls"] = parsed.slots["class"][-1].entries[0].iri
             level = parsed.slots.get("level")
             if level:
                 shape["level"] = bindings["level"] = level[0].entries[0].iri
@@ -199,6 +205,12 @@ class Asker:
                     bindings[key] = shape[key]
         sparql = self.render_sparql(family, **shape)
         rows = self.select(sparql, bindings)
+        if family["id"] != "where":
+            # 医院、疾控中心: every kind named in the question counts.
+            seen = {r["item"] for r in rows}
+            for extra in {m.entries[0].iri for m in parsed.slots["class"][:-1]}:
+                rows += [r for r in self.select(sparql, bindings | {"cls": extra}) if r["item"] not in seen]
+                seen |= {r["item"] for r in rows}
         subject = parsed.slots["institution"][0].entries[0].label if family["id"] == "where" else ""
         kind = parsed.slots["class"][-1].text if "class" in parsed.slots else ""
         level = parsed.slots["level"][0].text if parsed.slots.get("level") else ""
@@ -207,8 +219,10 @@ class Asker:
                 pass
             else:
                 return self._no_fact(f"{place['place']}{level}{kind or subject}的相关信息", sparql)
+        # A place is cited by the sentences naming the institution in it.
+        cited = bindings["s"] if family["id"] == "where" else None
         answers = [{"text": r["label"], "value": None, "iri": r["item"], "inferred": False,
-                    "sources": self.sources_of_item(r["item"])} for r in rows]
+                    "sources": self.sources_of_item(cited or r["item"])} for r in rows]
         items = [a["text"] for a in answers]
         message = jinja2.Template(family["answer"]).render(
             place=place["place"], level=level, kind=kind, subject=subject, n=len(items), items=items)
@@ -220,27 +234,63 @@ class Asker:
     def _run_count(self, family: dict, parsed: Parsed) -> dict:
         return self._run_list(family, parsed, counting=True)
 
-    def _subjects(self, parsed: Parsed) -> tuple[Mention | None, dict]:
-        for t in ("institution", "unit", "consortium", "kindref", "class"):
-            if parsed.slots.get(t):
-                m = parsed.slots[t][0]
-                return m, ({"cls": m.entries[0].iri} if t == "class" else {"s": m.entries[0].iri})
-        return None, {}
+    def _subject_candidates(self, family: dict, parsed: Parsed) -> list[Mention]:
+        """Mentions that can be the subject, nearest to the family's trigger first (the subject of
+        依托什么设置Y follows the trigger; that of X的功能定位 precedes it)."""
+        hits = [h for t in family["triggers"] for h in [re.search(t, parsed.question)] if h]
+        anchor = hits[0].start() if hits else 0
+        types = family.get("subject_types", ["institution", "unit", "consortium", "kindref", "class"])
+        views = [v for t in types for v in parsed.slots.get(t, [])]
+        return sorted(views, key=lambda m: (abs(m.start - anchor) if m.end <= anchor else abs(m.start - anchor) + 0.5,
+                                            types.index(m.entries[0].type)))
 
     def _run_relation(self, family: dict, parsed: Parsed) -> dict:
-        subject, bindings = self._subjects(parsed)
-        if subject is None:
+        candidates = self._subject_candidates(family, parsed)
+        if not candidates:
             return self._no_fact("相关主体", "")
         place = self._place(parsed)
-        is_class = "cls" in bindings
-        if is_class and place["city"]:
-            bindings["city"] = place["city"]
-        shape = {"subject_is_class": is_class, "city": bool(is_class and place["city"]),
-                 "props": family["props"], "reverse": family.get("reverse", False)}
-        sparql = self.render_sparql(family, **shape)
-        rows = self.select(sparql, bindings)
-        if family.get("also_units") and not is_class:
-            rows += self.select(self.env.get_template("units_based_on.rq.j2").render(), bindings)
+        sparql = ""
+        for subject in candidates:
+            is_class = subject.entries[0].type == "class"
+            shape = {"subject_is_class": is_class, "city": bool(is_class and place["city"]),
+                     "props": family["props"], "reverse": family.get("reverse", False)}
+            sparql = self.render_sparql(family, **shape)
+            entries = subject.entries
+            if place["city"] and not is_class:
+                # A kind reference or network of the city named in the question, if there is one.
+                local = [e for e in entries if e.city == place["place"]]
+                entries = local or entries
+            rows: list[dict] = []
+            for entry in entries:
+                bindings = {"cls": entry.iri} if is_class else {"s": entry.iri}
+                if is_class and place["city"]:
+                    bindings["city"] = place["city"]
+                rows += self.select(sparql, bindings)
+                if family.get("also_units") and not is_class:
+                    rows += self.select(self.env.get_template("units_based_on.rq.j2").render(), bindings)
+            answers = self._drop_restatements(self._relation_answers(rows), parsed.question)
+            if answers:
+                items = [a["text"] + ("（推理得出）" if a["inferred"] else "") for a in answers]
+                message = jinja2.Template(family["answer"]).render(subject=subject.entries[0].label, items=items)
+                return self._answered(answers, message, sparql)
+        return self._no_fact(f"{candidates[0].entries[0].label}的这类关系", sparql)
+
+    @staticmethod
+    def _drop_restatements(answers: list[dict], question: str) -> list[dict]:
+        """An answer that ends with the question's own noun phrase (…区域医疗中心 for 在哪些方面打造
+        区域医疗中心) restates the question; keep it only when nothing else answers."""
+        def restates(text: str) -> bool:
+            k = next((k for k in range(6, 3, -1) if len(text) > 6 and text[-k:] in question), 0)
+            if not k:
+                return False
+            # An answer that fills the question's frame (以什么为重点的… → 以肿瘤性疾病为重点的…) shares
+            # much of its remaining words with the question; a restatement does not.
+            rest = text[:-k]
+            return sum(ch in question for ch in rest) < len(rest) / 2
+        kept = [a for a in answers if not restates(a["text"])]
+        return kept or answers
+
+    def _relation_answers(self, rows: list[dict]) -> list[dict]:
         answers: dict[str, dict] = {}
         for r in rows:
             label = r.get("label")
@@ -252,16 +302,14 @@ class Asker:
                                            "inferred": inferred, "sources": []})
             if r.get("g") and len(a["sources"]) < 3:
                 a["sources"] += [s for s in self.sources_of_graph(r["g"]) if s not in a["sources"]]
-        if not answers:
-            return self._no_fact(f"{subject.entries[0].label}的这类关系", sparql)
-        items = [a["text"] + ("（推理得出）" if a["inferred"] else "") for a in answers.values()]
-        message = jinja2.Template(family["answer"]).render(subject=subject.entries[0].label, items=items)
-        return self._answered(list(answers.values()), message, sparql)
+        return list(answers.values())
 
     # ---- figures -------------------------------------------------------------------------------
     def _figure_rows(self, family: dict, parsed: Parsed, subject: Mention | None = None) -> tuple[list[dict], str]:
-        measure = parsed.slots["measure"][0]
-        bindings: dict = {"m": measure.entries[0].iri}
+        # The longest indicator named (实际开放床位 rather than a column called 医院); each measure it
+        # may stand for (with and without qualifiers) is asked.
+        measure = max(parsed.slots["measure"], key=lambda m: len(m.text))
+        bindings: dict = {}
         place = self._place(parsed)
         if subject is None:
             for t in ("institution", "county"):
@@ -274,7 +322,13 @@ class Asker:
         if place["city"]:
             bindings["city"] = place["city"]
         sparql = self.render_sparql(family, **shape)
-        return self.select(sparql, bindings), sparql
+        rows = [r for e in measure.entries for r in self.select(sparql, bindings | {"m": e.iri})]
+        if subject is None:
+            # Without a named subject the figure is about the city asked (or each plan's own city),
+            # not its counties, districts or the province quoted for comparison.
+            own = [r for r in rows if r.get("subject") and r.get("subject") == (place["city"] or r.get("doccity"))]
+            rows = own or rows
+        return rows, sparql
 
     def _pick_role(self, rows: list[dict], parsed: Parsed) -> list[dict]:
         """Prefer the value role named in the question (目标/实际开放…), longest cue first."""
@@ -296,7 +350,7 @@ class Asker:
 
     def _run_figure(self, family: dict, parsed: Parsed) -> dict:
         rows, sparql = self._figure_rows(family, parsed)
-        measure = parsed.slots["measure"][0].entries[0].label
+        measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
         if parsed.years:
             rows = [r for r in rows if r.get("year") in parsed.years]
         rows = self._pick_role(rows, parsed)
@@ -307,23 +361,69 @@ class Asker:
 
     def _run_diff(self, family: dict, parsed: Parsed) -> dict:
         rows, sparql = self._figure_rows(family, parsed)
-        measure = parsed.slots["measure"][0].entries[0].label
+        measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
         rows = [r for r in rows if isinstance(r.get("value"), int | float)]
-        years = sorted(set(parsed.years)) or sorted({r["year"] for r in rows})
-        by_year = {y: [r for r in rows if r["year"] == y] for y in years}
-        if len(years) < 2 or not by_year.get(years[0]) or not by_year.get(years[-1]):
+        answers = []
+        # One difference per subject (a question without a city may be about several plans).
+        for subj in dict.fromkeys(r.get("subject") for r in rows):
+            mine = [r for r in rows if r.get("subject") == subj]
+            years = sorted(set(parsed.years)) or sorted({r["year"] for r in mine})
+            by_year = {y: [r for r in mine if r["year"] == y] for y in years}
+            if len(years) < 2 or not by_year.get(years[0]) or not by_year.get(years[-1]):
+                continue
+            a, b = by_year[years[0]][0], by_year[years[-1]][0]
+            diff = round(float(b["value"]) - float(a["value"]), 6)
+            who = a.get("slabel") or ""
+            text = (f"{who}{measure}{years[-1]}年比{years[0]}年{'高' if diff >= 0 else '低'}{abs(diff):g}"
+                    f"（{years[0]}年{a.get('vt') or a['value']}，{years[-1]}年{b.get('vt') or b['value']}）")
+            sources = self.sources_of_graph(b["g"]) + self.sources_of_graph(a["g"])
+            answers.append({"text": text, "value": diff, "iri": None, "inferred": False, "sources": sources[:3]})
+        if not answers:
             return self._no_fact(f"{measure}在两个年份的数值", sparql)
-        a, b = by_year[years[0]][0], by_year[years[-1]][0]
-        diff = round(float(b["value"]) - float(a["value"]), 6)
-        detail = f"{years[0]}年{a.get('vt') or a['value']}，{years[-1]}年{b.get('vt') or b['value']}"
-        text = f"{measure}{years[-1]}年比{years[0]}年{'高' if diff >= 0 else '低'}{abs(diff):g}"
-        sources = self.sources_of_graph(b["g"]) + self.sources_of_graph(a["g"])
-        answers = [{"text": text, "value": diff, "iri": None, "inferred": False, "sources": sources[:3]}]
-        return self._answered(answers, f"{text}（{detail}）。", sparql)
+        return self._answered(answers, "；".join(a["text"] for a in answers) + "。", sparql)
+
+    def _run_contains(self, family: dict, parsed: Parsed) -> dict:
+        """是否升级为X: yes when a stated target of the institution contains X's words."""
+        inst = parsed.slots["institution"][0]
+        targets = [m.text for t in ("kindref", "class") for m in parsed.slots.get(t, []) if m.start > inst.end]
+        sparql = self.render_sparql(family, subject_is_class=False, city=False, props=family["props"], reverse=False)
+        answers = self._relation_answers(self.select(sparql, {"s": inst.entries[0].iri}))
+        hits = [a for a in answers if any(t in a["text"] for t in targets)] if targets else answers
+        if not hits:
+            return self._no_fact(f"{inst.entries[0].label}升级为{'、'.join(targets) or '该目标'}", sparql)
+        for a in hits:
+            a["text"] = f"是（{a['text']}）"
+        message = jinja2.Template(family["answer"]).render(verdict="是", subject=inst.entries[0].label,
+                                                           items=[a["text"] for a in hits])
+        return self._answered(hits, message, sparql)
+
+    def _run_compare_measures(self, family: dict, parsed: Parsed) -> dict:
+        """X的A是否超过B: two measures of one subject."""
+        measures = list({m.entries[0].iri: m for m in parsed.slots["measure"]}.values())[:2]
+        values = []
+        sparql = ""
+        for m in measures:
+            view = Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers,
+                          dict(parsed.slots) | {"measure": [m]})
+            rows, sparql = self._figure_rows(family, view)
+            if parsed.years:
+                rows = [r for r in rows if r.get("year") in parsed.years]
+            rows = [r for r in rows if isinstance(r.get("value"), int | float)]
+            if not rows:
+                return self._no_fact(f"{m.entries[0].label}的数值", sparql)
+            values.append((m, rows[0]))
+        (m1, r1), (m2, r2) = values
+        below = re.search(r"少于|低于|不足", parsed.question)
+        yes = float(r1["value"]) < float(r2["value"]) if below else float(r1["value"]) > float(r2["value"])
+        verdict = "是" if yes else "否"
+        detail = f"{m1.entries[0].label} {r1['value']:g}，{m2.entries[0].label} {r2['value']:g}"
+        sources = self.sources_of_graph(r1["g"]) + self.sources_of_graph(r2["g"])
+        answers = [{"text": verdict, "value": None, "iri": None, "inferred": False, "sources": sources[:3]}]
+        return self._answered(answers, jinja2.Template(family["answer"]).render(verdict=verdict, detail=detail), sparql)
 
     def _run_threshold(self, family: dict, parsed: Parsed) -> dict:
         rows, sparql = self._figure_rows(family, parsed)
-        measure = parsed.slots["measure"][0].entries[0].label
+        measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
         if parsed.years:
             rows = [r for r in rows if r.get("year") in parsed.years]
         rows = [r for r in self._pick_role(rows, parsed) if isinstance(r.get("value"), int | float)]
@@ -339,7 +439,7 @@ class Asker:
         return self._answered(answers, f"{verdict}。{fig['text']}（比较值 {limit:g}）。", sparql)
 
     def _run_compare(self, family: dict, parsed: Parsed) -> dict:
-        measure = parsed.slots["measure"][0].entries[0].label
+        measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
         best: list[tuple[float, Mention, dict]] = []
         sparql = ""
         for inst in parsed.slots["institution"][:2]:
@@ -361,7 +461,7 @@ class Asker:
 
     def _run_superlative(self, family: dict, parsed: Parsed) -> dict:
         rows, sparql = self._figure_rows(family, parsed)
-        measure = parsed.slots["measure"][0].entries[0].label
+        measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
         if parsed.years:
             rows = [r for r in rows if r.get("year") in parsed.years]
         rows = [r for r in self._pick_role(rows, parsed) if isinstance(r.get("value"), int | float)]

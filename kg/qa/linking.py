@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
 
 from kg.store import sparql_select, term_value
@@ -30,7 +32,8 @@ LEXICON_QUERY = """
 SELECT DISTINCT ?e ?label ?type ?city WHERE {
   { ?e a hk:HealthInstitution ; skos:prefLabel|skos:altLabel ?label . BIND("institution" AS ?type)
     OPTIONAL { ?e hk:city/skos:prefLabel ?city } }
-  UNION { ?e a org:OrganizationalCollaboration ; skos:prefLabel|skos:altLabel ?label . BIND("consortium" AS ?type)
+  UNION { ?e a/rdfs:subClassOf* org:OrganizationalCollaboration ; skos:prefLabel|skos:altLabel ?label .
+    BIND("consortium" AS ?type)
     OPTIONAL { ?e hk:city/skos:prefLabel ?city } }
   UNION { ?e a hk:FunctionalUnit ; skos:prefLabel|skos:altLabel ?label . BIND("unit" AS ?type)
     OPTIONAL { ?e hk:city/skos:prefLabel ?city } }
@@ -48,8 +51,10 @@ SELECT DISTINCT ?e ?label ?type ?city WHERE {
 }
 """
 
-TYPE_RANK = {"institution": 0, "consortium": 1, "unit": 2, "measure": 3, "city": 4, "county": 4,
-             "class": 5, "kindref": 6, "level": 7}
+TYPE_RANK = {"institution": 0, "consortium": 1, "unit": 2, "city": 3, "county": 3, "class": 4, "measure": 5,
+             "kindref": 6, "level": 7}
+# Bump when LEXICON_QUERY or the row format changes: the cache in the build dir is then rebuilt.
+LEXICON_VERSION = 2
 
 
 @dataclass
@@ -80,7 +85,8 @@ class Lexicon:
     max_len: int = 0
 
     def add(self, label: str, entry: Entry) -> None:
-        label = label.strip()
+        # Questions are NFKC-normalised (（ → (), so labels are too.
+        label = unicodedata.normalize("NFKC", label).strip()
         if len(label) < 2:
             return
         bucket = self.by_label.setdefault(label, [])
@@ -103,7 +109,8 @@ def build_lexicon_rows(store) -> list[dict]:
     return rows
 
 
-def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]]) -> Lexicon:
+def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]],
+                      optional_words: list[str] | None = None) -> Lexicon:
     lex = Lexicon()
     canon: dict[str, str] = {}
     for row in rows:
@@ -128,6 +135,27 @@ def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]]) -> Lexic
                 if label.startswith(prefix) and len(label) - len(prefix) >= 3:
                     lex.add("市" + label[len(prefix):], entry)
                     lex.add(stem + label[len(prefix):], entry)
+    # Indicators are asked without their qualifiers (每千人口床位数 for 每千人口医疗卫生机构床位数).
+    optional = [unicodedata.normalize("NFKC", w) for w in optional_words or []]
+    for label, entries in list(lex.by_label.items()):
+        measures = [e for e in entries if e.type == "measure"]
+        present = [w for w in optional if w in label]
+        for n in range(1, len(present) + 1):
+            for drop in combinations(present, n):
+                short = label
+                for w in drop:
+                    short = short.replace(w, "", 1)
+                if len(short) >= 4:
+                    for entry in measures:
+                        lex.add(short, entry)
+    # Consortia are named with optional modifiers (紧密型县域医共体 is asked as 县域医共体): keep the suffixes
+    # that still name a kind of network.
+    for label, entries in list(lex.by_label.items()):
+        if entries[0].type == "consortium":
+            for k in range(1, len(label) - 3):
+                for entry in entries:
+                    if entry.type == "consortium":
+                        lex.add(label[k:], entry)
     # Abbreviations (疾控 = 疾病预防控制中心…) apply inside any label: add the abbreviated variants.
     for label, entries in list(lex.by_label.items()):
         for full, shorts in synonyms.items():
@@ -139,25 +167,28 @@ def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]]) -> Lexic
     return lex
 
 
-def load_lexicon(store, build_dir: Path | None, synonyms: dict[str, list[str]]) -> Lexicon:
+def load_lexicon(store, build_dir: Path | None, synonyms: dict[str, list[str]],
+                 optional_words: list[str] | None = None) -> Lexicon:
     """The lexicon of the current build, cached as JSON in the build directory."""
     cache = build_dir / "qa-lexicon.json" if build_dir else None
     rows = None
     if cache and cache.exists():
         try:
-            rows = json.loads(cache.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            cached = json.loads(cache.read_text(encoding="utf-8"))
+            rows = cached["rows"] if cached.get("version") == LEXICON_VERSION else None
+        except (OSError, ValueError, AttributeError, KeyError):
             rows = None
     if rows is None:
         rows = build_lexicon_rows(store)
         if cache:
             try:
                 tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+                tmp.write_text(json.dumps({"version": LEXICON_VERSION, "rows": rows}, ensure_ascii=False),
+                               encoding="utf-8")
                 os.replace(tmp, cache)
             except OSError:
                 pass  # a read-only data dir only costs speed
-    return lexicon_from_rows(rows, synonyms)
+    return lexicon_from_rows(rows, synonyms, optional_words)
 
 
 def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
@@ -195,12 +226,20 @@ def resolve_city(mentions: list[Mention], context_city: str | None) -> list[Ment
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def fuzzy_candidates(text: str, lex: Lexicon, types: tuple[str, ...] = ("institution", "consortium")) -> list[str]:
-    """Names of 4+ characters that differ from a piece of the question by one character
-    (substituted or missing): offered as "您是不是要问…", never used silently."""
+def fuzzy_candidates(text: str, lex: Lexicon, types: tuple[str, ...] = ("institution", "consortium"),
+                     known: list[Mention] | None = None) -> list[str]:
+    """Full names of 4+ characters that differ from a piece of the question by one character
+    (substituted or missing): offered as "您是不是要问…", never used silently. A piece mostly made of
+    words already recognised (县区疾病预防控制中心 is a kind) is not a misspelt name."""
+    covered = [False] * len(text)
+    for m in known or []:
+        if len(m.text) < 4 or m.type in ("city", "county"):
+            continue  # place names and bare kinds (医院) are parts of names, not alternatives to them
+        for k in range(m.start, m.end):
+            covered[k] = True
     hits: dict[str, str] = {}
     for label, entries in lex.by_label.items():
-        if len(label) < 4 or entries[0].type not in types:
+        if len(label) < 4 or entries[0].type not in types or label != entries[0].label:
             continue
         n = len(label)
         for size in (n, n - 1):
@@ -210,7 +249,7 @@ def fuzzy_candidates(text: str, lex: Lexicon, types: tuple[str, ...] = ("institu
                     ok = sum(a != b for a, b in zip(piece, label, strict=True)) == 1
                 else:
                     ok = any(label[:k] + label[k + 1:] == piece for k in range(n))
-                if ok and _CJK.search(piece):
+                if ok and _CJK.search(piece) and sum(covered[i:i + size]) <= size / 2:
                     hits[entries[0].iri] = entries[0].label
                     break
     return sorted(set(hits.values()))
