@@ -56,8 +56,8 @@ SELECT DISTINCT ?s ?sLabel ?p ?name ?o ?oLabel ?g ?mode ?file ?quote ?start ?end
   BIND(COALESCE(?sLabel0, STR(?s)) AS ?sLabel)
   BIND(IF(isLiteral(?o), STR(?o), COALESCE(?oLabel0, STR(?o))) AS ?oLabel)
   OPTIONAL {
-    ?g prov:wasDerivedFrom ?span .
-    ?span oa:exact ?quote ; oa:start ?start ; oa:end ?end ; hk:inDocument ?doc .
+    ?g prov:wasDerivedFrom+ ?span .
+    ?span a hk:TextSpan ; oa:exact ?quote ; oa:start ?start ; oa:end ?end ; hk:inDocument ?doc .
     ?doc hk:fileName ?file .
   }
 }

@@ -103,7 +103,6 @@ def test_imaginary_city_plan(tmp_path):
     assert ("based_on", "桂中区域医疗中心", "柳州市人民医院", "instance") in rels
 
 
-@pytest.mark.xfail(strict=True, reason="rule class-guidance-expansion does not fire yet (open work)")
 def test_imaginary_city_inferred_guidance(tmp_path):
     test_imaginary_city_plan(tmp_path)
     rels = _relations(tmp_path / "data")

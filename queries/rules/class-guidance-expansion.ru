@@ -17,17 +17,19 @@ INSERT {
   }
 }
 WHERE {
+  # SPARQL Update sees no union default graph: every pattern names its graph.
   GRAPH ?ev { ?a ?p ?k . }
-  ?ev hk:assertionMode <https://w3id.org/healthkg/vocab/mode/stated> .
-  ?p rdfs:subPropertyOf hk:guides .
-  ?k a hk:KindReference ; hk:refersToKind ?kind ; hk:city ?city .
-  ?a hk:city ?city .
-  FILTER NOT EXISTS { ?a a hk:KindReference }
-  ?b a ?kind ; hk:city ?city ; hk:adminLevel ?bl .
-  FILTER NOT EXISTS { ?b a hk:KindReference }
+  GRAPH ?m { ?ev hk:assertionMode <https://w3id.org/healthkg/vocab/mode/stated> . }
+  GRAPH ?t { ?p rdfs:subPropertyOf hk:guides . }
+  GRAPH ?g1 { ?k a hk:KindReference ; hk:refersToKind ?kind ; hk:city ?city . }
+  GRAPH ?g2 { ?a hk:city ?city . }
+  FILTER NOT EXISTS { GRAPH ?g3 { ?a a hk:KindReference } }
+  GRAPH ?g4 { ?b a ?kind . }
+  GRAPH ?g5 { ?b hk:city ?city ; hk:adminLevel ?bl . }
+  FILTER NOT EXISTS { GRAPH ?g6 { ?b a hk:KindReference } }
   FILTER (?b != ?a)
-  OPTIONAL { ?k hk:adminLevel ?kl }
-  OPTIONAL { ?a hk:adminLevel ?al }
+  OPTIONAL { GRAPH ?g7 { ?k hk:adminLevel ?kl } }
+  OPTIONAL { GRAPH ?g8 { ?a hk:adminLevel ?al } }
   FILTER (IF(BOUND(?kl), ?bl = ?kl || (?kl = <https://w3id.org/healthkg/vocab/level/county> && ?bl = <https://w3id.org/healthkg/vocab/level/district>), !BOUND(?al) || ?bl != ?al))
   BIND (IRI(CONCAT("https://w3id.org/healthkg/id/inferred/class-guidance-expansion/",
                    SUBSTR(SHA1(CONCAT(STR(?a), " ", STR(?p), " ", STR(?b))), 1, 12))) AS ?g)

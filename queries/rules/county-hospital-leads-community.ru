@@ -20,15 +20,24 @@ INSERT {
   }
 }
 WHERE {
+  # SPARQL Update sees no union default graph: every pattern names its graph.
   GRAPH ?ev { ?k hk:leads ?generic . }
-  ?ev hk:assertionMode <https://w3id.org/healthkg/vocab/mode/stated> .
-  ?k a hk:KindReference ; hk:refersToKind ?kk ; hk:adminLevel <https://w3id.org/healthkg/vocab/level/county> ; hk:city ?city .
+  GRAPH ?m { ?ev hk:assertionMode <https://w3id.org/healthkg/vocab/mode/stated> . }
+  GRAPH ?g1 { ?k a hk:KindReference ; hk:refersToKind ?kk ; hk:city ?city . }
+  GRAPH ?g1b { ?k hk:adminLevel <https://w3id.org/healthkg/vocab/level/county> . }
   FILTER (?kk IN (hk:Hospital, hk:GeneralHospital))
-  ?generic a hk:CountyMedicalCommunity .
+  GRAPH ?g2 { ?generic a hk:CountyMedicalCommunity . }
   GRAPH ?ev2 { ?cons hk:county ?county . }
-  ?cons a hk:CountyMedicalCommunity ; hk:city ?city .
-  ?h a hk:GeneralHospital ; hk:county ?county ; hk:adminLevel <https://w3id.org/healthkg/vocab/level/county> .
-  FILTER NOT EXISTS { ?h a hk:KindReference }
+  GRAPH ?g3 { ?cons a hk:CountyMedicalCommunity . }
+  GRAPH ?g4 { ?cons hk:city ?city . }
+  GRAPH ?g5 { ?h a hk:GeneralHospital . }
+  GRAPH ?g6 { ?h hk:county ?county ; hk:adminLevel <https://w3id.org/healthkg/vocab/level/county> . }
+  FILTER NOT EXISTS { GRAPH ?g7 { ?h a hk:KindReference } }
+  # "the county hospital" is only determined when the county has one named county-level general hospital
+  FILTER NOT EXISTS {
+    GRAPH ?g8 { ?other a hk:GeneralHospital . } GRAPH ?g9 { ?other hk:county ?county . }
+    FILTER (?other != ?h)
+  }
   BIND (IRI(CONCAT("https://w3id.org/healthkg/id/inferred/county-hospital-leads-community/",
                    SUBSTR(SHA1(CONCAT(STR(?h), " ", STR(?cons))), 1, 12))) AS ?g)
   BIND (IRI(CONCAT("https://w3id.org/healthkg/id/mem/", SUBSTR(SHA1(CONCAT(STR(?cons), "|", STR(?h), "|lead")), 1, 12)))
