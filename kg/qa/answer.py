@@ -12,7 +12,16 @@ import yaml
 
 from kg.errors import KGError
 from kg.paths import QUERIES_DIR, TEMPLATES_DIR
-from kg.qa.linking import PREFIXES, Lexicon, Mention, find_mentions, fuzzy_candidates, load_lexicon, resolve_city
+from kg.qa.linking import (
+    PREFIXES,
+    Lexicon,
+    Mention,
+    cached_rows,
+    find_mentions,
+    fuzzy_candidates,
+    load_lexicon,
+    resolve_city,
+)
 from kg.store import current_build, open_store, sparql_select, term_value
 
 MAX_CHARS = 300
@@ -49,14 +58,16 @@ class Asker:
         self.config = config or load_config()
         self.store = open_store(data_dir)
         self.synonyms = {k: list(v) for k, v in (self.config.get("synonyms") or {}).items()}
-        self.lexicon: Lexicon = load_lexicon(self.store, current_build(data_dir), self.synonyms,
+        self.build_dir = current_build(data_dir)
+        self.lexicon: Lexicon = load_lexicon(self.store, self.build_dir, self.synonyms,
                                              self.config.get("measure_optional_words") or [])
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
                                       undefined=jinja2.StrictUndefined, autoescape=False)
         self.families = self.config["families"]
         self.context_city: str | None = None
         self.context_entity: Mention | None = None
-        self._titles: dict[str, str] = {}
+        self._sources: dict[str, list[dict]] | None = None
+        self._graphs_of: dict[str, list[str]] | None = None
 
     # ---- parsing -------------------------------------------------------------------------------
     def parse(self, question: str) -> Parsed:
@@ -166,15 +177,33 @@ class Asker:
         rows = sparql_select(self.store, query, bindings=bindings, prefixes=PREFIXES)
         return [{k: term_value(v) for k, v in r.items()} for r in rows]
 
+    def _source_index(self) -> dict[str, list[dict]]:
+        if self._sources is None:
+            index: dict[str, list[dict]] = {}
+            rows = cached_rows(self.build_dir, "sources",
+                               lambda: self.select(self.env.get_template("sources.rq.j2").render(), {}))
+            for r in rows:
+                index.setdefault(r["g"], []).append({"doc": r["doc"], "title": r.get("title"), "quote": r["quote"]})
+            self._sources = index
+        return self._sources
+
     def sources_of_graph(self, graph: str) -> list[dict]:
-        q = self.env.get_template("sources.rq.j2").render()
-        return [{"doc": r["doc"], "title": r.get("title"), "quote": r["quote"]}
-                for r in self.select(q, {"g": graph})]
+        return self._source_index().get(graph, [])[:3]
 
     def sources_of_item(self, iri: str) -> list[dict]:
-        q = self.env.get_template("mentions.rq.j2").render()
-        return [{"doc": r["doc"], "title": r.get("title"), "quote": r["quote"]}
-                for r in self.select(q, {"item": iri})]
+        if self._graphs_of is None:
+            graphs: dict[str, list[str]] = {}
+            rows = cached_rows(self.build_dir, "mentions",
+                               lambda: self.select(self.env.get_template("mentions.rq.j2").render(), {}))
+            for r in rows:
+                graphs.setdefault(r["item"], []).append(r["g"])
+            self._graphs_of = graphs
+        found: list[dict] = []
+        for g in self._graphs_of.get(iri, []):
+            found += [s for s in self.sources_of_graph(g) if s not in found]
+            if len(found) >= 2:
+                break
+        return found[:2]
 
     def _no_fact(self, what: str, sparql: str) -> dict:
         return {"status": "unanswerable", "answers": [], "sparql": sparql,

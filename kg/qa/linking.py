@@ -54,7 +54,7 @@ SELECT DISTINCT ?e ?label ?type ?city WHERE {
 TYPE_RANK = {"institution": 0, "consortium": 1, "unit": 2, "city": 3, "county": 3, "class": 4, "measure": 5,
              "kindref": 6, "level": 7}
 # Bump when LEXICON_QUERY or the row format changes: the cache in the build dir is then rebuilt.
-LEXICON_VERSION = 2
+LEXICON_VERSION = 3
 
 
 @dataclass
@@ -167,27 +167,33 @@ def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]],
     return lex
 
 
-def load_lexicon(store, build_dir: Path | None, synonyms: dict[str, list[str]],
-                 optional_words: list[str] | None = None) -> Lexicon:
-    """The lexicon of the current build, cached as JSON in the build directory."""
-    cache = build_dir / "qa-lexicon.json" if build_dir else None
-    rows = None
+def cached_rows(build_dir: Path | None, name: str, compute) -> list:
+    """Rows computed once per build and kept as JSON in the build directory (builds are immutable,
+    so the cache never goes stale; LEXICON_VERSION invalidates it when the queries change)."""
+    cache = build_dir / f"qa-{name}.json" if build_dir else None
     if cache and cache.exists():
         try:
             cached = json.loads(cache.read_text(encoding="utf-8"))
-            rows = cached["rows"] if cached.get("version") == LEXICON_VERSION else None
+            if cached.get("version") == LEXICON_VERSION:
+                return cached["rows"]
         except (OSError, ValueError, AttributeError, KeyError):
-            rows = None
-    if rows is None:
-        rows = build_lexicon_rows(store)
-        if cache:
-            try:
-                tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_text(json.dumps({"version": LEXICON_VERSION, "rows": rows}, ensure_ascii=False),
-                               encoding="utf-8")
-                os.replace(tmp, cache)
-            except OSError:
-                pass  # a read-only data dir only costs speed
+            pass
+    rows = compute()
+    if cache:
+        try:
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"version": LEXICON_VERSION, "rows": rows}, ensure_ascii=False),
+                           encoding="utf-8")
+            os.replace(tmp, cache)
+        except OSError:
+            pass  # a read-only data dir only costs speed
+    return rows
+
+
+def load_lexicon(store, build_dir: Path | None, synonyms: dict[str, list[str]],
+                 optional_words: list[str] | None = None) -> Lexicon:
+    """The lexicon of the current build, cached as JSON in the build directory."""
+    rows = cached_rows(build_dir, "lexicon", lambda: build_lexicon_rows(store))
     return lexicon_from_rows(rows, synonyms, optional_words)
 
 
