@@ -143,6 +143,9 @@ class Asker:
             m = ambiguous[0]
             names = "、".join(sorted({e.label for e in m.entries}))
             return reply(text, "ambiguous", f"“{m.text}”可能指：{names}。请写明城市或全称。", qid=qid)
+        hop = self._two_hop(stripped, parsed, qid)
+        if hop is not None:
+            return hop
         if not any(parsed.slots.get(t) for t in ("institution", "consortium", "unit")):
             # A name with one wrong or missing character is offered, never silently used.
             near = fuzzy_candidates(parsed.question, self.lexicon, known=parsed.mentions)
@@ -160,6 +163,70 @@ class Asker:
         result.update({"id": qid, "question": text, "template": family["id"]})
         self._remember(parsed)
         return result
+
+    def _quotes_of(self, iri: str) -> list[str]:
+        self.sources_of_item(iri)  # fills the index
+        return [src["quote"] for g in (self._graphs_of or {}).get(iri, []) for src in self.sources_of_graph(g)]
+
+    def _two_hop(self, text: str, parsed: Parsed, qid: object) -> dict | None:
+        """"被定为X的那家医院，…": find the institution(s) the clause describes in the plans' sentences,
+        then ask the rest of the question about them (summing figures when asked 加起来)."""
+        spec = self.config.get("descriptors") or {}
+        m = re.search(spec.get("pattern", "(?!)"), text)
+        if not m or parsed.slots.get("institution") and parsed.slots["institution"][0].start < m.end("desc"):
+            return None
+        desc = re.sub(r"\s+", "", m.group("desc"))
+        for mention in parsed.mentions:
+            if mention.type in ("city", "county") and mention.end <= m.end("desc"):
+                desc = desc.replace(mention.text, "")
+        for word in spec.get("strip", []):
+            desc = desc.replace(word, "")
+        place = self._place(parsed)["place"]
+        best: dict[str, tuple[int, int]] = {}
+        labels: dict[str, list[str]] = {}
+        for label, entries in self.lexicon.by_label.items():
+            for e in entries:
+                if e.type == "institution":
+                    labels.setdefault(e.iri, []).append(label)
+        names = {e.iri: e for es in self.lexicon.by_label.values() for e in es if e.type == "institution"}
+        for iri, entry in names.items():
+            if place and entry.city != place and place not in entry.label:
+                continue
+            for quote in self._quotes_of(iri):
+                quote = re.sub(r"\s+", "", quote)  # table rows are spaced: 在建 3 号儿科楼
+                run, at = _common_run(desc, quote)
+                if run < 4:
+                    continue
+                # In a sentence or table row naming several institutions, the one written just before
+                # the clause (the row's subject; 依托X建设…), else the nearest after it.
+                spots = [quote.find(lb) for lb in labels.get(iri, []) if lb in quote]
+                distance = min((at - p if p <= at else 1000 + p - at for p in spots), default=10**5)
+                best[iri] = max(best.get(iri, (0, -10**6)), (run, -distance))
+        if not best:
+            return None
+        top = max(v[0] for v in best.values())
+        wanted = spec.get("counts", {}).get(m.group("n") or "", 1)
+        ranked = sorted((v for v in best.values() if v[0] == top), reverse=True)
+        cut = ranked[min(len(ranked), wanted) - 1]
+        found = [names[i] for i, v in best.items() if v[0] == top and v >= cut]
+        rest = m.group("rest").lstrip("，,、 ")
+        answers, sub = [], None
+        for entry in found:
+            sub = self._ask(entry.label + "，" + rest.replace("它", entry.label), None)
+            if sub["status"] != "answered":
+                return None
+            answers += sub["answers"]
+        assert sub is not None
+        if len(found) > 1 and any(w in text for w in spec.get("sum_words", [])):
+            values = [a["value"] for a in answers if isinstance(a.get("value"), int | float)]
+            total = sum(values)
+            names_text = "、".join(e.label for e in found)
+            sources = [s for a in answers for s in a["sources"]][:4]
+            answers = [{"text": f"{names_text}合计{total:g}", "value": total, "iri": None, "inferred": False,
+                        "sources": sources}]
+        meant = "、".join(e.label for e in found)
+        message = "；".join(a["text"] for a in answers) + f"（“{m.group('desc')}”指{meant}）"
+        return reply(text, "answered", message, answers, f"two_hop+{sub['template']}", sub["sparql"], qid)
 
     def _remember(self, parsed: Parsed) -> None:
         cities = [m.entries[0].label for m in parsed.mentions if m.type == "city"]
@@ -502,6 +569,19 @@ class Asker:
         answers = [self._figure_answer(r, measure) | {"text": str(r.get("slabel") or r.get("subject"))} for r in top]
         best = self._figure_answer(top[0], measure)["text"]
         return self._answered(answers, f"{measure}{'最少' if fewest else '最多'}：{best}。", sparql)
+
+
+def _common_run(a: str, b: str) -> tuple[int, int]:
+    """Length of the longest common substring of a short clause and a sentence, and where it is in
+    the sentence."""
+    best, at = 0, -1
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            pos = b.find(a[i:j])
+            if pos < 0:
+                break
+            best, at = j - i, pos
+    return best, at
 
 
 def explain(asker: Asker, question: str) -> dict:

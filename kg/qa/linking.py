@@ -152,7 +152,7 @@ def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]],
     # that still name a kind of network.
     for label, entries in list(lex.by_label.items()):
         if entries[0].type == "consortium":
-            for k in range(1, len(label) - 3):
+            for k in range(1, len(label) - 4):
                 for entry in entries:
                     if entry.type == "consortium":
                         lex.add(label[k:], entry)
