@@ -14,6 +14,7 @@ from kg.errors import KGError
 from kg.paths import QUERIES_DIR, TEMPLATES_DIR
 from kg.qa.linking import (
     PREFIXES,
+    Entry,
     Lexicon,
     Mention,
     cached_rows,
@@ -172,7 +173,7 @@ class Asker:
         """"被定为X的那家医院，…": find the institution(s) the clause describes in the plans' sentences,
         then ask the rest of the question about them (summing figures when asked 加起来)."""
         spec = self.config.get("descriptors") or {}
-        m = re.search(spec.get("pattern", "(?!)"), text)
+        m = next((m for p in spec.get("patterns", []) for m in [re.search(p, text)] if m), None)
         if not m or parsed.slots.get("institution") and parsed.slots["institution"][0].start < m.end("desc"):
             return None
         desc = re.sub(r"\s+", "", m.group("desc"))
@@ -181,6 +182,44 @@ class Asker:
                 desc = desc.replace(mention.text, "")
         for word in spec.get("strip", []):
             desc = desc.replace(word, "")
+        rest = m.group("rest").lstrip("，,、 ")
+        if not rest.strip("？?。 "):
+            return None
+        found = self._described_by_relation(m.group("desc")) or self._described_by_text(desc, parsed, m, spec)
+        if not found:
+            return None
+        answers, sub = [], None
+        for entry in found:
+            sub = self._ask(entry.label + "，" + rest.replace("它", entry.label), None)
+            if sub["status"] != "answered":
+                return None
+            answers += sub["answers"]
+        assert sub is not None
+        if len(found) > 1 and any(w in text for w in spec.get("sum_words", [])):
+            values = [a["value"] for a in answers if isinstance(a.get("value"), int | float)]
+            total = sum(values)
+            names_text = "、".join(e.label for e in found)
+            sources = [s for a in answers for s in a["sources"]][:4]
+            answers = [{"text": f"{names_text}合计{total:g}", "value": total, "iri": None, "inferred": False,
+                        "sources": sources}]
+        meant = "、".join(e.label for e in found)
+        message = "；".join(a["text"] for a in answers) + f"（“{m.group('desc')}”指{meant}）"
+        return reply(text, "answered", message, answers, f"two_hop+{sub['template']}", sub["sparql"], qid)
+
+    def _described_by_relation(self, desc: str) -> list[Entry]:
+        """The clause asked as a question of its own (当龙头的 → leads): its answers are the subject."""
+        if not any(re.search(t, desc) for f in self.families if f["kind"] == "relation" for t in f["triggers"]):
+            return []
+        saved = (self.context_city, self.context_entity)
+        sub = self._ask(desc, None)
+        self.context_city, self.context_entity = saved
+        if sub["status"] != "answered" or sub.get("template") not in {f["id"] for f in self.families
+                                                                      if f["kind"] == "relation"}:
+            return []
+        return [Entry(a["iri"], a["text"], "answer") for a in sub["answers"] if a.get("iri")]
+
+    def _described_by_text(self, desc: str, parsed: Parsed, m: re.Match, spec: dict) -> list[Entry]:
+        """Institutions whose sentences contain the longest run of the clause's words."""
         place = self._place(parsed)["place"]
         best: dict[str, tuple[int, int]] = {}
         labels: dict[str, list[str]] = {}
@@ -203,30 +242,12 @@ class Asker:
                 distance = min((at - p if p <= at else 1000 + p - at for p in spots), default=10**5)
                 best[iri] = max(best.get(iri, (0, -10**6)), (run, -distance))
         if not best:
-            return None
+            return []
         top = max(v[0] for v in best.values())
         wanted = spec.get("counts", {}).get(m.group("n") or "", 1)
         ranked = sorted((v for v in best.values() if v[0] == top), reverse=True)
         cut = ranked[min(len(ranked), wanted) - 1]
-        found = [names[i] for i, v in best.items() if v[0] == top and v >= cut]
-        rest = m.group("rest").lstrip("，,、 ")
-        answers, sub = [], None
-        for entry in found:
-            sub = self._ask(entry.label + "，" + rest.replace("它", entry.label), None)
-            if sub["status"] != "answered":
-                return None
-            answers += sub["answers"]
-        assert sub is not None
-        if len(found) > 1 and any(w in text for w in spec.get("sum_words", [])):
-            values = [a["value"] for a in answers if isinstance(a.get("value"), int | float)]
-            total = sum(values)
-            names_text = "、".join(e.label for e in found)
-            sources = [s for a in answers for s in a["sources"]][:4]
-            answers = [{"text": f"{names_text}合计{total:g}", "value": total, "iri": None, "inferred": False,
-                        "sources": sources}]
-        meant = "、".join(e.label for e in found)
-        message = "；".join(a["text"] for a in answers) + f"（“{m.group('desc')}”指{meant}）"
-        return reply(text, "answered", message, answers, f"two_hop+{sub['template']}", sub["sparql"], qid)
+        return [names[i] for i, v in best.items() if v[0] == top and v >= cut]
 
     def _remember(self, parsed: Parsed) -> None:
         cities = [m.entries[0].label for m in parsed.mentions if m.type == "city"]
