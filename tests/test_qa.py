@@ -151,3 +151,16 @@ def test_two_hop_finds_the_institution_described(asker):
     assert result["template"].startswith("two_hop")
     assert result["answers"][0]["value"] == 160
     assert "梧州市第三人民医院" in result["message"]
+
+
+def test_place_without_a_plan_is_said_not_guessed(asker):
+    result = asker.ask("北京市有哪些医院？")
+    assert result["status"] == "unanswerable"
+    assert "图谱中没有北京市的规划" in result["message"]
+
+
+def test_bare_beds_needs_a_named_institution(asker):
+    beds = asker.ask("梧州市中医医院的床位呢？")
+    assert {a["value"] for a in beds["answers"]} >= {600, 800}
+    unknown = asker.ask("钦州市公共卫生应急救治中心规划设置多少张床位？")
+    assert unknown["status"] == "unanswerable"

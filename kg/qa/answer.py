@@ -61,7 +61,8 @@ class Asker:
         self.synonyms = {k: list(v) for k, v in (self.config.get("synonyms") or {}).items()}
         self.build_dir = current_build(data_dir)
         self.lexicon: Lexicon = load_lexicon(self.store, self.build_dir, self.synonyms,
-                                             self.config.get("measure_optional_words") or [])
+                                             self.config.get("measure_optional_words") or [],
+                                             self.config.get("measure_heads") or [])
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
                                       undefined=jinja2.StrictUndefined, autoescape=False)
         self.families = self.config["families"]
@@ -79,10 +80,17 @@ class Asker:
         if _PRONOUN.match(text) and self.context_entity and not any(m.type in SUBJECT_TYPES[:4] for m in mentions):
             mentions.insert(0, self.context_entity)
         parsed = Parsed(text, mentions, years, numbers)
+        named = any(e.type in ("institution", "county") for m in mentions for e in m.entries)
         for m in mentions:
             # A mention fills a slot for each type it can be (中医医院: class and a plan's kind reference).
             for kind in dict.fromkeys(e.type for e in m.entries):
                 view = Mention(m.text, m.start, m.end, [e for e in m.entries if e.type == kind], m.fuzzy)
+                if kind == "measure_head":
+                    # 床位 alone means "its bed figures" only when an institution or county is named;
+                    # for anything else it would be a guess.
+                    if not named:
+                        continue
+                    kind = "measure"
                 parsed.slots.setdefault(kind, []).append(view)
         return parsed
 
@@ -96,7 +104,7 @@ class Asker:
             if not self._has_slot(slot, parsed):
                 return 0.0
         optional = family["slots"].get("optional", [])
-        penalty = 2.0 * any(parsed.slots.get(t) for t in family.get("penalty_if", []))
+        penalty = 2.0 * any(self._has_slot(t, parsed) for t in family.get("penalty_if", []))
         trigger_len = max(len(h.group(0)) for h in hits)
         # Later triggers in the question (closer to the question word) say more about what is asked.
         position = max(h.start() for h in hits) / max(1, len(parsed.question))
@@ -110,6 +118,10 @@ class Asker:
             return bool(parsed.years)
         if slot == "number":
             return bool(parsed.numbers)
+        if slot == "measure_only":
+            # an indicator named by itself, not a kind that is also a table column (医院)
+            kinds = {(c.start, c.end) for c in parsed.slots.get("class", [])}
+            return any((m.start, m.end) not in kinds for m in parsed.slots.get("measure", []))
         if slot in ("institution2", "measure2"):
             return len({m.entries[0].iri for m in parsed.slots.get(slot[:-1], [])}) >= 2
         return bool(parsed.slots.get(slot))
@@ -144,6 +156,10 @@ class Asker:
             m = ambiguous[0]
             names = "、".join(sorted({e.label for e in m.entries}))
             return reply(text, "ambiguous", f"“{m.text}”可能指：{names}。请写明城市或全称。", qid=qid)
+        elsewhere = self._unknown_place(parsed)
+        if elsewhere:
+            return reply(text, "unanswerable", f"图谱中没有{elsewhere}的规划。目前收录的城市："
+                         f"{'、'.join(sorted(self._plan_cities()))}；可以用 `kg add` 加入新的规划。", qid=qid)
         hop = self._two_hop(stripped, parsed, qid)
         if hop is not None:
             return hop
@@ -164,6 +180,24 @@ class Asker:
         result.update({"id": qid, "question": text, "template": family["id"]})
         self._remember(parsed)
         return result
+
+    def _plan_cities(self) -> set[str]:
+        return {e.label for es in self.lexicon.by_label.values() for e in es if e.type == "city"}
+
+    def _unknown_place(self, parsed: Parsed) -> str | None:
+        """A city or county named in the question that no plan in the graph is about (北京市…)."""
+        if parsed.slots.get("city") or parsed.slots.get("county") or not re.search(r"[省市县区州]", parsed.question):
+            return None
+        try:
+            from kg.gazetteer import load
+            found = load().find(parsed.question)
+        except (OSError, ValueError, KeyError):
+            return None  # without the gazetteer the question is still answered
+        known = {m.start for m in parsed.mentions}
+        for m in found:
+            if m.region is not None and m.start not in known and len(m.text) >= 2:
+                return m.text
+        return None
 
     def _quotes_of(self, iri: str) -> list[str]:
         self.sources_of_item(iri)  # fills the index
@@ -348,6 +382,37 @@ class Asker:
                                "sources": []})
         return self._answered(answers, message, sparql)
 
+    def _run_exists(self, family: dict, parsed: Parsed) -> dict:
+        result = self._run_list(family, parsed)
+        if result["status"] != "answered":
+            return result
+        names = [a["text"] for a in result["answers"]]
+        verdict = {"text": "是", "value": len(names), "iri": None, "inferred": False,
+                   "sources": result["answers"][0]["sources"]}
+        result["answers"] = [verdict] + result["answers"]
+        result["message"] = f"是。{result['message']}"
+        return result
+
+    def _run_nature(self, family: dict, parsed: Parsed) -> dict:
+        """约束性指标有哪些: the indicators of that nature (binding/expected/guiding) in the city's plan."""
+        nature = parsed.slots["nature"][0]
+        place = self._place(parsed)
+        bindings = {"nature": nature.entries[0].iri} | ({"city": place["city"]} if place["city"] else {})
+        sparql = self.render_sparql(family, city=bool(place["city"]))
+        rows = self.select(sparql, bindings)
+        if not rows:
+            return self._no_fact(f"{place['place']}的{nature.text}指标", sparql)
+        answers: dict[str, dict] = {}
+        for r in rows:
+            a = answers.setdefault(r["label"], {"text": r["label"], "value": None, "iri": r["m"], "inferred": False,
+                                                "sources": []})
+            if len(a["sources"]) < 1:
+                a["sources"] += self.sources_of_graph(r["g"])[:1]
+        items = list(answers)
+        message = jinja2.Template(family["answer"]).render(place=place["place"], nature=nature.entries[0].label,
+                                                           items=items, n=len(items))
+        return self._answered(list(answers.values()), message, sparql)
+
     def _run_count(self, family: dict, parsed: Parsed) -> dict:
         return self._run_list(family, parsed, counting=True)
 
@@ -461,7 +526,8 @@ class Asker:
     def _figure_answer(self, r: dict, measure: str) -> dict:
         text = str(r.get("vt") or r.get("value"))
         unit = r.get("unit") or ""
-        label = f"{r.get('slabel') or ''}{r.get('year')}年{measure}：{text}{unit if unit not in text else ''}"
+        shown = f"{text}{unit if unit not in text else ''}"
+        label = f"{r.get('slabel') or ''}{r.get('year')}年{r.get('mlabel') or measure}：{shown}"
         return {"text": label, "value": r.get("value"), "iri": r.get("obs"), "inferred": False,
                 "sources": self.sources_of_graph(r["g"]) if r.get("g") else []}
 

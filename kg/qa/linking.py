@@ -43,6 +43,7 @@ SELECT DISTINCT ?e ?label ?type ?city WHERE {
     BIND("class" AS ?type) }
   UNION { BIND(hk:HealthInstitution AS ?e) ?e skos:prefLabel|skos:altLabel ?label . BIND("class" AS ?type) }
   UNION { ?e skos:inScheme hkv:level ; skos:prefLabel|skos:altLabel ?label . BIND("level" AS ?type) }
+  UNION { ?e skos:inScheme hkv:nature ; skos:prefLabel|skos:altLabel ?label . BIND("nature" AS ?type) }
   UNION { ?obs hk:measure ?e . ?e skos:prefLabel|skos:altLabel ?label . BIND("measure" AS ?type) }
   UNION { ?d a hk:PlanDocument ; hk:city ?e . ?e skos:prefLabel ?label . BIND("city" AS ?type) }
   UNION { ?d a hk:PlanDocument ; hk:city ?c . ?e hk:withinRegion ?c ; skos:prefLabel ?label .
@@ -52,9 +53,9 @@ SELECT DISTINCT ?e ?label ?type ?city WHERE {
 """
 
 TYPE_RANK = {"institution": 0, "consortium": 1, "unit": 2, "city": 3, "county": 3, "class": 4, "measure": 5,
-             "kindref": 6, "level": 7}
+             "kindref": 6, "level": 7, "nature": 7, "measure_head": 8}
 # Bump when LEXICON_QUERY or the row format changes: the cache in the build dir is then rebuilt.
-LEXICON_VERSION = 3
+LEXICON_VERSION = 4
 
 
 @dataclass
@@ -110,7 +111,7 @@ def build_lexicon_rows(store) -> list[dict]:
 
 
 def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]],
-                      optional_words: list[str] | None = None) -> Lexicon:
+                      optional_words: list[str] | None = None, measure_heads: list[str] | None = None) -> Lexicon:
     lex = Lexicon()
     canon: dict[str, str] = {}
     for row in rows:
@@ -148,6 +149,13 @@ def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]],
                 if len(short) >= 4:
                     for entry in measures:
                         lex.add(short, entry)
+    # A bare head word (床位) stands for every indicator ending with it (实际开放床位, 规划编制床位…).
+    for head in measure_heads or []:
+        for label, entries in list(lex.by_label.items()):
+            if label.endswith(head) and label != head:
+                for entry in entries:
+                    if entry.type == "measure":
+                        lex.add(head, Entry(entry.iri, entry.label, "measure_head", entry.city))
     # Consortia are named with optional modifiers (紧密型县域医共体 is asked as 县域医共体): keep the suffixes
     # that still name a kind of network.
     for label, entries in list(lex.by_label.items()):
@@ -191,10 +199,10 @@ def cached_rows(build_dir: Path | None, name: str, compute) -> list:
 
 
 def load_lexicon(store, build_dir: Path | None, synonyms: dict[str, list[str]],
-                 optional_words: list[str] | None = None) -> Lexicon:
+                 optional_words: list[str] | None = None, measure_heads: list[str] | None = None) -> Lexicon:
     """The lexicon of the current build, cached as JSON in the build directory."""
     rows = cached_rows(build_dir, "lexicon", lambda: build_lexicon_rows(store))
-    return lexicon_from_rows(rows, synonyms, optional_words)
+    return lexicon_from_rows(rows, synonyms, optional_words, measure_heads)
 
 
 def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
