@@ -1,0 +1,80 @@
+"""`kg viz`: draw a city's consortia, guidance and referral networks, or print network metrics."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli import DataDir, app
+
+
+class VizFormat(str, Enum):
+    html = "html"
+    png = "png"
+    svg = "svg"
+    graphml = "graphml"
+    gexf = "gexf"
+
+
+def _split(values: list[str] | None) -> list[str]:
+    """Accept both `--relation a,b` and repeated `--relation a --relation b`."""
+    return [part.strip() for value in values or [] for part in value.replace("，", ",").split(",") if part.strip()]
+
+
+@app.command()
+def viz(data_dir: DataDir,
+        city: Annotated[str | None, typer.Option("--city", help="Only this city, e.g. 钦州市.")] = None,
+        consortium: Annotated[str | None, typer.Option("--consortium",
+                                                       help="Only this consortium/network (name or part of it) "
+                                                            "and its members.")] = None,
+        relation: Annotated[list[str] | None, typer.Option("--relation",
+                                                           help="Relations to draw, e.g. leads,member_of,guides,refers "
+                                                                "(the `kg facts` names).")] = None,
+        level: Annotated[list[str] | None, typer.Option("--level", help="Institution levels, e.g. 市办,县办.")] = None,
+        fmt: Annotated[VizFormat, typer.Option("--format", help="html, png, svg, graphml or gexf.")] = VizFormat.html,
+        output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (default kg-viz.FORMAT).")]
+        = None,
+        show_stats: Annotated[bool, typer.Option("--stats", help="Print network metrics instead of drawing.")]
+        = False) -> None:
+    """Draw the networks of the graph (consortia, guidance, referral) or print their metrics.
+
+    Examples: kg viz --city 钦州市 --format png -o qinzhou.png
+              kg viz --city 钦州市 --relation leads,member_of --format html
+              kg viz --stats --city 钦州市
+    """
+    from kg.store import open_store
+    from kg.viz import build_network, network_stats, write
+
+    store = open_store(data_dir)
+    graph = build_network(store, city=city, consortium=consortium, relations=_split(relation) or None,
+                          levels=_split(level) or None)
+    if show_stats:
+        _print_stats(network_stats(graph), graph.graph.get("title", ""))
+        return
+    path = output or Path(f"kg-viz.{fmt.value}")
+    write(graph, path, fmt.value)
+    typer.echo(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges → {path}")
+
+
+def _print_stats(result: dict, title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(f"[bold]{title}[/bold]")
+    specs = {"flow": ("指导/转诊网络 guidance & referral", ("机构", "入度 in", "出度 out", "介数 betweenness")),
+             "leaders": ("牵头最多的机构 leading the most networks", ("机构", "牵头数")),
+             "consortia": ("医联体规模 consortium sizes", ("医联体/体系", "类别", "成员数"))}
+    for key, (name, columns) in specs.items():
+        table = Table(title=name)
+        for column in columns:
+            table.add_column(column)
+        for row in result[key]:
+            table.add_row(*map(str, row))
+        console.print(table)
+    outside = result["outside"]
+    console.print(f"[bold]未加入任何医联体的机构 institutions in no consortium ({len(outside)})[/bold]: "
+                  + "、".join(outside))

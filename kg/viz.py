@@ -1,0 +1,354 @@
+"""Networks of the graph for planners: consortia, guidance and referral, drawn from SPARQL.
+
+`build_network` reads the store with the named queries in `queries/viz/` (never a parallel data
+path) into a networkx MultiDiGraph; the writers turn it into a self-contained HTML page, a static
+PNG/SVG figure (matplotlib with a CJK font), or GraphML/GEXF for Gephi and Cytoscape.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import networkx as nx
+
+from kg.errors import KGError
+from kg.facts import PREFIXES
+from kg.paths import PACKAGE_DATA, QUERIES_DIR
+from kg.store import sparql_select, term_value
+
+VIZ_QUERIES = QUERIES_DIR / "viz"
+VIZ_DATA = PACKAGE_DATA / "viz"
+FONT_PACKAGE = "fonts-noto-cjk"
+FORMATS = ("html", "png", "svg", "graphml", "gexf")
+
+
+class VizError(KGError):
+    """A drawing cannot be produced (missing font, empty selection)."""
+
+
+@cache
+def style() -> dict:
+    return json.loads((VIZ_DATA / "style.json").read_text(encoding="utf-8"))
+
+
+@cache
+def query(name: str) -> str:
+    return (VIZ_QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def _select(store, name: str, **bindings) -> list[dict]:
+    rows = sparql_select(store, query(name), bindings, prefixes=PREFIXES)
+    return [{k: term_value(v) for k, v in row.items()} for row in rows]
+
+
+# --------------------------------------------------------------------------------------------------
+# The network
+# --------------------------------------------------------------------------------------------------
+
+def full_network(store) -> nx.MultiDiGraph:
+    """Every node and relation edge of the graph, with drawing attributes."""
+    st = style()
+    g = nx.MultiDiGraph()
+    for row in _select(store, "nodes"):
+        iri = row["n"]
+        if iri in g:
+            continue
+        g.add_node(iri, label=row["label"], type=row["type"], kind=row["kindLabel"] or "",
+                   level=row["levelLabel"] or "", city=row["cityLabel"] or "", county=row["countyLabel"] or "",
+                   planned=bool(row["planned"]), roles=[], beds="", quote="", source="",
+                   category=st["type_categories"].get(row["type"], st["other_category"]))
+    for row in _select(store, "categories"):
+        node = g.nodes.get(row["n"])
+        if node is not None and row["top"] in st["categories"]:
+            node["category"] = st["categories"][row["top"]]
+    for row in _select(store, "sources"):
+        node = g.nodes.get(row["n"])
+        if node is not None and not node["quote"]:
+            node["quote"], node["source"] = row["quote"], row["file"]
+    _add_beds(store, g)
+    roles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in _select(store, "roles"):
+        roles[(row["member"], row["cons"])].add(row["roleLabel"])
+        node = g.nodes.get(row["member"])
+        cons = g.nodes.get(row["cons"])
+        if node is not None and cons is not None:
+            card = f"{row['roleLabel']}@{cons['label']}"
+            if card not in node["roles"]:
+                node["roles"].append(card)
+    _add_edges(store, g, roles)
+    for _, data in g.nodes(data=True):
+        data["layer"] = _layer(data)
+    return g
+
+
+def _add_beds(store, g: nx.MultiDiGraph) -> None:
+    """The latest bed figure of each institution, as written (e.g. '2025年 800张（目标）')."""
+    best: dict[str, tuple] = {}
+    for row in _select(store, "figures", bedUnit=style()["bed_unit"]):
+        if row["n"] not in g:
+            continue
+        year = row["year"] or 0
+        text = row["valueText"] if row["valueText"] is not None else row["value"]
+        role = (row["vrole"] or "").rsplit("/", 1)[-1]
+        card = f"{row['measureLabel']} {year or ''} {text}{row['unit']}" + (f" ({role})" if role else "")
+        if row["n"] not in best or year > best[row["n"]][0]:
+            best[row["n"]] = (year, card.replace("  ", " "))
+    for iri, (_, card) in best.items():
+        g.nodes[iri]["beds"] = card
+
+
+def _add_edges(store, g: nx.MultiDiGraph, roles: dict[tuple[str, str], set[str]]) -> None:
+    """One edge per (s, relation, o); asserted when any graph states it, inferred otherwise."""
+    merged: dict[tuple[str, str, str], dict] = {}
+    for row in _select(store, "edges"):
+        s, o, name = row["s"], row["o"], row["name"]
+        if s not in g or o not in g or s == o:
+            continue
+        edge = merged.setdefault((s, name, o), {"relation": name, "subtypes": set(), "stated": False,
+                                                "quotes": [], "files": set()})
+        if row["pLabel"]:
+            edge["subtypes"].add(row["pLabel"])
+        if row["mode"].endswith("stated"):
+            edge["stated"] = True
+        if row["quote"] and row["quote"] not in edge["quotes"]:
+            edge["quotes"].append(row["quote"])
+        if row["file"]:
+            edge["files"].add(row["file"])
+    for (s, name, o), edge in sorted(merged.items()):
+        role = "、".join(sorted(roles.get((s, o), ()))) if name in style()["consortium_relations"] else ""
+        g.add_edge(s, o, key=name, relation=name, role=role, subtypes=sorted(edge["subtypes"]),
+                   mode="asserted" if edge["stated"] else "inferred", quote=(edge["quotes"] or [""])[0],
+                   source=",".join(sorted(edge["files"])))
+
+
+def _layer(node: dict) -> int:
+    """Row in the hierarchical layout: networks on top, then city → county → township → village."""
+    if node["type"] == "consortium":
+        return 0
+    return style()["level_layer"].get(node["level"], 2 if node["type"] != "unit" else 1)
+
+
+def select(g: nx.MultiDiGraph, city: str | None = None, consortium: str | None = None,
+           relations: Iterable[str] | None = None, levels: Iterable[str] | None = None) -> nx.MultiDiGraph:
+    """The part of the network a planner asked for.
+
+    Institutions of the city are kept even when unconnected (who is in no consortium matters);
+    kind references, consortia and units only when an edge of the selection reaches them.
+    """
+    relations = set(relations or ())
+    levels = set(levels or ())
+    h = g.copy()
+    if relations:
+        h.remove_edges_from([(u, v, k) for u, v, k, d in h.edges(keys=True, data=True)
+                             if d["relation"] not in relations])
+    if city:
+        # Nodes with no city of their own (units) belong where their edges lead.
+        in_city = {n for n, d in h.nodes(data=True) if d["city"] == city}
+        anchored = in_city | {n for n in h if not h.nodes[n]["city"]
+                              and any(m in in_city for m in nx.all_neighbors(h, n))}
+        h.remove_nodes_from([n for n in list(h) if n not in anchored])
+    if levels:
+        h.remove_nodes_from([n for n, d in list(h.nodes(data=True))
+                             if d["type"] in ("institution", "kindref") and d["level"] not in levels])
+    if consortium:
+        hits = {n for n, d in h.nodes(data=True) if d["type"] == "consortium" and consortium in d["label"]}
+        if not hits:
+            raise VizError(f"no consortium or network named like {consortium!r} in this selection",
+                           hint="see `kg viz --stats` for the consortia in the graph")
+        keep = set(hits)
+        for n in hits:
+            keep.update(nx.all_neighbors(h, n))
+        h = h.subgraph(keep).copy()
+    drop = [n for n, d in h.nodes(data=True) if d["type"] != "institution" and h.degree(n) == 0]
+    h.remove_nodes_from(drop)
+    return h
+
+
+def build_network(store, city: str | None = None, consortium: str | None = None,
+                  relations: Iterable[str] | None = None, levels: Iterable[str] | None = None) -> nx.MultiDiGraph:
+    g = select(full_network(store), city, consortium, relations, levels)
+    g.graph["title"] = title(store, city, consortium)
+    return g
+
+
+def title(store, city: str | None, consortium: str | None = None) -> str:
+    plans = sorted({r["title"] for r in _select(store, "plans") if not city or r["cityLabel"] == city})
+    head = city or "全部城市"
+    if consortium:
+        head += f" · {consortium}"
+    if len(plans) == 1:
+        return f"{head} — 《{plans[0]}》"
+    return f"{head} — {len(plans)} 份规划"
+
+
+# --------------------------------------------------------------------------------------------------
+# Metrics
+# --------------------------------------------------------------------------------------------------
+
+def network_stats(g: nx.MultiDiGraph) -> dict[str, list]:
+    """What an analyst asks of the networks; lists of rows, largest first."""
+    st = style()
+    flow = nx.DiGraph()
+    for u, v, d in g.edges(data=True):
+        if d["relation"] in st["flow_relations"]:
+            flow.add_edge(u, v)
+    between = nx.betweenness_centrality(flow) if flow.number_of_nodes() else {}
+    label = nx.get_node_attributes(g, "label")
+    flow_rows = sorted(((label[n], flow.in_degree(n), flow.out_degree(n), round(between.get(n, 0.0), 4))
+                        for n in flow), key=lambda r: (-r[3], -(r[1] + r[2]), r[0]))
+    leads: Counter = Counter()
+    sizes: dict[str, int] = {}
+    members: set[str] = set()
+    for u, v, d in g.edges(data=True):
+        if d["relation"] in st["consortium_relations"] and g.nodes[v]["type"] == "consortium":
+            members.add(u)
+            if d["relation"] == "leads":
+                leads[u] += 1
+    for n, d in g.nodes(data=True):
+        if d["type"] == "consortium":
+            sizes[n] = len({u for u, _, e in g.in_edges(n, data=True) if e["relation"] in st["consortium_relations"]})
+    return {
+        "flow": flow_rows,
+        "leaders": sorted(((label[n], c) for n, c in leads.items()), key=lambda r: (-r[1], r[0])),
+        "consortia": sorted(((label[n], g.nodes[n]["kind"], s) for n, s in sizes.items()), key=lambda r: (-r[2], r[0])),
+        "outside": sorted(label[n] for n, d in g.nodes(data=True) if d["type"] == "institution" and n not in members),
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# Writers
+# --------------------------------------------------------------------------------------------------
+
+def write(g: nx.MultiDiGraph, path: Path, fmt: str) -> Path:
+    if fmt not in FORMATS:
+        raise VizError(f"unknown format {fmt!r}", hint=f"choose one of {', '.join(FORMATS)}")
+    if fmt == "html":
+        path.write_text(to_html(g), encoding="utf-8")
+    elif fmt in ("png", "svg"):
+        draw_static(g, path, fmt)
+    else:
+        flat = flatten(g)
+        (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(flat, str(path))
+    return path
+
+
+def flatten(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """GraphML/GEXF take scalars only: lists become '；'-joined strings."""
+    h = nx.MultiDiGraph()
+    h.graph.update({k: str(v) for k, v in g.graph.items()})
+
+    def scalar(v):
+        return "；".join(map(str, v)) if isinstance(v, list | tuple | set) else v
+
+    for n, d in g.nodes(data=True):
+        h.add_node(n, **{k: scalar(v) for k, v in d.items()})
+    for u, v, k, d in g.edges(keys=True, data=True):
+        h.add_edge(u, v, key=k, **{a: scalar(b) for a, b in d.items()})
+    return h
+
+
+def to_json(g: nx.MultiDiGraph) -> dict:
+    st = style()
+    nodes = [{"id": n, **{k: d[k] for k in ("label", "type", "kind", "level", "city", "county", "category",
+                                             "roles", "beds", "quote", "source", "layer", "planned")}}
+             for n, d in g.nodes(data=True)]
+    edges = [{"s": u, "t": v, **{k: d[k] for k in ("relation", "role", "subtypes", "mode", "quote")}}
+             for u, v, d in g.edges(data=True)]
+    relations = sorted({e["relation"] for e in edges})
+    return {"title": g.graph.get("title", ""), "nodes": nodes, "edges": edges,
+            "categoryColors": st["category_colors"], "relationColors": st["relation_colors"],
+            "defaultRelationColor": st["default_relation_color"], "relations": relations,
+            "levelOrder": st["level_order"]}
+
+
+def to_html(g: nx.MultiDiGraph) -> str:
+    """One file, everything inlined: planners' machines may be offline."""
+    template = (VIZ_DATA / "template.html").read_text(encoding="utf-8")
+    data = json.dumps(to_json(g), ensure_ascii=False).replace("</", "<\\/")
+    page = template.replace("/*__CSS__*/", (VIZ_DATA / "viz.css").read_text(encoding="utf-8"))
+    page = page.replace("/*__JS__*/", (VIZ_DATA / "viz.js").read_text(encoding="utf-8"))
+    page = page.replace("__TITLE__", _escape(g.graph.get("title", "kg viz")))
+    return page.replace("/*__DATA__*/null", data)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def cjk_font() -> str:
+    """The family name of an installed Noto Sans CJK font; VizError naming the package otherwise."""
+    from matplotlib import font_manager
+
+    def found() -> str | None:
+        for entry in font_manager.fontManager.ttflist:
+            if "Noto Sans CJK" in entry.name and "SC" in entry.name:
+                return entry.name
+        for entry in font_manager.fontManager.ttflist:
+            if "Noto Sans CJK" in entry.name:
+                return entry.name
+        return None
+
+    name = found()
+    if name is None:
+        # The font may have been installed after matplotlib cached its font list.
+        for file in font_manager.findSystemFonts():
+            if "NotoSansCJK" in Path(file).name:
+                font_manager.fontManager.addfont(file)
+        name = found()
+    if name is None:
+        raise VizError("no CJK font for Chinese labels (Noto Sans CJK not found)",
+                       hint=f"install the Debian package {FONT_PACKAGE} (apt-get install {FONT_PACKAGE})")
+    return name
+
+
+def draw_static(g: nx.MultiDiGraph, path: Path, fmt: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    st = style()
+    font = cjk_font()
+    n = g.number_of_nodes()
+    size = max(10.0, min(28.0, 4 + n ** 0.5 * 1.6))
+    with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": [font],
+                                "axes.unicode_minus": False, "svg.fonttype": "path"}):
+        fig, ax = plt.subplots(figsize=(size, size * 0.75), dpi=110)
+        pos = nx.spring_layout(nx.Graph(g), seed=7, k=2.2 / max(n, 1) ** 0.5) if n else {}
+        drawn_rel = set()
+        for u, v, d in g.edges(data=True):
+            color = st["relation_colors"].get(d["relation"], st["default_relation_color"])
+            drawn_rel.add(d["relation"])
+            ax.annotate("", xy=pos[v], xytext=pos[u], zorder=1,
+                        arrowprops={"arrowstyle": "-|>", "color": color, "lw": 1.4, "alpha": 0.8,
+                                    "linestyle": "-" if d["mode"] == "asserted" else "--",
+                                    "shrinkA": 8, "shrinkB": 8, "connectionstyle": "arc3,rad=0.08"})
+        shapes = {}
+        for node, d in g.nodes(data=True):
+            marker = st["type_markers"].get(d["type"]) if d["type"] != "institution" else None
+            marker = marker or st["level_markers"].get(d["level"], st["default_marker"])
+            shapes.setdefault(d["level"] or d["kind"], marker)
+            ax.scatter(*pos[node], s=260 if d["type"] == "consortium" else 150, marker=marker, zorder=2,
+                       c=st["category_colors"].get(d["category"], "#7f7f7f"), edgecolors="white", linewidths=0.8,
+                       alpha=0.55 if d["type"] == "kindref" else 1.0)
+            ax.text(pos[node][0], pos[node][1] - 0.035, d["label"], fontsize=7.5, ha="center", va="top", zorder=3)
+        cats = sorted({d["category"] for _, d in g.nodes(data=True)})
+        handles = [Line2D([], [], marker="o", ls="", color=st["category_colors"].get(c, "#7f7f7f"), label=c)
+                   for c in cats]
+        handles += [Line2D([], [], marker=m, ls="", color="#444", label=lvl)
+                    for lvl, m in sorted(shapes.items()) if lvl]
+        handles += [Line2D([], [], color=st["relation_colors"].get(r, st["default_relation_color"]), label=r)
+                    for r in sorted(drawn_rel)]
+        if any(d["mode"] == "inferred" for _, _, d in g.edges(data=True)):
+            handles.append(Line2D([], [], color="#444", ls="--", label="inferred 推理"))
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+        ax.set_title(g.graph.get("title", ""), fontsize=13)
+        ax.set_axis_off()
+        fig.tight_layout()
+        fig.savefig(str(path), format=fmt, bbox_inches="tight")
+        plt.close(fig)

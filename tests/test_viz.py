@@ -1,0 +1,167 @@
+"""`kg viz`: the networkx model of the real corpus and every output format."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import warnings
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from kg import viz
+
+QINZHOU = "钦州市"
+
+
+@pytest.fixture(scope="module")
+def full(store) -> nx.MultiDiGraph:
+    return viz.full_network(store)
+
+
+@pytest.fixture(scope="module")
+def qinzhou(store) -> nx.MultiDiGraph:
+    return viz.build_network(store, city=QINZHOU)
+
+
+def by_label(g: nx.MultiDiGraph) -> dict[str, dict]:
+    return {d["label"]: d for _, d in g.nodes(data=True)}
+
+
+def test_city_institutions_are_nodes_with_their_kind(qinzhou, institutions):
+    nodes = by_label(qinzhou)
+    expected = {name: f for name, f in institutions.items() if f["city"] == QINZHOU}
+    assert len(expected) >= 20
+    for name, fact in expected.items():
+        assert nodes[name]["type"] == "institution"
+        assert nodes[name]["kind"] == fact["kind"]
+        assert nodes[name]["level"] == (fact["level"] or "")
+    first = nodes["钦州市第一人民医院"]
+    assert (first["kind"], first["category"], first["level"]) == ("综合医院", "医院", "市办")
+    assert nodes["钦州市疾病预防控制中心"]["category"] == "专业公共卫生"
+    assert first["quote"] and "钦州市第一人民医院" in first["quote"]
+    # Only 钦州's institutions: none of 梧州's.
+    assert not any(d["city"] and d["city"] != QINZHOU for d in nodes.values())
+
+
+def test_edges_use_ontology_relation_names(full, store):
+    from kg.facts import PREFIXES
+    from kg.store import sparql_select
+
+    names = {r["name"].value for r in sparql_select(store, "SELECT DISTINCT ?name WHERE { ?p hk:kgRelation ?name }",
+                                                    prefixes=PREFIXES)}
+    used = {d["relation"] for _, _, d in full.edges(data=True)}
+    assert used <= names
+    assert all(d["mode"] in ("asserted", "inferred") for _, _, d in full.edges(data=True))
+
+
+def test_level_filter_keeps_only_those_levels(store):
+    g = viz.build_network(store, city=QINZHOU, levels=["县办"])
+    levels = {d["level"] for _, d in g.nodes(data=True) if d["type"] == "institution"}
+    assert levels == {"县办"}
+    assert "灵山县人民医院" in by_label(g)
+
+
+def test_unknown_consortium_is_a_clear_error(store):
+    with pytest.raises(viz.VizError, match="no consortium"):
+        viz.build_network(store, city=QINZHOU, consortium="不存在的联合体")
+
+
+def test_stats_lists_institutions_outside_consortia(qinzhou):
+    result = viz.network_stats(qinzhou)
+    assert set(result) == {"flow", "leaders", "consortia", "outside"}
+    members = {u for u, v, d in qinzhou.edges(data=True) if d["relation"] in ("leads", "member_of")}
+    outside = {d["label"] for n, d in qinzhou.nodes(data=True) if d["type"] == "institution" and n not in members}
+    assert set(result["outside"]) == outside
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_static_figure_renders_chinese_without_tofu(qinzhou, tmp_path, fmt):
+    path = tmp_path / f"q.{fmt}"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        viz.write(qinzhou, path, fmt)
+    missing = [str(w.message) for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
+    assert missing == []
+    assert path.stat().st_size > 10_000
+    if fmt == "png":
+        import matplotlib.image as mpimg
+
+        pixels = mpimg.imread(str(path))
+        assert pixels.std() > 0.05  # not a blank page
+    else:
+        text = path.read_text(encoding="utf-8")
+        assert text.lstrip().startswith(("<?xml", "<svg"))
+
+
+def test_missing_cjk_font_names_the_package(monkeypatch):
+    from matplotlib import font_manager
+
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [])
+    with pytest.raises(viz.VizError) as err:
+        viz.cjk_font()
+    assert viz.FONT_PACKAGE in str(err.value)
+
+
+@pytest.mark.parametrize("fmt,reader", [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
+def test_graph_files_round_trip(qinzhou, tmp_path, fmt, reader):
+    path = viz.write(qinzhou, tmp_path / f"q.{fmt}", fmt)
+    back = reader(str(path))
+    assert back.number_of_nodes() == qinzhou.number_of_nodes()
+    assert back.number_of_edges() == qinzhou.number_of_edges()
+    iri = next(n for n, d in qinzhou.nodes(data=True) if d["label"] == "钦州市第一人民医院")
+    assert back.nodes[iri]["label"] == "钦州市第一人民医院"
+    assert back.nodes[iri]["kind"] == "综合医院"
+
+
+def test_html_is_self_contained(qinzhou, tmp_path):
+    page = viz.to_html(qinzhou)
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']?https?:", page)
+    assert "钦州市第一人民医院" in page
+    assert "/*__" not in page  # every placeholder filled
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (scripts/install_system_deps.sh)")
+def test_html_draws_in_headless_chromium(qinzhou, tmp_path):
+    page = viz.write(qinzhou, tmp_path / "q.html", "html")
+    shot = tmp_path / "shot.png"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1200,900",
+                    "--virtual-time-budget=3000", page.resolve().as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    import matplotlib.image as mpimg
+
+    pixels = mpimg.imread(str(shot))
+    assert pixels.shape[:2] == (900, 1200)
+    # The canvas is drawn: many distinct colours (nodes, labels), not a blank page.
+    assert pixels.std() > 0.03
+    assert len({tuple(p) for p in (pixels[::7, ::7, :3] * 255).astype(int).reshape(-1, 3)}) > 20
+
+
+def test_cli_writes_a_file(data_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    out = tmp_path / "q.graphml"
+    result = CliRunner().invoke(app, ["viz", "--data-dir", str(data_dir), "--city", QINZHOU, "--format", "graphml",
+                                      "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.exists() and "nodes" in result.output
+    stats = CliRunner().invoke(app, ["viz", "--data-dir", str(data_dir), "--city", QINZHOU, "--stats"])
+    assert stats.exit_code == 0, stats.output
+    assert "钦州市第一人民医院" in stats.output
+
+
+def test_install_script_is_idempotent_shell():
+    script = Path(__file__).resolve().parent.parent / "scripts" / "install_system_deps.sh"
+    assert script.exists()
+    subprocess.run(["bash", "-n", str(script)], check=True)
