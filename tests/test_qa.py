@@ -164,3 +164,16 @@ def test_bare_beds_needs_a_named_institution(asker):
     assert {a["value"] for a in beds["answers"]} >= {600, 800}
     unknown = asker.ask("钦州市公共卫生应急救治中心规划设置多少张床位？")
     assert unknown["status"] == "unanswerable"
+
+
+def test_inferred_answer_says_so_and_cites_the_premises(asker):
+    result = asker.ask("浦北县人民医院参加了哪些医共体？")
+    inferred = [a for a in result["answers"] if a["inferred"]]
+    assert [a["text"] for a in inferred] == ["浦北县自治区级紧密型县域医疗共同体"]
+    assert "推理" in result["message"]
+    assert len(inferred[0]["sources"]) >= 2
+
+
+def test_where_a_network_is(asker):
+    result = asker.ask("国家级紧密型县域医疗共同体试点在哪个县？")
+    assert [a["text"] for a in result["answers"]] == ["灵山县"]

@@ -114,6 +114,8 @@ class Asker:
     def _has_slot(self, slot: str, parsed: Parsed) -> bool:
         if slot == "subject":
             return any(parsed.slots.get(t) for t in SUBJECT_TYPES[:5])
+        if slot == "named":
+            return any(parsed.slots.get(t) for t in ("institution", "consortium", "unit"))
         if slot == "year":
             return bool(parsed.years)
         if slot == "number":
@@ -177,9 +179,8 @@ class Asker:
                          f"识别出了{ents}，但没有能回答这类问题的模板。可以这样问：{examples}", qid=qid)
         family = scored[0][2]
         result = getattr(self, f"_run_{family['kind']}")(family, parsed)
-        result.update({"id": qid, "question": text, "template": family["id"]})
         self._remember(parsed)
-        return result
+        return reply(text, result["status"], result["message"], result["answers"], family["id"], result["sparql"], qid)
 
     def _plan_cities(self) -> set[str]:
         return {e.label for es in self.lexicon.by_label.values() for e in es if e.type == "city"}
@@ -344,8 +345,9 @@ class Asker:
         place = self._place(parsed)
         bindings: dict = {}
         shape: dict = {"city": place["city"], "county": place["county"], "level": None}
-        if family["id"] == "where":
-            bindings["s"] = parsed.slots["institution"][0].entries[0].iri
+        named = next((parsed.slots[t][0] for t in ("institution", "consortium", "unit") if parsed.slots.get(t)), None)
+        if family["id"] == "where" and named is not None:
+            bindings["s"] = named.entries[0].iri
         else:
             bindings["cls"] = parsed.slots["class"][-1].entries[0].iri
             level = parsed.slots.get("level")
@@ -362,7 +364,7 @@ class Asker:
             for extra in {m.entries[0].iri for m in parsed.slots["class"][:-1]}:
                 rows += [r for r in self.select(sparql, bindings | {"cls": extra}) if r["item"] not in seen]
                 seen |= {r["item"] for r in rows}
-        subject = parsed.slots["institution"][0].entries[0].label if family["id"] == "where" else ""
+        subject = named.entries[0].label if family["id"] == "where" and named is not None else ""
         kind = parsed.slots["class"][-1].text if "class" in parsed.slots else ""
         level = parsed.slots["level"][0].text if parsed.slots.get("level") else ""
         if not rows:
