@@ -364,6 +364,8 @@ class Asker:
             for extra in {m.entries[0].iri for m in parsed.slots["class"][:-1]}:
                 rows += [r for r in self.select(sparql, bindings | {"cls": extra}) if r["item"] not in seen]
                 seen |= {r["item"] for r in rows}
+        if family["id"] != "where":
+            rows = self._narrow_by_context(rows, parsed)
         subject = named.entries[0].label if family["id"] == "where" and named is not None else ""
         kind = parsed.slots["class"][-1].text if "class" in parsed.slots else ""
         level = parsed.slots["level"][0].text if parsed.slots.get("level") else ""
@@ -383,6 +385,26 @@ class Asker:
             answers.insert(0, {"text": f"{len(items)}家", "value": len(items), "iri": None, "inferred": False,
                                "sources": []})
         return self._answered(answers, message, sparql)
+
+    def _narrow_by_context(self, rows: list[dict], parsed: Parsed) -> list[dict]:
+        """梧州规划新建几个区级疾控中心: the words left after the entities (新建) keep the institutions
+        whose sentences say them, when only some do."""
+        text = parsed.question
+        for m in sorted(parsed.mentions, key=lambda m: -m.start):
+            text = text[:m.start] + "|" + text[m.end:]
+        for word in sorted(self.config.get("context_stopwords") or [], key=len, reverse=True):
+            text = text.replace(word, "|")
+        chunks = [c for c in re.split(r"[|\W\d]+", text) if len(c) >= 2]
+        if not chunks or len(rows) < 2:
+            return rows
+        scored = []
+        for r in rows:
+            quotes = [re.sub(r"\s+", "", q) for q in self._quotes_of(r["item"])]
+            scored.append(max((_common_run(c, q)[0] for c in chunks for q in quotes), default=0))
+        top = max(scored)
+        if top < 2 or all(v == top for v in scored):
+            return rows
+        return [r for r, v in zip(rows, scored, strict=True) if v == top]
 
     def _run_exists(self, family: dict, parsed: Parsed) -> dict:
         result = self._run_list(family, parsed)
