@@ -305,6 +305,9 @@ def cjk_font() -> str:
     return name
 
 
+_TYPE_NAMES = {"consortium": "医联体/体系", "unit": "功能单元", "kindref": "类别指称 kind"}
+
+
 def draw_static(g: nx.MultiDiGraph, path: Path, fmt: str) -> None:
     import matplotlib
 
@@ -319,7 +322,7 @@ def draw_static(g: nx.MultiDiGraph, path: Path, fmt: str) -> None:
     with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": [font],
                                 "axes.unicode_minus": False, "svg.fonttype": "path"}):
         fig, ax = plt.subplots(figsize=(size, size * 0.75), dpi=110)
-        pos = nx.spring_layout(nx.Graph(g), seed=7, k=2.2 / max(n, 1) ** 0.5) if n else {}
+        pos = nx.spring_layout(nx.Graph(g), seed=7, k=3.0 / max(n, 1) ** 0.5) if n else {}
         drawn_rel = set()
         for u, v, d in g.edges(data=True):
             color = st["relation_colors"].get(d["relation"], st["default_relation_color"])
@@ -332,7 +335,7 @@ def draw_static(g: nx.MultiDiGraph, path: Path, fmt: str) -> None:
         for node, d in g.nodes(data=True):
             marker = st["type_markers"].get(d["type"]) if d["type"] != "institution" else None
             marker = marker or st["level_markers"].get(d["level"], st["default_marker"])
-            shapes.setdefault(d["level"] or d["kind"], marker)
+            shapes.setdefault(d["level"] if d["type"] == "institution" else _TYPE_NAMES[d["type"]], marker)
             ax.scatter(*pos[node], s=260 if d["type"] == "consortium" else 150, marker=marker, zorder=2,
                        c=st["category_colors"].get(d["category"], "#7f7f7f"), edgecolors="white", linewidths=0.8,
                        alpha=0.55 if d["type"] == "kindref" else 1.0)

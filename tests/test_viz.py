@@ -46,6 +46,52 @@ def test_city_institutions_are_nodes_with_their_kind(qinzhou, institutions):
     assert not any(d["city"] and d["city"] != QINZHOU for d in nodes.values())
 
 
+def edges_of(g: nx.MultiDiGraph, relation: str) -> list[tuple[dict, dict, dict]]:
+    return [(g.nodes[u], g.nodes[v], d) for u, v, d in g.edges(data=True) if d["relation"] == relation]
+
+
+def test_qinzhou_remote_medicine_centres_and_their_hosts(qinzhou):
+    # 钦州市第一人民医院、灵山县人民医院、浦北县人民医院组建了市县两级3个远程医疗中心
+    led = {v["label"]: (u["label"], d) for u, v, d in edges_of(qinzhou, "leads") if v["kind"] == "远程医疗协作网"}
+    assert {name: host for name, (host, _) in led.items()} == {
+        "钦州市第一人民医院远程医疗中心": "钦州市第一人民医院",
+        "灵山县人民医院远程医疗中心": "灵山县人民医院",
+        "浦北县人民医院远程医疗中心": "浦北县人民医院",
+    }
+    for _, d in led.values():
+        assert d["mode"] == "asserted" and d["role"] == "牵头单位"
+        assert "3个远程医疗中心" in d["quote"]
+    assert "牵头单位@钦州市第一人民医院远程医疗中心" in by_label(qinzhou)["钦州市第一人民医院"]["roles"]
+
+
+def test_qinzhou_county_medical_community_and_its_lead(qinzhou):
+    led = {(u["label"], u["type"], d["mode"]) for u, v, d in edges_of(qinzhou, "leads")
+           if v["label"] == "浦北县自治区级紧密型县域医疗共同体"}
+    # The plan names the 医共体 and the 县级医院为龙头 rule; the rule infers its lead.
+    assert led == {("浦北县人民医院", "institution", "inferred")}
+    generic = {(u["label"], u["type"]) for u, v, d in edges_of(qinzhou, "leads") if v["label"] == "紧密型县域医共体"}
+    assert generic == {("县直医院", "kindref")}
+
+
+def test_qinzhou_centres_based_on_their_hosts(qinzhou):
+    based = {u["label"]: v["label"] for u, v, _ in edges_of(qinzhou, "based_on")}
+    assert based["广西北部湾沿海综合医疗中心"] == "钦州市第一人民医院"
+    assert based["广西北部湾沿海精神卫生中心"] == "钦州市精神病医院"
+
+
+def test_consortium_filter_keeps_the_networks_and_their_members(store):
+    g = viz.build_network(store, city=QINZHOU, consortium="远程医疗中心")
+    labels = {d["label"] for _, d in g.nodes(data=True)}
+    assert labels == {"钦州市第一人民医院远程医疗中心", "灵山县人民医院远程医疗中心", "浦北县人民医院远程医疗中心",
+                      "钦州市第一人民医院", "灵山县人民医院", "浦北县人民医院"}
+
+
+def test_relation_filter(store):
+    g = viz.build_network(store, city=QINZHOU, relations=["leads"])
+    assert {d["relation"] for _, _, d in g.edges(data=True)} == {"leads"}
+    assert not any(d["type"] == "unit" for _, d in g.nodes(data=True))  # based_on dropped, units unreachable
+
+
 def test_edges_use_ontology_relation_names(full, store):
     from kg.facts import PREFIXES
     from kg.store import sparql_select
@@ -75,6 +121,8 @@ def test_stats_lists_institutions_outside_consortia(qinzhou):
     members = {u for u, v, d in qinzhou.edges(data=True) if d["relation"] in ("leads", "member_of")}
     outside = {d["label"] for n, d in qinzhou.nodes(data=True) if d["type"] == "institution" and n not in members}
     assert set(result["outside"]) == outside
+    assert "钦州市中医医院" in result["outside"] and "钦州市第一人民医院" not in result["outside"]
+    assert result["leaders"][0] == ("浦北县人民医院", 2)
 
 
 @pytest.mark.parametrize("fmt", ["png", "svg"])
