@@ -180,8 +180,8 @@ def title(store, city: str | None, consortium: str | None = None) -> str:
     head = city or "全部城市"
     if consortium:
         head += f" · {consortium}"
-    if len(plans) == 1:
-        return f"{head} — 《{plans[0]}》"
+    if 0 < len(plans) <= 2:
+        return f"{head} — " + "、".join(f"《{p}》" for p in plans)
     return f"{head} — {len(plans)} 份规划"
 
 
@@ -253,7 +253,13 @@ def flatten(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 def to_json(g: nx.MultiDiGraph) -> dict:
     st = style()
-    nodes = [{"id": n, **{k: d[k] for k in ("label", "type", "kind", "level", "city", "county", "category",
+    # A seeded networkx layout as the starting point: the page's own forces only refine it, so the
+    # first paint is already readable and the same graph always opens the same way.
+    n = g.number_of_nodes()
+    pos = nx.spring_layout(nx.Graph(g), seed=7, k=3.0 / max(n, 1) ** 0.5) if n else {}
+    spread = 90 * max(n, 1) ** 0.5
+    nodes = [{"id": n, "x": round(float(pos[n][0]) * spread, 1), "y": round(float(pos[n][1]) * spread, 1),
+              **{k: d[k] for k in ("label", "type", "kind", "level", "city", "county", "category",
                                              "roles", "beds", "quote", "source", "layer", "planned")}}
              for n, d in g.nodes(data=True)]
     edges = [{"s": u, "t": v, **{k: d[k] for k in ("relation", "role", "subtypes", "mode", "quote")}}

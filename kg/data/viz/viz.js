@@ -7,10 +7,9 @@
   const ctx = canvas.getContext("2d");
   const card = document.getElementById("card");
   const byId = new Map();
-  const nodes = data.nodes.map(function (n, i) {
-    const a = (2 * Math.PI * i) / Math.max(1, data.nodes.length);
-    const r = 60 + 8 * Math.sqrt(data.nodes.length) * 10 * ((i % 7) + 3) / 10;
-    const node = Object.assign({x: Math.cos(a) * r, y: Math.sin(a) * r, vx: 0, vy: 0, fixed: false}, n);
+  const nodes = data.nodes.map(function (n) {
+    // Start from the seeded layout computed by kg (x, y); the forces below refine it.
+    const node = Object.assign({vx: 0, vy: 0, fixed: false}, n);
     byId.set(n.id, node);
     return node;
   });
@@ -22,7 +21,8 @@
 
   function relColor(r) { return data.relationColors[r] || data.defaultRelationColor; }
   function catColor(c) { return data.categoryColors[c] || "#7f7f7f"; }
-  function radius(n) { return n.type === "consortium" ? 11 : n.type === "kindref" ? 6 : 8; }
+  // Radii are in screen pixels, whatever the zoom.
+  function radius(n) { return (n.type === "consortium" ? 9 : n.type === "kindref" ? 5 : 6.5) / scale; }
   function visibleEdges() { return edges.filter(function (e) { return shown.has(e.relation); }); }
 
   // Controls: one checkbox per relation present, with its colour.
@@ -110,7 +110,7 @@
       ctx.beginPath(); ctx.moveTo(e.a.x, e.a.y); ctx.lineTo(e.b.x, e.b.y); ctx.stroke();
       // Arrow head at the target's rim.
       const dx = e.b.x - e.a.x, dy = e.b.y - e.a.y, d = Math.sqrt(dx * dx + dy * dy) || 1;
-      const r = radius(e.b) + 2, tx = e.b.x - (dx / d) * r, ty = e.b.y - (dy / d) * r, s = 7;
+      const r = radius(e.b) + 2 / scale, tx = e.b.x - (dx / d) * r, ty = e.b.y - (dy / d) * r, s = 7 / scale;
       ctx.setLineDash([]);
       ctx.fillStyle = relColor(e.relation);
       ctx.beginPath(); ctx.moveTo(tx, ty);
@@ -128,7 +128,7 @@
       else { ctx.arc(n.x, n.y, r, 0, 2 * Math.PI); }
       ctx.fill();
       ctx.globalAlpha = 1;
-      ctx.strokeStyle = "#fff"; ctx.lineWidth = 1.2; ctx.stroke();
+      ctx.strokeStyle = "#fff"; ctx.lineWidth = 1.2 / scale; ctx.stroke();
       if (showLabels) {
         ctx.fillStyle = "#222";
         ctx.font = (12 / scale) + "px " + getComputedStyle(document.body).fontFamily;
@@ -143,7 +143,7 @@
   function tick() {
     step(); draw(); ticks++;
     if (alpha > 0.02) requestAnimationFrame(tick); else running = false;
-    if (ticks === 150) fit();
+    
   }
 
   function fit() {
@@ -163,7 +163,8 @@
   function hit(p) {
     for (let i = nodes.length - 1; i >= 0; i--) {
       const n = nodes[i], dx = n.x - p.x, dy = n.y - p.y;
-      if (dx * dx + dy * dy <= (radius(n) + 3) * (radius(n) + 3)) return n;
+      const rr = radius(n) + 3 / scale;
+      if (dx * dx + dy * dy <= rr * rr) return n;
     }
     return null;
   }
@@ -198,7 +199,8 @@
   window.addEventListener("resize", resize);
 
   // Settle the layout before the first paint, so static screenshots see a readable drawing.
-  for (let i = 0; i < 250; i++) step();
+  alpha = 0.3;
+  for (let i = 0; i < 60; i++) step();
   alpha = 0.05;
   resize();
   fit();
