@@ -252,9 +252,12 @@ def fuzzy_candidates(text: str, lex: Lexicon, types: tuple[str, ...] = ("institu
         for k in range(m.start, m.end):
             covered[k] = True
     hits: dict[str, str] = {}
+    chars = set(text)
     for label, entries in lex.by_label.items():
         if len(label) < 4 or entries[0].type not in types or label != entries[0].label:
             continue
+        if sum(ch not in chars for ch in label) > 1:
+            continue  # cheap filter: more than one character of the name is absent from the question
         n = len(label)
         for size in (n, n - 1):
             for i in range(0, len(text) - size + 1):
