@@ -185,6 +185,13 @@ def test_html_draws_in_headless_chromium(qinzhou, tmp_path):
                     f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1200,900",
                     "--virtual-time-budget=3000", page.resolve().as_uri()],
                    check=True, capture_output=True, timeout=120)
+    dom = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                          "--disable-component-update", "--disable-sync", "--no-first-run",
+                          f"--user-data-dir={tmp_path / 'profile2'}", "--virtual-time-budget=3000", "--dump-dom",
+                          page.resolve().as_uri()], check=True, capture_output=True, timeout=120, text=True).stdout
+    # The page marks itself drawn with its node count, and records any script error.
+    assert f'data-kg-drawn="{qinzhou.number_of_nodes()}"' in dom
+    assert "data-kg-error" not in dom
     import matplotlib.image as mpimg
 
     pixels = mpimg.imread(str(shot))

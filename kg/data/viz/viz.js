@@ -86,7 +86,7 @@
       e.b.vx -= (dx / d) * f; e.b.vy -= (dy / d) * f;
     });
     nodes.forEach(function (n) {
-      if (hierarchical) { n.vy += ((n.layer * 150 - 300) - n.y) * 0.08; n.vx -= n.x * 0.002; }
+      if (hierarchical) { n.vy = 0; n.y = n.layer * 260 - 400; n.vx -= n.x * 0.002; }
       else { n.vx -= n.x * 0.004; n.vy -= n.y * 0.004; }
       if (!n.fixed) {
         n.vx *= 0.6; n.vy *= 0.6;
@@ -199,9 +199,12 @@
   window.addEventListener("resize", resize);
 
   // Settle the layout before the first paint, so static screenshots see a readable drawing.
-  alpha = 0.3;
-  for (let i = 0; i < 60; i++) step();
+  // #hierarchical in the URL opens the layered layout directly (links in reports, screenshots).
+  if (location.hash.indexOf("hier") >= 0) { hierarchical = true; document.getElementById("hier").checked = true; }
+  alpha = hierarchical ? 1 : 0.3;
+  for (let i = 0; i < (hierarchical ? 200 : 60); i++) step();
   alpha = 0.05;
   resize();
   fit();
+  document.body.dataset.kgDrawn = String(nodes.length);
 })();
