@@ -24,7 +24,8 @@ demo: $(STAMP)
 	@if $(BIN)/kg --help | grep -q " ask "; then \
 	  echo "--- questions (kg ask) ---"; \
 	  $(BIN)/kg ask --data-dir $(DATA) "梧州市第三人民医院的功能定位是什么？"; \
-	  $(BIN)/kg ask --data-dir $(DATA) "钦州市第二人民医院的别名是什么？"; \
+	  $(BIN)/kg ask --data-dir $(DATA) "钦州市第二人民医院参加了哪些体系？"; \
+	  $(BIN)/kg ask --data-dir $(DATA) "钦州的约束性指标有哪些？"; \
 	  $(BIN)/kg ask --data-dir $(DATA) "梧州市工人医院2025年规划编制床位是多少？"; \
 	fi
 	@if $(BIN)/kg --help | grep -q " viz "; then \
