@@ -13,8 +13,9 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
 from kg.paths import ONTOLOGY_DIR, PACKAGE_DIR
+from kg.prefixes import NAMESPACES
 
-HK_IRI = "https://w3id.org/healthkg/ont#"
+HK_IRI = NAMESPACES["hk"]
 HK_TTL = ONTOLOGY_DIR / "hk.ttl"
 NS_PY = PACKAGE_DIR / "ns.py"
 
@@ -28,24 +29,6 @@ TERM_TYPES = (
     RDF.Property,
 )
 
-# prefix -> IRI, the reused vocabularies and our own namespaces (order kept in PREFIXES).
-NAMESPACES: dict[str, str] = {
-    "hk": HK_IRI,
-    "hkv": "https://w3id.org/healthkg/vocab/",
-    "hkid": "https://w3id.org/healthkg/id/",
-    "hks": "https://w3id.org/healthkg/shapes#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/",
-    "qb": "http://purl.org/linked-data/cube#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
 # Plain Namespace objects emitted besides HK (rdflib already ships SKOS, RDFS, XSD, DCTERMS, OWL).
 PLAIN = ("hkv", "hkid", "hks", "org", "prov", "oa", "schema", "qb")
 

@@ -30,10 +30,11 @@ import pyoxigraph as ox
 from kg.errors import QueryError
 from kg.ns import PREFIXES
 from kg.paths import QUERIES_DIR
+from kg.store import SPARQL_PREFIXES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # One line per prefix, so an error position maps back to the user's text by subtracting a line count.
-PREFIX_TEXT = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+PREFIX_TEXT = SPARQL_PREFIXES
 PREFIX_LINES = PREFIX_TEXT.count("\n")
 
 PARAM_TYPES = {"zh": "a Chinese-tagged literal (default)", "string": "a plain string", "integer": "xsd:integer",

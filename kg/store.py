@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import NoGraphError, QueryError, StoreError
+from kg.prefixes import SPARQL_PREFIXES  # noqa: F401 - re-exported for the query modules
 
 CURRENT = "CURRENT"
 BUILDS = "builds"

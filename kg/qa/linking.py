@@ -14,18 +14,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
+from kg.store import SPARQL_PREFIXES as PREFIXES
 from kg.store import sparql_select, term_value
-
-PREFIXES = """PREFIX hk: <https://w3id.org/healthkg/ont#>
-PREFIX hkv: <https://w3id.org/healthkg/vocab/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
 
 # One UNION branch per entity type; labels of regions are limited to those the plans are about.
 LEXICON_QUERY = """
