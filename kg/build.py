@@ -154,7 +154,6 @@ class Registry:
                 merged.aliases.update(other.aliases)
                 merged.mentions.extend(other.mentions)
                 merged.planned_votes.extend(other.planned_votes)
-                merged.kinds.update({k: v for k, v in other.kinds.items() if not main.kinds})
             merged.aliases.discard(merged.name)
             for other in members:
                 out[other.key] = merged

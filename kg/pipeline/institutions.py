@@ -115,14 +115,13 @@ class InstitutionRecognizer:
 
     # -- recognition --------------------------------------------------------------------------
     def __call__(self, text: str, city: Region | None, truncated: bool = False) -> list[Mention]:
-        regions = self._regions(text, city)
         mentions: list[Mention] = []
         for m in self.noun_re.finditer(text):
             noun_start, noun_end = m.start(), m.end()
             if noun_end < len(text) and text[noun_end] in "院站所室库" and \
                     self.noun_re.match(text, noun_end - 1) is None:
                 continue
-            mention = self._named(text, noun_start, noun_end, regions, city)
+            mention = self._named(text, noun_start, noun_end, city)
             if mention is None:
                 mention = self._generic(text, noun_start, noun_end, city)
             if mention is None:
@@ -132,18 +131,11 @@ class InstitutionRecognizer:
             mention.planned = self._planned(text, mention.start)
             mentions.append(mention)
             if mention.named:
-                for conjunct in self._conjuncts(text, mention, regions, city):
+                for conjunct in self._conjuncts(text, mention, city):
                     conjunct.planned = mention.planned or self._planned(text, conjunct.start)
                     mentions.append(conjunct)
         self._mark_aliases(text, mentions)
         return mentions
-
-    def _regions(self, text: str, city: Region | None) -> list[tuple[int, int, Region]]:
-        found = []
-        for m in self.gaz.find(text):
-            region = self.gaz.resolve(m.text, city.code if city else None) or m.region
-            found.append((m.start, m.end, region))
-        return found
 
     def _region_ending_at(self, text: str, end: int, city: Region | None) -> tuple[int, Region] | None:
         """The longest full region name that ends at `end` (a place right before a name's core)."""
@@ -165,7 +157,7 @@ class InstitutionRecognizer:
             core = core.replace(word, "")
         return all("\u4e00" <= c <= "\u9fff" and c not in self.stop for c in core)
 
-    def _named(self, text: str, noun_start: int, noun_end: int, regions, city: Region | None) -> Mention | None:
+    def _named(self, text: str, noun_start: int, noun_end: int, city: Region | None) -> Mention | None:
         noun = text[noun_start:noun_end]
         if noun.endswith(self.group_nouns):
             return None
@@ -272,18 +264,15 @@ class InstitutionRecognizer:
         return Mention(j, noun_end, surface, surface, kind, level, city.code if city else None, None,
                        False, key=f"kind|{surface}", modifiers=words)
 
-    def _conjuncts(self, text: str, head: Mention, regions, city: Region | None) -> list[Mention]:
+    def _conjuncts(self, text: str, head: Mention, city: Region | None) -> list[Mention]:
         """灵山县、浦北县精神病医院: the places before the head share its name's remainder."""
         out: list[Mention] = []
-        place = self._region_ending_at(text, head.start + len(head.surface) - len(head.name) +
-                                       len(head.name) - len(head.surface), city)
         first = None
         for length in range(min(9, len(head.surface)), 1, -1):
             hit = self._region_ending_at(text, head.start + length, city)
             if hit is not None and hit[0] == head.start:
                 first = length
                 break
-        del place
         if first is None:
             return out
         rest = head.surface[first:]
