@@ -628,12 +628,19 @@ class Asker:
         answers = [{"text": verdict, "value": None, "iri": None, "inferred": False, "sources": sources[:3]}]
         return self._answered(answers, jinja2.Template(family["answer"]).render(verdict=verdict, detail=detail), sparql)
 
-    def _run_threshold(self, family: dict, parsed: Parsed) -> dict:
-        rows, sparql = self._figure_rows(family, parsed)
+    def _numeric_rows(self, family: dict, parsed: Parsed, subject: Mention | None = None
+                      ) -> tuple[list[dict], str, str]:
+        """Figures of the question's measure with a number, narrowed to its years and value role."""
+        rows, sparql = self._figure_rows(family, parsed, subject=subject) if subject else \
+            self._figure_rows(family, parsed)
         measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
         if parsed.years:
             rows = [r for r in rows if r.get("year") in parsed.years]
         rows = [r for r in self._pick_role(rows, parsed) if isinstance(r.get("value"), int | float)]
+        return rows, sparql, measure
+
+    def _run_threshold(self, family: dict, parsed: Parsed) -> dict:
+        rows, sparql, measure = self._numeric_rows(family, parsed)
         if not rows:
             return self._no_fact(f"{measure}的数值", sparql)
         r, limit = rows[0], parsed.numbers[-1]
@@ -646,14 +653,10 @@ class Asker:
         return self._answered(answers, f"{verdict}。{fig['text']}（比较值 {limit:g}）。", sparql)
 
     def _run_compare(self, family: dict, parsed: Parsed) -> dict:
-        measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
         best: list[tuple[float, Mention, dict]] = []
-        sparql = ""
+        sparql = measure = ""
         for inst in parsed.slots["institution"][:2]:
-            rows, sparql = self._figure_rows(family, parsed, subject=inst)
-            if parsed.years:
-                rows = [r for r in rows if r.get("year") in parsed.years]
-            rows = [r for r in self._pick_role(rows, parsed) if isinstance(r.get("value"), int | float)]
+            rows, sparql, measure = self._numeric_rows(family, parsed, subject=inst)
             if not rows:
                 return self._no_fact(f"{inst.entries[0].label}的{measure}", sparql)
             best.append((float(rows[0]["value"]), inst, rows[0]))
@@ -667,11 +670,7 @@ class Asker:
                               sparql)
 
     def _run_superlative(self, family: dict, parsed: Parsed) -> dict:
-        rows, sparql = self._figure_rows(family, parsed)
-        measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
-        if parsed.years:
-            rows = [r for r in rows if r.get("year") in parsed.years]
-        rows = [r for r in self._pick_role(rows, parsed) if isinstance(r.get("value"), int | float)]
+        rows, sparql, measure = self._numeric_rows(family, parsed)
         if not rows:
             return self._no_fact(f"{measure}的数值", sparql)
         fewest = bool(re.search(r"最少|最低|最小", parsed.question))
