@@ -3,6 +3,8 @@
 from rdflib.namespace import DefinedNamespace, Namespace
 from rdflib.term import URIRef
 
+from kg.prefixes import NAMESPACES
+
 
 class HK(DefinedNamespace):
     """The kg TBox (ontology/hk.ttl). An undeclared term raises AttributeError."""
@@ -145,21 +147,5 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
 QB = Namespace("http://purl.org/linked-data/cube#")
 
-# Prefixes pre-declared for SPARQL (and bound when serialising).
-PREFIXES: dict[str, str] = {
-    "hk": "https://w3id.org/healthkg/ont#",
-    "hkv": "https://w3id.org/healthkg/vocab/",
-    "hkid": "https://w3id.org/healthkg/id/",
-    "hks": "https://w3id.org/healthkg/shapes#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/",
-    "qb": "http://purl.org/linked-data/cube#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
+# Prefixes pre-declared for SPARQL (and bound when serialising): the table in kg/prefixes.py.
+PREFIXES: dict[str, str] = NAMESPACES

@@ -63,6 +63,8 @@ def render(ttl: Path = HK_TTL) -> str:
         "from rdflib.namespace import DefinedNamespace, Namespace",
         "from rdflib.term import URIRef",
         "",
+        "from kg.prefixes import NAMESPACES",
+        "",
         "",
         "class HK(DefinedNamespace):",
         '    """The kg TBox (ontology/hk.ttl). An undeclared term raises AttributeError."""',
@@ -84,12 +86,10 @@ def render(ttl: Path = HK_TTL) -> str:
         out.append(f'{prefix.upper()} = Namespace("{NAMESPACES[prefix]}")')
     out += [
         "",
-        "# Prefixes pre-declared for SPARQL (and bound when serialising).",
-        "PREFIXES: dict[str, str] = {",
+        "# Prefixes pre-declared for SPARQL (and bound when serialising): the table in kg/prefixes.py.",
+        "PREFIXES: dict[str, str] = NAMESPACES",
+        "",
     ]
-    for prefix, iri in NAMESPACES.items():
-        out.append(f'    "{prefix}": "{iri}",')
-    out += ["}", ""]
     return "\n".join(out)
 
 
