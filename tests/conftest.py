@@ -44,3 +44,22 @@ def plans():
     from kg.corpus import load_corpus
 
     return {p.doc_id[:3]: p for p in load_corpus(CORPUS)}
+
+
+@pytest.fixture
+def build_plan(tmp_path):
+    """Build the graph of a one-plan corpus written in the test (a plan of a city not in corpus/)."""
+    import json
+
+    from kg.build import build
+
+    def run(text: str, *, file: str, city: str, title: str, province: str = "广西壮族自治区") -> Path:
+        corpus = tmp_path / "corpus"
+        corpus.mkdir()
+        (corpus / file).write_text(text, encoding="utf-8")
+        meta = [{"file": file, "city": city, "province": province, "title": title}]
+        (corpus / "documents.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        build(corpus, tmp_path / "data")
+        return tmp_path / "data"
+
+    return run

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -210,15 +209,8 @@ PLAN = """北海市卫生健康“十四五”规划
 """
 
 
-def test_a_new_plan_with_a_tab_indicator_table(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "beihai.txt").write_text(PLAN, encoding="utf-8")
-    (corpus / "documents.json").write_text(json.dumps([{
-        "file": "beihai.txt", "city": "北海市", "province": "广西壮族自治区",
-        "title": "北海市卫生健康“十四五”规划"}], ensure_ascii=False), encoding="utf-8")
-    build(corpus, tmp_path / "data")
-    st = open_store(tmp_path / "data")
+def test_a_new_plan_with_a_tab_indicator_table(build_plan):
+    st = open_store(build_plan(PLAN, file="beihai.txt", city="北海市", title="北海市卫生健康“十四五”规划"))
     beds = {r["year"]: r for r in figures(st, "北海市", "每千常住人口医疗卫生机构床位数")}
     assert Decimal(str(beds[2020]["value"])) == Decimal("5.5") and beds[2020]["role"] == "baseline"
     assert beds[2025]["text"] == "≥6.8" and beds[2025]["cmp"] == "≥" and beds[2025]["nature"] == "binding"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -87,24 +86,16 @@ PLAN = """柳州市医疗卫生服务体系规划
 """
 
 
-def test_imaginary_city_plan(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "100_liuzhou.txt").write_text(PLAN, encoding="utf-8")
-    (corpus / "documents.json").write_text(json.dumps([{
-        "file": "100_liuzhou.txt", "city": "柳州市", "province": "广西壮族自治区",
-        "title": "柳州市医疗卫生服务体系规划", "issuer": None, "doc_number": None, "date": None}],
-        ensure_ascii=False), encoding="utf-8")
-    build(corpus, tmp_path / "data")
-    rels = _relations(tmp_path / "data")
+def test_imaginary_city_plan(build_plan):
+    rels = _relations(build_plan(PLAN, file="100_liuzhou.txt", city="柳州市", title="柳州市医疗卫生服务体系规划"))
     assert ("has_role", "柳州市疾病预防控制中心", "全市疾病预防控制业务指导中心", "instance") in rels
     assert ("guides", "柳州市疾病预防控制中心", "县区疾病预防控制中心", "class") in rels
     assert ("upgrade_to", "柳城县人民医院", "三级综合医院", "instance") in rels
     assert ("based_on", "桂中区域医疗中心", "柳州市人民医院", "instance") in rels
 
 
-def test_imaginary_city_inferred_guidance(tmp_path):
-    test_imaginary_city_plan(tmp_path)
+def test_imaginary_city_inferred_guidance(build_plan, tmp_path):
+    test_imaginary_city_plan(build_plan)
     rels = _relations(tmp_path / "data")
     # inferred by class-guidance-expansion: the kind 县区疾病预防控制中心 covers both named county CDCs
     assert ("guides", "柳州市疾病预防控制中心", "柳城县疾病预防控制中心", "instance") in rels
