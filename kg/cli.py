@@ -35,7 +35,7 @@ CorpusDir = Annotated[Path, typer.Option("--corpus", envvar="KG_CORPUS", default
                                          show_default=False)]
 
 COMMAND_MODULES = ["kg.commands.graph", "kg.commands.ask", "kg.commands.sparql", "kg.commands.viz",
-                   "kg.commands.serve"]
+                   "kg.commands.serve", "kg.commands.push"]
 
 
 def _register() -> None:
