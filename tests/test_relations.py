@@ -25,7 +25,7 @@ def rels(tmp_path_factory) -> set[tuple[str, str, str, str]]:
 
 def test_guidance_instance_to_kind(rels):
     assert ("guides", "钦州市疾病预防控制中心", "县区疾病预防控制中心", "class") in rels
-    assert ("guides", "钦州市医疗急救中心", "急救站", "class") in rels
+    assert ("guides", "钦州市医疗急救中心", "直属急救站", "class") in rels
     assert ("guides", "上级疾控机构", "下级疾控机构", "class") in rels
 
 
@@ -36,6 +36,28 @@ def test_roles_and_duties(rels):
     assert ("has_role", "梧州市人民医院", "紧急医学救援", "instance") in rels
     assert ("responsible_for", "钦州市疾病预防控制中心", "疾病预防控制业务范围内的健康教育工作", "instance") in rels
     assert ("responsible_for", "钦州市健康教育与健康促进中心", "开展大众卫生科学知识宣传活动", "instance") in rels
+
+
+def test_role_after_a_name_that_ends_a_jieba_token(rels):
+    # jieba makes 院是 one token: the mention must end at 院 so that 是 still cues the role
+    assert ("has_role", "钦州市妇幼保健院", "全市妇幼保健业务指导中心", "instance") in rels
+
+
+def test_unified_management_of_things_set_up_in_the_previous_clause(rels):
+    # 偏远地区可根据需要增设采血点和储血点，其工作人员及业务由中心血站统一管理
+    assert ("guides", "中心血站", "采血点", "class") in rels
+    assert ("guides", "中心血站", "储血点", "class") in rels
+
+
+def test_guidance_received_with_a_field(rels):
+    # …城乡基层医疗卫生机构…职责，接受疾病预防控制机构对传染病防控的业务指导和监督
+    assert ("guides", "疾病预防控制机构", "城乡基层医疗卫生机构", "class") in rels
+
+
+def test_numbered_kind_sentence_is_the_topic(rels):
+    # 1.健康教育机构。…负责辖区内医疗卫生机构、…及下级健康教育机构的业务指导和人员的培训。
+    assert ("guides", "健康教育机构", "下级健康教育机构", "class") in rels
+    assert ("guides", "健康教育机构", "辖区内医疗卫生机构", "class") in rels
 
 
 def test_alias_leads_occupational_system(rels):

@@ -103,8 +103,9 @@ class Masked:
 
 
 def mask(doc: Doc) -> Masked:
-    spans = [(sp.start_char, sp.end_char, sp) for sp in list(doc.spans.get("kg_institutions", [])) +
-             list(doc.spans.get("kg_kinds", []))]
+    # the recogniser's own offsets: a token-aligned span may swallow a following word (院是 is one jieba token)
+    spans = [(*(sp._.kg_norm_span or (sp.start_char, sp.end_char)), sp)
+             for sp in list(doc.spans.get("kg_institutions", [])) + list(doc.spans.get("kg_kinds", []))]
     spans.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     kept = []
     for s, e, sp in spans:
@@ -179,7 +180,12 @@ def extract(doc: Doc) -> list[Fact]:
                 continue
             j = before.rfind("对")
             k = before.rfind("接受")
-            if j >= 0 and k < j:
+            if 0 <= k < j and not mk.ids(a + j, m.start()):
+                # 接受X对<field>的业务指导: X guides the sentence's subject (the field is no mention)
+                guides = mk.ids(a + k, a + j)
+                subs = mk.ids(0, a + k)[:1] or [-1]
+                facts.extend(Fact("guides", g, subs[0], {"prop": prop}) for g in guides)
+            elif j >= 0 and k < j:
                 objs = mk.ids(a + j, m.start())
                 subs = mk.ids(a, a + j) or ([-1] if before[:j].strip() in ("", "负责") else [])
                 for s in subs:
@@ -197,9 +203,14 @@ def extract(doc: Doc) -> list[Fact]:
                 for o in objs:
                     facts.append(Fact("guides", subs[0], o, {"prop": prop}))
             elif "由" in before and cue == "统一管理":
-                objs = mk.ids(a + before.find("由"), m.start())
-                for s in objs:
-                    facts.append(Fact("manages_here", s, None, {"prop": prop}))
+                # 增设A和B，其人员及业务由X统一管理: the things set up in the clause before are managed by X
+                managers = mk.ids(a + before.find("由"), m.start())
+                managed = P["managed_things"].search(t, 0, a)
+                if managed is None or not before.startswith("其") or reaches_cut(b):
+                    continue
+                items = [x for x in re.split("[、和及]", mk.unmask(managed.start("items"), managed.end("items"))) if x]
+                for x in managers:
+                    facts.extend(Fact("guides", x, item, {"prop": prop}) for item in items)
 
     # functional roles: X是/作为 ROLE
     for cue in P["role_cues"]:
@@ -489,6 +500,11 @@ def emit(ctx, sentence: Sentence, doc: Doc) -> None:
         if kinds:
             _TOPIC[sentence.doc_id] = _node_of_mention(ctx, mask(doc), 0, sentence)
         return
+    mk0 = facts[0].extra["masked"] if facts else mask(doc)
+    if P_topic(mk0.text):
+        # a sentence that is only a numbered kind (1.健康教育机构。) is the topic of what follows, like a heading
+        _TOPIC[sentence.doc_id] = _node_of_mention(ctx, mk0, 0, sentence)
+        return
     w = ctx.writer
 
     def node(f: Fact, x: object, widen: bool = False) -> ox.NamedNode | None:
@@ -563,6 +579,10 @@ def emit(ctx, sentence: Sentence, doc: Doc) -> None:
             s = node(f, f.s)
             if s is not None:
                 w.add(s, ox.NamedNode(HK + "upgradeTarget"), lit(f.o), evidence=sentence)
+
+
+def P_topic(masked: str) -> bool:  # noqa: N802 - reads like the pattern it applies
+    return load_patterns()["topic_label"].fullmatch(masked.strip()) is not None
 
 
 def _tail_noun(label: str) -> str:
