@@ -344,6 +344,7 @@ def _split_sentences(plan: Plan, segments: list[_Line], section: tuple[str, ...]
             depth = 0
     if cur < end:
         pieces.append((cur, end))
+    own_section = section
     for idx, (a, b) in enumerate(pieces):
         # trim whitespace at the edges so the quote starts and ends on text
         while a < b and text[a].isspace():
@@ -352,7 +353,10 @@ def _split_sentences(plan: Plan, segments: list[_Line], section: tuple[str, ...]
             b -= 1
         if a < b:
             last = idx == len(pieces) - 1
-            plan.sentences.append(_sentence(plan, a, b, section, "prose", truncated and last))
+            plan.sentences.append(_sentence(plan, a, b, own_section, "prose", truncated and last))
+            if idx == 0 and len(pieces) > 1 and heading_level(text[a:b]) is not None:
+                # A run-in title ("2. 推进县域医疗综合服务能力提升。加快推进…") heads the rest of its paragraph.
+                own_section = section + (text[a:b],)
 
 
 # -- tables laid out as tab-separated rows ------------------------------------------------------
