@@ -60,6 +60,21 @@ def test_numbered_kind_sentence_is_the_topic(rels):
     assert ("guides", "健康教育机构", "辖区内医疗卫生机构", "class") in rels
 
 
+def test_role_carried_over_from_the_clause_before(rels):
+    # 支持钦州市中医医院巩固中医药特色优势，深化服务内涵，打造市级中医特色重点医院
+    assert ("has_role", "钦州市中医医院", "市级中医特色重点医院", "instance") in rels
+    # 建成2个中医特色优势专科和1个…中心 builds things: no role
+    assert not any(p == "has_role" and s == "县区级中医医院" for p, s, _, _ in rels)
+
+
+def test_duty_and_referral_of_a_topic(rels):
+    assert ("responsible_for", "钦州市卫生学校", "全面贯彻党的教育方针和卫生工作方针", "instance") in rels
+    # ——市级医院。主要向…，接受下级医院转诊
+    assert ("refers", "下级医院", "市级医院", "class") in rels
+    # 全面推进专业公共卫生机构与医疗卫生机构深度协作
+    assert ("cooperates", "专业公共卫生机构", "医疗卫生机构", "class") in rels
+
+
 def test_alias_leads_occupational_system(rels):
     assert ("leads", "钦州市第二人民医院", "职业病防治技术支撑体系", "instance") in rels
     assert ("member_of", "其他综合医院", "职业病防治技术支撑体系", "class") in rels

@@ -225,8 +225,14 @@ def extract(doc: Doc) -> list[Fact]:
                 continue
             ca, _ = _clause_bounds(t, m.start())
             subs = mk.ids(ca, m.start())
+            if re.match(P["role_skip_start"], role_text):
+                continue  # 建成2个…专科和1个…中心: things built, not what the subject becomes
             if not subs and cue == "作为":
                 subs = mk.ids(0, ca)[-1:]
+            elif not subs and cue in P["role_cues_carry"]:
+                # conservative carry-over: the sentence speaks of one named institution only, before this clause
+                before_ids = mk.ids(0, ca)
+                subs = before_ids if len(before_ids) == 1 and mk.mentions[before_ids[0]][2]._.kg_named else []
             if subs and t[m.start() - 1:m.start()] in ("既", "又") or role_text.endswith("机构") and cue == "是":
                 continue
             for s in subs[-1:]:
@@ -273,6 +279,9 @@ def extract(doc: Doc) -> list[Fact]:
     for m in P["referral_in"].finditer(t):
         if subject is not None and first is not None and first < m.start():
             facts.extend(Fact("refers", o, subject) for o in mk.ids(m.start("o"), m.end("o")) if o != subject)
+        elif first is not None and first >= m.start():
+            # no subject before: the topic (——市级医院。主要…，接受下级医院转诊) receives the patients
+            facts.extend(Fact("refers", o, -1) for o in mk.ids(m.start("o"), m.end("o")))
     for m in P["referral_out"].finditer(t):
         if subject is not None and first is not None and first < m.start():
             facts.extend(Fact("refers", subject, o) for o in mk.ids(m.start("o"), m.end("o")) if o != subject)
