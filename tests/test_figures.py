@@ -182,6 +182,16 @@ def test_counting_sentences(store):
     assert figures(store, "钦州市", "钦州市疾病预防控制中心") == []
 
 
+def test_a_count_after_an_owner_cue_belongs_to_the_institution(store):
+    # 规划设置钦州市医疗急救中心1个，下辖直属急救站1个: the centre's own station, not the city's
+    own = one(store, "钦州市医疗急救中心", "直属急救站", 2025)
+    assert Decimal(str(own["value"])) == 1 and own["unit"] == "个" and own["role"] == "planned"
+    assert own["area"] == "https://w3id.org/healthkg/id/region/450700"
+    assert figures(store, "钦州市", "直属急救站") == []
+    # 设置钦州市妇幼保健院1家，县区妇幼保健院4家: no owner cue, so the county count stays the city's
+    assert Decimal(str(one(store, "钦州市", "县区妇幼保健院", 2025)["value"])) == 4
+
+
 def test_every_observation_sits_in_a_table_row_or_sentence_graph(store):
     rows = sparql_select(store, """SELECT ?obs ?exact WHERE { GRAPH ?g { ?obs a hk:Observation }
         ?g prov:wasDerivedFrom ?span . ?span oa:exact ?exact }""", prefixes=PREFIXES)

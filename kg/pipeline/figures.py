@@ -427,8 +427,16 @@ def emit_text(em: Emitter, years: tuple[int | None, int | None]) -> None:
             if seg_start > 0 and text[seg_start - 1].isdigit():
                 continue
             segment = text[seg_start:m.start()]
-            if any(n.start < m.start() and n.end > seg_start for n in named) or \
-                    segment.startswith(place_names):
+            subject, area = city, None
+            inside = [n for n in named if n.start < m.start() and n.end > seg_start]
+            owner = _owner(text, seg_start, m.start(), named, inside, cfg["owner_cues"])
+            if owner is not None:
+                node = em.ctx.institution(owner[0].key)
+                if node is None:
+                    continue
+                subject, area, seg_start = node, city, owner[1]
+                segment = text[seg_start:m.start()]
+            elif inside or segment.startswith(place_names):
                 continue  # a named institution counted (设置钦州市疾病预防控制中心1家)
             role_word = ""
             changed = True
@@ -458,8 +466,28 @@ def emit_text(em: Emitter, years: tuple[int | None, int | None]) -> None:
                 continue
             if role == "current" and target is not None and year >= target:
                 role = "target"
-            em.observe(sentence, city, segment, year, role, Value(m.group(0), str(Decimal(m.group(1))), None),
-                       m.group(2))
+            em.observe(sentence, subject, segment, year, role, Value(m.group(0), str(Decimal(m.group(1))), None),
+                       m.group(2), area=area)
+
+
+def _owner(text: str, seg_start: int, end: int, named: list, inside: list, cues: list[str]):
+    """The institution a count belongs to, and where its measure starts; None for a count of the city.
+
+    Two conservative shapes: the institution opens the clause and an owner cue follows it
+    (钦州市人民医院编制床位1200张, …医院现有床位800张), or the clause opens with an owner cue and the
+    sentence named exactly one institution before it (规划设置X1个，下辖直属急救站1个).
+    """
+    cues = _longest_first(cues)
+    if len(inside) == 1 and inside[0].start == seg_start:
+        rest = text[inside[0].end:end].removeprefix("的")
+        if rest.startswith(tuple(cues)):
+            return inside[0], inside[0].end + (len(text[inside[0].end:end]) - len(rest))
+        return None
+    if not inside and text.startswith(tuple(cues), seg_start):
+        before = [n for n in named if n.end <= seg_start and not n.alias_of]
+        if len({n.key for n in before}) == 1:
+            return before[0], seg_start
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
