@@ -1,0 +1,187 @@
+// The kg web page: questions (/api/ask), SPARQL (/sparql, the query library), networks (/viz).
+// Everything is written with textContent: answers and query results are data, never markup.
+"use strict";
+
+const XSD = "http://www.w3.org/2001/XMLSchema#";
+const root = document.documentElement;
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+  for (const c of children) node.append(c);
+  return node;
+}
+
+// ---------------------------------------------------------------- questions
+async function ask(question) {
+  const box = $("answer");
+  box.replaceChildren(el("p", {class: "message"}, "…"));
+  const response = await fetch("/api/ask?q=" + encodeURIComponent(question));
+  if (!response.ok) {
+    box.replaceChildren(el("p", {class: "message status-error"}, await response.text()));
+    root.dataset.kgAnswer = "error";
+    return;
+  }
+  const result = await response.json();
+  const list = el("ul", {class: "answers"});
+  for (const answer of result.answers) {
+    const item = el("li", {}, el("b", {}, answer.text));
+    if (answer.inferred) item.append(el("span", {class: "inferred", title: "由规则推理得出 inferred by a rule"}, "推理"));
+    for (const src of (answer.sources || []).slice(0, 3)) {
+      item.append(el("div", {class: "source"},
+        el("span", {class: "title"}, "《" + (src.title || src.doc) + "》"), "：", el("q", {}, src.quote)));
+    }
+    list.append(item);
+  }
+  const parts = [el("p", {class: "message status-" + result.status}, result.message), list];
+  if (result.sparql) {
+    parts.push(el("details", {}, el("summary", {}, "查询 query: " + (result.template || "")),
+      el("pre", {}, result.sparql)));
+  }
+  box.replaceChildren(...parts);
+  root.dataset.kgAnswer = result.status;
+}
+
+// ---------------------------------------------------------------- SPARQL
+let library = [];
+
+function ntriples(value, type) {
+  // A parameter as an N-Triples term, bound by the server to the query variable (never spliced into the text).
+  const quoted = '"' + value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")
+    .replace(/\r/g, "\\r") + '"';
+  if (type === "iri") return "<" + value + ">";
+  if (type === "string") return quoted;
+  if (type === "integer" || type === "decimal" || type === "boolean") return quoted + "^^<" + XSD + type + ">";
+  return quoted + "@zh";
+}
+
+function chooseExample(name) {
+  const entry = library.find((q) => q.name === name);
+  const params = $("params");
+  params.replaceChildren();
+  if (!entry) { $("library-doc").textContent = ""; return; }
+  $("query").value = entry.text;
+  $("library-doc").textContent = entry.title + " — " + entry.description;
+  for (const p of entry.params) {
+    const input = el("input", {"data-param": p.name, "data-type": p.type, placeholder: "（不限 any）"});
+    input.value = p.example || "";
+    params.append(el("label", {title: p.doc}, "?" + p.name + " ", input));
+  }
+  if (entry.params.length) params.append(el("small", {}, "参数按值绑定；留空则不限 (bound as values; empty = free)"));
+}
+
+function queryBody() {
+  const form = new URLSearchParams({query: $("query").value});
+  for (const input of $("params").querySelectorAll("input[data-param]")) {
+    if (input.value.trim()) form.append("$" + input.dataset.param, ntriples(input.value.trim(), input.dataset.type));
+  }
+  return form;
+}
+
+async function postQuery(accept) {
+  return fetch("/sparql", {method: "POST", body: queryBody(), headers: {Accept: accept}});
+}
+
+function showTable(data) {
+  if (data.boolean !== undefined) return el("p", {}, "ASK → " + data.boolean);
+  const vars = data.head.vars;
+  const head = el("tr", {}, ...vars.map((v) => el("th", {}, v)));
+  const rows = data.results.bindings.map((b) => el("tr", {}, ...vars.map((v) => {
+    const term = b[v];
+    const cell = el("td", {}, term ? term.value : "");
+    if (term && term["xml:lang"]) cell.title = "@" + term["xml:lang"];
+    else if (term && term.datatype) cell.title = term.datatype;
+    return cell;
+  })));
+  return el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows));
+}
+
+async function runQuery() {
+  const status = $("status");
+  status.className = "";
+  status.textContent = "…";
+  const response = await postQuery("application/sparql-results+json, text/turtle;q=0.9");
+  const text = await response.text();
+  if (!response.ok) {
+    status.className = "error";
+    status.textContent = text;
+    $("results").replaceChildren();
+    root.dataset.kgRows = "error";
+    return;
+  }
+  const seconds = Number(response.headers.get("X-Query-Seconds") || 0);
+  if ((response.headers.get("Content-Type") || "").startsWith("text/turtle")) {
+    $("results").replaceChildren(el("pre", {}, text));
+    status.textContent = "图 graph (Turtle) · " + (seconds * 1000).toFixed(0) + " ms";
+    root.dataset.kgRows = "graph";
+    return;
+  }
+  const data = JSON.parse(text);
+  $("results").replaceChildren(showTable(data));
+  const count = data.results ? data.results.bindings.length : 1;
+  status.textContent = count + " 行 rows · " + (seconds * 1000).toFixed(0) + " ms";
+  root.dataset.kgRows = String(count);
+}
+
+async function downloadCsv() {
+  const response = await postQuery("text/csv");
+  if (!response.ok) {
+    $("status").className = "error";
+    $("status").textContent = await response.text();
+    return;
+  }
+  const link = el("a", {href: URL.createObjectURL(await response.blob()), download: "kg-results.csv"});
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+// ---------------------------------------------------------------- networks
+function showNetwork(city) {
+  const url = "/viz?city=" + encodeURIComponent(city);
+  $("viz").src = url;
+  $("viz-link").href = url;
+}
+
+// ---------------------------------------------------------------- start
+async function start() {
+  const params = new URLSearchParams(location.search);
+  $("ask-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const q = $("question").value.trim();
+    if (q) ask(q);
+  });
+  $("run").addEventListener("click", runQuery);
+  $("csv").addEventListener("click", downloadCsv);
+  $("library").addEventListener("change", (ev) => chooseExample(ev.target.value));
+  $("city").addEventListener("change", (ev) => showNetwork(ev.target.value));
+
+  const [queries, cities] = await Promise.all([
+    fetch("/api/queries").then((r) => r.json()), fetch("/api/cities").then((r) => r.json())]);
+  library = queries;
+  for (const q of library) $("library").append(el("option", {value: q.name}, q.title + " (" + q.name + ")"));
+  for (const c of cities) $("city").append(el("option", {value: c}, c));
+
+  // URL parameters run on load: /?q=问题  /?sparql=SELECT…  /?example=NAME  /?city=钦州市
+  const pending = [];
+  if (params.get("q")) {
+    $("question").value = params.get("q");
+    pending.push(ask(params.get("q")));
+  }
+  if (params.get("example")) {
+    $("library").value = params.get("example");
+    chooseExample(params.get("example"));
+  }
+  if (params.get("sparql")) $("query").value = params.get("sparql");
+  if (params.get("sparql") || params.get("example")) pending.push(runQuery());
+  const city = params.get("city") || cities[0];
+  if (city) {
+    $("city").value = city;
+    showNetwork(city);
+  }
+  await Promise.all(pending);
+  root.dataset.kgReady = "1";
+}
+
+start();
