@@ -22,6 +22,7 @@ from kg.qa.linking import (
     fuzzy_candidates,
     load_lexicon,
     resolve_city,
+    strip_asides,
 )
 from kg.store import current_build, open_store, sparql_select, term_value
 
@@ -55,11 +56,12 @@ def reply(question: str, status: str, message: str, answers: list | None = None,
 class Asker:
     """Holds the store, lexicon and templates; `ask` is cheap once constructed."""
 
-    def __init__(self, data_dir: Path, config: dict | None = None) -> None:
+    def __init__(self, data_dir: Path, config: dict | None = None, store=None) -> None:
+        # `store`: a kg.remote.RemoteStore to answer from a SPARQL server (no build dir, no cache).
         self.config = config or load_config()
-        self.store = open_store(data_dir)
+        self.store = open_store(data_dir) if store is None else store
         self.synonyms = {k: list(v) for k, v in (self.config.get("synonyms") or {}).items()}
-        self.build_dir = current_build(data_dir)
+        self.build_dir = current_build(data_dir) if store is None else None
         self.lexicon: Lexicon = load_lexicon(self.store, self.build_dir, self.synonyms,
                                              self.config.get("measure_optional_words") or [],
                                              self.config.get("measure_heads") or [])
@@ -70,10 +72,11 @@ class Asker:
         self.context_entity: Mention | None = None
         self._sources: dict[str, list[dict]] | None = None
         self._graphs_of: dict[str, list[str]] | None = None
+        self._labels: dict[str, list[str]] | None = None
 
     # ---- parsing -------------------------------------------------------------------------------
     def parse(self, question: str) -> Parsed:
-        text = unicodedata.normalize("NFKC", question).strip()
+        text = strip_asides(unicodedata.normalize("NFKC", question).strip())
         years = [int(y) for y in _YEAR.findall(text)]
         numbers = [float(n) for n in _NUMBER.findall(_YEAR.sub(" ", text))]
         mentions = resolve_city(find_mentions(text, self.lexicon), self.context_city)
@@ -92,7 +95,27 @@ class Asker:
                         continue
                     kind = "measure"
                 parsed.slots.setdefault(kind, []).append(view)
+        self._kinds_of_references(parsed)
         return parsed
+
+    def _kinds_of_references(self, parsed: Parsed) -> None:
+        """哪几家市级医院: a plan's generic phrase (a kind reference) also names its class, level and
+        city, so a list can be asked with it when no class is named otherwise. (Counts are not: 几家县区
+        疾控中心 asks for the number the plan sets, a figure.)"""
+        if parsed.slots.get("class"):
+            return
+        for m in parsed.slots.get("kindref", []):
+            ref = next((e for e in m.entries if e.of_kind), None)
+            if ref is None or ref.of_kind not in self.lexicon.names:
+                continue
+            # the phrase's city only when one plan uses it
+            city = ref.city if len({e.city for e in m.entries if e.of_kind}) == 1 else None
+            parsed.slots["class_of_ref"] = [Mention(m.text, m.start, m.end, [
+                Entry(ref.of_kind, self.lexicon.names[ref.of_kind], "class", city)])]
+            if ref.level and ref.level in self.lexicon.names and not parsed.slots.get("level"):
+                parsed.slots["level"] = [Mention(m.text, m.start, m.end,
+                                                 [Entry(ref.level, self.lexicon.names[ref.level], "level")])]
+            return
 
     def score(self, family: dict, parsed: Parsed) -> float:
         hits = [re.search(t, parsed.question) for t in family["triggers"]]
@@ -116,6 +139,8 @@ class Asker:
             return any(parsed.slots.get(t) for t in SUBJECT_TYPES[:5])
         if slot == "named":
             return any(parsed.slots.get(t) for t in ("institution", "consortium", "unit"))
+        if slot == "kind":
+            return bool(parsed.slots.get("class") or parsed.slots.get("class_of_ref"))
         if slot == "year":
             return bool(parsed.years)
         if slot == "number":
@@ -201,8 +226,11 @@ class Asker:
         return None
 
     def _quotes_of(self, iri: str) -> list[str]:
+        return [src["quote"] for src in self._evidence_of(iri)]
+
+    def _evidence_of(self, iri: str) -> list[dict]:
         self.sources_of_item(iri)  # fills the index
-        return [src["quote"] for g in (self._graphs_of or {}).get(iri, []) for src in self.sources_of_graph(g)]
+        return [src for g in (self._graphs_of or {}).get(iri, []) for src in self._source_index().get(g, [])[:3]]
 
     def _two_hop(self, text: str, parsed: Parsed, qid: object) -> dict | None:
         """"被定为X的那家医院，…": find the institution(s) the clause describes in the plans' sentences,
@@ -306,12 +334,15 @@ class Asker:
             rows = cached_rows(self.build_dir, "sources",
                                lambda: self.select(self.env.get_template("sources.rq.j2").render(), {}))
             for r in rows:
-                index.setdefault(r["g"], []).append({"doc": r["doc"], "title": r.get("title"), "quote": r["quote"]})
+                index.setdefault(r["g"], []).append({"doc": r["doc"], "title": r.get("title"), "quote": r["quote"],
+                                                     "section": r.get("section") or ""})
             self._sources = index
         return self._sources
 
     def sources_of_graph(self, graph: str) -> list[dict]:
-        return self._source_index().get(graph, [])[:3]
+        """The citations of a graph in the answer format ({doc, title, quote})."""
+        return [{"doc": s["doc"], "title": s["title"], "quote": s["quote"]}
+                for s in self._source_index().get(graph, [])[:3]]
 
     def sources_of_item(self, iri: str) -> list[dict]:
         if self._graphs_of is None:
@@ -342,14 +373,20 @@ class Asker:
                 "place": (county or city).entries[0].label if (county or city) else ""}
 
     def _run_list(self, family: dict, parsed: Parsed, counting: bool = False) -> dict:
+        kinds = parsed.slots.get("class") or parsed.slots.get("class_of_ref") or []
         place = self._place(parsed)
+        if kinds and not place["place"] and kinds[-1].entries[0].city:
+            # a plan's own phrase (县直综合医院) is about that plan's city
+            city = next((e for e in self.lexicon.by_label.get(kinds[-1].entries[0].city, []) if e.type == "city"), None)
+            if city is not None:
+                place = {"city": city.iri, "county": None, "place": ""}
         bindings: dict = {}
         shape: dict = {"city": place["city"], "county": place["county"], "level": None}
         named = next((parsed.slots[t][0] for t in ("institution", "consortium", "unit") if parsed.slots.get(t)), None)
         if family["id"] == "where" and named is not None:
             bindings["s"] = named.entries[0].iri
         else:
-            bindings["cls"] = parsed.slots["class"][-1].entries[0].iri
+            bindings["cls"] = kinds[-1].entries[0].iri
             level = parsed.slots.get("level")
             if level:
                 shape["level"] = bindings["level"] = level[0].entries[0].iri
@@ -361,14 +398,19 @@ class Asker:
         if family["id"] != "where":
             # 医院、疾控中心: every kind named in the question counts.
             seen = {r["item"] for r in rows}
-            for extra in {m.entries[0].iri for m in parsed.slots["class"][:-1]}:
+            extras = {m.entries[0].iri for m in kinds[:-1]}
+            for also in (self.config.get("kind_also_includes") or {}).get(kinds[-1].entries[0].label, []):
+                extras |= {e.iri for e in self.lexicon.by_label.get(also, []) if e.type == "class"}
+            for extra in extras:
                 rows += [r for r in self.select(sparql, bindings | {"cls": extra}) if r["item"] not in seen]
                 seen |= {r["item"] for r in rows}
         if family["id"] != "where":
-            rows = self._narrow_by_context(rows, parsed)
+            rows = self._narrow_by_context(self._drop_excepted(rows, parsed), parsed)
         subject = named.entries[0].label if family["id"] == "where" and named is not None else ""
-        kind = parsed.slots["class"][-1].text if "class" in parsed.slots else ""
+        kind = kinds[-1].text if kinds else ""
         level = parsed.slots["level"][0].text if parsed.slots.get("level") else ""
+        if level and kind.startswith(level):
+            level = ""  # 市级医院 names both
         if not rows:
             if counting:
                 pass
@@ -386,9 +428,19 @@ class Asker:
                                "sources": []})
         return self._answered(answers, message, sparql)
 
+    @staticmethod
+    def _drop_excepted(rows: list[dict], parsed: Parsed) -> list[dict]:
+        """除A、B外（另外/其他…）: the institutions named in the exception are not in the answer."""
+        m = re.search(r"除(?:了)?(.+?)(?:以外|之外|外)", parsed.question)
+        if not m:
+            return rows
+        excepted = {e.iri for x in parsed.mentions if m.start(1) <= x.start < m.end(1) for e in x.entries}
+        return [r for r in rows if r["item"] not in excepted]
+
     def _narrow_by_context(self, rows: list[dict], parsed: Parsed) -> list[dict]:
         """梧州规划新建几个区级疾控中心: the words left after the entities (新建) keep the institutions
-        whose sentences say them, when only some do."""
+        whose sentences say them, when only some do. Among institutions of one sentence, the clause
+        naming each decides (…、钦州市妇幼保健院排名全区靠前，钦州市中医医院排名进入…)."""
         text = parsed.question
         for m in sorted(parsed.mentions, key=lambda m: -m.start):
             text = text[:m.start] + "|" + text[m.end:]
@@ -397,14 +449,43 @@ class Asker:
         chunks = [c for c in re.split(r"[|\W\d]+", text) if len(c) >= 2]
         if not chunks or len(rows) < 2:
             return rows
-        scored = []
-        for r in rows:
-            quotes = [re.sub(r"\s+", "", q) for q in self._quotes_of(r["item"])]
-            scored.append(max((_common_run(c, q)[0] for c in chunks for q in quotes), default=0))
+        scored = [self._context_score(r["item"], chunks) for r in rows]
         top = max(scored)
-        if top < 2 or all(v == top for v in scored):
+        if top[0] < 2 or all(v == top for v in scored):
             return rows
-        return [r for r, v in zip(rows, scored, strict=True) if v == top]
+        # the best sentences; within them, clauses that carry at least half of the best clause's words
+        return [r for r, v in zip(rows, scored, strict=True) if v[0] == top[0] and 2 * v[1] >= top[1]]
+
+    def _context_score(self, iri: str, chunks: list[str]) -> tuple[int, int]:
+        """How much of the question's leftover words the sentences about `iri` share: in the clause
+        that names it, and in the whole sentence (runs of 2+ characters, summed over the words)."""
+        def overlap(text: str) -> int:
+            return sum(run for c in chunks for run in [_common_run(c, text)[0]] if run >= 2)
+        names = self._labels_of(iri)
+        clause_best = sentence_best = 0
+        for src in self._evidence_of(iri):
+            quote = re.sub(r"\s+", "", src["quote"])
+            # the sentence's own (innermost) section title counts as part of it: "…这部分点名了哪些医院"
+            heading = re.sub(r"\s+", "", src.get("section", "").split(" / ")[-1])
+            sentence_best = max(sentence_best, overlap(heading + "。" + quote))
+            clauses = re.split(r"[，,；;。：:]", quote)
+            for k, clause in enumerate(clauses):
+                if any(_names_in(n, clause) for n in names):
+                    residue = clause
+                    for n in names:
+                        residue = residue.replace(n, "")
+                    if len(residue) <= 4 and k + 1 < len(clauses):
+                        clause += "，" + clauses[k + 1]  # "支持A，B、C新建项目": A's clause has no verb of its own
+                    clause_best = max(clause_best, overlap(clause))
+        return sentence_best, clause_best
+
+    def _labels_of(self, iri: str) -> list[str]:
+        if self._labels is None:
+            self._labels = {}
+            for label, entries in self.lexicon.by_label.items():
+                for e in entries:
+                    self._labels.setdefault(e.iri, []).append(label)
+        return self._labels.get(iri, [])
 
     def _run_exists(self, family: dict, parsed: Parsed) -> dict:
         result = self._run_list(family, parsed)
@@ -679,6 +760,13 @@ class Asker:
         answers = [self._figure_answer(r, measure) | {"text": str(r.get("slabel") or r.get("subject"))} for r in top]
         best = self._figure_answer(top[0], measure)["text"]
         return self._answered(answers, f"{measure}{'最少' if fewest else '最多'}：{best}。", sparql)
+
+
+def _names_in(name: str, clause: str) -> bool:
+    """The clause names the institution, in full or coordinated (万秀区、长洲区疾病预防控制中心)."""
+    if name in clause:
+        return True
+    return any(name[:i] + "、" in clause and name[i:] in clause for i in range(2, len(name) - 1))
 
 
 def _common_run(a: str, b: str) -> tuple[int, int]:

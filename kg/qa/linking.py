@@ -19,7 +19,7 @@ from kg.store import sparql_select, term_value
 
 # One UNION branch per entity type; labels of regions are limited to those the plans are about.
 LEXICON_QUERY = """
-SELECT DISTINCT ?e ?label ?type ?city WHERE {
+SELECT DISTINCT ?e ?label ?type ?city ?ofKind ?level WHERE {
   { ?e a hk:HealthInstitution ; skos:prefLabel|skos:altLabel ?label . BIND("institution" AS ?type)
     OPTIONAL { ?e hk:city/skos:prefLabel ?city } }
   UNION { ?e a/rdfs:subClassOf* org:OrganizationalCollaboration ; skos:prefLabel|skos:altLabel ?label .
@@ -28,7 +28,8 @@ SELECT DISTINCT ?e ?label ?type ?city WHERE {
   UNION { ?e a hk:FunctionalUnit ; skos:prefLabel|skos:altLabel ?label . BIND("unit" AS ?type)
     OPTIONAL { ?e hk:city/skos:prefLabel ?city } }
   UNION { ?e a hk:KindReference ; rdfs:label ?label . BIND("kindref" AS ?type)
-    OPTIONAL { ?e hk:city/skos:prefLabel ?city } }
+    OPTIONAL { ?e hk:city/skos:prefLabel ?city }
+    OPTIONAL { ?e hk:refersToKind ?ofKind } OPTIONAL { ?e hk:adminLevel ?level } }
   UNION { ?e rdfs:subClassOf+ hk:HealthInstitution . ?e skos:prefLabel|skos:altLabel ?label .
     BIND("class" AS ?type) }
   UNION { BIND(hk:HealthInstitution AS ?e) ?e skos:prefLabel|skos:altLabel ?label . BIND("class" AS ?type) }
@@ -45,7 +46,16 @@ SELECT DISTINCT ?e ?label ?type ?city WHERE {
 TYPE_RANK = {"institution": 0, "consortium": 1, "unit": 2, "city": 3, "county": 3, "class": 4, "measure": 5,
              "kindref": 6, "level": 7, "nature": 7, "measure_head": 8}
 # Bump when LEXICON_QUERY or the row format changes: the cache in the build dir is then rebuilt.
-LEXICON_VERSION = 4
+LEXICON_VERSION = 6
+
+
+# A short aside inside a name (精神病（精神卫生）医院, 县（市）, 城市医疗联合体（医疗集团）) is left out of
+# both questions and labels before matching.
+_ASIDE = re.compile(r"(?<=[\u4e00-\u9fff])\([^()]{1,6}\)")
+
+
+def strip_asides(text: str) -> str:
+    return _ASIDE.sub("", text)
 
 
 @dataclass
@@ -54,6 +64,8 @@ class Entry:
     label: str  # the canonical label of the entity
     type: str
     city: str | None = None
+    of_kind: str | None = None  # a kind reference's class (县级医院 → hk:Hospital)
+    level: str | None = None  # and its administrative level (县级医院 → 县办)
 
 
 @dataclass
@@ -76,8 +88,8 @@ class Lexicon:
     max_len: int = 0
 
     def add(self, label: str, entry: Entry) -> None:
-        # Questions are NFKC-normalised (（ → (), so labels are too.
-        label = unicodedata.normalize("NFKC", label).strip()
+        # Questions are NFKC-normalised (（ → () and lose short asides, so labels are too.
+        label = strip_asides(unicodedata.normalize("NFKC", label).strip())
         if len(label) < 2:
             return
         bucket = self.by_label.setdefault(label, [])
@@ -113,7 +125,9 @@ def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]],
             canon[iri] = label
     for row in rows:
         iri, label, kind, city = str(row["e"]), str(row["label"]), str(row["type"]), row.get("city")
-        entry = Entry(iri, canon[iri], kind, str(city) if city else None)
+        entry = Entry(iri, canon[iri], kind, str(city) if city else None,
+                      str(row["ofKind"]) if row.get("ofKind") else None,
+                      str(row["level"]) if row.get("level") else None)
         lex.add(label, entry)
         if kind in ("city", "county"):
             short = _short_region(label)
@@ -126,6 +140,7 @@ def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]],
                 if label.startswith(prefix) and len(label) - len(prefix) >= 3:
                     lex.add("市" + label[len(prefix):], entry)
                     lex.add(stem + label[len(prefix):], entry)
+                    break  # 钦州市… gives 市…; the stem 钦州 would give 市市…
     # Indicators are asked without their qualifiers (每千人口床位数 for 每千人口医疗卫生机构床位数).
     optional = [unicodedata.normalize("NFKC", w) for w in optional_words or []]
     for label, entries in list(lex.by_label.items()):
