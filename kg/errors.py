@@ -69,3 +69,14 @@ class TemplateError(KGError):
 
     code = "KG401"
     exit_code = 6
+
+
+class RemoteError(KGError, OSError):
+    """A SPARQL server cannot be reached, refused the credentials, timed out or answered with an error.
+
+    It is also an OSError, like pyoxigraph's I/O errors, so code written for the embedded store
+    (`except OSError`) reports it as a failed query instead of crashing.
+    """
+
+    code = "KG500"
+    exit_code = 7

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from kg.cli import DataDir, app
+from kg.commands.push import Auth, AuthKind, Endpoint, Password, User
 
 
 def _print_reply(result: dict, explained: dict | None = None) -> None:
@@ -35,10 +36,15 @@ def ask(data_dir: DataDir,
         as_json: Annotated[bool, typer.Option("--json", help="One JSON object per answer.")] = False,
         batch: Annotated[Path | None, typer.Option("--batch", help="JSONL file of {\"id\",\"q\"}.")] = None,
         explain_: Annotated[bool, typer.Option("--explain", help="Show entities, template scores and SPARQL.")] = False,
+        endpoint: Endpoint = None,
+        user: User = None,
+        password: Password = None,
+        auth: Auth = AuthKind.basic,
         ) -> None:
     """Ask a question in Chinese; the answer cites the plan and the sentence it comes from.
 
     Example: kg ask "梧州市有哪些中医医院？"   ·   kg ask --batch questions.jsonl --json
+    ·   kg ask --endpoint http://127.0.0.1:7878/query "梧州市有哪些中医医院？"
     """
     from kg.qa.answer import Asker, explain
 
@@ -46,7 +52,12 @@ def ask(data_dir: DataDir,
         typer.secho("错误 error: 问题为空。请输入一个中文问题，例如：kg ask \"梧州市有哪些中医医院？\"",
                     fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
-    asker = Asker(data_dir)
+    if endpoint:
+        from kg.commands.push import remote_store
+
+        asker = Asker(data_dir, store=remote_store(endpoint, user, password, auth))
+    else:
+        asker = Asker(data_dir)
     if batch is not None:
         try:
             lines = batch.read_text(encoding="utf-8").splitlines()

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from kg.cli import DataDir, app
+from kg.commands.push import Auth, AuthKind, Endpoint, Password, User
 from kg.errors import QueryError
 
 
@@ -35,6 +36,10 @@ def sparql(
         "--format", help="table, or the W3C SPARQL 1.1 results formats csv, tsv, json.")] = ResultFormat.table,
     timing: Annotated[bool, typer.Option("--timing", help="Print the query time to stderr.")] = False,
     timeout: Annotated[float | None, typer.Option("--timeout", help="Stop waiting after SECONDS.")] = None,
+    endpoint: Endpoint = None,
+    user: User = None,
+    password: Password = None,
+    auth: Auth = AuthKind.basic,
 ) -> None:
     """Query the graph with SPARQL (read-only; the ontology's prefixes hk:, hkv:, hkid:, skos:, org:… are declared).
 
@@ -44,6 +49,7 @@ def sparql(
       kg sparql list
       kg sparql run institutions_by_city --param city=梧州市
       kg sparql check "ASK { ?s ?p ?o }"
+      kg sparql --endpoint http://127.0.0.1:7878/query run relation_counts --format csv
     CONSTRUCT and DESCRIBE print Turtle; ASK prints true or false.
     """
     from kg import sparql as sq
@@ -72,9 +78,15 @@ def sparql(
         typer.echo(f"ok: {form.upper()} query")
         return
 
-    from kg.store import open_store
+    if endpoint:
+        from kg.commands.push import remote_store
 
-    result = sq.run(open_store(data_dir), text, bindings, timeout=timeout)
+        store = remote_store(endpoint, user, password, auth, timeout)
+    else:
+        from kg.store import open_store
+
+        store = open_store(data_dir)
+    result = sq.run(store, text, bindings, timeout=timeout)
     _print(result, fmt)
     if timing:
         count = len(result.rows) if result.form == "select" else len(result.triples)
