@@ -70,10 +70,13 @@ def normalize(text: str, base: int = 0) -> Normalized:
     """Normalise `text`; offsets are `base` + the index in `text`."""
     out: list[str] = []
     offsets: list[int] = []
-    last = len(text) - 1
+    # The context of ':' and ',' is their neighbours in the normalised text (whitespace dropped), so
+    # "1 : 2" and "1:2" agree and normalising twice changes nothing.
+    visible = [i for i, ch in enumerate(text) if ch not in _SPACE]
+    neighbours = {i: (text[visible[k - 1]] if k else "", text[visible[k + 1]] if k + 1 < len(visible) else "")
+                  for k, i in enumerate(visible) if text[i] in _CONTEXTUAL or text[i] in "：，"}
     for i, ch in enumerate(text):
-        prev = text[i - 1] if i else ""
-        nxt = text[i + 1] if i < last else ""
+        prev, nxt = neighbours.get(i, ("", ""))
         norm = normalize_char(ch, _digitish(prev), _digitish(nxt))
         for c in norm:
             out.append(c)
