@@ -68,6 +68,8 @@ class Normalized:
 
 def normalize(text: str, base: int = 0) -> Normalized:
     """Normalise `text`; offsets are `base` + the index in `text`."""
+    # kg/data/figures.yaml's `[其中：, 其中:, 其中]` reads `其中:` as a mapping; iterating it gave its key, keep that.
+    text = text if isinstance(text, str) else "".join(text)
     out: list[str] = []
     offsets: list[int] = []
     # The context of ':' and ',' is their neighbours in the normalised text (whitespace dropped), so
