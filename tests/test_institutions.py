@@ -44,7 +44,7 @@ def test_counts_per_city(institutions):
     per_city: dict[str, int] = {}
     for fact in institutions.values():
         per_city[fact["city"]] = per_city.get(fact["city"], 0) + 1
-    assert per_city == {"梧州市": 28, "钦州市": 26, "赣州市": 2}
+    assert per_city == {"梧州市": 28, "钦州市": 30, "赣州市": 2}
 
 
 def test_parenthesised_second_name_is_an_alias(institutions):
@@ -107,3 +107,34 @@ def test_new_city_needs_no_code_change(recognise):
     found = recognise("支持柳州市工人医院、融安县人民医院创建三级医院，规划新建柳江区妇幼保健院。", city="柳州市")
     assert [(m.name, m.county is not None, m.planned) for m in found if m.named] == [
         ("柳州市工人医院", False, False), ("融安县人民医院", True, False), ("柳江区妇幼保健院", True, True)]
+
+
+def test_zone_and_port_names_of_the_city(institutions):
+    # 自贸区钦州港片区, 钦州港: development zones / ports, no gazetteer divisions; run like a district
+    for name, kind in (("自贸区钦州港片区卫生计生监督所", "卫生监督所"), ("钦州港急救站", "急救站")):
+        fact = institutions[name]
+        assert (fact["kind"], fact["level"], fact["city"], fact["county"]) == (kind, "区办", "钦州市", None)
+
+
+def test_universities_named_in_a_plan(institutions):
+    # 支持钦州市中医医院与广西中医药大学、北部湾大学等高等院校合作
+    for name in ("广西中医药大学", "北部湾大学"):
+        fact = institutions[name]
+        assert (fact["kind"], fact["level"], fact["city"]) == ("医学教育机构", "省/自治区办", "钦州市")
+    assert not any(n.endswith("医学院") for n in institutions)  # 共建医学院: no name
+
+
+def test_zone_needs_the_city_name(recognise):
+    names = [m.name for m in recognise("建设钦州港急救站和五象新区急救站", "钦州市") if m.named]
+    assert names == ["钦州港急救站"]  # 五象新区 carries no name of 钦州
+    names = [m.name for m in recognise("建设南宁五象新区人民医院", "南宁市") if m.named]
+    assert names == ["南宁五象新区人民医院"]
+
+
+def test_university_and_affiliated_hospital(recognise):
+    found = {m.name: m for m in recognise("依托广西医科大学第一附属医院，联合右江民族医学院共建中心", "百色市")}
+    assert set(found) == {"广西医科大学第一附属医院", "右江民族医学院"}
+    assert found["广西医科大学第一附属医院"].kind.endswith("#GeneralHospital")
+    assert found["右江民族医学院"].kind.endswith("#MedicalEducationInstitution")
+    # generic words only: no university name
+    assert [m.name for m in recognise("推动与高等院校共建医学院", "百色市") if m.named] == []

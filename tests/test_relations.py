@@ -75,6 +75,13 @@ def test_duty_and_referral_of_a_topic(rels):
     assert ("cooperates", "专业公共卫生机构", "医疗卫生机构", "class") in rels
 
 
+def test_university_cooperation_partners(rels):
+    # 支持钦州市中医医院与广西中医药大学、北部湾大学等高等院校合作
+    assert ("cooperates", "钦州市中医医院", "广西中医药大学", "instance") in rels
+    assert ("cooperates", "钦州市中医医院", "北部湾大学", "instance") in rels
+    assert ("cooperates", "北部湾大学", "钦州市中医医院", "instance") in rels
+
+
 def test_alias_leads_occupational_system(rels):
     assert ("leads", "钦州市第二人民医院", "职业病防治技术支撑体系", "instance") in rels
     assert ("member_of", "其他综合医院", "职业病防治技术支撑体系", "class") in rels

@@ -83,6 +83,10 @@ class InstitutionRecognizer:
         self.core_words = sorted(rules["core_words"], key=len, reverse=True)
         self.modifiers = sorted(rules["kind_modifiers"], key=len, reverse=True)
         self.planned_cues = rules["planned_cues"]
+        self.zone_suffixes = sorted(rules["zone_suffixes"], key=len, reverse=True)
+        suffixes = "|".join(sorted(map(re.escape, rules["university_suffixes"]), key=len, reverse=True))
+        self.university_re = re.compile(
+            f"(?P<uni>[\u4e00-\u9fff]*?(?P<suffix>{suffixes}))(?P<aff>(?:第[一二三四五六七八九十]+)?附属[\u4e00-\u9fff]{{0,6}}?医院)?")
         self.canonical = self._canonical_nouns()
         self.specialty = self._specialty_stems()
 
@@ -134,8 +138,45 @@ class InstitutionRecognizer:
                 for conjunct in self._conjuncts(text, mention, city):
                     conjunct.planned = mention.planned or self._planned(text, conjunct.start)
                     mentions.append(conjunct)
+        mentions.extend(self._universities(text, mentions, city, truncated))
+        named_spans = [(m.start, m.end) for m in mentions if m.named]
+        # a generic noun inside a name (the 医院 of …大学附属医院) is no mention of its own
+        mentions = [m for m in mentions if m.named or not any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end)
+                                                               for a, b in named_spans)]
         self._mark_aliases(text, mentions)
         return mentions
+
+    def _universities(self, text: str, found: list[Mention], city: Region | None,
+                      truncated: bool) -> list[Mention]:
+        """Universities and their affiliated hospitals (广西医科大学第一附属医院, 北部湾大学): partners of
+        cooperation and hosts of centres. Like a province-run institution, one named in a city's plan is
+        placed in that city (the plan's scope), at the level universities are run (institutions.yaml)."""
+        out: list[Mention] = []
+        for m in self.university_re.finditer(text):
+            end = m.end("uni")
+            start = m.start("suffix")
+            while start > 0 and end - start < self.rules["university_max"] and "\u4e00" <= text[start - 1] <= "\u9fff" \
+                    and not any(text.endswith(w, 0, start) for w in self.rules["university_stop_words"]):
+                start -= 1
+            uni = text[start:end]
+            distinctive = uni[: -len(m.group("suffix"))]
+            for word in self.rules["university_generic"]:
+                distinctive = distinctive.replace(word, "")
+            if len(distinctive) < 2 or any(x.start < end and start < x.end for x in found if x.named):
+                continue
+            if m.group("aff"):
+                end = m.end("aff")
+                kind = self._kind(m.group("aff")[:-2], "医院")
+            else:
+                kind = HK + self.rules["university_kind"]
+            if truncated and end >= len(text):
+                continue
+            name = text[start:end]
+            code = city.code if city else None
+            level = HKV + "level/" + self.rules["university_level"]
+            out.append(Mention(start, end, name, name, kind, level, code, None, True,
+                               key=identity_key(code, name, "", self.canonical), modifiers=[]))
+        return out
 
     def _region_ending_at(self, text: str, end: int, city: Region | None) -> tuple[int, Region] | None:
         """The longest full region name that ends at `end` (a place right before a name's core)."""
@@ -171,6 +212,8 @@ class InstitutionRecognizer:
                 best = (hit[0], noun_start - core_len, hit[1])
                 break
         place_region: Region | None = None
+        if best is None and (zone := self._zone_name(text, noun_start, noun_end, city)) is not None:
+            return zone
         if best is not None:
             start = best[0]
             # a chain of places (广西壮族自治区桂东…, 钦州市钦南区…) starts at the first one
@@ -206,6 +249,42 @@ class InstitutionRecognizer:
         key = identity_key(city_code, name, noun, self.canonical)
         return Mention(start, noun_end, surface, name, kind, level, city_code, county_code, True, key=key,
                        modifiers=[noun])
+
+    def _zone_ending_at(self, text: str, end: int, city: Region) -> int | None:
+        """Start of a development zone / port area of the plan's city ending at `end` (自贸区钦州港片区,
+        钦州港, 五象新区): not a gazetteer division, so it must carry the city's own name or follow it."""
+        suffix = next((s for s in self.zone_suffixes if text.startswith(s, end - len(s))), None)
+        if suffix is None:
+            return None
+        start = end - len(suffix)
+        while start > 0 and end - start < self.rules["zone_max"] and "\u4e00" <= text[start - 1] <= "\u9fff" \
+                and text[start - 1] not in self.rules["zone_stop_chars"]:
+            start -= 1
+        zone = text[start:end]
+        own = (city.name, *city.short_names)
+        if len(zone) <= len(suffix) or not (any(n in zone for n in own) or text[:start].endswith(city.name)):
+            return None
+        if zone.startswith(city.name):
+            return None  # 钦州市X港…: the gazetteer path owns names that open with the city
+        return start
+
+    def _zone_name(self, text: str, noun_start: int, noun_end: int, city: Region | None) -> Mention | None:
+        if city is None:
+            return None
+        noun = text[noun_start:noun_end]
+        for core_len in range(0, min(self.rules["max_core"], noun_start) + 1):
+            core = text[noun_start - core_len:noun_start]
+            if core and not self._core_ok(core):
+                break
+            start = self._zone_ending_at(text, noun_start - core_len, city)
+            if start is None or self._is_modifier(core):
+                continue
+            name = text[start:noun_end]
+            # a zone is run by its management committee, a district-like body; no gazetteer county
+            level = HKV + "level/" + self.rules["zone_level"]
+            return Mention(start, noun_end, name, name, self._kind(core, noun), level, city.code, None, True,
+                           key=identity_key(city.code, name, noun, self.canonical), modifiers=[noun])
+        return None
 
     def _is_modifier(self, core: str) -> bool:
         if not core:

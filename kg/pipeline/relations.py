@@ -447,6 +447,11 @@ def _node_of_text(ctx, text: str, sentence: Sentence, mk: Masked | None = None) 
                 node = ctx.institution(span._.kg_key)
                 if node is not None:
                     return node
+    # an expanded list item (市、自贸区X片区、县区…监督所 → 自贸区X片区…监督所) may name an institution of the city
+    city = ctx.city.code if ctx.city else None
+    for inst in ctx.institutions.values():
+        if inst.city == city and (text == inst.name or text in inst.aliases):
+            return inst.iri
     vocab = load_vocabulary()
     labels = vocab.label_index()
     kind = HK + "HealthInstitution"
