@@ -144,3 +144,44 @@ def test_imaginary_city_inferred_guidance(build_plan, tmp_path):
     # inferred by class-guidance-expansion: the kind 县区疾病预防控制中心 covers both named county CDCs
     assert ("guides", "柳州市疾病预防控制中心", "柳城县疾病预防控制中心", "instance") in rels
     assert ("guides", "柳州市疾病预防控制中心", "柳江区疾病预防控制中心", "instance") in rels
+
+
+PLAN_NEW_PATTERNS = """防城港市“十四五”医疗卫生服务体系规划
+
+一、专业公共卫生机构
+防城港市妇幼保健院是全市妇幼保健业务指导中心，承担市域妇幼健康业务管理任务。
+各县（市、区）至少设置1个固定采血点，偏远地区可根据需要增设采血点和储血点，其工作人员及业务由中心血站统一管理。
+规划设置防城港市医疗急救中心1个，下辖直属急救站2个。
+设置防城港东湾港区卫生监督所1个、北海新区卫生监督所1个。
+1.健康教育机构。
+负责辖区内医疗卫生机构及下级健康教育机构的业务指导。
+二、医院
+——市级医院。
+主要提供高水平医疗服务，接受下级医院转诊。
+支持防城港市中医医院巩固特色优势，打造市级中医特色重点医院。
+支持防城港市中医医院与广西中医药大学等高等院校合作。
+落实城乡基层医疗卫生机构公共卫生职责，接受疾病预防控制机构对传染病防控的业务指导。
+"""
+
+
+def test_imaginary_city_new_patterns(build_plan):
+    data = build_plan(PLAN_NEW_PATTERNS, file="101_fangchenggang.txt", city="防城港市",
+                      title="防城港市“十四五”医疗卫生服务体系规划")
+    rels = _relations(data)
+    assert ("has_role", "防城港市妇幼保健院", "全市妇幼保健业务指导中心", "instance") in rels
+    assert ("guides", "中心血站", "采血点", "class") in rels
+    assert ("guides", "中心血站", "储血点", "class") in rels
+    assert ("guides", "防城港市医疗急救中心", "直属急救站", "class") in rels
+    assert ("guides", "健康教育机构", "下级健康教育机构", "class") in rels
+    assert ("refers", "下级医院", "市级医院", "class") in rels
+    assert ("has_role", "防城港市中医医院", "市级中医特色重点医院", "instance") in rels
+    assert ("cooperates", "防城港市中医医院", "广西中医药大学", "instance") in rels
+    assert ("guides", "疾病预防控制机构", "城乡基层医疗卫生机构", "class") in rels
+    from kg.facts import figure_facts, institution_facts
+
+    store = open_store(data)
+    names = {f["name"]: f for f in institution_facts(store)}
+    assert names["防城港东湾港区卫生监督所"]["level"] == "区办"
+    assert "北海新区卫生监督所" not in names  # a zone not carrying the plan's city name is not taken
+    stations = [f for f in figure_facts(store) if f["measure"] == "直属急救站"]
+    assert [(f["subject"], f["value"]) for f in stations] == [("防城港市医疗急救中心", 2.0)]
