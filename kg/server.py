@@ -85,36 +85,48 @@ class HTTPError(Exception):
 class App:
     """The graph behind the server. A new `kg build` is picked up on the next request."""
 
-    def __init__(self, data_dir: Path, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, data_dir: Path, timeout: float = DEFAULT_TIMEOUT, warm: bool = False) -> None:
         self.data_dir = data_dir
         self.timeout = timeout
-        self._lock = threading.Lock()
-        self._ask_lock = threading.Lock()  # Asker keeps conversation context and lazy caches
+        self._lock = threading.Lock()  # held briefly: the current build, its store, the network cache
+        self._asker_lock = threading.Lock()  # held while an Asker is built and while it answers
         self._build: Path | None = None
         self._store: ox.Store | None = None
         self._asker = None
+        self._asker_build: Path | None = None
         self._networks: dict[str, tuple[dict, str]] = {}
         self.store()  # fail at start, not at the first request, when there is no graph
+        if warm:
+            # The question lexicon is computed on first use of a build (slow on a cold build); start now.
+            threading.Thread(target=self._warm, daemon=True, name="kg-warm").start()
+
+    def _warm(self) -> None:
+        try:
+            with self._asker_lock:
+                self._current_asker()
+        except KGError:
+            pass  # the first question will report it
 
     def store(self) -> ox.Store:
         build = current_build(self.data_dir)
         with self._lock:
             if build != self._build or self._store is None:
-                self._store, self._build, self._asker, self._networks = open_store(self.data_dir), build, None, {}
+                self._store, self._build, self._networks = open_store(self.data_dir), build, {}
             return self._store
 
-    def asker(self):
+    def _current_asker(self):
+        """The Asker of the current build; the caller holds `_asker_lock`."""
         self.store()
-        with self._lock:
-            if self._asker is None:
-                from kg.qa.answer import Asker
+        if self._asker is None or self._asker_build != self._build:
+            from kg.qa.answer import Asker
 
-                self._asker = Asker(self.data_dir)
-            return self._asker
+            self._asker, self._asker_build = Asker(self.data_dir), self._build
+        return self._asker
 
     def ask(self, question: str) -> dict:
-        asker = self.asker()
-        with self._ask_lock:
+        # One question at a time: Asker keeps conversation context and fills caches lazily.
+        with self._asker_lock:
+            asker = self._current_asker()
             # Each request stands alone: a pronoun must not resolve to another user's last question.
             asker.context_city = None
             asker.context_entity = None
@@ -426,9 +438,11 @@ class KGServer6(KGServer):
 
 
 def make_server(data_dir: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-                timeout: float = DEFAULT_TIMEOUT, quiet: bool = False) -> KGServer:
-    """A bound server over the graph in `data_dir` (port 0: any free port); call `serve_forever()`."""
-    app = App(data_dir, timeout)
+                timeout: float = DEFAULT_TIMEOUT, quiet: bool = False, warm: bool = False) -> KGServer:
+    """A bound server over the graph in `data_dir` (port 0: any free port); call `serve_forever()`.
+
+    `warm` prepares the question answerer in the background, so the first question is quick."""
+    app = App(data_dir, timeout, warm=warm)
     cls = KGServer6 if ":" in host else KGServer
     try:
         return cls((host, port), app, quiet)

@@ -24,7 +24,7 @@ def serve(data_dir: DataDir,
     """
     from kg.server import make_server, url_of
 
-    server = make_server(data_dir, host, port, timeout=timeout, quiet=quiet)
+    server = make_server(data_dir, host, port, timeout=timeout, quiet=quiet, warm=True)
     url = url_of(server)
     typer.echo(f"kg serve: {url}  (SPARQL {url}sparql · questions {url}api/ask?q=… · Ctrl-C to stop)")
     if host not in ("127.0.0.1", "localhost", "::1"):
