@@ -22,6 +22,7 @@ import json
 import re
 import socket
 import threading
+import traceback
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -311,7 +312,14 @@ class Handler(BaseHTTPRequestHandler):
         self._handle(body=None)
 
     def do_POST(self) -> None:  # noqa: N802
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self._send_error(HTTPError(HTTPStatus.BAD_REQUEST, "Content-Length is not a number"))
+            self.close_connection = True
+            return
         if length > MAX_BODY:
             self._send_error(HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY} bytes"))
             self.close_connection = True
@@ -338,6 +346,9 @@ class Handler(BaseHTTPRequestHandler):
             self._send_error(HTTPError(HTTPStatus.SERVICE_UNAVAILABLE, str(exc)))
         except (BrokenPipeError, ConnectionResetError):
             pass
+        except Exception as exc:  # a bug must still answer the client, and leave a trace in the log
+            self.log_error("%s", traceback.format_exc())
+            self._send_error(HTTPError(HTTPStatus.INTERNAL_SERVER_ERROR, f"{type(exc).__name__}: {exc}"))
 
     # ---- routes --------------------------------------------------------------------------------
     def _sparql(self, params: dict, body: bytes | None) -> None:
@@ -422,6 +433,9 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the http.server signature
         if not self.server.quiet:
             super().log_message(format, *args)
+
+    def log_error(self, format: str, *args) -> None:  # noqa: A002
+        super().log_message(format, *args)  # errors are logged even with --quiet
 
 
 class KGServer(ThreadingHTTPServer):

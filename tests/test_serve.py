@@ -298,6 +298,15 @@ def test_port_in_use_is_a_clean_error(data_dir):
     assert "Traceback" not in result.output
 
 
+def test_no_graph_is_a_clean_error(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--data-dir", str(tmp_path / "none"), "--port", "0"])
+    assert result.exit_code == 3 and "kg build" in result.output and "Traceback" not in result.output
+
+
 def test_command_prints_the_url_and_stops_on_ctrl_c(data_dir):
     env = {**os.environ, "KG_DATA_DIR": str(data_dir)}
     proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", "0", "--quiet"], env=env,
