@@ -43,6 +43,10 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 DEFAULT_TIMEOUT = 10.0
 MAX_BODY = 1 << 20  # a query, not an upload
+# Queries past their time limit are abandoned, not stopped (the engine cannot be interrupted), so new
+# ones are refused while this many are still running: a few runaway queries cannot take every core.
+MAX_RUNNING = 4
+LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 # Results formats: name → media type written; the media types a client may ask for each.
 RESULT_TYPES = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values",
@@ -86,9 +90,11 @@ class HTTPError(Exception):
 class App:
     """The graph behind the server. A new `kg build` is picked up on the next request."""
 
-    def __init__(self, data_dir: Path, timeout: float = DEFAULT_TIMEOUT, warm: bool = False) -> None:
+    def __init__(self, data_dir: Path, timeout: float = DEFAULT_TIMEOUT, warm: bool = False,
+                 max_running: int = MAX_RUNNING) -> None:
         self.data_dir = data_dir
         self.timeout = timeout
+        self.max_running = max_running
         self._lock = threading.Lock()  # held briefly: the current build, its store, the network cache
         self._asker_lock = threading.Lock()  # held while an Asker is built and while it answers
         self._build: Path | None = None
@@ -284,6 +290,10 @@ def sparql_request(app: App, params: dict[str, list[str]], body_query: str | Non
     bindings = {name[1:]: parse_term(name[1:], values[-1]) for name, values in params.items()
                 if name.startswith("$") and len(name) > 1 and values and values[-1].strip()}
     fmt = (params.get("format") or [None])[-1]
+    running = sum(t.name == "kg-sparql" and t.is_alive() for t in threading.enumerate())
+    if running >= app.max_running:
+        raise HTTPError(HTTPStatus.SERVICE_UNAVAILABLE, f"{running} queries are still running (some past their "
+                                                        f"{app.timeout:g} s limit); try again in a moment")
     try:
         result = sq.run(app.store(), text, bindings, timeout=app.timeout)
     except QueryError as exc:
@@ -326,7 +336,20 @@ class Handler(BaseHTTPRequestHandler):
             return
         self._handle(body=self.rfile.read(length) if length else b"")
 
+    def _host_allowed(self) -> bool:
+        """On a loopback address, only requests naming a loopback host: a web page the user visits
+        cannot reach the server through a DNS name rebound to 127.0.0.1."""
+        if not self.server.loopback:
+            return True
+        host = (self.headers.get("Host") or "").strip().lower()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return name in LOOPBACK_NAMES
+
     def _handle(self, body: bytes | None) -> None:
+        if not self._host_allowed():
+            self._send_error(HTTPError(HTTPStatus.FORBIDDEN, "this server answers requests for 127.0.0.1 and "
+                                                             "localhost only (it listens on a loopback address)"))
+            return
         url = urlsplit(self.path)
         params = parse_qs(url.query, keep_blank_values=True)
         routes: dict[str, Callable[[dict, bytes | None], None]] = {
@@ -444,6 +467,7 @@ class KGServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], app: App, quiet: bool = False) -> None:
         self.app = app
         self.quiet = quiet
+        self.loopback = address[0] in LOOPBACK_NAMES or address[0].startswith("127.")
         super().__init__(address, Handler)
 
 
@@ -452,11 +476,12 @@ class KGServer6(KGServer):
 
 
 def make_server(data_dir: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-                timeout: float = DEFAULT_TIMEOUT, quiet: bool = False, warm: bool = False) -> KGServer:
+                timeout: float = DEFAULT_TIMEOUT, quiet: bool = False, warm: bool = False,
+                max_running: int = MAX_RUNNING) -> KGServer:
     """A bound server over the graph in `data_dir` (port 0: any free port); call `serve_forever()`.
 
     `warm` prepares the question answerer in the background, so the first question is quick."""
-    app = App(data_dir, timeout, warm=warm)
+    app = App(data_dir, timeout, warm=warm, max_running=max_running)
     cls = KGServer6 if ":" in host else KGServer
     try:
         return cls((host, port), app, quiet)
