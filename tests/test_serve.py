@@ -349,7 +349,9 @@ def chromium(tmp_path: Path, name: str, *args: str) -> subprocess.CompletedProce
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (scripts/install_system_deps.sh)")
 def test_page_answers_and_queries_in_headless_chromium(base, hospitals, tmp_path):
     page = base + "?" + urlencode({"q": "梧州市第三人民医院的功能定位是什么？", "sparql": HOSPITALS, "city": "钦州市"})
-    dom = chromium(tmp_path, "p1", "--dump-dom", page).stdout
+    run = chromium(tmp_path, "p1", "--enable-logging=stderr", "--v=0", "--dump-dom", page)
+    dom = run.stdout
+    assert "Uncaught" not in run.stderr
     # The page marks itself with what it showed, and records any script error.
     assert 'data-kg-ready="1"' in dom and "data-kg-error" not in dom
     assert 'data-kg-answer="answered"' in dom
