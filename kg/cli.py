@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from kg.errors import KGError
+from kg.errors import InputError, KGError
 from kg.paths import default_corpus_dir, default_data_dir
 
 app = typer.Typer(
@@ -76,9 +76,22 @@ def fail(error: KGError) -> None:
     raise typer.Exit(error.exit_code)
 
 
+def check_argv(argv: list[str]) -> None:
+    """Refuse arguments that are not UTF-8: Python hands them over as lone surrogates, which every
+    later step (printing, SPARQL, JSON) would choke on."""
+    for n, arg in enumerate(argv, 1):
+        bad = [c for c in arg if "\udc80" <= c <= "\udcff"]
+        if bad:
+            raw = " ".join(f"{ord(c) - 0xDC00:02x}" for c in bad[:8])
+            raise InputError(f"argument {n} is not UTF-8 text (bytes {raw}{' …' if len(bad) > 8 else ''})",
+                             hint="the terminal or script passes another encoding (GBK?): use a UTF-8 locale, "
+                                  "or convert with iconv -f GBK -t UTF-8")
+
+
 def main() -> None:
     _register()
     try:
+        check_argv(sys.argv[1:])
         app()
     except KGError as error:
         typer.secho(f"错误 error: {error}", fg=typer.colors.RED, err=True)

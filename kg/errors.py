@@ -18,6 +18,13 @@ class KGError(Exception):
         return f"[{self.code}] {self.message}" + (f"\n  → {self.hint}" if self.hint else "")
 
 
+class InputError(KGError):
+    """A command-line argument is not text (bytes in another encoding than UTF-8, e.g. GBK)."""
+
+    code = "KG001"
+    exit_code = 2
+
+
 class CorpusError(KGError):
     """The corpus directory, a plan file or its metadata is missing or unreadable."""
 
