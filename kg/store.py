@@ -31,6 +31,8 @@ def current_build(data_dir: Path) -> Path:
     if not data_dir.exists():
         raise NoGraphError(f"data directory {data_dir} does not exist",
                            hint="run `kg build` first, or pass --data-dir DIR / set KG_DATA_DIR")
+    if not data_dir.is_dir():
+        raise StoreError(f"data directory {data_dir} is not a directory", hint="pass --data-dir DIR")
     if not pointer.exists():
         raise NoGraphError(f"no graph has been built in {data_dir}", hint="run `kg build`")
     try:
@@ -96,9 +98,23 @@ def publish(data_dir: Path, build_dir: Path, meta: Mapping) -> Path:
     tmp.write_text(final.name, encoding="utf-8")
     os.replace(tmp, pointer)
     for old in (data_dir / BUILDS).iterdir():
-        if old.name not in (final.name, previous) and not old.name.startswith(("tmp-", ".")):
+        if old.name in (final.name, previous) or old.name.startswith("."):
+            continue
+        if not old.name.startswith("tmp-") or _abandoned(old.name):
             shutil.rmtree(old, ignore_errors=True)
     return final
+
+
+def _abandoned(name: str) -> bool:
+    """A tmp- build whose process is gone (killed mid-build): nobody will publish or discard it."""
+    try:
+        pid = int(name.split("-")[2])  # tmp-{time}-{pid}-{ns}
+        os.kill(pid, 0)
+    except (IndexError, ValueError, PermissionError):
+        return False  # not our naming, or another user's live process
+    except ProcessLookupError:
+        return True
+    return False
 
 
 def discard(build_dir: Path) -> None:
