@@ -100,6 +100,12 @@ class PlanMeta:
                 f"documents.json: entry {record.get('file', '?')!r} lacks {', '.join(missing)}",
                 hint="every plan needs file, city, province and title (kg add sets them)",
             )
+        wrong = [k for k in cls.__dataclass_fields__ if record.get(k) is not None and not isinstance(record[k], str)]
+        if wrong:
+            raise MetadataError(f"documents.json: entry {record['file']!r}: {', '.join(wrong)} must be text")
+        if Path(record["file"]).name != record["file"] or record["file"] in (".", ".."):
+            # a path would read files outside the corpus
+            raise MetadataError(f"documents.json: file {record['file']!r} must be a file name in the corpus directory")
         if record.get("date") and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(record["date"])):
             raise MetadataError(f"documents.json: date {record['date']!r} is not YYYY-MM-DD")
         known = {k: record.get(k) for k in cls.__dataclass_fields__}
@@ -167,7 +173,16 @@ def load_metadata(corpus_dir: Path) -> list[PlanMeta]:
         raise MetadataError(f"{meta_path} is not valid UTF-8 JSON: {exc}") from None
     if not isinstance(records, list):
         raise MetadataError(f"{meta_path} must hold a JSON list of plan entries")
-    return [PlanMeta.from_json(r if isinstance(r, dict) else {}) for r in records]
+    metas = [PlanMeta.from_json(r if isinstance(r, dict) else {}) for r in records]
+    if not metas:
+        # building nothing would replace the current graph with an empty one
+        raise MetadataError(f"{meta_path} lists no plans", hint="add plans with `kg add FILE --city …`")
+    seen: set[str] = set()
+    for meta in metas:
+        if meta.file in seen:
+            raise MetadataError(f"{meta_path} lists {meta.file} twice")
+        seen.add(meta.file)
+    return metas
 
 
 def load_corpus(corpus_dir: Path, warn=None) -> list[Plan]:
@@ -178,6 +193,8 @@ def load_corpus(corpus_dir: Path, warn=None) -> list[Plan]:
         if not path.exists():
             raise CorpusError(f"documents.json lists {meta.file}, which is not in {corpus_dir}")
         text, warning = read_text(path)
+        if not text.strip():
+            raise CorpusError(f"{meta.file} is empty", hint="remove it from documents.json or add its text")
         if warning and warn:
             warn(warning)
         plans.append(parse_plan(Path(meta.file).stem, meta, text))
