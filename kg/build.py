@@ -63,18 +63,25 @@ class GraphWriter:
         if graph is None:
             graph = N(f"{HKID}ev/{sentence.doc_id}/{sentence.start}-{sentence.end}")
             self._ev[key] = graph
-            span = span_iri(sentence)
-            doc_graph = N(f"{HKID}graph/doc/{sentence.doc_id}")
-            self.add(span, RDF_TYPE, N(HK + "TextSpan"), graph=doc_graph)
-            self.add(span, N(HK + "inDocument"), N(f"{HKID}doc/{sentence.doc_id}"), graph=doc_graph)
-            self.add(span, N(OA + "start"), typed(sentence.start, "integer"), graph=doc_graph)
-            self.add(span, N(OA + "end"), typed(sentence.end, "integer"), graph=doc_graph)
-            self.add(span, N(OA + "exact"), ox.Literal(sentence.text), graph=doc_graph)
-            if sentence.section:
-                self.add(span, N(HK + "section"), zh(" / ".join(sentence.section)), graph=doc_graph)
+            span = self.add_span(sentence)
             self.add(graph, N(PROV + "wasDerivedFrom"), span, graph=META_GRAPH)
             self.add(graph, N(HK + "assertionMode"), N(HKV + "mode/stated"), graph=META_GRAPH)
         return graph
+
+
+    def add_span(self, sentence: Sentence) -> ox.NamedNode:
+        """The sentence as a text span of its document (every sentence has one, evidence or not, so
+        the plan's text can be searched and quoted from the graph alone)."""
+        span = span_iri(sentence)
+        doc_graph = N(f"{HKID}graph/doc/{sentence.doc_id}")
+        self.add(span, RDF_TYPE, N(HK + "TextSpan"), graph=doc_graph)
+        self.add(span, N(HK + "inDocument"), N(f"{HKID}doc/{sentence.doc_id}"), graph=doc_graph)
+        self.add(span, N(OA + "start"), typed(sentence.start, "integer"), graph=doc_graph)
+        self.add(span, N(OA + "end"), typed(sentence.end, "integer"), graph=doc_graph)
+        self.add(span, N(OA + "exact"), ox.Literal(sentence.text), graph=doc_graph)
+        if sentence.section:
+            self.add(span, N(HK + "section"), zh(" / ".join(sentence.section)), graph=doc_graph)
+        return span
 
 
 def span_iri(sentence: Sentence) -> ox.NamedNode:
@@ -236,6 +243,7 @@ def build_quads(corpus_dir: Path, progress: Callable[[str, int, int], None] | No
         ctx = BuildContext(writer, gaz, plan, city, institutions)
         add_document(writer, plan, city)
         for sentence, doc in docs:
+            writer.add_span(sentence)
             emit_institutions(ctx, sentence, doc)
             emit_extensions(ctx, sentence, doc)
         emit_plan_extensions(ctx)

@@ -177,3 +177,64 @@ def test_inferred_answer_says_so_and_cites_the_premises(asker):
 def test_where_a_network_is(asker):
     result = asker.ask("国家级紧密型县域医疗共同体试点在哪个县？")
     assert [a["text"] for a in result["answers"]] == ["灵山县"]
+
+
+# ---- questions the plans answer in so many words, and lists narrowed by the question's words ----
+
+def test_statement_in_the_negative_is_no_with_the_plan_sentence(asker):
+    result = asker.ask("钦州本区域内是否设置职业病危害工程防护机构？")
+    assert result["status"] == "answered" and result["template"] == "statement_check"
+    assert result["answers"][0]["text"] == "否"
+    quote = result["answers"][0]["sources"][0]["quote"]
+    assert quote == "本区域内不设置职业病危害工程防护机构，其职责由自治区相关医疗机构承担。"
+
+
+def test_statement_said_is_yes_and_an_unsaid_one_is_not_guessed(asker):
+    said = asker.ask("钦州市中心血站站内设了固定献血点吗？")
+    assert said["status"] == "answered" and said["answers"][0]["text"] == "是"
+    assert "钦州市中心血站站内机采血小板献血点" in said["answers"][0]["sources"][0]["quote"]
+    unsaid = asker.ask("钦州有没有建设儿童乐园？")
+    assert unsaid["status"] == "unanswerable" and unsaid["answers"] == []
+
+
+def test_place_named_in_the_sentence_that_says_it(asker):
+    result = asker.ask("哪个区要巩固国家级慢性病综合防控示范区的创建成果？")
+    assert result["template"] == "where_said"
+    assert [a["text"] for a in result["answers"]] == ["钦北区"]
+
+
+def test_count_of_institutions_whose_one_measure_beats_another(asker):
+    more = asker.ask("梧州实际开放床位超过目前编制床位的医院有几家？")
+    assert more["template"] == "count_compare_measures" and more["answers"][0]["value"] == 4
+    fewer = asker.ask("梧州哪些医院的实际开放床位少于目前编制床位？")
+    assert [a["iri"] is not None for a in fewer["answers"][1:]] == [True]
+    assert fewer["answers"][1]["text"].startswith("梧州市妇幼保健院")
+
+
+def test_clause_naming_each_institution_narrows_a_list(asker):
+    result = asker.ask("哪几家市级医院要做到绩效考核排名全区靠前？")
+    assert sorted(a["text"] for a in result["answers"]) == [
+        "钦州市妇幼保健院", "钦州市第一人民医院", "钦州市第二人民医院"]
+
+
+def test_coordinated_names_in_a_sentence_each_count(asker):
+    result = asker.ask("梧州规划新建哪些区级疾控中心？")
+    assert sorted(a["text"] for a in result["answers"]) == ["万秀区疾病预防控制中心", "长洲区疾病预防控制中心"]
+
+
+def test_exceptions_leave_the_list_and_nothing_is_invented(asker):
+    result = asker.ask("6家县直综合医院中，除灵山县人民医院、灵山县第二人民医院、灵山县红十字会医院、"
+                       "浦北县人民医院外，另外两家是哪两家？")
+    assert result["status"] == "unanswerable" and result["answers"] == []
+
+
+def test_a_kind_the_graph_does_not_know_is_not_answered_with_a_broader_kind(asker):
+    result = asker.ask("梧州是否设置航天医院？")
+    assert result["status"] == "unanswerable"
+    assert "航天医院" in result["message"]
+
+
+def test_an_aside_in_a_kind_is_read_through(asker):
+    result = asker.ask("规划支持新建哪些精神病（精神卫生）医院？")
+    assert sorted(a["text"] for a in result["answers"]) == [
+        "钦北区精神病医院", "钦南区精神病医院", "钦州市精神卫生福利医院"]

@@ -73,6 +73,7 @@ class Asker:
         self._sources: dict[str, list[dict]] | None = None
         self._graphs_of: dict[str, list[str]] | None = None
         self._labels: dict[str, list[str]] | None = None
+        self._passage_rows: list[dict] | None = None
 
     # ---- parsing -------------------------------------------------------------------------------
     def parse(self, question: str) -> Parsed:
@@ -174,6 +175,14 @@ class Asker:
                          qid=qid)
         parsed = self.parse(stripped)
         if not parsed.mentions:
+            # 哪个县区要巩固…示范区创建成果: no entity, but the plans may say it in so many words
+            text_families = [f for f in self.families if f["kind"] in ("statement", "text_place")]
+            best = max(text_families, key=lambda f: self.score(f, parsed), default=None)
+            if best is not None and self.score(best, parsed) > 0:
+                result = getattr(self, f"_run_{best['kind']}")(best, parsed)
+                if result["status"] == "answered":
+                    return reply(text, "answered", result["message"], result["answers"], best["id"],
+                                 result["sparql"], qid)
             near = fuzzy_candidates(parsed.question, self.lexicon)
             hint = f"您是不是要问：{'、'.join(near[:5])}？" if near else "请写出机构、医联体、城市或指标的名称。"
             return reply(text, "unanswerable", f"没有识别出图谱中的实体。{hint}", qid=qid)
@@ -256,6 +265,9 @@ class Asker:
             sub = self._ask(entry.label + "，" + rest.replace("它", entry.label), None)
             if sub["status"] != "answered":
                 return None
+            if re.search(r"(?:和|与|同|跟)(?:哪些|哪几|哪家|哪个|谁)", rest):
+                # 和哪些医院一起…: the institution described is not its own partner
+                sub["answers"] = [a for a in sub["answers"] if a.get("iri") != entry.iri] or sub["answers"]
             answers += sub["answers"]
         assert sub is not None
         if len(found) > 1 and any(w in text for w in spec.get("sum_words", [])):
@@ -405,6 +417,9 @@ class Asker:
                 rows += [r for r in self.select(sparql, bindings | {"cls": extra}) if r["item"] not in seen]
                 seen |= {r["item"] for r in rows}
         if family["id"] != "where":
+            modifier = self._unknown_modifier(kinds[-1], parsed)
+            if modifier:
+                return self._no_fact(f"“{modifier}{kinds[-1].text}”这一类机构（图谱只认识“{kinds[-1].text}”）", sparql)
             rows = self._narrow_by_context(self._drop_excepted(rows, parsed), parsed)
         subject = named.entries[0].label if family["id"] == "where" and named is not None else ""
         kind = kinds[-1].text if kinds else ""
@@ -427,6 +442,21 @@ class Asker:
             answers.insert(0, {"text": f"{len(items)}家", "value": len(items), "iri": None, "inferred": False,
                                "sources": []})
         return self._answered(answers, message, sparql)
+
+    def _unknown_modifier(self, kind: Mention, parsed: Parsed) -> str:
+        """航天医院: two characters glued before a kind that no mention covers and that are no question
+        or function word narrow it to a kind the graph does not know; answering 医院 would be a guess."""
+        before = parsed.question[max(0, kind.start - 2):kind.start]
+        if len(before) < 2 or not all(_CJK.match(ch) for ch in before):
+            return ""
+        if any(m.start < kind.start and m.end > kind.start - 2 for m in parsed.mentions if m is not kind):
+            return ""
+        allowed = self.config.get("kind_preceders") or {}
+        if before[-1] in allowed.get("chars", "") or any(before.endswith(w) for w in allowed.get("words", [])):
+            return ""
+        if any(before.endswith(w) for w in self.config.get("context_stopwords") or [] if len(w) >= 2):
+            return ""
+        return before
 
     @staticmethod
     def _drop_excepted(rows: list[dict], parsed: Parsed) -> list[dict]:
@@ -708,6 +738,141 @@ class Asker:
         sources = self.sources_of_graph(r1["g"]) + self.sources_of_graph(r2["g"])
         answers = [{"text": verdict, "value": None, "iri": None, "inferred": False, "sources": sources[:3]}]
         return self._answered(answers, jinja2.Template(family["answer"]).render(verdict=verdict, detail=detail), sparql)
+
+    def _run_count_measures(self, family: dict, parsed: Parsed) -> dict:
+        """实际开放床位多于目前编制床位的医院有几家: subjects whose first measure beats the second."""
+        kinds = {(c.start, c.end) for c in parsed.slots.get("class", [])}
+        named = [m for m in parsed.slots["measure"] if (m.start, m.end) not in kinds]  # not 医院 the column
+        measures = list({m.entries[0].iri: m for m in sorted(named, key=lambda m: m.start)}.values())
+        if len(measures) < 2:
+            return self._no_fact("这两项指标", "")
+        place = self._place(parsed)
+        sparql = self.render_sparql(family, subject=False, city=bool(place["city"]))
+        values: list[dict[str, dict]] = []
+        for m in measures[:2]:
+            by_subject: dict[str, dict] = {}
+            for e in m.entries:
+                binds = {"m": e.iri} | ({"city": place["city"]} if place["city"] else {})
+                for r in self.select(sparql, binds):
+                    if r.get("subject") and isinstance(r.get("value"), int | float) \
+                            and (not parsed.years or r.get("year") in parsed.years):
+                        by_subject.setdefault(r["subject"], r)
+            values.append(by_subject)
+        below = re.search(r"少于|低于|不足|小于", parsed.question)
+        answers = []
+        for subj, r1 in values[0].items():
+            r2 = values[1].get(subj)
+            if r2 is None or subj == r1.get("doccity"):
+                continue
+            a, b = float(r1["value"]), float(r2["value"])
+            if (a < b) if below else (a > b):
+                text = f"{r1.get('slabel') or subj}（{measures[0].entries[0].label} {a:g}，" \
+                       f"{measures[1].entries[0].label} {b:g}）"
+                answers.append({"text": text, "value": None, "iri": subj, "inferred": False,
+                                "sources": self.sources_of_graph(r1["g"])[:1]})
+        if not any(values[1].get(s) for s in values[0]):
+            return self._no_fact(f"同时有{measures[0].entries[0].label}和{measures[1].entries[0].label}的机构", sparql)
+        answers.insert(0, {"text": f"{len(answers)}家", "value": len(answers), "iri": None, "inferred": False,
+                           "sources": []})
+        message = jinja2.Template(family["answer"]).render(
+            n=len(answers) - 1, first=measures[0].entries[0].label, second=measures[1].entries[0].label,
+            relation="少于" if below else "多于", items=[a["text"] for a in answers[1:]])
+        return self._answered(answers, message, sparql)
+
+    # ---- the plan's own words ------------------------------------------------------------------
+    def _passages(self) -> list[dict]:
+        if self._passage_rows is None:
+            self._passage_rows = cached_rows(self.build_dir, "passages",
+                                             lambda: self.select(self.env.get_template("passages.rq.j2").render(),
+                                                                 {}))
+        return self._passage_rows
+
+    def _asked_phrase(self, family: dict, parsed: Parsed) -> tuple[str, list[str]]:
+        """The phrase a text question is about (what follows its trigger: 是否设置<职业病危害工程防护机构>),
+        and the other words left after names of places and question words (本区域内, 站内)."""
+        hit = max((h for t in family["triggers"] for h in [re.search(t, parsed.question)] if h),
+                  key=lambda h: len(h.group(0)))
+        text = parsed.question
+        for m in sorted(parsed.mentions, key=lambda m: -m.start):
+            if m.type in ("city", "county"):
+                text = text[:m.start] + "|" * (m.end - m.start) + text[m.end:]
+        if hit.groupdict().get("phrase"):  # 设了<固定献血点>吗: the trigger holds the phrase
+            tail = hit.group("phrase")
+            head = text[:hit.start()] + "|" + text[hit.end():]
+        else:
+            tail = re.split(r"[|，,？?。！!吗呢]", text[hit.end():])[0]
+            head = text[:hit.start()] + "|" + text[hit.end() + len(tail):]
+        for word in sorted(family.get("stopwords") or [], key=len, reverse=True):
+            tail = tail.removeprefix(word).removesuffix(word)
+            head = head.replace(word, "|")
+        words = [c for c in re.split(r"[|\W\d]+", head) if len(c) >= 2]
+        if len(tail) < 2 and words:
+            # 哪个县区要巩固…: the phrase is the longest word left
+            words.sort(key=len)
+            tail = words.pop()
+        return tail.strip(), words
+
+    def _find_passages(self, phrase: str, words: list[str], parsed: Parsed) -> list[tuple[int, dict, int]]:
+        """Sentences of the question's city (or of any plan) holding the phrase, or a run of 80% of it."""
+        city = self._place(parsed)["place"]
+        city_label = parsed.slots["city"][0].entries[0].label if parsed.slots.get("city") else None
+        named = [lb for t in ("institution", "consortium", "unit") for m in parsed.slots.get(t, [])
+                 for lb in self._labels_of(m.entries[0].iri)]
+        found = []
+        # 巩固…示范区的创建成果 vs 巩固钦北区…示范区创建成果: particles split the phrase into pieces
+        pieces = [p for p in re.split(r"[的了之]", phrase) if len(p) >= 2]
+        need = -(-sum(len(p) for p in pieces) * 4 // 5)
+        for row in self._passages():
+            if city and city_label and row.get("city") != city_label:
+                continue
+            quote = re.sub(r"\s+", "", str(row["quote"]))
+            runs = [_common_run(p, quote) for p in pieces]
+            run = sum(r for r, _ in runs if r >= 2)
+            if run < need or max((r for r, _ in runs), default=0) < 4:
+                continue
+            at = runs[0][1] if runs[0][0] >= 2 else max(runs)[1]
+            score = run * 10 + sum(_common_run(w, quote)[0] for w in words) \
+                + 5 * any(n in quote for n in named)
+            found.append((score, row | {"flat": quote}, at))
+        found.sort(key=lambda x: -x[0])
+        return found
+
+    def _run_statement(self, family: dict, parsed: Parsed) -> dict:
+        """钦州本区域内是否设置职业病危害工程防护机构？ — the plan's sentence saying it, and whether it says
+        it in the negative (不设置…)."""
+        phrase, words = self._asked_phrase(family, parsed)
+        if len(phrase) < 3:
+            return self._no_fact("这个问题要找的内容", "")
+        found = self._find_passages(phrase, words, parsed)
+        if not found:
+            return self._no_fact(f"规划中关于“{phrase}”的表述", "")
+        _, row, at = found[0]
+        before = row["flat"][max(0, at - 6):at]
+        negated = re.search(family.get("negation", "(不|未|无需|暂不)[再]?[\u4e00-\u9fff]{0,2}$"), before)
+        verdict = "否" if negated else "是"
+        source = {"doc": row["doc"], "title": row.get("title"), "quote": row["quote"]}
+        answers = [{"text": verdict, "value": None, "iri": None, "inferred": False, "sources": [source]}]
+        message = jinja2.Template(family["answer"]).render(verdict=verdict, title=row.get("title") or row["doc"],
+                                                           quote=row["quote"])
+        return self._answered(answers, message, "")
+
+    def _run_text_place(self, family: dict, parsed: Parsed) -> dict:
+        """哪个县区要巩固国家级慢性病综合防控示范区创建成果？ — the places named in the sentence saying it."""
+        phrase, words = self._asked_phrase(family, parsed)
+        if len(phrase) < 4:
+            return self._no_fact("这个问题要找的内容", "")
+        want = "city" if re.search(family.get("city_words", "哪个市|哪些市|哪座城市"), parsed.question) else "county"
+        for _, row, _ in self._find_passages(phrase, words, parsed)[:3]:
+            places = [m for m in find_mentions(row["flat"], self.lexicon) if m.type == want]
+            names = list(dict.fromkeys(m.entries[0].label for m in places))
+            if names:
+                source = {"doc": row["doc"], "title": row.get("title"), "quote": row["quote"]}
+                answers = [{"text": n, "value": None, "iri": next(m.entries[0].iri for m in places
+                                                                    if m.entries[0].label == n),
+                            "inferred": False, "sources": [source]} for n in names]
+                message = jinja2.Template(family["answer"]).render(items=names, phrase=phrase)
+                return self._answered(answers, message, "")
+        return self._no_fact(f"规划中关于“{phrase}”的地方", "")
 
     def _numeric_rows(self, family: dict, parsed: Parsed, subject: Mention | None = None
                       ) -> tuple[list[dict], str, str]:
