@@ -151,13 +151,15 @@ class RemoteStore:
         self.default_graph = default_graph
         self._headers: dict[str, str] = {"User-Agent": "kg-sparql-client"}
         handlers: list[urllib.request.BaseHandler] = []
+        self._digest: urllib.request.HTTPDigestAuthHandler | None = None
         if user is not None and auth == "basic":
             token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
             self._headers["Authorization"] = f"Basic {token}"
         elif user is not None:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             passwords.add_password(None, f"{parts.scheme}://{parts.netloc}/", user, password)
-            handlers.append(urllib.request.HTTPDigestAuthHandler(passwords))
+            self._digest = urllib.request.HTTPDigestAuthHandler(passwords)
+            handlers.append(self._digest)
         self._opener = urllib.request.build_opener(*handlers)
 
     def __repr__(self) -> str:
@@ -169,6 +171,8 @@ class RemoteStore:
         """Send one request; (content type without parameters, body). Failures become RemoteError."""
         req = urllib.request.Request(url, data=body, method=method, headers={**self._headers, **(headers or {})})
         where = urllib.parse.urlsplit(url).netloc
+        if self._digest is not None and body is not None:
+            self._authorise(req)
         try:
             with self._opener.open(req, timeout=self.timeout) as resp:
                 ctype = resp.headers.get_content_type()
@@ -190,6 +194,25 @@ class RemoteStore:
         except (http.client.HTTPException, ConnectionError) as exc:
             raise RemoteError(f"{where} closed the connection: {exc or type(exc).__name__}",
                               hint="the server may have crashed or rejected the request size") from None
+
+    def _authorise(self, req: urllib.request.Request) -> None:
+        """Digest credentials on the first try: without them Virtuoso answers 401 and closes the
+        connection while a large body is still being sent (a broken pipe instead of a retry)."""
+        probe = urllib.request.Request(req.full_url, method="HEAD", headers=self._headers)
+        try:
+            with urllib.request.urlopen(probe, timeout=self.timeout):
+                return  # no authentication asked for
+        except urllib.error.HTTPError as exc:
+            challenge = exc.headers.get("WWW-Authenticate", "")
+        except (urllib.error.URLError, OSError, http.client.HTTPException):
+            return  # the request itself will report the failure
+        if not challenge.lower().startswith("digest ") or self._digest is None:
+            return
+        fields = urllib.request.parse_keqv_list(
+            [item for item in urllib.request.parse_http_list(challenge[7:]) if "=" in item])
+        answer = self._digest.get_authorization(req, fields)
+        if answer:
+            req.add_unredirected_header("Authorization", f"Digest {answer}")
 
     def _timeout(self, url: str) -> RemoteError:
         return RemoteError(f"{url} did not answer within {self.timeout:g} s",

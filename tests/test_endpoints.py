@@ -267,6 +267,28 @@ def test_virtuoso_ask_and_booleans(virtuoso):
     assert sorted(r["p"].value for r in rows) == ["false", "true"]
 
 
+def test_virtuoso_graph_store_takes_one_graph(virtuoso, data_dir, store):
+    args = ["push", "--data-dir", str(data_dir), "--endpoint", virtuoso.base + "/sparql-graph-crud-auth",
+            "--auth", "digest", "--user", "dba", "--password", "dba"]
+    dataset = cli(*args)  # Virtuoso answers N-Quads without ?graph= with its help page and stores nothing
+    assert dataset.exit_code == RemoteError.exit_code
+    assert "did not take the N-Quads" in dataset.output and "--graph IRI" in dataset.output
+    graph = "https://w3id.org/healthkg/graph/all"
+    try:
+        one = cli(*args, "--graph", graph, "--replace")
+        assert one.exit_code == 0, one.output
+        count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        rows = sq.run(RemoteStore(virtuoso.query_url), count, {"g": ox.NamedNode(graph)}).rows
+        assert int(rows[0]["n"].value) == len({q.triple for q in store})
+        by_get = RemoteStore(virtuoso.query_url, method="GET", default_graph=graph)
+        rows = list(by_get.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+        assert int(rows[0]["n"].value) == len({q.triple for q in store})
+    finally:
+        # one more graph in Virtuoso's union default graph would change the library results: drop it
+        admin = RemoteStore(virtuoso.update_url, user="dba", password="dba", auth="digest")
+        admin.update(f"DROP SILENT GRAPH <{graph}>")
+
+
 def test_virtuoso_needs_digest_credentials(virtuoso, data_dir):
     wrong = cli("push", "--data-dir", str(data_dir), "--endpoint", virtuoso.update_url, "--protocol", "update",
                 "--auth", "digest", "--user", "dba", "--password", "not-the-password")

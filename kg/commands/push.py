@@ -95,10 +95,17 @@ def push(
 def _push_gsp(client, quads: list, graph: str | None, replace: bool) -> int:
     import pyoxigraph as ox
 
+    from kg.errors import RemoteError
+
     method = "PUT" if replace else "POST"
     if graph is None:
         body = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-        client.request(client.endpoint, method, body, {"Content-Type": "application/n-quads", "Accept": "*/*"})
+        ctype, _ = client.request(client.endpoint, method, body,
+                                  {"Content-Type": "application/n-quads", "Accept": "*/*"})
+        if ctype == "text/html":
+            # Virtuoso's Graph Store answers a request without ?graph= with its help page (200) and stores nothing.
+            raise RemoteError(f"{client.endpoint} answered with a web page and did not take the N-Quads",
+                              hint="its Graph Store needs one graph: add --graph IRI, or use --protocol update")
         return len(quads)
     triples = list(dict.fromkeys(q.triple for q in quads))  # merged graphs hold each triple once
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)  # N-Triples is valid Turtle
