@@ -18,6 +18,9 @@ from kg.store import SPARQL_PREFIXES as PREFIXES
 from kg.store import sparql_select, term_value
 
 # One UNION branch per entity type; labels of regions are limited to those the plans are about.
+# A kind reference is stated in every sentence that uses it, so its triples repeat across evidence
+# graphs: each of its attributes is made DISTINCT on its own before the join (else the join grows
+# to millions of rows).
 LEXICON_QUERY = """
 SELECT DISTINCT ?e ?label ?type ?city ?ofKind ?level WHERE {
   { ?e a hk:HealthInstitution ; skos:prefLabel|skos:altLabel ?label . BIND("institution" AS ?type)
@@ -27,9 +30,10 @@ SELECT DISTINCT ?e ?label ?type ?city ?ofKind ?level WHERE {
     OPTIONAL { ?e hk:city/skos:prefLabel ?city } }
   UNION { ?e a hk:FunctionalUnit ; skos:prefLabel|skos:altLabel ?label . BIND("unit" AS ?type)
     OPTIONAL { ?e hk:city/skos:prefLabel ?city } }
-  UNION { ?e a hk:KindReference ; rdfs:label ?label . BIND("kindref" AS ?type)
-    OPTIONAL { ?e hk:city/skos:prefLabel ?city }
-    OPTIONAL { ?e hk:refersToKind ?ofKind } OPTIONAL { ?e hk:adminLevel ?level } }
+  UNION { { SELECT DISTINCT ?e ?label WHERE { ?e a hk:KindReference ; rdfs:label ?label } } BIND("kindref" AS ?type)
+    OPTIONAL { SELECT DISTINCT ?e ?city WHERE { ?e a hk:KindReference ; hk:city/skos:prefLabel ?city } }
+    OPTIONAL { SELECT DISTINCT ?e ?ofKind WHERE { ?e a hk:KindReference ; hk:refersToKind ?ofKind } }
+    OPTIONAL { SELECT DISTINCT ?e ?level WHERE { ?e a hk:KindReference ; hk:adminLevel ?level } } }
   UNION { ?e rdfs:subClassOf+ hk:HealthInstitution . ?e skos:prefLabel|skos:altLabel ?label .
     BIND("class" AS ?type) }
   UNION { BIND(hk:HealthInstitution AS ?e) ?e skos:prefLabel|skos:altLabel ?label . BIND("class" AS ?type) }
