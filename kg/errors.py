@@ -25,6 +25,13 @@ class InputError(KGError):
     exit_code = 2
 
 
+class OutputError(KGError):
+    """An output file cannot be written (-o into a missing or read-only directory, or onto a directory)."""
+
+    code = "KG002"
+    exit_code = 1
+
+
 class CorpusError(KGError):
     """The corpus directory, a plan file or its metadata is missing or unreadable."""
 

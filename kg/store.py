@@ -63,8 +63,8 @@ def build_meta(data_dir: Path) -> dict:
         return {}
 
 
-def new_build_dir(data_dir: Path) -> Path:
-    """A fresh directory for a build in progress (not visible to readers until published)."""
+def ensure_writable(data_dir: Path) -> None:
+    """Create the builds directory and prove it writable (StoreError if not), before a long extraction."""
     try:
         (data_dir / BUILDS).mkdir(parents=True, exist_ok=True)
         probe = data_dir / BUILDS / f".probe-{os.getpid()}"
@@ -73,6 +73,11 @@ def new_build_dir(data_dir: Path) -> Path:
     except OSError as exc:
         raise StoreError(f"cannot write to {data_dir}: {exc.strerror}",
                          hint="choose a writable --data-dir") from None
+
+
+def new_build_dir(data_dir: Path) -> Path:
+    """A fresh directory for a build in progress (not visible to readers until published)."""
+    ensure_writable(data_dir)
     stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
     path = data_dir / BUILDS / f"tmp-{stamp}"
     path.mkdir()

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from kg.cli import CorpusDir, DataDir, app
-from kg.errors import CorpusError, KGError, MetadataError
+from kg.errors import CorpusError, KGError, MetadataError, OutputError
 
 
 @app.command()
@@ -30,7 +30,9 @@ def build(data_dir: DataDir, corpus: CorpusDir,
     from rich.progress import Progress
 
     from kg.build import build as run_build
+    from kg.store import ensure_writable
 
+    ensure_writable(data_dir)  # fail now, not after the extraction
     try:
         if quiet or not sys.stderr.isatty():
             report = run_build(corpus, data_dir, warn=_warn)
@@ -110,7 +112,7 @@ def facts(data_dir: DataDir,
 
     types = [t.value for t in fact_type] if fact_type else None
     rows = all_facts(open_store(data_dir), types)
-    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    out = _open_output(output) if output else sys.stdout
     try:
         if fmt is FactFormat.jsonl:
             for line in to_jsonl(rows):
@@ -147,10 +149,18 @@ def export(data_dir: DataDir,
 
     data = export_graph(open_store(data_dir), fmt.value)
     if output:
-        output.write_bytes(data)
+        with _open_output(output, binary=True) as out:
+            out.write(data)
         typer.echo(f"wrote {len(data)} bytes to {output}", err=True)
     else:
         sys.stdout.buffer.write(data)
+
+
+def _open_output(path: Path, binary: bool = False):
+    try:
+        return open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}", hint="choose a writable -o FILE") from None
 
 
 @app.command()

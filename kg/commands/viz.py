@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from kg.cli import DataDir, app
+from kg.errors import OutputError
 
 
 class VizFormat(str, Enum):
@@ -46,17 +47,35 @@ def viz(data_dir: DataDir,
               kg viz --stats --city 钦州市
     """
     from kg.store import open_store
-    from kg.viz import build_network, network_stats, write
+    from kg.viz import full_network, network_stats, select, title, write
 
     store = open_store(data_dir)
-    graph = build_network(store, city=city, consortium=consortium, relations=_split(relation) or None,
-                          levels=_split(level) or None)
+    full = full_network(store)
+    relations, levels = _split(relation), _split(level)
+    # A misspelt filter would silently draw an empty picture: name what the graph has instead.
+    _known("--relation", relations, {d["relation"] for *_, d in full.edges(data=True)})
+    _known("--level", levels, {d["level"] for _, d in full.nodes(data=True) if d.get("level")})
+    _known("--city", [city] if city else [], {d["city"] for _, d in full.nodes(data=True) if d.get("city")})
+    graph = select(full, city=city, consortium=consortium, relations=relations or None, levels=levels or None)
+    graph.graph["title"] = title(store, city, consortium)
     if show_stats:
         _print_stats(network_stats(graph), graph.graph.get("title", ""))
         return
     path = output or Path(f"kg-viz.{fmt.value}")
-    write(graph, path, fmt.value)
+    try:
+        write(graph, path, fmt.value)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}", hint="choose a writable -o FILE") from None
     typer.echo(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges → {path}")
+
+
+def _known(option: str, asked: list[str], present: set[str]) -> None:
+    from kg.viz import VizError
+
+    unknown = [v for v in asked if v not in present]
+    if unknown:
+        raise VizError(f"{option} {', '.join(unknown)}: not in the graph",
+                          hint=f"the graph has: {', '.join(sorted(present))}")
 
 
 def _print_stats(result: dict, title: str) -> None:
