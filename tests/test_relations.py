@@ -185,3 +185,13 @@ def test_imaginary_city_new_patterns(build_plan):
     assert "北海新区卫生监督所" not in names  # a zone not carrying the plan's city name is not taken
     stations = [f for f in figure_facts(store) if f["measure"] == "直属急救站"]
     assert [(f["subject"], f["value"]) for f in stations] == [("防城港市医疗急救中心", 2.0)]
+
+
+def test_a_sentence_opening_with_bing_continues_the_previous_sentences_subject(store):
+    """003: "二级以上医疗机构和县级以上公共卫生机构从事健康教育的专（兼）职人员配备不少于2人。
+    并接受当地健康教育机构的业务指导和考核评估。" — the second sentence has no subject of its own."""
+    from kg.facts import relation_facts
+
+    found = [f for f in relation_facts(store) if f["p"] == "guides" and f["s"] == "当地健康教育机构"]
+    assert [(f["o"], f["sources"][0]["quote"]) for f in found] == [
+        ("公共卫生机构", "并接受当地健康教育机构的业务指导和考核评估。")]

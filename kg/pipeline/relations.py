@@ -420,6 +420,9 @@ def _expand_places(P: dict, items: list[str]) -> list[str]:  # noqa: N803
 # facts → triples
 
 _TOPIC: dict[str, ox.NamedNode] = {}
+# The previous sentence of each document (its masked text and sentence): a sentence opening with
+# 并 (并接受当地健康教育机构的业务指导。) continues it, so its missing subject is that sentence's first.
+_PREVIOUS: dict[str, tuple[Masked, Sentence]] = {}
 
 
 def _node_of_mention(ctx, mk: Masked, i: int, sentence: Sentence, widen: bool = False) -> ox.NamedNode | None:
@@ -520,11 +523,17 @@ def emit(ctx, sentence: Sentence, doc: Doc) -> None:
         _TOPIC[sentence.doc_id] = _node_of_mention(ctx, mk0, 0, sentence)
         return
     w = ctx.writer
+    previous = _PREVIOUS.pop(sentence.doc_id, None)
+    if mk0.mentions:
+        _PREVIOUS[sentence.doc_id] = (mk0, sentence)
 
     def node(f: Fact, x: object, widen: bool = False) -> ox.NamedNode | None:
         mk: Masked = f.extra["masked"]
         if isinstance(x, int):
             if x < 0:
+                if previous is not None and mk.text.lstrip().startswith("并") \
+                        and previous[1].section == sentence.section and previous[1].end <= sentence.start:
+                    return _node_of_mention(ctx, previous[0], 0, previous[1])
                 return _TOPIC.get(sentence.doc_id)
             return _node_of_mention(ctx, mk, x, sentence, widen)
         if isinstance(x, str):
