@@ -238,3 +238,12 @@ def test_an_aside_in_a_kind_is_read_through(asker):
     result = asker.ask("规划支持新建哪些精神病（精神卫生）医院？")
     assert sorted(a["text"] for a in result["answers"]) == [
         "钦北区精神病医院", "钦南区精神病医院", "钦州市精神卫生福利医院"]
+
+
+def test_no_family_fits_suggests_questions_about_the_entity_that_do_fit(asker):
+    result = asker.ask("梧州市人民医院的院长是谁？")
+    assert result["status"] == "unanswerable" and result["answers"] == []
+    assert "梧州市人民医院的功能定位是什么？" in result["message"]
+    suggested = result["message"].split("可以这样问：", 1)[1].split("；")
+    for question in suggested:
+        assert asker.ask(question)["template"] is not None, question

@@ -208,13 +208,22 @@ class Asker:
                         key=lambda x: (-x[0], x[1]))
         if not scored or scored[0][0] <= 0:
             ents = "、".join(dict.fromkeys(m.entries[0].label for m in parsed.mentions))
-            examples = "；".join(e for f in self.families for e in f.get("examples", [])[:1])
-            return reply(text, "unanswerable",
-                         f"识别出了{ents}，但没有能回答这类问题的模板。可以这样问：{examples}", qid=qid)
+            return reply(text, "unanswerable", f"识别出了{ents}，但没有能回答这类问题的模板。"
+                         f"可以这样问：{'；'.join(self._askable_about(parsed))}", qid=qid)
         family = scored[0][2]
         result = getattr(self, f"_run_{family['kind']}")(family, parsed)
         self._remember(parsed)
         return reply(text, result["status"], result["message"], result["answers"], family["id"], result["sparql"], qid)
+
+    def _askable_about(self, parsed: Parsed) -> list[str]:
+        """Questions that can be asked about the first entity recognised (questions.yaml `askable`),
+        else one example of each family."""
+        about = self.config.get("askable") or {}
+        for m in parsed.mentions:
+            patterns = about.get(m.type)
+            if patterns:
+                return [jinja2.Template(p).render(name=m.entries[0].label) for p in patterns]
+        return [e for f in self.families for e in f.get("examples", [])[:1]]
 
     def _plan_cities(self) -> set[str]:
         return {e.label for es in self.lexicon.by_label.values() for e in es if e.type == "city"}
