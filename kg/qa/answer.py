@@ -863,7 +863,7 @@ class Asker:
         answers = [{"text": verdict, "value": None, "iri": None, "inferred": False, "sources": [source]}]
         message = jinja2.Template(family["answer"]).render(verdict=verdict, title=row.get("title") or row["doc"],
                                                            quote=row["quote"])
-        return self._answered(answers, message, "")
+        return self._answered(answers, message, self.env.get_template("passages.rq.j2").render())
 
     def _run_text_place(self, family: dict, parsed: Parsed) -> dict:
         """哪个县区要巩固国家级慢性病综合防控示范区创建成果？ — the places named in the sentence saying it."""
@@ -880,7 +880,7 @@ class Asker:
                                                                     if m.entries[0].label == n),
                             "inferred": False, "sources": [source]} for n in names]
                 message = jinja2.Template(family["answer"]).render(items=names, phrase=phrase)
-                return self._answered(answers, message, "")
+                return self._answered(answers, message, self.env.get_template("passages.rq.j2").render())
         return self._no_fact(f"规划中关于“{phrase}”的地方", "")
 
     def _numeric_rows(self, family: dict, parsed: Parsed, subject: Mention | None = None
