@@ -63,10 +63,12 @@ def test_library_has_twenty_documented_parameterised_queries():
 @pytest.mark.parametrize("name", sorted(LIBRARY))
 def test_every_library_query_runs_with_its_example_parameters(store, name):
     entry = LIBRARY[name]
-    params = {p.name: p.example for p in entry.params if p.example and p.type != "iri"}
+    params = {p.name: p.example for p in entry.params if p.example}
     result = sq.run(store, entry.text, sq.bind_params(entry, params), timeout=60)
     assert result.form == "select"
     assert result.vars
+    # an analyst trying the documented example gets rows; the data-quality query must stay empty
+    assert bool(result.rows) != (name == "facts_without_provenance"), (name, params)
 
 
 def test_institutions_of_wuzhou_by_kind(store):
@@ -143,8 +145,14 @@ def test_relation_and_figure_queries_answer(store):
         assert r["mode"] in ("陈述", "推理") and int(r["statements"]) > 0
     for r in run(store, "guidance_tree", institution="钦州市疾病预防控制中心"):
         assert r["guide"] and r["guided"]
-    for r in run(store, "planned_beds_growth"):
+    rows = run(store, "planned_beds_growth", city="梧州市")
+    for r in rows:
         assert float(r["growth"]) == float(r["planned"]) - float(r["current"])
+    # 梧州 bed table: 梧州市人民医院 编制床位 790 → 规划编制床位 1110 (the table's 增加床位 column says 320)
+    by_name = {r["institution"]: r for r in rows}
+    assert len(by_name) == 9
+    assert (by_name["梧州市人民医院"]["current"], by_name["梧州市人民医院"]["planned"],
+            by_name["梧州市人民医院"]["growth"]) == ("790", "1110", "320")
 
 
 # ---------------------------------------------------------------- parameters are bound, never spliced
