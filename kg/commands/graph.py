@@ -192,9 +192,12 @@ def add(file: Annotated[Path, typer.Argument(help="A plan as a UTF-8 (or GB18030
         raise MetadataError(f"--city {city!r} is not a known city", hint="use the full name, e.g. 柳州市")
     if gaz.resolve(province) is None:
         raise MetadataError(f"--province {province!r} is not a known province", hint="e.g. 广西壮族自治区")
-    corpus.mkdir(parents=True, exist_ok=True)
+    try:
+        corpus.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CorpusError(f"cannot create the corpus directory {corpus}: {exc.strerror}") from None
     meta_path = corpus / METADATA_FILE
-    records = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else []
+    records = _records(meta_path)
     name = file.name if file.suffix == ".txt" else file.stem + ".txt"
     if any(r.get("file") == name for r in records):
         raise MetadataError(f"the corpus already holds a plan named {name}", hint="rename the file")
@@ -204,10 +207,27 @@ def add(file: Annotated[Path, typer.Argument(help="A plan as a UTF-8 (or GB18030
     target = corpus / name
     if warning:
         _warn(warning)
-        target.write_text(text, encoding="utf-8")
-    else:
-        shutil.copyfile(file, target)
-    tmp = meta_path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(records + [record], ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(meta_path)
+    try:
+        if warning:
+            target.write_text(text, encoding="utf-8")
+        else:
+            shutil.copyfile(file, target)
+        tmp = meta_path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(records + [record], ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(meta_path)
+    except OSError as exc:
+        raise CorpusError(f"cannot write into {corpus}: {exc.strerror}") from None
     typer.echo(f"added {name} ({region.name}) to {corpus}; run `kg build` to extract it")
+
+
+def _records(meta_path: Path) -> list[dict]:
+    """The corpus's documents.json entries ([] when there is none yet); MetadataError when unreadable."""
+    if not meta_path.exists():
+        return []
+    try:
+        records = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise MetadataError(f"{meta_path} is not valid UTF-8 JSON: {exc}", hint="fix or remove it first") from None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise MetadataError(f"{meta_path} must hold a JSON list of plan entries", hint="fix or remove it first")
+    return records
