@@ -391,6 +391,26 @@ def test_kg_add_converts_gb18030_and_refuses_what_is_not_a_plan(tmp_path, corpus
     assert (corpus / "documents.json").read_bytes() == meta  # nothing half-added
 
 
+@pytest.mark.parametrize("meta", [b"[{", b'{"file": "a.txt"}', b"[1]", b"\xff\xfe[]", "[]".encode("utf-16")])
+def test_kg_add_into_a_corpus_with_broken_metadata_changes_nothing(tmp_path, corpus_dir, meta):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "documents.json").write_bytes(meta)
+    result = runner.invoke(app, ["add", str(corpus_dir / PLAN), "--city", "钦州市", "--province", "广西壮族自治区",
+                                 "--corpus", str(corpus)])
+    refused_in_process(result, 2, "documents.json", "fix or remove it first")
+    assert sorted(p.name for p in corpus.iterdir()) == ["documents.json"]
+    assert (corpus / "documents.json").read_bytes() == meta
+
+
+def test_kg_add_into_a_corpus_path_that_is_a_file(tmp_path, corpus_dir):
+    afile = tmp_path / "corpus"
+    afile.write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["add", str(corpus_dir / PLAN), "--city", "钦州市", "--province", "广西壮族自治区",
+                                 "--corpus", str(afile)])
+    refused_in_process(result, 2, "cannot create the corpus directory")
+
+
 # ---- atomic builds ----------------------------------------------------------------------------
 
 def _tmp_builds(data: Path) -> list[Path]:
