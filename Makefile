@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DATA ?= .kg
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint clean bench
 
 $(STAMP): pyproject.toml
 	@if [ -f scripts/install_system_deps.sh ]; then bash scripts/install_system_deps.sh; fi
@@ -39,6 +39,10 @@ test: $(STAMP)
 	$(BIN)/ruff check kg tests $(wildcard bench scripts)
 	$(BIN)/python -m kg.ns_gen --check
 	$(BIN)/pytest -q
+
+# Benchmarks (not part of `make test`): ~30 min on 2 cores; writes bench/results.md. `make bench QUICK=1` is short.
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py $(if $(QUICK),--quick,)
 
 clean:
 	rm -rf $(VENV) $(DATA) out
