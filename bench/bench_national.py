@@ -444,8 +444,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="scale 0.02 only")
     parser.add_argument("--server-scale", type=float, default=None,
                         help="scale at which to time the Oxigraph server (default: the smallest; 0 = never)")
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per query step")
-    parser.add_argument("--ask-timeout", type=float, default=240.0, help="seconds allowed for the kg ask step")
+    parser.add_argument("--timeout", type=float, default=90.0, help="seconds allowed per query step")
+    parser.add_argument("--ask-timeout", type=float, default=150.0, help="seconds allowed for the kg ask step")
     parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
