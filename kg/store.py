@@ -97,8 +97,10 @@ def publish(data_dir: Path, build_dir: Path, meta: Mapping) -> Path:
     build_dir.rename(final)
     previous = None
     pointer = data_dir / CURRENT
-    if pointer.exists():
+    try:
         previous = pointer.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        pass  # none yet, or garbage: the rebuild that the error message recommends must still publish
     tmp = data_dir / f".{CURRENT}.{os.getpid()}"
     tmp.write_text(final.name, encoding="utf-8")
     os.replace(tmp, pointer)
