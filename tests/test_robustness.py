@@ -263,6 +263,22 @@ def test_corrupt_data_dir_is_reported_by_every_command(scratch, how):
         refused_in_process(result, 3, "kg build")
 
 
+def test_kg_build_repairs_a_data_dir_with_a_garbage_current(scratch, corpus_dir):
+    stats = _stats(scratch)
+    (scratch / "CURRENT").write_bytes(b"\x00\xff garbage")
+    result = runner.invoke(app, ["build", "-q", "--corpus", str(corpus_dir), "--data-dir", str(scratch)])
+    assert result.exit_code == 0 and result.exception is None, result.output
+    assert _stats(scratch) == stats
+
+
+def test_build_from_a_corpus_that_is_missing_or_a_file(scratch, tmp_path):
+    before = current_build(scratch)
+    for corpus in (tmp_path / "missing", scratch / "CURRENT"):
+        result = runner.invoke(app, ["build", "-q", "--corpus", str(corpus), "--data-dir", str(scratch)])
+        refused_in_process(result, 2, "does not exist", "--corpus")
+    assert current_build(scratch) == before
+
+
 def test_data_dir_missing_or_a_file_as_subprocesses(tmp_path):
     afile = tmp_path / "a-file"
     afile.write_text("not a directory", encoding="utf-8")
