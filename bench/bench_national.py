@@ -493,6 +493,39 @@ def main() -> None:
     report(scales, loads, values, subst, asks, server, args)
 
 
+def trend(loads, values, scales) -> None:
+    """Where one machine stops being enough: per-quad costs and the graph size at which queries get slow."""
+    ok = [load for load in loads if load and "quads" in load]
+    if len(ok) < 2:
+        return
+    print("\nTrend across scales (per million quads):\n")
+    for load in ok:
+        m = load["quads"] / 1e6
+        print(f"- scale {load['scale']:g}: {load['load_s'] / m:.1f} s to generate + load, "
+              f"{load['disk_mb'] / m:.0f} MB of disk, peak RSS {load['peak_rss_mb']:,.0f} MB "
+              f"(bulk load in batches of {BATCH:,} quads, so RSS need not grow with the graph)")
+    small, large = ok[0], ok[-1]
+    grow = large["quads"] / small["quads"]
+    slow, fast = [], []
+    for name in QUERIES:
+        a, b = values[small["scale"]].get(name), values[large["scale"]].get(name)
+        if not (a and b and "median_ms" in a and "median_ms" in b):
+            continue
+        if b["median_ms"] < 100:
+            fast.append(f"`{name}` {a['median_ms']:,.1f} → {b['median_ms']:,.1f} ms")
+            continue
+        factor = b["median_ms"] / max(a["median_ms"], 1e-3)
+        # linear in quads from the largest measured point: the size where the query needs 1 s and 10 s
+        per_mq = b["median_ms"] / (large["quads"] / 1e6)
+        slow.append(f"`{name}` {a['median_ms']:,.0f} → {b['median_ms']:,.0f} ms (×{factor:.1f} for ×{grow:.1f} "
+                    f"quads; ≈ 1 s at {1000 / per_mq:,.1f} M quads, 10 s at {10000 / per_mq:,.0f} M)")
+    if slow:
+        print("- queries that scan (over 100 ms at the largest scale): " + "; ".join(slow) + ".")
+    if fast:
+        print("- queries under 100 ms at the largest scale (the indexes reach the bound institution or city): "
+              + "; ".join(fast) + ".")
+
+
 def report(scales, loads, values, subst, asks, server, args) -> None:
     print("## National-scale synthetic graph (pyoxigraph on disk)\n")
     print("| scale | institutions | quads | generate + bulk load s | quads/s | re-open s | disk MB | peak RSS MB |")
@@ -504,6 +537,7 @@ def report(scales, loads, values, subst, asks, server, args) -> None:
         print(f"| {load['scale']:g} | {load['institutions']:,} | {load['quads']:,} | {load['load_s']:.1f} "
               f"| {load['quads'] / load['load_s']:,.0f} | {load['reopen_s']:.2f} | {load['disk_mb']:,.0f} "
               f"| {load['peak_rss_mb']:,.0f} |")
+    trend(loads, values, scales)
     print(f"\nLibrary queries with their example parameters: median ms of 3 runs after a warm-up (one run when "
           f"the warm-up took over 20 s), each in a fresh process, rows in brackets; 'timeout' = over "
           f"{args.timeout:g} s. *VALUES*: parameters written into the query by `kg.remote.bind_values`; "
