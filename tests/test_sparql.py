@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from typer.testing import CliRunner
@@ -263,3 +264,16 @@ def test_consortia_and_their_leads(store):
     assert all(level == "市办" for _, level in led)
     members = run(store, "consortium_members", city="梧州市")
     assert members and all(r["city"] == "梧州市" and r["type"] for r in members)
+
+
+def test_facts_without_provenance_finds_a_fact_that_cites_nothing(store):
+    """The data-quality query is empty on the real graph (above) because it is right, not because it
+    cannot see: a copy with one uncited triple reports exactly that triple."""
+    copy = ox.Store()
+    copy.extend(store.quads_for_pattern(None, None, None, None))
+    stray = ox.NamedNode("https://w3id.org/healthkg/id/ev/nowhere/0-1")
+    hospital = ox.NamedNode("https://w3id.org/healthkg/ont#Hospital")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    copy.add(ox.Quad(ox.NamedNode("https://example.org/x"), rdf_type, hospital, stray))
+    rows = run(copy, "facts_without_provenance")
+    assert [(r["g"], r["s"]) for r in rows] == [(stray.value, "https://example.org/x")]
