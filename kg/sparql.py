@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 import threading
 import time
@@ -37,6 +38,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 PREFIX_TEXT = SPARQL_PREFIXES
 PREFIX_LINES = PREFIX_TEXT.count("\n")
 
+MAX_TIMEOUT = 7 * 24 * 3600.0  # a week: beyond it a timeout is no limit (and threading rejects huge ones)
 PARAM_TYPES = {"zh": "a Chinese-tagged literal (default)", "string": "a plain string", "integer": "xsd:integer",
                "decimal": "xsd:decimal", "iri": "an IRI", "boolean": "xsd:boolean"}
 
@@ -242,6 +244,9 @@ def run(store: ox.Store, text: str, bindings: Mapping[str, object] | None = None
         except (OSError, ValueError, RuntimeError) as exc:
             box["error"] = QueryError(f"query failed: {exc}")
 
+    if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+        raise QueryError(f"--timeout must be a number of seconds between 0 and {MAX_TIMEOUT:g}, not {timeout!r}",
+                         hint="e.g. --timeout 30")
     start = time.perf_counter()
     if timeout is None:
         work()

@@ -37,7 +37,9 @@ def test_stats_counts_by_kind_and_city(data_dir):
     result = runner.invoke(app, ["stats", "--data-dir", str(data_dir), "--json"])
     assert result.exit_code == 0
     stats = json.loads(result.output)
-    assert dict(map(tuple, stats["by_city"])) == {"梧州市": 28, "赣州市": 2, "钦州市": 26}
+    # 钦州市: 26 hospitals, centres and stations, plus the zone's 卫生计生监督所 and 钦州港急救站 and the
+    # two universities the plans name as partners (广西中医药大学, 北部湾大学)
+    assert dict(map(tuple, stats["by_city"])) == {"梧州市": 28, "赣州市": 2, "钦州市": 30}
     assert dict(map(tuple, stats["by_kind"]))["综合医院"] == 18
 
 

@@ -95,15 +95,38 @@ def _interactive(asker, as_json: bool, explain_: bool) -> None:
     typer.echo("输入问题（空行或 Ctrl-D 退出）。追问时可用“它/该院”指上一个机构。")
     while True:
         try:
-            line = input("问> ")
+            line = _read_line()
         except (EOFError, KeyboardInterrupt):
             typer.echo("")
             return
         if not line.strip():
             return
+        if any("\udc80" <= ch <= "\udcff" for ch in line):
+            # bytes that are not UTF-8 (a GBK terminal): say so and keep the session going
+            result = {"id": None, "question": "", "status": "error", "answers": [], "template": None,
+                      "sparql": None, "message": "这一行不是 UTF-8 文本（可能是 GBK 编码），请用 UTF-8 输入。"}
+            typer.echo(json.dumps(result, ensure_ascii=False) if as_json else result["message"])
+            continue
         result = asker.ask(line)
         if as_json:
             typer.echo(json.dumps(result, ensure_ascii=False))
         else:
             _print_reply(result, explain(asker, line) if explain_ else None)
         sys.stdout.flush()
+
+
+def _read_line() -> str:
+    """One line of the session: from the terminal with line editing, else from the raw bytes of
+    stdin, one line at a time, so a line that is not UTF-8 is refused without losing the next."""
+    if sys.stdin.isatty() or not hasattr(sys.stdin, "buffer"):
+        try:
+            return input("问> ")
+        except UnicodeDecodeError:
+            return "\udcff"
+    sys.stdout.write("问> ")
+    sys.stdout.flush()
+    raw = sys.stdin.buffer.readline()
+    if not raw:
+        raise EOFError
+    return raw.decode("utf-8", errors="surrogateescape").rstrip("\r\n")
+

@@ -103,7 +103,12 @@ def _query_text(words: list[str], file: Path | None) -> str:
             raise QueryError(f"cannot read {file}: {exc}") from None
     if not words:
         if not sys.stdin.isatty():
-            return sys.stdin.read()
+            data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise QueryError("the query on standard input is not UTF-8 text",
+                                 hint="save the query as UTF-8 (e.g. iconv -f GBK -t UTF-8)") from None
         raise QueryError("no query given", hint='kg sparql "SELECT …", kg sparql -f q.rq or kg sparql list')
     return " ".join(words)
 
