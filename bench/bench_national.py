@@ -26,6 +26,7 @@ import hashlib
 import itertools
 import json
 import math
+import os
 import random
 import shutil
 import socket
@@ -52,7 +53,7 @@ PROV = "http://www.w3.org/ns/prov#"
 OA = "http://www.w3.org/ns/oa#"
 DCT = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-WORK = Path("/tmp/kg-bench-national")
+WORK = Path(os.environ.get("KG_BENCH_NATIONAL_DIR", "/tmp/kg-bench-national"))
 BATCH = 1_000_000
 
 # The representative library queries timed at every scale (the others scan every graph: see the report).
