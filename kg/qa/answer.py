@@ -599,7 +599,31 @@ class Asker:
                 items = [a["text"] + ("（推理得出）" if a["inferred"] else "") for a in answers]
                 message = jinja2.Template(family["answer"]).render(subject=subject.entries[0].label, items=items)
                 return self._answered(answers, message, sparql)
+        said = self._said_in_text(family, candidates[0], parsed)
+        if said is not None:
+            return said
         return self._no_fact(f"{candidates[0].entries[0].label}的这类关系", sparql)
+
+    def _said_in_text(self, family: dict, subject: Mention, parsed: Parsed) -> dict | None:
+        """No fact in the graph, but a plan sentence states it with the family's own wording
+        (`text_pattern`: 依托<X>设置<subject>): quote X and the sentence, saying it is read from the text."""
+        pattern = family.get("text_pattern")
+        if not pattern:
+            return None
+        city = parsed.slots["city"][0].entries[0].label if parsed.slots.get("city") else None
+        for row in self._passages():
+            if city and row.get("city") != city:
+                continue
+            flat = strip_asides(unicodedata.normalize("NFKC", re.sub(r"\s+", "", str(row["quote"]))))
+            for m in re.finditer(pattern, flat):
+                if flat.startswith(subject.text, m.end()):
+                    x = m.group("x")
+                    source = {"doc": row["doc"], "title": row.get("title"), "quote": row["quote"]}
+                    answers = [{"text": x, "value": None, "iri": None, "inferred": False, "sources": [source]}]
+                    message = jinja2.Template(family["answer"]).render(subject=subject.text, items=[x]) + \
+                        "（据规划原文，图谱中没有这条关系）"
+                    return self._answered(answers, message, self.env.get_template("passages.rq.j2").render())
+        return None
 
     @staticmethod
     def _drop_restatements(answers: list[dict], question: str) -> list[dict]:
