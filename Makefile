@@ -40,7 +40,7 @@ test: $(STAMP)
 	$(BIN)/python -m kg.ns_gen --check
 	$(BIN)/pytest -q
 
-# Benchmarks (not part of `make test`): ~30 min on 2 cores; writes bench/results.md. `make bench QUICK=1` is short.
+# Benchmarks (not part of `make test`): ~45 min on 2 cores; writes bench/results.md. `make bench QUICK=1` is short.
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py $(if $(QUICK),--quick,)
 
