@@ -26,7 +26,8 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError, RemoteError
+from kg.binding import bind_values
+from kg.errors import RemoteError
 from kg.sparql import query_form
 
 # Asked by query form: Virtuoso answers CONSTRUCT with a SELECT-like table when JSON results are acceptable.
@@ -52,76 +53,6 @@ VIRTUOSO_ASK = "__ASK_RETVAL"
 BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 MAX_MESSAGE = 600
 
-# Tokens that may hold braces or parentheses without opening a group: comments, strings, IRIs.
-_SKIP = re.compile(r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-                   r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>', re.DOTALL)
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-
-
-def _outer_where(text: str) -> int:
-    """Index just after the `{` that opens the outermost WHERE group; QueryError if there is none."""
-    form: str | None = None
-    braces = parens = groups_closed = 0
-    where_seen = False
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        skip = _SKIP.match(text, i) if ch in "#\"'<" else None
-        if skip:
-            i = skip.end()
-            continue
-        if ch.isalpha() or ch == "_":
-            word = _WORD.match(text, i)
-            assert word is not None
-            if braces == 0 and parens == 0 and text[i - 1:i] not in ("?", "$", ":"):
-                upper = word.group(0).upper()
-                if form is None and upper in _FORMS:
-                    form = upper
-                elif upper == "WHERE":
-                    where_seen = True
-            i = word.end()
-            continue
-        if ch == "(":
-            parens += 1
-        elif ch == ")":
-            parens -= 1
-        elif ch == "{":
-            if braces == 0 and parens == 0 and form is not None:
-                if form == "CONSTRUCT" and not where_seen and groups_closed == 0:
-                    pass  # the template, not the pattern
-                elif form == "CONSTRUCT" and where_seen and groups_closed == 0:
-                    raise QueryError("values cannot be bound in the short form `CONSTRUCT WHERE { … }`",
-                                     hint="write `CONSTRUCT { template } WHERE { … }`")
-                else:
-                    return i + 1
-            braces += 1
-        elif ch == "}":
-            braces -= 1
-            if braces == 0:
-                groups_closed += 1
-        i += 1
-    raise QueryError("cannot bind values: the query has no WHERE group",
-                     hint="bind values only in SELECT, ASK, CONSTRUCT or DESCRIBE queries with a WHERE clause")
-
-
-def _term_text(term: object) -> str:
-    if isinstance(term, ox.NamedNode | ox.Literal):
-        return str(term)  # pyoxigraph writes N-Triples: the value cannot escape its quotes or brackets
-    raise QueryError(f"cannot bind {term!r} on a SPARQL server: only IRIs and literals can be sent",
-                     hint="bind an IRI or a literal")
-
-
-def bind_values(text: str, substitutions: Mapping[object, object]) -> str:
-    """The query with `VALUES ?var { term }` injected at the start of its outermost WHERE group."""
-    clauses = []
-    for var, term in substitutions.items():
-        name = var.value if isinstance(var, ox.Variable) else ox.Variable(str(var).lstrip("?$")).value
-        clauses.append(f"VALUES ?{name} {{ {_term_text(term)} }}")
-    if not clauses:
-        return text
-    at = _outer_where(text)
-    return text[:at] + " " + " ".join(clauses) + "\n" + text[at:]
 
 
 class RemoteStore:

@@ -8,9 +8,10 @@ Library queries are plain SPARQL files whose header comments document them:
     # param: year (integer) — 年份 (e.g. 2025)
     # example: kg sparql run institutions_by_city --param city=梧州市
 
-A parameter is the query variable of the same name (`?city`). At run time it is *bound* (pyoxigraph
-substitutions), never spliced into the text, so a value holding quotes or `} UNION {` cannot change
-the query. An unbound parameter leaves the variable free, so every parameter is an optional filter.
+A parameter is the query variable of the same name (`?city`). At run time it is *bound* (a VALUES
+block whose term pyoxigraph writes, kg/binding.py), never spliced into the text, so a value holding
+quotes or `} UNION {` cannot change the query. An unbound parameter leaves the variable free, so
+every parameter is an optional filter.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.binding import bind_values
 from kg.errors import QueryError
 from kg.ns import PREFIXES
 from kg.paths import QUERIES_DIR
@@ -237,7 +239,8 @@ def run(store: ox.Store, text: str, bindings: Mapping[str, object] | None = None
 
     def work() -> None:
         try:
-            raw = store.query(PREFIX_TEXT + text, substitutions=subs or None, use_default_graph_as_union=True)
+            # bound as a VALUES block, not pyoxigraph substitutions (which scan first: see kg/binding.py)
+            raw = store.query(bind_values(PREFIX_TEXT + text, subs), use_default_graph_as_union=True)
             box["result"] = _materialise(raw)
         except SyntaxError as exc:
             box["error"] = _syntax_error(exc, prefixed=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.binding import bind_values
 from kg.errors import NoGraphError, QueryError, StoreError
 from kg.prefixes import SPARQL_PREFIXES  # noqa: F401 - re-exported for the query modules
 
@@ -141,7 +142,8 @@ def sparql_select(store: ox.Store, query: str, bindings: Mapping[str, object] | 
 def run_query(store: ox.Store, query: str, bindings: Mapping[str, object] | None = None, prefixes: str = ""):
     subs = {ox.Variable(k): to_term(v) for k, v in (bindings or {}).items()}
     try:
-        return store.query(prefixes + query, substitutions=subs or None, use_default_graph_as_union=True)
+        # bound as a VALUES block, not pyoxigraph substitutions (which scan first: see kg/binding.py)
+        return store.query(bind_values(prefixes + query, subs), use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from None
     except (OSError, ValueError, RuntimeError) as exc:
