@@ -1,8 +1,8 @@
 """Benchmark every library query (queries/*.rq, with its example parameters): pyoxigraph on disk vs rdflib.
 
 Engines, over the same quads:
-- pyoxigraph on disk, through `kg.sparql.run` with the parameters bound as substitutions (what
-  `kg sparql run` does), and with them written in as a VALUES block (`kg.remote.bind_values`);
+- pyoxigraph on disk, with the parameters bound as pyoxigraph substitutions, and written in as a
+  VALUES block (`kg.binding.bind_values`, what `kg sparql run` does since the first run of this);
 - rdflib's in-memory `Dataset(default_union=True)` loaded from the store's N-Quads, queried with the
   same prefixes and `initBindings`.
 Median of 5 after a warm-up (fewer runs when a query is slow; an rdflib call over the time limit is
