@@ -306,11 +306,6 @@ class Asker:
         """Institutions whose sentences contain the longest run of the clause's words."""
         place = self._place(parsed)["place"]
         best: dict[str, tuple[int, int]] = {}
-        labels: dict[str, list[str]] = {}
-        for label, entries in self.lexicon.by_label.items():
-            for e in entries:
-                if e.type == "institution":
-                    labels.setdefault(e.iri, []).append(label)
         names = {e.iri: e for es in self.lexicon.by_label.values() for e in es if e.type == "institution"}
         for iri, entry in names.items():
             if place and entry.city != place and place not in entry.label:
@@ -322,7 +317,7 @@ class Asker:
                     continue
                 # In a sentence or table row naming several institutions, the one written just before
                 # the clause (the row's subject; 依托X建设…), else the nearest after it.
-                spots = [quote.find(lb) for lb in labels.get(iri, []) if lb in quote]
+                spots = [quote.find(lb) for lb in self._labels_of(iri) if lb in quote]
                 distance = min((at - p if p <= at else 1000 + p - at for p in spots), default=10**5)
                 best[iri] = max(best.get(iri, (0, -10**6)), (run, -distance))
         if not best:
@@ -618,11 +613,11 @@ class Asker:
             for m in re.finditer(pattern, flat):
                 if flat.startswith(subject.text, m.end()):
                     x = m.group("x")
-                    source = {"doc": row["doc"], "title": row.get("title"), "quote": row["quote"]}
-                    answers = [{"text": x, "value": None, "iri": None, "inferred": False, "sources": [source]}]
+                    answers = [{"text": x, "value": None, "iri": None, "inferred": False,
+                                "sources": [self._cite_passage(row)]}]
                     message = jinja2.Template(family["answer"]).render(subject=subject.text, items=[x]) + \
                         "（据规划原文，图谱中没有这条关系）"
-                    return self._answered(answers, message, self.env.get_template("passages.rq.j2").render())
+                    return self._answered(answers, message, self._passages_sparql())
         return None
 
     @staticmethod
@@ -816,9 +811,15 @@ class Asker:
     def _passages(self) -> list[dict]:
         if self._passage_rows is None:
             self._passage_rows = cached_rows(self.build_dir, "passages",
-                                             lambda: self.select(self.env.get_template("passages.rq.j2").render(),
-                                                                 {}))
+                                             lambda: self.select(self._passages_sparql(), {}))
         return self._passage_rows
+
+    @staticmethod
+    def _cite_passage(row: dict) -> dict:
+        return {"doc": row["doc"], "title": row.get("title"), "quote": row["quote"]}
+
+    def _passages_sparql(self) -> str:
+        return self.env.get_template("passages.rq.j2").render()
 
     def _asked_phrase(self, family: dict, parsed: Parsed) -> tuple[str, list[str]]:
         """The phrase a text question is about (what follows its trigger: 是否设置<职业病危害工程防护机构>),
@@ -881,30 +882,29 @@ class Asker:
             return self._no_fact(f"规划中关于“{phrase}”的表述", "")
         _, row, at = found[0]
         before = row["flat"][max(0, at - 6):at]
-        negated = re.search(family.get("negation", "(不|未|无需|暂不)[再]?[\u4e00-\u9fff]{0,2}$"), before)
+        negated = re.search(family["negation"], before)
         verdict = "否" if negated else "是"
-        source = {"doc": row["doc"], "title": row.get("title"), "quote": row["quote"]}
-        answers = [{"text": verdict, "value": None, "iri": None, "inferred": False, "sources": [source]}]
+        answers = [{"text": verdict, "value": None, "iri": None, "inferred": False,
+                    "sources": [self._cite_passage(row)]}]
         message = jinja2.Template(family["answer"]).render(verdict=verdict, title=row.get("title") or row["doc"],
                                                            quote=row["quote"])
-        return self._answered(answers, message, self.env.get_template("passages.rq.j2").render())
+        return self._answered(answers, message, self._passages_sparql())
 
     def _run_text_place(self, family: dict, parsed: Parsed) -> dict:
         """哪个县区要巩固国家级慢性病综合防控示范区创建成果？ — the places named in the sentence saying it."""
         phrase, words = self._asked_phrase(family, parsed)
         if len(phrase) < 4:
             return self._no_fact("这个问题要找的内容", "")
-        want = "city" if re.search(family.get("city_words", "哪个市|哪些市|哪座城市"), parsed.question) else "county"
+        want = "city" if re.search(family["city_words"], parsed.question) else "county"
         for _, row, _ in self._find_passages(phrase, words, parsed)[:3]:
             places = [m for m in find_mentions(row["flat"], self.lexicon) if m.type == want]
             names = list(dict.fromkeys(m.entries[0].label for m in places))
             if names:
-                source = {"doc": row["doc"], "title": row.get("title"), "quote": row["quote"]}
                 answers = [{"text": n, "value": None, "iri": next(m.entries[0].iri for m in places
                                                                     if m.entries[0].label == n),
-                            "inferred": False, "sources": [source]} for n in names]
+                            "inferred": False, "sources": [self._cite_passage(row)]} for n in names]
                 message = jinja2.Template(family["answer"]).render(items=names, phrase=phrase)
-                return self._answered(answers, message, self.env.get_template("passages.rq.j2").render())
+                return self._answered(answers, message, self._passages_sparql())
         return self._no_fact(f"规划中关于“{phrase}”的地方", "")
 
     def _numeric_rows(self, family: dict, parsed: Parsed, subject: Mention | None = None
