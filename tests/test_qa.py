@@ -18,8 +18,9 @@ from kg.qa.linking import PREFIXES
 CONFIG = load_config()
 EXAMPLES = [(f["id"], q) for f in CONFIG["families"] for q in f.get("examples", [])]
 DEV = REPO_DIR / "tests" / "data" / "questions-dev.jsonl"
-# The score reached on the dev set when this test was written: a floor that catches regressions.
-DEV_FLOOR = 0.93
+# The shared dev set grew from 67 to 219 questions (class_role, composition, text…); 0.557 is the
+# score the 67-question system gets on it. A floor that catches regressions, raised as QA improves.
+DEV_FLOOR = 0.55
 
 
 @pytest.fixture(scope="module")
