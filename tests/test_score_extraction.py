@@ -132,6 +132,9 @@ def test_names_tolerate_width_and_brackets_but_nothing_looser():
     assert index.same("120 急救指挥中心", "１２０急救指挥中心")
     assert not index.same("梧州市第三人民医院", "第三人民医院")
     assert not index.same("甲市人民医院", "甲市人民医院分院")
+    short = scorer.AliasIndex.of([{**_inst("赣州市疾病预防控制中心", ["市疾控中心"]), "city": "赣州市"}])
+    assert short.same("赣州市疾病预防控制中心", "赣州市疾控中心")
+    assert not short.same("赣州市疾病预防控制中心", "梧州市疾控中心")
 
 
 def test_cli_json_and_plan_filter(annotation_dir, tmp_path):
