@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from kg.cli import DataDir, app
-from kg.commands.push import Auth, AuthKind, Endpoint, Password, User
+from kg.commands.push import Auth, AuthKind, Endpoint, Password, PasswordFile, User
 
 
 def _print_reply(result: dict, explained: dict | None = None) -> None:
@@ -39,6 +39,7 @@ def ask(data_dir: DataDir,
         endpoint: Endpoint = None,
         user: User = None,
         password: Password = None,
+        password_file: PasswordFile = None,
         auth: Auth = AuthKind.basic,
         ) -> None:
     """Ask a question in Chinese; the answer cites the plan and the sentence it comes from.
@@ -55,7 +56,7 @@ def ask(data_dir: DataDir,
     if endpoint:
         from kg.commands.push import remote_store
 
-        asker = Asker(data_dir, store=remote_store(endpoint, user, password, auth))
+        asker = Asker(data_dir, store=remote_store(endpoint, user, password, auth, password_file=password_file))
     else:
         asker = Asker(data_dir)
     if batch is not None:
