@@ -52,7 +52,8 @@ class GuardedH11(H11Protocol):
     def _arm_header_deadline(self) -> None:
         self._cancel_header_deadline()
         if not self.transport.is_closing():
-            self._header_timer = self.loop.call_later(HEADER_SECONDS, self._header_deadline_passed)
+            seconds = getattr(self.config, "kg_header_seconds", HEADER_SECONDS)
+            self._header_timer = self.loop.call_later(seconds, self._header_deadline_passed)
 
     def _cancel_header_deadline(self) -> None:
         if self._header_timer is not None:
@@ -79,6 +80,18 @@ class GuardedH11(H11Protocol):
         super().connection_lost(exc)
 
 
+class _Server(uvicorn.Server):
+    """Stops the query workers first, so requests in flight end at once instead of being cancelled."""
+
+    def __init__(self, config: uvicorn.Config, pool) -> None:
+        super().__init__(config)
+        self.pool = pool
+
+    async def shutdown(self, sockets=None) -> None:
+        self.pool.stop()
+        await super().shutdown(sockets)
+
+
 def check_timeout(timeout: float) -> float:
     if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
         raise ServeError(f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, "
@@ -92,7 +105,8 @@ class KGServer:
 
     def __init__(self, data_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                  timeout: float = DEFAULT_TIMEOUT, quiet: bool = False, warm: bool = False,
-                 workers: int = DEFAULT_WORKERS, query_memory_mb: int = DEFAULT_QUERY_MEMORY_MB) -> None:
+                 workers: int = DEFAULT_WORKERS, query_memory_mb: int = DEFAULT_QUERY_MEMORY_MB,
+                 keep_alive: float = KEEP_ALIVE, header_seconds: float = HEADER_SECONDS) -> None:
         from kg.web.app import State, make_app
         from kg.web.pool import QueryPool
 
@@ -112,11 +126,14 @@ class KGServer:
             threading.Thread(target=self.state.warm, daemon=True, name="kg-warm").start()
         self.host, self.port = self.socket.getsockname()[:2]
         app = Guard(make_app(self.state), loopback=is_loopback(host))
-        self.config = uvicorn.Config(app, http=GuardedH11, lifespan="off", timeout_keep_alive=KEEP_ALIVE,
+        self.config = uvicorn.Config(app, http=GuardedH11, lifespan="off", timeout_keep_alive=keep_alive,
                                      limit_concurrency=MAX_CONNECTIONS, access_log=not quiet,
                                      log_level="warning" if quiet else "info", server_header=False,
                                      timeout_graceful_shutdown=5)
-        self.server = uvicorn.Server(self.config)
+        self.config.kg_header_seconds = header_seconds  # read by GuardedH11
+        self.server = _Server(self.config, self.pool)
+        self._stopped = threading.Event()
+        self._stopped.set()
 
     @property
     def url(self) -> str:
@@ -124,14 +141,16 @@ class KGServer:
 
     def serve_forever(self) -> None:
         """Serve until `shutdown()` or, in the main thread, SIGINT/SIGTERM (then KeyboardInterrupt)."""
-        self.server.run(sockets=[self.socket])
+        self._stopped.clear()
+        try:
+            self.server.run(sockets=[self.socket])
+        finally:
+            self._stopped.set()
 
     def shutdown(self, wait: float = 10.0) -> None:
+        """Stop `serve_forever` (running in another thread) and wait for it to return."""
         self.server.should_exit = True
-        for _ in range(int(wait * 20)):
-            if not self.server.started:
-                break
-            threading.Event().wait(0.05)
+        self._stopped.wait(wait)
 
     def server_close(self) -> None:
         self.pool.close()
@@ -160,11 +179,11 @@ def _bind(host: str, port: int) -> socket.socket:
 
 def make_server(data_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, timeout: float = DEFAULT_TIMEOUT,
                 quiet: bool = False, warm: bool = False, workers: int = DEFAULT_WORKERS,
-                query_memory_mb: int = DEFAULT_QUERY_MEMORY_MB) -> KGServer:
+                query_memory_mb: int = DEFAULT_QUERY_MEMORY_MB, **limits: float) -> KGServer:
     """A bound server over the graph in `data_dir` (port 0: any free port); call `serve_forever()`.
 
     `warm` prepares the question answerer in the background, so the first question is quick."""
-    return KGServer(data_dir, host, port, timeout, quiet, warm, workers, query_memory_mb)
+    return KGServer(data_dir, host, port, timeout, quiet, warm, workers, query_memory_mb, **limits)
 
 
 def url_of(server: KGServer) -> str:

@@ -98,7 +98,10 @@ class Worker:
             self.kill()
             return Outcome(False, "timeout", f"the query did not finish within {timeout:g} s and was stopped")
         except (WorkerGone, BrokenPipeError, OSError, ValueError):
+            stopped = not self.alive  # killed by close(): the server is stopping
             self.kill()
+            if stopped:
+                return Outcome(False, "timeout", "the server is stopping")
             code = self.proc.returncode
             return Outcome(False, "memory", f"the query ran out of memory (limit {self.memory_mb} MB) and was "
                                             f"stopped (worker exit {code})")
@@ -185,6 +188,17 @@ class QueryPool:
         else:
             self._idle.append(worker)
 
+    def stop(self) -> None:
+        """On the event loop, when the server stops: waiting queries are answered 503, workers killed."""
+        self._closed = True
+        for queue in self._waiting.values():
+            for entry in queue:
+                if not entry.future.done():
+                    entry.future.set_exception(Busy(503, "the server is stopping"))
+        self._waiting.clear()
+        self._turn.clear()
+        self.close()
+
     def close(self) -> None:
         with self._lock:
             self._closed = True
@@ -242,7 +256,7 @@ class QueryPool:
                     self._turn.remove(client)
             raise Busy(503, f"every query worker stayed busy for {self.timeout + WAIT_GRACE:g} s; "
                             "try again in a moment")
-        worker: Worker = entry.future.result()
+        worker: Worker = entry.future.result()  # Busy when the server is stopping
         try:
             outcome = await anyio.to_thread.run_sync(worker.run, job, self.timeout)
         finally:
