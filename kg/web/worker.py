@@ -95,6 +95,12 @@ def main() -> None:
 
     sandbox.limit_memory(args.memory_mb)
     isolated = sandbox.deny_network()
+    # the engine and the formats, imported before saying ready: a query's time is the query's own
+    import pyoxigraph  # noqa: F401
+
+    from kg import sparql  # noqa: F401
+    from kg.web import protocol  # noqa: F401
+
     write_frame(out, {"ready": True, "network_denied": isolated, "pid": os.getpid()})
     engine = Engine()
     while True:
