@@ -373,3 +373,19 @@ def test_page_answers_and_queries_in_headless_chromium(base, hospitals, tmp_path
     assert pixels.shape[:2] == (1600, 1200)
     assert pixels.std() > 0.05  # text, tables and the network drawn, not a blank page
     assert len({tuple(p) for p in (pixels[::7, ::7, :3] * 255).astype(int).reshape(-1, 3)}) > 50
+
+
+def test_library_query_api_binds_its_parameters(base, store):
+    entry = sq.get_query("institutions_by_city")
+    expected = sq.to_csv(sq.run(store, entry.text, sq.bind_params(entry, {"city": WUZHOU, "kind": "综合医院"})))
+    status, headers, body = fetch(base + "api/query/institutions_by_city?" + urlencode(
+        {"city": WUZHOU, "kind": "综合医院"}), headers={"Accept": "text/csv"})
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    assert body == expected and "梧州市人民医院" in body
+    # a hostile value is one literal: it matches nothing, it changes no query
+    hostile = urlencode({"city": '梧州市"@zh } UNION { ?s ?p ?o'})
+    status, _, body = fetch(base + "api/query/institutions_by_city?" + hostile, headers={"Accept": "text/csv"})
+    assert status == 200 and body.count("\r\n") == 1
+    assert fetch(base + "api/query/no_such_query")[0] == 404
+    status, _, body = fetch(base + "api/query/institutions_by_city?nope=1")
+    assert status == 400 and "no parameter nope" in body
