@@ -33,6 +33,8 @@ from kg.binding import bind_values
 from kg.errors import QueryError
 from kg.ns import PREFIXES
 from kg.paths import QUERIES_DIR
+from kg.sparql_lexer import QueryShape
+from kg.sparql_lexer import shape as lexer_shape
 from kg.store import SPARQL_PREFIXES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -47,10 +49,8 @@ PARAM_TYPES = {"zh": "a Chinese-tagged literal (default)", "string": "a plain st
 _HEADER = re.compile(r"^#\s*(title|description|param|example)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\((?P<type>\w+)\))?\s*(?:[—–-]+\s*(?P<doc>.*))?$")
 _EXAMPLE_VALUE = re.compile(r"\(e\.g\.\s*(.+?)\)\s*$")
-# What may precede the query form: comments, BASE and PREFIX declarations.
-_PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>)*", re.IGNORECASE)
-_UPDATE_WORDS = re.compile(r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
-_FORM_WORDS = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+# A hand-written or generated query is far shorter; a longer text is a mistake or an attack.
+MAX_QUERY_CHARS = 256 * 1024
 
 
 @dataclass
@@ -171,13 +171,22 @@ def parse_param_args(args: list[str]) -> dict[str, str]:
     return values
 
 
+def query_shape(text: str) -> QueryShape:
+    """The form of a query and whether it calls another endpoint, read from its tokens (kg/sparql_lexer.py).
+
+    QueryError when the text is over MAX_QUERY_CHARS or holds a string that never ends."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}",
+                         hint="bind long lists of values as parameters, or split the query")
+    return lexer_shape(text)
+
+
 def query_form(text: str) -> str:
     """`select|ask|construct|describe`, or `update`; the first keyword after the prologue decides."""
-    rest = text[_PROLOGUE.match(text).end():]
-    if _UPDATE_WORDS.match(rest):
-        return "update"
-    m = _FORM_WORDS.match(rest)
-    return m.group(1).lower() if m else "unknown"
+    try:
+        return query_shape(text).form
+    except QueryError:
+        return "unknown"
 
 
 def _syntax_error(exc: SyntaxError, prefixed: bool) -> QueryError:
@@ -192,18 +201,25 @@ def _syntax_error(exc: SyntaxError, prefixed: bool) -> QueryError:
                       hint="positions are line:column of your query (the ontology prefixes are pre-declared)")
 
 
-def _refuse_update(text: str) -> None:
-    if query_form(text) == "update":
+def _refuse_update(text: str) -> QueryShape:
+    shape = query_shape(text)
+    if shape.form == "update":
         raise QueryError("updates (INSERT, DELETE, LOAD, CLEAR, DROP…) are refused: `kg sparql` is read-only",
                          hint="the graph is rebuilt from the corpus with `kg build`; change the plans, not the store")
+    return shape
 
 
 _SYNTAX_PROBE = ox.Store()  # empty in-memory store: "parsing" a query there costs nothing
 
 
 def check(text: str) -> str:
-    """Parse without running (on an empty store); return the query form or raise QueryError."""
-    _refuse_update(text)
+    """Parse without running (on an empty store); return the query form or raise QueryError.
+
+    A query with SERVICE is not handed to the engine: even on an empty store it would call the
+    remote endpoint; its form is read from its tokens."""
+    shape = _refuse_update(text)
+    if shape.service:
+        return shape.form
     try:
         result = _SYNTAX_PROBE.query(PREFIX_TEXT + text)
     except SyntaxError as exc:

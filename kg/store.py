@@ -4,13 +4,23 @@ A data directory holds finished builds under `builds/` and a `CURRENT` file nami
 use. A build is written into a fresh directory and published by atomically replacing `CURRENT`,
 so an interrupted or failed build leaves the previous graph usable, and readers that opened the
 previous build keep answering from it. The previous build is kept until the next publish.
+
+Builds into one data directory are serialised by a lock (`.build.lock`, an flock the kernel drops
+when the process dies, even by kill -9): a second build waits, saying which process holds it. Only
+the lock holder writes under `builds/`, so the `tmp-*` directories it finds there belong to killed
+builds and are removed, and publishing removes only builds that neither the new nor the previous
+`CURRENT` names.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import logging
 import os
+import re
 import shutil
+import socket
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -24,6 +34,13 @@ from kg.prefixes import SPARQL_PREFIXES  # noqa: F401 - re-exported for the quer
 CURRENT = "CURRENT"
 BUILDS = "builds"
 META = "meta.json"
+LOCK = ".build.lock"
+LOCK_WAIT = float(os.environ.get("KG_BUILD_LOCK_WAIT", 3600))  # seconds a build waits for another to finish
+# kg ask caches question lexicons in a build as qa-NAME.json, written through qa-NAME.PID.tmp
+_QA_TMP = re.compile(r"qa-.*\.(\d+)\.tmp")
+
+log = logging.getLogger("kg.store")
+_held_locks: dict[Path, int] = {}  # build dir in progress → descriptor of the data dir's lock
 
 
 def current_build(data_dir: Path) -> Path:
@@ -49,6 +66,7 @@ def current_build(data_dir: Path) -> Path:
 def open_store(data_dir: Path) -> ox.Store:
     """Open the current build read-only."""
     build = current_build(data_dir)
+    clean_cache_leftovers(build)
     try:
         return ox.Store.read_only(str(build / "store"))
     except (OSError, ValueError, RuntimeError) as exc:
@@ -76,13 +94,73 @@ def ensure_writable(data_dir: Path) -> None:
                          hint="choose a writable --data-dir") from None
 
 
-def new_build_dir(data_dir: Path) -> Path:
-    """A fresh directory for a build in progress (not visible to readers until published)."""
+def new_build_dir(data_dir: Path, wait: float | None = None) -> Path:
+    """A fresh directory for a build in progress (not visible to readers until published).
+
+    Takes the data directory's build lock, held until `publish` or `discard`; waits up to `wait`
+    seconds (LOCK_WAIT, or KG_BUILD_LOCK_WAIT) while another build holds it."""
     ensure_writable(data_dir)
-    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
-    path = data_dir / BUILDS / f"tmp-{stamp}"
-    path.mkdir()
+    fd = _lock(data_dir, LOCK_WAIT if wait is None else wait)
+    try:
+        builds = data_dir / BUILDS
+        for old in builds.iterdir():
+            if old.name.startswith("tmp-"):  # we hold the lock: its writer is dead
+                shutil.rmtree(old, ignore_errors=True)
+        stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+        path = builds / f"tmp-{stamp}"
+        path.mkdir()
+    except BaseException:
+        _unlock(fd)
+        raise
+    _held_locks[path] = fd
     return path
+
+
+def _lock(data_dir: Path, wait: float) -> int:
+    path = data_dir / LOCK
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(f"cannot create the build lock {path}: {exc.strerror}",
+                         hint="choose a writable --data-dir") from None
+    deadline = time.monotonic() + wait
+    told = False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            holder = _lock_holder(path)
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                raise StoreError(f"another kg build ({holder}) is still writing to {data_dir}",
+                                 hint="wait for it to finish, or stop that process; "
+                                      "KG_BUILD_LOCK_WAIT sets how long a build waits") from None
+            if not told:
+                log.warning("另一个构建正在进行 another kg build (%s) is writing to %s; waiting for it to finish",
+                            holder, data_dir)
+                told = True
+            time.sleep(0.05)
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                                  "started": time.strftime("%Y-%m-%dT%H:%M:%S")}).encode(), 0)
+    except OSError:
+        pass  # who holds the lock is a courtesy for the next build's message
+    return fd
+
+
+def _lock_holder(path: Path) -> str:
+    try:
+        info = json.loads(path.read_text(encoding="utf-8") or "{}")
+        return f"pid {int(info['pid'])} on {info.get('host', '?')}, started {info.get('started', '?')}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "a process that has not said who it is"
+
+
+def _unlock(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)  # closing the descriptor releases the flock
 
 
 def write_store(build_dir: Path, quads: Iterable[ox.Quad]) -> ox.Store:
@@ -92,41 +170,63 @@ def write_store(build_dir: Path, quads: Iterable[ox.Quad]) -> ox.Store:
 
 
 def publish(data_dir: Path, build_dir: Path, meta: Mapping) -> Path:
-    """Make `build_dir` the current build atomically; drop builds older than the previous one."""
-    final = build_dir.with_name(build_dir.name.removeprefix("tmp-"))
-    (build_dir / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
-    build_dir.rename(final)
-    previous = None
-    pointer = data_dir / CURRENT
+    """Make `build_dir` the current build atomically; drop builds older than the previous one.
+
+    Runs under the build lock taken by `new_build_dir`, and releases it."""
+    fd = _held_locks.pop(build_dir, None)
     try:
-        previous = pointer.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        pass  # none yet, or garbage: the rebuild that the error message recommends must still publish
-    tmp = data_dir / f".{CURRENT}.{os.getpid()}"
-    tmp.write_text(final.name, encoding="utf-8")
-    os.replace(tmp, pointer)
-    for old in (data_dir / BUILDS).iterdir():
-        if old.name in (final.name, previous) or old.name.startswith("."):
-            continue
-        if not old.name.startswith("tmp-") or _abandoned(old.name):
+        final = build_dir.with_name(build_dir.name.removeprefix("tmp-"))
+        (build_dir / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        build_dir.rename(final)
+        previous = None
+        pointer = data_dir / CURRENT
+        try:
+            previous = pointer.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            pass  # none yet, or garbage: the rebuild that the error message recommends must still publish
+        tmp = data_dir / f".{CURRENT}.{os.getpid()}"
+        tmp.write_text(final.name, encoding="utf-8")
+        os.replace(tmp, pointer)
+        for old in (data_dir / BUILDS).iterdir():
+            if old.name in (final.name, previous) or old.name.startswith("."):
+                if old.is_dir():
+                    clean_cache_leftovers(old)
+                continue
             shutil.rmtree(old, ignore_errors=True)
-    return final
-
-
-def _abandoned(name: str) -> bool:
-    """A tmp- build whose process is gone (killed mid-build): nobody will publish or discard it."""
-    try:
-        pid = int(name.split("-")[2])  # tmp-{time}-{pid}-{ns}
-        os.kill(pid, 0)
-    except (IndexError, ValueError, PermissionError):
-        return False  # not our naming, or another user's live process
-    except ProcessLookupError:
-        return True
-    return False
+        return final
+    finally:
+        _unlock(fd)
 
 
 def discard(build_dir: Path) -> None:
     shutil.rmtree(build_dir, ignore_errors=True)
+    _unlock(_held_locks.pop(build_dir, None))
+
+
+def clean_cache_leftovers(build: Path) -> None:
+    """Remove the temporary files of question caches whose writer is gone (a full disk leaves them
+    empty); a live writer's file is left alone."""
+    try:
+        names = [p for p in build.iterdir() if p.name.startswith("qa-") and p.name.endswith(".tmp")]
+    except OSError:
+        return
+    for path in names:
+        m = _QA_TMP.fullmatch(path.name)
+        if m and not _alive(int(m.group(1))):
+            try:
+                path.unlink()
+            except OSError:
+                pass  # a read-only data dir: harmless
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return pid != 0
 
 
 def sparql_select(store: ox.Store, query: str, bindings: Mapping[str, object] | None = None,

@@ -271,18 +271,12 @@ def to_json(g: nx.MultiDiGraph) -> dict:
             "levelOrder": st["level_order"]}
 
 
-def to_html(g: nx.MultiDiGraph) -> str:
-    """One file, everything inlined: planners' machines may be offline."""
-    template = (VIZ_DATA / "template.html").read_text(encoding="utf-8")
-    data = json.dumps(to_json(g), ensure_ascii=False).replace("</", "<\\/")
-    page = template.replace("/*__CSS__*/", (VIZ_DATA / "viz.css").read_text(encoding="utf-8"))
-    page = page.replace("/*__JS__*/", (VIZ_DATA / "viz.js").read_text(encoding="utf-8"))
-    page = page.replace("__TITLE__", _escape(g.graph.get("title", "kg viz")))
-    return page.replace("/*__DATA__*/null", data)
+def to_html(g: nx.MultiDiGraph, standalone: bool = True) -> str:
+    """The network page (kg/web/pages.py): one file with everything inlined (planners' machines may be
+    offline), or, for `kg serve`, a page that loads its script and style from /static/."""
+    from kg.web.pages import viz_page
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return viz_page(to_json(g), standalone=standalone)
 
 
 def cjk_font() -> str:

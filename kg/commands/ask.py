@@ -5,29 +5,64 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kg.cli import DataDir, app
-from kg.commands.push import Auth, AuthKind, Endpoint, Password, User
+from kg.safe_text import visible
+
+if TYPE_CHECKING:
+    from rich.text import Text
+from kg.commands.push import Auth, AuthKind, Endpoint, Password, PasswordFile, User
+
+
+def _text(value: object, style: str = "") -> Text:
+    """Text from a question, a plan or the graph: shown as written (no rich markup, no terminal controls)."""
+    from rich.text import Text
+
+    return Text(visible("" if value is None else str(value)), style=style)
 
 
 def _print_reply(result: dict, explained: dict | None = None) -> None:
     from rich.console import Console
 
-    console = Console()
+    console = Console(highlight=False)
     if explained:
-        console.print(f"[dim]分词/实体: {explained['mentions']}  年份: {explained['years']}  "
-                      f"模板得分: {explained['scores']}[/dim]")
+        console.print(_text(f"分词/实体: {explained['mentions']}  年份: {explained['years']}  "
+                            f"模板得分: {explained['scores']}", "dim"))
         if result.get("sparql"):
-            console.print(f"[dim]{result['sparql']}[/dim]")
+            console.print(_text(result["sparql"], "dim"))
     style = {"answered": "green", "ambiguous": "yellow"}.get(result["status"], "red")
-    console.print(f"[{style}]{result['message']}[/{style}]", markup=True, highlight=False)
+    console.print(_text(result["message"], style))
     for answer in result["answers"]:
-        console.print(f"  • {answer['text']}" + ("  [推理]" if answer.get("inferred") else ""), highlight=False)
+        console.print(_text(f"  • {answer['text']}" + ("  [推理]" if answer.get("inferred") else "")))
         for src in answer.get("sources", [])[:2]:
-            console.print(f"    [dim]《{src.get('title') or src['doc']}》：{src['quote']}[/dim]", highlight=False)
+            console.print(_text(f"    《{src.get('title') or src['doc']}》：{src['quote']}", "dim"))
+
+
+def _batch_line(asker, n: int, line: str) -> dict:
+    """The reply to one line of a --batch file; a line that cannot be read is an error for that line only."""
+    def error(qid: object, message: str) -> dict:
+        return {"id": qid, "question": visible(line[:200]), "status": "error", "answers": [], "template": None,
+                "sparql": None, "message": message}
+
+    try:
+        item = json.loads(line)
+        qid, q = item.get("id", n), item.get("q", "")
+    except (ValueError, AttributeError):
+        return error(n, f"第 {n} 行不是 {{\"id\",\"q\"}} JSON。line {n} is not a JSON object {{\"id\", \"q\"}}.")
+    if q is None:
+        return error(qid, f"第 {n} 行没有问题（q）。line {n} has no question (q).")
+    if any(_is_surrogate(ch) for ch in f"{qid}{q}"):
+        return error(qid if not any(_is_surrogate(ch) for ch in str(qid)) else n,
+                     f"第 {n} 行含有无效字符（孤立代理项 \\ud800–\\udfff）。line {n} holds a lone surrogate, "
+                     "not a character.")
+    return asker.ask(q, qid=qid)
+
+
+def _is_surrogate(ch: str) -> bool:
+    return "\ud800" <= ch <= "\udfff"
 
 
 @app.command()
@@ -39,6 +74,7 @@ def ask(data_dir: DataDir,
         endpoint: Endpoint = None,
         user: User = None,
         password: Password = None,
+        password_file: PasswordFile = None,
         auth: Auth = AuthKind.basic,
         ) -> None:
     """Ask a question in Chinese; the answer cites the plan and the sentence it comes from.
@@ -55,7 +91,7 @@ def ask(data_dir: DataDir,
     if endpoint:
         from kg.commands.push import remote_store
 
-        asker = Asker(data_dir, store=remote_store(endpoint, user, password, auth))
+        asker = Asker(data_dir, store=remote_store(endpoint, user, password, auth, password_file=password_file))
     else:
         asker = Asker(data_dir)
     if batch is not None:
@@ -65,17 +101,8 @@ def ask(data_dir: DataDir,
             typer.secho(f"错误 error: cannot read {batch}: {exc}", fg=typer.colors.RED, err=True)
             raise typer.Exit(2) from None
         for n, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                qid, q = item.get("id", n), item.get("q", "")
-            except (ValueError, AttributeError):
-                qid, q = n, None
-            result = asker.ask(q, qid=qid) if q is not None else {
-                "id": qid, "question": line, "status": "error", "answers": [], "template": None, "sparql": None,
-                "message": f"第 {n} 行不是 {{\"id\",\"q\"}} JSON。"}
-            typer.echo(json.dumps(result, ensure_ascii=False))
+            if line.strip():
+                typer.echo(json.dumps(_batch_line(asker, n, line), ensure_ascii=False))
         return
     if question is None:
         _interactive(asker, as_json, explain_)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 import urllib.parse
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,8 +20,14 @@ Endpoint = Annotated[str | None, typer.Option(
     help="Query a SPARQL 1.1 server at this URL instead of the embedded store "
          "(Oxigraph …/query, Virtuoso …/sparql, Fuseki …/DATASET/sparql).")]
 User = Annotated[str | None, typer.Option("--user", envvar="KG_SPARQL_USER", help="User name for the server.")]
-Password = Annotated[str | None, typer.Option("--password", envvar="KG_SPARQL_PASSWORD", show_default=False,
-                                              help="Password (or set KG_SPARQL_PASSWORD).")]
+Password = Annotated[str | None, typer.Option(
+    "--password", show_default=False,
+    help="Password on the command line: other users see it in `ps`, and it stays in shell history. Prefer "
+         "KG_SPARQL_PASSWORD, --password-file, or no password option at all (you are asked for it).")]
+PasswordFile = Annotated[Path | None, typer.Option(
+    "--password-file", envvar="KG_SPARQL_PASSWORD_FILE", show_default=False,
+    help="Read the password from the first line of this file (or set KG_SPARQL_PASSWORD_FILE).")]
+PASSWORD_ENV = "KG_SPARQL_PASSWORD"
 
 
 class AuthKind(str, Enum):
@@ -34,11 +43,49 @@ class Protocol(str, Enum):
     update = "update"
 
 
+def resolve_password(user: str | None, password: str | None, password_file: Path | None,
+                     endpoint: str = "") -> str | None:
+    """The password, from (in order) --password (with a warning), --password-file,
+    KG_SPARQL_PASSWORD, the URL's user-info, or a prompt on a terminal; None without --user."""
+    from kg.errors import RemoteError
+
+    if password is not None:
+        typer.secho("注意 warning: --password is visible to other users (ps) and kept in shell history; "
+                    f"use {PASSWORD_ENV}, --password-file or the prompt instead", fg=typer.colors.YELLOW, err=True)
+        return password
+    if password_file is not None:
+        try:
+            lines = password_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RemoteError(f"cannot read the password file {password_file}: "
+                              f"{getattr(exc, 'strerror', None) or exc}") from None
+        if not lines or not lines[0]:
+            raise RemoteError(f"the password file {password_file} is empty")
+        return lines[0]
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    if urllib.parse.urlsplit(endpoint).password is not None:
+        typer.secho("注意 warning: the password in the --endpoint URL is visible to other users (ps); "
+                    f"use {PASSWORD_ENV} or --password-file instead", fg=typer.colors.YELLOW, err=True)
+        return None  # taken from the URL by RemoteStore
+    if user is None:
+        return None
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"Password for {user}: ")
+    raise RemoteError(f"--user {user} needs a password",
+                      hint=f"set {PASSWORD_ENV}, or pass --password-file FILE (or run on a terminal to be asked)")
+
+
 def remote_store(endpoint: str, user: str | None, password: str | None, auth: AuthKind,
-                 timeout: float | None = 60.0):
+                 timeout: float | None = 60.0, password_file: Path | None = None):
+    """A RemoteStore; `timeout` bounds each whole exchange with the server (default 60 s)."""
     from kg.remote import RemoteStore
 
-    return RemoteStore(endpoint, user=user, password=password, auth=auth.value, timeout=timeout)
+    password = resolve_password(user, password, password_file, endpoint)
+    return RemoteStore(endpoint, user=user, password=password, auth=auth.value,
+                       timeout=60.0 if timeout is None else timeout)
 
 
 @app.command()
@@ -52,6 +99,7 @@ def push(
         "--graph", help="Put every triple into this one named graph (the evidence graphs are merged).")] = None,
     user: User = None,
     password: Password = None,
+    password_file: PasswordFile = None,
     auth: Auth = AuthKind.basic,
     protocol: Annotated[Protocol, typer.Option(
         "--protocol", help="gsp: one Graph Store request (N-Quads, or Turtle into --graph); "
@@ -60,13 +108,15 @@ def push(
         "--replace", help="Replace instead of add: gsp PUTs (the whole dataset, or --graph); "
                           "update drops --graph, or each graph of the build, first.")] = False,
     batch: Annotated[int, typer.Option("--batch", min=1, help="Triples per INSERT DATA request.")] = 5000,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each request.")] = 300.0,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds each request may take in all "
+                                                             "(connect, send, answer).")] = 300.0,
 ) -> None:
     """Load the current build into a SPARQL 1.1 server (Graph Store Protocol or SPARQL Update).
 
     Examples:
       kg push --endpoint http://127.0.0.1:7878/store --replace
-      kg push --endpoint http://127.0.0.1:8890/sparql-auth --protocol update --auth digest --user dba --password dba
+      KG_SPARQL_PASSWORD=dba kg push --endpoint http://127.0.0.1:8890/sparql-auth --protocol update \\
+        --auth digest --user dba
       kg push --endpoint http://127.0.0.1:3030/kg/data --graph https://w3id.org/healthkg/graph
     Then query it with `kg sparql --endpoint URL …` or `kg ask --endpoint URL …`.
     """
@@ -81,7 +131,7 @@ def push(
         except ValueError:
             raise RemoteError(f"--graph {graph!r} is not an IRI",
                               hint="e.g. --graph https://w3id.org/healthkg/graph") from None
-    client = remote_store(endpoint, user, password, auth, timeout)
+    client = remote_store(endpoint, user, password, auth, timeout, password_file)
     quads = list(open_store(data_dir))
     start = time.perf_counter()
     if protocol is Protocol.gsp:
@@ -89,7 +139,8 @@ def push(
     else:
         sent = _push_update(client, quads, graph, replace, batch)
     graphs = 1 if graph else len({q.graph_name for q in quads})
-    typer.echo(f"pushed {sent} triples in {graphs} graphs to {endpoint} in {time.perf_counter() - start:.2f} s")
+    typer.echo(f"pushed {sent} triples in {graphs} graphs to {client.redact(client.endpoint)} "
+               f"in {time.perf_counter() - start:.2f} s")
 
 
 def _push_gsp(client, quads: list, graph: str | None, replace: bool) -> int:

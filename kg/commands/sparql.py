@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from kg.cli import DataDir, app
-from kg.commands.push import Auth, AuthKind, Endpoint, Password, User
+from kg.commands.push import Auth, AuthKind, Endpoint, Password, PasswordFile, User
 from kg.errors import QueryError
 
 
@@ -39,6 +39,7 @@ def sparql(
     endpoint: Endpoint = None,
     user: User = None,
     password: Password = None,
+    password_file: PasswordFile = None,
     auth: Auth = AuthKind.basic,
 ) -> None:
     """Query the graph with SPARQL (read-only; the ontology's prefixes hk:, hkv:, hkid:, skos:, org:… are declared).
@@ -81,7 +82,7 @@ def sparql(
     if endpoint:
         from kg.commands.push import remote_store
 
-        store = remote_store(endpoint, user, password, auth, timeout)
+        store = remote_store(endpoint, user, password, auth, timeout, password_file)
     else:
         from kg.store import open_store
 

@@ -2,6 +2,10 @@
 // Everything is written with textContent: answers and query results are data, never markup.
 "use strict";
 
+// Record script errors on the page itself, so a headless check (--dump-dom) can see them.
+window.addEventListener("error", (ev) => { document.documentElement.dataset.kgError = String(ev.message); });
+window.addEventListener("unhandledrejection", (ev) => { document.documentElement.dataset.kgError = String(ev.reason); });
+
 const XSD = "http://www.w3.org/2001/XMLSchema#";
 const root = document.documentElement;
 const $ = (id) => document.getElementById(id);

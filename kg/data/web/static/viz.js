@@ -1,8 +1,12 @@
 // kg viz: a small self-contained force layout on a canvas (no libraries, works offline).
-// Data: KG_DATA = {title, nodes[{id,label,type,kind,level,category,roles,beds,quote,layer}], edges[{s,t,relation,mode,role,quote}]}
+// Data: the JSON of <script type="application/json" id="kg-data"> = {title, nodes[{id,label,type,kind,level,
+// category,roles,beds,quote,layer}], edges[{s,t,relation,mode,role,quote}]}. It is read with JSON.parse
+// and every text of it reaches the page through textContent: data is never markup.
+// Record script errors on the page itself, so a headless check (--dump-dom) can see them.
+window.addEventListener("error", function (ev) { document.body.dataset.kgError = String(ev.message); });
 (function () {
   "use strict";
-  const data = KG_DATA;
+  const data = JSON.parse(document.getElementById("kg-data").textContent);
   const canvas = document.getElementById("view");
   const ctx = canvas.getContext("2d");
   const card = document.getElementById("card");
@@ -44,15 +48,21 @@
   // Legend: categories, node types, asserted vs inferred.
   const legend = document.getElementById("legend");
   const cats = Array.from(new Set(nodes.map(function (n) { return n.category; }))).sort();
-  legend.innerHTML = cats.map(function (c) {
-    return '<div><span class="dot" style="background:' + catColor(c) + '"></span>' + esc(c) + "</div>";
-  }).join("") + "<div>◆ 医联体/体系 · ○ 机构 · 半透明 = 类别指称</div><div>—— 明确陈述 stated · - - - 推理 inferred</div>";
-
-  function esc(s) {
-    return String(s == null ? "" : s).replace(/[&<>"]/g, function (c) {
-      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c];
-    });
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = String(text);
+    return node;
   }
+  cats.forEach(function (c) {
+    const dot = el("span", "dot");
+    dot.style.background = catColor(c);  // CSSOM, not a style attribute: allowed by the page's CSP
+    const row = el("div");
+    row.append(dot, document.createTextNode(c));
+    legend.append(row);
+  });
+  legend.append(el("div", null, "◆ 医联体/体系 · ○ 机构 · 半透明 = 类别指称"),
+    el("div", null, "—— 明确陈述 stated · - - - 推理 inferred"));
 
   function resize() {
     canvas.width = window.innerWidth * devicePixelRatio;
@@ -182,9 +192,9 @@
     if (!n) { card.hidden = true; return; }
     const rows = [["类别 kind", n.kind], ["级别 level", n.level], ["城市", [n.city, n.county].filter(Boolean).join(" ")],
       ["角色 roles", (n.roles || []).join("；")], ["床位 beds", n.beds], ["规划新建", n.planned ? "是" : ""]];
-    card.innerHTML = "<b>" + esc(n.label) + "</b> <small>" + esc(n.category) + "</small>" +
-      rows.filter(function (r) { return r[1]; }).map(function (r) { return "<div>" + esc(r[0]) + "：" + esc(r[1]) + "</div>"; }).join("") +
-      (n.quote ? '<div class="q">' + esc(n.quote) + "</div>" : "");
+    card.replaceChildren(el("b", null, n.label), document.createTextNode(" "), el("small", null, n.category));
+    rows.forEach(function (r) { if (r[1]) card.append(el("div", null, r[0] + "：" + r[1])); });
+    if (n.quote) card.append(el("div", "q", n.quote));
     card.hidden = false;
     card.style.left = Math.min(ev.clientX + 14, window.innerWidth - 380) + "px";
     card.style.top = Math.min(ev.clientY + 14, window.innerHeight - 160) + "px";
