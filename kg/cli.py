@@ -48,7 +48,8 @@ DataDir = Annotated[Path, typer.Option("--data-dir", envvar="KG_DATA_DIR", defau
                                             "~/.local/share/kg on Linux; or KG_DATA_DIR).",
                                        show_default=False)]
 CorpusDir = Annotated[Path, typer.Option("--corpus", envvar="KG_CORPUS", default_factory=default_corpus_dir,
-                                         help="The example plans and their documents.json (default the repository's corpus/).",
+                                         help="The example plans and their documents.json (default the repository's "
+                                              "corpus/).",
                                          show_default=False)]
 
 COMMAND_MODULES = ["kg.commands.graph", "kg.commands.plans", "kg.commands.ask", "kg.commands.sparql", "kg.commands.viz",

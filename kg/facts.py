@@ -36,10 +36,10 @@ SELECT ?s ?file ?title ?sourceFile ?page ?quote ?start ?end WHERE {
   GRAPH ?g { ?s ?p ?o }
   ?g prov:wasDerivedFrom ?span .
   ?span oa:exact ?quote ; oa:start ?start ; oa:end ?end ; hk:inDocument ?doc .
-  %s
+  #DOC#
   VALUES ?p { skos:prefLabel }
 }
-""" % _DOC
+""".replace("#DOC#", _DOC)
 
 RELATIONS = """
 SELECT DISTINCT ?s ?sLabel ?p ?name ?o ?oLabel ?g ?mode ?file ?title ?sourceFile ?page ?quote ?start ?end WHERE {
@@ -53,10 +53,10 @@ SELECT DISTINCT ?s ?sLabel ?p ?name ?o ?oLabel ?g ?mode ?file ?title ?sourceFile
   OPTIONAL {
     ?g prov:wasDerivedFrom+ ?span .
     ?span a hk:TextSpan ; oa:exact ?quote ; oa:start ?start ; oa:end ?end ; hk:inDocument ?doc .
-    %s
+    #DOC#
   }
 }
-""" % _DOC
+""".replace("#DOC#", _DOC)
 
 FIGURES = """
 SELECT ?obs ?subjectLabel ?measureLabel ?year ?value ?valueText ?unit ?natureLabel ?vrole ?file ?title ?sourceFile
@@ -70,9 +70,9 @@ WHERE {
   ?measure skos:prefLabel ?measureLabel .
   ?g prov:wasDerivedFrom ?span .
   ?span oa:exact ?quote ; oa:start ?start ; oa:end ?end ; hk:inDocument ?doc .
-  %s
+  #DOC#
 }
-""" % _DOC
+""".replace("#DOC#", _DOC)
 
 
 def _v(row: dict, key: str):

@@ -63,7 +63,8 @@ def check_places(city: str, province: str | None = None, county: str | None = No
     if region is None:
         many = gaz.by_name(city.strip())
         where = "、".join(f"{r.name}（{(gaz.province_of(r.code) or r).name}）" for r in many[:4])
-        raise MetadataError(f"--city {city!r} is not a known city / 未知的城市" + (f": it names {where}" if many else ""),
+        raise MetadataError(f"--city {city!r} is not a known city / 未知的城市"
+                            + (f": it names {where}" if many else ""),
                             hint="use the full name of a prefecture-level city, e.g. 柳州市")
     home = gaz.city_of(region.code)
     if region.level == "province" and home is None:
@@ -88,8 +89,8 @@ def check_places(city: str, province: str | None = None, county: str | None = No
     if county:
         found = gaz.resolve(county.strip(), context_city=city_region.code)
         if found is None or found.level != "county" or found.code == city_region.code:
-            raise MetadataError(f"--county {county!r} is not a known county, district or county-level city / 未知的县区",
-                                hint="use its full name, e.g. 融安县, 鱼峰区, 岑溪市")
+            raise MetadataError(f"--county {county!r} is not a known county, district or county-level city "
+                                "/ 未知的县区", hint="use its full name, e.g. 融安县, 鱼峰区, 岑溪市")
         if not gaz.is_within(found.code, city_region.code):
             other = gaz.city_of(found.code)
             raise MetadataError(f"{found.name} is not in {city_region.name}"
@@ -223,7 +224,8 @@ def _files_of(record: dict) -> list[str]:
 
 
 def _describe(record: dict, where: str) -> str:
-    return f"《{record.get('title')}》 ({where}{record.get('file')}{', from ' + record['source'] if record.get('source') else ''})"
+    origin = f", from {record['source']}" if record.get("source") else ""
+    return f"《{record.get('title')}》 ({where}{record.get('file')}{origin})"
 
 
 def add_plan(data_dir: Path, file: Path, *, city: str, province: str | None = None, county: str | None = None,
@@ -254,7 +256,8 @@ def add_plan(data_dir: Path, file: Path, *, city: str, province: str | None = No
         records = read_records(corpus)
         replaced = next((r for r in records if r.get("source") == source), None)
         if replaced is not None and not replace:
-            raise MetadataError(f"a plan added from {source} is already there: {_describe(replaced, '')} / 已有同名文件的规划",
+            raise MetadataError(f"a plan added from {source} is already there: {_describe(replaced, '')} "
+                                "/ 已有同名文件的规划",
                                 hint="add it with --replace to replace it, or `kg remove` it first")
         mine = shingles(document.text)
         for record in records:
@@ -269,8 +272,8 @@ def add_plan(data_dir: Path, file: Path, *, city: str, province: str | None = No
             for meta in _example_metas(examples):
                 text = _read_quiet(examples / meta.file)
                 if text is not None and similarity(mine, shingles(text)) >= SAME_CONTENT:
-                    raise MetadataError(f"this is the same plan as the example {_describe(meta.__dict__, str(examples) + '/')}"
-                                        f" / 示例规划中已有该规划",
+                    example = _describe(meta.__dict__, str(examples) + "/")
+                    raise MetadataError(f"this is the same plan as the example {example} / 示例规划中已有该规划",
                                         hint="`kg build` already builds it; to build only your own copy, add and "
                                              "build with --no-examples")
         digest = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
@@ -294,7 +297,8 @@ def add_plan(data_dir: Path, file: Path, *, city: str, province: str | None = No
         except OSError as exc:
             for path in written:
                 path.unlink(missing_ok=True)
-            raise CorpusError(f"cannot write into {corpus}: {exc.strerror}", hint="choose a writable --data-dir") from None
+            raise CorpusError(f"cannot write into {corpus}: {exc.strerror}",
+                              hint="choose a writable --data-dir") from None
         if replaced is not None:
             for name in set(_files_of(replaced)) - set(_files_of(record)):
                 (corpus / name).unlink(missing_ok=True)
@@ -331,7 +335,8 @@ def find_plan(records: list[dict], key: str) -> dict:
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
-            raise MetadataError(f"{len(hits)} plans have the {field_name} {key!r}", hint="name it by its file (kg plans)")
+            raise MetadataError(f"{len(hits)} plans have the {field_name} {key!r}",
+                                hint="name it by its file (kg plans)")
     hits = [r for r in records if Path(r["file"]).stem == key]
     if len(hits) == 1:
         return hits[0]
@@ -390,7 +395,8 @@ def plan_counts(store) -> dict[str, dict[str, int]]:
 
     out = {}
     for row in sparql_select(store, COUNTS, prefixes=SPARQL_PREFIXES):
-        out[term_value(row["file"])] = {k: int(term_value(row[k]) or 0) for k in ("institutions", "relations", "figures")}
+        out[term_value(row["file"])] = {k: int(term_value(row[k]) or 0)
+                                        for k in ("institutions", "relations", "figures")}
     return out
 
 

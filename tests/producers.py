@@ -112,7 +112,8 @@ def print_pdf(page_html: str, target: Path, timeout: float = 120) -> Path:
         src = Path(tmp) / "page.html"
         src.write_text(page_html, encoding="utf-8")
         subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                        f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
+                        f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer",
+                        "--run-all-compositor-stages-before-draw",
                         f"--print-to-pdf={target}", src.as_uri()],
                        check=True, capture_output=True, timeout=timeout)
     return target
@@ -183,16 +184,19 @@ GOV_TEMPLATE = """<!DOCTYPE html>
 <div class="top-bar"><div class="w1200"><span>欢迎访问{city}人民政府门户网站</span>
 <a href="#">无障碍浏览</a> | <a href="#">长者模式</a> | <a href="#">English</a> | <a href="#">繁體</a></div></div>
 <div class="header"><div class="w1200"><a class="logo" href="/">{city}人民政府</a>
-<form class="search" action="/search"><input name="q" placeholder="请输入关键字"><button>搜索</button></form></div></div>
+<form class="search" action="/search"><input name="q" placeholder="请输入关键字"><button>搜索</button></form>
+</div></div>
 <div class="nav"><ul>
 <li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li><li><a href="/zwfw/">政务服务</a></li>
 <li><a href="/hdjl/">互动交流</a></li><li><a href="/zjcs/">走进{short}</a></li><li><a href="/ztzl/">专题专栏</a></li>
 </ul></div>
 <div class="main w1200">
-<div class="breadcrumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; <a href="/zwgk/ghjh/">规划计划</a> &gt; 正文</div>
+<div class="breadcrumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt;
+<a href="/zwgk/ghjh/">规划计划</a> &gt; 正文</div>
 <div class="sidebar">
 <h3>政务公开</h3>
-<ul><li><a href="#">政府信息公开指南</a></li><li><a href="#">政府信息公开制度</a></li><li><a href="#">法定主动公开内容</a></li>
+<ul><li><a href="#">政府信息公开指南</a></li><li><a href="#">政府信息公开制度</a></li>
+<li><a href="#">法定主动公开内容</a></li>
 <li><a href="#">政府信息公开年报</a></li><li><a href="#">依申请公开</a></li><li><a href="#">规划计划</a></li></ul>
 <h3>热点专题</h3>
 <ul><li><a href="#">优化营商环境</a></li><li><a href="#">乡村振兴</a></li><li><a href="#">疫情防控</a></li></ul>

@@ -106,8 +106,8 @@ def plans(data_dir: DataDir, corpus: CorpusDir,
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table("规划 title", "城市 city", "县区 county", "日期 date", "文号", "文件 file", "来源 source", "格式 form",
-                  "大小 size", "机构/关系/数据", "", title=f"plans · {data_dir}")
+    table = Table("规划 title", "城市 city", "县区 county", "日期 date", "文号", "文件 file", "来源 source",
+                  "格式 form", "大小 size", "机构/关系/数据", "", title=f"plans · {data_dir}")
     for r in records:
         c = r["counts"]
         extracted = f"{c['institutions']}/{c['relations']}/{c['figures']}" if c else "not built"

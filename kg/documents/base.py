@@ -22,7 +22,8 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_TEXT_CHARS = 1_000_000
 MIN_HAN_CHARS = 20  # fewer Chinese characters than this is not a plan (an empty page, an English file)
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+                      r"\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _RADICALS = Path(__file__).resolve().parent.parent / "data" / "cjk_radicals.tsv"
 
 
@@ -74,10 +75,11 @@ def fix_radicals(text: str) -> tuple[str, int]:
 
 
 def clean_text(text: str) -> str:
-    """Newlines as \\n, no control or invisible formatting characters, no trailing spaces."""
+    """Newlines as \\n, no control or invisible formatting characters, no trailing spaces (trailing
+    tabs stay: they are the empty last cells of a table row, which keep the row on the table's grid)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n")
     text = _CONTROL.sub("", text)
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n") + "\n"
+    return "\n".join(line.rstrip(" \u3000\xa0") for line in text.split("\n")).strip("\n") + "\n"
 
 
 def join_wrapped(left: str, right: str) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.documents.base import Document, check_size, fix_radicals, han_count, join_wrapped
-from kg.errors import CorpusError, NotTextError
+from kg.errors import CorpusError, KGError, NotTextError
 
 INDENT = "\u3000\u3000"
 _PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(第\s*)?\d{1,4}(\s*页)?([/／]\s*\d{1,4})?(\s*共\s*\d+\s*页)?[-—–－_\s]*$")
@@ -48,8 +48,6 @@ class _TableBlock:
 def read(path: Path) -> Document:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
 
     check_size(path)
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings are noise to a user
@@ -59,11 +57,13 @@ def read(path: Path) -> Document:
     except PDFPasswordIncorrect:
         raise NotTextError(f"{path.name} is a password-protected PDF / PDF 文件有密码保护",
                            hint="save an unprotected copy first") from None
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        raise NotTextError(f"{path.name} is not a readable PDF ({type(exc).__name__}) / 无法读取的 PDF 文件",
-                           hint="open it in a PDF viewer and save or print it to a new PDF") from None
+    except KGError:
+        raise
     except OSError as exc:
         raise CorpusError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except Exception as exc:  # noqa: BLE001 - a damaged file can fail anywhere inside the parser
+        raise NotTextError(f"{path.name} is not a readable PDF ({type(exc).__name__}) / 无法读取的 PDF 文件",
+                           hint="open it in a PDF viewer and save or print it to a new PDF") from None
     text_chars = sum(han_count(b.text) if isinstance(b, _Line) else sum(han_count(r) for r in b.rows) for b in blocks)
     if text_chars < 20:
         if images:

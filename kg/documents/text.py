@@ -16,7 +16,8 @@ def decode(raw: bytes, name: str) -> tuple[str, str | None]:
         try:
             return raw.decode("utf-16"), f"{name}: read as UTF-16 and converted to UTF-8"
         except UnicodeDecodeError:
-            raise NotTextError(f"{name} starts like UTF-16 text but is not", hint="save the plan as UTF-8 text") from None
+            raise NotTextError(f"{name} starts like UTF-16 text but is not",
+                               hint="save the plan as UTF-8 text") from None
     if b"\x00" in raw[:8192]:
         raise NotTextError(f"{name} is not a text file (it holds NUL bytes) / 不是文本文件",
                            hint="plans can be .txt, .pdf, .docx or .html: give the file its real extension")

@@ -13,7 +13,7 @@ import codecs
 import re
 from pathlib import Path
 
-from kg.documents.base import Document, clean_text, join_wrapped
+from kg.documents.base import MIN_HAN_CHARS, Document, clean_text, han_count, join_wrapped
 from kg.documents.text import read_bytes
 from kg.errors import NotTextError
 
@@ -49,18 +49,25 @@ def read(path: Path) -> Document:
     from lxml import etree
 
     html = decode_html(read_bytes(path), path.name)
-    xml = trafilatura.extract(html, output_format="xml", include_tables=True, include_comments=False,
-                              include_formatting=False, include_links=False, include_images=False,
-                              deduplicate=False, favor_recall=True, with_metadata=True)
-    if not xml:
+    try:
+        xml = trafilatura.extract(html, output_format="xml", include_tables=True, include_comments=False,
+                                  include_formatting=False, include_links=False, include_images=False,
+                                  deduplicate=False, favor_recall=True, with_metadata=True)
+        root = etree.fromstring(xml.encode("utf-8"), parser=etree.XMLParser(huge_tree=True, resolve_entities=False)) \
+            if xml else None
+    except Exception as exc:  # noqa: BLE001 - a damaged page can fail anywhere inside the parser
+        raise NotTextError(f"{path.name} is not a readable web page ({type(exc).__name__}) / 无法读取的网页",
+                           hint="open it in a browser and save it again (or print it to PDF)") from None
+    lines: list[str] = []
+    if root is not None:
+        main = root.find("main")
+        _walk(main if main is not None else root, lines)
+    text = clean_text("\n".join(lines))
+    if han_count(text) < MIN_HAN_CHARS:
         raise NotTextError(f"{path.name}: no article body was found in this web page / 网页中没有找到正文",
                            hint="save the article itself (or print it to PDF) and add that")
-    root = etree.fromstring(xml.encode("utf-8"), parser=etree.XMLParser(huge_tree=True, resolve_entities=False))
-    main = root.find("main")
-    lines: list[str] = []
-    _walk(main if main is not None else root, lines)
     title = (root.get("title") or "").strip() or None
-    return Document(clean_text("\n".join(lines)), "html", title=title)
+    return Document(text, "html", title=title)
 
 
 def _text(element) -> list[str]:
@@ -88,10 +95,12 @@ def _walk(element, lines: list[str]) -> None:
         elif tag in ("p", "quote", "code", "item"):
             lines.extend(INDENT + line for line in _text(child))
         elif tag == "table":
-            for row in child.iter("row"):
-                cells = ["".join(_text(cell)) for cell in row if cell.tag == "cell"]
-                if any(cells):
-                    lines.append("\t".join(cell.replace("\t", " ") for cell in cells))
+            rows = [["".join(_text(cell)).replace("\t", " ") for cell in row if cell.tag == "cell"]
+                    for row in child.iter("row")]
+            width = max((len(r) for r in rows), default=0)
+            for cells in rows:
+                if any(cells):  # a short row is padded to the table's grid, as a spanning cell would be
+                    lines.append("\t".join(cells + [""] * (width - len(cells))))
         elif tag in ("list", "div", "main", "section"):
             _walk(child, lines)
         elif tag not in ("graphic", "ref", "comments"):

@@ -7,7 +7,6 @@ headings (Word's heading and title styles) are not, so the corpus parser keeps t
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from kg.documents.base import Document, check_size, clean_text, join_wrapped
@@ -18,23 +17,22 @@ INDENT = "\u3000\u3000"
 
 def read(path: Path) -> Document:
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
 
     check_size(path)
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise NotTextError(f"{path.name} is not a readable Word (.docx) file ({type(exc).__name__}) / 无法读取的 Word 文件",
-                           hint="open it in Word or WPS and save it again as .docx") from None
+        lines: list[str] = []
+        for block in document.iter_inner_content():
+            if hasattr(block, "rows"):
+                lines.extend(_table_rows(block))
+            else:
+                _paragraph(block, lines)
+        title = (document.core_properties.title or "").strip() or None
     except OSError as exc:
         raise CorpusError(f"cannot read {path}: {exc.strerror or exc}") from None
-    lines: list[str] = []
-    for block in document.iter_inner_content():
-        if hasattr(block, "rows"):
-            lines.extend(_table_rows(block))
-        else:
-            _paragraph(block, lines)
-    title = (document.core_properties.title or "").strip() or None
+    except Exception as exc:  # noqa: BLE001 - a damaged file can fail anywhere inside the parser
+        raise NotTextError(f"{path.name} is not a readable Word (.docx) file ({type(exc).__name__}) "
+                           "/ 无法读取的 Word 文件", hint="open it in Word or WPS and save it again as .docx") from None
     return Document(clean_text("\n".join(lines)), "docx", title=title)
 
 
