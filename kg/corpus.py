@@ -273,12 +273,12 @@ def load_corpora(corpus_dirs: list[Path], warn=None) -> list[Plan]:
     """The plans of several corpora (the built-in examples, then the user's own), each plan once.
 
     The first corpus must list plans; the others (a user's corpus that is empty or not made yet)
-    may be empty, as long as there is at least one plan in all.
+    may be empty.
     """
     plans: list[Plan] = []
     by_id: dict[str, Plan] = {}
     for n, corpus_dir in enumerate(corpus_dirs):
-        optional = n > 0 or len(corpus_dirs) > 1
+        optional = n > 0
         if optional and not corpus_dir.exists():
             continue
         for plan in load_corpus(corpus_dir, warn, allow_empty=optional):

@@ -130,10 +130,8 @@ def check_date(date: str | None) -> str | None:
 def guess_title(text: str, file_title: str | None, fallback: str) -> str:
     """The document's own title (PDF/Word properties, the page's <title>) when it reads like one,
     else the first line of the text (a plan starts with its title)."""
-    candidates = []
-    first = next((ln.strip().lstrip("#").strip() for ln in text.splitlines() if ln.strip()), "")
-    if first:
-        candidates.append(first)
+    head = [ln.strip().lstrip("#").strip() for ln in text.splitlines()[:40] if ln.strip()][:6]
+    candidates = [ln for ln in head if any(w in ln for w in _TITLE_WORDS)] + head[:1]
     if file_title:
         candidates.insert(0 if any(w in file_title for w in _TITLE_WORDS) else 1, file_title)
     for candidate in candidates:

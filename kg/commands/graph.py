@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from kg.cli import CorpusDir, DataDir, app
-from kg.errors import CorpusError, KGError, OutputError
+from kg.errors import CorpusError, KGError, MetadataError, OutputError
 
 Examples = Annotated[bool, typer.Option("--examples/--no-examples",
                                         help="Build the example plans of --corpus too (default) or only your own.")]
@@ -31,9 +31,14 @@ def build(data_dir: DataDir, corpus: CorpusDir, examples: Examples = True,
 
     from kg.build import build as run_build
     from kg.paths import user_plans_dir
+    from kg.plans import list_plans
     from kg.store import ensure_writable
 
     corpora = [corpus, user_plans_dir(data_dir)] if examples else [user_plans_dir(data_dir)]
+    if not examples and not list_plans(data_dir, None):
+        raise MetadataError(f"you have no plans of your own in {data_dir} / 尚未添加自己的规划",
+                            hint="add one with `kg add FILE --city 某某市`, or build the examples too (without "
+                                 "--no-examples)")
     ensure_writable(data_dir)  # fail now, not after the extraction
     try:
         if quiet or not sys.stderr.isatty():
