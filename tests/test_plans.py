@@ -191,7 +191,8 @@ def test_metadata_is_checked_and_nothing_is_added(tmp_path, liuzhou, args, words
 
 def test_a_title_with_control_characters_is_cleaned_with_a_message(tmp_path, liuzhou):
     data = tmp_path / "data"
-    result = invoke("add", liuzhou, "--city", "柳州市", "--title", "柳州市\x1b[31m规划\n（2021）\u202e", "--data-dir", data)
+    title = "柳州市\x1b[31m规划\n（2021）\u202e"
+    result = invoke("add", liuzhou, "--city", "柳州市", "--title", title, "--data-dir", data)
     assert result.exit_code == 0, result.output
     assert "control character" in result.output
     assert _plans(data, "--no-examples")[0]["title"] == "柳州市[31m规划 （2021）"
