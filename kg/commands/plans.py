@@ -106,14 +106,15 @@ def plans(data_dir: DataDir, corpus: CorpusDir,
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table("规划 title", "城市 city", "县区 county", "日期 date", "文号", "文件 file", "来源 source",
-                  "格式 form", "大小 size", "机构/关系/数据", "", title=f"plans · {data_dir}")
+    table = Table("规划 title", "地区 place", "日期 date", "文号", "来源文件 source", "格式", "大小",
+                  "机构/关系/数据", "", title=f"plans · {data_dir}")
     for r in records:
         c = r["counts"]
         extracted = f"{c['institutions']}/{c['relations']}/{c['figures']}" if c else "not built"
+        place = r["city"] + (f" {r['county']}" if r["county"] else "")
         table.add_row(*[escape(str(v)) if v is not None else "" for v in (
-            r["title"], r["city"], r["county"], r["date"], r["doc_number"], r["file"], r["source"], r["form"],
-            _size(r["size"]), extracted, "示例 example" if r["origin"] == "example" else "我的 mine")])
+            r["title"], place, r["date"], r["doc_number"], r["source"], r["form"], _size(r["size"]), extracted,
+            "示例" if r["origin"] == "example" else "我的")])
     Console().print(table)
 
 
