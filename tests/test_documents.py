@@ -67,13 +67,25 @@ def set_b(tmp_path_factory, plans):
     return _converted(tmp_path_factory, plans, FORMS_B)
 
 
-def _by_plan(store) -> dict[str, tuple[set, set]]:
+_FACTS: dict[str, tuple[list, list]] = {}
+
+
+def _facts(data: Path) -> tuple[list, list]:
+    """Institution and figure facts of a graph, read once per graph (the queries take seconds)."""
+    if str(data) not in _FACTS:
+        store = open_store(data)
+        _FACTS[str(data)] = (list(institution_facts(store)), list(figure_facts(store)))
+    return _FACTS[str(data)]
+
+
+def _by_plan(data: Path) -> dict[str, tuple[set, set]]:
     """Institution names and figures taken from each plan (keyed by the plan's title)."""
     out: dict[str, tuple[set, set]] = {}
-    for fact in institution_facts(store):
+    institutions, figures = _facts(data)
+    for fact in institutions:
         for src in fact["sources"]:
             out.setdefault(src["title"], (set(), set()))[0].add(fact["name"])
-    for fact in figure_facts(store):
+    for fact in figures:
         for src in fact["sources"]:
             out.setdefault(src["title"], (set(), set()))[1].add(
                 (fact["subject"], fact["measure"], fact["year"], fact["value"], fact["role"]))
@@ -87,11 +99,11 @@ def _agreement(text_set: set, form_set: set) -> tuple[float, float]:
 
 @pytest.mark.parametrize("which", ["set_a", "set_b"])
 @pytest.mark.parametrize("key", ["000", "001", "002", "003"])
-def test_each_form_gives_the_institutions_and_figures_of_the_text(request, which, key, store, plans):
+def test_each_form_gives_the_institutions_and_figures_of_the_text(request, which, key, data_dir, plans):
     converted = request.getfixturevalue(which)
     title = plans[key].meta.title
-    text_inst, text_figs = _by_plan(store)[title]
-    form_inst, form_figs = _by_plan(open_store(converted["data"]))[title]
+    text_inst, text_figs = _by_plan(data_dir)[title]
+    form_inst, form_figs = _by_plan(converted["data"])[title]
     form = converted["forms"][key]
     recall, precision = _agreement(text_inst, form_inst)
     assert recall >= 0.95 and precision >= 0.95, (form, key, sorted(text_inst ^ form_inst))
@@ -101,12 +113,13 @@ def test_each_form_gives_the_institutions_and_figures_of_the_text(request, which
 
 
 def test_the_forms_give_exact_names_and_figures(set_a):
-    found = {f["name"]: f for f in institution_facts(open_store(set_a["data"]))}
+    institutions, figure_list = _facts(set_a["data"])
+    found = {f["name"]: f for f in institutions}
     # 001 (PDF): a name from its prose; 002 (Word): an alias in brackets; 003 (web page)
     assert found["梧州市第三人民医院"]["city"] == "梧州市"
     assert found["钦州市第二人民医院"]["aliases"] == ["钦州市职业病防治院"]
     figures = {(f["subject"], f["measure"], f["year"], f["role"]): f["value"]
-               for f in figure_facts(open_store(set_a["data"]))}
+               for f in figure_list}
     # a row of 001's indicator table, read from the PDF's table as a table
     assert figures[("梧州市", "每千常住人口医疗卫生机构床位数", 2025, "target")] == 7.68
 
@@ -117,7 +130,7 @@ def test_pdf_quotes_carry_the_page_they_are_on(set_a):
     pdf = set_a["files"]["001"]
     with pdfplumber.open(pdf) as doc:
         pages = [re.sub(r"\s", "", producers_fix(page.extract_text() or "")) for page in doc.pages]
-    sources = [s for f in figure_facts(open_store(set_a["data"])) for s in f["sources"]
+    sources = [s for f in _facts(set_a["data"])[1] for s in f["sources"]
                if s.get("source_file") == pdf.name]
     assert len(sources) > 100
     for src in sources:
