@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.corpus import Plan, Sentence, load_corpus
+from kg.corpus import Plan, Sentence, load_corpora
 from kg.gazetteer import Gazetteer, Region
 from kg.paths import ONTOLOGY_DIR, RULES_DIR
 from kg.pipeline.institutions import short_hash
@@ -52,6 +52,7 @@ class GraphWriter:
     def __init__(self) -> None:
         self.quads: set[ox.Quad] = set()
         self._ev: dict[tuple[str, int, int], ox.NamedNode] = {}
+        self.plans: dict[str, Plan] = {}  # by doc id: for the page of a span in a paged original
 
     def add(self, s, p, o, evidence: Sentence | None = None, graph: ox.NamedNode | None = None) -> None:
         g = self.evidence_graph(evidence) if evidence is not None else graph
@@ -81,6 +82,10 @@ class GraphWriter:
         self.add(span, N(OA + "exact"), ox.Literal(sentence.text), graph=doc_graph)
         if sentence.section:
             self.add(span, N(HK + "section"), zh(" / ".join(sentence.section)), graph=doc_graph)
+        plan = self.plans.get(sentence.doc_id)
+        page = plan.page_of(sentence.start) if plan is not None else None
+        if page is not None:
+            self.add(span, N(HK + "page"), typed(page, "integer"), graph=doc_graph)
         return span
 
 
@@ -209,15 +214,20 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def build_quads(corpus_dir: Path, progress: Callable[[str, int, int], None] | None = None,
+def corpus_dirs(corpus_dir: Path | Sequence[Path]) -> list[Path]:
+    return [corpus_dir] if isinstance(corpus_dir, Path) else list(corpus_dir)
+
+
+def build_quads(corpus_dir: Path | Sequence[Path], progress: Callable[[str, int, int], None] | None = None,
                 warn: Callable[[str], None] | None = None) -> tuple[GraphWriter, BuildReport]:
-    """Extract the corpus into quads (no store involved)."""
+    """Extract the corpus (or corpora: the examples, then the user's plans) into quads (no store involved)."""
     from kg.pipeline.nlp import sentence_docs
 
     started = time.perf_counter()
-    plans = load_corpus(corpus_dir, warn=warn)
+    plans = load_corpora(corpus_dirs(corpus_dir), warn=warn)
     gaz = Gazetteer.load()
     writer = GraphWriter()
+    writer.plans = {p.doc_id: p for p in plans}
     add_ontology(writer)
     registry = Registry()
     parsed: list[tuple[Plan, Region | None, list]] = []
@@ -323,12 +333,29 @@ def add_document(w: GraphWriter, plan: Plan, city: Region | None) -> None:
     w.add(node, N(HK + "sourceSha256"), ox.Literal(plan.sha256), graph=g)
     if city:
         w.add(node, N(HK + "city"), region_iri(city.code), graph=g)
+        county = plan_county(city, m.county)
+        if county is not None:
+            w.add(node, N(HK + "county"), region_iri(county.code), graph=g)
+    if m.source:
+        w.add(node, N(HK + "sourceFile"), ox.Literal(m.source), graph=g)
+    if m.form:
+        w.add(node, N(HK + "documentForm"), ox.Literal(m.form), graph=g)
     if m.issuer:
         w.add(node, N(DCT + "publisher"), zh(m.issuer), graph=g)
     if m.doc_number:
         w.add(node, N(DCT + "identifier"), zh(m.doc_number), graph=g)
     if m.date:
         w.add(node, N(DCT + "issued"), typed(m.date, "date"), graph=g)
+
+
+def plan_county(city: Region, county: str | None) -> Region | None:
+    """The county a plan is about (documents.json "county"), when it lies in the plan's city."""
+    if not county:
+        return None
+    gaz = Gazetteer.load()
+    region = gaz.resolve(county, context_city=city.code)
+    return region if region is not None and region.level == "county" and gaz.is_within(region.code, city.code) \
+        else None
 
 
 def add_regions(w: GraphWriter, gaz: Gazetteer, city_codes: set[str]) -> None:
@@ -370,8 +397,8 @@ def apply_rules(store: ox.Store) -> int:
     return len(store) - before
 
 
-def build(corpus_dir: Path, data_dir: Path, progress=None, warn=None) -> BuildReport:
-    """Build the graph of `corpus_dir` into `data_dir`, atomically."""
+def build(corpus_dir: Path | Sequence[Path], data_dir: Path, progress=None, warn=None) -> BuildReport:
+    """Build the graph of `corpus_dir` (or of several corpora) into `data_dir`, atomically."""
     from kg import store as kgstore
 
     writer, report = build_quads(corpus_dir, progress, warn)
@@ -383,7 +410,7 @@ def build(corpus_dir: Path, data_dir: Path, progress=None, warn=None) -> BuildRe
         (build_dir / "vocabulary.json").write_text(load_vocabulary().to_json(), encoding="utf-8")
         report.quads = len(st)
         del st
-        meta = {"version": __version__, "corpus": str(corpus_dir), "plans": report.plans,
+        meta = {"version": __version__, "corpus": [str(d) for d in corpus_dirs(corpus_dir)], "plans": report.plans,
                 "sentences": report.sentences, "institutions": report.institutions,
                 "quads": report.quads, "inferred_quads": inferred,
                 "built": time.strftime("%Y-%m-%dT%H:%M:%S")}

@@ -27,14 +27,32 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+
+def announce_data_dir(value: Path) -> Path:
+    """Say which graph a command uses when it is not the per-user default (on a terminal only, so
+    output meant for programs stays clean)."""
+    from kg.paths import user_default_data_dir
+
+    try:
+        if value is not None and sys.stderr.isatty() and value.resolve() != user_default_data_dir().resolve():
+            typer.secho(f"图谱 graph: {value}", dim=True, err=True)
+    except OSError:
+        pass
+    return value
+
+
 DataDir = Annotated[Path, typer.Option("--data-dir", envvar="KG_DATA_DIR", default_factory=default_data_dir,
-                                       help="Where the built graph lives (default .kg/ here, or KG_DATA_DIR).",
+                                       callback=announce_data_dir,
+                                       help="The graph and your own plans (default: the per-user data directory, "
+                                            "~/.local/share/kg on Linux; or KG_DATA_DIR).",
                                        show_default=False)]
 CorpusDir = Annotated[Path, typer.Option("--corpus", envvar="KG_CORPUS", default_factory=default_corpus_dir,
-                                         help="Plans and documents.json (default the repository's corpus/).",
+                                         help="The example plans and their documents.json (default the repository's "
+                                              "corpus/).",
                                          show_default=False)]
 
-COMMAND_MODULES = ["kg.commands.graph", "kg.commands.ask", "kg.commands.sparql", "kg.commands.viz",
+COMMAND_MODULES = ["kg.commands.graph", "kg.commands.plans", "kg.commands.ask", "kg.commands.sparql", "kg.commands.viz",
                    "kg.commands.serve", "kg.commands.push"]
 
 

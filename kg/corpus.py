@@ -83,6 +83,10 @@ class Table:
 
 @dataclass
 class PlanMeta:
+    """One entry of `documents.json`. `file` is the text the pipeline reads; a plan added from a PDF,
+    Word file or web page also names its `original` (kept beside the text), the `source` file name
+    its user gave, its `form`, and for PDFs a `pages` file (where each page starts in the text)."""
+
     file: str
     city: str
     province: str
@@ -91,6 +95,12 @@ class PlanMeta:
     doc_number: str | None = None
     date: str | None = None
     note: str | None = None
+    county: str | None = None  # a plan about one county (区/县/县级市) of the city
+    source: str | None = None  # the file name the plan was added from (any characters)
+    original: str | None = None  # the original file kept in the corpus (PDF, Word, HTML)
+    form: str | None = None  # txt | pdf | docx | html
+    pages: str | None = None  # JSON list of the offsets where each page of the original starts
+    added: str | None = None  # when `kg add` added it (ISO 8601)
 
     @classmethod
     def from_json(cls, record: dict) -> PlanMeta:
@@ -103,13 +113,59 @@ class PlanMeta:
         wrong = [k for k in cls.__dataclass_fields__ if record.get(k) is not None and not isinstance(record[k], str)]
         if wrong:
             raise MetadataError(f"documents.json: entry {record['file']!r}: {', '.join(wrong)} must be text")
-        if Path(record["file"]).name != record["file"] or record["file"] in (".", ".."):
-            # a path would read files outside the corpus
-            raise MetadataError(f"documents.json: file {record['file']!r} must be a file name in the corpus directory")
-        if record.get("date") and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(record["date"])):
-            raise MetadataError(f"documents.json: date {record['date']!r} is not YYYY-MM-DD")
+        for key in ("file", "original", "pages"):
+            value = record.get(key)
+            if value is not None and (Path(value).name != value or value in (".", "..")):
+                # a path would read files outside the corpus
+                raise MetadataError(f"documents.json: {key} {value!r} must be a file name in the corpus directory")
+        if record.get("date") and not valid_date(str(record["date"])):
+            raise MetadataError(f"documents.json: date {record['date']!r} is not a date written YYYY-MM-DD")
+        for key in ("title", "city", "province", "county", "issuer", "doc_number"):
+            if record.get(key) and CONTROL_CHARS.search(record[key]):
+                raise MetadataError(f"documents.json: entry {record['file']!r}: {key} holds control characters",
+                                    hint="remove them (kg add cleans them when it adds a plan)")
         known = {k: record.get(k) for k in cls.__dataclass_fields__}
         return cls(**known)
+
+
+# C0/C1 controls, and invisible formatting that can reorder or hide text (bidi overrides, zero widths)
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def valid_date(text: str) -> bool:
+    """YYYY-MM-DD naming a real day.
+
+    >>> valid_date("2023-01-06"), valid_date("2022-13-45"), valid_date("2022/03/01")
+    (True, False, False)
+    """
+    import datetime
+
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def doc_id_for(file: str) -> str:
+    """The id a plan's IRIs are made from: its file stem when that is safe in an IRI (the corpus's
+    000_4d37015e455bafe6), else an ASCII slug of it plus a hash, so any file name works.
+
+    >>> doc_id_for("001_bd047ee8077cb387.txt")
+    '001_bd047ee8077cb387'
+    >>> doc_id_for("柳州 规划.txt")
+    'plan-b339ab9fb4a2'
+    """
+    stem = Path(file).stem
+    if _SAFE_ID.fullmatch(stem) and len(stem) <= 80:
+        return stem
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", stem).strip("-")[:40] or "plan"
+    return f"{slug}-{hashlib.sha256(file.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
 
 
 @dataclass
@@ -120,6 +176,13 @@ class Plan:
     sha256: str
     sentences: list[Sentence] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    pages: list[int] | None = None  # offsets where each page of the original starts (PDF)
+    corpus_dir: Path | None = None  # the corpus the plan was loaded from
+
+    def page_of(self, offset: int) -> int | None:
+        from kg.documents.base import page_of
+
+        return page_of(self.pages, offset)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -127,54 +190,40 @@ class Plan:
 
 
 def read_text(path: Path) -> tuple[str, str | None]:
-    """Decode a plan file: UTF-8 (with or without BOM); GB18030 is converted with a warning.
+    """Decode a plan's text file: UTF-8 (with or without BOM); UTF-16 and GB18030 are converted
+    with a warning; PDF page breaks become newlines (see kg.documents.text).
 
-    Returns (text, warning). Raises NotTextError for binary files.
+    Returns (text, warning). Raises NotTextError for binary files, too large or not Chinese.
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CorpusError(f"cannot read {path}: {exc.strerror}") from None
-    if b"\x00" in raw[:8192]:
-        raise NotTextError(f"{path.name} is not a text file (it holds NUL bytes)",
-                           hint="convert the plan to UTF-8 text first (e.g. pdftotext)")
-    try:
-        return raw.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("gb18030")
-    except UnicodeDecodeError:
-        raise NotTextError(f"{path.name} is neither UTF-8 nor GB18030 text",
-                           hint="save the plan as UTF-8 text") from None
-    if _cjk_ratio(text) < 0.2:
-        raise NotTextError(f"{path.name} does not look like Chinese text in any known encoding")
-    return text, f"{path.name}: read as GB18030 and converted to UTF-8"
+    from kg.documents.base import MAX_TEXT_CHARS
+    from kg.documents.text import read
+
+    document = read(path)
+    if len(document.text) > MAX_TEXT_CHARS:
+        raise NotTextError(f"{path.name} holds {len(document.text):,} characters, more than a plan can be "
+                           f"({MAX_TEXT_CHARS:,}) / 文本过长", hint="split it into one file per plan")
+    return document.text, "; ".join(document.warnings) or None
 
 
-def _cjk_ratio(text: str) -> float:
-    sample = text[:5000]
-    visible = [c for c in sample if not c.isspace()]
-    if not visible:
-        return 0.0
-    return sum("\u4e00" <= c <= "\u9fff" for c in visible) / len(visible)
-
-
-def load_metadata(corpus_dir: Path) -> list[PlanMeta]:
+def load_metadata(corpus_dir: Path, allow_empty: bool = False) -> list[PlanMeta]:
     meta_path = corpus_dir / METADATA_FILE
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus directory {corpus_dir} does not exist",
                           hint="pass --corpus DIR or set KG_CORPUS")
     if not meta_path.exists():
+        if allow_empty:
+            return []
         raise MetadataError(f"{meta_path} is missing", hint="add plans with `kg add FILE --city …`")
     try:
         records = json.loads(meta_path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise MetadataError(f"{meta_path} is not valid UTF-8 JSON: {exc}") from None
+    except OSError as exc:
+        raise MetadataError(f"cannot read {meta_path}: {exc.strerror}") from None
     if not isinstance(records, list):
         raise MetadataError(f"{meta_path} must hold a JSON list of plan entries")
     metas = [PlanMeta.from_json(r if isinstance(r, dict) else {}) for r in records]
-    if not metas:
+    if not metas and not allow_empty:
         # building nothing would replace the current graph with an empty one
         raise MetadataError(f"{meta_path} lists no plans", hint="add plans with `kg add FILE --city …`")
     seen: set[str] = set()
@@ -185,10 +234,26 @@ def load_metadata(corpus_dir: Path) -> list[PlanMeta]:
     return metas
 
 
-def load_corpus(corpus_dir: Path, warn=None) -> list[Plan]:
+def load_pages(corpus_dir: Path, meta: PlanMeta, text_length: int) -> list[int] | None:
+    """The page map of a plan read from a paged original (increasing offsets into its text)."""
+    if not meta.pages:
+        return None
+    path = corpus_dir / meta.pages
+    try:
+        pages = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise MetadataError(f"{path} is missing or not JSON", hint=f"add {meta.source or meta.file} again") from None
+    if (not isinstance(pages, list) or not all(isinstance(p, int) and 0 <= p <= text_length for p in pages)
+            or pages != sorted(pages)):
+        raise MetadataError(f"{path} is not a list of increasing offsets into {meta.file}",
+                            hint=f"add {meta.source or meta.file} again")
+    return pages
+
+
+def load_corpus(corpus_dir: Path, warn=None, allow_empty: bool = False) -> list[Plan]:
     """Load every plan listed in `documents.json`, in file order."""
     plans = []
-    for meta in load_metadata(corpus_dir):
+    for meta in load_metadata(corpus_dir, allow_empty):
         path = corpus_dir / meta.file
         if not path.exists():
             raise CorpusError(f"documents.json lists {meta.file}, which is not in {corpus_dir}")
@@ -197,7 +262,35 @@ def load_corpus(corpus_dir: Path, warn=None) -> list[Plan]:
             raise CorpusError(f"{meta.file} is empty", hint="remove it from documents.json or add its text")
         if warning and warn:
             warn(warning)
-        plans.append(parse_plan(Path(meta.file).stem, meta, text))
+        plan = parse_plan(doc_id_for(meta.file), meta, text)
+        plan.pages = load_pages(corpus_dir, meta, len(text))
+        plan.corpus_dir = corpus_dir
+        plans.append(plan)
+    return plans
+
+
+def load_corpora(corpus_dirs: list[Path], warn=None) -> list[Plan]:
+    """The plans of several corpora (the built-in examples, then the user's own), each plan once.
+
+    The first corpus must list plans; the others (a user's corpus that is empty or not made yet)
+    may be empty.
+    """
+    plans: list[Plan] = []
+    by_id: dict[str, Plan] = {}
+    for n, corpus_dir in enumerate(corpus_dirs):
+        optional = n > 0
+        if optional and not corpus_dir.exists():
+            continue
+        for plan in load_corpus(corpus_dir, warn, allow_empty=optional):
+            other = by_id.get(plan.doc_id)
+            if other is not None:
+                raise MetadataError(f"{corpus_dir / plan.meta.file} and {other.corpus_dir / other.meta.file} "
+                                    f"would be the same document ({plan.doc_id})", hint="remove one of them")
+            by_id[plan.doc_id] = plan
+            plans.append(plan)
+    if not plans:
+        raise MetadataError("there are no plans to build: " + ", ".join(str(d) for d in corpus_dirs) +
+                            " list none", hint="add plans with `kg add FILE --city …`")
     return plans
 
 

@@ -27,18 +27,22 @@ SELECT ?i ?name ?kindLabel ?levelLabel ?cityLabel ?countyLabel ?planned WHERE {
 
 ALIASES = "SELECT ?i ?alias WHERE { ?i skos:altLabel ?alias ; hk:city ?c }"
 
+# Every source says which plan (title, file, the file it was added from) and where (offsets, page).
+_DOC = """?doc hk:fileName ?file . OPTIONAL { ?doc dcterms:title ?title } OPTIONAL { ?doc hk:sourceFile ?sourceFile }
+  OPTIONAL { ?span hk:page ?page }"""
+
 SOURCES = """
-SELECT ?s ?file ?quote ?start ?end WHERE {
+SELECT ?s ?file ?title ?sourceFile ?page ?quote ?start ?end WHERE {
   GRAPH ?g { ?s ?p ?o }
   ?g prov:wasDerivedFrom ?span .
   ?span oa:exact ?quote ; oa:start ?start ; oa:end ?end ; hk:inDocument ?doc .
-  ?doc hk:fileName ?file .
+  #DOC#
   VALUES ?p { skos:prefLabel }
 }
-"""
+""".replace("#DOC#", _DOC)
 
 RELATIONS = """
-SELECT DISTINCT ?s ?sLabel ?p ?name ?o ?oLabel ?g ?mode ?file ?quote ?start ?end WHERE {
+SELECT DISTINCT ?s ?sLabel ?p ?name ?o ?oLabel ?g ?mode ?file ?title ?sourceFile ?page ?quote ?start ?end WHERE {
   ?p hk:kgRelation ?name .
   GRAPH ?g { ?s ?p ?o }
   ?g hk:assertionMode ?mode .
@@ -49,13 +53,14 @@ SELECT DISTINCT ?s ?sLabel ?p ?name ?o ?oLabel ?g ?mode ?file ?quote ?start ?end
   OPTIONAL {
     ?g prov:wasDerivedFrom+ ?span .
     ?span a hk:TextSpan ; oa:exact ?quote ; oa:start ?start ; oa:end ?end ; hk:inDocument ?doc .
-    ?doc hk:fileName ?file .
+    #DOC#
   }
 }
-"""
+""".replace("#DOC#", _DOC)
 
 FIGURES = """
-SELECT ?obs ?subjectLabel ?measureLabel ?year ?value ?valueText ?unit ?natureLabel ?vrole ?file ?quote ?start ?end
+SELECT ?obs ?subjectLabel ?measureLabel ?year ?value ?valueText ?unit ?natureLabel ?vrole ?file ?title ?sourceFile
+       ?page ?quote ?start ?end
 WHERE {
   GRAPH ?g { ?obs a hk:Observation ; hk:subject ?subject ; hk:measure ?measure ; hk:year ?year . }
   OPTIONAL { ?obs hk:value ?value } OPTIONAL { ?obs hk:valueText ?valueText }
@@ -65,13 +70,25 @@ WHERE {
   ?measure skos:prefLabel ?measureLabel .
   ?g prov:wasDerivedFrom ?span .
   ?span oa:exact ?quote ; oa:start ?start ; oa:end ?end ; hk:inDocument ?doc .
-  ?doc hk:fileName ?file .
+  #DOC#
 }
-"""
+""".replace("#DOC#", _DOC)
 
 
 def _v(row: dict, key: str):
     return term_value(row.get(key))
+
+
+def _source(row: dict) -> dict:
+    """One source of a fact: the plan's file and title (and the file it was added from), the quote,
+    its offsets in the plan's text and, for a paged original, its page."""
+    src = {"doc": _v(row, "file"), "title": _v(row, "title"), "quote": _v(row, "quote"),
+           "start": _v(row, "start"), "end": _v(row, "end")}
+    if row.get("sourceFile") is not None:
+        src["source_file"] = _v(row, "sourceFile")
+    if row.get("page") is not None:
+        src["page"] = _v(row, "page")
+    return src
 
 
 def institution_facts(store) -> Iterator[dict]:
@@ -80,7 +97,7 @@ def institution_facts(store) -> Iterator[dict]:
         aliases[row["i"].value].add(row["alias"].value)
     sources: dict[str, list[dict]] = defaultdict(list)
     for row in sparql_select(store, SOURCES, prefixes=PREFIXES):
-        src = {"doc": _v(row, "file"), "quote": _v(row, "quote"), "start": _v(row, "start"), "end": _v(row, "end")}
+        src = _source(row)
         if src not in sources[row["s"].value]:
             sources[row["s"].value].append(src)
     seen = set()
@@ -110,8 +127,7 @@ def relation_facts(store) -> Iterator[dict]:
             fact = grouped[key] = {"type": "relation", "s": _v(row, "sLabel"), "p": name, "o": _v(row, "oLabel"),
                                    "scope": scope, "inferred": inferred, "sources": []}
         if row.get("file") is not None:
-            src = {"doc": _v(row, "file"), "quote": _v(row, "quote"), "start": _v(row, "start"),
-                   "end": _v(row, "end")}
+            src = _source(row)
             if src not in fact["sources"]:
                 fact["sources"].append(src)
     yield from sorted(grouped.values(), key=lambda f: (f["p"], f["s"], str(f["o"])))
@@ -129,7 +145,7 @@ def figure_facts(store) -> Iterator[dict]:
                 "year": _v(row, "year"), "value": _v(row, "value"), "text": _v(row, "valueText"),
                 "unit": _v(row, "unit"), "nature": _v(row, "natureLabel"),
                 "role": vrole.rsplit("/", 1)[-1] if vrole else None, "sources": []}
-        src = {"doc": _v(row, "file"), "quote": _v(row, "quote"), "start": _v(row, "start"), "end": _v(row, "end")}
+        src = _source(row)
         if src not in fact["sources"]:
             fact["sources"].append(src)
     yield from sorted(grouped.values(), key=lambda f: (f["subject"], f["measure"], f["year"] or 0, f["role"] or ""))
@@ -142,20 +158,6 @@ def all_facts(store, types: list[str] | None = None) -> Iterator[dict]:
     for name, fn in FACT_TYPES.items():
         if not types or name in types:
             yield from fn(store)
-
-
-CSV_COLUMNS = ["type", "name", "kind", "level", "city", "county", "planned", "aliases", "s", "p", "o", "scope",
-               "inferred", "subject", "measure", "year", "value", "text", "unit", "nature", "role",
-               "doc", "quote"]
-
-
-def csv_row(fact: dict) -> dict:
-    row = {k: fact.get(k) for k in CSV_COLUMNS if k in fact}
-    if "aliases" in row:
-        row["aliases"] = "|".join(row["aliases"])
-    first = (fact.get("sources") or [{}])[0]
-    row["doc"], row["quote"] = first.get("doc"), first.get("quote")
-    return row
 
 
 STATS_QUERIES = {

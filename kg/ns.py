@@ -105,6 +105,7 @@ class HK(DefinedNamespace):
     cooperatesWith: URIRef  # cooperates with
     county: URIRef  # county
     derivedByRule: URIRef  # derived by rule
+    documentForm: URIRef  # document form
     fileName: URIRef  # file name
     functionalRole: URIRef  # functional role
     guides: URIRef  # guides
@@ -115,6 +116,7 @@ class HK(DefinedNamespace):
     locatedIn: URIRef  # located in
     measure: URIRef  # measure
     nature: URIRef  # nature
+    page: URIRef  # page
     planned: URIRef  # planned
     qualityControl: URIRef  # quality control
     referralPartner: URIRef  # referral partner
@@ -123,6 +125,7 @@ class HK(DefinedNamespace):
     responsibleFor: URIRef  # responsible for
     roleConcept: URIRef  # role concept
     section: URIRef  # section
+    sourceFile: URIRef  # source file
     sourceSha256: URIRef  # source SHA-256
     subject: URIRef  # subject
     supervision: URIRef  # supervision

@@ -63,3 +63,21 @@ def build_plan(tmp_path):
         return tmp_path / "data"
 
     return run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def per_user_data_dir(tmp_path_factory):
+    """The per-user default data directory (platformdirs, through XDG_DATA_HOME) points into the
+    session's temporary directory: a command run without --data-dir never writes into the home of
+    whoever runs the tests."""
+    import os
+
+    saved = {k: os.environ.get(k) for k in ("XDG_DATA_HOME", "KG_DATA_DIR")}
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("xdg-data"))
+    os.environ.pop("KG_DATA_DIR", None)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

@@ -98,14 +98,12 @@ IMAGINARY_PLAN = """# 柳州市医疗卫生服务体系规划（2021—2025年�
 
 
 def test_kg_add_then_build_extracts_a_new_city(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "documents.json").write_text("[]", encoding="utf-8")
     plan = tmp_path / "liuzhou.txt"
     plan.write_text(IMAGINARY_PLAN, encoding="utf-8")
     result = runner.invoke(app, ["add", str(plan), "--city", "柳州市", "--province", "广西壮族自治区",
-                                 "--corpus", str(corpus), "--date", "2022-03-01"])
+                                 "--data-dir", str(tmp_path / "data"), "--date", "2022-03-01"])
     assert result.exit_code == 0, result.output
+    corpus = tmp_path / "data" / "plans"  # the user's own plans, beside the graph
     meta = json.loads((corpus / "documents.json").read_text(encoding="utf-8"))
     assert meta[0]["city"] == "柳州市" and meta[0]["title"] == "柳州市医疗卫生服务体系规划（2021—2025年）"
     build(corpus, tmp_path / "data")
@@ -120,17 +118,16 @@ def test_kg_add_then_build_extracts_a_new_city(tmp_path):
 
 
 def test_kg_add_refuses_bad_input(tmp_path):
-    corpus = tmp_path / "corpus"
     binary = tmp_path / "plan.pdf"
     binary.write_bytes(b"%PDF\x00\x01")
     result = runner.invoke(app, ["add", str(binary), "--city", "柳州市", "--province", "广西壮族自治区",
-                                 "--corpus", str(corpus)])
-    assert result.exit_code != 0 and "not a text file" in result.output
+                                 "--data-dir", str(tmp_path / "data")])
+    assert result.exit_code != 0 and "not a readable PDF" in result.output
     text = tmp_path / "plan.txt"
     text.write_text("某市规划", encoding="utf-8")
     result = runner.invoke(app, ["add", str(text), "--city", "不存在市", "--province", "广西壮族自治区",
-                                 "--corpus", str(corpus)])
+                                 "--data-dir", str(tmp_path / "data")])
     assert result.exit_code != 0 and "not a known city" in result.output
     result = runner.invoke(app, ["add", str(text), "--city", "柳州市", "--province", "广西壮族自治区",
-                                 "--corpus", str(corpus), "--date", "2022/3/1"])
+                                 "--data-dir", str(tmp_path / "data"), "--date", "2022/3/1"])
     assert result.exit_code != 0 and "YYYY-MM-DD" in result.output

@@ -50,8 +50,8 @@ def test_facts_jsonl_and_csv(data_dir):
     assert set(second) >= {"type", "name", "aliases", "kind", "level", "city", "county", "planned", "sources"}
     assert second["sources"][0]["doc"].endswith(".txt") and second["sources"][0]["quote"]
     result = runner.invoke(app, ["facts", "--data-dir", str(data_dir), "--type", "institution", "--format", "csv"])
-    rows = list(csv.DictReader(io.StringIO(result.output)))
-    assert len(rows) == 60 and {r["city"] for r in rows} == {"梧州市", "钦州市", "赣州市"}
+    rows = list(csv.DictReader(io.StringIO(result.output.removeprefix("\ufeff"))))
+    assert len(rows) == 60 and {r["城市"] for r in rows} == {"梧州市", "钦州市", "赣州市"}
 
 
 def test_export_turtle_parses(data_dir, tmp_path):

@@ -391,42 +391,44 @@ def test_gb18030_plan_is_converted_with_a_warning(tmp_path, corpus_dir):
 
 
 def test_kg_add_converts_gb18030_and_refuses_what_is_not_a_plan(tmp_path, corpus_dir):
-    corpus = tmp_path / "corpus"
+    corpus = tmp_path / "data" / "plans"  # the user's own plans, in the data directory
     text = (corpus_dir / PLAN).read_text(encoding="utf-8")
     gb = tmp_path / "plan.txt"
     gb.write_bytes(text.encode("gb18030"))
-    args = ["--city", "钦州市", "--province", "广西壮族自治区", "--corpus", str(corpus)]
+    args = ["--city", "钦州市", "--province", "广西壮族自治区", "--no-examples", "--data-dir", str(tmp_path / "data")]
     result = runner.invoke(app, ["add", str(gb), *args])
     assert result.exit_code == 0 and "read as GB18030" in result.output
-    assert (corpus / "plan.txt").read_text(encoding="utf-8") == text
+    (entry,) = json.loads((corpus / "documents.json").read_text(encoding="utf-8"))
+    assert (corpus / entry["file"]).read_text(encoding="utf-8") == text and entry["source"] == "plan.txt"
     meta = (corpus / "documents.json").read_bytes()
     for name, data in FILES.items():
         (tmp_path / name).write_bytes(data)
         refused_in_process(runner.invoke(app, ["add", str(tmp_path / name), *args]), 2, name)
     refused_in_process(runner.invoke(app, ["add", str(tmp_path / "none.txt"), *args]), 2, "is not a file")
     refused_in_process(runner.invoke(app, ["add", str(tmp_path), *args]), 2, "is not a file")
-    refused_in_process(runner.invoke(app, ["add", str(gb), *args]), 2, "already holds")
+    refused_in_process(runner.invoke(app, ["add", str(gb), *args]), 2, "already there")
     assert (corpus / "documents.json").read_bytes() == meta  # nothing half-added
 
 
 @pytest.mark.parametrize("meta", [b"[{", b'{"file": "a.txt"}', b"[1]", b"\xff\xfe[]", "[]".encode("utf-16")])
 def test_kg_add_into_a_corpus_with_broken_metadata_changes_nothing(tmp_path, corpus_dir, meta):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
+    corpus = tmp_path / "data" / "plans"
+    corpus.mkdir(parents=True)
     (corpus / "documents.json").write_bytes(meta)
     result = runner.invoke(app, ["add", str(corpus_dir / PLAN), "--city", "钦州市", "--province", "广西壮族自治区",
-                                 "--corpus", str(corpus)])
+                                 "--no-examples", "--data-dir", str(tmp_path / "data")])
     refused_in_process(result, 2, "documents.json", "fix or remove it first")
-    assert sorted(p.name for p in corpus.iterdir()) == ["documents.json"]
+    assert sorted(p.name for p in corpus.iterdir() if p.name != ".lock") == ["documents.json"]
     assert (corpus / "documents.json").read_bytes() == meta
 
 
 def test_kg_add_into_a_corpus_path_that_is_a_file(tmp_path, corpus_dir):
-    afile = tmp_path / "corpus"
+    afile = tmp_path / "data"
     afile.write_text("x", encoding="utf-8")
     result = runner.invoke(app, ["add", str(corpus_dir / PLAN), "--city", "钦州市", "--province", "广西壮族自治区",
-                                 "--corpus", str(afile)])
+                                 "--no-examples", "--data-dir", str(afile)])
     refused_in_process(result, 2, "cannot create the corpus directory")
+    assert afile.read_text(encoding="utf-8") == "x"
 
 
 # ---- atomic builds ----------------------------------------------------------------------------

@@ -1,11 +1,8 @@
-"""`kg build`, `kg stats`, `kg facts`, `kg export`, `kg add`: building and inspecting the graph."""
+"""`kg build`, `kg stats`, `kg facts`, `kg export`: building and inspecting the graph."""
 
 from __future__ import annotations
 
-import csv
 import json
-import re
-import shutil
 import sys
 from enum import Enum
 from pathlib import Path
@@ -16,26 +13,36 @@ import typer
 from kg.cli import CorpusDir, DataDir, app
 from kg.errors import CorpusError, KGError, MetadataError, OutputError
 
+Examples = Annotated[bool, typer.Option("--examples/--no-examples",
+                                        help="Build the example plans of --corpus too (default) or only your own.")]
+
 
 @app.command()
-def build(data_dir: DataDir, corpus: CorpusDir,
+def build(data_dir: DataDir, corpus: CorpusDir, examples: Examples = True,
           quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False) -> None:
-    """Extract the plans of the corpus into a graph, persisted in the embedded store.
+    """Extract the example plans (--corpus) and your own (`kg add`) into a graph, persisted in the embedded store.
 
     The build is written into a new directory and swapped in at the end, so a failed or
     interrupted build leaves the previous graph usable.
 
-    Example: kg build --corpus corpus/ --data-dir .kg/
+    Example: kg build --no-examples
     """
     from rich.progress import Progress
 
     from kg.build import build as run_build
+    from kg.paths import user_plans_dir
+    from kg.plans import list_plans
     from kg.store import ensure_writable
 
+    corpora = [corpus, user_plans_dir(data_dir)] if examples else [user_plans_dir(data_dir)]
+    if not examples and not list_plans(data_dir, None):
+        raise MetadataError(f"you have no plans of your own in {data_dir} / 尚未添加自己的规划",
+                            hint="add one with `kg add FILE --city 某某市`, or build the examples too (without "
+                                 "--no-examples)")
     ensure_writable(data_dir)  # fail now, not after the extraction
     try:
         if quiet or not sys.stderr.isatty():
-            report = run_build(corpus, data_dir, warn=_warn)
+            report = run_build(corpora, data_dir, warn=_warn)
         else:
             with Progress(transient=True) as bar:
                 task = bar.add_task("extracting", total=None)
@@ -43,7 +50,7 @@ def build(data_dir: DataDir, corpus: CorpusDir,
                 def progress(file: str, done: int, total: int) -> None:
                     bar.update(task, completed=done, total=total, description=f"extracting {file}")
 
-                report = run_build(corpus, data_dir, progress=progress, warn=_warn)
+                report = run_build(corpora, data_dir, progress=progress, warn=_warn)
     except KGError:
         raise
     except OSError as exc:
@@ -90,6 +97,7 @@ def stats(data_dir: DataDir,
 class FactFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
+    xlsx = "xlsx"
 
 
 class FactType(str, Enum):
@@ -98,33 +106,74 @@ class FactType(str, Enum):
     figure = "figure"
 
 
+class Headers(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
 @app.command()
 def facts(data_dir: DataDir,
-          fmt: Annotated[FactFormat, typer.Option("--format", help="jsonl or csv.")] = FactFormat.jsonl,
+          fmt: Annotated[FactFormat, typer.Option("--format", help="jsonl, csv (one file per type) or xlsx "
+                                                                   "(one sheet per type).")] = FactFormat.jsonl,
           fact_type: Annotated[list[FactType] | None, typer.Option("--type", help="Only this kind of fact.")] = None,
-          output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file.")] = None) -> None:
-    """A flat export for analysts: one fact per line with its sources (document and quote).
+          output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file (a directory for "
+                                                                             "CSV of several types).")] = None,
+          headers: Annotated[Headers, typer.Option("--headers", help="Column names: zh for people (default), "
+                                                                     "en for programs.")] = Headers.zh,
+          bom: Annotated[bool, typer.Option("--bom/--no-bom", help="Start CSV with a UTF-8 BOM so Excel reads it "
+                                                                    "as UTF-8 (default).")] = True) -> None:
+    """Facts for analysts and spreadsheets, each with every source (plan title, file, page, quote).
 
-    Example: kg facts --type institution --format csv -o institutions.csv
+    CSV and xlsx have one table per fact type with its own columns (机构, 关系, 指标数据); CSV starts
+    with a UTF-8 BOM so that Excel opens it as Chinese text. JSON lines keep everything nested.
+
+    Example: kg facts --format xlsx -o 规划事实.xlsx
     """
-    from kg.facts import CSV_COLUMNS, all_facts, csv_row, to_jsonl
+    from kg.facts import FACT_TYPES, all_facts, to_jsonl
     from kg.store import open_store
 
-    types = [t.value for t in fact_type] if fact_type else None
-    rows = all_facts(open_store(data_dir), types)
-    out = _open_output(output) if output else sys.stdout
-    try:
-        if fmt is FactFormat.jsonl:
-            for line in to_jsonl(rows):
+    types = list(dict.fromkeys(t.value for t in fact_type)) if fact_type else None
+    store = open_store(data_dir)
+    if fmt is FactFormat.jsonl:
+        out = _open_output(output) if output else sys.stdout
+        try:
+            for line in to_jsonl(all_facts(store, types)):
                 out.write(line + "\n")
+        finally:
+            if output:
+                out.close()
+        return
+    from kg.export import FACT_TABLES, to_csv, to_xlsx, write_csv_files
+
+    if fmt is FactFormat.xlsx:
+        data = to_xlsx(store, types, headers.value)
+        if output is None:
+            if sys.stdout.isatty():
+                raise OutputError("an xlsx workbook is not for a terminal", hint="add -o FILE.xlsx")
+            sys.stdout.buffer.write(data)
+            return
+        with _open_output(output, binary=True) as out:
+            out.write(data)
+        typer.echo(f"wrote {output} (sheets: {', '.join(FACT_TABLES[t].sheet for t in types or FACT_TYPES)})", err=True)
+        return
+    chosen = types or list(FACT_TYPES)
+    if len(chosen) == 1 and (output is None or output.suffix.lower() == ".csv"):
+        text = to_csv(FACT_TABLES[chosen[0]], FACT_TYPES[chosen[0]](store), headers.value, bom)
+        if output is None:
+            sys.stdout.write(text)
         else:
-            writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-            writer.writeheader()
-            for fact in rows:
-                writer.writerow(csv_row(fact))
-    finally:
-        if output:
-            out.close()
+            with _open_output(output) as out:
+                out.write(text)
+        return
+    if output is None or output.suffix.lower() == ".csv":
+        raise OutputError("CSV holds one fact type per file / CSV 每个文件一种事实",
+                          hint="pass --type institution|relation|figure, or -o DIR for one file per type, "
+                               "or --format xlsx -o FILE.xlsx for one sheet per type")
+    try:
+        written = write_csv_files(store, output, chosen, headers.value, bom)
+    except OSError as exc:
+        raise OutputError(f"cannot write {output}: {exc.strerror}", hint="choose a writable -o DIR") from None
+    typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
 
 
 class ExportFormat(str, Enum):
@@ -161,73 +210,3 @@ def _open_output(path: Path, binary: bool = False):
         return open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror}", hint="choose a writable -o FILE") from None
-
-
-@app.command()
-def add(file: Annotated[Path, typer.Argument(help="A plan as a UTF-8 (or GB18030) text file.")],
-        city: Annotated[str, typer.Option("--city", help="The plan's city, e.g. 某某市.")],
-        province: Annotated[str, typer.Option("--province", help="Its province, e.g. 某某省.")],
-        corpus: CorpusDir,
-        title: Annotated[str | None, typer.Option(help="The plan's title (default: its first line).")] = None,
-        date: Annotated[str | None, typer.Option(help="Issue date, YYYY-MM-DD.")] = None,
-        doc_number: Annotated[str | None, typer.Option("--doc-number", help="文号.")] = None,
-        issuer: Annotated[str | None, typer.Option(help="Issuing body.")] = None) -> None:
-    """Copy a new plan into the corpus with its metadata; `kg build` then extracts it.
-
-    Example: kg add 某市规划.txt --city 柳州市 --province 广西壮族自治区 --date 2022-03-01
-    """
-    from kg.corpus import METADATA_FILE, read_text
-    from kg.gazetteer import Gazetteer
-
-    if not file.is_file():
-        raise CorpusError(f"{file} is not a file")
-    text, warning = read_text(file)
-    if not text.strip():
-        raise CorpusError(f"{file} is empty")
-    if date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-        raise MetadataError(f"--date {date!r} is not YYYY-MM-DD")
-    gaz = Gazetteer.load()
-    region = gaz.resolve(city)
-    if region is None:
-        raise MetadataError(f"--city {city!r} is not a known city", hint="use the full name, e.g. 柳州市")
-    if gaz.resolve(province) is None:
-        raise MetadataError(f"--province {province!r} is not a known province", hint="e.g. 广西壮族自治区")
-    try:
-        corpus.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CorpusError(f"cannot create the corpus directory {corpus}: {exc.strerror}") from None
-    meta_path = corpus / METADATA_FILE
-    records = _records(meta_path)
-    name = file.name if file.suffix == ".txt" else file.stem + ".txt"
-    if any(r.get("file") == name for r in records):
-        raise MetadataError(f"the corpus already holds a plan named {name}", hint="rename the file")
-    first_line = next((ln.strip().lstrip("#").strip() for ln in text.splitlines() if ln.strip()), name)
-    record = {"file": name, "city": region.name, "province": province, "title": title or first_line,
-              "issuer": issuer, "doc_number": doc_number, "date": date, "note": None}
-    target = corpus / name
-    if warning:
-        _warn(warning)
-    try:
-        if warning:
-            target.write_text(text, encoding="utf-8")
-        else:
-            shutil.copyfile(file, target)
-        tmp = meta_path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(records + [record], ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(meta_path)
-    except OSError as exc:
-        raise CorpusError(f"cannot write into {corpus}: {exc.strerror}") from None
-    typer.echo(f"added {name} ({region.name}) to {corpus}; run `kg build` to extract it")
-
-
-def _records(meta_path: Path) -> list[dict]:
-    """The corpus's documents.json entries ([] when there is none yet); MetadataError when unreadable."""
-    if not meta_path.exists():
-        return []
-    try:
-        records = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-        raise MetadataError(f"{meta_path} is not valid UTF-8 JSON: {exc}", hint="fix or remove it first") from None
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise MetadataError(f"{meta_path} must hold a JSON list of plan entries", hint="fix or remove it first")
-    return records
