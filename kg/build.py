@@ -19,7 +19,7 @@ from kg import __version__
 from kg.corpus import Plan, Sentence, load_corpus
 from kg.gazetteer import Gazetteer, Region
 from kg.paths import ONTOLOGY_DIR, RULES_DIR
-from kg.pipeline.institutions import short_hash
+from kg.pipeline.institutions import load_rules, short_hash
 from kg.vocab import HK, HKV, load_vocabulary
 
 HKID = "https://w3id.org/healthkg/id/"
@@ -99,6 +99,7 @@ class Institution:
     county: str | None = None
     planned_votes: list[bool] = field(default_factory=list)
     mentions: list[Sentence] = field(default_factory=list)
+    parent: str | None = None  # a branch, campus or facility: the key of its institution
 
     @property
     def name(self) -> str:
@@ -141,11 +142,13 @@ class Registry:
         inst.county = inst.county or span._.kg_county
         inst.planned_votes.append(bool(span._.kg_planned))
         inst.mentions.append(sentence)
+        inst.parent = inst.parent or span._.kg_parent
         if span._.kg_alias_of:
             self.union(span._.kg_key, span._.kg_alias_of)
 
     def merged(self) -> dict[str, Institution]:
-        """One Institution per alias group, keyed by every key of the group."""
+        """One Institution per alias group, keyed by every key of the group; a unit's parent is the
+        key of its parent's group."""
         groups: dict[str, list[Institution]] = defaultdict(list)
         for key, inst in self.by_key.items():
             groups[self.find(key)].append(inst)
@@ -162,9 +165,31 @@ class Registry:
                 merged.mentions.extend(other.mentions)
                 merged.planned_votes.extend(other.planned_votes)
             merged.aliases.discard(merged.name)
+            parent = next((m.parent for m in [main, *members] if m.parent and m.parent in self.by_key), None)
+            merged.parent = self.find(parent) if parent else None
+            if merged.parent == root:
+                merged.parent = None
             for other in members:
                 out[other.key] = merged
+        attach_hosts(out)
         return out
+
+
+def attach_hosts(institutions: dict[str, Institution]) -> None:
+    """A facility standing alone (灵山县献血点) is hosted by the one institution of its host kind
+    (institutions.yaml `host_kinds`: a blood donation site by the central blood station) that a plan
+    naming it names in the same city."""
+    host_kinds = {HK + unit: HK + host for unit, host in load_rules()["host_kinds"].items()}
+    unique = list({id(i): i for i in institutions.values()}.values())
+    for inst in unique:
+        host_kind = host_kinds.get(inst.kind)
+        if inst.parent or host_kind is None:
+            continue
+        docs = {s.doc_id for s in inst.mentions}
+        hosts = [h for h in unique if h.kind == host_kind and h.city == inst.city
+                 and docs & {s.doc_id for s in h.mentions}]
+        if len(hosts) == 1:
+            inst.parent = hosts[0].key
 
 
 @dataclass
@@ -176,6 +201,7 @@ class BuildContext:
     plan: Plan
     city: Region | None
     institutions: dict[str, Institution]
+    county: Region | None = None  # the county a document is about (PlanMeta.county)
 
     def institution(self, key: str) -> ox.NamedNode | None:
         inst = self.institutions.get(key)
@@ -228,19 +254,20 @@ def build_quads(corpus_dir: Path, progress: Callable[[str, int, int], None] | No
         city = gaz.resolve(plan.meta.city)
         if city is None:
             warnings.append(f"{plan.meta.file}: city {plan.meta.city!r} is not in the gazetteer")
+        county = plan_county(gaz, plan, city, warnings)
         docs = []
-        for sentence, doc in sentence_docs(plan.sentences, city):
+        for sentence, doc in sentence_docs(plan.sentences, city, county=county):
             for span in doc.spans["kg_institutions"]:
                 registry.record(span, sentence)
             docs.append((sentence, doc))
             done += 1
             if progress:
                 progress(plan.meta.file, done, total)
-        parsed.append((plan, city, docs))
+        parsed.append((plan, city, county, docs))
     institutions = registry.merged()
-    add_regions(writer, gaz, {c.code for _, c, _ in parsed if c})
-    for plan, city, docs in parsed:
-        ctx = BuildContext(writer, gaz, plan, city, institutions)
+    add_regions(writer, gaz, {c.code for _, c, _, _ in parsed if c})
+    for plan, city, county, docs in parsed:
+        ctx = BuildContext(writer, gaz, plan, city, institutions, county)
         add_document(writer, plan, city)
         for sentence, doc in docs:
             writer.add_span(sentence)
@@ -248,10 +275,23 @@ def build_quads(corpus_dir: Path, progress: Callable[[str, int, int], None] | No
             emit_extensions(ctx, sentence, doc)
         emit_plan_extensions(ctx)
     for inst in {id(i): i for i in institutions.values()}.values():
-        add_institution_summary(writer, inst)
+        add_institution_summary(writer, inst, institutions)
     report = BuildReport(len(plans), total, len({id(i) for i in institutions.values()}), 0,
                          time.perf_counter() - started, warnings=warnings)
     return writer, report
+
+
+def plan_county(gaz: Gazetteer, plan: Plan, city: Region | None, warnings: list[str]) -> Region | None:
+    """The county a document is about (documents.json "county"), a county-level region of its city."""
+    name = plan.meta.county
+    if not name:
+        return None
+    county = gaz.resolve(name, city.code if city else None)
+    inside = county is not None and (city is None or gaz.is_within(county.code, city.code))
+    if county is None or county.level != "county" or not inside:
+        warnings.append(f"{plan.meta.file}: county {name!r} is not a county of {plan.meta.city!r} in the gazetteer")
+        return None
+    return county
 
 
 def emit_institutions(ctx: BuildContext, sentence: Sentence, doc) -> None:
@@ -287,10 +327,12 @@ def emit_plan_extensions(ctx: BuildContext) -> None:
     figures.emit(ctx)
 
 
-def add_institution_summary(w: GraphWriter, inst: Institution) -> None:
-    """Placement and status, stated in the first sentence that names the institution."""
+def add_institution_summary(w: GraphWriter, inst: Institution, institutions: dict[str, Institution]) -> None:
+    """Placement, status and parent, stated in the first sentence that names the institution."""
     first = inst.mentions[0]
     node = inst.iri
+    if inst.parent and inst.parent in institutions:
+        w.add(node, N(HK + "unitOf"), institutions[inst.parent].iri, evidence=first)
     vocab = load_vocabulary()
     kind = vocab.kinds.get(inst.kind)
     if kind and kind.notation:

@@ -91,6 +91,7 @@ class PlanMeta:
     doc_number: str | None = None
     date: str | None = None
     note: str | None = None
+    county: str | None = None  # a document about one county (县人民医院 = that county's)
 
     @classmethod
     def from_json(cls, record: dict) -> PlanMeta:
