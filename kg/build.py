@@ -111,6 +111,9 @@ class Institution:
 
     @property
     def iri(self) -> ox.NamedNode:
+        if self.kind in load_vocabulary().consortium_kinds:
+            # a named consortium: the IRI a relation naming it by the same words gets (kg/pipeline/relations.py)
+            return N(f"{HKID}cons/{self.city or '000000'}/{short_hash(self.name)}")
         return N(f"{HKID}org/{self.city or '000000'}/{short_hash(self.key)}")
 
 

@@ -14,15 +14,14 @@ from kg.store import sparql_select, term_value
 
 INSTITUTIONS = """
 SELECT ?i ?name ?kindLabel ?levelLabel ?cityLabel ?countyLabel ?planned ?parentName WHERE {
-  ?i skos:prefLabel ?name ; hk:city ?city .
-  VALUES ?top { hk:HealthInstitution hk:InstitutionUnit }
+  ?i skos:prefLabel ?name ; hk:city ?city ; hk:planned ?planned .
+  VALUES ?top { hk:HealthInstitution hk:InstitutionUnit hk:MedicalConsortium }
   ?i a ?kind . ?kind rdfs:subClassOf* ?top .
   FILTER NOT EXISTS { ?i a ?sub . ?sub rdfs:subClassOf+ ?kind . FILTER(?sub != ?kind) }
   ?kind skos:prefLabel ?kindLabel . FILTER(LANG(?kindLabel) = "zh")
   ?city skos:prefLabel ?cityLabel .
   OPTIONAL { ?i hk:adminLevel/skos:prefLabel ?levelLabel . FILTER(LANG(?levelLabel) = "zh") }
   OPTIONAL { ?i hk:county/skos:prefLabel ?countyLabel }
-  OPTIONAL { ?i hk:planned ?planned }
   OPTIONAL { ?i hk:unitOf/skos:prefLabel ?parentName }
 } ORDER BY ?cityLabel ?name
 """

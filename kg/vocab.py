@@ -54,7 +54,8 @@ class Vocabulary:
         seen, todo = [], [iri]
         while todo:
             cur = todo.pop()
-            kind = self.kinds.get(cur) or self.unit_kinds.get(cur) or Kind(cur, "", None, (), ())
+            kind = self.kinds.get(cur) or self.unit_kinds.get(cur) or self.consortium_kinds.get(cur) \
+                or Kind(cur, "", None, (), ())
             for parent in kind.parents:
                 if parent not in seen:
                     seen.append(parent)

@@ -146,6 +146,10 @@ class InstitutionRecognizer:
         self.unit_kind.update({label: iri for label, iri in self.noun_kind.items() if iri in hosted})
         self.unit_re = re.compile(_alternation(self.unit_kind))
         self.orphan_kinds = {HK + k for k in rules["orphan_unit_kinds"]}
+        consortium = HK + "MedicalConsortium"
+        self.consortium_kind = {label: kind.iri for kind in vocab.consortium_kinds.values()
+                                if vocab.is_a(kind.iri, consortium) for label in kind.labels if len(label) >= 3}
+        self.consortium_re = re.compile(_alternation(self.consortium_kind))
         suffixes = _alternation(rules["university_suffixes"])
         self.university_re = re.compile(
             f"(?P<suffix>{suffixes})(?P<aff>(?:第[一二三四五六七八九十]+)?附属[\u4e00-\u9fff]{{0,6}}?医院)?")
@@ -171,7 +175,7 @@ class InstitutionRecognizer:
                 continue
             for label in kind.labels:
                 for noun in ("专科医院", "医院", "院"):
-                    if label.endswith(noun) and len(label) > len(noun):
+                    if label.endswith(noun) and len(label) > len(noun) + 1:  # 中医院 gives no stem 中
                         stem = label[: -len(noun)]
                         stems.append((stem, kind.iri))
                         if stem.endswith("病") and len(stem) > 2:
@@ -209,10 +213,12 @@ class InstitutionRecognizer:
                     for conjunct in self._conjuncts(text, mention, scope):
                         conjunct.planned = mention.planned or self._planned(text, conjunct.start, conjunct.end)
                         mentions.append(conjunct)
+        mentions.extend(self._town_lists(text, mentions, scope))
         mentions.extend(self._universities(text, mentions, scope))
         mentions.extend(self._bodies(text, mentions, scope))
         mentions.extend(self._units(text, mentions, scope))
         mentions.extend(self._hosted_centres(text, mentions, scope))
+        mentions.extend(self._consortia(text, mentions, scope))
         if truncated:  # the line was cut here: a name ending there may be incomplete
             mentions = [m for m in mentions if m.end < len(text)]
         mentions = self._drop_nested(mentions)
@@ -255,8 +261,12 @@ class InstitutionRecognizer:
             if name[-1] not in "省市县区旗州盟" and "自治" not in name:
                 continue
             region = self.gaz.resolve(name, context.code if context else None)
-            if region is not None and self.gaz.is_full_name(name):
-                return end - length, region
+            if region is None or not self.gaz.is_full_name(name):
+                continue
+            if length == 2 and ((end < len(text) and text[end] in "级域")
+                                or (scope.province and region.province_code != scope.province.code)):
+                continue  # a two-character name (藤县, 成县) is weak: 建设成县域…, 县级 are no places
+            return end - length, region
         return None
 
     def _chain_start(self, text: str, start: int, scope: Scope) -> int:
@@ -291,7 +301,7 @@ class InstitutionRecognizer:
             if region is not None:
                 county = region[1] if region[1].level == "county" else None
                 return _Place(self._chain_start(text, start, scope), region[1], "town", text[start:end], county)
-            if self._boundary_before(text, start):
+            if self._boundary_before(text, start) or text[start - 1] in self.town_stop:
                 best = _Place(start, None, "town", text[start:end], scope.county)
         return best
 
@@ -306,8 +316,8 @@ class InstitutionRecognizer:
             start = end - len(word)
             if start < 0 or not text.startswith(word, start):
                 continue
-            if start > 0 and text[start - 1] in self.rules["not_shorthand_after"]:
-                return None
+            if start > 0 and text[start - 1] in self.rules["not_shorthand_after"] or text.startswith(("级", "域"), end):
+                return None  # 全市…, 县级…, 县域…: no short form
             if which == "province":
                 region = scope.province
             elif which == "city":
@@ -359,7 +369,7 @@ class InstitutionRecognizer:
                 continue
             if place.kind == "shorthand" and not core and noun in self.rules["shorthand_bare_nouns"]:
                 return None  # 市医院, 县医院: a kind
-            if core and self._is_modifier(core):
+            if core and core not in self.rules["name_cores"] and self._is_modifier(core):
                 return None
             return self._make(text, place, noun_start, noun_end, noun, scope)
         return self._zone_name(text, noun_start, noun_end, scope)
@@ -516,6 +526,36 @@ class InstitutionRecognizer:
             pos = r_start
         return out
 
+    def _town_lists(self, text: str, found: list[Mention], scope: Scope) -> list[Mention]:
+        """桃洪镇、六都寨镇、滩头镇等卫生院: coordinated towns share the health centre's noun."""
+        out: list[Mention] = []
+        taken = {m.end for m in found if m.named}
+        for noun in _longest_first(self.town_kinds):
+            for m in re.finditer(re.escape(noun), text):
+                if m.end() in taken or text.endswith("中心", 0, m.start()) and noun == "卫生院":
+                    continue
+                pos, listed = m.start(), bool(text.endswith("等", 0, m.start()))
+                pos -= 1 if listed else 0
+                towns: list[_Place] = []
+                while (town := self._town_ending_at(text, pos, scope)) is not None and town.region is None:
+                    towns.append(town)
+                    if town.start == 0 or text[town.start - 1] not in COORDINATORS:
+                        break
+                    pos = town.start - 1
+                if not towns or (len(towns) == 1 and not listed):
+                    continue  # one town right before the noun: an ordinary name
+                for town in towns:
+                    county = town.county
+                    home = scope.home.code if scope.home else None
+                    city = (self.gaz.city_of(county.code).code if county else None) or home
+                    name = town.town + noun
+                    key = identity_key(f"{city}|{county.code if county else ''}", name, noun, self.canonical)
+                    out.append(Mention(town.start, town.start + len(town.town), town.town, name, self.town_kinds[noun],
+                                       HKV + "level/township", city, county.code if county else None, True,
+                                       key=key, modifiers=[noun]))
+                taken.add(m.end())
+        return out
+
     # -- universities and their hospitals ------------------------------------------------------
     def _university_start(self, text: str, suffix_start: int, scope: Scope) -> int:
         """A university's name runs back from its suffix over Chinese characters, up to a region name
@@ -605,8 +645,11 @@ class InstitutionRecognizer:
                     and text[end] not in self.stop - set("省市县区"):
                 end += 1
             head = next((h for h in heads if text.endswith(h, 0, end)), None)
+            if head is None:
+                continue
             opening = [g for g in self.gaz.find(text[start:end], short=True) if g.start == 0]
-            if head is None or not opening or end - start <= len(opening[0].text) + len(head):
+            own = end - start - len(head) - (len(opening[0].text) if opening else 0)
+            if own < (1 if opening else rules["hosted_centre_min_own"]):
                 continue
             name = text[start:end]
             out.append(Mention(start, end, name, name, HK + "FunctionalUnit", host.level, host.city, host.county,
@@ -616,7 +659,8 @@ class InstitutionRecognizer:
     # -- branches, campuses and facilities -----------------------------------------------------
     def _unit_core_ok(self, core: str) -> bool:
         return len(core) <= self.rules["unit_core_max"] and \
-            all((is_han(c) or c.isdigit()) and c not in self.rules["unit_stop_chars"] for c in core) and \
+            all((is_han(c) or (c.isascii() and c.isalnum())) and c not in self.rules["unit_stop_chars"] for c in core) \
+            and \
             not any(w in core for w in self.boundary if len(w) > 1)
 
     def _units(self, text: str, found: list[Mention], scope: Scope) -> list[Mention]:
@@ -695,6 +739,41 @@ class InstitutionRecognizer:
                                key=identity_key(city_code, name, "", self.canonical),
                                modifiers=[text[head_start:head_end]])
         return None
+
+    # -- named consortia -----------------------------------------------------------------------
+    def _consortia(self, text: str, found: list[Mention], scope: Scope) -> list[Mention]:
+        """灵山县国家级紧密型县域医疗共同体, 江西省儿童医疗联盟 (a place and a designation), 县人民医院医共体
+        (the institution that leads it)."""
+        out: list[Mention] = []
+        stop = set(self.rules["consortium_core_stop"])
+        by_end = {m.end: m for m in found if m.named and not m.parent_key}
+        for m in self.consortium_re.finditer(text):
+            noun_start, noun_end = m.start(), m.end()
+            if text.count("《", 0, noun_start) > text.count("》", 0, noun_start):
+                continue  # 《钦州市区域医疗联合体建设实施方案》: a title
+            noun = m.group()
+            kind = self.consortium_kind[noun]
+            lead = by_end.get(noun_start)
+            if lead is not None:
+                name = lead.name + noun
+                out.append(Mention(lead.start, noun_end, text[lead.start:noun_end], name, kind, lead.level, lead.city,
+                                   lead.county, True, key=f"{lead.key}|{noun}", modifiers=[noun]))
+                continue
+            for core_len in range(0, min(self.rules["consortium_core_max"], noun_start) + 1):
+                core_start = noun_start - core_len
+                core = text[core_start:noun_start]
+                if any(c in stop or not is_han(c) for c in core) or any(w in core for w in self.boundary if len(w) > 1):
+                    break
+                region = self._region_ending_at(text, core_start, scope)
+                if region is None:
+                    continue
+                start = self._chain_start(text, region[0], scope)
+                level, city_code, county_code = self._placement(region[1], scope)
+                name = text[start:noun_end]
+                out.append(Mention(start, noun_end, name, name, kind, level, city_code, county_code, True,
+                                   key=identity_key(city_code, name, "", self.canonical), modifiers=[noun]))
+                break
+        return out
 
     # -- planned and aliases --------------------------------------------------------------------
     def _planned(self, text: str, start: int, end: int) -> bool:
