@@ -301,14 +301,17 @@ class InstitutionRecognizer:
             if region is not None:
                 county = region[1] if region[1].level == "county" else None
                 return _Place(self._chain_start(text, start, scope), region[1], "town", text[start:end], county)
-            if self._boundary_before(text, start) or text[start - 1] in self.town_stop:
+            # a character that is in no town's name ends the text before it too (成员单位有荷香桥镇), but a
+            # candidate ending in a conjunction (协和, …机构和) needs a real boundary
+            clean = self._boundary_before(text, start)
+            if clean or (text[start - 1] in self.town_stop and own[-1] not in self.rules["name_end_stop"]):
                 best = _Place(start, None, "town", text[start:end], scope.county)
         return best
 
     def _own_name_ok(self, own: str) -> bool:
         """A town's or campus's own name (石塘, 北山) is no generic word and holds no boundary word."""
         return all(is_han(c) and c not in self.town_stop for c in own) and own not in self.generic_place \
-            and not any(w in own for w in self.boundary if len(w) > 1) and own[-1] not in self.rules["name_end_stop"]
+            and not any(w in own for w in self.boundary if len(w) > 1)
 
     def _shorthand_ending_at(self, text: str, end: int, scope: Scope) -> _Place | None:
         """市/省/自治区/县 right before a name's core, meaning the document's own region."""
