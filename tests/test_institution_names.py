@@ -55,6 +55,8 @@ NOT_INSTITUTIONS = [
     ("003", "赣州市", "依托县域综合医院（含中医医院），规划布局建设相对独立的感染楼或感染性疾病病区。"),
     ("003", "赣州市", "市、县医院要持续深入开展卫生人才双向交流和医师多点注册。"),
     ("003", "赣州市", "积极发展以“县级医院为龙头、乡镇卫生院为枢纽、村卫生室为基础”的县乡一体化管理的紧密型县域医共体。"),
+    ("002", "钦州市", "到2025年，100%的社区卫生服务中心和镇卫生院建成中医综合服务区（中医馆）。"),
+    ("002", "钦州市", "加快建设钦州市医疗废弃物集中处置设施；实施食品安全标准引领工程。"),
 ]
 
 
@@ -143,6 +145,8 @@ def test_county_short_form_only_in_a_county_document(recognise):
     ("联合桃洪镇、六都寨镇、滩头镇等卫生院组建集团，成员单位有荷香桥镇中心卫生院。", "邵阳市", "隆回县",
      ["桃洪镇卫生院", "六都寨镇卫生院", "滩头镇卫生院", "荷香桥镇中心卫生院"]),
     ("推动灵山县陆屋镇中心卫生院、和平镇卫生院提档升级。", "钦州市", None, ["灵山县陆屋镇中心卫生院", "和平镇卫生院"]),
+    ("支持民乐镇中心卫生院、沙田镇卫生院、山心镇卫生院建成县域医疗次中心。", "玉林市", None,
+     ["民乐镇中心卫生院", "沙田镇卫生院", "山心镇卫生院"]),
 ])
 def test_township_health_centres_are_found_by_structure(recognise, text, city, county, expected):
     found = recognise(text, city, county)
@@ -198,6 +202,8 @@ def test_facilities_with_their_host(recognise):
     assert found["隆回县疾控中心P2实验室"].kind == HK + "Laboratory"
     assert found["隆回县人民医院急救站"].kind == HK + "EmergencyStation"
     assert found["隆回县人民医院急救站"].parent_key == found["隆回县人民医院"].key
+    found = by_name(recognise("改造玉林市疾病预防控制中心生物安全二级实验室。", "玉林市"))
+    assert found["玉林市疾病预防控制中心生物安全二级实验室"].parent_key == found["玉林市疾病预防控制中心"].key
 
 
 def test_a_facility_needs_its_own_name(recognise):
@@ -213,6 +219,9 @@ def test_centres_created_on_an_institution(recognise):
     assert found["广西北部湾沿海精神卫生中心"].kind == HK + "FunctionalUnit"
     found = by_name(recognise("依托市疾控中心布局区域公共卫生检验检测中心，发挥检验检测资源辐射作用。", "赣州市"))
     assert found["区域公共卫生检验检测中心"].parent_key == found["赣州市疾控中心"].key
+    # without a place name, a long enough description is the centre's name
+    found = by_name(recognise("依托玉林市中医医院建设桂东南中医药传承创新中心，支持开展协作。", "玉林市"))
+    assert found["桂东南中医药传承创新中心"].parent_key == found["玉林市中医医院"].key
     # clinical centres of a hospital are departments, not named centres
     assert named(recognise("依托县人民医院建设胸痛中心、卒中中心。", "贵港市", "平南县")) == ["平南县人民医院"]
 
@@ -253,6 +262,9 @@ def test_named_bodies_without_a_class_noun(recognise):
     assert "岑溪市精神卫生福利院" in named(recognise("推进岑溪市精神卫生福利院建设项目。", "梧州市"))
     assert by_name(recognise("支持市中医药研究所打造产学研一体化科技合作基地。", "钦州市"))["钦州市中医药研究所"].kind == \
         HK + "MedicalResearchInstitution"
+    found = by_name(recognise("建设玉林市急救调度指挥中心和玉林市医疗废物集中处置中心。", "玉林市"))
+    assert list(found) == ["玉林市急救调度指挥中心"]  # a waste facility is no health institution
+    assert found["玉林市急救调度指挥中心"].kind == HK + "EmergencyCentre"
     # a government department or a platform is no health institution
     assert named(recognise("钦州市卫生计生监督所受钦州市卫生健康委员会的委托。", "钦州市")) == ["钦州市卫生计生监督所"]
     assert named(recognise("推动市域内医疗卫生机构联通广西全民健康信息平台及市级卫生健康信息平台。", "钦州市")) == []

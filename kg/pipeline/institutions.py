@@ -310,7 +310,8 @@ class InstitutionRecognizer:
 
     def _own_name_ok(self, own: str) -> bool:
         """A town's or campus's own name (石塘, 北山) is no generic word and holds no boundary word."""
-        return all(is_han(c) and c not in self.town_stop for c in own) and own not in self.generic_place \
+        return all(is_han(c) and c not in self.town_stop for c in own) \
+            and not any(w in own for w in self.generic_place) \
             and not any(w in own for w in self.boundary if len(w) > 1)
 
     def _shorthand_ending_at(self, text: str, end: int, scope: Scope) -> _Place | None:
@@ -623,16 +624,17 @@ class InstitutionRecognizer:
                 place = self._place_ending_at(text, core_start, scope)
                 if place is None or place.kind == "town":
                     continue
-                if not any(w in core for w in self.health_words) or self._is_modifier(core):
+                if not any(w in core for w in self.health_words) or self._is_modifier(core) \
+                        or any(w in core for w in self.rules["body_not_words"]):
                     break
-                kind = next((k for end, k in self.rules["body_kinds_by_core_end"].items() if core.endswith(end)),
+                kind = next((k for word, k in self.rules["body_kinds_by_word"].items() if word in core),
                             self.rules["body_kind"])
                 out.append(self._make(text, place, head_start, head_end, m.group(), scope, kind=HK + kind))
                 break
         return out
 
     def _hosted_centres(self, text: str, found: list[Mention], scope: Scope) -> list[Mention]:
-        """依托X创建Y中心: Y, opening with a place name, is a functional unit of X."""
+        """依托X创建Y中心: Y (opening with a place name, or long enough to be a name) is a functional unit of X."""
         rules = self.rules
         out: list[Mention] = []
         heads = _longest_first(rules["hosted_centre_heads"])
@@ -644,9 +646,13 @@ class InstitutionRecognizer:
             if verb is None:
                 continue
             start = end = host.end + len(verb)
+            stop = set(rules["consortium_core_stop"])
             while end < len(text) and end - start < rules["hosted_centre_max"] and is_han(text[end]) \
-                    and text[end] not in self.stop - set("省市县区"):
+                    and text[end] not in stop:
                 end += 1
+            # the centre's name ends with its head (…中心建设项目 → …中心)
+            while end > start and not any(text.endswith(h, 0, end) for h in heads):
+                end -= 1
             head = next((h for h in heads if text.endswith(h, 0, end)), None)
             if head is None:
                 continue
