@@ -19,7 +19,7 @@ from kg import __version__
 from kg.corpus import Plan, Sentence, load_corpora
 from kg.gazetteer import Gazetteer, Region
 from kg.paths import ONTOLOGY_DIR, RULES_DIR
-from kg.pipeline.institutions import short_hash
+from kg.pipeline.institutions import load_rules, short_hash
 from kg.vocab import HK, HKV, load_vocabulary
 
 HKID = "https://w3id.org/healthkg/id/"
@@ -104,6 +104,7 @@ class Institution:
     county: str | None = None
     planned_votes: list[bool] = field(default_factory=list)
     mentions: list[Sentence] = field(default_factory=list)
+    parent: str | None = None  # a branch, campus or facility: the key of its institution
 
     @property
     def name(self) -> str:
@@ -115,6 +116,9 @@ class Institution:
 
     @property
     def iri(self) -> ox.NamedNode:
+        if self.kind in load_vocabulary().consortium_kinds:
+            # a named consortium: the IRI a relation naming it by the same words gets (kg/pipeline/relations.py)
+            return N(f"{HKID}cons/{self.city or '000000'}/{short_hash(self.name)}")
         return N(f"{HKID}org/{self.city or '000000'}/{short_hash(self.key)}")
 
 
@@ -146,11 +150,13 @@ class Registry:
         inst.county = inst.county or span._.kg_county
         inst.planned_votes.append(bool(span._.kg_planned))
         inst.mentions.append(sentence)
+        inst.parent = inst.parent or span._.kg_parent
         if span._.kg_alias_of:
             self.union(span._.kg_key, span._.kg_alias_of)
 
     def merged(self) -> dict[str, Institution]:
-        """One Institution per alias group, keyed by every key of the group."""
+        """One Institution per alias group, keyed by every key of the group; a unit's parent is the
+        key of its parent's group."""
         groups: dict[str, list[Institution]] = defaultdict(list)
         for key, inst in self.by_key.items():
             groups[self.find(key)].append(inst)
@@ -167,9 +173,31 @@ class Registry:
                 merged.mentions.extend(other.mentions)
                 merged.planned_votes.extend(other.planned_votes)
             merged.aliases.discard(merged.name)
+            parent = next((m.parent for m in [main, *members] if m.parent and m.parent in self.by_key), None)
+            merged.parent = self.find(parent) if parent else None
+            if merged.parent == root:
+                merged.parent = None
             for other in members:
                 out[other.key] = merged
+        attach_hosts(out)
         return out
+
+
+def attach_hosts(institutions: dict[str, Institution]) -> None:
+    """A facility standing alone (灵山县献血点) is hosted by the one institution of its host kind
+    (institutions.yaml `host_kinds`: a blood donation site by the central blood station) that a plan
+    naming it names in the same city."""
+    host_kinds = {HK + unit: HK + host for unit, host in load_rules()["host_kinds"].items()}
+    unique = list({id(i): i for i in institutions.values()}.values())
+    for inst in unique:
+        host_kind = host_kinds.get(inst.kind)
+        if inst.parent or host_kind is None:
+            continue
+        docs = {s.doc_id for s in inst.mentions}
+        hosts = [h for h in unique if h.kind == host_kind and h.city == inst.city
+                 and docs & {s.doc_id for s in h.mentions}]
+        if len(hosts) == 1:
+            inst.parent = hosts[0].key
 
 
 @dataclass
@@ -181,6 +209,7 @@ class BuildContext:
     plan: Plan
     city: Region | None
     institutions: dict[str, Institution]
+    county: Region | None = None  # the county a document is about (PlanMeta.county)
 
     def institution(self, key: str) -> ox.NamedNode | None:
         inst = self.institutions.get(key)
@@ -238,30 +267,44 @@ def build_quads(corpus_dir: Path | Sequence[Path], progress: Callable[[str, int,
         city = gaz.resolve(plan.meta.city)
         if city is None:
             warnings.append(f"{plan.meta.file}: city {plan.meta.city!r} is not in the gazetteer")
+        county = plan_county(gaz, plan, city, warnings)
         docs = []
-        for sentence, doc in sentence_docs(plan.sentences, city):
+        for sentence, doc in sentence_docs(plan.sentences, city, county=county):
             for span in doc.spans["kg_institutions"]:
                 registry.record(span, sentence)
             docs.append((sentence, doc))
             done += 1
             if progress:
                 progress(plan.meta.file, done, total)
-        parsed.append((plan, city, docs))
+        parsed.append((plan, city, county, docs))
     institutions = registry.merged()
-    add_regions(writer, gaz, {c.code for _, c, _ in parsed if c})
-    for plan, city, docs in parsed:
-        ctx = BuildContext(writer, gaz, plan, city, institutions)
-        add_document(writer, plan, city)
+    add_regions(writer, gaz, {c.code for _, c, _, _ in parsed if c})
+    for plan, city, county, docs in parsed:
+        ctx = BuildContext(writer, gaz, plan, city, institutions, county)
+        add_document(writer, plan, city, county)
         for sentence, doc in docs:
             writer.add_span(sentence)
             emit_institutions(ctx, sentence, doc)
             emit_extensions(ctx, sentence, doc)
         emit_plan_extensions(ctx)
     for inst in {id(i): i for i in institutions.values()}.values():
-        add_institution_summary(writer, inst)
+        add_institution_summary(writer, inst, institutions)
     report = BuildReport(len(plans), total, len({id(i) for i in institutions.values()}), 0,
                          time.perf_counter() - started, warnings=warnings)
     return writer, report
+
+
+def plan_county(gaz: Gazetteer, plan: Plan, city: Region | None, warnings: list[str]) -> Region | None:
+    """The county a document is about (documents.json "county"), a county-level region of its city."""
+    name = plan.meta.county
+    if not name:
+        return None
+    county = gaz.resolve(name, city.code if city else None)
+    inside = county is not None and (city is None or gaz.is_within(county.code, city.code))
+    if county is None or county.level != "county" or not inside:
+        warnings.append(f"{plan.meta.file}: county {name!r} is not a county of {plan.meta.city!r} in the gazetteer")
+        return None
+    return county
 
 
 def emit_institutions(ctx: BuildContext, sentence: Sentence, doc) -> None:
@@ -297,10 +340,12 @@ def emit_plan_extensions(ctx: BuildContext) -> None:
     figures.emit(ctx)
 
 
-def add_institution_summary(w: GraphWriter, inst: Institution) -> None:
-    """Placement and status, stated in the first sentence that names the institution."""
+def add_institution_summary(w: GraphWriter, inst: Institution, institutions: dict[str, Institution]) -> None:
+    """Placement, status and parent, stated in the first sentence that names the institution."""
     first = inst.mentions[0]
     node = inst.iri
+    if inst.parent and inst.parent in institutions:
+        w.add(node, N(HK + "unitOf"), institutions[inst.parent].iri, evidence=first)
     vocab = load_vocabulary()
     kind = vocab.kinds.get(inst.kind)
     if kind and kind.notation:
@@ -323,7 +368,7 @@ def add_institution_summary(w: GraphWriter, inst: Institution) -> None:
         w.add(node, RDF_TYPE, N(ancestor), graph=N(HKID + "graph/closure"))
 
 
-def add_document(w: GraphWriter, plan: Plan, city: Region | None) -> None:
+def add_document(w: GraphWriter, plan: Plan, city: Region | None, county: Region | None = None) -> None:
     g = N(f"{HKID}graph/doc/{plan.doc_id}")
     node = N(f"{HKID}doc/{plan.doc_id}")
     m = plan.meta
@@ -333,9 +378,8 @@ def add_document(w: GraphWriter, plan: Plan, city: Region | None) -> None:
     w.add(node, N(HK + "sourceSha256"), ox.Literal(plan.sha256), graph=g)
     if city:
         w.add(node, N(HK + "city"), region_iri(city.code), graph=g)
-        county = plan_county(city, m.county)
-        if county is not None:
-            w.add(node, N(HK + "county"), region_iri(county.code), graph=g)
+    if county is not None:
+        w.add(node, N(HK + "county"), region_iri(county.code), graph=g)
     if m.source:
         w.add(node, N(HK + "sourceFile"), ox.Literal(m.source), graph=g)
     if m.form:
@@ -346,16 +390,6 @@ def add_document(w: GraphWriter, plan: Plan, city: Region | None) -> None:
         w.add(node, N(DCT + "identifier"), zh(m.doc_number), graph=g)
     if m.date:
         w.add(node, N(DCT + "issued"), typed(m.date, "date"), graph=g)
-
-
-def plan_county(city: Region, county: str | None) -> Region | None:
-    """The county a plan is about (documents.json "county"), when it lies in the plan's city."""
-    if not county:
-        return None
-    gaz = Gazetteer.load()
-    region = gaz.resolve(county, context_city=city.code)
-    return region if region is not None and region.level == "county" and gaz.is_within(region.code, city.code) \
-        else None
 
 
 def add_regions(w: GraphWriter, gaz: Gazetteer, city_codes: set[str]) -> None:

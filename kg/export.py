@@ -70,7 +70,8 @@ FACT_TABLES: dict[str, FactTable] = {
     "institution": FactTable("institution", "机构", "institutions", (
         Column("name", "机构名称", "name"), Column("aliases", "别名", "aliases"), Column("kind", "机构类别", "kind"),
         Column("level", "办医层级", "level"), Column("city", "城市", "city"), Column("county", "县区", "county"),
-        Column("planned", "规划新设", "planned"), Column("iri", "IRI", "iri"), *SOURCE_COLUMNS)),
+        Column("planned", "规划新设", "planned"), Column("parent", "所属机构", "parent"), Column("iri", "IRI", "iri"),
+        *SOURCE_COLUMNS)),
     "relation": FactTable("relation", "关系", "relations", (
         Column("s", "主体", "subject"), Column("p", "关系", "relation"), Column("o", "客体", "object"),
         Column("scope", "层面", "scope"), Column("inferred", "推理得出", "inferred"), *SOURCE_COLUMNS)),

@@ -13,15 +13,16 @@ from kg.store import SPARQL_PREFIXES as PREFIXES
 from kg.store import sparql_select, term_value
 
 INSTITUTIONS = """
-SELECT ?i ?name ?kindLabel ?levelLabel ?cityLabel ?countyLabel ?planned WHERE {
-  ?i skos:prefLabel ?name ; hk:city ?city .
-  ?i a ?kind . ?kind rdfs:subClassOf* hk:HealthInstitution .
+SELECT ?i ?name ?kindLabel ?levelLabel ?cityLabel ?countyLabel ?planned ?parentName WHERE {
+  ?i skos:prefLabel ?name ; hk:city ?city ; hk:planned ?planned .
+  VALUES ?top { hk:HealthInstitution hk:InstitutionUnit hk:MedicalConsortium }
+  ?i a ?kind . ?kind rdfs:subClassOf* ?top .
   FILTER NOT EXISTS { ?i a ?sub . ?sub rdfs:subClassOf+ ?kind . FILTER(?sub != ?kind) }
   ?kind skos:prefLabel ?kindLabel . FILTER(LANG(?kindLabel) = "zh")
   ?city skos:prefLabel ?cityLabel .
   OPTIONAL { ?i hk:adminLevel/skos:prefLabel ?levelLabel . FILTER(LANG(?levelLabel) = "zh") }
   OPTIONAL { ?i hk:county/skos:prefLabel ?countyLabel }
-  OPTIONAL { ?i hk:planned ?planned }
+  OPTIONAL { ?i hk:unitOf/skos:prefLabel ?parentName }
 } ORDER BY ?cityLabel ?name
 """
 
@@ -109,7 +110,8 @@ def institution_facts(store) -> Iterator[dict]:
         yield {
             "type": "institution", "name": _v(row, "name"), "aliases": sorted(aliases[iri]),
             "kind": _v(row, "kindLabel"), "level": _v(row, "levelLabel"), "city": _v(row, "cityLabel"),
-            "county": _v(row, "countyLabel"), "planned": bool(_v(row, "planned")), "iri": iri,
+            "county": _v(row, "countyLabel"), "planned": bool(_v(row, "planned")),
+            "parent": _v(row, "parentName"), "iri": iri,
             "sources": sorted(sources[iri], key=lambda s: (s["doc"], s["start"])),
         }
 

@@ -346,10 +346,13 @@ class Gazetteer:
         bigrams, keys = self._scan[short]
         get = bigrams.get
         i = 0
+        size = len(text)
         for a, b in zip(text, text[1:], strict=False):
             lens = get(a + b)
             if lens:
                 for n in lens:
+                    if i + n > size:  # a longer key cut by the end of the text is no match
+                        continue
                     key = text[i : i + n]
                     if key in keys:
                         yield i, i + n, key

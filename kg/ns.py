@@ -17,7 +17,10 @@ class HK(DefinedNamespace):
     AmbulatoryCareInstitution: URIRef  # outpatient department, clinic, infirmary or village clinic
     BloodCentre: URIRef  # blood centre
     BloodCollectionInstitution: URIRef  # blood collection and supply institution
+    BloodDonationSite: URIRef  # blood donation site
+    Branch: URIRef  # branch
     CDC: URIRef  # centre for disease control and prevention
+    Campus: URIRef  # campus
     CardiovascularHospital: URIRef  # cardiovascular hospital
     CentralBloodBank: URIRef  # central blood bank
     CentralBloodStation: URIRef  # central blood station
@@ -46,8 +49,10 @@ class HK(DefinedNamespace):
     InfectiousDiseaseHospital: URIRef  # infectious disease hospital
     InferenceRule: URIRef  # inference rule
     Infirmary: URIRef  # infirmary
+    InstitutionUnit: URIRef  # institution unit
     IntegratedMedicineHospital: URIRef  # integrated Chinese and Western medicine hospital
     KindReference: URIRef  # kind reference
+    Laboratory: URIRef  # laboratory
     MCHHospital: URIRef  # maternal and child health hospital
     MCHInstitute: URIRef  # maternal and child health institute
     MCHStation: URIRef  # maternal and child health station
@@ -73,6 +78,7 @@ class HK(DefinedNamespace):
     PublicHealthInstitution: URIRef  # specialised public health institution
     RedCrossSociety: URIRef  # Red Cross Society
     RehabilitationHospital: URIRef  # rehabilitation hospital
+    ResearchCentre: URIRef  # research centre
     Sanatorium: URIRef  # sanatorium
     ServiceSystem: URIRef  # service system
     SpecialistDiseaseControlInstitution: URIRef  # specialist disease prevention and control institution
@@ -80,6 +86,7 @@ class HK(DefinedNamespace):
     SpecialtyHospital: URIRef  # specialty hospital
     StomatologicalHospital: URIRef  # stomatological hospital
     StreetHealthCentre: URIRef  # street health centre
+    TCMHall: URIRef  # TCM hall
     TCMHospital: URIRef  # traditional Chinese medicine hospital
     TelemedicineNetwork: URIRef  # telemedicine collaboration network
     TextSpan: URIRef  # text span
@@ -89,6 +96,7 @@ class HK(DefinedNamespace):
     TumourHospital: URIRef  # tumour hospital
     UrbanMedicalGroup: URIRef  # urban medical group
     VillageClinic: URIRef  # village clinic
+    Workstation: URIRef  # workstation
 
     # Properties
     adminLevel: URIRef  # administrative level
@@ -133,6 +141,7 @@ class HK(DefinedNamespace):
     trainingGuidance: URIRef  # training guidance
     unifiedManagement: URIRef  # unified management
     unit: URIRef  # unit
+    unitOf: URIRef  # unit of
     upgradeTarget: URIRef  # upgrade target
     value: URIRef  # value
     valueRole: URIRef  # value role

@@ -9,7 +9,7 @@ beside the store so that `kg ask` never has to parse Turtle.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,6 +38,9 @@ class Vocabulary:
     levels: dict[str, tuple[str, tuple[str, ...]]]  # level IRI -> (prefLabel, altLabels)
     relations: dict[str, str]  # property IRI -> kg facts name
     consortium_kinds: dict[str, Kind]
+    # branches, campuses and named facilities (hk:InstitutionUnit and below): named like institutions,
+    # but no kinds of institution (a 院区 is counted in no 几家医院)
+    unit_kinds: dict[str, Kind] = field(default_factory=dict)
 
     def label_index(self) -> dict[str, str]:
         """Every Chinese label of an institution class → class IRI (longest labels win ties)."""
@@ -51,7 +54,9 @@ class Vocabulary:
         seen, todo = [], [iri]
         while todo:
             cur = todo.pop()
-            for parent in self.kinds.get(cur, Kind(cur, "", None, (), ())).parents:
+            kind = self.kinds.get(cur) or self.unit_kinds.get(cur) or self.consortium_kinds.get(cur) \
+                or Kind(cur, "", None, (), ())
+            for parent in kind.parents:
                 if parent not in seen:
                     seen.append(parent)
                     todo.append(parent)
@@ -72,6 +77,8 @@ class Vocabulary:
             "kinds": {k: [v.name, v.notation, list(v.labels), list(v.parents)] for k, v in self.kinds.items()},
             "consortium_kinds": {k: [v.name, v.notation, list(v.labels), list(v.parents)]
                                  for k, v in self.consortium_kinds.items()},
+            "unit_kinds": {k: [v.name, v.notation, list(v.labels), list(v.parents)]
+                           for k, v in self.unit_kinds.items()},
             "levels": {k: [p, list(a)] for k, (p, a) in self.levels.items()},
             "relations": self.relations,
         }, ensure_ascii=False)
@@ -84,7 +91,7 @@ class Vocabulary:
             return {k: Kind(k, v[0], v[1], tuple(v[2]), tuple(v[3])) for k, v in d.items()}
 
         return cls(kinds(data["kinds"]), {k: (v[0], tuple(v[1])) for k, v in data["levels"].items()},
-                   data["relations"], kinds(data["consortium_kinds"]))
+                   data["relations"], kinds(data["consortium_kinds"]), kinds(data.get("unit_kinds", {})))
 
 
 @lru_cache(maxsize=4)
@@ -136,4 +143,4 @@ def load_vocabulary(ontology_dir: Path = ONTOLOGY_DIR) -> Vocabulary:
         alts = tuple(str(lit) for lit in graph.objects(concept, S.altLabel) if lit.language == "zh")
         levels[str(concept)] = (pref, alts)
     relations = {str(s): str(o) for s, o in graph.subject_objects(hk.kgRelation)}
-    return Vocabulary(kinds, levels, relations, consortia)
+    return Vocabulary(kinds, levels, relations, consortia, subclasses(hk.InstitutionUnit))

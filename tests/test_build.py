@@ -69,7 +69,7 @@ def test_failed_build_keeps_the_previous_graph(tmp_path, corpus_dir):
     result = runner.invoke(app, ["build", "--corpus", str(broken), "--data-dir", str(data), "-q"])
     assert result.exit_code != 0
     assert current_build(data) == before
-    assert len(list(institution_facts(open_store(data)))) == 60
+    assert len(list(institution_facts(open_store(data)))) == 85
     assert [p.name for p in (data / "builds").iterdir() if p.name.startswith("tmp-")] == []
 
 

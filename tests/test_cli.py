@@ -37,9 +37,11 @@ def test_stats_counts_by_kind_and_city(data_dir):
     result = runner.invoke(app, ["stats", "--data-dir", str(data_dir), "--json"])
     assert result.exit_code == 0
     stats = json.loads(result.output)
-    # 钦州市: 26 hospitals, centres and stations, plus the zone's 卫生计生监督所 and 钦州港急救站 and the
-    # two universities the plans name as partners (广西中医药大学, 北部湾大学)
-    assert dict(map(tuple, stats["by_city"])) == {"梧州市": 28, "赣州市": 2, "钦州市": 30}
+    # 钦州市: 26 hospitals, centres and stations, plus the zone's 卫生计生监督所 and 钦州港急救站, the
+    # two universities the plans name as partners (广西中医药大学, 北部湾大学), 钦州市中医药研究所 and the five
+    # other named bodies (钦州市卫生信息与医学考试中心…); 梧州市 adds 120急救指挥中心 and 岑溪市精神卫生福利院.
+    # Campuses, facilities and consortia are no institutions of their own (kg facts lists them, with a parent).
+    assert dict(map(tuple, stats["by_city"])) == {"梧州市": 30, "赣州市": 2, "钦州市": 36}
     assert dict(map(tuple, stats["by_kind"]))["综合医院"] == 18
 
 
@@ -51,7 +53,8 @@ def test_facts_jsonl_and_csv(data_dir):
     assert second["sources"][0]["doc"].endswith(".txt") and second["sources"][0]["quote"]
     result = runner.invoke(app, ["facts", "--data-dir", str(data_dir), "--type", "institution", "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(result.output.removeprefix("\ufeff"))))
-    assert len(rows) == 60 and {r["城市"] for r in rows} == {"梧州市", "钦州市", "赣州市"}
+    assert len(rows) == 85 and {r["城市"] for r in rows} == {"梧州市", "钦州市", "赣州市"}
+    assert {r["所属机构"] for r in rows if r["机构名称"] == "钦州市妇幼保健院茶山院区"} == {"钦州市妇幼保健院"}
 
 
 def test_export_turtle_parses(data_dir, tmp_path):

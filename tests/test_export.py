@@ -43,9 +43,9 @@ def test_csv_for_people_opens_as_chinese_with_every_source(data_dir, tmp_path, j
     raw = out.read_bytes()
     assert raw.startswith(codecs.BOM_UTF8)
     rows = spreadsheet_read(raw)
-    assert list(rows[0]) == ["机构名称", "别名", "机构类别", "办医层级", "城市", "县区", "规划新设", "IRI",
-                             "来源数", "来源规划", "规划文件", "原始文件", "页码", "原文", "字符位置"]
-    assert len(rows) == len(jsonl["institution"]) == 60
+    assert list(rows[0]) == ["机构名称", "别名", "机构类别", "办医层级", "城市", "县区", "规划新设", "所属机构",
+                             "IRI", "来源数", "来源规划", "规划文件", "原始文件", "页码", "原文", "字符位置"]
+    assert len(rows) == len(jsonl["institution"]) == 85
     second = next(r for r in rows if r["机构名称"] == "钦州市第二人民医院")
     assert second["别名"] == "钦州市职业病防治院" and second["城市"] == "钦州市" and second["机构类别"] == "综合医院"
     fact = next(f for f in jsonl["institution"] if f["name"] == "钦州市第二人民医院")

@@ -212,6 +212,13 @@ def test_find_longest_and_no_overlap():
     assert {m.kind for m in ms} == {"name"}
 
 
+def test_find_names_at_the_end_of_the_text():
+    # a longer name that would run past the end (广西壮族自治区) must not make 广西 a mention past the text
+    for text in ("依托广西", "广西", "推进钦州"):
+        ms = G.find(text, short=True)
+        assert [(m.text, text[m.start:m.end]) for m in ms] == [(text[-2:], text[-2:])]
+
+
 def test_find_short_names_only_on_request():
     text = "梧州、钦州和灵山的医院"
     assert G.find(text) == []

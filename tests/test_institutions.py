@@ -44,7 +44,9 @@ def test_counts_per_city(institutions):
     per_city: dict[str, int] = {}
     for fact in institutions.values():
         per_city[fact["city"]] = per_city.get(fact["city"], 0) + 1
-    assert per_city == {"梧州市": 28, "钦州市": 30, "赣州市": 2}
+    # 钦州: 30 hospitals and centres, 2 universities and a research institute, 3 other named bodies, 2 campuses and
+    # a school campus, 3 blood donation sites, 5 centres created on hospitals, 2 county consortia, 1 industrial park
+    assert per_city == {"梧州市": 33, "钦州市": 49, "赣州市": 3}
 
 
 def test_parenthesised_second_name_is_an_alias(institutions):
@@ -78,7 +80,8 @@ def test_generic_mentions_are_not_institutions(institutions):
     for generic in ("县级医院", "乡镇卫生院", "村卫生室", "县区疾病预防控制中心", "市直医院", "县办医院", "综合医院",
                     "三级医院", "社区卫生服务中心", "市级三级综合医院", "县区妇幼保健院", "全市三级医院"):
         assert generic not in institutions
-    assert not [n for n in institutions if n.startswith(("县", "市", "区", "全市", "各"))]
+    # a short form (县…, 市…) always becomes the full name; 区域… is a word, not the short form 区
+    assert not [n for n in institutions if n.startswith(("县", "市", "区", "全市", "各")) and not n.startswith("区域")]
 
 
 def test_every_institution_cites_an_exact_quote(institutions, plans):
@@ -91,8 +94,8 @@ def test_every_institution_cites_an_exact_quote(institutions, plans):
 
 def test_recogniser_on_sentences(recognise):
     found = recognise("支持钦州市精神卫生福利医院，钦南区、钦北区精神病医院新建项目。")
-    assert [(m.name, m.named) for m in found] == [
-        ("钦州市精神卫生福利医院", True), ("钦北区精神病医院", True), ("钦南区精神病医院", True)]
+    assert [(m.name, m.named, m.planned) for m in found] == [
+        ("钦州市精神卫生福利医院", True, False), ("钦南区精神病医院", True, True), ("钦北区精神病医院", True, True)]
     kinds = recognise("县级医院为龙头、乡镇卫生院为枢纽、村卫生室为基础")
     assert [(m.surface, m.named) for m in kinds] == [("县级医院", False), ("乡镇卫生院", False), ("村卫生室", False)]
     assert kinds[0].level.endswith("level/county")
@@ -138,3 +141,34 @@ def test_university_and_affiliated_hospital(recognise):
     assert found["右江民族医学院"].kind.endswith("#MedicalEducationInstitution")
     # generic words only: no university name
     assert [m.name for m in recognise("推动与高等院校共建医学院", "百色市") if m.named] == []
+
+
+def test_units_and_their_parents_in_the_graph(institutions):
+    # plan 000: the sites of 钦州市中心血站 (one named after it, two standing alone: hosted by the city's blood station)
+    for name in ("钦州市中心血站站内机采血小板献血点", "钦州湾广场献血点", "灵山县献血点"):
+        assert (institutions[name]["kind"], institutions[name]["parent"]) == ("献血点", "钦州市中心血站")
+    assert institutions["钦州市第二人民医院白石湖院区"]["parent"] == "钦州市第二人民医院"
+    assert institutions["钦州市卫生学校第二校区"]["kind"] == "院区"
+    branch = institutions["苍梧县人民医院石桥分院"]
+    assert (branch["kind"], branch["county"], branch["parent"]) == ("分院", "苍梧县", "苍梧县人民医院")
+    assert institutions["广西北部湾沿海中医医疗中心"]["parent"] == "钦州市中医医院"
+    assert institutions["梧州市人民医院"]["parent"] is None
+
+
+def test_a_documents_county_is_read_and_checked(tmp_path):
+    import json
+
+    from kg.build import build_quads
+
+    text = "以县人民医院为龙头，联合石塘镇卫生院组建医共体。\n"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text, encoding="utf-8")
+    meta = [{"file": "a.txt", "city": "柳州市", "province": "广西壮族自治区", "title": "a", "county": "融安县"},
+            {"file": "b.txt", "city": "柳州市", "province": "广西壮族自治区", "title": "b", "county": "灵山县"}]
+    (tmp_path / "documents.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    writer, report = build_quads(tmp_path)
+    labels = {q.object.value for q in writer.quads if q.predicate.value.endswith("#prefLabel")}
+    assert "融安县人民医院" in labels and "石塘镇卫生院" in labels
+    # 灵山县 is no county of 柳州市: said, and the document is read as the city's
+    assert report.warnings == ["b.txt: county '灵山县' is not a county of '柳州市' in the gazetteer"]
+    assert "灵山县人民医院" not in labels

@@ -96,7 +96,7 @@ def test_add_build_plans_remove_round_trip_leaves_the_checkout_alone(tmp_path, l
     assert mine["form"] == "txt" and mine["size"] == len(LIUZHOU.encode("utf-8"))
     # what the graph took from it: the 8 institutions a reader finds in it
     assert mine["counts"]["institutions"] == 8 and mine["counts"]["relations"] >= 1
-    assert listed[1]["counts"]["institutions"] == 28 and listed[1]["counts"]["figures"] >= 100  # 梧州 (example)
+    assert listed[1]["counts"]["institutions"] == 30 and listed[1]["counts"]["figures"] >= 100  # 梧州 (example)
     result = invoke("remove", liuzhou.name, "--data-dir", data)
     assert result.exit_code == 0 and "removed 《柳州市" in result.output, result.output
     assert [p["origin"] for p in _plans(data)] == ["example"] * 4

@@ -75,9 +75,10 @@ def test_every_library_query_runs_with_its_example_parameters(store, name):
 def test_institutions_of_wuzhou_by_kind(store):
     rows = run(store, "institutions_per_category", city="梧州市")
     counts = {r["category"]: int(r["institutions"]) for r in rows}
-    # Counted by reading plan 001 (梧州市): 12 general hospitals (市人民/第二/第三/工人/红十字会, 桂东, county ones…)
+    # Counted by reading plan 001 (梧州市): 12 general hospitals (市人民/第二/第三/工人/红十字会, 桂东, county ones…),
+    # the 120急救指挥中心 and 岑溪市精神卫生福利院 (a welfare home: 其他卫生事业机构)
     assert counts == {"综合医院": 12, "疾病预防控制中心": 6, "中医医院": 5, "妇幼保健院": 3,
-                      "中西医结合医院": 1, "中心血站": 1}
+                      "中西医结合医院": 1, "中心血站": 1, "急救中心": 1, "其他卫生事业机构": 1}
 
 
 def test_institutions_by_city_kind_and_level_filter(store):
@@ -86,7 +87,7 @@ def test_institutions_by_city_kind_and_level_filter(store):
                                          "梧州市第二人民医院", "梧州市红十字会医院"]
     assert all(r["city"] == "梧州市" and r["level"] == "市办" for r in rows)
     everything = run(store, "institutions_by_city")
-    assert len(everything) == len({r["institution"] for r in everything}) == 60
+    assert len(everything) == len({r["institution"] for r in everything}) == 68
     assert {r["city"] for r in everything} == {"梧州市", "钦州市", "赣州市"}
 
 

@@ -1,11 +1,18 @@
-"""Recognise institutions in a sentence: named ones (with place, kind, level, aliases) and generic
-mentions of kinds (县级医院, 乡镇卫生院), which are references to classes, not institutions.
+"""Recognise institutions in a sentence: named ones (with place, kind, level, aliases, parent) and
+generic mentions of kinds (县级医院, 乡镇卫生院), which are references to classes, not institutions.
 
-A named institution is a place (a region of the gazetteer, or 市 meaning the plan's own city),
-a short distinctive part (第二人民, 红十字会, 工人…) and an institution noun that is a label of an
-ontology class (医院, 中医院, 疾病预防控制中心…). Coordinated places share the rest of the name
-(灵山县、浦北县精神病医院 → two hospitals); a name in brackets after a name is an alias
-(钦州市第二人民医院（钦州市职业病防治院）).
+A named institution is [place] [distinctive part] noun (the rules are `kg/data/institutions.yaml`):
+- the noun is the label of an ontology class (医院, 中医院, 疾病预防控制中心…), or a head of a named
+  body (中心, 站, 所, 院 after a distinctive part carrying a health word: 钦州市卫生信息与医学考试中心);
+- the place is a gazetteer region or a chain of them, a short form of the document's own region
+  (市人民医院, 省人民医院, and 县人民医院 in a county's document), a town (某某镇中心卫生院), a zone
+  of the city (钦州港急救站) or a university (广西医科大学第一附属医院);
+- coordinated places share the rest of the name (灵山县、浦北县精神病医院 → two hospitals);
+- a name in brackets, after 即 or on a sign (加挂…牌子) is an alias of the name before it;
+- a branch, campus or facility (X医院某某分院, 某某院区, X血站某某献血点, X卫生院中医馆) is a
+  mention of its own whose parent is the institution it is named after.
+A name never starts with a verb, a policy word or a class word: places found by structure (towns,
+universities, campuses) start after the boundary words of the rules file.
 """
 
 from __future__ import annotations
@@ -24,12 +31,16 @@ from kg.paths import PACKAGE_DATA
 from kg.vocab import HK, HKV, Vocabulary, load_vocabulary
 
 COORDINATORS = "、和及与"
-LEVEL_BY_REGION = {"province": "provincial", "city": "municipal"}
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 @dataclass
 class Mention:
-    """One recognised institution mention (possibly an alias or one conjunct of a coordination)."""
+    """One recognised institution mention (possibly an alias, a conjunct, a branch or a facility)."""
 
     start: int  # in the normalised sentence
     end: int
@@ -37,13 +48,29 @@ class Mention:
     name: str  # full name (place expanded)
     kind: str  # class IRI
     level: str | None  # level concept IRI
-    city: str | None  # region code
+    city: str | None  # region code (the document's province when no city is known)
     county: str | None
     named: bool
     planned: bool = False
-    alias_of: str | None = None  # the name this one is an alias of
+    alias_of: str | None = None  # the key of the name this one is an alias of
     key: str = ""
     modifiers: list[str] = field(default_factory=list)
+    parent_key: str | None = None  # a branch, campus or facility: the key of its institution
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The regions a document is about: its province, its (prefecture-level) city and, for a document
+    about one county, that county. Short forms (市, 省, 县) resolve to these."""
+
+    province: Region | None
+    city: Region | None
+    county: Region | None
+
+    @property
+    def home(self) -> Region | None:
+        """The region a named institution is placed in when its name gives no city."""
+        return self.city or self.province
 
 
 @lru_cache(maxsize=1)
@@ -63,8 +90,27 @@ def short_hash(*parts: str) -> str:
     return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
+def _longest_first(words) -> list[str]:
+    return sorted(set(words), key=len, reverse=True)
+
+
+def _alternation(words) -> str:
+    return "|".join(map(re.escape, _longest_first(words)))
+
+
+@dataclass
+class _Place:
+    """Where a name's place part starts, and what it resolves to."""
+
+    start: int
+    region: Region | None  # None for a town or a zone
+    kind: str  # region | shorthand | town | zone | hotline
+    town: str | None = None  # the town (某某镇) of a town-placed name
+    county: Region | None = None  # the county of a town, when known
+
+
 class InstitutionRecognizer:
-    """Finds institution and kind mentions in `doc.text` (a normalised sentence)."""
+    """Finds institution and kind mentions in `text` (a normalised sentence)."""
 
     def __init__(self, vocab: Vocabulary, gazetteer: Gazetteer, rules: dict) -> None:
         self.vocab = vocab
@@ -78,15 +124,35 @@ class InstitutionRecognizer:
                           if len(label) >= 2 and label.endswith(endings) and "、" not in label
                           and label not in rules["not_name_nouns"]}
         self.group_nouns = tuple(rules["group_noun_endings"])
-        self.noun_re = re.compile("|".join(sorted(map(re.escape, self.noun_kind), key=len, reverse=True)))
+        self.noun_re = re.compile(_alternation(self.noun_kind))
         self.stop = set(rules["stop_chars"])
-        self.core_words = sorted(rules["core_words"], key=len, reverse=True)
-        self.modifiers = sorted(rules["kind_modifiers"], key=len, reverse=True)
+        self.core_words = _longest_first(rules["core_words"])
+        self.modifiers = _longest_first(rules["kind_modifiers"])
         self.planned_cues = rules["planned_cues"]
-        self.zone_suffixes = sorted(rules["zone_suffixes"], key=len, reverse=True)
-        suffixes = "|".join(sorted(map(re.escape, rules["university_suffixes"]), key=len, reverse=True))
+        self.zone_suffixes = _longest_first(rules["zone_suffixes"])
+        self.boundary = _longest_first(rules["boundary_words"])
+        self.town_stop = set(rules["town_stop_chars"])
+        self.generic_place = set(rules["generic_place_words"])
+        self.town_kinds = {noun: HK + cls for noun, cls in rules["town_kinds"].items()}
+        self.shorthands = [(word, scope) for scope, words in rules["shorthands"].items() for word in words]
+        self.shorthands.sort(key=lambda ws: len(ws[0]), reverse=True)
+        self.health_words = tuple(rules["health_words"])
+        self.body_re = re.compile(_alternation(rules["body_heads"]))
+        # heads of branches, campuses and facilities: the labels of hk:InstitutionUnit's sub-classes
+        abstract = {HK + "InstitutionUnit", HK + "FunctionalUnit"}
+        self.unit_kind = {label: kind.iri for kind in vocab.unit_kinds.values() if kind.iri not in abstract
+                          for label in kind.labels if len(label) >= 2}
+        hosted = {HK + k for k in rules["hosted_kinds"]}
+        self.unit_kind.update({label: iri for label, iri in self.noun_kind.items() if iri in hosted})
+        self.unit_re = re.compile(_alternation(self.unit_kind))
+        self.orphan_kinds = {HK + k for k in rules["orphan_unit_kinds"]}
+        consortium = HK + "MedicalConsortium"
+        self.consortium_kind = {label: kind.iri for kind in vocab.consortium_kinds.values()
+                                if vocab.is_a(kind.iri, consortium) for label in kind.labels if len(label) >= 3}
+        self.consortium_re = re.compile(_alternation(self.consortium_kind))
+        suffixes = _alternation(rules["university_suffixes"])
         self.university_re = re.compile(
-            f"(?P<uni>[\u4e00-\u9fff]*?(?P<suffix>{suffixes}))(?P<aff>(?:第[一二三四五六七八九十]+)?附属[\u4e00-\u9fff]{{0,6}}?医院)?")
+            f"(?P<suffix>{suffixes})(?P<aff>(?:第[一二三四五六七八九十]+)?附属[\u4e00-\u9fff]{{0,6}}?医院)?")
         self.canonical = self._canonical_nouns()
         self.specialty = self._specialty_stems()
 
@@ -109,7 +175,7 @@ class InstitutionRecognizer:
                 continue
             for label in kind.labels:
                 for noun in ("专科医院", "医院", "院"):
-                    if label.endswith(noun) and len(label) > len(noun):
+                    if label.endswith(noun) and len(label) > len(noun) + 1:  # 中医院 gives no stem 中
                         stem = label[: -len(noun)]
                         stems.append((stem, kind.iri))
                         if stem.endswith("病") and len(stem) > 2:
@@ -117,77 +183,163 @@ class InstitutionRecognizer:
                         break
         return sorted(set(stems), key=lambda s: len(s[0]), reverse=True)
 
+    # -- scope --------------------------------------------------------------------------------
+    def scope(self, city: Region | None, county: Region | None = None) -> Scope:
+        """The document's regions from its metadata: `city` may name a county (a county's document)
+        or a province (a provincial document); `county` is the county a document is about."""
+        if city is None:
+            return Scope(None, None, county)
+        province = self.gaz.get(city.province_code)
+        if city.level == "county":
+            return Scope(province, self.gaz.city_of(city.code), county or city)
+        if city.level == "province":
+            return Scope(city, self.gaz.city_of(city.code), county)
+        return Scope(province, city, county)
+
     # -- recognition --------------------------------------------------------------------------
-    def __call__(self, text: str, city: Region | None, truncated: bool = False) -> list[Mention]:
+    def __call__(self, text: str, city: Region | Scope | None, truncated: bool = False,
+                 county: Region | None = None) -> list[Mention]:
+        scope = city if isinstance(city, Scope) else self.scope(city, county)
         mentions: list[Mention] = []
         for m in self.noun_re.finditer(text):
             noun_start, noun_end = m.start(), m.end()
-            if noun_end < len(text) and text[noun_end] in "院站所室库" and \
-                    self.noun_re.match(text, noun_end - 1) is None:
-                continue
-            mention = self._named(text, noun_start, noun_end, city)
+            mention = self._named(text, noun_start, noun_end, scope)
             if mention is None:
-                mention = self._generic(text, noun_start, noun_end, city)
-            if mention is None:
-                continue
-            if truncated and mention.end >= len(text):
-                continue  # the line was cut here: the name may be incomplete
-            mention.planned = self._planned(text, mention.start)
-            mentions.append(mention)
-            if mention.named:
-                for conjunct in self._conjuncts(text, mention, city):
-                    conjunct.planned = mention.planned or self._planned(text, conjunct.start)
-                    mentions.append(conjunct)
-        mentions.extend(self._universities(text, mentions, city, truncated))
-        named_spans = [(m.start, m.end) for m in mentions if m.named]
-        # a generic noun inside a name (the 医院 of …大学附属医院) is no mention of its own
-        mentions = [m for m in mentions if m.named or not any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end)
-                                                               for a, b in named_spans)]
+                mention = self._generic(text, noun_start, noun_end, scope)
+            if mention is not None:
+                mentions.append(mention)
+                if mention.named:
+                    mention.planned = self._planned(text, mention.start, mention.end)
+                    for conjunct in self._conjuncts(text, mention, scope):
+                        conjunct.planned = mention.planned or self._planned(text, conjunct.start, conjunct.end)
+                        mentions.append(conjunct)
+        mentions.extend(self._town_lists(text, mentions, scope))
+        mentions.extend(self._universities(text, mentions, scope))
+        mentions.extend(self._bodies(text, mentions, scope))
+        mentions.extend(self._units(text, mentions, scope))
+        mentions.extend(self._hosted_centres(text, mentions, scope))
+        mentions.extend(self._consortia(text, mentions, scope))
+        if truncated:  # the line was cut here: a name ending there may be incomplete
+            mentions = [m for m in mentions if m.end < len(text)]
+        mentions = self._drop_nested(mentions)
+        unit_parents = {(m.start, m.parent_key) for m in mentions if m.parent_key}
+        for mention in mentions:
+            if not mention.planned:
+                mention.planned = self._planned(text, mention.start, mention.end)
+            if (mention.start, mention.key) in unit_parents:
+                mention.planned = False  # 规划建设X学校第二校区: the campus is planned, not the school
         self._mark_aliases(text, mentions)
+        mentions.sort(key=lambda x: (x.start, -x.end))
         return mentions
 
-    def _universities(self, text: str, found: list[Mention], city: Region | None,
-                      truncated: bool) -> list[Mention]:
-        """Universities and their affiliated hospitals (广西医科大学第一附属医院, 北部湾大学): partners of
-        cooperation and hosts of centres. Like a province-run institution, one named in a city's plan is
-        placed in that city (the plan's scope), at the level universities are run (institutions.yaml)."""
+    @staticmethod
+    def _drop_nested(mentions: list[Mention]) -> list[Mention]:
+        """A generic noun inside a name (the 医院 of …大学附属医院) is no mention of its own, nor is a
+        second reading of the same words; a name inside a longer name is kept only as the institution
+        a branch, campus or facility belongs to."""
+        named = [m for m in mentions if m.named]
+        parents = {m.parent_key for m in named if m.parent_key}
         out: list[Mention] = []
-        for m in self.university_re.finditer(text):
-            end = m.end("uni")
-            start = m.start("suffix")
-            while start > 0 and end - start < self.rules["university_max"] and "\u4e00" <= text[start - 1] <= "\u9fff" \
-                    and not any(text.endswith(w, 0, start) for w in self.rules["university_stop_words"]):
-                start -= 1
-            uni = text[start:end]
-            distinctive = uni[: -len(m.group("suffix"))]
-            for word in self.rules["university_generic"]:
-                distinctive = distinctive.replace(word, "")
-            if len(distinctive) < 2 or any(x.start < end and start < x.end for x in found if x.named):
+        seen: set[tuple[int, int]] = set()
+        for m in sorted(mentions, key=lambda x: (not x.named, x.start, -x.end)):
+            if (m.start, m.end) in seen:
                 continue
-            if m.group("aff"):
-                end = m.end("aff")
-                kind = self._kind(m.group("aff")[:-2], "医院")
-            else:
-                kind = HK + self.rules["university_kind"]
-            if truncated and end >= len(text):
+            inside = any(o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end)
+                         for o in named)
+            if inside and (not m.named or m.key not in parents):
                 continue
-            name = text[start:end]
-            code = city.code if city else None
-            level = HKV + "level/" + self.rules["university_level"]
-            out.append(Mention(start, end, name, name, kind, level, code, None, True,
-                               key=identity_key(code, name, "", self.canonical), modifiers=[]))
+            seen.add((m.start, m.end))
+            out.append(m)
         return out
 
-    def _region_ending_at(self, text: str, end: int, city: Region | None) -> tuple[int, Region] | None:
+    # -- places -------------------------------------------------------------------------------
+    def _region_ending_at(self, text: str, end: int, scope: Scope) -> tuple[int, Region] | None:
         """The longest full region name that ends at `end` (a place right before a name's core)."""
+        context = scope.county or scope.city or scope.province
         for length in range(min(9, end), 1, -1):
             name = text[end - length:end]
             if name[-1] not in "省市县区旗州盟" and "自治" not in name:
                 continue
-            region = self.gaz.resolve(name, city.code if city else None)
-            if region is not None and self.gaz.is_full_name(name):
-                return end - length, region
+            region = self.gaz.resolve(name, context.code if context else None)
+            if region is None or not self.gaz.is_full_name(name):
+                continue
+            if length == 2 and ((end < len(text) and text[end] in "级域")
+                                or (scope.province and region.province_code != scope.province.code)):
+                continue  # a two-character name (藤县, 成县) is weak: 建设成县域…, 县级 are no places
+            return end - length, region
         return None
+
+    def _chain_start(self, text: str, start: int, scope: Scope) -> int:
+        """A chain of places (广西壮族自治区桂东…, 钦州市钦南区…) starts at the first one."""
+        while (outer := self._region_ending_at(text, start, scope)) is not None:
+            start = outer[0]
+        return start
+
+    def _boundary_before(self, text: str, pos: int) -> bool:
+        """True when a name may start at `pos`: the text start, a non-Chinese character, or the end of
+        a boundary word (推进, 依托, 与…)."""
+        if pos <= 0 or not is_han(text[pos - 1]):
+            return True
+        return any(text.endswith(w, 0, pos) for w in self.boundary)
+
+    def _town_ending_at(self, text: str, end: int, scope: Scope) -> _Place | None:
+        """A town (某某镇, 某某乡, 某某街道) ending at `end`: 2–4 characters of its own name that are no
+        generic word, starting after a boundary (a county name, a boundary word, punctuation)."""
+        suffix = next((s for s in self.rules["town_suffixes"] if text.endswith(s, 0, end)), None)
+        if suffix is None:
+            return None
+        name_end = end - len(suffix)
+        best: _Place | None = None
+        for length in range(2, self.rules["town_max"] + 1):
+            start = name_end - length
+            if start < 0:
+                break
+            own = text[start:name_end]
+            if not self._own_name_ok(own):
+                break
+            region = self._region_ending_at(text, start, scope)
+            if region is not None:
+                county = region[1] if region[1].level == "county" else None
+                return _Place(self._chain_start(text, start, scope), region[1], "town", text[start:end], county)
+            # a character that is in no town's name ends the text before it too (成员单位有荷香桥镇), but a
+            # candidate ending in a conjunction (协和, …机构和) needs a real boundary
+            clean = self._boundary_before(text, start)
+            if clean or (text[start - 1] in self.town_stop and own[-1] not in self.rules["name_end_stop"]):
+                best = _Place(start, None, "town", text[start:end], scope.county)
+        return best
+
+    def _own_name_ok(self, own: str) -> bool:
+        """A town's or campus's own name (石塘, 北山) is no generic word and holds no boundary word."""
+        return all(is_han(c) and c not in self.town_stop for c in own) \
+            and not any(w in own for w in self.generic_place) \
+            and not any(w in own for w in self.boundary if len(w) > 1)
+
+    def _shorthand_ending_at(self, text: str, end: int, scope: Scope) -> _Place | None:
+        """市/省/自治区/县 right before a name's core, meaning the document's own region."""
+        for word, which in self.shorthands:
+            start = end - len(word)
+            if start < 0 or not text.startswith(word, start):
+                continue
+            if start > 0 and text[start - 1] in self.rules["not_shorthand_after"] or text.startswith(("级", "域"), end):
+                return None  # 全市…, 县级…, 县域…: no short form
+            if which == "province":
+                region = scope.province
+            elif which == "city":
+                # in a document about a county-level city (岑溪市), 市 is that city
+                region = scope.county if scope.county and scope.county.name.endswith("市") else scope.city
+            else:
+                region = scope.county if scope.county and scope.county.name.endswith(word) else None
+            return _Place(start, region, "shorthand") if region is not None else None
+        return None
+
+    def _place_ending_at(self, text: str, end: int, scope: Scope) -> _Place | None:
+        region = self._region_ending_at(text, end, scope)
+        if region is not None:
+            return _Place(self._chain_start(text, region[0], scope), region[1], "region")
+        town = self._town_ending_at(text, end, scope)
+        if town is not None:
+            return town
+        return self._shorthand_ending_at(text, end, scope)
 
     def _core_ok(self, core: str) -> bool:
         if len(core) > self.rules["max_core"]:
@@ -196,59 +348,61 @@ class InstitutionRecognizer:
             return False
         for word in self.core_words:
             core = core.replace(word, "")
-        return all("\u4e00" <= c <= "\u9fff" and c not in self.stop for c in core)
+        return all((is_han(c) or c.isdigit()) and c not in self.stop for c in core)
 
-    def _named(self, text: str, noun_start: int, noun_end: int, city: Region | None) -> Mention | None:
+    # -- named institutions by their noun ------------------------------------------------------
+    def _named(self, text: str, noun_start: int, noun_end: int, scope: Scope) -> Mention | None:
         noun = text[noun_start:noun_end]
         if noun.endswith(self.group_nouns):
             return None
-        # the nearest place followed only by distinctive characters up to the noun
-        best = None
+        # 某某镇卫生院: the 镇 of the noun 镇卫生院 ends the town's name
+        if noun[0] in "镇乡" and noun[1:] in self.town_kinds and \
+                (town := self._town_ending_at(text, noun_start + 1, scope)) is not None:
+            return self._make(text, town, noun_start + 1, noun_end, noun[1:], scope)
         for core_len in range(0, min(self.rules["max_core"], noun_start) + 1):
-            if not self._core_ok(text[noun_start - core_len:noun_start]):
+            core_start = noun_start - core_len
+            core = text[core_start:noun_start]
+            if not self._core_ok(core):
                 break
-            hit = self._region_ending_at(text, noun_start - core_len, city)
-            if hit is not None:
-                best = (hit[0], noun_start - core_len, hit[1])
-                break
-        place_region: Region | None = None
-        if best is None and (zone := self._zone_name(text, noun_start, noun_end, city)) is not None:
-            return zone
-        if best is not None:
-            start = best[0]
-            # a chain of places (广西壮族自治区桂东…, 钦州市钦南区…) starts at the first one
-            while (outer := self._region_ending_at(text, start, city)) is not None:
-                start = outer[0]
-            place_region = best[2]
-            core = text[best[1]:noun_start]
-            surface = text[start:noun_end]
+            if core in self.rules["hotline_cores"] and not self._place_ending_at(text, core_start, scope) \
+                    and scope.home is not None and self._boundary_before(text, core_start):
+                return self._make(text, _Place(core_start, scope.county or scope.home, "hotline"),
+                                  noun_start, noun_end, noun, scope)
+            place = self._place_ending_at(text, core_start, scope)
+            if place is None:
+                continue
+            if place.kind == "shorthand" and not core and noun in self.rules["shorthand_bare_nouns"]:
+                return None  # 市医院, 县医院: a kind
+            if core and core not in self.rules["name_cores"] and self._is_modifier(core):
+                return None
+            return self._make(text, place, noun_start, noun_end, noun, scope)
+        return self._zone_name(text, noun_start, noun_end, scope)
+
+    def _make(self, text: str, place: _Place, noun_start: int, noun_end: int, noun: str,
+              scope: Scope, kind: str | None = None) -> Mention:
+        """A named mention from its place, core and noun."""
+        surface = text[place.start:noun_end]
+        core = text[place.start:noun_start]
+        name = surface
+        if place.kind == "shorthand":
+            short = next(w for w, _ in self.shorthands if surface.startswith(w))
+            name = place.region.name + surface[len(short):]
+        elif place.kind == "hotline":
             name = surface
-        else:
-            shorthand = self.rules["city_shorthand"]
-            j = noun_start
-            while j > 0 and text[j - 1] != shorthand and noun_start - j < self.rules["max_core"]:
-                j -= 1
-            k = j - 1
-            if city is None or k < 0 or text[k] != shorthand:
-                return None
-            if k > 0 and text[k - 1] in self.rules["not_city_shorthand_after"]:
-                return None
-            core = text[j:noun_start]
-            if not self._core_ok(core) or self._is_modifier(core):
-                return None
-            start = k
-            surface = text[k:noun_end]
-            name = city.name + surface[1:]
-            place_region = city
-        if place_region is None:
-            return None
-        if core and self._is_modifier(core):
-            return None
-        kind = self._kind(core, noun)
-        level, city_code, county_code = self._placement(place_region, city)
-        key = identity_key(city_code, name, noun, self.canonical)
-        return Mention(start, noun_end, surface, name, kind, level, city_code, county_code, True, key=key,
-                       modifiers=[noun])
+        if place.kind == "town":
+            kind = kind or self.town_kinds.get(noun) or self._kind(core, noun)
+            county = place.county or scope.county
+            level = HKV + "level/township"
+            city = (self.gaz.city_of(county.code).code if county else None) or (scope.home.code if scope.home else None)
+            own = name[name.index(place.town):]  # the town-level name: 陆屋镇中心卫生院
+            key = identity_key(f"{city}|{county.code if county else ''}", own, noun, self.canonical)
+            return Mention(place.start, noun_end, surface, name, kind, level, city,
+                           county.code if county else None, True, key=key, modifiers=[noun])
+        kind = kind or self._kind(core, noun)
+        level, city_code, county_code = self._placement(place.region, scope)
+        key_name = place.region.name + name if place.kind == "hotline" else name
+        return Mention(place.start, noun_end, surface, name, kind, level, city_code, county_code, True,
+                       key=identity_key(city_code, key_name, noun, self.canonical), modifiers=[noun])
 
     def _zone_ending_at(self, text: str, end: int, city: Region) -> int | None:
         """Start of a development zone / port area of the plan's city ending at `end` (自贸区钦州港片区,
@@ -257,7 +411,7 @@ class InstitutionRecognizer:
         if suffix is None:
             return None
         start = end - len(suffix)
-        while start > 0 and end - start < self.rules["zone_max"] and "\u4e00" <= text[start - 1] <= "\u9fff" \
+        while start > 0 and end - start < self.rules["zone_max"] and is_han(text[start - 1]) \
                 and text[start - 1] not in self.rules["zone_stop_chars"]:
             start -= 1
         zone = text[start:end]
@@ -268,7 +422,8 @@ class InstitutionRecognizer:
             return None  # 钦州市X港…: the gazetteer path owns names that open with the city
         return start
 
-    def _zone_name(self, text: str, noun_start: int, noun_end: int, city: Region | None) -> Mention | None:
+    def _zone_name(self, text: str, noun_start: int, noun_end: int, scope: Scope) -> Mention | None:
+        city = scope.city
         if city is None:
             return None
         noun = text[noun_start:noun_end]
@@ -308,16 +463,19 @@ class InstitutionRecognizer:
             return HK + "GeneralHospital"
         return kind
 
-    def _placement(self, region: Region, city: Region | None) -> tuple[str | None, str | None, str | None]:
+    def _placement(self, region: Region, scope: Scope) -> tuple[str | None, str | None, str | None]:
         if region.level == "county":
             level = "district" if region.name.endswith("区") else "county"
             return HKV + "level/" + level, self.gaz.city_of(region.code).code, region.code
         if region.level == "city":
             return HKV + "level/municipal", region.code, None
-        # a province-run institution named in a city's plan is placed in that city
-        return HKV + "level/provincial", city.code if city else None, None
+        # a province-run institution named in a city's plan is placed in that city (or, in a
+        # provincial document, in the province)
+        home = scope.home
+        return HKV + "level/provincial", home.code if home else None, None
 
-    def _generic(self, text: str, noun_start: int, noun_end: int, city: Region | None) -> Mention | None:
+    # -- generic mentions of kinds -------------------------------------------------------------
+    def _generic(self, text: str, noun_start: int, noun_end: int, scope: Scope) -> Mention | None:
         j = noun_start
         words: list[str] = []
         while j > 0:
@@ -340,15 +498,17 @@ class InstitutionRecognizer:
         for word in words:
             level = self.vocab.level_for(word) or level
         surface = text[j:noun_end]
-        return Mention(j, noun_end, surface, surface, kind, level, city.code if city else None, None,
+        home = scope.home
+        return Mention(j, noun_end, surface, surface, kind, level, home.code if home else None, None,
                        False, key=f"kind|{surface}", modifiers=words)
 
-    def _conjuncts(self, text: str, head: Mention, city: Region | None) -> list[Mention]:
+    # -- coordinated places --------------------------------------------------------------------
+    def _conjuncts(self, text: str, head: Mention, scope: Scope) -> list[Mention]:
         """灵山县、浦北县精神病医院: the places before the head share its name's remainder."""
         out: list[Mention] = []
         first = None
         for length in range(min(9, len(head.surface)), 1, -1):
-            hit = self._region_ending_at(text, head.start + length, city)
+            hit = self._region_ending_at(text, head.start + length, scope)
             if hit is not None and hit[0] == head.start:
                 first = length
                 break
@@ -358,41 +518,326 @@ class InstitutionRecognizer:
         noun = head.modifiers[0] if head.modifiers else ""
         pos = head.start
         while pos > 1 and text[pos - 1] in COORDINATORS:
-            hit = self._region_ending_at(text, pos - 1, city)
+            hit = self._region_ending_at(text, pos - 1, scope)
             if hit is None:
                 break
             r_start, region = hit
             name = text[r_start:pos - 1] + rest
-            level, city_code, county_code = self._placement(region, city)
+            level, city_code, county_code = self._placement(region, scope)
             out.append(Mention(r_start, pos - 1, name, name, head.kind, level, city_code,
                                county_code, True, key=identity_key(city_code, name, noun, self.canonical),
                                modifiers=[noun]))
             pos = r_start
         return out
 
-    def _planned(self, text: str, start: int) -> bool:
+    def _town_lists(self, text: str, found: list[Mention], scope: Scope) -> list[Mention]:
+        """桃洪镇、六都寨镇、滩头镇等卫生院: coordinated towns share the health centre's noun."""
+        out: list[Mention] = []
+        taken = {m.end for m in found if m.named}
+        for noun in _longest_first(self.town_kinds):
+            for m in re.finditer(re.escape(noun), text):
+                if m.end() in taken or text.endswith("中心", 0, m.start()) and noun == "卫生院":
+                    continue
+                pos, listed = m.start(), bool(text.endswith("等", 0, m.start()))
+                pos -= 1 if listed else 0
+                towns: list[_Place] = []
+                while (town := self._town_ending_at(text, pos, scope)) is not None and town.region is None:
+                    towns.append(town)
+                    if town.start == 0 or text[town.start - 1] not in COORDINATORS:
+                        break
+                    pos = town.start - 1
+                if not towns or (len(towns) == 1 and not listed):
+                    continue  # one town right before the noun: an ordinary name
+                for town in towns:
+                    county = town.county
+                    home = scope.home.code if scope.home else None
+                    city = (self.gaz.city_of(county.code).code if county else None) or home
+                    name = town.town + noun
+                    key = identity_key(f"{city}|{county.code if county else ''}", name, noun, self.canonical)
+                    out.append(Mention(town.start, town.start + len(town.town), town.town, name, self.town_kinds[noun],
+                                       HKV + "level/township", city, county.code if county else None, True,
+                                       key=key, modifiers=[noun]))
+                taken.add(m.end())
+        return out
+
+    # -- universities and their hospitals ------------------------------------------------------
+    def _university_start(self, text: str, suffix_start: int, scope: Scope) -> int:
+        """A university's name runs back from its suffix over Chinese characters, up to a region name
+        (江西中医药大学, 南昌大学) or a boundary word (依托广西医科大学 → 广西医科大学)."""
+        start = suffix_start
+        while start > 0 and suffix_start - start < self.rules["university_max"] and is_han(text[start - 1]):
+            region = self._region_ending_at(text, start, scope)
+            if region is None:
+                short = [m for m in self.gaz.find(text[max(0, start - 8):start], short=True)
+                         if m.end == start - max(0, start - 8)]
+                if short:
+                    return start - len(short[-1].text)
+            else:
+                return self._chain_start(text, region[0], scope)
+            if any(text.endswith(w, 0, start) for w in self.boundary):
+                return start
+            start -= 1
+        return start
+
+    def _universities(self, text: str, found: list[Mention], scope: Scope) -> list[Mention]:
+        """Universities and their affiliated hospitals (广西医科大学第一附属医院, 北部湾大学): partners of
+        cooperation and hosts of centres. Like a province-run institution, one named in a city's plan is
+        placed in that city (the plan's scope), at the level universities are run (institutions.yaml)."""
+        out: list[Mention] = []
+        home = scope.home
+        code = home.code if home else None
+        for m in self.university_re.finditer(text):
+            end = m.end("suffix")
+            start = self._university_start(text, m.start("suffix"), scope)
+            uni = text[start:end]
+            distinctive = uni[: -len(m.group("suffix"))]
+            for word in self.rules["university_generic"]:
+                distinctive = distinctive.replace(word, "")
+            if len(distinctive) < 2 or any(x.start < end and start < x.end for x in found if x.named):
+                continue
+            if m.group("aff"):
+                end = m.end("aff")
+                kind = self._kind(m.group("aff")[:-2], "医院")
+            else:
+                kind = HK + self.rules["university_kind"]
+            name = text[start:end]
+            level = HKV + "level/" + self.rules["university_level"]
+            out.append(Mention(start, end, name, name, kind, level, code, None, True,
+                               key=identity_key(code, name, "", self.canonical), modifiers=[]))
+        return out
+
+    # -- named bodies without a class noun -----------------------------------------------------
+    def _bodies(self, text: str, found: list[Mention], scope: Scope) -> list[Mention]:
+        """钦州市卫生信息与医学考试中心, 钦州市计划生育药具管理站, 岑溪市精神卫生福利院: a place, a
+        distinctive part carrying a health word and a head that is no class label."""
+        out: list[Mention] = []
+        ends = {m.end for m in found}
+        for m in self.body_re.finditer(text):
+            head_start, head_end = m.start(), m.end()
+            if head_end in ends or (head_end < len(text) and text[head_end] in "院站所室库中"):
+                continue
+            for core_len in range(2, min(self.rules["max_core"], head_start) + 1):
+                core_start = head_start - core_len
+                core = text[core_start:head_start]
+                if not self._core_ok(core):
+                    break
+                place = self._place_ending_at(text, core_start, scope)
+                if place is None or place.kind == "town":
+                    continue
+                if not any(w in core for w in self.health_words) or self._is_modifier(core) \
+                        or any(w in core for w in self.rules["body_not_words"]):
+                    break
+                kind = next((k for word, k in self.rules["body_kinds_by_word"].items() if word in core),
+                            self.rules["body_kind"])
+                out.append(self._make(text, place, head_start, head_end, m.group(), scope, kind=HK + kind))
+                break
+        return out
+
+    def _hosted_centres(self, text: str, found: list[Mention], scope: Scope) -> list[Mention]:
+        """依托X创建Y中心: Y (opening with a place name, or long enough to be a name) is a functional unit of X."""
+        rules = self.rules
+        out: list[Mention] = []
+        heads = _longest_first(rules["hosted_centre_heads"])
+        for host in found:
+            if not host.named or host.parent_key or not text.endswith(rules["hosted_centre_cue"], 0, host.start):
+                continue
+            verb = next((v for v in _longest_first(rules["hosted_centre_verbs"]) if text.startswith(v, host.end)),
+                        None)
+            if verb is None:
+                continue
+            start = end = host.end + len(verb)
+            stop = set(rules["consortium_core_stop"])
+            while end < len(text) and end - start < rules["hosted_centre_max"] and is_han(text[end]) \
+                    and text[end] not in stop:
+                end += 1
+            # the centre's name ends with its head (…中心建设项目 → …中心)
+            while end > start and not any(text.endswith(h, 0, end) for h in heads):
+                end -= 1
+            head = next((h for h in heads if text.endswith(h, 0, end)), None)
+            if head is None:
+                continue
+            opening = [g for g in self.gaz.find(text[start:end], short=True) if g.start == 0]
+            own = end - start - len(head) - (len(opening[0].text) if opening else 0)
+            if own < (1 if opening else rules["hosted_centre_min_own"]):
+                continue
+            name = text[start:end]
+            out.append(Mention(start, end, name, name, HK + "FunctionalUnit", host.level, host.city, host.county,
+                               True, key=f"{host.key}|{name}", modifiers=[head], parent_key=host.key))
+        return out
+
+    # -- branches, campuses and facilities -----------------------------------------------------
+    def _unit_core_ok(self, core: str) -> bool:
+        return len(core) <= self.rules["unit_core_max"] and \
+            all((is_han(c) or (c.isascii() and c.isalnum())) and c not in self.rules["unit_stop_chars"] for c in core) \
+            and \
+            not any(w in core for w in self.boundary if len(w) > 1)
+
+    def _units(self, text: str, found: list[Mention], scope: Scope) -> list[Mention]:
+        """X医院某某院区, X血站某某献血点, X医院急救站: a unit named after its institution; 某某院区 alone
+        after the one institution of its sentence; 灵山县献血点 with a place of its own."""
+        out: list[Mention] = []
+        named = sorted((m for m in found if m.named), key=lambda x: x.end)
+        for m in self.unit_re.finditer(text):
+            head_start, head_end = m.start(), m.end()
+            head = m.group()
+            kind = self.unit_kind[head]
+            if head_end < len(text) and text[head_end] in "院站所室库":
+                continue
+            # after the name of its institution
+            parent = next((p for p in reversed(named) if p.end <= head_start and p.parent_key is None
+                           and self._unit_core_ok(text[p.end:head_start])), None)
+            if parent is not None and (text[parent.end:head_start] or kind not in self.orphan_kinds):
+                out.append(self._unit(text, parent, parent.start, head_start, head_end, kind))
+                continue
+            # a place of its own (灵山县献血点, 钦州湾广场献血点): a region, or the city's short name
+            own = self._unit_with_place(text, head_start, head_end, kind, scope)
+            if own is not None:
+                out.append(own)
+                continue
+            # 北山院区 alone: the one institution before it in the sentence
+            if kind in self.orphan_kinds:
+                before = [p for p in named if p.end <= head_start and p.parent_key is None]
+                core_start = self._orphan_start(text, head_start)
+                if len({p.key for p in before}) == 1 and core_start is not None:
+                    out.append(self._unit(text, before[-1], core_start, head_start, head_end, kind))
+        return out
+
+    def _unit(self, text: str, parent: Mention, start: int, head_start: int, head_end: int,
+              kind: str) -> Mention:
+        """A unit of `parent` written from `start` (the parent's own start when named after it)."""
+        own = text[parent.end if start == parent.start else start:head_end]
+        return Mention(start, head_end, text[start:head_end], parent.name + own, kind, parent.level, parent.city,
+                       parent.county, True, key=f"{parent.key}|{own}", modifiers=[text[head_start:head_end]],
+                       parent_key=parent.key)
+
+    def _orphan_start(self, text: str, head_start: int) -> int | None:
+        """Start of a campus's or branch's own name (北山, 苍海) before its head: two characters that
+        are no generic word, or up to four after a boundary."""
+        for length in (4, 3, 2):
+            start = head_start - length
+            own = text[start:head_start]
+            if start < 0 or not self._unit_core_ok(own) or not self._own_name_ok(own):
+                continue
+            if length == 2 or self._boundary_before(text, start):
+                return start
+        return None
+
+    def _unit_with_place(self, text: str, head_start: int, head_end: int, kind: str,
+                         scope: Scope) -> Mention | None:
+        for core_len in range(0, min(self.rules["unit_core_max"], head_start) + 1):
+            core_start = head_start - core_len
+            core = text[core_start:head_start]
+            if not self._unit_core_ok(core):
+                break
+            place = self._region_ending_at(text, core_start, scope)
+            if place is not None:
+                region = place[1]
+                start = self._chain_start(text, place[0], scope)
+                level, city_code, county_code = self._placement(region, scope)
+                name = text[start:head_end]
+                return Mention(start, head_end, name, name, kind, level, city_code, county_code, True,
+                               key=identity_key(city_code, name, "", self.canonical),
+                               modifiers=[text[head_start:head_end]])
+            # a local place carrying the city's (or county's) short name: 钦州湾广场
+            local = scope.county or scope.city
+            if core and local is not None and self._boundary_before(text, core_start) and \
+                    any(core.startswith(s) and len(core) > len(s) for s in local.short_names):
+                level, city_code, county_code = self._placement(local, scope)
+                name = text[core_start:head_end]
+                return Mention(core_start, head_end, name, name, kind, level, city_code, county_code, True,
+                               key=identity_key(city_code, name, "", self.canonical),
+                               modifiers=[text[head_start:head_end]])
+        return None
+
+    # -- named consortia -----------------------------------------------------------------------
+    def _consortia(self, text: str, found: list[Mention], scope: Scope) -> list[Mention]:
+        """灵山县国家级紧密型县域医疗共同体, 江西省儿童医疗联盟 (a place and a designation), 县人民医院医共体
+        (the institution that leads it)."""
+        out: list[Mention] = []
+        stop = set(self.rules["consortium_core_stop"])
+        by_end = {m.end: m for m in found if m.named and not m.parent_key}
+        for m in self.consortium_re.finditer(text):
+            noun_start, noun_end = m.start(), m.end()
+            if text.count("《", 0, noun_start) > text.count("》", 0, noun_start):
+                continue  # 《钦州市区域医疗联合体建设实施方案》: a title
+            noun = m.group()
+            kind = self.consortium_kind[noun]
+            lead = by_end.get(noun_start)
+            if lead is not None:
+                name = lead.name + noun
+                out.append(Mention(lead.start, noun_end, text[lead.start:noun_end], name, kind, lead.level, lead.city,
+                                   lead.county, True, key=f"{lead.key}|{noun}", modifiers=[noun]))
+                continue
+            for core_len in range(0, min(self.rules["consortium_core_max"], noun_start) + 1):
+                core_start = noun_start - core_len
+                core = text[core_start:noun_start]
+                if any(c in stop or not is_han(c) for c in core) or any(w in core for w in self.boundary if len(w) > 1):
+                    break
+                region = self._region_ending_at(text, core_start, scope)
+                if region is None:
+                    continue
+                start = self._chain_start(text, region[0], scope)
+                level, city_code, county_code = self._placement(region[1], scope)
+                name = text[start:noun_end]
+                out.append(Mention(start, noun_end, name, name, kind, level, city_code, county_code, True,
+                                   key=identity_key(city_code, name, "", self.canonical), modifiers=[noun]))
+                break
+        return out
+
+    # -- planned and aliases --------------------------------------------------------------------
+    def _planned(self, text: str, start: int, end: int) -> bool:
+        """新建/拟建/规划设置 X in the same clause, or X新建项目 right after the name."""
         clause_start = max(text.rfind(p, 0, start) for p in "，。；：") + 1
         window = text[max(clause_start, start - 12):start]
-        return any(cue in window for cue in self.planned_cues)
+        return any(cue in window for cue in self.planned_cues) or \
+            any(text.startswith(cue, end) for cue in self.rules["planned_after_cues"])
 
     def _mark_aliases(self, text: str, mentions: list[Mention]) -> None:
+        """X（Y）, X（原Y）, X（加挂Y牌子）, X即Y, X加挂Y牌子: Y is another name of X."""
         named = [m for m in mentions if m.named]
-        by_start = {m.start: m for m in named}
-        for m in named:
-            if text.startswith("（", m.end) and (m.end + 1) in by_start:
-                inner = by_start[m.end + 1]
-                if text.startswith("）", inner.end):
-                    inner.alias_of = m.key
+        by_start: dict[int, Mention] = {}
+        for m in sorted(named, key=lambda x: x.end - x.start):
+            by_start[m.start] = m  # the longest mention starting there
+        rules = self.rules
+        for m in sorted(named, key=lambda x: x.start):
+            if m.alias_of is not None:
+                continue
+            pos = m.end
+            if text.startswith("（", pos):
+                inner = pos + 1
+                for word in _longest_first(rules["alias_bracket_prefixes"]):
+                    if text.startswith(word, inner):
+                        inner += len(word)
+                        break
+                alias = by_start.get(inner)
+                if alias is not None and alias is not m and text.startswith(("）", "牌子）"), alias.end) \
+                        and alias.parent_key is None:
+                    alias.alias_of = m.key
+                continue
+            for cue in (*rules["alias_sign_cues"], *rules["alias_link_words"]):
+                start = pos + (1 if text.startswith("，", pos) else 0)
+                if not text.startswith(cue, start):
+                    continue
+                inner = start + len(cue)
+                inner += 1 if text.startswith("“", inner) else 0
+                alias = by_start.get(inner)
+                if alias is None or alias is m or alias.parent_key is not None:
+                    break
+                after = alias.end + (1 if text.startswith("”", alias.end) else 0)
+                if cue in rules["alias_sign_cues"] and not text.startswith(rules["alias_sign_end"], after):
+                    break
+                alias.alias_of = m.key
+                break
 
 
 # ---------------------------------------------------------------------------------------------
 # spaCy glue: the recogniser as a pipeline component writing spans with `kg_` extensions
 
 for _name in ("kg_name", "kg_kind", "kg_level", "kg_city", "kg_county", "kg_key", "kg_alias_of",
-              "kg_planned", "kg_named", "kg_surface", "kg_norm_span"):
+              "kg_planned", "kg_named", "kg_surface", "kg_norm_span", "kg_parent"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
-for _name in ("kg_city", "kg_truncated", "kg_sentence"):
+for _name in ("kg_city", "kg_county", "kg_truncated", "kg_sentence"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -403,7 +848,8 @@ def make_institution_component(nlp: Language, name: str):
 
     def component(doc: Doc) -> Doc:
         spans_named, spans_kind = [], []
-        for m in recognizer(doc.text, doc._.kg_city, bool(doc._.kg_truncated)):
+        found = recognizer(doc.text, doc._.kg_city, bool(doc._.kg_truncated), county=doc._.kg_county)
+        for m in found:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None:
                 continue
@@ -418,6 +864,7 @@ def make_institution_component(nlp: Language, name: str):
             span._.kg_named = m.named
             span._.kg_surface = m.surface
             span._.kg_norm_span = (m.start, m.end)
+            span._.kg_parent = m.parent_key
             (spans_named if m.named else spans_kind).append(span)
         doc.spans["kg_institutions"] = spans_named
         doc.spans["kg_kinds"] = spans_kind

@@ -38,8 +38,10 @@ def make_nlp() -> Language:
 
 
 def sentence_docs(sentences: Iterable[Sentence], city: Region | None,
-                  progress: Callable[[int], None] | None = None) -> Iterator[tuple[Sentence, Doc]]:
-    """Run the pipeline over sentences, yielding each with its Doc."""
+                  progress: Callable[[int], None] | None = None,
+                  county: Region | None = None) -> Iterator[tuple[Sentence, Doc]]:
+    """Run the pipeline over sentences, yielding each with its Doc (`county`: the county a document
+    is about, for its short forms such as 县人民医院)."""
     nlp = make_nlp()
     items = list(sentences)
 
@@ -47,6 +49,7 @@ def sentence_docs(sentences: Iterable[Sentence], city: Region | None,
         for sentence in items:
             doc = nlp.make_doc(sentence.norm.text)
             doc._.kg_city = city
+            doc._.kg_county = county
             doc._.kg_truncated = sentence.truncated
             doc._.kg_sentence = sentence
             yield doc
