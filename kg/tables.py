@@ -103,6 +103,7 @@ _UNIT_LINE = re.compile(r"^[（(]?\s*(?:计量)?单位\s*[:：（(]\s*([^（）(
 _PAGE_MARK = re.compile(r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\f)$")
 _CONTINUED = re.compile(r"^[（(]?续(?:表|上表)?\s*\d*[）)]?[:：]?$")
 _TOC = re.compile(r"\.{4,}|…{2,}")
+_CAPTION = re.compile(r"^(?:专栏|附表|表)\s*\d|(?:表|一览|规划|清单)$|[（(]\s*单位")
 
 
 def is_value_text(text: str) -> bool:
@@ -112,7 +113,7 @@ def is_value_text(text: str) -> bool:
     [True, True, True, True, True, True, False, False]
     """
     norm = normalize_text(text)
-    if not norm:
+    if not norm or norm[0] in "（(":
         return False
     if is_empty_mark(norm):
         return True
@@ -326,15 +327,14 @@ class _Reader:
         layout = "cell-per-line" if indented else "cell-per-line-plain"
         grid = _rows_from_groups(groups) if indented else None
         if grid is None:
-            grid = _rows_from_sequence(cells)
+            grid = _rows_from_sequence(cells, merge_header=not indented)
         if grid is None:
             return None
         rows, used = grid
         if len(rows) < 2:
             return None
-        first_cell, last_cell = used[0], used[-1]
-        first_line = next(f for c, f, _ in items if c is first_cell)
-        last_line = next(last for c, _, last in items if c is last_cell)
+        first_line = next(f for c, f, _ in items if c is not None and c.start >= used[0].start)
+        last_line = next(last for c, _, last in reversed(items) if c is not None and c.end <= used[-1].end)
         table = self._make(rows, layout)
         return Found(table, first_line, last_line + 1)
 
@@ -365,7 +365,8 @@ class _Reader:
                         p = m
                         while p < n and not lines[p].body and not lines[p].raw.startswith("\t"):
                             p += 1
-                        if p < n and p - m <= 1 and self._continuation(lines[p]):
+                        if p < n and p - m <= 1 and self._continuation(lines[p]) and \
+                                (len(lines[p].body) <= 8 or is_value_text(lines[p].body)):
                             m = p
                             continue
                         break
@@ -388,8 +389,10 @@ class _Reader:
             and not _NOTE.match(line.body) and "\t" not in line.raw and not line.body.endswith("。")
 
     def _continuation(self, line: Line) -> bool:
+        """An unindented line going on with the cell above (2020年 / 基期值), not a caption."""
         return (not line.indented and 0 < len(line.body) <= 30 and "\t" not in line.raw
-                and not self.is_heading(line.body) and not _NOTE.match(line.body) and not _TOC.search(line.body))
+                and not self.is_heading(line.body) and not _NOTE.match(line.body) and not _TOC.search(line.body)
+                and not _CAPTION.search(line.body))
 
     # -- the model --------------------------------------------------------------------------------
     def _make(self, rows: list[list[Cell]], layout: str) -> Table:
@@ -543,10 +546,9 @@ def _join_broken_rows(pieces: list[list[Cell]], text: str) -> list[list[Cell]]:
     A piece shorter than the table continues on the next piece when together they make at most a
     full row, the broken cell is text (not a value) and the next piece does not open a new row.
     """
-    counted = [len(r) for r in pieces if sum(1 for c in r if c.text) >= 2]
-    if not counted:
+    if not any(sum(1 for c in r if c.text) >= 2 for r in pieces):
         return pieces
-    width = Counter(counted).most_common(1)[0][0]
+    width = max(len(r) for r in pieces)
     out: list[list[Cell]] = []
     for row in pieces:
         prev = out[-1] if out else None
@@ -645,7 +647,7 @@ def _spanning_position(top: list[Cell], sub: list[Cell], body: list[list[Cell]])
     return best if best_score >= 0.5 else None
 
 
-def _rows_from_sequence(cells: list[Cell]) -> tuple[list[list[Cell]], list[Cell]] | None:
+def _rows_from_sequence(cells: list[Cell], merge_header: bool = True) -> tuple[list[list[Cell]], list[Cell]] | None:
     """Rows recognised by their sequence numbers 1, 2, 3 … at a fixed period."""
     seq_at = [k for k, c in enumerate(cells) if _is_seq(c.text)]
     # the longest chain of consecutive numbers
@@ -665,16 +667,22 @@ def _rows_from_sequence(cells: list[Cell]) -> tuple[list[list[Cell]], list[Cell]
     period = gaps.most_common(1)[0][0]
     if period < 3 or any(g % period for g in gaps):
         return None
-    # the sequence column: where 序号 stands in the header, else the first column
-    header_end = best[0]
-    head = cells[max(0, header_end - 2 * period):header_end]
-    offset = 0
-    header_cells = _merge_header_lines(head, period)
-    if header_cells is not None:
-        idx = next((m for m, c in enumerate(header_cells) if "序号" in c.norm), None)
-        if idx is not None:
-            offset = idx
-    first_row = best[0] - offset
+    # the header: the cells just above the first row, as many as a row has (broken header cells
+    # joined); the sequence column is where 序号 stands in it
+    candidates: list[tuple[int, int, int, int, list[Cell]]] = []  # (rows, preference, first row, offset, header)
+    for first_row in range(best[0], best[0] - period, -1):
+        offset = best[0] - first_row
+        for h in range(first_row - period, max(-1, first_row - 2 * period - 1), -1):
+            head = _merge_header_lines(cells[h:first_row], merge_header)
+            if len(head) > period:
+                break
+            if len(head) == period and not any(is_value_text(c.text) for c in head):
+                seq_named = "序号" in head[offset].norm
+                complete = (len(cells) - first_row) // period  # the shift that leaves no row cut short
+                candidates.append((-complete, 0 if seq_named else 1 + offset, first_row, offset, head))
+                break
+    found = min(candidates, key=lambda c: c[:2])[2:] if candidates else None
+    first_row, offset, header_cells = found if found else (best[0], 0, None)
     rows: list[list[Cell]] = []
     k = first_row
     while k + period <= len(cells):
@@ -688,7 +696,7 @@ def _rows_from_sequence(cells: list[Cell]) -> tuple[list[list[Cell]], list[Cell]
     used_start = first_row
     if header_cells is not None and len(header_cells) == period:
         rows = [header_cells] + rows
-        used_start = header_end - len(head) if head else first_row
+        used_start = next(m for m, c in enumerate(cells) if c.start == header_cells[0].start)
     used = cells[used_start:k]
     return rows, used
 
@@ -696,22 +704,18 @@ def _rows_from_sequence(cells: list[Cell]) -> tuple[list[list[Cell]], list[Cell]
 _HEADER_TAILS = ("基期值", "目标值", "实际值", "现状值", "规划值", "预期值", "指标值", "完成值")
 
 
-def _merge_header_lines(head: list[Cell], period: int) -> list[Cell] | None:
-    """Header lines of a table without indentation, with broken cells joined again (2020年 + 基期值)."""
+def _merge_header_lines(head: list[Cell], merge: bool = True) -> list[Cell]:
+    """Header cells; without indentation to tell cells apart, a broken header cell is joined again
+    (2020年 + 基期值, 床位数 + （张）)."""
     merged: list[Cell] = []
     for cell in head:
         norm = cell.norm
-        if merged and (norm.startswith(("（", "(")) or norm in _HEADER_TAILS or
-                       (merged[-1].norm.endswith("年") and _is_year_head(merged[-1].norm) and not norm[:1].isdigit())):
+        if merge and merged and (norm.startswith(("（", "(")) or norm in _HEADER_TAILS):
             prev = merged[-1]
             merged[-1] = Cell(prev.text + "\n" + cell.text, prev.start, cell.end)
         else:
             merged.append(cell)
-    if any(is_value_text(c.text) for c in merged):
-        merged = merged[max(i + 1 for i, c in enumerate(merged) if is_value_text(c.text)):]
-    if len(merged) < period:
-        return None
-    return merged[-period:]
+    return merged
 
 
 # -- header rows -------------------------------------------------------------------------------------

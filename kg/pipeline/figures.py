@@ -338,10 +338,15 @@ class ValueColumn:
     unit: str | None
 
 
-def value_columns(table: Table, label_col: int, col: Collector, years: tuple[int | None, int | None]
-                  ) -> tuple[list[ValueColumn], list[int]]:
-    """Columns holding numbers (with their measure, role, year and unit) and columns holding text."""
+def value_columns(table: Table, label_col: int, col: Collector, years: tuple[int | None, int | None],
+                  projects: bool = False) -> tuple[list[ValueColumn], list[int]]:
+    """Columns holding numbers (with their measure, role, year and unit) and columns holding text.
+
+    A column's year is in its header, else in the caption (各县（市、区）2025年床位配置规划); a project
+    table's figures (总投资) are planned for the plan's target year."""
     base, target = years
+    caption_years = {int(y) for y in _YEAR.findall(normalize_text(table.caption))}
+    caption_year = caption_years.pop() if len(caption_years) == 1 else None
     body = table.body()
     numeric: list[ValueColumn] = []
     text_cols: list[int] = []
@@ -361,8 +366,9 @@ def value_columns(table: Table, label_col: int, col: Collector, years: tuple[int
             continue
         joined = "".join(path)
         m = _YEAR.search(joined)
-        role = _value_role(joined, col.cfg) or ("current" if m is None else None)
-        year = int(m.group(1)) if m else None
+        year = int(m.group(1)) if m else caption_year
+        role = _value_role(joined, col.cfg) or ("planned" if projects else "current" if year is None else None)
+
         if role is None:
             role = "target" if target is not None and year is not None and year >= target else "current"
         if year is None:
@@ -379,9 +385,9 @@ def value_columns(table: Table, label_col: int, col: Collector, years: tuple[int
 
 
 def emit_entity_table(table: Table, label_col: int, kind: str, col: Collector,
-                      years: tuple[int | None, int | None]) -> None:
+                      years: tuple[int | None, int | None], projects: bool = False) -> None:
     """A table whose rows are institutions (kind "institution") or areas (kind "area")."""
-    numeric, text_cols = value_columns(table, label_col, col, years)
+    numeric, text_cols = value_columns(table, label_col, col, years, projects)
     city = col.city()
     for row in table.body():
         name = normalize_text(row[label_col].text)
@@ -393,7 +399,7 @@ def emit_entity_table(table: Table, label_col: int, kind: str, col: Collector,
         if kind == "area":
             subject, area = _area_subject(name, col)
         else:
-            subject, area = _institution(name, row, col), city
+            subject, area = _institution(name, col, projects), city
         if subject is None:
             continue
         for vc in numeric:
@@ -423,10 +429,11 @@ def _read_text_cell(cell: Cell, sentence: Sentence, subject: Subject, area: Subj
     figure_text.read_cell(text, sentence, subject, area, col, years, skip_values=taken)
 
 
-def _institution(name: str, row: list[Cell], col: Collector) -> Subject | None:
+def _institution(name: str, col: Collector, project: bool = False) -> Subject | None:
+    """The institution a row is about: its name is the cell (or, for a project, opens it)."""
     rec = recognizer(col.ctx.gazetteer)
     for m in rec(name, col.ctx.city):
-        if m.named and m.start == 0 and m.end == len(name) and m.key in col.ctx.institutions:
+        if m.named and m.start == 0 and (m.end == len(name) or project) and m.key in col.ctx.institutions:
             return Subject("institution", m.key)
     return None
 
@@ -503,10 +510,10 @@ def extract(ctx: PlanContext) -> list[Observation]:
         if found is None:
             continue
         k, kind = found
+        projects = kind == "project" or any(column_role(table.header_path(i), col.cfg) == "project"
+                                            for i in range(table.width))
         if kind == "project":
-            inst = next((i for i in range(table.width) if column_role(table.header_path(i), col.cfg) == "institution"),
-                        None)
-            k, kind = (inst, "institution") if inst is not None else (k, "institution")
-        emit_entity_table(table, k, kind, col, years)
+            kind = "institution"  # a project's figures are its institution's (建设单位, or named in the project)
+        emit_entity_table(table, k, kind, col, years, projects)
     figure_text.read_plan(col, years)
     return col.records
