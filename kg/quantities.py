@@ -231,5 +231,6 @@ def find_times(text: str, periods: dict[str, tuple[int, int]]) -> list[TimeRef]:
             continue
         tail = m.group("tail") or ""
         year = span[0] if tail in ("初", "期初") else span[1]
-        found.append(TimeRef(m.start(), m.end(), year, "period"))
+        compared = text[max(0, m.start() - 2):m.start()].endswith(("比", "较", "相比", "与", "同"))
+        found.append(TimeRef(m.start(), m.end(), year, "compare" if compared else "period"))
     return sorted(found, key=lambda t: t.start)

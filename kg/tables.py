@@ -103,7 +103,8 @@ _UNIT_LINE = re.compile(r"^[（(]?\s*(?:计量)?单位\s*[:：（(]\s*([^（）(
 _PAGE_MARK = re.compile(r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\f)$")
 _CONTINUED = re.compile(r"^[（(]?续(?:表|上表)?\s*\d*[）)]?[:：]?$")
 _TOC = re.compile(r"\.{4,}|…{2,}")
-_CAPTION = re.compile(r"^(?:专栏|附表|表)\s*\d|(?:表|一览|规划|清单)$|[（(]\s*单位")
+# a table's caption, never one of its cells (a header cell such as 主要指标 is shorter)
+_CAPTION = re.compile(r"^(?:专栏|附表|表)\s*\d|^.{6,}(?:表|一览|规划|清单|配置|指标|情况|汇总)$|[（(]\s*单位")
 
 
 def is_value_text(text: str) -> bool:
@@ -329,6 +330,8 @@ class _Reader:
         if grid is None:
             grid = _rows_from_sequence(cells, merge_header=not indented)
         if grid is None:
+            grid = _rows_from_rhythm(cells)
+        if grid is None:
             return None
         rows, used = grid
         if len(rows) < 2:
@@ -386,7 +389,8 @@ class _Reader:
                                      and "\t" not in line.raw.strip("\t ")
                                      and not (len(line.body) > 40 and line.body.endswith("。")))
         return bool(line.body) and len(line.body) <= 30 and not self.is_heading(line.body) \
-            and not _NOTE.match(line.body) and "\t" not in line.raw and not line.body.endswith("。")
+            and not _NOTE.match(line.body) and "\t" not in line.raw and not line.body.endswith("。") \
+            and not _CAPTION.search(line.body)
 
     def _continuation(self, line: Line) -> bool:
         """An unindented line going on with the cell above (2020年 / 基期值), not a caption."""
@@ -699,6 +703,32 @@ def _rows_from_sequence(cells: list[Cell], merge_header: bool = True) -> tuple[l
         used_start = next(m for m, c in enumerate(cells) if c.start == header_cells[0].start)
     used = cells[used_start:k]
     return rows, used
+
+
+def _rows_from_rhythm(cells: list[Cell]) -> tuple[list[list[Cell]], list[Cell]] | None:
+    """Rows without sequence numbers: the shortest period p at which the first p cells are a header
+    of words and every later column holds only values or only words, with at least two rows and a
+    column of values (医院名称 / 现有床位 / 规划床位, then a name and two numbers per hospital)."""
+    for period in range(2, 9):
+        header = cells[:period]
+        if len(header) < period or any(is_value_text(c.text) or _is_seq(c.text) for c in header):
+            return None
+        rows = [cells[k:k + period] for k in range(period, len(cells) - period + 1, period)]
+        kept: list[list[Cell]] = []
+        kinds: list[bool] | None = None
+        for row in rows:
+            row_kinds = [is_value_text(c.text) for c in row]
+            if row_kinds[0]:
+                break  # a row opens with its name
+            if kinds is None:
+                kinds = row_kinds
+            elif row_kinds != kinds:
+                break
+            kept.append(row)
+        if len(kept) >= 2 and kinds is not None and any(kinds):
+            used = cells[: period * (len(kept) + 1)]
+            return [header] + kept, used
+    return None
 
 
 _HEADER_TAILS = ("基期值", "目标值", "实际值", "现状值", "规划值", "预期值", "指标值", "完成值")

@@ -3,9 +3,10 @@ in another layout (every table one cell per line, each cell on its own tab-prefi
 empty cell, units in the indicator's parentheses; a bed table per hospital, a per-county table and a
 project table (专栏) in that layout), and figures in running text worded unlike the repository's plans.
 
-EXPECTED is a careful reader's list of the plan's figures, written with the plan before the extraction
-was run on it; the test asserts every one is found (with its value and year) and nothing else is read
-from a sentence that holds no figure of that measure.
+EXPECTED is a careful reader's list of the plan's figures (levels), written with the plan before the
+extraction was run on it (the first run found 32 of 45; the two table defects it showed were fixed for
+every layout); the test asserts every one is found, with its value and year, and that no figure of a
+listed measure has another value.
 """
 
 from __future__ import annotations
@@ -224,14 +225,18 @@ def test_every_figure_of_the_new_plan_is_read(facts):
 
 def test_nothing_else_is_read(facts):
     # a figure whose subject and measure a careful reader listed must have one of the listed values
-    # and years; the change (增长31.5%) and the empty cells (/) give nothing
+    # and years; the empty cells (/) give nothing; the change (增长31.5%) is a change, not a level
     wrong = []
     for f in facts:
+        if f["role"] == "change":
+            continue
         related = [g for g in EXPECTED if g[0] == f["subject"] and (g[1] in f["measure"] or f["measure"] in g[1])]
         if related and not any(_matches(g, f) for g in related):
             wrong.append((f["subject"], f["measure"], f["year"], f["value"]))
     assert wrong == []
-    assert not any(f["value"] is not None and Decimal(str(f["value"])) == Decimal("31.5") for f in facts)
+    changes = [(f["measure"], f["role"], f["year"]) for f in facts
+               if f["value"] is not None and Decimal(str(f["value"])) == Decimal("31.5")]
+    assert changes == [("每千常住人口床位数增长", "change", 2020)]
 
 
 def test_quotes_are_the_plan_s_text(facts):

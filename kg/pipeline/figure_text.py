@@ -111,10 +111,17 @@ def _strip_front(text: str, words: list[str]) -> tuple[str, int]:
     return text, dropped
 
 
+# a one-character link word that ends a word of the measure instead (签约, 所有, 作为, 附近)
+_WORD_ENDINGS = {"约": "签预节制契公条", "有": "所拥具享占含持", "在": "所存现实", "近": "附最接", "为": "作成认称行",
+                 "共": "公", "是": "或但于"}
+
+
 def _strip_back(text: str, words: list[str]) -> tuple[str, str]:
     """Drop one link word from the end (达到, 为, 控制在 …); returns the rest and the word."""
     for w in words:
         if text.endswith(w) and len(text) > len(w):
+            if len(w) == 1 and text[-2] in _WORD_ENDINGS.get(w, ""):
+                continue
             return text[: -len(w)], w
     return text, ""
 
@@ -223,30 +230,122 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
     for a, b in bounds:
         by_clause.append([q for q in quantities if a <= q.start and q.end <= b + 1])
     figures_out = figures
+    levels: list[Figure] = []  # the levels read so far, for the changes that follow them
+    last_list: list[Figure] = []
     for (a, b), qs in zip(bounds, by_clause, strict=True):
         if not qs:
             continue
         clause_start = a
-        listed = _list_figures(text, a, b, qs, voc, city_names)
+        listed = _list_figures(text, a, b, qs, voc, city_names, last_list)
         if listed is not None:
             figures.extend(listed)
+            if listed and listed[0].role_cue != "change":
+                last_list = listed
+                levels.extend(listed)
             continue
         prev_end = a
         last: Figure | None = None
         for q in qs:
+            if _is_change(text, clause_start, q, "", voc):
+                fig = _change_figure(text, prev_end, q, voc, city_names, levels[-1] if levels else None)
+                if fig is not None or _ends_clause(text, q.end):
+                    prev_end = q.end
+                if fig is not None:
+                    figures.append(fig)
+                continue
             fig = _single_figure(text, a, prev_end, q, voc, city_names, loose)
             if fig is not None or _ends_clause(text, q.end):
                 prev_end = q.end  # a number inside a phrase (3岁以下婴幼儿) does not end a measure
-            if fig is None or _is_change(text, clause_start, q, "", voc):
+            if fig is None:
                 continue
             fig = _inherit_population(fig, last, text, voc)
             figures.append(fig)
+            levels.append(fig)
             last = fig
+            start = _start_level(text, fig, voc)
+            if start is not None:
+                figures.append(start)
     opening = _LABEL.sub("", text)
     if any(opening.startswith(cue) for cue in voc.planned_cues):
         for fig in figures_out:  # 设置A1家，县区B4家: the sentence's verb governs its list
             fig.role_cue = fig.role_cue or "planned"
     return _breakdowns(figures_out, text)
+
+
+_CHANGE_NAMES = [("增幅", "增幅"), ("降幅", "降幅"), ("增速", "增速"), ("年均增长", "年均增长"), ("增长", "增长"),
+                 ("增加", "增加"), ("提高", "提高"), ("提升", "提高"), ("上升", "上升"), ("下降", "下降"),
+                 ("降低", "降低"), ("减少", "减少"), ("扩大", "扩大"), ("缩小", "缩小")]
+_COMPARED = re.compile(r"(?:比|较)(?:(?:19|20)\d{2}年(?:底|末)?|上年|基期|“?十[二三四]五”?末)|同比|分别|了|为|达到?|$")
+
+
+def change_wording(base: str, unit: str | None, word: str) -> str:
+    """The measure of a change: the level's measure and the change word (三级医院 + 增长 → 三级医院数增长)."""
+    if unit in COUNT_UNITS and not base.endswith(("数", "数量", "人次", "床位", "人员")):
+        base += "数"
+    return base + word
+
+
+def change_word(phrase: str) -> tuple[str, str] | None:
+    """The change word ending a phrase (比2015年分别增长, 增幅为) and the phrase before it."""
+    rest = phrase
+    while True:
+        m = re.search(r"(?:了|为|分别|达到?|同比|(?:比|较)(?:(?:19|20)\d{2}年(?:底|末)?|上年|基期))$", rest)
+        if not m or m.start() == m.end():
+            break
+        rest = rest[: m.start()]
+    for written, name in _CHANGE_NAMES:
+        if rest.endswith(written):
+            return rest[: -len(written)], name
+    return None
+
+
+def _change_figure(text: str, prev_end: int, q: Quantity, voc: Vocabulary, city_names: tuple[str, ...],
+                   level: Figure | None) -> Figure | None:
+    """A change (增长40%, 比2015年提高2.8张, 降幅12.1%): a figure of its own, never a level.
+
+    Its measure is the one named before the change word, else the level read just before it in the
+    sentence (全市三级医院7家，增长40% → 三级医院数增长)."""
+    start = prev_end
+    while start < q.start and text[start] in _LIST_MARKS + "和及与，；（）()":
+        start += 1
+    phrase = text[start:q.start]
+    found = change_word(phrase)
+    if found is None:
+        if q.unit not in ("个百分点", "百分点"):
+            return None
+        base_phrase, word = phrase, "变化"
+    else:
+        base_phrase, word = found
+    base_phrase = _COMPARED.sub("", base_phrase) if len(base_phrase) < 6 else base_phrase
+    base, _, dropped = clean_measure(base_phrase, voc, city_names)
+    base = re.sub(r"(?:比|较)(?:19|20)\d{2}年.*$", "", base)
+    unit = q.unit
+    if is_measure(base, voc):
+        level_unit = unit
+    elif level is not None:
+        base, level_unit = level.measure, level.quantity.unit
+    else:
+        return None
+    return Figure(q, change_wording(base, level_unit, word), start + dropped, "change", q.comparator)
+
+
+def _start_level(text: str, fig: Figure, voc: Vocabulary) -> Figure | None:
+    """由X增长至Y: the level the change started from (X), of the same measure."""
+    m = re.search(r"由((?:19|20)\d{2}年的?)?$", text[: fig.quantity.start])
+    if m:
+        return None  # the figure itself is X; Y follows
+    before = text[fig.start:fig.quantity.start]
+    by = re.search(r"由(?:(?:19|20)\d{2}年的?)?", before)
+    if not by:
+        return None
+    inner = [q for q in find_quantities(text[fig.start + by.end():fig.quantity.start]) if q.value is not None]
+    if len(inner) != 1 or inner[0].unit != fig.quantity.unit:
+        return None
+    q = inner[0]
+    offset = fig.start + by.end()
+    shifted = Quantity(q.start + offset, q.end + offset, q.num_start + offset, q.num_end + offset, q.text, q.value,
+                       q.unit, q.comparator)
+    return Figure(shifted, fig.measure, fig.start, "start", q.comparator)
 
 
 _ENTITY = re.compile(r"(?:机构|医院|卫生院|中心|站|所|室|诊所)")
@@ -305,6 +404,9 @@ def _single_figure(text: str, clause_start: int, prev_end: int, q: Quantity, voc
         start += 1
     phrase = text[start:q.start]
     unitless = q.unit is None
+    if q.unit == "%" and text.startswith("的", q.end):
+        # 100%的社区卫生服务中心和镇卫生院建成中医馆: the share of X that do Y
+        return _share_figure(text, q, voc, _role_before(phrase, voc))
     if q.unit in voc.count_units and not _ends_clause(text, q.end):
         # a count before what it counts: 配备220张及以上传染病救治床位, 设置6家县直综合医院
         after = _noun_after(text, q.end, voc)
@@ -335,6 +437,23 @@ _LINK_COMPARATORS = [  # longest first: 不高于 before 高于
 ]
 
 
+def _share_figure(text: str, q: Quantity, voc: Vocabulary, role: str) -> Figure | None:
+    """N%的X…Y → the measure "Y的X比例" (X the ones counted, Y what they do)."""
+    end = q.end + 1
+    while end < len(text) and text[end] not in _CLAUSE_MARKS + "。":
+        end += 1
+    phrase = text[q.end + 1:end]
+    cut = next((m for m in _NOUN_ENDS.finditer(phrase) if m.start() >= 2), None)
+    if cut is None:
+        return None
+    counted, doing = phrase[: cut.start()], phrase[cut.start():]
+    doing = re.sub(r"^(?:均|都|能够|可以|已)+", "", doing)
+    measure = f"{doing}的{counted}比例"
+    if not (_CJK.search(counted) and 4 <= len(measure) <= 50) or any(ch.isdigit() for ch in counted):
+        return None
+    return Figure(q, measure, q.end + 1, role, q.comparator)
+
+
 def _comparator_of_link(link: str) -> str | None:
     for word, comp in _LINK_COMPARATORS:
         if word in link:
@@ -352,7 +471,7 @@ def _role_before(phrase: str, voc: Vocabulary) -> str:
     return ""
 
 
-_NOUN_ENDS = re.compile(r"参与|参加|设置|设有|开展|提供|实现|完成|达到|纳入|建成|获得|覆盖|承担|负责"
+_NOUN_ENDS = re.compile(r"能够|可以|参与|参加|设置|设有|开展|提供|实现|完成|达到|纳入|建成|获得|覆盖|承担|负责"
                         r"|分别|均|已|将|为|是"
                         r"|并|积极|以及|牵头|组建|建设|共建")
 
@@ -382,15 +501,21 @@ def _noun_after(text: str, pos: int, voc: Vocabulary) -> str | None:
 
 
 def _list_figures(text: str, a: int, b: int, qs: list[Quantity], voc: Vocabulary,
-                  city_names: tuple[str, ...]) -> list[Figure] | None:
-    """A list of measures and a list of values paired by 分别 (A、B和C分别为x、y和z)."""
+                  city_names: tuple[str, ...], last_list: list[Figure] | None = None) -> list[Figure] | None:
+    """A list of measures and a list of values paired by 分别 (A、B和C分别为x、y和z); a list of changes
+    (比2015年分别增长x、y和z) pairs with the list of levels before it."""
     clause = text[a:b]
     at = clause.find("分别")
     qs = [q for q in qs if q.start > a + at]  # numbers before 分别 are in the measures' names (5岁以下儿童)
     if at < 0 or not qs:
         return None
     if _is_change(text, a, qs[0], "", voc) or any(clause[at + 2:].startswith(w) for w in voc.change_words):
-        return []
+        found = change_word(text[a:qs[0].start])
+        if found is None or not last_list or len(last_list) != len(qs):
+            return []
+        word = found[1]
+        return [Figure(q, change_wording(level.measure, level.quantity.unit, word), level.start, "change",
+                       q.comparator) for level, q in zip(last_list, qs, strict=True)]
     head = clause[:at]
     head, dropped = _strip_times(head)
     head_clean, _, front = clean_measure(head, voc, city_names)
@@ -455,11 +580,20 @@ def settle(fig: Figure, text: str, times: list[TimeRef], carried: TimeRef | None
     else:
         # a plan speaks of its period: a figure with no time of its own is a target of the plan
         year, role = target, "target"
-    if fig.role_cue == "added":
+    if fig.role_cue == "change":
+        role = "change"
+    elif fig.role_cue == "start":
+        role, year = "baseline", _period_start(year, voc)
+    elif fig.role_cue == "added":
         role = "added"
     elif fig.role_cue == "planned" and role == "target":
         role = "planned"
     return year, role
+
+
+def _period_start(year: int | None, voc: Vocabulary) -> int | None:
+    """The first year of the period that ends in `year` (十三五: 2015 for 2020)."""
+    return next((start for start, end in voc.periods.values() if end == year), None)
 
 
 def _subject_at(text: str, start: int, col, voc: Vocabulary) -> Subject | None | bool:
@@ -490,6 +624,32 @@ def _opens_norm(head: str, voc: Vocabulary) -> bool:
     head = _TIME_FRONT.sub("", head)
     head, _ = _strip_front(head, voc.lead_words + voc.subject_words)
     return head.startswith(tuple(voc.norm_openers))
+
+
+def _county_in_measure(fig: Figure, col) -> tuple[Subject | None, Figure]:
+    """瑞昌市每千常住人口床位数达到6.8张: a county of the city opens the measure; it is the subject."""
+    city = col.ctx.city
+    if city is None:
+        return None, fig
+    for region in col.ctx.gazetteer.counties_of(city.code):
+        for name in sorted({region.name, *region.short_names}, key=len, reverse=True):
+            rest = fig.measure[len(name):].removeprefix("的")
+            if len(name) >= 2 and fig.measure.startswith(name) and len(rest) >= 2:
+                moved = Figure(fig.quantity, rest, fig.start + len(fig.measure) - len(rest), fig.role_cue,
+                               fig.comparator)
+                return Subject("region", region.code), moved
+    return None, fig
+
+
+def _owned_measure(text: str, fig: Figure, named: list, voc: Vocabulary) -> Figure:
+    """X医院编制床位1800张: the measure is what follows the institution's name."""
+    end = max((n.end for n in named if fig.start <= n.start < fig.quantity.start), default=None)
+    if end is None:
+        return fig
+    rest, _, _ = clean_measure(text[end:fig.quantity.start].removeprefix("的"), voc, ())
+    if len(rest) >= 2 and is_measure(rest, voc):
+        return Figure(fig.quantity, rest, end, fig.role_cue, fig.comparator)
+    return fig
 
 
 def _is_norm(text: str, fig: Figure, voc: Vocabulary) -> bool:
@@ -544,11 +704,15 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
             place = _subject_at(text, fig.start, col, voc)
             if place is False:
                 continue
+            if place is None:
+                place, fig = _county_in_measure(fig, col)
             if named is None:
                 named = [m for m in rec(text, ctx.city, sentence.truncated) if m.named]
             owner = _owner(text, fig, named, voc)
             if owner == "skip":
                 continue
+            if owner is not None:
+                fig = _owned_measure(text, fig, named, voc)
             subject, area = (owner, city) if owner is not None else (place or city, None)
             year, role = settle(fig, text, times, carried, retrospective, voc, years)
             if year is None:
@@ -589,8 +753,12 @@ def _owner(text: str, fig: Figure, named: list, voc: Vocabulary):
     clause_start = q.start
     while clause_start > 0 and text[clause_start - 1] not in _CLAUSE_MARKS + "。" + _LIST_MARKS:
         clause_start -= 1
-    lo, hi = (fig.start, q.start) if fig.start < q.start else (q.end, fig.start + len(fig.measure))
-    lo = min(lo, clause_start)
+    if fig.start >= q.end:
+        # a count before what it counts (3个远程医疗中心): a named institution among the counted is
+        # counted once; institutions named before the number are who set them up, not what is counted
+        counted = [n for n in named if n.start < fig.start + len(fig.measure) and n.end > q.end]
+        return "skip" if counted else None
+    lo, hi = min(fig.start, clause_start), q.start
     inside = [n for n in named if n.start < hi and n.end > lo]
     if len(inside) == 1 and inside[0].start >= clause_start:
         rest = text[inside[0].end:q.start].removeprefix("的")

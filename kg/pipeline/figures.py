@@ -300,7 +300,28 @@ def emit_indicator_table(table: Table, layout: Layout, col: Collector) -> None:
                     col.add(sentence, subject, part, yc.year, yc.role, value, unit, nature)
                 continue
             for value in values:
-                col.add(sentence, subject, label, yc.year, yc.role, value, unit, nature)
+                wording, role, value = _phrase_value(label, yc.role, value, row[yc.index].text)
+                col.add(sentence, subject, wording, yc.year, role, value, unit, nature)
+
+
+def _phrase_value(label: str, role: str, value: Value, cell: str) -> tuple[str, str, Value]:
+    """A cell written as a phrase around one number (力争每年降低0.5个百分点以上): its number, and when
+    the phrase states a change, the change's measure and role."""
+    from kg.pipeline.figure_text import change_word, change_wording
+    from kg.quantities import find_quantities
+
+    if value.value is not None:
+        return label, role, value
+    norm = normalize_text(cell)
+    found = [q for q in find_quantities(norm) if q.value is not None]
+    if len(found) != 1:
+        return label, role, value
+    q = found[0]
+    number = Value(value.text, q.value, q.comparator or value.comparator)
+    change = change_word(norm[: q.start].removeprefix("力争").removeprefix("每年").removeprefix("年均"))
+    if change is not None or q.unit in ("个百分点", "百分点"):
+        return change_wording(label, None, change[1] if change else "变化"), "change", number
+    return label, role, number
 
 
 def _parallel_measures(label: str, n: int, col: Collector) -> list[str] | None:

@@ -1,0 +1,172 @@
+"""A second plan the rules were never written against, kept as a check (see docs/recall.md, "Figures").
+
+Written, with its list of figures, after the rules had been developed on plans 001 and 002 and on
+宜春 (tests/test_new_plan_figures.py), and run once before any change: that first run's recall and
+precision are the generalisation figures reported. Later changes must keep every figure found here;
+the list is a careful reader's, not the reader's output.
+
+Another city and province again, other layouts again: the indicator table as markdown pipes with a
+two-row header (年份 over 2020 and 2025), the bed table one cell per line without indentation, the
+per-county table tab-separated, and running text worded unlike the repository's plans.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kg.facts import figure_facts
+from kg.store import open_store
+
+PLAN = """九江市医疗卫生服务体系规划（2021—2025年）
+
+第一章 规划背景
+
+一、发展现状
+
+“十三五”末，全市医疗卫生机构总数达到5267家，较“十二五”末增加318家；其中三级医院9家，二级医院41家，乡镇卫生院168所，村卫生室2893个。全市共有卫生人员5.6万人，其中执业（助理）医师1.6万人、注册护士2.1万人。截至2021年底，全市每千人口医疗卫生机构床位数为6.45张，每千人口执业（助理）医师数为2.41人，医护比为1:1.25。九江市第一人民医院编制床位1800张。孕产妇死亡率控制在9.6/10万以内，婴儿死亡率降至3.9‰。全市建成两个国家级临床重点专科。每个乡镇设置一所政府办卫生院。
+
+二、主要问题
+
+优质医疗资源总量不足，基层服务能力仍然薄弱，城乡区域发展不平衡。
+
+第二章 发展目标
+
+九江市“十四五”医疗卫生服务体系主要指标
+
+| 序号 | 指标 | 年份 | | 属性 |
+| | | 2020年 | 2025年 | |
+|---|---|---|---|---|
+| 1 | 每千人口医疗卫生机构床位数（张） | 6.3 | 7.5 | 预期性 |
+| 2 | 每千人口注册护士数（人） | 2.78 | 3.8 | 预期性 |
+| 3 | 每万人口全科医生数（人） | 2.5 | ≥3.93 | 约束性 |
+| 4 | 个人卫生支出占卫生总费用的比例（%） | 28.1 | ≤27 | 约束性 |
+
+到2025年，全市每千人口医疗卫生机构床位数力争达到7.5张，其中中医类医院床位数不低于0.85张。县域内就诊率稳定在90%以上。新建改扩建传染病医院3所。全市120急救站点增加到60个。瑞昌市每千常住人口床位数达到6.8张。
+
+第三章 资源配置
+
+市级医院床位规划表（单位：张）
+医院名称
+现有床位
+2025年规划床位
+九江市第一人民医院
+1800
+2200
+九江市中医医院
+900
+1200
+九江市妇幼保健院
+500
+700
+
+各县（市、区）2025年卫生资源配置
+县（市、区）\t每千人口床位数（张）\t每千人口执业（助理）医师数（人）
+瑞昌市\t6.8\t2.6
+共青城市\t5.9\t2.3
+庐山市\t6.1\t2.5
+合计\t7.5\t3.1
+
+第四章 保障措施
+
+健全投入机制，按照每千服务人口不少于1名的标准配备乡村医生。
+"""
+
+# (subject, measure as a careful reader words it, year, value); year None: the plan gives none
+EXPECTED = [
+    ("九江市", "医疗卫生机构", 2020, "5267"),
+    ("九江市", "三级医院", 2020, "9"),
+    ("九江市", "二级医院", 2020, "41"),
+    ("九江市", "乡镇卫生院", 2020, "168"),
+    ("九江市", "村卫生室", 2020, "2893"),
+    ("九江市", "卫生人员", 2020, "5.6"),
+    ("九江市", "执业（助理）医师", 2020, "1.6"),
+    ("九江市", "注册护士", 2020, "2.1"),
+    ("九江市", "每千人口医疗卫生机构床位数", 2021, "6.45"),
+    ("九江市", "每千人口执业（助理）医师数", 2021, "2.41"),
+    ("九江市", "医护比", 2021, "1.25"),
+    ("九江市第一人民医院", "编制床位", None, "1800"),
+    ("九江市", "孕产妇死亡率", 2021, "9.6"),
+    ("九江市", "婴儿死亡率", 2021, "3.9"),
+    ("九江市", "国家级临床重点专科", None, "2"),
+    ("九江市", "每千人口医疗卫生机构床位数", 2020, "6.3"),
+    ("九江市", "每千人口医疗卫生机构床位数", 2025, "7.5"),
+    ("九江市", "每千人口注册护士数", 2020, "2.78"),
+    ("九江市", "每千人口注册护士数", 2025, "3.8"),
+    ("九江市", "每万人口全科医生数", 2020, "2.5"),
+    ("九江市", "每万人口全科医生数", 2025, "3.93"),
+    ("九江市", "个人卫生支出占卫生总费用的比例", 2020, "28.1"),
+    ("九江市", "个人卫生支出占卫生总费用的比例", 2025, "27"),
+    ("九江市", "中医类医院床位数", 2025, "0.85"),
+    ("九江市", "县域内就诊率", 2025, "90"),
+    ("九江市", "传染病医院", 2025, "3"),
+    ("九江市", "120急救站点", 2025, "60"),
+    ("瑞昌市", "每千常住人口床位数", 2025, "6.8"),
+    ("九江市第一人民医院", "现有床位", None, "1800"),
+    ("九江市第一人民医院", "规划床位", 2025, "2200"),
+    ("九江市中医医院", "现有床位", None, "900"),
+    ("九江市中医医院", "规划床位", 2025, "1200"),
+    ("九江市妇幼保健院", "现有床位", None, "500"),
+    ("九江市妇幼保健院", "规划床位", 2025, "700"),
+    ("瑞昌市", "每千人口床位数", 2025, "6.8"),
+    ("瑞昌市", "每千人口执业（助理）医师数", 2025, "2.6"),
+    ("共青城市", "每千人口床位数", 2025, "5.9"),
+    ("共青城市", "每千人口执业（助理）医师数", 2025, "2.3"),
+    ("庐山市", "每千人口床位数", 2025, "6.1"),
+    ("庐山市", "每千人口执业（助理）医师数", 2025, "2.5"),
+    ("九江市", "每千人口床位数", 2025, "7.5"),
+    ("九江市", "每千人口执业（助理）医师数", 2025, "3.1"),
+]
+# the change 较“十二五”末增加318家 is a change, not a level; 每个乡镇设置一所 and 不少于1名的标准 are
+# standards for each township and each 1,000 people, not figures of the city
+NOT_LEVELS = {Decimal("318")}
+
+
+@pytest.fixture(scope="module")
+def facts(tmp_path_factory):
+    import json
+
+    from kg.build import build
+
+    root = tmp_path_factory.mktemp("jiujiang")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "jiujiang.txt").write_text(PLAN, encoding="utf-8")
+    meta = [{"file": "jiujiang.txt", "city": "九江市", "province": "江西省",
+             "title": "九江市医疗卫生服务体系规划（2021—2025年）"}]
+    (corpus / "documents.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    build(corpus, root / "data")
+    return list(figure_facts(open_store(root / "data")))
+
+
+def _matches(gold: tuple, fact: dict) -> bool:
+    subject, measure, year, value = gold
+    return (fact["subject"] == subject and (measure in fact["measure"] or fact["measure"] in measure)
+            and fact["value"] is not None and Decimal(str(fact["value"])) == Decimal(value)
+            and (year is None or fact["year"] == year))
+
+
+def score(facts: list[dict]) -> tuple[list[tuple], list[tuple]]:
+    missed = [g for g in EXPECTED if not any(_matches(g, f) for f in facts)]
+    wrong = []
+    for f in facts:
+        if f["role"] == "change":
+            continue  # a change is checked apart: EXPECTED lists levels
+        related = [g for g in EXPECTED if g[0] == f["subject"] and (g[1] in f["measure"] or f["measure"] in g[1])]
+        if related and not any(_matches(g, f) for g in related):
+            wrong.append((f["subject"], f["measure"], f["year"], f["value"], f["role"]))
+    return missed, wrong
+
+
+def test_the_unseen_plan_s_figures_are_read(facts):
+    missed, _ = score(facts)
+    assert missed == []
+
+
+def test_nothing_else_is_read_from_it(facts):
+    _, wrong = score(facts)
+    assert wrong == []
+    changes = [f for f in facts if f["value"] is not None and Decimal(str(f["value"])) in NOT_LEVELS]
+    assert [(f["measure"], f["role"], f["year"]) for f in changes] == [("医疗卫生机构总数增加", "change", 2020)]
+    assert not any(f["measure"] in ("政府办卫生院", "乡村医生") for f in facts)
