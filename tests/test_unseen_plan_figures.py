@@ -168,5 +168,6 @@ def test_nothing_else_is_read_from_it(facts):
     _, wrong = score(facts)
     assert wrong == []
     changes = [f for f in facts if f["value"] is not None and Decimal(str(f["value"])) in NOT_LEVELS]
-    assert [(f["measure"], f["role"], f["year"]) for f in changes] == [("医疗卫生机构总数增加", "change", 2020)]
+    assert [(f["measure"], f["role"], f["year"]) for f in changes] == [
+        ("医疗卫生机构总数较十二五末增加", "change", 2020)]
     assert not any(f["measure"] in ("政府办卫生院", "乡村医生") for f in facts)

@@ -236,7 +236,7 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
         if not qs:
             continue
         clause_start = a
-        listed = _list_figures(text, a, b, qs, voc, city_names, last_list)
+        listed = _list_figures(text, a, b, qs, voc, city_names, last_list, levels)
         if listed is not None:
             figures.extend(listed)
             if listed and listed[0].role_cue != "change":
@@ -246,7 +246,8 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
         prev_end = a
         last: Figure | None = None
         for q in qs:
-            if _is_change(text, clause_start, q, "", voc):
+            counted = q.unit in voc.count_units and not _ends_clause(text, q.end)  # 增加2所三级医院: added
+            if not counted and _is_change(text, clause_start, q, "", voc):
                 fig = _change_figure(text, prev_end, q, voc, city_names, levels[-1] if levels else None)
                 if fig is not None or _ends_clause(text, q.end):
                     prev_end = q.end
@@ -254,6 +255,8 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
                     figures.append(fig)
                 continue
             fig = _single_figure(text, a, prev_end, q, voc, city_names, loose)
+            if fig is None and levels:
+                fig = _share_of_last(text, prev_end, q, levels[-1])
             if fig is not None or _ends_clause(text, q.end):
                 prev_end = q.end  # a number inside a phrase (3岁以下婴幼儿) does not end a measure
             if fig is None:
@@ -278,11 +281,21 @@ _CHANGE_NAMES = [("增幅", "增幅"), ("降幅", "降幅"), ("增速", "增速"
 _COMPARED = re.compile(r"(?:比|较)(?:(?:19|20)\d{2}年(?:底|末)?|上年|基期|“?十[二三四]五”?末)|同比|分别|了|为|达到?|$")
 
 
-def change_wording(base: str, unit: str | None, word: str) -> str:
-    """The measure of a change: the level's measure and the change word (三级医院 + 增长 → 三级医院数增长)."""
+_COMPARISON = re.compile(r"(?:比|较)(?:(?:19|20)\d{2}年(?:底|末)?|上年|基期|“?十[二三四]五”?(?:末|期末)?)|同比")
+
+
+def change_wording(base: str, unit: str | None, word: str, compared: str = "") -> str:
+    """The measure of a change: the level's measure, what it is compared with, the change word
+    (三级医院 + 增长 → 三级医院数增长; 床位数 + 比2015年 + 增长 → 床位数比2015年增长)."""
     if unit in COUNT_UNITS and not base.endswith(("数", "数量", "人次", "床位", "人员")):
         base += "数"
-    return base + word
+    return base + compared.replace("“", "").replace("”", "") + word
+
+
+def comparison(text: str) -> str:
+    """The base a change is measured from, as the clause words it (比2015年, 较“十二五”末, 同比)."""
+    found = _COMPARISON.findall(text)
+    return found[-1] if found else ""
 
 
 def change_word(phrase: str) -> tuple[str, str] | None:
@@ -326,7 +339,9 @@ def _change_figure(text: str, prev_end: int, q: Quantity, voc: Vocabulary, city_
         base, level_unit = level.measure, level.quantity.unit
     else:
         return None
-    return Figure(q, change_wording(base, level_unit, word), start + dropped, "change", q.comparator)
+    clause_start = max(text.rfind(m, 0, q.start) for m in _CLAUSE_MARKS + "。") + 1
+    compared = comparison(text[clause_start:q.start])
+    return Figure(q, change_wording(base, level_unit, word, compared), start + dropped, "change", q.comparator)
 
 
 def _start_level(text: str, fig: Figure, voc: Vocabulary) -> Figure | None:
@@ -361,16 +376,21 @@ def _breakdowns(figures: list[Figure], text: str) -> list[Figure]:
     out: list[Figure] = []
     parent: Figure | None = None
     tail = ""
+    renamed: dict[str, str] = {}
     for fig in figures:
         breakdown = parent is not None and "其中" in text[parent.quantity.end:fig.start]
         if breakdown and tail and unit_family(fig.quantity.unit) == unit_family(parent.quantity.unit) \
                 and _ENTITY.search(fig.measure[-3:]) and not fig.measure.endswith(_METRIC):
+            renamed[fig.measure] = fig.measure + tail
             fig = Figure(fig.quantity, fig.measure + tail, fig.start, fig.role_cue, fig.comparator)
+        elif breakdown and fig.measure.endswith("占比") and fig.measure[:-2] in renamed:
+            fig = Figure(fig.quantity, renamed[fig.measure[:-2]] + "占比", fig.start, fig.role_cue, fig.comparator)
         elif not breakdown:
             parent = fig
             ends = [m.end() for m in _ENTITY.finditer(fig.measure)]
             tail = fig.measure[ends[-1]:] if ends else ""
-            tail = tail if tail.endswith(_METRIC) else ""
+            # a part is no total: 总诊疗人次 of all institutions, 诊疗人次 of the hospitals
+            tail = tail.removeprefix("总") if tail.endswith(_METRIC) else ""
         out.append(fig)
     return out
 
@@ -422,7 +442,7 @@ def _single_figure(text: str, clause_start: int, prev_end: int, q: Quantity, voc
     link = phrase[dropped + len(measure):]
     if unitless and not (measure.endswith(("比", "率", "指数", "系数", "比值", "比例")) and link):
         return None
-    if q.unit in ("人次", "万人次") and not measure.endswith(("人次", "人数")):
+    if q.unit in ("人次", "万人次") and not measure.endswith(("人次", "人数")) and not _ENTITY.search(measure[-3:]):
         measure += "人次"  # 总诊疗1359.44万人次: the measure is 总诊疗人次
     if not is_measure(measure, voc) and not (loose and q.unit in voc.count_units and len(measure) >= 2
                                              and _CJK.fullmatch(measure[-1])):
@@ -435,6 +455,14 @@ _LINK_COMPARATORS = [  # longest first: 不高于 before 高于
     ("不得低于", "≥"), ("不得少于", "≥"), ("不得高于", "≤"), ("不得超过", "≤"), ("不低于", "≥"), ("不少于", "≥"),
     ("不高于", "≤"), ("不超过", "≤"), ("控制在", None), ("超过", ">"), ("高于", ">"), ("低于", "<"),
 ]
+
+
+def _share_of_last(text: str, prev_end: int, q: Quantity, level: Figure) -> Figure | None:
+    """医院1544.64万人、占34.56%: a share right after a figure is that figure's share of the whole."""
+    phrase = text[prev_end:q.start].strip("、，（(")
+    if q.unit != "%" or phrase not in ("占", "占比", "占比为", "占比达", "占全市的", "占全市"):
+        return None
+    return Figure(q, level.measure + "占比", prev_end, "", q.comparator)
 
 
 def _share_figure(text: str, q: Quantity, voc: Vocabulary, role: str) -> Figure | None:
@@ -501,7 +529,8 @@ def _noun_after(text: str, pos: int, voc: Vocabulary) -> str | None:
 
 
 def _list_figures(text: str, a: int, b: int, qs: list[Quantity], voc: Vocabulary,
-                  city_names: tuple[str, ...], last_list: list[Figure] | None = None) -> list[Figure] | None:
+                  city_names: tuple[str, ...], last_list: list[Figure] | None = None,
+                  levels: list[Figure] | None = None) -> list[Figure] | None:
     """A list of measures and a list of values paired by 分别 (A、B和C分别为x、y和z); a list of changes
     (比2015年分别增长x、y和z) pairs with the list of levels before it."""
     clause = text[a:b]
@@ -511,10 +540,13 @@ def _list_figures(text: str, a: int, b: int, qs: list[Quantity], voc: Vocabulary
         return None
     if _is_change(text, a, qs[0], "", voc) or any(clause[at + 2:].startswith(w) for w in voc.change_words):
         found = change_word(text[a:qs[0].start])
-        if found is None or not last_list or len(last_list) != len(qs):
+        if last_list is None or len(last_list) != len(qs):
+            # 床位5.4万张，卫生技术人员5.24万人，分别比2015年增长49.5%、50.72%: the levels just read
+            last_list = (levels or [])[-len(qs):]
+        if found is None or len(last_list) != len(qs):
             return []
-        word = found[1]
-        return [Figure(q, change_wording(level.measure, level.quantity.unit, word), level.start, "change",
+        word, compared = found[1], comparison(text[a:qs[0].start])
+        return [Figure(q, change_wording(level.measure, level.quantity.unit, word, compared), level.start, "change",
                        q.comparator) for level, q in zip(last_list, qs, strict=True)]
     head = clause[:at]
     head, dropped = _strip_times(head)
@@ -596,15 +628,16 @@ def _period_start(year: int | None, voc: Vocabulary) -> int | None:
     return next((start for start, end in voc.periods.values() if end == year), None)
 
 
-def _subject_at(text: str, start: int, col, voc: Vocabulary) -> Subject | None | bool:
-    """A county of the plan's city named where the clause starts; False for a foreign place."""
+def _subject_at(text: str, start: int, col, voc: Vocabulary, measure: str = "") -> Subject | None | bool:
+    """A county of the plan's city named where the clause starts; False for another place (全国…)."""
     clause_start = start
     while clause_start > 0 and text[clause_start - 1] not in _CLAUSE_MARKS + "。":
         clause_start -= 1
     head = text[clause_start:start]
-    opening = _TIME_FRONT.sub("", _LABEL.sub("", head))
-    if opening.startswith(tuple(voc.foreign_subjects)):
-        return False
+    opening = _TIME_FRONT.sub("", _LABEL.sub("", head + measure))
+    titled = _ENTITY.search(measure[-3:]) or measure.endswith(("工作室", "专科", "学科", "基地"))
+    if opening.startswith(tuple(voc.foreign_subjects)) and not titled:
+        return False  # 全国人均预期寿命…; not a count of titled bodies (全国基层名老中医药专家传承工作室3个)
     city = col.ctx.city
     if city is None:
         return None
@@ -701,7 +734,7 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
                 continue  # the number may have been cut
             if _is_norm(text, fig, voc):
                 continue
-            place = _subject_at(text, fig.start, col, voc)
+            place = _subject_at(text, fig.start, col, voc, fig.measure)
             if place is False:
                 continue
             if place is None:
