@@ -186,7 +186,8 @@ def test_counting_sentences(store):
     assert Decimal(str(added["value"])) == 6519 and added["role"] == "added"
     cdc = one(store, "钦州市", "县区疾病预防控制中心", 2025)
     assert Decimal(str(cdc["value"])) == 4 and cdc["role"] == "planned"
-    assert Decimal(str(one(store, "钦州市", "固定献血点", 2025)["value"])) == 4
+    # 设置固定献血点4个（… cut at the end of 000's line: the count is read all the same
+    assert Decimal(str(one(store, "钦州市", "固定献血点", 2025, "planned")["value"])) == 4
     # a named institution counted once is not a figure
     assert figures(store, "钦州市", "钦州市疾病预防控制中心") == []
 

@@ -44,6 +44,7 @@ class Vocabulary:
     planned_cues: list[str]
     status_verbs: list[str]
     norm_openers: list[str]
+    level_openers: list[str]
     norm_patterns: list[re.Pattern]
     sentence_norm_patterns: list[re.Pattern]
     foreign_subjects: list[str]
@@ -71,6 +72,7 @@ def vocabulary() -> Vocabulary:
         link_words=longest_first(t["link_words"]), added_cues=longest_first(t["added_cues"]),
         planned_cues=longest_first(t["planned_cues"]),
         status_verbs=longest_first(t["status_verbs"]), norm_openers=longest_first(t["norm_openers"]),
+        level_openers=longest_first(t["level_openers"]),
         norm_patterns=[re.compile(p) for p in t["norm_patterns"]],
         sentence_norm_patterns=[re.compile(p) for p in t["sentence_norm_patterns"]],
         foreign_subjects=t["foreign_subjects"],
@@ -223,10 +225,17 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
     by_clause: list[list[Quantity]] = []
     bounds: list[tuple[int, int]] = []
     pos = 0
-    for k, ch in enumerate(text + "。"):
-        if ch in _CLAUSE_MARKS + "。" and not _inside_brackets(text, k):
+    depth = 0
+    for k, ch in enumerate(text):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+        elif ch in _CLAUSE_MARKS + "。" and not depth:
             bounds.append((pos, k))
             pos = k + 1
+    if pos < len(text):
+        bounds.append((pos, len(text)))  # the last clause, closed or not (a line cut inside brackets)
     for a, b in bounds:
         by_clause.append([q for q in quantities if a <= q.start and q.end <= b + 1])
     figures_out = figures
@@ -612,8 +621,8 @@ def settle(fig: Figure, text: str, times: list[TimeRef], carried: TimeRef | None
     else:
         # a plan speaks of its period: a figure with no time of its own is a target of the plan
         year, role = target, "target"
-    if fig.role_cue == "change":
-        role = "change"
+    if fig.role_cue in ("change", "standard"):
+        role = fig.role_cue
     elif fig.role_cue == "start":
         role, year = "baseline", _period_start(year, voc)
     elif fig.role_cue == "added":
@@ -652,11 +661,58 @@ def _subject_at(text: str, start: int, col, voc: Vocabulary, measure: str = "") 
 _LABEL = re.compile(r"^[*#\s]*[\u4e00-\u9fff]{2,6}[：:][*\s]*")  # 机构设置：…
 
 
-def _opens_norm(head: str, voc: Vocabulary) -> bool:
+def _opens_norm(head: str, voc: Vocabulary, count: bool = True) -> bool:
     head = _LABEL.sub("", head).lstrip("*#")
     head = _TIME_FRONT.sub("", head)
     head, _ = _strip_front(head, voc.lead_words + voc.subject_words)
-    return head.startswith(tuple(voc.norm_openers))
+    return head.startswith(tuple(voc.norm_openers)) or (count and head.startswith(tuple(voc.level_openers)))
+
+
+_VERB = r"(?:设置|设立|建设|建成|配备|举办|培养|拥有|有|配置|布局|建立)"
+# who a standard is for: each place or body of a kind, right before the verb that sets it
+_CONDITION = re.compile(
+    r"(每(?:个|所|家|一个?)?[^，。；：]{1,14}?|各[^，。；：]{1,10}?|[^，。；：]{0,12}?(?:市级|县级|镇级|乡级|村级|区级)(?:及以上)?"
+    r"|[^，。；：]{2,30}?(?=均))"
+    rf"(?=(?:政府|人民政府)?(?:原则上|要|应|均|都|至少|分别|规划)*{_VERB})")
+# the places of a level (市、县（市、区）), a few words before the verb (按照行政区划设置分别设立)
+_LEVELS = re.compile(rf"((?:市、)?县（市、?区?）(?:两级)?各?|市、县区?(?:两级)?各?)(?=[^，。；：0-9]{{0,12}}?{_VERB})")
+
+
+def _segments(text: str, pos: int) -> tuple[int, int]:
+    """Where the clause and the list item holding `pos` start (marks inside brackets do not count)."""
+    depth, clause, item = 0, 0, 0
+    for k, ch in enumerate(text[:pos]):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+        elif not depth and ch in _CLAUSE_MARKS + "。":
+            clause = item = k + 1
+        elif not depth and ch == "、":
+            item = k + 1
+    return clause, item
+
+
+def standard(text: str, fig: Figure, voc: Vocabulary) -> Figure | None:
+    """A standard for each place or institution of a kind (每个乡镇设置1所乡镇卫生院): a figure of its own
+    (role standard) whose measure says for which (乡镇卫生院（每个乡镇）); None when the sentence
+    does not say it in that shape (a conditional threshold, 30万人口以下的县不低于20张)."""
+    q = fig.quantity
+    clause, item = _segments(text, q.start)
+    found: list[str] = []
+    for seg in (clause, item):
+        head = _LABEL.sub("", text[seg:q.start]).lstrip("*#")
+        head = _TIME_FRONT.sub("", head)
+        head, _ = _strip_front(head, voc.lead_words + voc.subject_words)
+        m = _CONDITION.match(head) or _LEVELS.match(head)
+        # a clause's condition holds for an item after 、 only when it spans into that item (A、B均配备)
+        spans = len(text[seg:q.start]) - len(head) + m.end() >= item - seg if m is not None else False
+        if m is not None and (seg == item or spans or q.start == item):  # 举办1家A、1家B: the list shares it
+            found.append(m.group(1))
+    if not found or not fig.measure or found[0] in fig.measure:
+        return None
+    condition = found[0].removesuffix("政府").removesuffix("人民")
+    return Figure(q, f"{fig.measure}（{condition}）", fig.start, "standard", q.comparator)
 
 
 def _county_in_measure(fig: Figure, col) -> tuple[Subject | None, Figure]:
@@ -691,7 +747,8 @@ def _is_norm(text: str, fig: Figure, voc: Vocabulary) -> bool:
     while clause_start > 0 and text[clause_start - 1] not in _CLAUSE_MARKS + "。":
         clause_start -= 1
     head = text[clause_start:fig.quantity.start]
-    if _opens_norm(head, voc) or _opens_norm(text, voc):
+    count = fig.quantity.unit in voc.count_units
+    if _opens_norm(head, voc, count) or _opens_norm(text, voc, count):
         return True
     if text.startswith(("的标准", "的比例配", "的比例设", "的比率配"), fig.quantity.end):
         return True  # 按照户籍人口80万的标准: a standard's parameter
@@ -733,7 +790,9 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
             if sentence.truncated and q.end >= len(text) - 1:
                 continue  # the number may have been cut
             if _is_norm(text, fig, voc):
-                continue
+                fig = standard(text, fig, voc)  # a standard for each place of a kind, when it says which
+                if fig is None:
+                    continue
             place = _subject_at(text, fig.start, col, voc, fig.measure)
             if place is False:
                 continue
