@@ -110,4 +110,4 @@ def key_label(wording: str, catalog: MeasureCatalog) -> str:
 @lru_cache(maxsize=1)
 def catalog() -> MeasureCatalog:
     with open(PACKAGE_DATA / "measures.yaml", encoding="utf-8") as f:
-        return MeasureCatalog(yaml.safe_load(f))
+        return MeasureCatalog(yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))

@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from kg.textnorm import is_dash, normalize_text
 
@@ -69,7 +70,7 @@ class Cell:
     start: int
     end: int
 
-    @property
+    @cached_property
     def norm(self) -> str:
         return normalize_text(self.text)
 

@@ -50,7 +50,7 @@ class PlanContext(Protocol):
 @lru_cache(maxsize=1)
 def load_config() -> dict:
     with open(PACKAGE_DATA / "figures.yaml", encoding="utf-8") as f:
-        return yaml.safe_load(f)
+        return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @lru_cache(maxsize=4)
