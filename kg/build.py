@@ -301,7 +301,7 @@ def write_observations(ctx: BuildContext, records: list[Observation]) -> None:
         key = short_hash(ctx.plan.doc_id, subject.value, rec.measure.wording, str(rec.year), rec.role)
         if key in seen:  # the same figure twice, in two values: keep both, told apart by the value
             key = short_hash(ctx.plan.doc_id, subject.value, rec.measure.wording, str(rec.year), rec.role,
-                             rec.value.text)
+                             rec.value.text, str(rec.value.value), str(rec.value.comparator))
         seen.add(key)
         ev = rec.evidence
         obs = N(f"{HKID}obs/{key}")

@@ -142,9 +142,20 @@ def test_standards_for_a_class_of_places_are_no_figures_of_the_city(voc):
         assert all(_is_norm(norm, f, vocabulary()) for f in read_figures(norm, vocabulary())), sentence
 
 
-def test_ranges_and_other_places_give_nothing(voc):
-    assert read("建成 1—2 所公办综合性托育中心（园）。", voc) == []  # 001
-    assert read("每个县建设2-3个医疗次中心。", voc) == []  # rewording
+def test_a_range_gives_its_two_bounds(voc):
+    def bounds(sentence: str) -> list[tuple]:
+        norm = normalize_text(sentence)
+        return [(f.measure, f.quantity.value, f.comparator) for f in read_figures(norm, voc)]
+
+    assert bounds("建成 1—2 所公办综合性托育中心（园）。") == [  # 001
+        ("公办综合性托育中心", "1", "≥"), ("公办综合性托育中心", "2", "≤")]
+    assert bounds("将有条件的 5—7 个乡镇卫生院升级为二级医院。") == [  # 001
+        ("升级为二级医院的乡镇卫生院", "5", "≥"), ("升级为二级医院的乡镇卫生院", "7", "≤")]
+    assert bounds("力争3至5家县级医院转型为三级医院。") == [  # rewording
+        ("转型为三级医院的县级医院", "3", "≥"), ("转型为三级医院的县级医院", "5", "≤")]
+
+
+def test_other_places_give_nothing(voc):
     from kg.pipeline.figure_text import _subject_at
 
     class Col:  # another place is told before the plan's city is looked at

@@ -21,7 +21,7 @@ figures of other places (全国, 全区平均), ranges (5—7个), a named insti
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from kg.corpus import Sentence
@@ -43,6 +43,7 @@ class Vocabulary:
     added_cues: list[str]
     planned_cues: list[str]
     status_verbs: list[str]
+    change_of_kind_verbs: list[str]
     norm_openers: list[str]
     level_openers: list[str]
     norm_patterns: list[re.Pattern]
@@ -71,7 +72,8 @@ def vocabulary() -> Vocabulary:
         subject_words=longest_first(t["subject_words"]), lead_words=longest_first(t["lead_words"]),
         link_words=longest_first(t["link_words"]), added_cues=longest_first(t["added_cues"]),
         planned_cues=longest_first(t["planned_cues"]),
-        status_verbs=longest_first(t["status_verbs"]), norm_openers=longest_first(t["norm_openers"]),
+        status_verbs=longest_first(t["status_verbs"]),
+        change_of_kind_verbs=longest_first(t["change_of_kind_verbs"]), norm_openers=longest_first(t["norm_openers"]),
         level_openers=longest_first(t["level_openers"]),
         norm_patterns=[re.compile(p) for p in t["norm_patterns"]],
         sentence_norm_patterns=[re.compile(p) for p in t["sentence_norm_patterns"]],
@@ -218,7 +220,17 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
 
     `loose`: in a table cell about one institution's beds, a count's measure needs no measure noun
     (业务楼扩建达300张: 业务楼扩建)."""
-    quantities = [q for q in find_quantities(text) if q.value is not None and not _unit_is_word(text, q, voc)]
+    quantities: list[Quantity] = []
+    highs: dict[Quantity, Quantity] = {}  # a range 5—7个: read as its low bound, the high bound follows
+    for q in find_quantities(text):
+        if _unit_is_word(text, q, voc):
+            continue
+        if q.value is None and q.low is not None and q.high is not None:
+            low, high = replace(q, value=q.low, comparator="≥"), replace(q, value=q.high, comparator="≤")
+            highs[low] = high
+            q = low
+        if q.value is not None:
+            quantities.append(q)
     figures: list[Figure] = []
     clause_start = 0
     prev_end = 0
@@ -272,6 +284,8 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
                 continue
             fig = _inherit_population(fig, last, text, voc)
             figures.append(fig)
+            if q in highs:  # the range's high bound: the same measure, at most
+                figures.append(Figure(highs[q], fig.measure, fig.start, fig.role_cue, "≤"))
             levels.append(fig)
             last = fig
             start = _start_level(text, fig, voc)
@@ -530,6 +544,15 @@ def _noun_after(text: str, pos: int, voc: Vocabulary) -> str | None:
         if at > 0:
             status = phrase[at + len(verb):].removesuffix("称号").removesuffix("荣誉称号")
             return status if is_measure(status, voc) or len(status) >= 3 and _CJK.search(status) else None
+    for verb in voc.change_of_kind_verbs:
+        # 5—7个乡镇卫生院升级为二级医院: what is counted is the ones changed, 升级为二级医院的乡镇卫生院
+        at = phrase.find(verb)
+        if at >= 2:
+            target = phrase[at:]
+            cut = next((m for m in _NOUN_ENDS.finditer(target) if m.start() > len(verb) + 1), None)
+            target = target[: cut.start()] if cut else target
+            noun = phrase[:at].removeprefix("的")
+            return f"{target}的{noun}" if is_measure(noun, voc) and len(target) > len(verb) else None
     # the noun ends before a verb of the clause (参与了…, 设置有…)
     cut = next((m for m in _NOUN_ENDS.finditer(phrase) if m.start() >= 2), None)
     noun = phrase[: cut.start()] if cut else phrase

@@ -156,7 +156,7 @@ class Collector:
         if year is None or not wording:
             return False
         measure = catalog().resolve(wording, unit)
-        worded = (subject, measure.wording, year, role, value.text)
+        worded = (subject, measure.wording, year, role, value.text, value.value, value.comparator)
         if worded in self.seen:
             return False  # said before in the same words; said again in other words, it is kept with its quote
         self.seen[worded] = value.text
