@@ -349,9 +349,7 @@ class _Reader:
         while k < n:
             line = lines[k]
             if not line.body and not line.raw.startswith("\t"):
-                m = k
-                while m < n and not lines[m].body and not lines[m].raw.startswith("\t"):
-                    m += 1
+                m = self._past_blanks(k)
                 if m >= n or not self._cell_start(lines[m], indented) or m - k > 3:
                     return
                 yield None, k, k
@@ -366,9 +364,7 @@ class _Reader:
                     nxt = lines[m]
                     if not nxt.body and not nxt.raw.startswith("\t"):
                         # a blank line inside a cell (2020年 / blank / 实际值) is followed by its text
-                        p = m
-                        while p < n and not lines[p].body and not lines[p].raw.startswith("\t"):
-                            p += 1
+                        p = self._past_blanks(m)
                         if p < n and p - m <= 1 and self._continuation(lines[p]) and \
                                 (len(lines[p].body) <= 8 or is_value_text(lines[p].body)):
                             m = p
@@ -381,6 +377,12 @@ class _Reader:
             a, b = line.content_start, lines[last].content_end
             yield Cell(self.text[a:b].strip() if b > a else "", a, max(a, b)), k, last
             k = last + 1
+
+    def _past_blanks(self, k: int) -> int:
+        """The first line from k on that is not blank (a bare tab is an empty cell, not a blank)."""
+        while k < len(self.lines) and not self.lines[k].body and not self.lines[k].raw.startswith("\t"):
+            k += 1
+        return k
 
     def _cell_start(self, line: Line, indented: bool) -> bool:
         if indented:

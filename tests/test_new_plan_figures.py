@@ -195,44 +195,21 @@ EXPECTED = [
 
 
 @pytest.fixture(scope="module")
-def facts(tmp_path_factory):
-    import json
-
-    from kg.build import build
-
-    root = tmp_path_factory.mktemp("yichun")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "yichun.txt").write_text(PLAN, encoding="utf-8")
-    meta = [{"file": "yichun.txt", "city": "宜春市", "province": "江西省",
-             "title": "宜春市“十四五”医疗卫生服务体系规划"}]
-    (corpus / "documents.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    build(corpus, root / "data")
-    return list(figure_facts(open_store(root / "data")))
+def facts(tmp_path_factory, one_plan_graph):
+    data = one_plan_graph(tmp_path_factory.mktemp("yichun"), PLAN, file="yichun.txt",
+                          city="宜春市", province="江西省", title="宜春市“十四五”医疗卫生服务体系规划")
+    return list(figure_facts(open_store(data)))
 
 
-def _matches(gold: tuple, fact: dict) -> bool:
-    subject, measure, year, value = gold
-    return (fact["subject"] == subject and (measure in fact["measure"] or fact["measure"] in measure)
-            and fact["value"] is not None and Decimal(str(fact["value"])) == Decimal(value)
-            and (year is None or fact["year"] == year))
-
-
-def test_every_figure_of_the_new_plan_is_read(facts):
-    missed = [g for g in EXPECTED if not any(_matches(g, f) for f in facts)]
+def test_every_figure_of_the_new_plan_is_read(facts, figure_score):
+    missed, _ = figure_score(facts, EXPECTED)
     assert missed == []
 
 
-def test_nothing_else_is_read(facts):
+def test_nothing_else_is_read(facts, figure_score):
     # a figure whose subject and measure a careful reader listed must have one of the listed values
     # and years; the empty cells (/) give nothing; the change (增长31.5%) is a change, not a level
-    wrong = []
-    for f in facts:
-        if f["role"] == "change":
-            continue
-        related = [g for g in EXPECTED if g[0] == f["subject"] and (g[1] in f["measure"] or f["measure"] in g[1])]
-        if related and not any(_matches(g, f) for g in related):
-            wrong.append((f["subject"], f["measure"], f["year"], f["value"]))
+    _, wrong = figure_score(facts, EXPECTED)
     assert wrong == []
     changes = [(f["measure"], f["role"], f["year"]) for f in facts
                if f["value"] is not None and Decimal(str(f["value"])) == Decimal("31.5")]

@@ -3,7 +3,9 @@
 Written, with its list of figures, after the rules had been developed on plans 001 and 002 and on
 宜春 (tests/test_new_plan_figures.py), and run once before any change: that first run's recall and
 precision are the generalisation figures reported. Later changes must keep every figure found here;
-the list is a careful reader's, not the reader's output.
+the list is a careful reader's, not the reader's output. Its first run found 28 of 42 figures and gave
+8 a wrong year (a period compared with, 较“十二五”末, taken as the sentence's time); the classes it
+showed were fixed for every plan (docs/figures.md).
 
 Another city and province again, other layouts again: the indicator table as markdown pipes with a
 two-row header (年份 over 2020 and 2025), the bed table one cell per line without indentation, the
@@ -124,49 +126,19 @@ NOT_LEVELS = {Decimal("318")}
 
 
 @pytest.fixture(scope="module")
-def facts(tmp_path_factory):
-    import json
-
-    from kg.build import build
-
-    root = tmp_path_factory.mktemp("jiujiang")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "jiujiang.txt").write_text(PLAN, encoding="utf-8")
-    meta = [{"file": "jiujiang.txt", "city": "九江市", "province": "江西省",
-             "title": "九江市医疗卫生服务体系规划（2021—2025年）"}]
-    (corpus / "documents.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    build(corpus, root / "data")
-    return list(figure_facts(open_store(root / "data")))
+def facts(tmp_path_factory, one_plan_graph):
+    data = one_plan_graph(tmp_path_factory.mktemp("jiujiang"), PLAN, file="jiujiang.txt",
+                          city="九江市", province="江西省", title="九江市医疗卫生服务体系规划（2021—2025年）")
+    return list(figure_facts(open_store(data)))
 
 
-def _matches(gold: tuple, fact: dict) -> bool:
-    subject, measure, year, value = gold
-    return (fact["subject"] == subject and (measure in fact["measure"] or fact["measure"] in measure)
-            and fact["value"] is not None and Decimal(str(fact["value"])) == Decimal(value)
-            and (year is None or fact["year"] == year))
-
-
-def score(facts: list[dict], expected: list[tuple] | None = None) -> tuple[list[tuple], list[tuple]]:
-    expected = EXPECTED if expected is None else expected
-    missed = [g for g in expected if not any(_matches(g, f) for f in facts)]
-    wrong = []
-    for f in facts:
-        if f["role"] == "change":
-            continue  # a change is checked apart: EXPECTED lists levels
-        related = [g for g in expected if g[0] == f["subject"] and (g[1] in f["measure"] or f["measure"] in g[1])]
-        if related and not any(_matches(g, f) for g in related):
-            wrong.append((f["subject"], f["measure"], f["year"], f["value"], f["role"]))
-    return missed, wrong
-
-
-def test_the_unseen_plan_s_figures_are_read(facts):
-    missed, _ = score(facts)
+def test_the_unseen_plan_s_figures_are_read(facts, figure_score):
+    missed, _ = figure_score(facts, EXPECTED)
     assert missed == []
 
 
-def test_nothing_else_is_read_from_it(facts):
-    _, wrong = score(facts)
+def test_nothing_else_is_read_from_it(facts, figure_score):
+    _, wrong = figure_score(facts, EXPECTED)
     assert wrong == []
     changes = [f for f in facts if f["value"] is not None and Decimal(str(f["value"])) in NOT_LEVELS]
     assert [(f["measure"], f["role"], f["year"]) for f in changes] == [
@@ -226,22 +198,12 @@ LIUZHOU_EXPECTED = [
 
 
 @pytest.fixture(scope="module")
-def liuzhou_facts(tmp_path_factory):
-    import json
-
-    from kg.build import build
-
-    root = tmp_path_factory.mktemp("liuzhou")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "liuzhou.txt").write_text(LIUZHOU, encoding="utf-8")
-    meta = [{"file": "liuzhou.txt", "city": "柳州市", "province": "广西壮族自治区",
-             "title": "柳州市“十四五”卫生健康事业发展规划"}]
-    (corpus / "documents.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    build(corpus, root / "data")
-    return list(figure_facts(open_store(root / "data")))
+def liuzhou_facts(tmp_path_factory, one_plan_graph):
+    data = one_plan_graph(tmp_path_factory.mktemp("liuzhou"), LIUZHOU, file="liuzhou.txt",
+                          city="柳州市", province="广西壮族自治区", title="柳州市“十四五”卫生健康事业发展规划")
+    return list(figure_facts(open_store(data)))
 
 
-def test_the_third_plan_s_figures_are_read_and_nothing_else(liuzhou_facts):
-    missed, wrong = score(liuzhou_facts, LIUZHOU_EXPECTED)
+def test_the_third_plan_s_figures_are_read_and_nothing_else(liuzhou_facts, figure_score):
+    missed, wrong = figure_score(liuzhou_facts, LIUZHOU_EXPECTED)
     assert missed == [] and wrong == []
