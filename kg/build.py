@@ -18,6 +18,8 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.corpus import Plan, Sentence, load_corpora
 from kg.gazetteer import Gazetteer, Region
+from kg.measures import catalog
+from kg.observations import Measure, Observation, Subject
 from kg.paths import ONTOLOGY_DIR, RULES_DIR
 from kg.pipeline.institutions import load_rules, short_hash
 from kg.vocab import HK, HKV, load_vocabulary
@@ -210,6 +212,7 @@ class BuildContext:
     city: Region | None
     institutions: dict[str, Institution]
     county: Region | None = None  # the county a document is about (PlanMeta.county)
+    measure_labels: dict[str, str] = field(default_factory=dict)  # one prefLabel per measure concept
 
     def institution(self, key: str) -> ox.NamedNode | None:
         inst = self.institutions.get(key)
@@ -278,9 +281,10 @@ def build_quads(corpus_dir: Path | Sequence[Path], progress: Callable[[str, int,
                 progress(plan.meta.file, done, total)
         parsed.append((plan, city, county, docs))
     institutions = registry.merged()
+    measure_labels: dict[str, str] = {}
     add_regions(writer, gaz, {c.code for _, c, _, _ in parsed if c})
     for plan, city, county, docs in parsed:
-        ctx = BuildContext(writer, gaz, plan, city, institutions, county)
+        ctx = BuildContext(writer, gaz, plan, city, institutions, county, measure_labels)
         add_document(writer, plan, city, county)
         for sentence, doc in docs:
             writer.add_span(sentence)
@@ -332,12 +336,80 @@ def emit_extensions(ctx: BuildContext, sentence: Sentence, doc) -> None:
 
 
 def emit_plan_extensions(ctx: BuildContext) -> None:
-    """Whole-plan extractors (tables)."""
-    try:
-        from kg.pipeline import figures
-    except ImportError:
-        return
-    figures.emit(ctx)
+    """Whole-plan extractors: the figures of the plan's tables and running text."""
+    from kg.pipeline import figures
+
+    write_observations(ctx, figures.extract(ctx))
+
+
+def write_observations(ctx: BuildContext, records: list[Observation]) -> None:
+    """Figure records → `hk:Observation` nodes, each triple in the graph of its row or sentence."""
+    add = ctx.writer.add
+    seen: set[str] = set()
+    for rec in records:
+        subject = _subject_node(ctx, rec.subject, rec.evidence)
+        if subject is None:
+            continue
+        area = _subject_node(ctx, rec.area, rec.evidence) if rec.area is not None else None
+        key = short_hash(ctx.plan.doc_id, subject.value, rec.measure.wording, str(rec.year), rec.role)
+        if key in seen:  # the same figure twice, in two values: keep both, told apart by the value
+            key = short_hash(ctx.plan.doc_id, subject.value, rec.measure.wording, str(rec.year), rec.role,
+                             rec.value.text, str(rec.value.value), str(rec.value.comparator))
+        seen.add(key)
+        ev = rec.evidence
+        obs = N(f"{HKID}obs/{key}")
+        add(obs, RDF_TYPE, N(HK + "Observation"), evidence=ev)
+        add(obs, N(HK + "subject"), subject, evidence=ev)
+        add(obs, N(HK + "measure"), _measure_node(ctx, rec.measure, ev), evidence=ev)
+        add(obs, N(HK + "measureWording"), zh(rec.measure.wording), evidence=ev)
+        add(obs, N(HK + "year"), typed(rec.year, "integer"), evidence=ev)
+        add(obs, N(HK + "valueText"), ox.Literal(rec.value.text), evidence=ev)
+        add(obs, N(HK + "valueRole"), N(f"{HKV}vrole/{rec.role}"), evidence=ev)
+        if rec.value.value is not None:
+            add(obs, N(HK + "value"), typed(rec.value.value, "decimal"), evidence=ev)
+        if rec.value.comparator:
+            add(obs, N(HK + "comparator"), ox.Literal(rec.value.comparator), evidence=ev)
+        if rec.unit:
+            add(obs, N(HK + "unit"), ox.Literal(rec.unit), evidence=ev)
+        if rec.nature:
+            add(obs, N(HK + "nature"), N(f"{HKV}nature/{rec.nature}"), evidence=ev)
+        if area is not None:
+            add(obs, N(HK + "area"), area, evidence=ev)
+
+
+def _subject_node(ctx: BuildContext, subject: Subject, evidence: Sentence) -> ox.NamedNode | None:
+    if subject.kind == "region":
+        return region_iri(subject.key)
+    if subject.kind == "institution":
+        return ctx.institution(subject.key)
+    if subject.kind == "area" and subject.city and ctx.city:
+        # a part of the city that is no administrative region (城区, 县域): a region of its own
+        node = N(f"{HKID}area/{subject.city}/{short_hash(subject.key)}")
+        add = ctx.writer.add
+        add(node, RDF_TYPE, N(HK + "AdministrativeRegion"), evidence=evidence)
+        add(node, N(SKOS + "prefLabel"), zh(ctx.city.name + subject.key), evidence=evidence)
+        add(node, N(HK + "withinRegion"), region_iri(subject.city), evidence=evidence)
+        return node
+    return None
+
+
+def _measure_node(ctx: BuildContext, measure: Measure, evidence: Sentence) -> ox.NamedNode:
+    """The canonical measure's concept: its name, and the plan's wording as another label."""
+    node = N(f"{HKV}measure/{measure.id}")
+    add = ctx.writer.add
+    add(node, RDF_TYPE, N(SKOS + "Concept"), evidence=evidence)
+    add(node, N(SKOS + "inScheme"), N(HKV + "measure"), evidence=evidence)
+    if measure.id not in ctx.measure_labels and measure.known:
+        # the names kg/data/measures.yaml gives this measure, for finding it by any of them
+        graph = N(HKID + "graph/measures")
+        for name in catalog().names(measure.id):
+            if name != measure.name:
+                add(node, N(SKOS + "altLabel"), zh(name), graph=graph)
+    label = ctx.measure_labels.setdefault(measure.id, measure.name)
+    add(node, N(SKOS + "prefLabel"), zh(label), evidence=evidence)
+    if measure.wording != label:
+        add(node, N(SKOS + "altLabel"), zh(measure.wording), evidence=evidence)
+    return node
 
 
 def add_institution_summary(w: GraphWriter, inst: Institution, institutions: dict[str, Institution]) -> None:

@@ -5,7 +5,7 @@ code points of that text) and derives, for matching, a normalised form of each s
 back to the original. It recognises:
 
 - headings (一、 （一） 1. （1） and markdown #) as a section tree;
-- tables laid out as tab-separated rows, and tables laid out one cell per line;
+- tables, in every layout conversions produce (kg/tables.py reads them);
 - tables of contents (dot leaders), which are skipped;
 - sentences broken across lines by the conversion (joined), and lines cut off mid-sentence
   (kept, flagged `truncated` so extraction does not produce half facts from them).
@@ -16,12 +16,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import CorpusError, MetadataError, NotTextError
+from kg.tables import Cell, Line, Table, find_tables, split_lines
 from kg.textnorm import Normalized, normalize
+
+__all__ = ["Cell", "Plan", "PlanMeta", "Sentence", "Table", "load_corpus", "parse_plan", "read_text"]
 
 METADATA_FILE = "documents.json"
 TERMINAL = "。；！？"
@@ -35,8 +37,6 @@ _HEADING_PATTERNS = [
 _MARKDOWN = re.compile(r"^(#{1,6})\s*")
 _BOLD = re.compile(r"\*\*")
 _TOC = re.compile(r"\.{4,}|…{2,}")
-_SEQ = re.compile(r"^\d{1,3}$")
-_HEADER_HINTS = ("序号", "指标", "领域", "名称", "地区", "性质")
 
 
 @dataclass
@@ -55,30 +55,6 @@ class Sentence:
     def span_of(self, norm_start: int, norm_end: int) -> tuple[int, int]:
         """Original offsets of a span of the normalised sentence."""
         return self.norm.original_span(norm_start, norm_end)
-
-
-@dataclass
-class Cell:
-    text: str  # original text of the cell, continuation lines included
-    start: int
-    end: int
-
-    @property
-    def norm(self) -> str:
-        return normalize(self.text).text
-
-
-@dataclass
-class Table:
-    """A table: rows of cells; `caption` is the line above it (e.g. …主要指标)."""
-
-    doc_id: str
-    start: int
-    end: int
-    rows: list[list[Cell]]
-    caption: str = ""
-    section: tuple[str, ...] = ()
-    layout: str = "tabs"  # tabs | cell-per-line
 
 
 @dataclass
@@ -298,37 +274,6 @@ def load_corpora(corpus_dirs: list[Path], warn=None) -> list[Plan]:
 # Parsing
 
 
-@dataclass
-class _Line:
-    start: int  # offset of the first character of the line
-    end: int  # offset after the last character (newline excluded)
-    raw: str
-
-    @property
-    def body(self) -> str:
-        return self.raw.strip()
-
-    @property
-    def indented(self) -> bool:
-        return bool(self.raw) and self.raw[0] in " \t\u3000"
-
-    @property
-    def content_start(self) -> int:
-        return self.start + (len(self.raw) - len(self.raw.lstrip()))
-
-    @property
-    def content_end(self) -> int:
-        return self.start + len(self.raw.rstrip())
-
-
-def _lines(text: str) -> list[_Line]:
-    out, pos = [], 0
-    for raw in text.split("\n"):
-        out.append(_Line(pos, pos + len(raw), raw.rstrip("\r")))
-        pos += len(raw) + 1
-    return out
-
-
 def heading_level(body: str) -> int | None:
     """The level of a heading line, or None for prose.
 
@@ -355,25 +300,24 @@ def heading_level(body: str) -> int | None:
 
 def parse_plan(doc_id: str, meta: PlanMeta, text: str) -> Plan:
     plan = Plan(doc_id, meta, text, hashlib.sha256(text.encode("utf-8")).hexdigest())
-    lines = _lines(text)
+    lines = split_lines(text)
+    tables = {f.first: f for f in find_tables(lines, text, doc_id, lambda body: heading_level(body) is not None)}
+    in_table = {k for f in tables.values() for k in range(f.first, f.stop)}
     section: list[tuple[int, str]] = []
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
         body = line.body
+        if i in tables:
+            found = tables[i]
+            _add_table(plan, found.table, _section_path(section))
+            i = found.stop
+            continue
         if not body:
             i += 1
             continue
         if _TOC.search(body):
             i += 1
-            continue
-        if "\t" in line.raw.strip("\t ") and _is_tab_row(line):
-            j = _collect_tab_table(lines, i, plan, _section_path(section))
-            i = j
-            continue
-        if line.indented and _starts_cell_table(lines, i):
-            j = _collect_cell_table(lines, i, plan, _section_path(section))
-            i = j
             continue
         level = heading_level(body)
         if level is not None:
@@ -395,11 +339,11 @@ def parse_plan(doc_id: str, meta: PlanMeta, text: str) -> Plan:
             m = k
             while m < n and not lines[m].body:
                 m += 1
-            if m >= n or not _is_continuation(lines[m]):
+            if m >= n or m in in_table or not _is_continuation(lines[m]):
                 break
             segments.append(lines[m])
             k = m + 1
-        truncated = not _ends_paragraph(segments[-1].body) and _looks_cut(lines, k)
+        truncated = not _ends_paragraph(segments[-1].body) and _looks_cut(lines, k, tables)
         _split_sentences(plan, segments, _section_path(section), truncated)
         i = k
     return plan
@@ -413,20 +357,18 @@ def _ends_paragraph(body: str) -> bool:
     return not body or body[-1] in _LINE_END_OK
 
 
-def _is_continuation(line: _Line) -> bool:
+def _is_continuation(line: Line) -> bool:
     body = line.body
     return (not line.indented and heading_level(body) is None and "\t" not in line.raw
             and not _TOC.search(body) and not _MARKDOWN.match(body))
 
 
-def _looks_cut(lines: list[_Line], following: int) -> bool:
+def _looks_cut(lines: list[Line], following: int, tables: dict) -> bool:
     """A paragraph that stops mid-sentence, unless it is the caption of the table that follows."""
     m = following
     while m < len(lines) and not lines[m].body:
         m += 1
-    if m < len(lines) and "\t" in lines[m].raw.strip("\t ") and _is_tab_row(lines[m]):
-        return False
-    return m >= len(lines) or not _starts_cell_table(lines, m)
+    return m >= len(lines) or m not in tables
 
 
 def _sentence(plan: Plan, start: int, end: int, section: tuple[str, ...], kind: str,
@@ -435,7 +377,7 @@ def _sentence(plan: Plan, start: int, end: int, section: tuple[str, ...], kind: 
     return Sentence(plan.doc_id, start, end, text, normalize(text, base=start), section, kind, truncated)
 
 
-def _split_sentences(plan: Plan, segments: list[_Line], section: tuple[str, ...], truncated: bool) -> None:
+def _split_sentences(plan: Plan, segments: list[Line], section: tuple[str, ...], truncated: bool) -> None:
     start = segments[0].content_start
     end = segments[-1].content_end
     text = plan.text
@@ -469,142 +411,13 @@ def _split_sentences(plan: Plan, segments: list[_Line], section: tuple[str, ...]
                 own_section = section + (text[a:b],)
 
 
-# -- tables laid out as tab-separated rows ------------------------------------------------------
+# -- tables ------------------------------------------------------------------------------------
 
-def _is_tab_row(line: _Line) -> bool:
-    cells = [c for c in line.raw.split("\t") if c.strip()]
-    return len(cells) >= 2 or (line.raw.startswith("\t") and len(cells) == 1 and
-                               len(line.raw) - len(line.raw.lstrip("\t")) >= 2)
-
-
-def _tab_cells(line: _Line) -> list[Cell]:
-    cells, pos = [], line.start
-    for part in line.raw.split("\t"):
-        lead = len(part) - len(part.lstrip())
-        body = part.strip()
-        cells.append(Cell(body, pos + lead, pos + lead + len(body)))
-        pos += len(part) + 1
-    return cells
-
-
-def _collect_tab_table(lines: list[_Line], i: int, plan: Plan, section: tuple[str, ...]) -> int:
-    rows: list[list[Cell]] = []
-    start = lines[i].start
-    caption = _caption(lines, i)
-    j = i
-    end = lines[i].end
-    while j < len(lines):
-        line = lines[j]
-        if not line.body:
-            m = j
-            while m < len(lines) and not lines[m].body:
-                m += 1
-            if m < len(lines) and m - j <= 2 and "\t" in lines[m].raw and _is_tab_row(lines[m]):
-                j = m
-                continue
-            break
-        if "\t" not in line.raw or _TOC.search(line.body):
-            break
-        rows.append(_tab_cells(line))
-        end = line.content_end
-        j += 1
-    table = Table(plan.doc_id, start, end, rows, caption, section, "tabs")
+def _add_table(plan: Plan, table: Table, section: tuple[str, ...]) -> None:
+    """The table, and each of its rows as a sentence of kind "table" (evidence for its figures)."""
+    table.section = section
     plan.tables.append(table)
-    for row in rows:
+    for row in table.rows:
         filled = [c for c in row if c.text]
         if filled:
             plan.sentences.append(_sentence(plan, filled[0].start, filled[-1].end, section, "table"))
-    return j
-
-
-def _caption(lines: list[_Line], i: int) -> str:
-    m = i - 1
-    while m >= 0 and not lines[m].body:
-        m -= 1
-    if m >= 0 and len(lines[m].body) <= 60 and "\t" not in lines[m].raw:
-        return lines[m].body
-    return ""
-
-
-# -- tables laid out one cell per line ----------------------------------------------------------
-
-def _starts_cell_table(lines: list[_Line], i: int) -> bool:
-    """A run of indented one-cell lines opening with header words (领域/序号/指标…)."""
-    cells = list(_cell_lines(lines, i, limit=6))
-    if len(cells) < 5:
-        return False
-    bodies = [lines[k].body for k, _ in cells]
-    short = all(len(b) <= 30 and "。" not in b for b in bodies)
-    return short and any(h in bodies[0] for h in _HEADER_HINTS) and sum(
-        any(h in b for h in _HEADER_HINTS) for b in bodies) >= 2
-
-
-def _cell_lines(lines: list[_Line], i: int, limit: int | None = None) -> Iterator[tuple[int, int]]:
-    """Yield (first line, last line) of each cell: an indented line plus unindented continuations."""
-    k, count = i, 0
-    while k < len(lines):
-        line = lines[k]
-        if not line.body and not line.raw.startswith("\t"):
-            k += 1
-            continue
-        if not line.indented:
-            return
-        last = k
-        m = k + 1
-        while m < len(lines):
-            if not lines[m].body and not lines[m].raw.startswith("\t"):
-                m += 1
-                continue
-            if lines[m].indented or heading_level(lines[m].body) is not None:
-                break
-            if len(lines[m].body) > 30:
-                break
-            last = m
-            m += 1
-        yield k, last
-        count += 1
-        if limit and count >= limit:
-            return
-        k = last + 1
-
-
-def _collect_cell_table(lines: list[_Line], i: int, plan: Plan, section: tuple[str, ...]) -> int:
-    cells: list[Cell] = []
-    end_line = i
-    for first, last in _cell_lines(lines, i):
-        a, b = lines[first].content_start, lines[last].content_end
-        body = plan.text[a:b] if b > a else ""
-        if b > a and len(body.strip()) > 60:
-            break
-        cells.append(Cell(body.strip(), a, max(a, b)))
-        end_line = last
-    first_seq = next((k for k, c in enumerate(cells) if _SEQ.match(c.text.strip())), None)
-    if first_seq is None:
-        header, width, seq_col = [], 0, 0
-    else:
-        seq_col = next((k for k, c in enumerate(cells[:first_seq]) if "序号" in c.text), 1)
-        header = cells[: max(0, first_seq - seq_col)]
-        width = len(header)
-    rows: list[list[Cell]] = [header] if header else []
-    if width:
-        k = len(header)
-        while k + width <= len(cells):
-            row = cells[k:k + width]
-            if not _SEQ.match(row[seq_col].text.strip()):
-                # resynchronise on the next sequence number
-                nxt = next((m for m in range(k + 1, len(cells)) if m - seq_col >= k and
-                            _SEQ.match(cells[m].text.strip())), None)
-                if nxt is None:
-                    break
-                k = nxt - seq_col
-                continue
-            rows.append(row)
-            k += width
-    start = cells[0].start if cells else lines[i].start
-    end = cells[-1].end if cells else lines[i].end
-    plan.tables.append(Table(plan.doc_id, start, end, rows, _caption(lines, i), section, "cell-per-line"))
-    for row in rows:
-        filled = [c for c in row if c.text]
-        if filled:
-            plan.sentences.append(_sentence(plan, filled[0].start, filled[-1].end, section, "table"))
-    return end_line + 1

@@ -76,14 +76,15 @@ FACT_TABLES: dict[str, FactTable] = {
         Column("s", "主体", "subject"), Column("p", "关系", "relation"), Column("o", "客体", "object"),
         Column("scope", "层面", "scope"), Column("inferred", "推理得出", "inferred"), *SOURCE_COLUMNS)),
     "figure": FactTable("figure", "指标数据", "figures", (
-        Column("subject", "对象", "subject"), Column("measure", "指标", "measure"), Column("year", "年份", "year"),
+        Column("subject", "对象", "subject"), Column("measure", "指标", "measure"),
+        Column("canonical_measure", "标准指标", "canonical_measure"), Column("year", "年份", "year"),
         Column("value", "数值", "value"), Column("text", "原文数值", "value_text"), Column("unit", "单位", "unit"),
         Column("nature", "指标性质", "nature"), Column("role", "数值类型", "value_role"), *SOURCE_COLUMNS)),
 }
 
 _SCOPE_ZH = {"instance": "机构", "class": "类别"}
 _ROLE_ZH = {"baseline": "基期", "target": "目标", "current": "现状", "open": "实际开放", "added": "新增",
-            "planned": "规划"}
+            "planned": "规划", "change": "变化", "standard": "配置标准"}
 SEPARATOR = "\n"  # several sources in one cell, one per line (a spreadsheet shows them wrapped)
 _EXCEL_CELL = 32_767  # the most characters an Excel cell holds
 

@@ -60,10 +60,11 @@ SELECT DISTINCT ?s ?sLabel ?p ?name ?o ?oLabel ?g ?mode ?file ?title ?sourceFile
 """.replace("#DOC#", _DOC)
 
 FIGURES = """
-SELECT ?obs ?subjectLabel ?measureLabel ?year ?value ?valueText ?unit ?natureLabel ?vrole ?file ?title ?sourceFile
-       ?page ?quote ?start ?end
+SELECT ?obs ?subjectLabel ?measureLabel ?wording ?year ?value ?valueText ?unit ?natureLabel ?vrole ?file ?title
+       ?sourceFile ?page ?quote ?start ?end
 WHERE {
   GRAPH ?g { ?obs a hk:Observation ; hk:subject ?subject ; hk:measure ?measure ; hk:year ?year . }
+  OPTIONAL { ?obs hk:measureWording ?wording }
   OPTIONAL { ?obs hk:value ?value } OPTIONAL { ?obs hk:valueText ?valueText }
   OPTIONAL { ?obs hk:unit ?unit } OPTIONAL { ?obs hk:valueRole ?vrole }
   OPTIONAL { ?obs hk:nature/skos:prefLabel ?natureLabel . FILTER(LANG(?natureLabel) = "zh") }
@@ -143,7 +144,9 @@ def figure_facts(store) -> Iterator[dict]:
         if fact is None:
             vrole = _v(row, "vrole")
             fact = grouped[iri] = {
-                "type": "figure", "subject": _v(row, "subjectLabel"), "measure": _v(row, "measureLabel"),
+                # measure: as the plan words it; canonical_measure: the measure it is (kg/data/measures.yaml)
+                "type": "figure", "subject": _v(row, "subjectLabel"),
+                "measure": _v(row, "wording") or _v(row, "measureLabel"), "canonical_measure": _v(row, "measureLabel"),
                 "year": _v(row, "year"), "value": _v(row, "value"), "text": _v(row, "valueText"),
                 "unit": _v(row, "unit"), "nature": _v(row, "natureLabel"),
                 "role": vrole.rsplit("/", 1)[-1] if vrole else None, "sources": []}

@@ -123,6 +123,7 @@ class HK(DefinedNamespace):
     leads: URIRef  # leads
     locatedIn: URIRef  # located in
     measure: URIRef  # measure
+    measureWording: URIRef  # measure as worded
     nature: URIRef  # nature
     page: URIRef  # page
     planned: URIRef  # planned

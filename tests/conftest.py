@@ -46,21 +46,62 @@ def plans():
     return {p.doc_id[:3]: p for p in load_corpus(CORPUS)}
 
 
-@pytest.fixture
-def build_plan(tmp_path):
-    """Build the graph of a one-plan corpus written in the test (a plan of a city not in corpus/)."""
+def build_one_plan(root: Path, text: str, *, file: str, city: str, title: str,
+                   province: str = "广西壮族自治区") -> Path:
+    """Build the graph of a one-plan corpus written in a test into root/data; returns that directory."""
     import json
 
     from kg.build import build
 
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / file).write_text(text, encoding="utf-8")
+    meta = [{"file": file, "city": city, "province": province, "title": title}]
+    (corpus / "documents.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    build(corpus, root / "data")
+    return root / "data"
+
+
+def score_figures(facts: list[dict], expected: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """A careful reader's figures (subject, measure, year or None, value) against `kg facts` figures:
+    those not found, and the levels read for a listed subject and measure with a value or year not
+    listed (the scorer's rule: measures match by containment either way; changes are checked apart)."""
+    from decimal import Decimal
+
+    def matches(gold: tuple, fact: dict) -> bool:
+        subject, measure, year, value = gold
+        return (fact["subject"] == subject and (measure in fact["measure"] or fact["measure"] in measure)
+                and fact["value"] is not None and Decimal(str(fact["value"])) == Decimal(value)
+                and (year is None or fact["year"] == year))
+
+    missed = [g for g in expected if not any(matches(g, f) for f in facts)]
+    wrong = []
+    for f in facts:
+        if f["role"] == "change":
+            continue
+        related = [g for g in expected if g[0] == f["subject"] and (g[1] in f["measure"] or f["measure"] in g[1])]
+        if related and not any(matches(g, f) for g in related):
+            wrong.append((f["subject"], f["measure"], f["year"], f["value"], f["role"]))
+    return missed, wrong
+
+
+@pytest.fixture(scope="session")
+def figure_score():
+    return score_figures
+
+
+@pytest.fixture(scope="session")
+def one_plan_graph():
+    """`build_one_plan`, for fixtures of a wider scope than `build_plan`'s."""
+    return build_one_plan
+
+
+@pytest.fixture
+def build_plan(tmp_path):
+    """Build the graph of a one-plan corpus written in the test (a plan of a city not in corpus/)."""
+
     def run(text: str, *, file: str, city: str, title: str, province: str = "广西壮族自治区") -> Path:
-        corpus = tmp_path / "corpus"
-        corpus.mkdir()
-        (corpus / file).write_text(text, encoding="utf-8")
-        meta = [{"file": file, "city": city, "province": province, "title": title}]
-        (corpus / "documents.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        build(corpus, tmp_path / "data")
-        return tmp_path / "data"
+        return build_one_plan(tmp_path, text, file=file, city=city, title=title, province=province)
 
     return run
 

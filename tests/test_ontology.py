@@ -308,6 +308,7 @@ GOOD = (
 <https://w3id.org/healthkg/id/obs/1> a hk:Observation ;
     hk:subject <https://w3id.org/healthkg/id/region/450400> ;
     hk:measure <https://w3id.org/healthkg/vocab/measure/beds-per-1000> ;
+    hk:measureWording "每千常住人口医疗卫生机构床位数"@zh ;
     hk:year 2025 ; hk:value "6.5"^^xsd:decimal ; hk:valueText "≥6.5" ; hk:comparator "≥" ;
     hk:valueRole <https://w3id.org/healthkg/vocab/vrole/target> ;
     hk:nature <https://w3id.org/healthkg/vocab/nature/expected> .

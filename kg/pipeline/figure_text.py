@@ -1,0 +1,890 @@
+"""Figures written in running text → `Observation` records.
+
+For each number kg/quantities.py finds in a sentence, this module reads what a careful reader would:
+
+- the measure: the noun phrase before the number (全市医疗机构病床使用率为78.03% → 医疗机构病床使用率),
+  or after a count (配备220张及以上传染病救治床位 → 传染病救治床位; 40个镇获得自治区卫生镇 → 自治区卫生镇),
+  with lists paired item by item (床护比、床医比分别达到1:0.52和1:0.40) and a shared per-population
+  prefix given to each item (每千人口床位数、执业（助理）医师数分别为… → 每千人口执业（助理）医师数);
+- the subject: the plan's city, a county named at the start of the clause, or an institution that
+  owns the count (钦州市人民医院编制床位1200张);
+- the time: the year stated before the number (截至2020年底, 到2025年, 2018—2020年累计, “十三五”末),
+  else the year of the section (a review of the past period: the base year; a plan: the target year);
+- the role: target or current (from the words of the clause and the time), added (新增), planned.
+
+What is left out, on purpose: changes (增长49.5%, 比2015年提高, 个百分点: a change is not a level),
+standards for a class of places (每个乡镇设置1所, 按每万人口1.75名配备, 30万人口以下的县不低于20张),
+figures of other places (全国, 全区平均), ranges (5—7个), a named institution counted once
+(设置钦州市疾病预防控制中心1家), and numbers in names (P3, 120, 5G, 十四五).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from kg.corpus import Sentence
+from kg.observations import Subject, Value
+from kg.quantities import COUNT_UNITS, Quantity, TimeRef, find_quantities, find_times
+
+_CLAUSE_MARKS = "，；。：！？"  # normalised text writes them full-width (1:1.4 keeps its colon)
+_LIST_MARKS = "、"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class Vocabulary:
+    """The words of figures.yaml's `text` section, ready for matching."""
+
+    subject_words: list[str]
+    lead_words: list[str]
+    link_words: list[str]
+    added_cues: list[str]
+    planned_cues: list[str]
+    status_verbs: list[str]
+    change_of_kind_verbs: list[str]
+    norm_openers: list[str]
+    level_openers: list[str]
+    norm_patterns: list[re.Pattern]
+    sentence_norm_patterns: list[re.Pattern]
+    foreign_subjects: list[str]
+    owner_cues: list[str]
+    heads: tuple[str, ...]
+    not_measures: set[str]
+    change_words: list[str]
+    change_patterns: list[re.Pattern]
+    count_units: set[str]
+    unit_word_tails: dict[str, tuple[str, ...]]
+    retrospective: list[str]
+    present_words: list[str]
+    per_population: re.Pattern
+    periods: dict[str, tuple[int, int]]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    from kg.pipeline.figures import load_config, longest_first
+
+    cfg = load_config()
+    t = cfg["text"]
+    return Vocabulary(
+        subject_words=longest_first(t["subject_words"]), lead_words=longest_first(t["lead_words"]),
+        link_words=longest_first(t["link_words"]), added_cues=longest_first(t["added_cues"]),
+        planned_cues=longest_first(t["planned_cues"]),
+        status_verbs=longest_first(t["status_verbs"]),
+        change_of_kind_verbs=longest_first(t["change_of_kind_verbs"]), norm_openers=longest_first(t["norm_openers"]),
+        level_openers=longest_first(t["level_openers"]),
+        norm_patterns=[re.compile(p) for p in t["norm_patterns"]],
+        sentence_norm_patterns=[re.compile(p) for p in t["sentence_norm_patterns"]],
+        foreign_subjects=t["foreign_subjects"],
+        owner_cues=longest_first(t["owner_cues"]), heads=tuple(longest_first(t["measure_heads"])),
+        not_measures=set(t["not_measures"]), change_words=longest_first(t["change_words"]),
+        change_patterns=[re.compile(p) for p in t["change_patterns"]], count_units=set(t["count_units"]) | COUNT_UNITS,
+        unit_word_tails={u: tuple(ws) for u, ws in t["unit_word_tails"].items()},
+        retrospective=t["retrospective_sections"], present_words=t["present_words"],
+        per_population=re.compile(cfg["per_population"]),
+        periods={k: tuple(v) for k, v in cfg["periods"].items()})
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading one piece of text
+
+
+@dataclass
+class Figure:
+    """A number read with its measure, before a subject, year and role are settled."""
+
+    quantity: Quantity
+    measure: str
+    start: int  # where the measure phrase starts (in the text)
+    role_cue: str = ""  # added | planned | ""
+    comparator: str | None = None
+
+
+def _strip_front(text: str, words: list[str]) -> tuple[str, int]:
+    """Drop any of `words` from the front, repeatedly; returns the rest and how much was dropped."""
+    dropped = 0
+    changed = True
+    while changed and text:
+        changed = False
+        for w in words:
+            if text.startswith(w) and len(text) > len(w):
+                text, dropped, changed = text[len(w):], dropped + len(w), True
+                break
+    return text, dropped
+
+
+# a one-character link word that ends a word of the measure instead (签约, 所有, 作为, 附近)
+_WORD_ENDINGS = {"约": "签预节制契公条", "有": "所拥具享占含持", "在": "所存现实", "近": "附最接", "为": "作成认称行",
+                 "共": "公", "是": "或但于"}
+
+
+def _strip_back(text: str, words: list[str]) -> tuple[str, str]:
+    """Drop one link word from the end (达到, 为, 控制在 …); returns the rest and the word."""
+    for w in words:
+        if text.endswith(w) and len(text) > len(w):
+            if len(w) == 1 and text[-2] in _WORD_ENDINGS.get(w, ""):
+                continue
+            return text[: -len(w)], w
+    return text, ""
+
+
+_TIME_FRONT = re.compile(r"^(?:截至|截止到|截止|到|至|于|在)?(?:(?:19|20)\d{2}年?[-—–－~～至到])?"
+                         r"(?:19|20)\d{2}年(?:底|末|年底|年末)?"
+                         r"|^“?十[一二三四五六]五”?(?:期末|末期|末|期间|时期|以来|初)?|^(?:目前|当前|现阶段|近年来)")
+
+
+def clean_measure(phrase: str, voc: Vocabulary, city_names: tuple[str, ...]) -> tuple[str, str, int]:
+    """The measure in the words before a number; returns (measure, role cue, chars dropped in front)."""
+    dropped = 0
+    role = ""
+    text = phrase
+    changed = True
+    while changed:
+        changed = False
+        m = _TIME_FRONT.match(text)
+        if m and m.end() < len(text):
+            text, dropped, changed = text[m.end():], dropped + m.end(), True
+        for words in (voc.subject_words, city_names, voc.lead_words):
+            rest, n = _strip_front(text, list(words))
+            if n:
+                text, dropped, changed = rest, dropped + n, True
+                if words is not voc.lead_words and text.startswith("有") and len(text) > 1:
+                    text, dropped = text[1:], dropped + 1  # 全市有三级医院19所
+        for cue in voc.planned_cues:
+            if text.startswith(cue) and len(text) > len(cue):
+                text, dropped, changed, role = text[len(cue):], dropped + len(cue), True, role or "planned"
+                break
+        if text.startswith("的"):
+            text, dropped, changed = text[1:], dropped + 1, True
+    for cue in voc.added_cues:
+        if text.startswith(cue):
+            role = "added"
+            break
+    for _ in range(3):  # 累计达, 平均为, 均达到: one link word or a few
+        text, word = _strip_back(text, voc.link_words)
+        if not word:
+            break
+    text = text.removesuffix("的")
+    bound = re.search(r"不得(?:低于|少于|高于|超过)|不(?:低于|少于|高于|超过)", text)
+    if bound and bound.start() >= 2:
+        text = text[: bound.start()]  # 公共卫生人员占比不得低于专业技术人员数的25%: 公共卫生人员占比
+    by = re.search(r"由(?:(?:19|20)\d{2}年的?)?[\d.]+[^\d]{0,3}$", text)
+    if by:
+        text = text[: by.start()]  # 卫生总费用由88.79万元增长至90.38万元: the measure is before 由
+    population = voc.per_population.match(text)
+    if population and text[population.end():].startswith(("拥有", "有")):
+        # 每千名儿童拥有儿科医师 → 每千名儿童儿科医师
+        have = 2 if text[population.end():].startswith("拥有") else 1
+        text = text[: population.end()] + text[population.end() + have:]
+    return text, role, dropped
+
+
+def is_measure(text: str, voc: Vocabulary) -> bool:
+    if not (2 <= len(text) <= 40) or text in voc.not_measures:
+        return False
+    if not _CJK.search(text) or text[0] in "（）、，和及与或等" or text.endswith(("等", "和", "及", "与", "或")):
+        return False
+    if sum(1 for ch in text if ch.isdigit()) > 3:
+        return False
+    core = re.sub(r"（[^（）]*）$", "", text)
+    return core.endswith(voc.heads)
+
+
+def _unit_is_word(text: str, q: Quantity, voc: Vocabulary) -> bool:
+    """人口, 家庭, 名称: the unit is the first character of a word."""
+    if not q.unit or q.end >= len(text):
+        return False
+    tails = voc.unit_word_tails.get(q.unit[-1], ())
+    return text.startswith(tails, q.end - (len(q.text) - len(q.text.rstrip("及以上下左右内之")))) if tails else False
+
+
+def _ends_clause(text: str, pos: int) -> bool:
+    return pos >= len(text) or text[pos] in _CLAUSE_MARKS + _LIST_MARKS + "（()）和及与。" or text.startswith(
+        ("的标准", "的目标", "的水平", "的比例"), pos)
+
+
+def _is_change(text: str, clause_start: int, q: Quantity, link: str, voc: Vocabulary) -> bool:
+    if q.unit in ("个百分点", "百分点", "倍"):
+        return True
+    before = text[clause_start:q.start]
+    for w in voc.change_words:
+        if before.endswith(w) or (link and link.endswith(w)):
+            return True
+    return any(p.search(before) for p in voc.change_patterns)
+
+
+def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), loose: bool = False) -> list[Figure]:
+    """Every figure of one sentence (normalised text): number, unit and the measure it is of.
+
+    `loose`: in a table cell about one institution's beds, a count's measure needs no measure noun
+    (业务楼扩建达300张: 业务楼扩建)."""
+    quantities: list[Quantity] = []
+    highs: dict[Quantity, Quantity] = {}  # a range 5—7个: read as its low bound, the high bound follows
+    for q in find_quantities(text):
+        if _unit_is_word(text, q, voc):
+            continue
+        if q.value is None and q.low is not None and q.high is not None:
+            low, high = replace(q, value=q.low, comparator="≥"), replace(q, value=q.high, comparator="≤")
+            highs[low] = high
+            q = low
+        if q.value is not None:
+            quantities.append(q)
+    figures: list[Figure] = []
+    clause_start = 0
+    prev_end = 0
+    by_clause: list[list[Quantity]] = []
+    bounds: list[tuple[int, int]] = []
+    pos = 0
+    depth = 0
+    for k, ch in enumerate(text):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+        elif ch in _CLAUSE_MARKS + "。" and not depth:
+            bounds.append((pos, k))
+            pos = k + 1
+    if pos < len(text):
+        bounds.append((pos, len(text)))  # the last clause, closed or not (a line cut inside brackets)
+    for a, b in bounds:
+        by_clause.append([q for q in quantities if a <= q.start and q.end <= b + 1])
+    figures_out = figures
+    levels: list[Figure] = []  # the levels read so far, for the changes that follow them
+    last_list: list[Figure] = []
+    for (a, b), qs in zip(bounds, by_clause, strict=True):
+        if not qs:
+            continue
+        clause_start = a
+        listed = _list_figures(text, a, b, qs, voc, city_names, last_list, levels)
+        if listed is not None:
+            figures.extend(listed)
+            if listed and listed[0].role_cue != "change":
+                last_list = listed
+                levels.extend(listed)
+            continue
+        prev_end = a
+        last: Figure | None = None
+        for q in qs:
+            counted = q.unit in voc.count_units and not _ends_clause(text, q.end)  # 增加2所三级医院: added
+            if not counted and _is_change(text, clause_start, q, "", voc):
+                fig = _change_figure(text, prev_end, q, voc, city_names, levels[-1] if levels else None)
+                if fig is not None or _ends_clause(text, q.end):
+                    prev_end = q.end
+                if fig is not None:
+                    figures.append(fig)
+                continue
+            fig = _single_figure(text, a, prev_end, q, voc, city_names, loose)
+            if fig is None and levels:
+                fig = _share_of_last(text, prev_end, q, levels[-1])
+            if fig is not None or _ends_clause(text, q.end):
+                prev_end = q.end  # a number inside a phrase (3岁以下婴幼儿) does not end a measure
+            if fig is None:
+                continue
+            fig = _inherit_population(fig, last, text, voc)
+            figures.append(fig)
+            if q in highs:  # the range's high bound: the same measure, at most
+                figures.append(Figure(highs[q], fig.measure, fig.start, fig.role_cue, "≤"))
+            levels.append(fig)
+            last = fig
+            start = _start_level(text, fig, voc)
+            if start is not None:
+                figures.append(start)
+    opening = _LABEL.sub("", text)
+    if any(opening.startswith(cue) for cue in voc.planned_cues):
+        for fig in figures_out:  # 设置A1家，县区B4家: the sentence's verb governs its list
+            fig.role_cue = fig.role_cue or "planned"
+    return _breakdowns(figures_out, text)
+
+
+_CHANGE_NAMES = [("增幅", "增幅"), ("降幅", "降幅"), ("增速", "增速"), ("年均增长", "年均增长"), ("增长", "增长"),
+                 ("增加", "增加"), ("提高", "提高"), ("提升", "提高"), ("上升", "上升"), ("下降", "下降"),
+                 ("降低", "降低"), ("减少", "减少"), ("扩大", "扩大"), ("缩小", "缩小")]
+_COMPARED = re.compile(r"(?:比|较)(?:(?:19|20)\d{2}年(?:底|末)?|上年|基期|“?十[二三四]五”?末)|同比|分别|了|为|达到?|$")
+
+
+_COMPARISON = re.compile(r"(?:比|较)(?:(?:19|20)\d{2}年(?:底|末)?|上年|基期|“?十[二三四]五”?(?:末|期末)?)|同比")
+
+
+def change_wording(base: str, unit: str | None, word: str, compared: str = "") -> str:
+    """The measure of a change: the level's measure, what it is compared with, the change word
+    (三级医院 + 增长 → 三级医院数增长; 床位数 + 比2015年 + 增长 → 床位数比2015年增长)."""
+    if unit in COUNT_UNITS and not base.endswith(("数", "数量", "人次", "床位", "人员")):
+        base += "数"
+    return base + compared.replace("“", "").replace("”", "") + word
+
+
+def comparison(text: str) -> str:
+    """The base a change is measured from, as the clause words it (比2015年, 较“十二五”末, 同比)."""
+    found = _COMPARISON.findall(text)
+    return found[-1] if found else ""
+
+
+def change_word(phrase: str) -> tuple[str, str] | None:
+    """The change word ending a phrase (比2015年分别增长, 增幅为) and the phrase before it."""
+    rest = phrase
+    while True:
+        m = re.search(r"(?:了|为|分别|达到?|同比|(?:比|较)(?:(?:19|20)\d{2}年(?:底|末)?|上年|基期))$", rest)
+        if not m or m.start() == m.end():
+            break
+        rest = rest[: m.start()]
+    for written, name in _CHANGE_NAMES:
+        if rest.endswith(written):
+            return rest[: -len(written)], name
+    return None
+
+
+def _change_figure(text: str, prev_end: int, q: Quantity, voc: Vocabulary, city_names: tuple[str, ...],
+                   level: Figure | None) -> Figure | None:
+    """A change (增长40%, 比2015年提高2.8张, 降幅12.1%): a figure of its own, never a level.
+
+    Its measure is the one named before the change word, else the level read just before it in the
+    sentence (全市三级医院7家，增长40% → 三级医院数增长)."""
+    start = prev_end
+    while start < q.start and text[start] in _LIST_MARKS + "和及与，；（）()":
+        start += 1
+    phrase = text[start:q.start]
+    found = change_word(phrase)
+    if found is None:
+        if q.unit not in ("个百分点", "百分点"):
+            return None
+        base_phrase, word = phrase, "变化"
+    else:
+        base_phrase, word = found
+    base_phrase = _COMPARED.sub("", base_phrase) if len(base_phrase) < 6 else base_phrase
+    base, _, dropped = clean_measure(base_phrase, voc, city_names)
+    base = re.sub(r"(?:比|较)(?:19|20)\d{2}年.*$", "", base)
+    unit = q.unit
+    if is_measure(base, voc):
+        level_unit = unit
+    elif level is not None:
+        base, level_unit = level.measure, level.quantity.unit
+    else:
+        return None
+    clause_start = max(text.rfind(m, 0, q.start) for m in _CLAUSE_MARKS + "。") + 1
+    compared = comparison(text[clause_start:q.start])
+    return Figure(q, change_wording(base, level_unit, word, compared), start + dropped, "change", q.comparator)
+
+
+def _start_level(text: str, fig: Figure, voc: Vocabulary) -> Figure | None:
+    """由X增长至Y: the level the change started from (X), of the same measure."""
+    m = re.search(r"由((?:19|20)\d{2}年的?)?$", text[: fig.quantity.start])
+    if m:
+        return None  # the figure itself is X; Y follows
+    before = text[fig.start:fig.quantity.start]
+    by = re.search(r"由(?:(?:19|20)\d{2}年的?)?", before)
+    if not by:
+        return None
+    inner = [q for q in find_quantities(text[fig.start + by.end():fig.quantity.start]) if q.value is not None]
+    if len(inner) != 1 or inner[0].unit != fig.quantity.unit:
+        return None
+    q = inner[0]
+    offset = fig.start + by.end()
+    shifted = Quantity(q.start + offset, q.end + offset, q.num_start + offset, q.num_end + offset, q.text, q.value,
+                       q.unit, q.comparator)
+    return Figure(shifted, fig.measure, fig.start, "start", q.comparator)
+
+
+_ENTITY = re.compile(r"(?:机构|医院|卫生院|中心|站|所|室|诊所)")
+_METRIC = ("率", "数", "人次", "比例", "比重", "日", "天", "费用", "床位", "收入", "支出")
+
+
+def _breakdowns(figures: list[Figure], text: str) -> list[Figure]:
+    """Items after 其中 break the figure before them down by kind of institution: each takes the
+    parent's measure (总诊疗人次4469.11万，其中医院1544.64万 → 医院总诊疗人次; 病床使用率78.03%，其中医院为
+    85.63% → 医院病床使用率)."""
+    from kg.measures import unit_family
+
+    out: list[Figure] = []
+    parent: Figure | None = None
+    tail = ""
+    renamed: dict[str, str] = {}
+    for fig in figures:
+        breakdown = parent is not None and "其中" in text[parent.quantity.end:fig.start]
+        if breakdown and tail and unit_family(fig.quantity.unit) == unit_family(parent.quantity.unit) \
+                and _ENTITY.search(fig.measure[-3:]) and not fig.measure.endswith(_METRIC):
+            renamed[fig.measure] = fig.measure + tail
+            fig = Figure(fig.quantity, fig.measure + tail, fig.start, fig.role_cue, fig.comparator)
+        elif breakdown and fig.measure.endswith("占比") and fig.measure[:-2] in renamed:
+            fig = Figure(fig.quantity, renamed[fig.measure[:-2]] + "占比", fig.start, fig.role_cue, fig.comparator)
+        elif not breakdown:
+            parent = fig
+            ends = [m.end() for m in _ENTITY.finditer(fig.measure)]
+            tail = fig.measure[ends[-1]:] if ends else ""
+            # a part is no total: 总诊疗人次 of all institutions, 诊疗人次 of the hospitals
+            tail = tail.removeprefix("总") if tail.endswith(_METRIC) else ""
+        out.append(fig)
+    return out
+
+
+def _inherit_population(fig: Figure, last: Figure | None, text: str, voc: Vocabulary) -> Figure:
+    """An item after a per-population measure shares its population (每千名儿童…医师0.87名、床位1.79张;
+    每千常住人口…7.68张，其中公立医院4.99张)."""
+    if last is None or voc.per_population.match(fig.measure):
+        return fig
+    prefix = voc.per_population.match(last.measure)
+    if prefix is None or last.quantity.unit != fig.quantity.unit and not text[last.quantity.end:fig.start].startswith(
+            ("、", "，其中")):
+        return fig
+    return Figure(fig.quantity, prefix.group(0) + fig.measure, fig.start, fig.role_cue, fig.comparator)
+
+
+def _inside_brackets(text: str, k: int) -> bool:
+    depth = 0
+    for ch in text[:k]:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+    return depth > 0
+
+
+def _single_figure(text: str, clause_start: int, prev_end: int, q: Quantity, voc: Vocabulary,
+                   city_names: tuple[str, ...], loose: bool = False) -> Figure | None:
+    start = prev_end
+    while start < q.start and text[start] in _LIST_MARKS + "和及与，；（）()":
+        start += 1
+    phrase = text[start:q.start]
+    unitless = q.unit is None
+    if q.unit == "%" and text.startswith("的", q.end):
+        # 100%的社区卫生服务中心和镇卫生院建成中医馆: the share of X that do Y
+        return _share_figure(text, q, voc, _role_before(phrase, voc))
+    if q.unit in voc.count_units and not _ends_clause(text, q.end):
+        # a count before what it counts: 配备220张及以上传染病救治床位, 设置6家县直综合医院
+        after = _noun_after(text, q.end, voc)
+        if after is None:
+            return None
+        return Figure(q, after, q.end, _role_before(phrase, voc), q.comparator)
+    if not _ends_clause(text, q.end):
+        return None
+    opening = _TIME_FRONT.sub("", _LABEL.sub("", phrase))
+    if q.value == "1" and q.unit in voc.count_units and city_names and opening.startswith(city_names):
+        return None  # a named institution counted once (设置钦州市卫生学校1家)
+    measure, role, dropped = clean_measure(phrase, voc, city_names)
+    link = phrase[dropped + len(measure):]
+    if unitless and not (measure.endswith(("比", "率", "指数", "系数", "比值", "比例")) and link):
+        return None
+    if q.unit in ("人次", "万人次") and not measure.endswith(("人次", "人数")) and not _ENTITY.search(measure[-3:]):
+        measure += "人次"  # 总诊疗1359.44万人次: the measure is 总诊疗人次
+    if not is_measure(measure, voc) and not (loose and q.unit in voc.count_units and len(measure) >= 2
+                                             and _CJK.fullmatch(measure[-1])):
+        return None
+    comparator = q.comparator or _comparator_of_link(phrase[dropped + len(measure):])
+    return Figure(q, measure, start + dropped, role, comparator)
+
+
+_LINK_COMPARATORS = [  # longest first: 不高于 before 高于
+    ("不得低于", "≥"), ("不得少于", "≥"), ("不得高于", "≤"), ("不得超过", "≤"), ("不低于", "≥"), ("不少于", "≥"),
+    ("不高于", "≤"), ("不超过", "≤"), ("控制在", None), ("超过", ">"), ("高于", ">"), ("低于", "<"),
+]
+
+
+def _share_of_last(text: str, prev_end: int, q: Quantity, level: Figure) -> Figure | None:
+    """医院1544.64万人、占34.56%: a share right after a figure is that figure's share of the whole."""
+    phrase = text[prev_end:q.start].strip("、，（(")
+    if q.unit != "%" or phrase not in ("占", "占比", "占比为", "占比达", "占全市的", "占全市"):
+        return None
+    return Figure(q, level.measure + "占比", prev_end, "", q.comparator)
+
+
+def _share_figure(text: str, q: Quantity, voc: Vocabulary, role: str) -> Figure | None:
+    """N%的X…Y → the measure "Y的X比例" (X the ones counted, Y what they do)."""
+    end = q.end + 1
+    while end < len(text) and text[end] not in _CLAUSE_MARKS + "。":
+        end += 1
+    phrase = text[q.end + 1:end]
+    cut = next((m for m in _NOUN_ENDS.finditer(phrase) if m.start() >= 2), None)
+    if cut is None:
+        return None
+    counted, doing = phrase[: cut.start()], phrase[cut.start():]
+    doing = re.sub(r"^(?:均|都|能够|可以|已)+", "", doing)
+    measure = f"{doing}的{counted}比例"
+    if not (_CJK.search(counted) and 4 <= len(measure) <= 50) or any(ch.isdigit() for ch in counted):
+        return None
+    return Figure(q, measure, q.end + 1, role, q.comparator)
+
+
+def _comparator_of_link(link: str) -> str | None:
+    for word, comp in _LINK_COMPARATORS:
+        if word in link:
+            return comp
+    return None
+
+
+def _role_before(phrase: str, voc: Vocabulary) -> str:
+    for cue in voc.added_cues:
+        if cue in phrase[-6:]:
+            return "added"
+    for cue in voc.planned_cues:
+        if phrase.endswith(cue) or cue in phrase[-6:]:
+            return "planned"
+    return ""
+
+
+_NOUN_ENDS = re.compile(r"能够|可以|参与|参加|设置|设有|开展|提供|实现|完成|达到|纳入|建成|获得|覆盖|承担|负责"
+                        r"|分别|均|已|将|为|是"
+                        r"|并|积极|以及|牵头|组建|建设|共建")
+
+
+def _noun_after(text: str, pos: int, voc: Vocabulary) -> str | None:
+    """What a count counts: the noun phrase after it, up to the clause's end (及以上 skipped)."""
+    end = pos
+    while end < len(text) and text[end] not in _CLAUSE_MARKS + "。（(":
+        if text[end] in _LIST_MARKS:
+            nxt = end + 1
+            while nxt < len(text) and text[nxt] not in _CLAUSE_MARKS + _LIST_MARKS + "。（(":
+                nxt += 1
+            if any(ch.isdigit() for ch in text[end:nxt]):
+                break  # the next item is counted on its own (40个镇…、103个村…)
+        end += 1
+    phrase = text[pos:end]
+    for verb in voc.status_verbs:
+        at = phrase.find(verb)
+        if at > 0:
+            status = phrase[at + len(verb):].removesuffix("称号").removesuffix("荣誉称号")
+            return status if is_measure(status, voc) or len(status) >= 3 and _CJK.search(status) else None
+    for verb in voc.change_of_kind_verbs:
+        # 5—7个乡镇卫生院升级为二级医院: what is counted is the ones changed, 升级为二级医院的乡镇卫生院
+        at = phrase.find(verb)
+        if at >= 2:
+            target = phrase[at:]
+            cut = next((m for m in _NOUN_ENDS.finditer(target) if m.start() > len(verb) + 1), None)
+            target = target[: cut.start()] if cut else target
+            noun = phrase[:at].removeprefix("的")
+            return f"{target}的{noun}" if is_measure(noun, voc) and len(target) > len(verb) else None
+    # the noun ends before a verb of the clause (参与了…, 设置有…)
+    cut = next((m for m in _NOUN_ENDS.finditer(phrase) if m.start() >= 2), None)
+    noun = phrase[: cut.start()] if cut else phrase
+    noun = noun.removeprefix("的")
+    return noun if is_measure(noun, voc) and not any(ch.isdigit() for ch in noun) else None
+
+
+def _list_figures(text: str, a: int, b: int, qs: list[Quantity], voc: Vocabulary,
+                  city_names: tuple[str, ...], last_list: list[Figure] | None = None,
+                  levels: list[Figure] | None = None) -> list[Figure] | None:
+    """A list of measures and a list of values paired by 分别 (A、B和C分别为x、y和z); a list of changes
+    (比2015年分别增长x、y和z) pairs with the list of levels before it."""
+    clause = text[a:b]
+    at = clause.find("分别")
+    qs = [q for q in qs if q.start > a + at]  # numbers before 分别 are in the measures' names (5岁以下儿童)
+    if at < 0 or not qs:
+        return None
+    if _is_change(text, a, qs[0], "", voc) or any(clause[at + 2:].startswith(w) for w in voc.change_words):
+        found = change_word(text[a:qs[0].start])
+        if last_list is None or len(last_list) != len(qs):
+            # 床位5.4万张，卫生技术人员5.24万人，分别比2015年增长49.5%、50.72%: the levels just read
+            last_list = (levels or [])[-len(qs):]
+        if found is None or len(last_list) != len(qs):
+            return []
+        word, compared = found[1], comparison(text[a:qs[0].start])
+        return [Figure(q, change_wording(level.measure, level.quantity.unit, word, compared), level.start, "change",
+                       q.comparator) for level, q in zip(last_list, qs, strict=True)]
+    head = clause[:at]
+    head, dropped = _strip_times(head)
+    head_clean, _, front = clean_measure(head, voc, city_names)
+    items = [i for i in re.split(r"[、]|以及", head_clean) if i]
+    if len(items) + 1 == len(qs) and items:
+        last = re.split(r"和|及|与", items[-1], maxsplit=1)
+        if len(last) == 2:
+            items = items[:-1] + last
+    if len(items) != len(qs):
+        return None
+    prefix = voc.per_population.match(items[0])
+    out = []
+    for item, q in zip(items, qs, strict=True):
+        if q.unit is None and q.value not in ("0",) and not item.endswith(("比", "率", "比例", "指数")):
+            continue
+        measure = item
+        if prefix and not voc.per_population.match(item):
+            measure = prefix.group(0) + item
+        if is_measure(measure, voc):
+            out.append(Figure(q, measure, a + front, "", q.comparator))
+    return out
+
+
+def _strip_times(text: str) -> tuple[str, int]:
+    m = re.search(r"(?:19|20)\d{2}年(?:底|末)?$", text)
+    if m:
+        return text[: m.start()], len(text) - m.start()
+    return text, 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Subjects, years and roles
+
+
+def _section_year(sentence: Sentence, voc: Vocabulary, years: tuple[int | None, int | None]) -> int | None:
+    base, target = years
+    if any(w in s for s in sentence.section for w in voc.retrospective):
+        return base
+    return None
+
+
+def _time_before(times: list[TimeRef], pos: int) -> TimeRef | None:
+    before = [t for t in times if t.end <= pos and t.kind != "compare"]
+    return before[-1] if before else None
+
+
+def settle(fig: Figure, text: str, times: list[TimeRef], carried: TimeRef | None, retrospective: bool,
+           voc: Vocabulary, years: tuple[int | None, int | None]) -> tuple[int | None, str]:
+    """The year and role of a figure."""
+    base, target = years
+    clause_start = max(text.rfind(m, 0, fig.quantity.start) for m in "。；") + 1
+    clause = text[clause_start:fig.quantity.end]
+    time = _time_before(times, fig.quantity.start) or carried
+    if time is not None:
+        year = time.year
+        if time.kind == "target" or (target is not None and year >= target):
+            role = "target"
+        else:
+            role = "current"
+    elif retrospective or any(w in clause for w in voc.present_words):
+        year, role = base, "current"
+    else:
+        # a plan speaks of its period: a figure with no time of its own is a target of the plan
+        year, role = target, "target"
+    if fig.role_cue in ("change", "standard"):
+        role = fig.role_cue
+    elif fig.role_cue == "start":
+        role, year = "baseline", _period_start(year, voc)
+    elif fig.role_cue == "added":
+        role = "added"
+    elif fig.role_cue == "planned" and role == "target":
+        role = "planned"
+    return year, role
+
+
+def _period_start(year: int | None, voc: Vocabulary) -> int | None:
+    """The first year of the period that ends in `year` (十三五: 2015 for 2020)."""
+    return next((start for start, end in voc.periods.values() if end == year), None)
+
+
+def _subject_at(text: str, start: int, col, voc: Vocabulary, measure: str = "") -> Subject | None | bool:
+    """A county of the plan's city named where the clause starts; False for another place (全国…)."""
+    clause_start = start
+    while clause_start > 0 and text[clause_start - 1] not in _CLAUSE_MARKS + "。":
+        clause_start -= 1
+    head = text[clause_start:start]
+    opening = _TIME_FRONT.sub("", _LABEL.sub("", head + measure))
+    titled = _ENTITY.search(measure[-3:]) or measure.endswith(("工作室", "专科", "学科", "基地"))
+    if opening.startswith(tuple(voc.foreign_subjects)) and not titled:
+        return False  # 全国人均预期寿命…; not a count of titled bodies (全国基层名老中医药专家传承工作室3个)
+    city = col.ctx.city
+    if city is None:
+        return None
+    gaz = col.ctx.gazetteer
+    for region in gaz.counties_of(city.code):
+        for name in (region.name, *region.short_names):
+            if len(name) >= 2 and head.startswith(name):
+                return Subject("region", region.code)
+    return None
+
+
+_LABEL = re.compile(r"^[*#\s]*[\u4e00-\u9fff]{2,6}[：:][*\s]*")  # 机构设置：…
+
+
+def _opens_norm(head: str, voc: Vocabulary, count: bool = True) -> bool:
+    head = _LABEL.sub("", head).lstrip("*#")
+    head = _TIME_FRONT.sub("", head)
+    head, _ = _strip_front(head, voc.lead_words + voc.subject_words)
+    return head.startswith(tuple(voc.norm_openers)) or (count and head.startswith(tuple(voc.level_openers)))
+
+
+_VERB = r"(?:设置|设立|建设|建成|配备|举办|培养|拥有|有|配置|布局|建立)"
+# who a standard is for: each place or body of a kind, right before the verb that sets it
+_CONDITION = re.compile(
+    r"(每(?:个|所|家|一个?)?[^，。；：]{1,14}?|各[^，。；：]{1,10}?|[^，。；：]{0,12}?(?:市级|县级|镇级|乡级|村级|区级)(?:及以上)?"
+    r"|[^，。；：]{2,30}?(?=均))"
+    rf"(?=(?:政府|人民政府)?(?:原则上|要|应|均|都|至少|分别|规划)*{_VERB})")
+# the places of a level (市、县（市、区）), a few words before the verb (按照行政区划设置分别设立)
+_LEVELS = re.compile(rf"((?:市、)?县（市、?区?）(?:两级)?各?|市、县区?(?:两级)?各?)(?=[^，。；：0-9]{{0,12}}?{_VERB})")
+
+
+def _segments(text: str, pos: int) -> tuple[int, int]:
+    """Where the clause and the list item holding `pos` start (marks inside brackets do not count)."""
+    depth, clause, item = 0, 0, 0
+    for k, ch in enumerate(text[:pos]):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+        elif not depth and ch in _CLAUSE_MARKS + "。":
+            clause = item = k + 1
+        elif not depth and ch == "、":
+            item = k + 1
+    return clause, item
+
+
+def standard(text: str, fig: Figure, voc: Vocabulary) -> Figure | None:
+    """A standard for each place or institution of a kind (每个乡镇设置1所乡镇卫生院): a figure of its own
+    (role standard) whose measure says for which (乡镇卫生院（每个乡镇）); None when the sentence
+    does not say it in that shape (a conditional threshold, 30万人口以下的县不低于20张)."""
+    q = fig.quantity
+    clause, item = _segments(text, q.start)
+    found: list[str] = []
+    for seg in (clause, item):
+        head = _LABEL.sub("", text[seg:q.start]).lstrip("*#")
+        head = _TIME_FRONT.sub("", head)
+        head, _ = _strip_front(head, voc.lead_words + voc.subject_words)
+        m = _CONDITION.match(head) or _LEVELS.match(head)
+        # a clause's condition holds for an item after 、 only when it spans into that item (A、B均配备)
+        spans = len(text[seg:q.start]) - len(head) + m.end() >= item - seg if m is not None else False
+        if m is not None and (seg == item or spans or q.start == item):  # 举办1家A、1家B: the list shares it
+            found.append(m.group(1))
+    if not found or not fig.measure or found[0] in fig.measure:
+        return None
+    condition = found[0].removesuffix("政府").removesuffix("人民")
+    return Figure(q, f"{fig.measure}（{condition}）", fig.start, "standard", q.comparator)
+
+
+def _county_in_measure(fig: Figure, col) -> tuple[Subject | None, Figure]:
+    """瑞昌市每千常住人口床位数达到6.8张: a county of the city opens the measure; it is the subject."""
+    city = col.ctx.city
+    if city is None:
+        return None, fig
+    for region in col.ctx.gazetteer.counties_of(city.code):
+        for name in sorted({region.name, *region.short_names}, key=len, reverse=True):
+            rest = fig.measure[len(name):].removeprefix("的")
+            if len(name) >= 2 and fig.measure.startswith(name) and len(rest) >= 2:
+                moved = Figure(fig.quantity, rest, fig.start + len(fig.measure) - len(rest), fig.role_cue,
+                               fig.comparator)
+                return Subject("region", region.code), moved
+    return None, fig
+
+
+def _owned_measure(text: str, fig: Figure, named: list, voc: Vocabulary) -> Figure:
+    """X医院编制床位1800张: the measure is what follows the institution's name."""
+    end = max((n.end for n in named if fig.start <= n.start < fig.quantity.start), default=None)
+    if end is None:
+        return fig
+    rest, _, _ = clean_measure(text[end:fig.quantity.start].removeprefix("的"), voc, ())
+    if len(rest) >= 2 and is_measure(rest, voc):
+        return Figure(fig.quantity, rest, end, fig.role_cue, fig.comparator)
+    return fig
+
+
+def _is_norm(text: str, fig: Figure, voc: Vocabulary) -> bool:
+    """A standard for a class of places or institutions, not a figure of the city."""
+    clause_start = fig.quantity.start
+    while clause_start > 0 and text[clause_start - 1] not in _CLAUSE_MARKS + "。":
+        clause_start -= 1
+    head = text[clause_start:fig.quantity.start]
+    count = fig.quantity.unit in voc.count_units
+    if _opens_norm(head, voc, count) or _opens_norm(text, voc, count):
+        return True
+    if text.startswith(("的标准", "的比例配", "的比例设", "的比率配"), fig.quantity.end):
+        return True  # 按照户籍人口80万的标准: a standard's parameter
+    before = text[:fig.quantity.start]
+    return any(p.search(head) or p.search(fig.measure) for p in voc.norm_patterns) or \
+        any(p.search(before) for p in voc.sentence_norm_patterns)
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans and cells
+
+
+def read_plan(col, years: tuple[int | None, int | None]) -> None:
+    """Every figure of the plan's running text."""
+    from kg.pipeline.figures import recognizer
+
+    voc = vocabulary()
+    ctx = col.ctx
+    city = col.city()
+    if city is None:
+        return
+    city_names = tuple(sorted({ctx.city.name, *ctx.city.short_names}, key=len, reverse=True))
+    rec = recognizer(ctx.gazetteer)
+    carried: TimeRef | None = None
+    previous: Sentence | None = None
+    for sentence in ctx.plan.sentences:
+        if sentence.kind != "prose":
+            continue
+        text = sentence.norm.text
+        times = find_times(text, voc.periods)
+        same_paragraph = previous is not None and "\n" not in ctx.plan.text[previous.end:sentence.start]
+        if not same_paragraph:
+            carried = None
+        retrospective = any(w in s for s in sentence.section for w in voc.retrospective)
+        figures = read_figures(text, voc, city_names)
+        named = None
+        for fig in figures:
+            q = fig.quantity
+            if sentence.truncated and q.end >= len(text) - 1:
+                continue  # the number may have been cut
+            if _is_norm(text, fig, voc):
+                fig = standard(text, fig, voc)  # a standard for each place of a kind, when it says which
+                if fig is None:
+                    continue
+            place = _subject_at(text, fig.start, col, voc, fig.measure)
+            if place is False:
+                continue
+            if place is None:
+                place, fig = _county_in_measure(fig, col)
+            if named is None:
+                named = [m for m in rec(text, ctx.city, sentence.truncated) if m.named]
+            owner = _owner(text, fig, named, voc)
+            if owner == "skip":
+                continue
+            if owner is not None:
+                fig = _owned_measure(text, fig, named, voc)
+            subject, area = (owner, city) if owner is not None else (place or city, None)
+            year, role = settle(fig, text, times, carried, retrospective, voc, years)
+            if year is None:
+                continue
+            value = Value(q.text, q.value, fig.comparator)
+            col.add(sentence, subject, fig.measure, year, role, value, q.unit, area=area, source="text")
+        stated = [t for t in times if t.kind != "compare"]
+        if stated:
+            carried = stated[-1]
+        previous = sentence
+
+
+def read_cell(text: str, sentence: Sentence, subject: Subject, area: Subject | None, col,
+              years: tuple[int | None, int | None], skip_values: set[str]) -> None:
+    """Figures in a table's text cell, all about the row's subject (a project adding beds, a campus)."""
+    voc = vocabulary()
+    base, target = years
+    for fig in read_figures(text, voc, loose=True):
+        q = fig.quantity
+        if q.value in skip_values or _is_norm(text, fig, voc) or _inside_brackets(text, q.start):
+            continue  # a total read by its pattern, a standard, an aside in brackets
+        role = "added" if fig.role_cue == "added" else "planned"
+        measure = fig.measure
+        if target is None:
+            continue
+        col.add(sentence, subject, measure, target, role, Value(q.text, q.value, fig.comparator), q.unit,
+                area=area, source="text")
+
+
+def _owner(text: str, fig: Figure, named: list, voc: Vocabulary):
+    """The institution a figure is about, "skip" when a named institution is only counted, else None.
+
+    Two conservative shapes: the institution opens the measure and an owner cue follows it
+    (钦州市人民医院编制床位1200张, …医院现有床位800张), or the measure opens with an owner cue and the
+    sentence named exactly one institution before it (规划设置X1个，下辖直属急救站1个).
+    """
+    q = fig.quantity
+    clause_start = q.start
+    while clause_start > 0 and text[clause_start - 1] not in _CLAUSE_MARKS + "。" + _LIST_MARKS:
+        clause_start -= 1
+    if fig.start >= q.end:
+        # a count before what it counts (3个远程医疗中心): a named institution among the counted is
+        # counted once; institutions named before the number are who set them up, not what is counted
+        counted = [n for n in named if n.start < fig.start + len(fig.measure) and n.end > q.end]
+        return "skip" if counted else None
+    lo, hi = min(fig.start, clause_start), q.start
+    inside = [n for n in named if n.start < hi and n.end > lo]
+    if len(inside) == 1 and inside[0].start >= clause_start:
+        rest = text[inside[0].end:q.start].removeprefix("的")
+        if rest.startswith(tuple(voc.owner_cues)):
+            return Subject("institution", inside[0].key)
+        return "skip"
+    if inside:
+        return "skip"
+    phrase = text[clause_start:q.start]
+    if phrase.startswith(tuple(voc.owner_cues)) or fig.measure.startswith(tuple(voc.owner_cues)):
+        before = [n for n in named if n.end <= clause_start and not n.alias_of]
+        if len({n.key for n in before}) == 1:
+            return Subject("institution", before[0].key)
+    return None
