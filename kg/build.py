@@ -16,10 +16,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.build_relations import write_relations
 from kg.corpus import Plan, Sentence, load_corpus
 from kg.gazetteer import Gazetteer, Region
 from kg.paths import ONTOLOGY_DIR, RULES_DIR
 from kg.pipeline.institutions import short_hash
+from kg.pipeline.relations import PlanReader
 from kg.vocab import HK, HKV, load_vocabulary
 
 HKID = "https://w3id.org/healthkg/id/"
@@ -242,10 +244,11 @@ def build_quads(corpus_dir: Path, progress: Callable[[str, int, int], None] | No
     for plan, city, docs in parsed:
         ctx = BuildContext(writer, gaz, plan, city, institutions)
         add_document(writer, plan, city)
+        relation_reader = PlanReader()
         for sentence, doc in docs:
             writer.add_span(sentence)
             emit_institutions(ctx, sentence, doc)
-            emit_extensions(ctx, sentence, doc)
+            write_relations(ctx, relation_reader.read(sentence, doc))
         emit_plan_extensions(ctx)
     for inst in {id(i): i for i in institutions.values()}.values():
         add_institution_summary(writer, inst)
@@ -267,15 +270,6 @@ def emit_institutions(ctx: BuildContext, sentence: Sentence, doc) -> None:
             w.add(node, N(SKOS + "altLabel"), zh(span._.kg_name), evidence=sentence)
     for span in doc.spans["kg_kinds"]:
         ctx.kindref(span._.kg_surface, span._.kg_kind, span._.kg_level, sentence)
-
-
-def emit_extensions(ctx: BuildContext, sentence: Sentence, doc) -> None:
-    """Relations and figures found by the other components (see kg/pipeline/*)."""
-    from kg.pipeline import relations
-
-    emit = getattr(relations, "emit", None)
-    if emit is not None:
-        emit(ctx, sentence, doc)
 
 
 def emit_plan_extensions(ctx: BuildContext) -> None:

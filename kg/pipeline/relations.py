@@ -16,24 +16,19 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import pyoxigraph as ox
 import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.corpus import Sentence
 from kg.paths import PACKAGE_DATA
-from kg.pipeline.institutions import short_hash
+from kg.pipeline.relation_records import Group, GroupMention, Kind, Named, Party, RelationRecord, Unit
 from kg.vocab import HK, HKV, load_vocabulary
 
 if not Doc.has_extension("kg_facts"):
     Doc.set_extension("kg_facts", default=None)
 
 MASK0 = 0xE000
-ORG = "http://www.w3.org/ns/org#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-HKID = "https://w3id.org/healthkg/id/"
 
 
 @dataclass
@@ -330,7 +325,7 @@ def extract(doc: Doc) -> list[Fact]:
                                   {"cls": c[3], "role": vrole}))
     for c in consortia:
         if c[3] != "ServiceSystem":
-            facts.append(Fact("consortium", c[2], None, {"cls": c[3]}))
+            facts.append(Fact("group", c[2], None, {"cls": c[3]}))
 
     # systems: 体系由A，B和C组成
     for m in P["system_members"].finditer(t):
@@ -417,44 +412,106 @@ def _expand_places(P: dict, items: list[str]) -> list[str]:  # noqa: N803
 
 
 # ---------------------------------------------------------------------------------------------
-# facts → triples
-
-_TOPIC: dict[str, ox.NamedNode] = {}
-# The previous sentence of each document (its masked text and sentence): a sentence opening with
-# 并 (并接受当地健康教育机构的业务指导。) continues it, so its missing subject is that sentence's first.
-_PREVIOUS: dict[str, tuple[Masked, Sentence]] = {}
+# facts → records, with the plan's running state
 
 
-def _node_of_mention(ctx, mk: Masked, i: int, sentence: Sentence, widen: bool = False) -> ox.NamedNode | None:
+@dataclass
+class PlanReader:
+    """Reads one plan's sentences in order and turns their facts into relation records.
+
+    The state is the plan's own: `topic` is the kind or institution a heading or a label sentence
+    (1.健康教育机构。) names, the subject of the subject-less sentences after it; `previous` is the
+    last sentence with a mention, whose first mention a sentence opening with 并 continues.
+    """
+
+    topic: Party | None = None
+    previous: tuple[Masked, Sentence] | None = None
+
+    def read(self, sentence: Sentence, doc: Doc) -> list[RelationRecord | GroupMention]:
+        facts = doc._.kg_facts if doc._.kg_facts is not None else extract(doc)
+        if sentence.kind == "heading":
+            # a heading naming a kind is the topic of the following subject-less sentences (并接受…的业务指导)
+            mk = mask(doc)
+            self.topic = _party_of_mention(mk, 0) if mk.mentions else None
+            return []
+        mk0 = facts[0].extra["masked"] if facts else mask(doc)
+        if P_topic(mk0.text):
+            # a sentence that is only a numbered kind (1.健康教育机构。) is the topic of what follows, like a heading
+            self.topic = _party_of_mention(mk0, 0)
+            return []
+        previous = self.previous
+        self.previous = (mk0, sentence) if mk0.mentions else None
+
+        def party(f: Fact, x: object, widen: bool = False) -> Party | None:
+            mk: Masked = f.extra["masked"]
+            if isinstance(x, int):
+                if x < 0:
+                    if previous is not None and mk.text.lstrip().startswith("并") \
+                            and previous[1].section == sentence.section and previous[1].end <= sentence.start:
+                        return _party_of_mention(previous[0], 0)
+                    return self.topic
+                return _party_of_mention(mk, x, widen)
+            if isinstance(x, str):
+                return _party_of_text(x)
+            return None
+
+        out: list[RelationRecord | GroupMention] = []
+
+        def add(relation: str, s: Party | None, o: Party | str | None, term: str | None = None) -> None:
+            if s is not None and o is not None and s != o:
+                out.append(RelationRecord(relation, s, o, sentence, term))
+
+        for f in facts:
+            rel = f.relation
+            if rel == "guides":
+                add("guides", party(f, f.s), party(f, f.o), f.extra["prop"])
+            elif rel == "guides_updown":
+                _, _, span = f.extra["masked"].mentions[f.s]
+                noun = span._.kg_surface
+                for p in ("各级", "各类"):
+                    noun = noun.removeprefix(p)
+                up, down = (Kind(w + noun, span._.kg_kind) for w in load_patterns()["upper_lower"])
+                add("guides", up, down, f.extra["prop"])
+            elif rel in ("has_role", "responsible_for", "upgrade_to"):
+                add(rel, party(f, f.s), str(f.o))
+            elif rel in ("refers", "refers_both"):
+                add(rel, party(f, f.s), party(f, f.o))
+            elif rel == "pair":
+                add(f.extra["prop"], party(f, f.s), party(f, f.o))
+            elif rel in ("leads", "member_of"):
+                member = party(f, f.s, widen=bool(f.extra.get("widen")))
+                label = str(f.o)
+                if f.extra.get("each"):
+                    label = f.extra["masked"].mentions[f.s][2]._.kg_name + _tail_noun(label)
+                role = f.extra.get("role", "lead" if rel == "leads" else "member")
+                add(rel, member, Group(label, f.extra["cls"]), role)
+            elif rel == "based_on":
+                unit = party(f, f.s) if isinstance(f.s, int) else Unit(str(f.s))
+                add("based_on", unit, party(f, f.o))
+            elif rel == "group":
+                out.append(GroupMention(Group(str(f.s), f.extra["cls"]), sentence))
+        return out
+
+
+def _party_of_mention(mk: Masked, i: int, widen: bool = False) -> Party:
     s, e, span = mk.mentions[i]
     if span._.kg_named:
-        return ctx.institution(span._.kg_key)
+        return Named(span._.kg_key)
     surface = span._.kg_surface
     if widen:
-        stop = load_patterns()["widen_stop"]
+        P = load_patterns()  # noqa: N806 - the pattern table
         j = s
-        while j > 0 and s - j < load_patterns()["widen_max"] and mk.norm[j - 1] not in stop:
+        while j > 0 and s - j < P["widen_max"] and mk.norm[j - 1] not in P["widen_stop"]:
             j -= 1
-        if j > 0 and mk.norm[j - 1] not in stop:
+        if j > 0 and mk.norm[j - 1] not in P["widen_stop"]:
             j = s
-        widened = load_patterns()["widen_prefix"].search(mk.norm[j:s])
+        widened = P["widen_prefix"].search(mk.norm[j:s])
         surface = mk.norm[s - len(widened.group(0)) if widened else s:e]
-    return ctx.kindref(surface, span._.kg_kind, span._.kg_level, sentence)
+    return Kind(surface, span._.kg_kind, span._.kg_level)
 
 
-def _node_of_text(ctx, text: str, sentence: Sentence, mk: Masked | None = None) -> ox.NamedNode:
-    """A list item that is no recognised mention: a kind reference of the closest class by its ending."""
-    if mk is not None:
-        for s, e, span in mk.mentions:
-            if mk.norm[s:e] == text and span._.kg_named:
-                node = ctx.institution(span._.kg_key)
-                if node is not None:
-                    return node
-    # an expanded list item (市、自贸区X片区、县区…监督所 → 自贸区X片区…监督所) may name an institution of the city
-    city = ctx.city.code if ctx.city else None
-    for inst in ctx.institutions.values():
-        if inst.city == city and (text == inst.name or text in inst.aliases):
-            return inst.iri
+def _party_of_text(text: str) -> Kind:
+    """A list item that is no recognised mention: a kind of the closest class by its ending."""
     vocab = load_vocabulary()
     labels = vocab.label_index()
     kind = HK + "HealthInstitution"
@@ -467,141 +524,7 @@ def _node_of_text(ctx, text: str, sentence: Sentence, mk: Masked | None = None) 
         if text.startswith(p):
             level = vocab.level_for(p) or (HKV + "level/municipal" if p == "市" else None)
             break
-    return ctx.kindref(text, kind, level, sentence)
-
-
-def _consortium(ctx, label: str, cls: str, sentence: Sentence) -> ox.NamedNode:
-    city = ctx.city.code if ctx.city else "000000"
-    node = ox.NamedNode(f"{HKID}cons/{city}/{short_hash(label)}")
-    w = ctx.writer
-    w.add(node, RDF_TYPE, ox.NamedNode(HK + cls), evidence=sentence)
-    w.add(node, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(label, language="zh"), evidence=sentence)
-    if ctx.city:
-        w.add(node, ox.NamedNode(HK + "city"), ox.NamedNode(f"{HKID}region/{city}"), evidence=sentence)
-    found = [r for r in ctx.gazetteer.find(label) if r.start == 0]
-    if found:
-        region = ctx.gazetteer.resolve(found[0].text, ctx.city.code if ctx.city else None) or found[0].region
-        if region.level == "county":
-            w.add(node, ox.NamedNode(HK + "county"), ox.NamedNode(f"{HKID}region/{region.code}"), evidence=sentence)
-    return node
-
-
-def _membership(ctx, cons: ox.NamedNode, member: ox.NamedNode, role: str, sentence: Sentence) -> None:
-    w = ctx.writer
-    mem = ox.NamedNode(f"{HKID}mem/{short_hash(cons.value, member.value, role)}")
-    w.add(mem, RDF_TYPE, ox.NamedNode(HK + "Membership"), evidence=sentence)
-    w.add(mem, ox.NamedNode(ORG + "organization"), cons, evidence=sentence)
-    w.add(mem, ox.NamedNode(ORG + "member"), member, evidence=sentence)
-    w.add(mem, ox.NamedNode(ORG + "role"), ox.NamedNode(f"{HKV}role/{role}"), evidence=sentence)
-    if role == "lead":
-        w.add(member, ox.NamedNode(HK + "leads"), cons, evidence=sentence)
-    else:
-        w.add(member, ox.NamedNode(ORG + "memberOf"), cons, evidence=sentence)
-
-
-def _unit(ctx, label: str, sentence: Sentence) -> ox.NamedNode:
-    city = ctx.city.code if ctx.city else "000000"
-    node = ox.NamedNode(f"{HKID}unit/{city}/{short_hash(label)}")
-    ctx.writer.add(node, RDF_TYPE, ox.NamedNode(HK + "FunctionalUnit"), evidence=sentence)
-    ctx.writer.add(node, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(label, language="zh"), evidence=sentence)
-    return node
-
-
-def emit(ctx, sentence: Sentence, doc: Doc) -> None:
-    """Write the sentence's facts as triples in its evidence graph."""
-    facts = doc._.kg_facts if doc._.kg_facts is not None else extract(doc)
-    if sentence.kind == "heading":
-        # a heading naming a kind is the topic of the following subject-less sentences (并接受…的业务指导)
-        kinds = list(doc.spans.get("kg_kinds", [])) + list(doc.spans.get("kg_institutions", []))
-        _TOPIC.pop(sentence.doc_id, None)
-        if kinds:
-            _TOPIC[sentence.doc_id] = _node_of_mention(ctx, mask(doc), 0, sentence)
-        return
-    mk0 = facts[0].extra["masked"] if facts else mask(doc)
-    if P_topic(mk0.text):
-        # a sentence that is only a numbered kind (1.健康教育机构。) is the topic of what follows, like a heading
-        _TOPIC[sentence.doc_id] = _node_of_mention(ctx, mk0, 0, sentence)
-        return
-    w = ctx.writer
-    previous = _PREVIOUS.pop(sentence.doc_id, None)
-    if mk0.mentions:
-        _PREVIOUS[sentence.doc_id] = (mk0, sentence)
-
-    def node(f: Fact, x: object, widen: bool = False) -> ox.NamedNode | None:
-        mk: Masked = f.extra["masked"]
-        if isinstance(x, int):
-            if x < 0:
-                if previous is not None and mk.text.lstrip().startswith("并") \
-                        and previous[1].section == sentence.section and previous[1].end <= sentence.start:
-                    return _node_of_mention(ctx, previous[0], 0, previous[1])
-                return _TOPIC.get(sentence.doc_id)
-            return _node_of_mention(ctx, mk, x, sentence, widen)
-        if isinstance(x, str):
-            return _node_of_text(ctx, x, sentence, mk)
-        return None
-
-    def lit(x: object) -> ox.Literal:
-        return ox.Literal(str(x), language="zh")
-
-    for f in facts:
-        rel = f.relation
-        if rel == "guides":
-            s, o = node(f, f.s), node(f, f.o)
-            if s is None or o is None or s == o:
-                continue
-            w.add(s, ox.NamedNode(HK + f.extra["prop"]), o, evidence=sentence)
-            w.add(s, ox.NamedNode(HK + "guides"), o, evidence=sentence)
-        elif rel == "guides_updown":
-            mk = f.extra["masked"]
-            _, _, span = mk.mentions[f.s]
-            noun = span._.kg_surface
-            for p in ("各级", "各类"):
-                noun = noun.removeprefix(p)
-            up, down = (ctx.kindref(w_ + noun, span._.kg_kind, None, sentence)
-                        for w_ in load_patterns()["upper_lower"])
-            w.add(up, ox.NamedNode(HK + f.extra["prop"]), down, evidence=sentence)
-            w.add(up, ox.NamedNode(HK + "guides"), down, evidence=sentence)
-        elif rel == "has_role":
-            s = node(f, f.s)
-            if s is not None:
-                w.add(s, ox.NamedNode(HK + "functionalRole"), lit(f.o), evidence=sentence)
-        elif rel == "responsible_for":
-            s = node(f, f.s)
-            if s is not None:
-                w.add(s, ox.NamedNode(HK + "responsibleFor"), lit(f.o), evidence=sentence)
-        elif rel == "refers":
-            s, o = node(f, f.s), node(f, f.o)
-            if s is not None and o is not None and s != o:
-                w.add(s, ox.NamedNode(HK + "refersTo"), o, evidence=sentence)
-        elif rel in ("refers_both", "pair"):
-            s, o = node(f, f.s), node(f, f.o)
-            if s is None or o is None or s == o:
-                continue
-            prop = ox.NamedNode(HK + ("referralPartner" if rel == "refers_both" else f.extra["prop"]))
-            w.add(s, prop, o, evidence=sentence)
-            w.add(o, prop, s, evidence=sentence)
-        elif rel == "consortium":
-            _consortium(ctx, str(f.s), f.extra["cls"], sentence)
-        elif rel in ("leads", "member_of"):
-            member = node(f, f.s, widen=bool(f.extra.get("widen")))
-            if member is None:
-                continue
-            label = str(f.o)
-            if f.extra.get("each"):
-                label = _label(member, ctx) + _tail_noun(str(f.o))
-            cons = _consortium(ctx, label, f.extra["cls"], sentence)
-            _membership(ctx, cons, member, f.extra.get("role", "lead" if rel == "leads" else "member"), sentence)
-        elif rel == "based_on":
-            host = node(f, f.o)
-            if host is None:
-                continue
-            unit = node(f, f.s) if isinstance(f.s, int) else _unit(ctx, str(f.s), sentence)
-            if unit is not None:
-                w.add(unit, ox.NamedNode(HK + "basedOn"), host, evidence=sentence)
-        elif rel == "upgrade_to":
-            s = node(f, f.s)
-            if s is not None:
-                w.add(s, ox.NamedNode(HK + "upgradeTarget"), lit(f.o), evidence=sentence)
+    return Kind(text, kind, level)
 
 
 def P_topic(masked: str) -> bool:  # noqa: N802 - reads like the pattern it applies
@@ -611,10 +534,3 @@ def P_topic(masked: str) -> bool:  # noqa: N802 - reads like the pattern it appl
 def _tail_noun(label: str) -> str:
     nouns = sorted(load_patterns()["consortium_nouns"], key=len, reverse=True)
     return next((n for n in nouns if label.endswith(n)), label)
-
-
-def _label(node: ox.NamedNode, ctx) -> str:
-    for inst in ctx.institutions.values():
-        if inst.iri == node:
-            return inst.name
-    return node.value.rsplit("/", 1)[-1]
