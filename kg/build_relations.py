@@ -28,6 +28,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 # kg facts name → the property written (the ontology's hk:kgRelation says the same; tests check it)
 PROPERTY = {
     "guides": HK_NS.guides,
+    "member_of": ORG + "memberOf",  # of an institution (整体并入); of a consortium see _membership
     "refers": HK_NS.refersTo,
     "refers_both": HK_NS.referralPartner,
     "based_on": HK_NS.basedOn,
@@ -61,16 +62,15 @@ def write_relation(ctx: BuildContext, r: RelationRecord) -> None:
     if r.relation in LITERAL:
         w.add(s, _n(PROPERTY[r.relation]), ox.Literal(str(r.obj), language="zh"), evidence=ev)
         return
-    if r.relation in ("leads", "member_of"):
-        assert isinstance(r.obj, Group)
+    if r.relation in ("leads", "member_of") and isinstance(r.obj, Group):
         _membership(ctx, node(ctx, r.obj, ev), s, r.term or ("lead" if r.relation == "leads" else "member"), ev)
         return
     assert not isinstance(r.obj, str)
     o = node(ctx, r.obj, ev)
     if o is None or o == s:
         return
-    if r.relation == "guides":
-        w.add(s, _n(getattr(HK_NS, r.term or "guides")), o, evidence=ev)
+    if r.relation == "guides" or r.relation == "member_of" and r.term:
+        w.add(s, _n(getattr(HK_NS, r.term or "guides")), o, evidence=ev)  # the sub-property the cue names
     prop = _n(PROPERTY[r.relation])
     w.add(s, prop, o, evidence=ev)
     if r.relation in SYMMETRIC:

@@ -114,6 +114,7 @@ class HK(DefinedNamespace):
     leads: URIRef  # leads
     locatedIn: URIRef  # located in
     measure: URIRef  # measure
+    mergesInto: URIRef  # merges into
     nature: URIRef  # nature
     planned: URIRef  # planned
     qualityControl: URIRef  # quality control

@@ -111,11 +111,11 @@ def test_based_on_referral_upgrade(rels):
     assert ("upgrade_to", "灵山县人民医院", "三级甲等医院", "instance") in rels
 
 
-def test_truncated_line_gives_no_half_fact(rels):
-    # 疾病预防控制体系由市、县区疾病预防控制中心，…，基层医 (cut): the cut item is no member
-    members = {s for p, s, o, _ in rels if p == "member_of" and o == "疾病预防控制体系"}
-    assert "县区疾病预防控制中心" in members
-    assert not any(m.startswith("基层医") for m in members)
+def test_truncated_line_gives_no_half_fact(store):
+    # 000: 疾病预防控制体系由市、县区疾病预防控制中心，医疗机构中的传染病科（医院感染控制科），基层医 (cut)
+    members = {f["s"] for f in relation_facts(store) if f["p"] == "member_of" and f["o"] == "疾病预防控制体系"
+               and any(s["doc"].startswith("000") and s["quote"].startswith("体系构成") for s in f["sources"])}
+    assert members == {"市疾病预防控制中心", "县区疾病预防控制中心", "医疗机构中的传染病科（医院感染控制科）"}
 
 
 PLAN = """柳州市医疗卫生服务体系规划
