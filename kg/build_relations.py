@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from kg.corpus import Sentence
 from kg.ns import HK as HK_NS
 from kg.pipeline.institutions import short_hash
-from kg.pipeline.relation_records import Group, GroupMention, Kind, Named, Party, RelationRecord, Unit
+from kg.pipeline.relation_records import MEMBER_ROLES, Group, GroupMention, Kind, Named, Party, RelationRecord, Unit
 from kg.vocab import HKV
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def write_relation(ctx: BuildContext, r: RelationRecord) -> None:
     o = node(ctx, r.obj, ev)
     if o is None or o == s:
         return
-    if r.relation == "guides" or r.relation == "member_of" and r.term:
+    if r.relation == "guides" or r.relation == "member_of" and r.term not in (None, *MEMBER_ROLES):
         w.add(s, _n(getattr(HK_NS, r.term or "guides")), o, evidence=ev)  # the sub-property the cue names
     prop = _n(PROPERTY[r.relation])
     w.add(s, prop, o, evidence=ev)

@@ -236,7 +236,7 @@ def party_of(mk: Masked, a: int, b: int, *, select: bool = False) -> Party | Non
         return Group(label, P["consortium_nouns"][group])
     bare = re.sub(r"（[^（）]*）$", "", raw)  # 献血点（屋）
     department = P["department_re"].search(bare) is not None  # 医疗机构中的传染病科: a department of a kind
-    if not (bare.endswith(P["kind_heads"]) or department) or not _phrase_ok(P, raw) or bare in P["kind_heads"]:
+    if not (bare.endswith(P["kind_heads"]) or department) or not _phrase_ok(P, raw) or bare in P["heads_not_alone"]:
         return None  # 机构 alone names no kind
     return Kind(raw, kind_of_label(bare), _level_of_prefix(P, raw))
 

@@ -161,6 +161,16 @@ class SentenceAnalysis:
             return found
         return self.leading_parties(a, b, select=select)
 
+    def prefix_parties(self, a: int, b: int, *, select: bool = False) -> list[Party]:
+        """The parties a phrase opens with (对医疗机构疾病预防控制工作的技术指导 → 医疗机构)."""
+        for e in range(b, a, -1):
+            if e < b and self.t[e] in COORD:
+                continue
+            found = parties(self.mk, a, e, select=select, complete=True)
+            if found:
+                return found
+        return []
+
     def leading_parties(self, a: int, b: int, *, select: bool = False) -> list[Party]:
         """公立医院和社会办医院按照…原则互相组建: the parties a clause opens with, before an adverbial."""
         t = self.t
@@ -312,7 +322,7 @@ def guidance(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
                 if t[a + j + 1:end] == "下级":
                     objs = [Kind("下级" + _noun_of(s), s.kind) for s in subs if isinstance(s, Kind)]
                 else:
-                    objs = parties(mk, a + j + 1, end)
+                    objs = parties(mk, a + j + 1, end) or S.prefix_parties(a + j + 1, end)
                 facts.extend(Fact("guides", s, o, prop) for s in subs for o in objs)
             elif k >= 0:
                 guides = parties(mk, a + k + 2, _strip_de(t, a + k + 2, m.start()))
@@ -436,7 +446,8 @@ def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
     facts: list[Fact] = []
     for m in P["duty_cue_re"].finditer(t):
         a, b = mk.clause(m.end())
-        if mk.reaches_cut(b) or len(mk.unmask(m.end(), b)) < 2:
+        b = _complete_items(mk, m.end(), b)
+        if b is None or len(mk.unmask(m.end(), b)) < 2:
             continue
         duty = mk.unmask(m.end(), b).removeprefix("做好")
         if duty.startswith(tuple(P["duty_skip_after"])) or P["duty_relative_re"].search(duty):
@@ -447,10 +458,48 @@ def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         facts.extend(Fact("responsible_for", s, duty) for s in S.subjects(start, select=True))
     for m in P["duty_provide_re"].finditer(t):
         a, b = mk.clause(m.end())
-        if mk.reaches_cut(b) or len(mk.unmask(m.end(), b)) < 2:
+        b = _complete_items(mk, m.end(), b)
+        if b is None or len(mk.unmask(m.end(), b)) < 2:
             continue
         duty = mk.unmask(m.end(), b)
         facts.extend(Fact("responsible_for", s, duty) for s in S.subjects(m.start(), select=True))
+    return facts
+
+
+def _complete_items(mk: Masked, a: int, b: int) -> int | None:
+    """A list of duties cut off by the source (监测预警、检验检测、人群健康 <cut>) keeps its complete items."""
+    if not mk.reaches_cut(b):
+        return b
+    last = mk.text.rfind("、", a, b)
+    return last if last > a else None
+
+
+def tasks(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
+    """支持X申报…，探索…，建立…: what a sentence asks of the one named institution it opens with (its
+    focus) is that institution's task, clause by clause, up to a clause with a subject of its own.
+    Building projects (扩建, 搬迁, 院区, 大楼) are no tasks; relations and roles are read elsewhere."""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    m = P["task_focus_re"].match(t, S.start)
+    if m is None or len(S.focus) != 1 or not isinstance(S.focus[0], Named):
+        return []
+    x = S.focus[0]
+    i = m.end()
+    if not mk.is_mention(t[i]):
+        return []
+    facts: list[Fact] = []
+    ci = S.clause_index(i)
+    for k in range(ci, len(S.clauses)):
+        a, b = S.clauses[k]
+        if k == ci:
+            a = i + 1
+        elif S.clause_subjects[k]:
+            break
+        if mk.reaches_cut(b) or a >= b:
+            continue
+        text = mk.unmask(a, b)
+        if len(text) < 4 or P["task_skip_re"].search(text) or mk.ids(a, b):
+            continue
+        facts.append(Fact("responsible_for", x, text))
     return facts
 
 
@@ -536,6 +585,12 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         g = party(mk, m.start("g"), m.end("g"))
         if isinstance(g, Group):
             facts.extend(Fact("member_of", x, g, "member") for x in parties(mk, m.start("m"), m.end("m")))
+    for m in P["linked_members_re"].finditer(t):
+        g = party(mk, m.start("g"), m.end("g"))
+        if isinstance(g, Group):
+            a = mk.clause(m.start("m"))[0]
+            a = S.strip_openers(a, m.end("m"))
+            facts.extend(Fact("member_of", x, g, "member") for x in parties(mk, a, m.end("m")))
     # 成员包括A、B / 成员单位为…
     for m in P["members_list_re"].finditer(t, S.start):
         near = [g for g in groups if g[1] <= m.start()]
@@ -555,6 +610,10 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             else S.subjects(m.start(), carry="focus", select=True)
         for g in targets:
             facts.extend(Fact("member_of", s, Group(g[2], g[3]), "member") for s in subs)
+    for m in P["part_of_named_re"].finditer(t):
+        whole = party(mk, m.start("o"), m.end("o"))
+        if isinstance(whole, Named) and not mk.reaches_cut(m.end()):
+            facts.extend(Fact("member_of", s, whole, "member") for s in S.subjects(m.start()))
     for m in P["merge_re"].finditer(t):
         into = party(mk, m.start("o"), m.end("o"))
         if isinstance(into, Named):
@@ -611,7 +670,8 @@ def _group_class(P: dict, label: str) -> str:  # noqa: N803
 
 
 def _widened(mk: Masked, i: int) -> Party:
-    """市直4家公立医院, 其他若干所医院: a kind in a list of members keeps its count or 其他."""
+    """市直4家公立医院, 其他若干所医院: a kind in a list of members keeps what says which ones (市直,
+    其他, 代表…的), not how many (市直公立医院, 其他医院)."""
     P = load_patterns()  # noqa: N806
     s, e, span = mk.mentions[i]
     if span._.kg_named:
@@ -622,8 +682,8 @@ def _widened(mk: Masked, i: int) -> Party:
     if j > 0 and mk.norm[j - 1] not in P["widen_stop"]:
         j = s
     widened = P["widen_prefix_re"].search(mk.norm[j:s])
-    surface = mk.norm[s - len(widened.group(0)) if widened else s:e]
-    return Kind(surface, span._.kg_kind, span._.kg_level)
+    prefix = P["count_re"].sub("", widened.group(0)) if widened else ""
+    return Kind(prefix + mk.norm[s:e], span._.kg_kind, span._.kg_level)
 
 
 def _tail_noun(P: dict, label: str) -> str:  # noqa: N803
@@ -632,13 +692,14 @@ def _tail_noun(P: dict, label: str) -> str:  # noqa: N803
 
 
 def based_on(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
-    """依托HOST(…，)VERB UNIT: the unit is based on the host; 依托X创建Y also gives X the role Y.
+    """依托HOST(…，)VERB UNIT / 利用HOST等现有资源…VERB UNIT / 依托HOST开展UNIT建设: the unit is based on the
+    host; 依托X创建Y also gives X the role Y.
 
-    The host is the longest noun phrase after 依托 (依托大型综合医院扩展…能力，建设Y: 大型综合医院); the unit
-    follows the first verb of building after it, in that clause or the next."""
+    The host is the longest noun phrase after the cue (依托大型综合医院扩展…能力，建设Y: 大型综合医院); the unit
+    follows the first verb of building after it, in that clause or one of the next two."""
     P, mk, t = S.P, S.mk, S.t  # noqa: N806
     facts: list[Fact] = []
-    for m in re.finditer("依托", t):
+    for m in P["host_cue_re"].finditer(t):
         i = m.end()
         _, c1 = mk.clause(i)
         first_verb = P["based_on_verb_re"].search(t, i, c1)
@@ -650,32 +711,50 @@ def based_on(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
                 break
         if not hosts:
             continue
-        c2 = mk.clause(c1 + 1)[1] if c1 < len(t) and t[c1] == "，" else c1
-        v = P["based_on_verb_re"].search(t, host_end, c2)
-        if v is None:
-            continue
-        a, b = v.end(), mk.clause(v.end())[1]
-        if mk.reaches_cut(b) or a >= b:
-            continue
-        ua = a + (1 if t[a] == "的" else 0)
-        label = P["consortium_strip_re"].sub("", mk.unmask(ua, b))
-        unit = party(mk, ua, b)
-        exact_mention = b - ua == 1 and mk.is_mention(t[ua])
-        bare = re.sub(r"（[^（）]*）$", "", label)
-        if isinstance(unit, Group):
-            unit = Group(label, unit.cls)
-        elif isinstance(unit, Kind) and exact_mention:
-            unit = Kind(label, unit.kind, unit.level)
-        elif bare.endswith(tuple(P["unit_nouns"])) and not P["role_skip_start_re"].match(label) \
-                and not isinstance(unit, Named):
-            unit = Unit(label.rsplit("的", 1)[-1] if "的" in label else label)  # 相对独立的感染楼 → 感染楼
+        if m.group(0) == "利用":
+            res = P["host_resource_re"].match(t[host_end:c1])
+            if res is None:
+                continue  # 利用X: only 利用X等现有资源 names a host
+        end = c1
+        for _ in range(2):  # the unit may come one or two clauses later
+            if end < len(t) and t[end] == "，":
+                end = mk.clause(end + 1)[1]
+        v = P["based_on_verb_re"].search(t, host_end, end)
+        inner = P["unit_in_building_re"].search(t, host_end, end)
+        if inner is not None and (v is None or inner.start() < v.start()):
+            a, b, verb = inner.start("unit"), inner.end("unit"), "建设"
+        elif v is not None:
+            a, b, verb = v.end(), mk.clause(v.end())[1], v.group("verb")
         else:
+            continue
+        if mk.reaches_cut(b) or a >= b or "依托" in t[host_end:a]:
+            continue
+        unit = _unit_of(S, a, b)
+        if unit is None:
             continue
         for h in hosts:
             facts.append(Fact("based_on", unit, h))
-            if v.group("verb") == "创建":
-                facts.append(Fact("has_role", h, label))
+            if verb == "创建":
+                facts.append(Fact("has_role", h, unit.label))
     return facts
+
+
+def _unit_of(S: SentenceAnalysis, a: int, b: int) -> Party | None:  # noqa: N803
+    """What is built: a consortium or system, a kind (a mention as such), else a unit named as worded
+    (a centre, a ward: 相对独立的感染楼 → 感染楼)."""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    a += 1 if t[a] == "的" else 0
+    label = P["consortium_strip_re"].sub("", mk.unmask(a, b))
+    unit = party(mk, a, b)
+    bare = re.sub(r"（[^（）]*）$", "", label)
+    if isinstance(unit, Group):
+        return Group(label, unit.cls)
+    if isinstance(unit, Kind) and b - a == 1 and mk.is_mention(t[a]):
+        return Kind(label, unit.kind, unit.level)
+    if bare.endswith(tuple(P["unit_nouns"])) and not P["role_skip_start_re"].match(label) \
+            and not isinstance(unit, Named):
+        return Unit(label.rsplit("的", 1)[-1] if "的" in label else label)
+    return None
 
 
 def pairs(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
@@ -688,7 +767,8 @@ def pairs(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         j = t.rfind("与", a, m.start())
         if j >= 0:
             tail = P["pair_object_tail_re"].search(t, j + 1, m.start())
-            others = parties(mk, j + 1, tail.start() if tail else m.start())
+            end = tail.start() if tail else m.start()
+            others = parties(mk, j + 1, end) or S.prefix_parties(j + 1, end)
             subs = S.subjects(j, select=True)
         else:
             b = _strip_de(t, a, m.start())
@@ -699,7 +779,8 @@ def pairs(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
 
 
 def upgrades(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
-    """X升级为T / X转型为T / 将X建设为T / X创建T / X达到T(标准): the grade or status X is to reach."""
+    """X升级为T / X转型为T / 将X建设为T / X创建T / X达到T(标准) / X完成T创建: the grade, status or kind
+    X is to reach."""
     P, mk, t = S.P, S.mk, S.t  # noqa: N806
     facts: list[Fact] = []
     for m in P["upgrade_re"].finditer(t):
@@ -709,17 +790,29 @@ def upgrades(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         if mk.reaches_cut(b) or len(mk.unmask(a, b)) < 2:
             continue
         target = mk.unmask(a, b)
+        standard = P["standard_re"].search(target)
+        if standard:
+            # 达到三级妇幼保健院标准 → 三级妇幼保健院; 国家综合服务能力推荐标准 stays a standard
+            inner = target[:standard.start()]
+            if P["upgrade_grade_re"].search(inner) or inner.endswith(P["kind_heads"]):
+                target = inner
         verb = m.group("verb")
-        if verb in P["upgrade_needs_grade"] and not P["upgrade_grade_re"].search(target):
+        if verb in P["upgrade_needs_grade"] and not (P["upgrade_grade_re"].search(target) or standard):
             continue
         if P["role_skip_start_re"].match(target):
             continue
-        subs = S.subjects(m.start(), carry="focus", select=True)
-        for s in subs:
+        for s in S.subjects(m.start(), carry="focus", select=True):
             text = target
             if P["grade_only_re"].fullmatch(target) and isinstance(s, Kind):
                 text = target + _level_free(P, s)  # 县级妇幼保健机构达到三级标准 → 三级妇幼保健机构
             facts.append(Fact("upgrade_to", s, text))
+    for m in P["upgrade_creation_re"].finditer(t):
+        a, b = m.start("t"), m.end("t")
+        target = party(mk, a, b)
+        if not isinstance(target, Kind) or mk.reaches_cut(b):
+            continue
+        subs = S.subjects(m.start(), carry="none", select=True)
+        facts.extend(Fact("upgrade_to", s, target.label) for s in subs if s != target)
     return facts
 
 
@@ -732,7 +825,7 @@ def _level_free(P: dict, kind: Kind) -> str:  # noqa: N803
     return label
 
 
-FAMILIES = (guidance, roles, duties, referral, consortia, based_on, pairs, upgrades)
+FAMILIES = (guidance, roles, duties, tasks, referral, consortia, based_on, pairs, upgrades)
 
 
 def consortium_terms(S: SentenceAnalysis) -> list[tuple[int, int, str, str]]:
@@ -796,7 +889,8 @@ class PlanReader:
             o = carried if f.o is Carry.TOPIC else f.o
             if s is None or o is None or s == o or isinstance(s, Carry) or isinstance(o, Carry):
                 continue
-            if f.relation in ("leads", "member_of") and not isinstance(o, Group) and f.term != "mergesInto":
+            if f.relation == "leads" and not isinstance(o, Group) or f.relation == "member_of" \
+                    and not isinstance(o, Group | Named):
                 continue
             out.append(RelationRecord(f.relation, s, o, sentence, f.term))
         seen: set = set()

@@ -20,7 +20,8 @@ What is measured, per plan and over all plans (sums, not an average of ratios):
 - institutions: recall over the annotated institutions, precision over kg's institutions from that
   plan. A kg institution matches an annotated one when its name equals the annotated name or one of
   its aliases after normalisation (full-width → half-width, whitespace, bracket and quote marks
-  dropped; a name written 甲（乙） also stands for 甲 and for 乙). Nothing looser.
+  dropped; a name written 甲（乙） also stands for 甲 and for 乙; an alias 市X of a row whose city is
+  某市 also stands for 某市X). Nothing looser.
 - instance relations + roles: recall over the annotated instance-scope relations and roles together
   (also shown apart). A relation matches a kg relation with the same predicate whose subject and
   object match by name (normalised, annotation aliases resolved); refers_both matches either
@@ -125,6 +126,16 @@ def same_year(gold: object, got: object) -> bool:
 
 # ---------------------------------------------------------------- names and aliases
 
+def institution_names(inst: dict) -> list[str]:
+    """An annotated institution's name and aliases; a short form 市X in a city's plan also stands for
+    the city's full form (市疾控中心 in 赣州市's plan is 赣州市疾控中心)."""
+    names = [inst["name"], *(inst.get("aliases") or [])]
+    city = str(inst.get("city") or "")
+    if city.endswith("市"):
+        names += [city + n[1:] for n in names if n.startswith("市") and not n.startswith(city)]
+    return names
+
+
 @dataclass
 class AliasIndex:
     """Resolves a name to keys: the annotated institution it names, else its own normalised forms."""
@@ -135,7 +146,7 @@ class AliasIndex:
     def of(cls, institutions: list[dict]) -> AliasIndex:
         index = cls()
         for number, inst in enumerate(institutions):
-            for name in [inst["name"], *(inst.get("aliases") or [])]:
+            for name in institution_names(inst):
                 for variant in name_variants(name):
                     index.by_variant.setdefault(variant, number)
         return index
@@ -252,7 +263,7 @@ def institution_matches(index: AliasIndex, gold_number: int, gold: dict, kg_name
     keys = index.keys(kg_name)
     if f"inst:{gold_number}" in keys:
         return True
-    gold_variants = set().union(*(name_variants(n) for n in [gold["name"], *(gold.get("aliases") or [])]))
+    gold_variants = set().union(*(name_variants(n) for n in institution_names(gold)))
     return bool(name_variants(kg_name) & gold_variants)
 
 
