@@ -233,7 +233,7 @@ class SentenceAnalysis:
                 return []  # a clause with a subject that is no party (卫生健康部门要…) ends the carrying
         if self.subjectless:
             return [Carry.TOPIC]
-        if carry == "focus":
+        if carry in ("focus", "nearest"):
             return list(self.focus)
         return []
 
@@ -564,6 +564,7 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
     if "以" in t:
         for m in P["consortium_role_re"].finditer(t, t.find("以")):
             role = m.group("role") or ("牵头" if "牵头" in m.group(0) else None)
+            role = role[:2] if role and role.startswith("牵头") else role
             if role is None or mk.reaches_cut(m.end()):
                 continue
             vrole = P["consortium_roles"][role]
@@ -585,6 +586,13 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         g = party(mk, m.start("g"), m.end("g"))
         if isinstance(g, Group):
             facts.extend(Fact("member_of", x, g, "member") for x in parties(mk, m.start("m"), m.end("m")))
+    for m in P["join_with_re"].finditer(t):
+        for g in [g for g in groups if m.end() <= g[0] <= m.end() + P["join_gap"]][:1]:
+            a, b = m.start("m"), m.end("m")
+            members_ = [_widened(mk, i) for i in mk.ids(a, b)] if all(
+                mk.is_mention(c) or c in COORD for c in t[next((i for i in range(a, b) if mk.is_mention(t[i])), b):b]
+            ) and mk.ids(a, b) else parties(mk, a, b)
+            facts.extend(Fact("member_of", x, Group(g[2], g[3]), "member") for x in members_)
     for m in P["linked_members_re"].finditer(t):
         g = party(mk, m.start("g"), m.end("g"))
         if isinstance(g, Group):
@@ -721,6 +729,11 @@ def based_on(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
                 end = mk.clause(end + 1)[1]
         v = P["based_on_verb_re"].search(t, host_end, end)
         inner = P["unit_in_building_re"].search(t, host_end, end)
+        if v is not None and v.start() == host_end and mk.clause(v.end())[1] == v.end():
+            # X依托Y设置: the verb ends the clause, so what is built is the clause's subject
+            units = S.np_before(mk.clause(m.start())[0], m.start()) or []
+            facts.extend(Fact("based_on", u, h) for u in units for h in hosts if not isinstance(u, Group))
+            continue
         if inner is not None and (v is None or inner.start() < v.start()):
             a, b, verb = inner.start("unit"), inner.end("unit"), "建设"
         elif v is not None:
