@@ -111,7 +111,8 @@ def mask(doc: Doc) -> Masked:
             continue
         kept.append((s, e, sp))
     text, pos, i, k = [], [], 0, 0
-    norm = doc.text
+    sentence = doc._.kg_sentence
+    norm = sentence.norm.text if sentence is not None else doc.text  # doc.text rebuilds it from tokens
     while i < len(norm):
         if k < len(kept) and kept[k][0] == i:
             text.append(chr(MASK0 + k))

@@ -514,7 +514,7 @@ def referral(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         g = "o" if m.group("o") else "o2"
         for s in S.subjects(m.start()):
             facts.extend(Fact("refers", s, o) for o in parties(mk, m.start(g), m.end(g)))
-    for m in P["referral_both_re"].finditer(t):
+    for m in P["referral_both_re"].finditer(t) if "双向转诊" in t else ():
         sides = []
         for g in ("a", "b"):
             a, b = m.start(g), m.end(g)
@@ -542,10 +542,10 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             return [_widened(mk, i) for i in mk.ids(first, b)]
         return parties(mk, a, b)
 
-    for m in P["consortium_lead_re"].finditer(t):
+    for m in P["consortium_lead_re"].finditer(t) if "牵头" in t else ():
         for g in [g for g in groups if g[1] > m.start("cons") and g[0] < m.end("cons")][:1]:
             facts.extend(Fact("leads", s, Group(g[2], g[3]), "lead") for s in members(m.start("s"), m.end("s")))
-    for m in P["consortium_members_re"].finditer(t):
+    for m in P["consortium_members_re"].finditer(t) if "牵头" in t else ():
         for g in [g for g in groups if g[0] >= m.start("cons")][:1]:
             group = Group(g[2], g[3])
             facts.extend(Fact("leads", s, group, "lead") for s in members(m.start("s"), m.end("s")))
@@ -572,7 +572,7 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             for s in members(m.start("m"), m.end("m"), widen=False):
                 facts.append(Fact("leads" if vrole == "lead" else "member_of", s, target, vrole))
     # 体系由A，B和C组成 / A和B共同组成Y
-    for m in P["system_members_re"].finditer(t):
+    for m in P["system_members_re"].finditer(t) if "由" in t else ():
         if m.group("end") == "" and not mk.truncated:
             continue
         label = P["consortium_strip_re"].sub("", mk.unmask(m.start("sys"), m.end("sys")))
@@ -582,7 +582,7 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         items = [p for a, b in _comma_items(t, m.start("items"), end) for p in parties(mk, a, b)]
         cls = _group_class(P, label)
         facts.extend(Fact("member_of", x, Group(label, cls), "member") for x in items)
-    for m in P["compose_re"].finditer(t):
+    for m in P["compose_re"].finditer(t) if "组成" in t or "构成" in t else ():
         g = party(mk, m.start("g"), m.end("g"))
         if isinstance(g, Group):
             facts.extend(Fact("member_of", x, g, "member") for x in parties(mk, m.start("m"), m.end("m")))
@@ -593,7 +593,7 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
                 mk.is_mention(c) or c in COORD for c in t[next((i for i in range(a, b) if mk.is_mention(t[i])), b):b]
             ) and mk.ids(a, b) else parties(mk, a, b)
             facts.extend(Fact("member_of", x, Group(g[2], g[3]), "member") for x in members_)
-    for m in P["linked_members_re"].finditer(t):
+    for m in P["linked_members_re"].finditer(t) if groups else ():
         g = party(mk, m.start("g"), m.end("g"))
         if isinstance(g, Group):
             a = mk.clause(m.start("m"))[0]
@@ -747,8 +747,9 @@ def based_on(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             continue
         for h in hosts:
             facts.append(Fact("based_on", unit, h))
-            if verb == "创建":
-                facts.append(Fact("has_role", h, unit.label))
+            if verb == "创建" or isinstance(h, Named) and isinstance(unit, Unit) \
+                    and unit.label.endswith(tuple(P["hosted_role_nouns"])):
+                facts.append(Fact("has_role", h, unit.label))  # 依托X建设Y中心: X serves as Y
     return facts
 
 
