@@ -204,7 +204,7 @@ class SentenceAnalysis:
         if m is None:
             return None
         de = t.rfind("的", m.end(), b)
-        if de > 0:
+        if de > 0 and m.group(0) not in self.P["copulas"]:  # X是…的Y: Y is what X is, X the subject
             # …等为成员的紧密型城市医疗集团: the clause is one noun phrase; its head is what it names
             head = party(self.mk, de + 1, b)
             if head is not None:
@@ -578,7 +578,7 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         label = P["consortium_strip_re"].sub("", mk.unmask(m.start("sys"), m.end("sys")))
         end = m.end("items")
         if m.group("end") == "":
-            end = max(t.rfind(c, m.start("items"), end) for c in "，、")  # the last item runs into the cut
+            end = max(t.rfind(c, m.start("items"), end) for c in "，、和及")  # the last item runs into the cut
         items = [p for a, b in _comma_items(t, m.start("items"), end) for p in parties(mk, a, b)]
         cls = _group_class(P, label)
         facts.extend(Fact("member_of", x, Group(label, cls), "member") for x in items)
