@@ -93,10 +93,10 @@ def test_three_remote_medicine_centres(rels):
 
 
 def test_consortia_and_systems(rels):
-    # a kind in a list of members keeps what says which ones (市直, 其他), not how many
-    assert ("leads", "市直公立医院", "城市医疗联合体（医疗集团）", "class") in rels
+    # a kind in a list of members keeps the words that say which ones and how many
+    assert ("leads", "市直4家公立医院", "城市医疗联合体（医疗集团）", "class") in rels
     assert ("leads", "代表辖区医疗水平的医院", "紧密型城市医疗集团", "class") in rels
-    assert ("member_of", "其他医院", "紧密型城市医疗集团", "class") in rels
+    assert ("member_of", "其他若干所医院", "紧密型城市医疗集团", "class") in rels
     assert ("member_of", "乡镇卫生院", "紧密型县域医共体", "class") in rels
     members = {s for p, s, o, _ in rels if p == "member_of" and o == "卫生计生监督体系"}
     assert members == {"市卫生计生监督所", "自贸区钦州港片区卫生计生监督所", "县区卫生计生监督所",
@@ -110,6 +110,13 @@ def test_based_on_referral_upgrade(rels):
     assert ("refers_both", "医疗机构", "残疾人专业康复机构", "class") in rels
     assert ("upgrade_to", "藤县人民医院", "三级综合医院", "instance") in rels
     assert ("upgrade_to", "灵山县人民医院", "三级甲等医院", "instance") in rels
+
+
+def test_kinds_counted_in_a_list_are_each_a_member(rels):
+    # 001: 职业病防治体系由职业病监测评估、职业病危害工程防护、职业病诊断救治三类技术支撑机构及相关专业机构组成
+    members = {s for p, s, o, _ in rels if p == "member_of" and o == "职业病防治体系"}
+    assert {"职业病监测评估", "职业病危害工程防护", "职业病诊断救治", "相关专业机构"} <= members
+    assert not any("三类" in m for m in members)
 
 
 def test_truncated_line_gives_no_half_fact(store):
@@ -294,7 +301,7 @@ def test_a_county_report_in_its_own_wording(build_plan):
     rels = _relations(build_plan(XIANGTAN, file="111_xiangtan.txt", city="湘潭市", province="湖南省",
                                  title="湘潭县紧密型县域医共体建设情况报告"))
     assert ("leads", "湘潭县人民医院", "紧密型县域医共体", "instance") in rels  # 以X为牵头医院
-    assert ("member_of", "乡镇卫生院", "紧密型县域医共体", "class") in rels  # 联合14家…组建
+    assert ("member_of", "14家乡镇卫生院", "紧密型县域医共体", "class") in rels  # 联合14家…组建
     assert ("guides", "湘潭县中医医院", "乡镇卫生院", "class") in rels  # 托管
     assert ("based_on", "湘潭县急救指挥中心", "湘潭县人民医院", "instance") in rels  # X依托Y设置
     assert ("has_role", "乡镇卫生院", "医共体的枢纽", "class") in rels

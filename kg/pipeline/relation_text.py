@@ -169,6 +169,9 @@ def parties(mk: Masked, a: int, b: int, *, select: bool = False, complete: bool 
         for k, (text, expanded) in enumerate(zip(texts, expand_places(P, texts), strict=True)):
             if found[k] is None and expanded != text and any(found[k + 1:]):
                 found[k] = Kind(expanded, kind_of_label(expanded), _level_of_prefix(P, expanded))
+    kinds_of = _kinds_of_a_count(P, mk, items, found)
+    if kinds_of is not None:
+        return kinds_of
     if len(items) > 1 and found[-1] is not None and not any(found[:-1]):
         whole = party_of(mk, a, b, select=select)
         if whole is not None and not isinstance(whole, Named):
@@ -176,6 +179,20 @@ def parties(mk: Masked, a: int, b: int, *, select: bool = False, complete: bool 
     if complete and not all(found):
         return []
     return list(dict.fromkeys(p for p in found if p is not None))
+
+
+def _kinds_of_a_count(P: dict, mk: Masked, items: list, found: list) -> list[Party] | None:  # noqa: N803
+    """职业病监测评估、职业病危害工程防护、职业病诊断救治三类技术支撑机构及相关专业机构: A、B、C三类X names the
+    three kinds A, B and C (of X), each as worded."""
+    for k, (a, b) in enumerate(items):
+        m = P["count_of_kinds_re"].search(mk.text, a, b)
+        if m is None or found[k] is None or k == 0 or any(found[:k]) or m.start() == a:
+            continue
+        head = kind_of_label(mk.unmask(m.end(), b))
+        named = [mk.unmask(x, y) for x, y in items[:k]] + [mk.unmask(a, m.start())]
+        out: list[Party] = [Kind(text, head, _level_of_prefix(P, text)) for text in named]
+        return out + [p for p in found[k + 1:] if p is not None]
+    return None
 
 
 def party(mk: Masked, a: int, b: int, *, select: bool = False) -> Party | None:

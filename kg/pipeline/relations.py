@@ -678,8 +678,8 @@ def _group_class(P: dict, label: str) -> str:  # noqa: N803
 
 
 def _widened(mk: Masked, i: int) -> Party:
-    """市直4家公立医院, 其他若干所医院: a kind in a list of members keeps what says which ones (市直,
-    其他, 代表…的), not how many (市直公立医院, 其他医院)."""
+    """市直4家公立医院, 其他若干所医院: a kind in a list of members keeps the words before it that say
+    which ones and how many (a question may ask 几家)."""
     P = load_patterns()  # noqa: N806
     s, e, span = mk.mentions[i]
     if span._.kg_named:
@@ -690,8 +690,8 @@ def _widened(mk: Masked, i: int) -> Party:
     if j > 0 and mk.norm[j - 1] not in P["widen_stop"]:
         j = s
     widened = P["widen_prefix_re"].search(mk.norm[j:s])
-    prefix = P["count_re"].sub("", widened.group(0)) if widened else ""
-    return Kind(prefix + mk.norm[s:e], span._.kg_kind, span._.kg_level)
+    surface = mk.norm[s - len(widened.group(0)) if widened else s:e]
+    return Kind(surface, span._.kg_kind, span._.kg_level)
 
 
 def _tail_noun(P: dict, label: str) -> str:  # noqa: N803
