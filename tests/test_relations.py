@@ -229,6 +229,9 @@ YUEYANG = """岳阳市医疗卫生服务体系规划（2021—2025年）
 卫生健康部门要制定医疗机构设置规划，负责统筹全市医疗资源。
 以习近平新时代中国特色社会主义思想为指导，推进岳阳市中医医院整体搬迁工程。
 承担重大传染病救治任务的医疗机构要加强设备配置。
+六、其他机构功能定位
+1.岳阳市第四人民医院：主要承担全市传染病救治任务，建设成为湘北传染病救治中心。
+2.岳阳市妇幼保健院的功能定位是全市妇幼保健业务指导中心，负责全市妇幼健康业务管理。
 """
 
 
@@ -253,6 +256,14 @@ def test_a_heading_naming_an_institution_is_the_subject_of_its_paragraph(yueyang
     assert ("responsible_for", "县级医院", "县域内常见病、多发病诊疗", "class") in yueyang
     assert ("refers", "乡镇卫生院", "县级医院", "class") in yueyang
     assert ("guides", "县级医院", "乡镇卫生院", "class") in yueyang
+
+
+def test_a_label_opening_the_sentence_and_a_subject_with_its_functional_position(yueyang):
+    # 1.X：主要承担… / X的功能定位是…
+    assert ("responsible_for", "岳阳市第四人民医院", "全市传染病救治任务", "instance") in yueyang
+    assert ("has_role", "岳阳市第四人民医院", "湘北传染病救治中心", "instance") in yueyang
+    assert ("has_role", "岳阳市妇幼保健院", "全市妇幼保健业务指导中心", "instance") in yueyang
+    assert ("responsible_for", "岳阳市妇幼保健院", "全市妇幼健康业务管理", "instance") in yueyang
 
 
 def test_consortia_stated_in_other_words(yueyang):

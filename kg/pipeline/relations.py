@@ -154,6 +154,8 @@ class SentenceAnalysis:
         None: nothing is there (the subject is left out); []: something that is no party is there."""
         b = self.strip_adverbs(a, p)
         a = self.strip_openers(a, b)
+        tail = next((w for w in self.P["subject_tails"] if self.t.endswith(w, a, b) and b - len(w) > a), None)
+        b -= len(tail) if tail else 0  # X的功能定位是… → X
         if a >= b:
             return None
         found = parties(self.mk, a, b, select=select)
@@ -198,6 +200,8 @@ class SentenceAnalysis:
         """The subject a clause states, which later subject-less clauses take. None: none stated (a
         clause opening with its predicate, a role of a list: 以X为骨干 / 医疗机构为依托)."""
         t = self.t
+        if b < len(t) and t[b] in "：:" and (named := party(self.mk, a, b)) is not None:
+            return [named]  # 1.钦州市第一人民医院：主要承担…  the label is the subject of what follows
         if t.startswith(tuple(self.P["subjectless_openers"]), a) or self.P["member_role_clause_re"].search(t, a, b):
             return None
         m = self.P["predicate_re"].search(t, a, b)
