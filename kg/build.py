@@ -16,12 +16,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.build_relations import write_relations
 from kg.corpus import Plan, Sentence, load_corpora
 from kg.gazetteer import Gazetteer, Region
 from kg.measures import catalog
 from kg.observations import Measure, Observation, Subject
 from kg.paths import ONTOLOGY_DIR, RULES_DIR
 from kg.pipeline.institutions import load_rules, short_hash
+from kg.pipeline.relations import PlanReader
 from kg.vocab import HK, HKV, load_vocabulary
 
 HKID = "https://w3id.org/healthkg/id/"
@@ -286,10 +288,11 @@ def build_quads(corpus_dir: Path | Sequence[Path], progress: Callable[[str, int,
     for plan, city, county, docs in parsed:
         ctx = BuildContext(writer, gaz, plan, city, institutions, county, measure_labels)
         add_document(writer, plan, city, county)
+        relation_reader = PlanReader()
         for sentence, doc in docs:
             writer.add_span(sentence)
             emit_institutions(ctx, sentence, doc)
-            emit_extensions(ctx, sentence, doc)
+            write_relations(ctx, relation_reader.read(sentence, doc))
         emit_plan_extensions(ctx)
     for inst in {id(i): i for i in institutions.values()}.values():
         add_institution_summary(writer, inst, institutions)
@@ -324,15 +327,6 @@ def emit_institutions(ctx: BuildContext, sentence: Sentence, doc) -> None:
             w.add(node, N(SKOS + "altLabel"), zh(span._.kg_name), evidence=sentence)
     for span in doc.spans["kg_kinds"]:
         ctx.kindref(span._.kg_surface, span._.kg_kind, span._.kg_level, sentence)
-
-
-def emit_extensions(ctx: BuildContext, sentence: Sentence, doc) -> None:
-    """Relations and figures found by the other components (see kg/pipeline/*)."""
-    from kg.pipeline import relations
-
-    emit = getattr(relations, "emit", None)
-    if emit is not None:
-        emit(ctx, sentence, doc)
 
 
 def emit_plan_extensions(ctx: BuildContext) -> None:

@@ -124,6 +124,7 @@ class HK(DefinedNamespace):
     locatedIn: URIRef  # located in
     measure: URIRef  # measure
     measureWording: URIRef  # measure as worded
+    mergesInto: URIRef  # merges into
     nature: URIRef  # nature
     page: URIRef  # page
     planned: URIRef  # planned

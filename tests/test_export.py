@@ -66,7 +66,8 @@ def test_one_table_per_fact_type_with_its_own_columns(data_dir, tmp_path, jsonl)
     relations = spreadsheet_read((tmp_path / "out" / "关系.csv").read_bytes())
     figures = spreadsheet_read((tmp_path / "out" / "指标数据.csv").read_bytes())
     assert list(relations[0])[:5] == ["主体", "关系", "客体", "层面", "推理得出"]
-    assert list(figures[0])[:9] == ["对象", "指标", "标准指标", "年份", "数值", "原文数值", "单位", "指标性质", "数值类型"]
+    assert list(figures[0])[:9] == ["对象", "指标", "标准指标", "年份", "数值", "原文数值", "单位", "指标性质",
+                                    "数值类型"]
     assert len(relations) == len(jsonl["relation"]) and len(figures) == len(jsonl["figure"])
     beds = [r for r in figures if r["对象"] == "梧州市" and r["指标"] == "每千常住人口医疗卫生机构床位数"
             and r["年份"] == "2025" and r["数值类型"] == "目标"]
@@ -82,7 +83,8 @@ def test_english_headers_for_programs(data_dir):
     assert result.exit_code == 0
     assert not result.output.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    assert list(rows[0])[:5] == ["subject", "measure", "canonical_measure", "year", "value"] and "plan_titles" in rows[0]
+    assert list(rows[0])[:5] == ["subject", "measure", "canonical_measure", "year", "value"]
+    assert "plan_titles" in rows[0]
 
 
 def test_csv_of_several_types_to_one_stream_is_refused(data_dir):

@@ -93,6 +93,7 @@ def test_three_remote_medicine_centres(rels):
 
 
 def test_consortia_and_systems(rels):
+    # a kind in a list of members keeps the words that say which ones and how many
     assert ("leads", "市直4家公立医院", "城市医疗联合体（医疗集团）", "class") in rels
     assert ("leads", "代表辖区医疗水平的医院", "紧密型城市医疗集团", "class") in rels
     assert ("member_of", "其他若干所医院", "紧密型城市医疗集团", "class") in rels
@@ -111,11 +112,18 @@ def test_based_on_referral_upgrade(rels):
     assert ("upgrade_to", "灵山县人民医院", "三级甲等医院", "instance") in rels
 
 
-def test_truncated_line_gives_no_half_fact(rels):
-    # 疾病预防控制体系由市、县区疾病预防控制中心，…，基层医 (cut): the cut item is no member
-    members = {s for p, s, o, _ in rels if p == "member_of" and o == "疾病预防控制体系"}
-    assert "县区疾病预防控制中心" in members
-    assert not any(m.startswith("基层医") for m in members)
+def test_kinds_counted_in_a_list_are_each_a_member(rels):
+    # 001: 职业病防治体系由职业病监测评估、职业病危害工程防护、职业病诊断救治三类技术支撑机构及相关专业机构组成
+    members = {s for p, s, o, _ in rels if p == "member_of" and o == "职业病防治体系"}
+    assert {"职业病监测评估", "职业病危害工程防护", "职业病诊断救治", "相关专业机构"} <= members
+    assert not any("三类" in m for m in members)
+
+
+def test_truncated_line_gives_no_half_fact(store):
+    # 000: 疾病预防控制体系由市、县区疾病预防控制中心，医疗机构中的传染病科（医院感染控制科），基层医 (cut)
+    members = {f["s"] for f in relation_facts(store) if f["p"] == "member_of" and f["o"] == "疾病预防控制体系"
+               and any(s["doc"].startswith("000") and s["quote"].startswith("体系构成") for s in f["sources"])}
+    assert members == {"市疾病预防控制中心", "县区疾病预防控制中心", "医疗机构中的传染病科（医院感染控制科）"}
 
 
 PLAN = """柳州市医疗卫生服务体系规划
@@ -195,3 +203,118 @@ def test_a_sentence_opening_with_bing_continues_the_previous_sentences_subject(s
     found = [f for f in relation_facts(store) if f["p"] == "guides" and f["s"] == "当地健康教育机构"]
     assert [(f["o"], f["sources"][0]["quote"]) for f in found] == [
         ("公共卫生机构", "并接受当地健康教育机构的业务指导和考核评估。")]
+
+
+# Imaginary documents of other places in other wordings (rules were written against plans 001 and 002).
+YUEYANG = """岳阳市医疗卫生服务体系规划（2021—2025年）
+
+三、机构设置与功能定位
+（一）岳阳市第一人民医院。
+功能定位：主要承担全市急危重症和疑难复杂疾病诊治任务，负责对县级医院开展技术指导，作为湘北区域医疗中心。
+（二）县级医院。
+主要负责县域内常见病、多发病诊疗，接收乡镇卫生院转诊的患者，并对乡镇卫生院进行业务指导。
+四、重点任务
+由岳阳市第一人民医院牵头组建城市医疗集团，成员单位包括岳阳市第二人民医院、岳阳楼区人民医院和社区卫生服务中心。
+以华容县人民医院为龙头、乡镇卫生院为枢纽、村卫生室为基础，组建华容县紧密型县域医共体。
+依托岳阳市妇幼保健院，建设岳阳市危重新生儿救治中心。
+岳阳市第二人民医院与岳阳市第三人民医院实行一体化管理。
+岳阳市中医医院加挂岳阳市中西医结合医院牌子。
+献血屋是岳阳市中心血站的业务窗口。
+推动岳阳县人民医院达到三级综合医院标准，建设成为县域医疗次中心。
+支持岳阳市卫生学校开设护理专业，建立实训基地，并整体并入岳阳职业技术学院。
+将有条件的3—5个乡镇卫生院转型为社区医院。
+县级妇幼保健机构承担县域妇幼健康业务管理，参与县域医共体建设。
+五、保障措施
+发挥市场机制作用，调动社会力量的积极性。
+卫生健康部门要制定医疗机构设置规划，负责统筹全市医疗资源。
+以习近平新时代中国特色社会主义思想为指导，推进岳阳市中医医院整体搬迁工程。
+承担重大传染病救治任务的医疗机构要加强设备配置。
+六、其他机构功能定位
+1.岳阳市第四人民医院：主要承担全市传染病救治任务，建设成为湘北传染病救治中心。
+2.岳阳市妇幼保健院的功能定位是全市妇幼保健业务指导中心，负责全市妇幼健康业务管理。
+"""
+
+
+@pytest.fixture(scope="module")
+def yueyang(tmp_path_factory) -> set[tuple[str, str, str, str]]:
+    import json
+
+    root = tmp_path_factory.mktemp("yueyang")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "110_yueyang.txt").write_text(YUEYANG, encoding="utf-8")
+    meta = [{"file": "110_yueyang.txt", "city": "岳阳市", "province": "湖南省", "title": "岳阳市医疗卫生服务体系规划"}]
+    (root / "corpus" / "documents.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    build(root / "corpus", root / "data")
+    return _relations(root / "data")
+
+
+def test_a_heading_naming_an_institution_is_the_subject_of_its_paragraph(yueyang):
+    assert ("responsible_for", "岳阳市第一人民医院", "全市急危重症和疑难复杂疾病诊治任务", "instance") in yueyang
+    assert ("guides", "岳阳市第一人民医院", "县级医院", "class") in yueyang  # 对…开展技术指导
+    assert ("has_role", "岳阳市第一人民医院", "湘北区域医疗中心", "instance") in yueyang
+    # a heading naming a kind: the kind's duties, referrals and guidance
+    assert ("responsible_for", "县级医院", "县域内常见病、多发病诊疗", "class") in yueyang
+    assert ("refers", "乡镇卫生院", "县级医院", "class") in yueyang
+    assert ("guides", "县级医院", "乡镇卫生院", "class") in yueyang
+
+
+def test_a_label_opening_the_sentence_and_a_subject_with_its_functional_position(yueyang):
+    # 1.X：主要承担… / X的功能定位是…
+    assert ("responsible_for", "岳阳市第四人民医院", "全市传染病救治任务", "instance") in yueyang
+    assert ("has_role", "岳阳市第四人民医院", "湘北传染病救治中心", "instance") in yueyang
+    assert ("has_role", "岳阳市妇幼保健院", "全市妇幼保健业务指导中心", "instance") in yueyang
+    assert ("responsible_for", "岳阳市妇幼保健院", "全市妇幼健康业务管理", "instance") in yueyang
+
+
+def test_consortia_stated_in_other_words(yueyang):
+    assert ("leads", "岳阳市第一人民医院", "城市医疗集团", "instance") in yueyang  # 由X牵头组建
+    members = {s for p, s, o, _ in yueyang if p == "member_of" and o == "城市医疗集团"}
+    assert members == {"岳阳市第二人民医院", "岳阳楼区人民医院", "社区卫生服务中心"}  # 成员单位包括
+    assert ("leads", "华容县人民医院", "华容县紧密型县域医共体", "instance") in yueyang  # 以X为龙头
+    assert ("member_of", "乡镇卫生院", "华容县紧密型县域医共体", "class") in yueyang
+    assert ("member_of", "县级妇幼保健机构", "县域医共体", "class") in yueyang  # 参与…建设
+
+
+def test_hosts_integration_signs_windows_upgrades_and_mergers(yueyang):
+    assert ("based_on", "岳阳市危重新生儿救治中心", "岳阳市妇幼保健院", "instance") in yueyang
+    assert ("integrated_with", "岳阳市第三人民医院", "岳阳市第二人民医院", "instance") in yueyang
+    assert ("has_role", "岳阳市中医医院", "岳阳市中西医结合医院", "instance") in yueyang  # 加挂…牌子
+    assert ("member_of", "献血屋", "岳阳市中心血站", "class") in yueyang  # Y是X的业务窗口
+    assert ("has_role", "献血屋", "岳阳市中心血站的业务窗口", "class") in yueyang
+    assert ("upgrade_to", "岳阳县人民医院", "三级综合医院", "instance") in yueyang  # 达到…标准
+    assert ("upgrade_to", "岳阳县人民医院", "县域医疗次中心", "instance") in yueyang  # 建设成为
+    assert ("upgrade_to", "乡镇卫生院", "社区医院", "class") in yueyang  # selection qualifiers dropped
+    assert ("member_of", "岳阳市卫生学校", "岳阳职业技术学院", "instance") in yueyang  # 整体并入
+    assert ("responsible_for", "岳阳市卫生学校", "开设护理专业", "instance") in yueyang  # a task of the focus
+
+
+def test_no_relation_from_sentences_without_an_institution_subject(yueyang):
+    # under 五、保障措施 (a heading naming no kind): the government's tasks, a guiding ideology, a
+    # building project, a relative clause — none is a fact about an institution
+    quotes_heading = {("has_role", "市场机制"), ("responsible_for", "统筹全市医疗资源")}
+    assert not {(p, o) for p, s, o, _ in yueyang} & quotes_heading
+    assert not any(p == "guides" and "思想" in o for p, s, o, _ in yueyang)
+    assert not any(s == "岳阳市中医医院" and p == "responsible_for" for p, s, o, _ in yueyang)
+    assert not any(p == "responsible_for" and "重大传染病救治" in o for p, s, o, _ in yueyang)
+
+
+XIANGTAN = """湘潭县紧密型县域医共体建设情况报告
+湘潭县以湘潭县人民医院为牵头医院，联合14家乡镇卫生院组建紧密型县域医共体。
+湘潭县中医医院托管乡镇卫生院，派驻专家开展坐诊和带教。
+湘潭县急救指挥中心依托湘潭县人民医院设置，负责全县院前急救调度工作。
+乡镇卫生院作为医共体的枢纽，承担常见病多发病诊疗和基本公共卫生服务。
+村卫生室负责辖区内居民健康管理，接受乡镇卫生院的业务管理。
+湘潭县妇幼保健院与湘潭县人民医院建立双向转诊机制。
+"""
+
+
+def test_a_county_report_in_its_own_wording(build_plan):
+    rels = _relations(build_plan(XIANGTAN, file="111_xiangtan.txt", city="湘潭市", province="湖南省",
+                                 title="湘潭县紧密型县域医共体建设情况报告"))
+    assert ("leads", "湘潭县人民医院", "紧密型县域医共体", "instance") in rels  # 以X为牵头医院
+    assert ("member_of", "14家乡镇卫生院", "紧密型县域医共体", "class") in rels  # 联合14家…组建
+    assert ("guides", "湘潭县中医医院", "乡镇卫生院", "class") in rels  # 托管
+    assert ("based_on", "湘潭县急救指挥中心", "湘潭县人民医院", "instance") in rels  # X依托Y设置
+    assert ("has_role", "乡镇卫生院", "医共体的枢纽", "class") in rels
+    assert ("guides", "乡镇卫生院", "村卫生室", "class") in rels  # 接受…的业务管理
+    assert ("refers_both", "湘潭县妇幼保健院", "湘潭县人民医院", "instance") in rels

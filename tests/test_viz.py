@@ -126,7 +126,9 @@ def test_unknown_consortium_is_a_clear_error(store):
 def test_stats_lists_institutions_outside_consortia(qinzhou):
     result = viz.network_stats(qinzhou)
     assert set(result) == {"flow", "leaders", "consortia", "outside"}
-    members = {u for u, v, d in qinzhou.edges(data=True) if d["relation"] in ("leads", "member_of")}
+    # a member of a consortium (not of an institution it merges into, 整体并入)
+    members = {u for u, v, d in qinzhou.edges(data=True) if d["relation"] in ("leads", "member_of")
+               and qinzhou.nodes[v]["type"] == "consortium"}
     outside = {d["label"] for n, d in qinzhou.nodes(data=True) if d["type"] == "institution" and n not in members}
     assert set(result["outside"]) == outside
     assert "钦州市中医医院" in result["outside"] and "钦州市第一人民医院" not in result["outside"]

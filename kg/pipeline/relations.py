@@ -1,620 +1,924 @@
-"""Relations between institutions, kinds and consortia, found with cue patterns (kg/data/relations.yaml).
+"""Relations and roles as plans state them, found with cue patterns (kg/data/relations.yaml).
 
-The sentence is "masked": every mention recognised by the institutions component (a named institution or
-a kind) becomes one private-use character, so a pattern such as `{ML}对{ML}的业务指导` speaks about
-mentions, not names, and generalises to any city. `emit` turns matches into triples in the sentence's
-evidence graph. In a truncated sentence (a line cut off in the source) no fact may reach the cut end.
+Two steps, one job each:
+- the spaCy component `kg_relations_v1` reads one sentence (mentions masked, see relation_text.py)
+  into a SentenceReading: facts whose parties are named institutions, kinds as worded, consortia and
+  systems; a fact whose subject the sentence leaves out carries `TOPIC` instead;
+- a PlanReader, one per plan, reads the sentences in order and fills `TOPIC` from the plan's own
+  structure: a heading or a label line naming a kind or an institution (1.健康教育机构。/ ——市级医院。/
+  （三）基层医疗卫生机构。) is the subject of the subject-less sentences under it (功能定位：主要承担…);
+  a sentence opening with 并 continues the previous sentence's first party. It emits RelationRecords
+  (relation_records.py), which kg/build_relations.py writes as quads.
+
+A subject left out of a later clause is the sentence's subject (X是…中心，承担…任务); a role or an
+upgrade may also take the party an opening verb is about (提升X…能力，作为…医院). Nothing is carried
+further than that. In a truncated sentence (a line cut off in the source) no fact reaches the cut.
 
 Choices (see docs/model.md): a field of a role (在紧急医学救援、儿童医疗…等方面打造区域医疗中心) is written as
-its own `hk:functionalRole` literal next to the role phrase; a thing built 依托 a host is a FunctionalUnit
-(or a KindReference when it is a kind), `hk:basedOn` the host.
+its own role next to the role phrase; a thing built 依托 a host is a unit (or a kind, when the plan
+words it as one) based on the host; 建设成为/建成 X is both an upgrade target and a role.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from enum import Enum
 
-import pyoxigraph as ox
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.corpus import Sentence
-from kg.paths import PACKAGE_DATA
-from kg.pipeline.institutions import short_hash
-from kg.vocab import HK, HKV, load_vocabulary
+from kg.pipeline.relation_records import Group, GroupMention, Kind, Named, Party, RelationRecord, Unit
+from kg.pipeline.relation_text import (
+    COORD,
+    MASK0,
+    Masked,
+    kind_of_label,
+    load_patterns,
+    mask,
+    parties,
+    party,
+    split_items,
+)
 
-if not Doc.has_extension("kg_facts"):
-    Doc.set_extension("kg_facts", default=None)
+if not Doc.has_extension("kg_relations"):
+    Doc.set_extension("kg_relations", default=None)
 
-MASK0 = 0xE000
-ORG = "http://www.w3.org/ns/org#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-HKID = "https://w3id.org/healthkg/id/"
+
+class Carry(Enum):
+    """A party the sentence leaves out, filled in by the PlanReader."""
+
+    TOPIC = "topic"
+
+
+Arg = Party | Carry
 
 
 @dataclass
 class Fact:
-    """One extracted fact. `s`/`o` are mention indexes, literals or consortium labels.
-
-    relation: a kg facts name ("guides", "leads", "has_role", …).
-    """
+    """One fact of a sentence. relation: a kg facts name; term: see RelationRecord."""
 
     relation: str
-    s: object
-    o: object = None
-    extra: dict = field(default_factory=dict)
-
-
-@lru_cache(maxsize=1)
-def load_patterns() -> dict:
-    with open(PACKAGE_DATA / "relations.yaml", encoding="utf-8") as f:
-        raw = yaml.safe_load(f)
-    m = "[\ue000-\uf8ff](?:（[^）]*）)?"
-    ml = f"{m}(?:[、和及与或]{m})*"
-    out = dict(raw)
-    for key, value in raw.items():
-        if isinstance(value, str) and "(?P<" in value:
-            out[key] = re.compile(value.replace("{ML}", ml).replace("{M}", m))
-    out["consortium_strip"] = re.compile(raw["consortium_strip"])
-    out["upgrade_grade"] = re.compile(raw["upgrade_grade"])
-    out["widen_prefix"] = re.compile(raw["widen_prefix"])
-    nouns = sorted(raw["consortium_nouns"], key=len, reverse=True)
-    out["consortium_re"] = re.compile("(?:[^，。；、“”的：\ue000-\uf8ff（）]{0,14})(?:" + "|".join(nouns) + ")")
-    return out
+    s: Arg
+    o: Arg | str
+    term: str | None = None
 
 
 @dataclass
-class Masked:
-    """The sentence with mentions masked; `mentions[i]` is (start, end, span) in the normalised text."""
-
-    text: str
-    norm: str
-    mentions: list
-    pos: list[int]  # masked index → normalised index
-
-    def unmask(self, a: int, b: int) -> str:
-        if a >= b:
-            return ""
-        end = self.pos[b - 1] + (self._len(b - 1))
-        return self.norm[self.pos[a]:end]
-
-    def _len(self, i: int) -> int:
-        c = self.text[i]
-        if MASK0 <= ord(c) < MASK0 + len(self.mentions):
-            s, e, _ = self.mentions[ord(c) - MASK0]
-            return e - s
-        return 1
-
-    def ids(self, a: int, b: int) -> list[int]:
-        """Mention indexes in masked[a:b], skipping those inside brackets (含…, aliases)."""
-        out, depth = [], 0
-        for c in self.text[a:b]:
-            if c == "（":
-                depth += 1
-            elif c == "）":
-                depth -= 1
-            elif depth == 0 and MASK0 <= ord(c) < MASK0 + len(self.mentions):
-                out.append(ord(c) - MASK0)
-        return out
-
-
-def mask(doc: Doc) -> Masked:
-    # the recogniser's own offsets: a token-aligned span may swallow a following word (院是 is one jieba token)
-    spans = [(*(sp._.kg_norm_span or (sp.start_char, sp.end_char)), sp)
-             for sp in list(doc.spans.get("kg_institutions", [])) + list(doc.spans.get("kg_kinds", []))]
-    spans.sort(key=lambda t: (t[0], -(t[1] - t[0])))
-    kept = []
-    for s, e, sp in spans:
-        if kept and s < kept[-1][1]:
-            continue
-        kept.append((s, e, sp))
-    text, pos, i, k = [], [], 0, 0
-    norm = doc.text
-    while i < len(norm):
-        if k < len(kept) and kept[k][0] == i:
-            text.append(chr(MASK0 + k))
-            pos.append(i)
-            i = kept[k][1]
-            k += 1
-        else:
-            text.append(norm[i])
-            pos.append(i)
-            i += 1
-    return Masked("".join(text), norm, kept, pos)
+class SentenceReading:
+    facts: list[Fact] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)  # consortia named in the sentence
+    is_label: bool = False  # a label line (1.健康教育机构。 ——市级。 5.政府主导，多元参与。)
+    label: Party | None = None  # the party a label line or heading names and nothing else
+    lead: Party | None = None  # the sentence's first party
+    continues: bool = False  # opens with 并: continues the previous sentence
 
 
 @Language.factory("kg_relations_v1", default_config={})
 def make_relations_component(nlp: Language, name: str):
     def component(doc: Doc) -> Doc:
-        doc._.kg_facts = extract(doc)
+        doc._.kg_relations = read_sentence(doc)
         return doc
 
     return component
 
 
 # ---------------------------------------------------------------------------------------------
-# extraction: masked sentence → Facts (no RDF here)
+# one sentence
 
-def _clause_bounds(text: str, i: int) -> tuple[int, int]:
-    a = max(text.rfind(p, 0, i) for p in "，。；：") + 1
-    ends = [j for j in (text.find(p, i) for p in "，。；") if j >= 0]
-    return a, min(ends) if ends else len(text)
+class SentenceAnalysis:
+    """The masked sentence with its clauses and their subjects; the families below read facts from it."""
+
+    def __init__(self, mk: Masked) -> None:
+        self.mk = mk
+        self.t = mk.text
+        self.P = load_patterns()
+        self.start = self._body_start()
+        self.clauses = self._clauses()
+        self.subjectless = self.t.startswith(tuple(self.P["subjectless_openers"]), self.start)
+        self.clause_subjects = [self._clause_subject(a, b) for a, b in self.clauses]
+        self.focus = self._focus()
+
+    def _body_start(self) -> int:
+        """After a numbering or dash opening and a short label (功能定位：, **职责分工：**)."""
+        m = self.P["sentence_label_re"].match(self.t)
+        return m.end() if m else 0
+
+    def _clauses(self) -> list[tuple[int, int]]:
+        out, depth, a = [], 0, self.start
+        for i, c in enumerate(self.t):
+            if i < self.start:
+                continue
+            if c in "（(":
+                depth += 1
+            elif c in "）)":
+                depth = max(0, depth - 1)
+            elif depth == 0 and c in "，。；：！？":
+                out.append((a, i))
+                a = i + 1
+        out.append((a, len(self.t)))
+        return out
+
+    def clause_index(self, p: int) -> int:
+        return next((i for i, (a, b) in enumerate(self.clauses) if a <= p <= b), len(self.clauses) - 1)
+
+    # -- subjects ---------------------------------------------------------------------------------
+    def strip_adverbs(self, a: int, b: int) -> int:
+        t = self.t
+        changed = True
+        while changed and b > a:
+            changed = False
+            for adv in self.P["predicate_adverbs"]:
+                if t.endswith(adv, a, b) and b - len(adv) >= a:
+                    b -= len(adv)
+                    changed = True
+                    break
+        return b
+
+    def strip_openers(self, a: int, b: int) -> int:
+        t = self.t
+        changed = True
+        while changed and a < b:
+            changed = False
+            for w in self.P["clause_openers"]:
+                if t.startswith(w, a, b):
+                    a += len(w)
+                    changed = True
+                    break
+        return a
+
+    def np_before(self, a: int, p: int, *, select: bool = False) -> list[Party] | None:
+        """Parties of the noun phrase masked[a:p] that ends right before a predicate.
+
+        None: nothing is there (the subject is left out); []: something that is no party is there."""
+        b = self.strip_adverbs(a, p)
+        a = self.strip_openers(a, b)
+        tail = next((w for w in self.P["subject_tails"] if self.t.endswith(w, a, b) and b - len(w) > a), None)
+        b -= len(tail) if tail else 0  # X的功能定位是… → X
+        if a >= b:
+            return None
+        found = parties(self.mk, a, b, select=select)
+        if found:
+            return found
+        return self.leading_parties(a, b, select=select)
+
+    def prefix_parties(self, a: int, b: int, *, select: bool = False) -> list[Party]:
+        """The parties a phrase opens with (对医疗机构疾病预防控制工作的技术指导 → 医疗机构)."""
+        for e in range(b, a, -1):
+            if e < b and self.t[e] in COORD:
+                continue
+            found = parties(self.mk, a, e, select=select, complete=True)
+            if found:
+                return found
+        return []
+
+    def leading_parties(self, a: int, b: int, *, select: bool = False) -> list[Party]:
+        """公立医院和社会办医院按照…原则互相组建: the parties a clause opens with, before an adverbial."""
+        t = self.t
+        for e in range(b - 1, a, -1):
+            if t[e - 1] in COORD or not t.startswith(tuple(self.P["adverbial_openers"]), e):
+                continue
+            found = parties(self.mk, a, e, select=select)
+            if found and len(found) == len(split_items(self.mk, a, e)):
+                return found
+        return []
+
+    def _only_object_openers(self, a: int, p: int) -> bool:
+        """推动建成Y: an opening verb with no object of its own before the predicate."""
+        b = self.strip_adverbs(a, p)
+        seen = False
+        while a < b:
+            w = next((w for w in self.P["object_openers"] if self.t.startswith(w, a, b)), None)
+            if w is None:
+                return False
+            a += len(w)
+            seen = True
+        return seen
+
+    def _clause_subject(self, a: int, b: int) -> list[Party] | None:
+        """The subject a clause states, which later subject-less clauses take. None: none stated (a
+        clause opening with its predicate, a role of a list: 以X为骨干 / 医疗机构为依托)."""
+        t = self.t
+        if b < len(t) and t[b] in "：:" and (named := party(self.mk, a, b)) is not None:
+            return [named]  # 1.钦州市第一人民医院：主要承担…  the label is the subject of what follows
+        if t.startswith(tuple(self.P["subjectless_openers"]), a) or self.P["member_role_clause_re"].search(t, a, b):
+            return None
+        m = self.P["predicate_re"].search(t, a, b)
+        if m is None:
+            return None
+        de = t.rfind("的", m.end(), b)
+        if de > 0 and m.group(0) not in self.P["copulas"]:  # X是…的Y: Y is what X is, X the subject
+            # …等为成员的紧密型城市医疗集团: the clause is one noun phrase; its head is what it names
+            head = party(self.mk, de + 1, b)
+            if head is not None:
+                return [head]
+        return self.np_before(a, m.start(), select=True)
+
+    def subjects(self, p: int, *, carry: str = "sentence", select: bool = False) -> list[Arg]:
+        """The subject(s) of a predicate at masked index p.
+
+        A clause without a subject takes the subject of the nearest clause before it that has one
+        (X是…中心，承担…任务); when none has, the topic if the sentence opens with its predicate
+        (功能定位：主要承担…); with carry="focus" also the party the sentence's opening verb is about
+        (提升X…能力，作为…医院). carry="none": no carrying."""
+        ci = self.clause_index(p)
+        a = self.clauses[ci][0]
+        found = self.np_before(a, p, select=select)
+        if found is not None:
+            return list(found)
+        if carry == "none" or self._only_object_openers(a, p):
+            return []
+        for j in range(ci - 1, -1, -1):
+            before = self.clause_subjects[j]
+            if before:
+                return list(before)
+            if before == [] and not self.subjectless and carry != "nearest":
+                return []  # a clause with a subject that is no party (卫生健康部门要…) ends the carrying
+        if self.subjectless:
+            return [Carry.TOPIC]
+        if carry in ("focus", "nearest"):
+            return list(self.focus)
+        return []
+
+    def _focus(self) -> list[Party]:
+        """提升X…/支持X、Y…/将有条件的X…: the parties right after the sentence's opening verb."""
+        t = self.t
+        m = self.P["focus_re"].match(t, self.start)
+        if m is None:
+            return []
+        i = m.end()
+        sel = self.P["selection_re"].match(t, i)
+        if sel and sel.end() < len(t) and self.mk.is_mention(t[sel.end()]):
+            i = sel.end()
+        j = i
+        while j < len(t) and (self.mk.is_mention(t[j]) or (t[j] in COORD and j + 1 < len(t)
+                                                          and self.mk.is_mention(t[j + 1]))):
+            j += 1
+        return [p for k in range(i, j) if self.mk.is_mention(t[k]) and (p := party(self.mk, k, k + 1)) is not None]
+
+    # -- helpers ------------------------------------------------------------------------------------
+    def label(self) -> tuple[bool, Party | None]:
+        """A label line or heading (1.健康教育机构。 ——市级医院。 5.政府主导，多元参与。): whether the
+        sentence is one, and the party it names when it names only that."""
+        m = self.P["label_re"].fullmatch(self.t.strip())
+        if m is None:
+            return False, None
+        a, b = m.start("x"), m.end("x")
+        return True, party(self.mk, a, b) if self.P["label_party_re"].fullmatch(self.t, a, b) else None
 
 
-def extract(doc: Doc) -> list[Fact]:
-    P = load_patterns()  # noqa: N806 - the pattern table
+def read_sentence(doc: Doc) -> SentenceReading:
     mk = mask(doc)
-    t = mk.text
-    cut = bool(doc._.kg_truncated)
+    S = SentenceAnalysis(mk)  # noqa: N806 - the sentence, as in the families' signatures
+    is_label, named = S.label()
+    reading = SentenceReading(is_label=is_label, label=named)
+    first = next((i for i, c in enumerate(mk.text) if mk.is_mention(c)), None)
+    reading.lead = party(mk, first, first + 1) if first is not None else None
+    reading.continues = mk.text.lstrip().startswith("并")
+    if named is not None:
+        return reading
+    groups = consortium_terms(S)
+    for family in FAMILIES:
+        reading.facts.extend(family(S, groups))
+    reading.groups = [Group(label, cls) for _, _, label, cls in groups if cls != "ServiceSystem"]
+    return reading
+
+
+# ---------------------------------------------------------------------------------------------
+# families of relations: each reads facts from the sentence
+
+def guidance(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
+    """X对Y的业务指导, 对Y开展技术指导, 接受X的业务指导, 负责Y的业务指导, 由X统一管理, X下辖Y, 指导Y…"""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
     facts: list[Fact] = []
-
-    def reaches_cut(end: int) -> bool:
-        return cut and end >= len(t)
-
-    def is_mention(c: str) -> bool:
-        return MASK0 <= ord(c) < MASK0 + len(mk.mentions)
-
-    first = next((i for i, c in enumerate(t) if is_mention(c)), None)
-    subject = ord(t[first]) - MASK0 if first is not None else None
-
-    # guidance: X对Y的CUE, 接受X的CUE, 负责…Y的CUE, X…下辖Y
     for cue, prop in P["guidance_cues"].items():
         for m in re.finditer(re.escape(cue), t):
-            a, b = _clause_bounds(t, m.start())
+            a, b = mk.clause(m.start())
             before = t[a:m.start()]
             if cue == "下辖":
-                objs = [o for o in mk.ids(m.end(), b) if not reaches_cut(b)]
-                subs = mk.ids(0, m.start())[-1:]
-                for o in objs:
-                    for s in subs:
-                        facts.append(Fact("guides", s, o, {"prop": prop}))
+                if not mk.reaches_cut(b):
+                    objs = parties(mk, m.end(), _cut_counts(P, t, m.end(), b))
+                    subs = S.subjects(m.start(), carry="focus")
+                    facts.extend(Fact("guides", s, o, prop) for s in subs[:1] for o in objs)
                 continue
             if "上级对下级" in before:
                 scope = mk.ids(a, m.start())
                 if scope:
-                    facts.append(Fact("guides_updown", scope[0], None, {"prop": prop}))
+                    span = mk.span(scope[0])
+                    noun = span._.kg_surface
+                    for p in P["upper_lower_strip"]:
+                        noun = noun.removeprefix(p)
+                    up, down = (Kind(w + noun, span._.kg_kind) for w in P["upper_lower"])
+                    facts.append(Fact("guides", up, down, prop))
                 continue
             j = before.rfind("对")
             k = before.rfind("接受")
             if 0 <= k < j and not mk.ids(a + j, m.start()):
                 # 接受X对<field>的业务指导: X guides the sentence's subject (the field is no mention)
-                guides = mk.ids(a + k, a + j)
-                subs = mk.ids(0, a + k)[:1] or [-1]
-                facts.extend(Fact("guides", g, subs[0], {"prop": prop}) for g in guides)
+                guides = parties(mk, a + k + 2, a + j)
+                facts.extend(Fact("guides", g, s, prop) for g in guides for s in S.subjects(a + k, carry="focus")[:1])
             elif j >= 0 and k < j:
-                objs = mk.ids(a + j, m.start())
-                subs = mk.ids(a, a + j) or ([-1] if before[:j].strip() in ("", "负责") else [])
-                for s in subs:
-                    for o in objs:
-                        facts.append(Fact("guides", s, o, {"prop": prop}))
+                # X对Y(的|开展|进行)CUE; 对下级的CUE: the subject's own kind one level down
+                tail = P["guidance_object_tail_re"].search(t, a + j + 1, m.start())
+                end = tail.start() if tail else m.start()
+                subs = S.subjects(a + j)
+                if t[a + j + 1:end] == "下级":
+                    objs = [Kind("下级" + _noun_of(s), s.kind) for s in subs if isinstance(s, Kind)]
+                else:
+                    objs = parties(mk, a + j + 1, end) or S.prefix_parties(a + j + 1, end)
+                facts.extend(Fact("guides", s, o, prop) for s in subs for o in objs)
             elif k >= 0:
-                guides = mk.ids(a + k, m.start())
-                subs = mk.ids(0, a + k)[:1] or [-1]
-                for g in guides:
-                    facts.append(Fact("guides", g, subs[0], {"prop": prop}))
+                guides = parties(mk, a + k + 2, _strip_de(t, a + k + 2, m.start()))
+                facts.extend(Fact("guides", g, s, prop) for g in guides for s in S.subjects(a + k, carry="focus")[:1])
             elif "负责" in before:
                 f = before.find("负责")
-                objs = mk.ids(a + f, m.start())
-                subs = mk.ids(a, a + f) or [-1]
-                for o in objs:
-                    facts.append(Fact("guides", subs[0], o, {"prop": prop}))
+                objs = parties(mk, a + f + 2, _strip_de(t, a + f + 2, m.start()))
+                facts.extend(Fact("guides", s, o, prop) for s in S.subjects(a + f)[:1] for o in objs)
             elif "由" in before and cue == "统一管理":
-                # 增设A和B，其人员及业务由X统一管理: the things set up in the clause before are managed by X
-                managers = mk.ids(a + before.find("由"), m.start())
-                managed = P["managed_things"].search(t, 0, a)
-                if managed is None or not before.startswith("其") or reaches_cut(b):
-                    continue
-                items = [x for x in re.split("[、和及]", mk.unmask(managed.start("items"), managed.end("items"))) if x]
-                for x in managers:
-                    facts.extend(Fact("guides", x, item, {"prop": prop}) for item in items)
-
-    # functional roles: X是/作为 ROLE
-    for cue in P["role_cues"]:
-        for m in re.finditer(re.escape(cue), t):
-            a, b = _clause_bounds(t, m.end())
-            if reaches_cut(b):
-                continue
-            role_text = mk.unmask(m.end(), b)
-            if role_text.startswith("以"):
-                continue
-            if not role_text.endswith(tuple(P["role_nouns"])) or len(role_text) < 3:
-                continue
-            ca, _ = _clause_bounds(t, m.start())
-            subs = mk.ids(ca, m.start())
-            if re.match(P["role_skip_start"], role_text):
-                continue  # 建成2个…专科和1个…中心: things built, not what the subject becomes
-            if not subs and cue == "作为":
-                subs = mk.ids(0, ca)[-1:]
-            elif not subs and cue in P["role_cues_carry"]:
-                # conservative carry-over: the sentence speaks of one named institution only, before this clause
-                before_ids = mk.ids(0, ca)
-                subs = before_ids if len(before_ids) == 1 and mk.mentions[before_ids[0]][2]._.kg_named else []
-            if subs and t[m.start() - 1:m.start()] in ("既", "又") or role_text.endswith("机构") and cue == "是":
-                continue
-            for s in subs[-1:]:
-                facts.append(Fact("has_role", s, role_text))
-    for m in P["role_build"].finditer(t):
-        if not reaches_cut(m.end()):
-            s = mk.ids(m.start(), m.start("role"))
-            facts.extend(Fact("has_role", x, mk.unmask(m.start("role"), m.end("role"))) for x in s[-1:])
-    target = P["role_fields_target"].search(t)
-    if target and not reaches_cut(target.end()):
-        role = mk.unmask(target.start("role"), target.end("role"))
-        for m in P["role_fields"].finditer(t, 0, target.start()):
-            s = mk.ids(m.start("s"), m.end("s"))
-            if not s:
-                continue
-            facts.append(Fact("has_role", s[0], role))
-            fields = re.split("[、和及]", mk.unmask(m.start("fields"), m.end("fields")))
-            facts.extend(Fact("has_role", s[0], f, {"field": True}) for f in fields if f)
-
-    # duties: X (主要) 负责/承担 DUTY
-    for cue in P["duty_cues"]:
-        for m in re.finditer(re.escape(cue), t):
-            a, b = _clause_bounds(t, m.end())
-            if reaches_cut(b) or b - m.end() < 2:
-                continue
-            duty = mk.unmask(m.end(), b)
-            if duty.startswith(tuple(P["duty_skip_after"])):
-                continue
-            if any(g in duty for g in P["guidance_cues"]) and "对" in duty:
-                continue
-            before = t[a:m.start()]
-            for adv in P["duty_adverbs"]:
-                before = before.removesuffix(adv)
-            if before and is_mention(before[-1]):
-                subs = [ord(before[-1]) - MASK0]
-            elif before.strip() == "" and a > 0 and subject is not None and first is not None and first < a \
-                    and first <= t.find("：") + 2:
-                subs = [subject]  # a later clause of the same sentence: the sentence's subject
-            else:
-                continue
-            facts.extend(Fact("responsible_for", s, duty) for s in subs)
-
-    # referral
-    for m in P["referral_in"].finditer(t):
-        if subject is not None and first is not None and first < m.start():
-            facts.extend(Fact("refers", o, subject) for o in mk.ids(m.start("o"), m.end("o")) if o != subject)
-        elif first is not None and first >= m.start():
-            # no subject before: the topic (——市级医院。主要…，接受下级医院转诊) receives the patients
-            facts.extend(Fact("refers", o, -1) for o in mk.ids(m.start("o"), m.end("o")))
-    for m in P["referral_out"].finditer(t):
-        if subject is not None and first is not None and first < m.start():
-            facts.extend(Fact("refers", subject, o) for o in mk.ids(m.start("o"), m.end("o")) if o != subject)
-    for m in P["referral_both"].finditer(t):
-        sides: list[object] = []
-        for g in ("a", "b"):
-            text = mk.unmask(m.start(g), m.end(g))
-            for w in P["referral_strip"]:
-                text = text.split(w)[-1]
-            ids = [i for i in mk.ids(m.start(g), m.end(g)) if mk.norm[mk.mentions[i][0]:mk.mentions[i][1]] == text]
-            sides.append(ids[0] if ids else text)
-        facts.append(Fact("refers_both", sides[0], sides[1]))
-
-    # consortia
-    consortia = [c for c in _consortium_terms(P, mk) if not reaches_cut(c[1])]
-    for m in P["consortium_lead"].finditer(t):
-        cons = [c for c in consortia if c[1] > m.start("cons") and c[0] < m.end("cons")]
-        for c in cons[:1]:
-            facts.extend(Fact("leads", s, c[2], {"cls": c[3], "widen": True})
-                         for s in mk.ids(m.start("s"), m.end("s")))
-    for m in P["consortium_members"].finditer(t):
-        cons = [c for c in consortia if c[0] >= m.start("cons")]
-        for c in cons[:1]:
-            facts.extend(Fact("leads", s, c[2], {"cls": c[3], "widen": True})
-                         for s in mk.ids(m.start("s"), m.end("s")))
-            facts.extend(Fact("member_of", s, c[2], {"cls": c[3], "role": "member", "widen": True})
-                         for s in mk.ids(m.start("m"), m.end("m")))
-    for m in P["consortium_each"].finditer(t):
-        subs = mk.ids(m.start("s"), m.end("s"))
-        cons = [c for c in consortia if c[1] > m.start("cons") and c[0] < m.end("cons")]
-        if cons and len(subs) == int(m.group("n")) > 1:
-            facts.extend(Fact("leads", s, cons[0][2], {"cls": cons[0][3], "each": True}) for s in subs)
-        elif cons:
-            facts.extend(Fact("leads", s, cons[0][2], {"cls": cons[0][3]}) for s in subs)
-    if consortia and ("以" in t):
-        start = t.find("以")
-        for m in P["consortium_role"].finditer(t, start):
-            role = m.group("role") or ("牵头" if "牵头" in m.group(0) else None)
-            if role is None or reaches_cut(m.end()):
-                continue
-            # the consortium named in the same sentence nearest to the role assignment
-            c = min(consortia, key=lambda c: abs(c[0] - m.start()))
-            vrole = P["consortium_roles"][role]
-            for s in mk.ids(m.start("m"), m.end("m")):
-                facts.append(Fact("leads" if vrole == "lead" else "member_of", s, c[2],
-                                  {"cls": c[3], "role": vrole}))
-    for c in consortia:
-        if c[3] != "ServiceSystem":
-            facts.append(Fact("consortium", c[2], None, {"cls": c[3]}))
-
-    # systems: 体系由A，B和C组成
-    for m in P["system_members"].finditer(t):
-        if m.group("end") == "" and not cut:
-            continue
-        label = P["consortium_strip"].sub("", mk.unmask(m.start("sys"), m.end("sys")))
-        items_text = mk.unmask(m.start("items"), m.end("items"))
-        items = [x for x in re.split("[，、]|和(?!.*和)|及", items_text) if x]
-        if m.group("end") == "":
-            items = items[:-1]  # the last item runs into the cut
-        facts.extend(Fact("member_of", x, label, {"cls": "ServiceSystem", "role": "member", "text": True})
-                     for x in _expand_places(P, items))
-
-    # based on: 依托HOST VERB UNIT
-    for m in P["based_on"].finditer(t):
-        a, b = m.start("unit"), m.end("unit")
-        if reaches_cut(b):
-            continue
-        unit = mk.unmask(a, b).removeprefix("的")
-        if not unit.endswith(tuple(P["unit_nouns"])):
-            continue
-        hosts = mk.ids(m.start("host"), m.end("host"))
-        unit_ids = mk.ids(a, b)
-        unit_obj: object = unit_ids[0] if len(unit_ids) == 1 and mk._len(a) == len(unit) and is_mention(t[a]) \
-            else unit
-        for h in hosts:
-            facts.append(Fact("based_on", unit_obj, h))
-            if m.group("verb") == "创建":
-                facts.append(Fact("has_role", h, unit))
-
-    # cooperation / integration
-    for m in P["pair"].finditer(t):
-        prop = P["pair_cues"][m.group("cue")]
-        for x in mk.ids(m.start("a"), m.end("a")):
-            for y in mk.ids(m.start("b"), m.end("b")):
-                facts.append(Fact("pair", x, y, {"prop": prop}))
-
-    # upgrade targets
-    for m in P["upgrade"].finditer(t):
-        g = "t1" if m.group("t1") else "t2"
-        if reaches_cut(m.end(g)) or g == "t2" and not P["upgrade_grade"].match(mk.unmask(m.start(g), m.end(g))):
-            continue
-        s = mk.ids(m.start("s"), m.end("s"))
-        facts.extend(Fact("upgrade_to", x, mk.unmask(m.start(g), m.end(g))) for x in s)
-    for f in facts:
-        f.extra["masked"] = mk
+                facts.extend(_managed_by(S, a, b, before, m, prop))
+    # bare 指导 as a verb: 培训和指导基层医疗卫生机构人员
+    for m in P["guide_verb_re"].finditer(t):
+        objs = parties(mk, m.start("o"), m.end("o"))
+        term = P["guide_verbs"][m.group("cue")]
+        if objs and not mk.reaches_cut(m.end("o")):
+            facts.extend(Fact("guides", s, o, term) for s in S.subjects(m.start()) for o in objs)
     return facts
 
 
-def _consortium_terms(P: dict, mk: Masked) -> list[tuple[int, int, str, str]]:  # noqa: N803
+def _managed_by(S: SentenceAnalysis, a: int, b: int, before: str, m, prop: str) -> list[Fact]:  # noqa: N803
+    """增设A和B，其工作人员及业务由X统一管理: the things set up in the clause before are managed by X."""
+    mk, t, P = S.mk, S.t, S.P  # noqa: N806
+    managers = parties(mk, a + before.find("由") + 1, m.start())
+    managed = P["managed_things"].search(t, 0, a)
+    if managed is None or not before.startswith("其") or mk.reaches_cut(b):
+        return []
+    items = parties(mk, managed.start("items"), managed.end("items"))
+    return [Fact("guides", x, item, prop) for x in managers for item in items]
+
+
+def _noun_of(kind: Kind) -> str:
+    """专业公共卫生机构 → 专业公共卫生机构; 市级妇幼保健机构 → 妇幼保健机构 (a level word dropped)."""
+    P = load_patterns()  # noqa: N806
+    label = kind.label
+    for p in P["upper_lower_strip"]:
+        label = label.removeprefix(p)
+    return label
+
+
+def _strip_de(t: str, a: int, b: int) -> int:
+    return b - 1 if b > a and t[b - 1] == "的" else b
+
+
+def _cut_counts(P: dict, t: str, a: int, b: int) -> int:  # noqa: N803
+    m = P["count_tail_re"].search(t, a, b)
+    return m.start() if m else b
+
+
+def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
+    """X是/作为/建设成为/打造 ROLE; 发挥X的R作用; 支持X建设R学科; 建设X以…为重点的…中心; 支持X在…方面打造…"""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    facts: list[Fact] = []
+    for m in P["role_cue_re"].finditer(t):
+        cue = m.group("cue")
+        if cue == "是" and t.endswith(tuple(P["not_role_before_shi"]), 0, m.start()):
+            continue
+        a, b = mk.clause(m.end())
+        if mk.reaches_cut(b):
+            continue
+        role_text = mk.unmask(m.end(), b)
+        if role_text.startswith(tuple(P["role_skip_prefix"])) or len(role_text) < 3:
+            continue
+        if not role_text.endswith(tuple(P["role_nouns"])) or P["role_skip_start_re"].match(role_text):
+            continue  # 建成2个…专科和1个…中心: things built, not what the subject becomes
+        if cue == "是" and role_text.endswith(tuple(P["class_not_role"])):
+            continue  # 是…机构 / 是…体系的主体: a classification or a membership, not a functional role
+        carry = "focus" if cue in P["role_cues_carry"] else "sentence"
+        for s in S.subjects(m.start(), carry=carry, select=True):
+            facts.append(Fact("has_role", s, role_text))
+            if cue in P["upgrade_role_cues"]:
+                facts.append(Fact("upgrade_to", s, role_text))
+    for m in P["role_as_re"].finditer(t):
+        role = mk.unmask(m.start("role"), m.end("role"))
+        ids = mk.ids(m.start("s"), m.end("s"))
+        if not ids or not all(mk.named(i) for i in ids) or mk.reaches_cut(m.end()):
+            continue
+        if not role.endswith(tuple(P["role_nouns"])) or role in P["consortium_roles"] \
+                or P["role_skip_start_re"].match(role):
+            continue
+        facts.extend(Fact("has_role", s, role) for s in parties(mk, m.start("s"), m.end("s")))
+    for m in P["hang_sign_re"].finditer(t):
+        if not mk.reaches_cut(m.end()):
+            sign = mk.unmask(m.start("o"), m.end("o"))
+            facts.extend(Fact("has_role", s, sign) for s in S.subjects(m.start(), carry="focus"))
+    for m in P["role_effect_re"].finditer(t):
+        if mk.reaches_cut(m.end()):
+            continue
+        subs = parties(mk, m.start("s"), m.end("s")) if m.group("s") else S.subjects(m.start(), carry="focus")
+        for part in re.split("作用[和及、]", mk.unmask(m.start("role"), m.end("role"))):
+            if len(part) >= 2 and part.strip("“”\"").endswith(tuple(P["effect_nouns"])):
+                facts.extend(Fact("has_role", s, part) for s in subs)
+    for m in P["role_build_re"].finditer(t):
+        if not mk.reaches_cut(m.end()):
+            subs = parties(mk, m.start("s"), m.end("s"))
+            facts.extend(Fact("has_role", s, mk.unmask(m.start("role"), m.end("role"))) for s in subs)
+    for m in P["role_develop_re"].finditer(t):
+        if mk.reaches_cut(m.end("role")):
+            continue
+        role = P["developed_verb_re"].sub("", mk.unmask(m.start("role"), m.end("role")))
+        if not role.endswith(tuple(P["developed_nouns"])) or P["role_skip_start_re"].match(role) \
+                or role.startswith(tuple(P["not_kind_start"])):
+            continue
+        g = "s" if m.group("s") else "s2" if m.group("s2") else None
+        subs = parties(mk, m.start(g), m.end(g), select=True) if g else S.subjects(m.start(), carry="focus")
+        facts.extend(Fact("has_role", s, role) for s in subs if not isinstance(s, Group))
+    target = P["role_fields_target_re"].search(t)
+    if target and not mk.reaches_cut(target.end()):
+        role = mk.unmask(target.start("role"), target.end("role"))
+        for m in P["role_fields_re"].finditer(t, 0, target.start()):
+            subs = parties(mk, m.start("s"), m.end("s"))
+            for s in subs[:1]:
+                facts.append(Fact("has_role", s, role))
+                fields = re.split("[、和及]", mk.unmask(m.start("fields"), m.end("fields")))
+                facts.extend(Fact("has_role", s, f) for f in fields if f)
+    return facts
+
+
+def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
+    """X (主要) 负责/承担/做好 DUTY; X的主要职责是…; 向/为…提供…"""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    facts: list[Fact] = []
+    for m in P["duty_cue_re"].finditer(t):
+        a, b = mk.clause(m.end())
+        b = _complete_items(mk, m.end(), b)
+        if b is None or len(mk.unmask(m.end(), b)) < 2:
+            continue
+        duty = mk.unmask(m.end(), b).removeprefix("做好")
+        if duty.startswith(tuple(P["duty_skip_after"])) or P["duty_relative_re"].search(duty):
+            continue
+        if any(g in duty for g in P["guidance_cues"]) and "对" in duty:
+            continue  # 负责对…的业务指导: a guidance
+        start = m.start() - (1 if t.endswith(P["duty_possessive"], 0, m.start()) else 0)
+        facts.extend(Fact("responsible_for", s, duty) for s in S.subjects(start, select=True))
+    for m in P["duty_provide_re"].finditer(t):
+        a, b = mk.clause(m.end())
+        b = _complete_items(mk, m.end(), b)
+        if b is None or len(mk.unmask(m.end(), b)) < 2:
+            continue
+        duty = mk.unmask(m.end(), b)
+        facts.extend(Fact("responsible_for", s, duty) for s in S.subjects(m.start(), select=True))
+    return facts
+
+
+def _complete_items(mk: Masked, a: int, b: int) -> int | None:
+    """A list of duties cut off by the source (监测预警、检验检测、人群健康 <cut>) keeps its complete items."""
+    if not mk.reaches_cut(b):
+        return b
+    last = mk.text.rfind("、", a, b)
+    return last if last > a else None
+
+
+def tasks(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
+    """支持X申报…，探索…，建立…: what a sentence asks of the one named institution it opens with (its
+    focus) is that institution's task, clause by clause, up to a clause with a subject of its own.
+    Building projects (扩建, 搬迁, 院区, 大楼) are no tasks; relations and roles are read elsewhere."""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    m = P["task_focus_re"].match(t, S.start)
+    if m is None or len(S.focus) != 1 or not isinstance(S.focus[0], Named):
+        return []
+    x = S.focus[0]
+    i = m.end()
+    if not mk.is_mention(t[i]):
+        return []
+    facts: list[Fact] = []
+    ci = S.clause_index(i)
+    for k in range(ci, len(S.clauses)):
+        a, b = S.clauses[k]
+        if k == ci:
+            a = i + 1
+        elif S.clause_subjects[k]:
+            break
+        if mk.reaches_cut(b) or a >= b:
+            continue
+        text = mk.unmask(a, b)
+        if len(text) < 4 or P["task_skip_re"].search(text) or mk.ids(a, b):
+            continue
+        facts.append(Fact("responsible_for", x, text))
+    return facts
+
+
+def referral(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
+    """接收Y转诊 (Y refers to the subject), 向Y转诊, X与Y建立双向转诊"""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    facts: list[Fact] = []
+    for m in P["referral_in_re"].finditer(t):
+        for s in S.subjects(m.start()):
+            facts.extend(Fact("refers", o, s) for o in parties(mk, m.start("o"), m.end("o")))
+    for m in P["referral_out_re"].finditer(t):
+        g = "o" if m.group("o") else "o2"
+        for s in S.subjects(m.start()):
+            facts.extend(Fact("refers", s, o) for o in parties(mk, m.start(g), m.end(g)))
+    for m in P["referral_both_re"].finditer(t) if "双向转诊" in t else ():
+        sides = []
+        for g in ("a", "b"):
+            a, b = m.start(g), m.end(g)
+            for w in P["referral_strip"]:
+                i = t.rfind(w, a, b)
+                a = max(a, i + len(w)) if i >= 0 else a
+            sides.append(parties(mk, a, b))
+        facts.extend(Fact("refers_both", x, y) for x in sides[0] for y in sides[1])
+    return facts
+
+
+def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
+    """X牵头组建Y; 由X牵头，A、B为成员的Y; X、Y组建了N个Y; 以X为龙头、Y为枢纽…; 成员包括…; 体系由…组成;
+    X参与/加入/纳入Y; X是Y的组成部分"""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    facts: list[Fact] = []
+    groups = [g for g in groups if not mk.reaches_cut(g[1])]
+
+    def members(a: int, b: int, widen: bool = True) -> list[Party]:
+        """市直4家公立医院、其他若干所医院: a list of mentions keeps the counts and 其他 before them."""
+        b = S.strip_adverbs(a, b)
+        a = S.strip_openers(a, b)
+        first = next((i for i in range(a, b) if mk.is_mention(t[i])), None)
+        if widen and first is not None and all(mk.is_mention(c) or c in COORD for c in t[first:b]):
+            return [_widened(mk, i) for i in mk.ids(first, b)]
+        return parties(mk, a, b)
+
+    for m in P["consortium_lead_re"].finditer(t) if "牵头" in t else ():
+        for g in [g for g in groups if g[1] > m.start("cons") and g[0] < m.end("cons")][:1]:
+            facts.extend(Fact("leads", s, Group(g[2], g[3]), "lead") for s in members(m.start("s"), m.end("s")))
+    for m in P["consortium_members_re"].finditer(t) if "牵头" in t else ():
+        for g in [g for g in groups if g[0] >= m.start("cons")][:1]:
+            group = Group(g[2], g[3])
+            facts.extend(Fact("leads", s, group, "lead") for s in members(m.start("s"), m.end("s")))
+            facts.extend(Fact("member_of", s, group, "member") for s in members(m.start("m"), m.end("m")))
+    for m in P["consortium_each_re"].finditer(t):
+        subs = mk.ids(m.start("s"), m.end("s"))
+        cons = [g for g in groups if g[1] > m.start("cons") and g[0] < m.end("cons")]
+        if cons and len(subs) == int(m.group("n")) > 1:
+            for i in subs:
+                name = mk.span(i)._.kg_name
+                facts.append(Fact("leads", _widened(mk, i), Group(name + _tail_noun(P, cons[0][2]), cons[0][3]),
+                                  "lead"))
+        elif cons:
+            facts.extend(Fact("leads", _widened(mk, i), Group(cons[0][2], cons[0][3]), "lead") for i in subs)
+    # 以X为龙头、Y为枢纽、Z为基础 (…的 CONSORTIUM / the system the heading names)
+    if "以" in t:
+        for m in P["consortium_role_re"].finditer(t, t.find("以")):
+            role = m.group("role") or ("牵头" if "牵头" in m.group(0) else None)
+            role = role[:2] if role and role.startswith("牵头") else role
+            if role is None or mk.reaches_cut(m.end()):
+                continue
+            vrole = P["consortium_roles"][role]
+            target = _group_of_roles(S, groups, m)
+            for s in members(m.start("m"), m.end("m"), widen=False):
+                facts.append(Fact("leads" if vrole == "lead" else "member_of", s, target, vrole))
+    # 体系由A，B和C组成 / A和B共同组成Y
+    for m in P["system_members_re"].finditer(t) if "由" in t else ():
+        if m.group("end") == "" and not mk.truncated:
+            continue
+        label = P["consortium_strip_re"].sub("", mk.unmask(m.start("sys"), m.end("sys")))
+        end = m.end("items")
+        if m.group("end") == "":
+            end = max(t.rfind(c, m.start("items"), end) for c in "，、和及")  # the last item runs into the cut
+        items = [p for a, b in _comma_items(t, m.start("items"), end) for p in parties(mk, a, b)]
+        cls = _group_class(P, label)
+        facts.extend(Fact("member_of", x, Group(label, cls), "member") for x in items)
+    for m in P["compose_re"].finditer(t) if "组成" in t or "构成" in t else ():
+        g = party(mk, m.start("g"), m.end("g"))
+        if isinstance(g, Group):
+            facts.extend(Fact("member_of", x, g, "member") for x in parties(mk, m.start("m"), m.end("m")))
+    for m in P["join_with_re"].finditer(t):
+        for g in [g for g in groups if m.end() <= g[0] <= m.end() + P["join_gap"]][:1]:
+            a, b = m.start("m"), m.end("m")
+            members_ = [_widened(mk, i) for i in mk.ids(a, b)] if all(
+                mk.is_mention(c) or c in COORD for c in t[next((i for i in range(a, b) if mk.is_mention(t[i])), b):b]
+            ) and mk.ids(a, b) else parties(mk, a, b)
+            facts.extend(Fact("member_of", x, Group(g[2], g[3]), "member") for x in members_)
+    for m in P["linked_members_re"].finditer(t) if groups else ():
+        g = party(mk, m.start("g"), m.end("g"))
+        if isinstance(g, Group):
+            a = mk.clause(m.start("m"))[0]
+            a = S.strip_openers(a, m.end("m"))
+            facts.extend(Fact("member_of", x, g, "member") for x in parties(mk, a, m.end("m")))
+    # 成员包括A、B / 成员单位为…
+    for m in P["members_list_re"].finditer(t, S.start):
+        near = [g for g in groups if g[1] <= m.start()]
+        target = Group(near[-1][2], near[-1][3]) if near else Carry.TOPIC
+        if m.start() == S.start and not near:
+            target = Carry.TOPIC  # 3.…救治体系。主要包括A、B以及C
+        facts.extend(Fact("member_of", x, target, "member") for x in parties(mk, m.start("m"), m.end("m")))
+    # X参与/加入/参加Y, 将X纳入Y, X是/作为Y的组成部分
+    for m in P["join_re"].finditer(t):
+        near = [g for g in groups if m.end() <= g[0] <= m.end() + P["join_gap"]
+                and not any(c in "，。；" or mk.is_mention(c) for c in t[m.end():g[0]])]
+        targets = [g for g in groups if near and g[0] >= near[0][0]
+                   and all(c in "、和及与或" for c in _between_groups(t, groups, near[0][0], g[0]))]
+        if not targets:
+            continue
+        subs = parties(mk, m.start("s"), m.end("s"), select=True) if m.group("s") \
+            else S.subjects(m.start(), carry="focus", select=True)
+        for g in targets:
+            facts.extend(Fact("member_of", s, Group(g[2], g[3]), "member") for s in subs)
+    for m in P["part_of_named_re"].finditer(t):
+        whole = party(mk, m.start("o"), m.end("o"))
+        if isinstance(whole, Named) and not mk.reaches_cut(m.end()):
+            facts.extend(Fact("member_of", s, whole, "member") for s in S.subjects(m.start()))
+    for m in P["merge_re"].finditer(t):
+        into = party(mk, m.start("o"), m.end("o"))
+        if isinstance(into, Named):
+            subs = S.subjects(m.start(), carry="nearest")
+            facts.extend(Fact("member_of", s, into, "mergesInto") for s in subs if isinstance(s, Named | Carry))
+    for m in P["part_of_re"].finditer(t):
+        g = [g for g in groups if m.start("g") <= g[0] < m.end("g")]
+        if g:
+            subs = S.subjects(m.start(), carry="focus")
+            facts.extend(Fact("member_of", s, Group(g[0][2], g[0][3]), "member") for s in subs)
+    return facts
+
+
+def _group_of_roles(S: SentenceAnalysis, groups: list, m) -> Arg:  # noqa: N803
+    """The group 以X为龙头、Y为枢纽 speaks of: one named after the list (…的紧密型县域医共体), else the
+    sentence's subject when it is a group (体系由…构成，是以X为主体…), else the topic."""
+    after = [g for g in groups if g[0] >= m.end()]
+    if after:
+        return Group(after[0][2], after[0][3])
+    for subject in S.clause_subjects:
+        if subject and isinstance(subject[0], Group):
+            return subject[0]
+    before = [g for g in groups if g[1] <= m.start() and g[0] < S.clauses[0][1]]
+    if before:
+        return Group(before[0][2], before[0][3])
+    return Carry.TOPIC
+
+
+def _between_groups(t: str, groups: list, a: int, b: int) -> str:
+    """The text between a and b with the group names in it removed."""
+    out, i = [], a
+    for g in sorted(groups):
+        if a <= g[0] < b:
+            out.append(t[i:g[0]])
+            i = g[1]
+    out.append(t[i:b])
+    return "".join(out)
+
+
+def _comma_items(t: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A system's members may be listed with commas (市、县区疾控中心，医疗机构中的传染病科，…)."""
+    out, start = [], a
+    for i in range(a, b):
+        if t[i] == "，":
+            out.append((start, i))
+            start = i + 1
+    out.append((start, b))
+    return [(x, y) for x, y in out if y > x]
+
+
+def _group_class(P: dict, label: str) -> str:  # noqa: N803
+    return next((cls for noun, cls in sorted(P["consortium_nouns"].items(), key=lambda kv: -len(kv[0]))
+                 if label.endswith(noun)), "ServiceSystem")
+
+
+def _widened(mk: Masked, i: int) -> Party:
+    """市直4家公立医院, 其他若干所医院: a kind in a list of members keeps the words before it that say
+    which ones and how many (a question may ask 几家)."""
+    P = load_patterns()  # noqa: N806
+    s, e, span = mk.mentions[i]
+    if span._.kg_named:
+        return Named(span._.kg_key)
+    j = s
+    while j > 0 and s - j < P["widen_max"] and mk.norm[j - 1] not in P["widen_stop"]:
+        j -= 1
+    if j > 0 and mk.norm[j - 1] not in P["widen_stop"]:
+        j = s
+    widened = P["widen_prefix_re"].search(mk.norm[j:s])
+    surface = mk.norm[s - len(widened.group(0)) if widened else s:e]
+    return Kind(surface, span._.kg_kind, span._.kg_level)
+
+
+def _tail_noun(P: dict, label: str) -> str:  # noqa: N803
+    nouns = sorted(P["consortium_nouns"], key=len, reverse=True)
+    return next((n for n in nouns if label.endswith(n)), label)
+
+
+def based_on(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
+    """依托HOST(…，)VERB UNIT / 利用HOST等现有资源…VERB UNIT / 依托HOST开展UNIT建设: the unit is based on the
+    host; 依托X创建Y also gives X the role Y.
+
+    The host is the longest noun phrase after the cue (依托大型综合医院扩展…能力，建设Y: 大型综合医院); the unit
+    follows the first verb of building after it, in that clause or one of the next two."""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    facts: list[Fact] = []
+    for m in P["host_cue_re"].finditer(t):
+        i = m.end()
+        _, c1 = mk.clause(i)
+        first_verb = P["based_on_verb_re"].search(t, i, c1)
+        hosts, host_end = [], i
+        for e in range(first_verb.start() if first_verb else c1, i, -1):
+            found = parties(mk, i, e, complete=True)
+            if found:
+                hosts, host_end = found, e
+                break
+        if not hosts:
+            continue
+        if m.group(0) == "利用":
+            res = P["host_resource_re"].match(t[host_end:c1])
+            if res is None:
+                continue  # 利用X: only 利用X等现有资源 names a host
+        end = c1
+        for _ in range(2):  # the unit may come one or two clauses later
+            if end < len(t) and t[end] == "，":
+                end = mk.clause(end + 1)[1]
+        v = P["based_on_verb_re"].search(t, host_end, end)
+        inner = P["unit_in_building_re"].search(t, host_end, end)
+        if v is not None and v.start() == host_end and mk.clause(v.end())[1] == v.end():
+            # X依托Y设置: the verb ends the clause, so what is built is the clause's subject
+            units = S.np_before(mk.clause(m.start())[0], m.start()) or []
+            facts.extend(Fact("based_on", u, h) for u in units for h in hosts if not isinstance(u, Group))
+            continue
+        if inner is not None and (v is None or inner.start() < v.start()):
+            a, b, verb = inner.start("unit"), inner.end("unit"), "建设"
+        elif v is not None:
+            a, b, verb = v.end(), mk.clause(v.end())[1], v.group("verb")
+        else:
+            continue
+        if mk.reaches_cut(b) or a >= b or "依托" in t[host_end:a]:
+            continue
+        unit = _unit_of(S, a, b)
+        if unit is None:
+            continue
+        for h in hosts:
+            facts.append(Fact("based_on", unit, h))
+            if verb == "创建" or isinstance(h, Named) and isinstance(unit, Unit) \
+                    and unit.label.endswith(tuple(P["hosted_role_nouns"])):
+                facts.append(Fact("has_role", h, unit.label))  # 依托X建设Y中心: X serves as Y
+    return facts
+
+
+def _unit_of(S: SentenceAnalysis, a: int, b: int) -> Party | None:  # noqa: N803
+    """What is built: a consortium or system, a kind (a mention as such), else a unit named as worded
+    (a centre, a ward: 相对独立的感染楼 → 感染楼)."""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    a += 1 if t[a] == "的" else 0
+    label = P["consortium_strip_re"].sub("", mk.unmask(a, b))
+    unit = party(mk, a, b)
+    bare = re.sub(r"（[^（）]*）$", "", label)
+    if isinstance(unit, Group):
+        return Group(label, unit.cls)
+    if isinstance(unit, Kind) and b - a == 1 and mk.is_mention(t[a]):
+        return Kind(label, unit.kind, unit.level)
+    if bare.endswith(tuple(P["unit_nouns"])) and not P["role_skip_start_re"].match(label) \
+            and not isinstance(unit, Named):
+        return Unit(label.rsplit("的", 1)[-1] if "的" in label else label)
+    return None
+
+
+def pairs(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
+    """A与B(…)合作/协作/一体化管理/深度融合; A和B合作; 强化与B的合作 (A the sentence's subject)."""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    facts: list[Fact] = []
+    for m in P["pair_cue_re"].finditer(t):
+        relation = P["pair_cues"][m.group("cue")]
+        a, _ = mk.clause(m.start())
+        j = t.rfind("与", a, m.start())
+        if j >= 0:
+            tail = P["pair_object_tail_re"].search(t, j + 1, m.start())
+            end = tail.start() if tail else m.start()
+            others = parties(mk, j + 1, end) or S.prefix_parties(j + 1, end)
+            subs = S.subjects(j, select=True)
+        else:
+            b = _strip_de(t, a, m.start())
+            both = parties(mk, S.strip_openers(a, b), b, select=True)
+            subs, others = both[:1], both[1:]
+        facts.extend(Fact(relation, s, o) for s in subs for o in others)
+    return facts
+
+
+def upgrades(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
+    """X升级为T / X转型为T / 将X建设为T / X创建T / X达到T(标准) / X完成T创建: the grade, status or kind
+    X is to reach."""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    facts: list[Fact] = []
+    for m in P["upgrade_re"].finditer(t):
+        a, b = m.end(), mk.clause(m.end())[1]
+        stop = P["upgrade_target_end_re"].search(t, a, b)
+        b = stop.start() if stop else b
+        if mk.reaches_cut(b) or len(mk.unmask(a, b)) < 2:
+            continue
+        target = mk.unmask(a, b)
+        standard = P["standard_re"].search(target)
+        if standard:
+            # 达到三级妇幼保健院标准 → 三级妇幼保健院; 国家综合服务能力推荐标准 stays a standard
+            inner = target[:standard.start()]
+            if P["upgrade_grade_re"].search(inner) or inner.endswith(P["kind_heads"]):
+                target = inner
+        verb = m.group("verb")
+        if verb in P["upgrade_needs_grade"] and not (P["upgrade_grade_re"].search(target) or standard):
+            continue
+        if P["role_skip_start_re"].match(target):
+            continue
+        for s in S.subjects(m.start(), carry="focus", select=True):
+            text = target
+            if P["grade_only_re"].fullmatch(target) and isinstance(s, Kind):
+                text = target + _level_free(P, s)  # 县级妇幼保健机构达到三级标准 → 三级妇幼保健机构
+            facts.append(Fact("upgrade_to", s, text))
+    for m in P["upgrade_creation_re"].finditer(t):
+        a, b = m.start("t"), m.end("t")
+        target = party(mk, a, b)
+        if not isinstance(target, Kind) or mk.reaches_cut(b):
+            continue
+        subs = S.subjects(m.start(), carry="none", select=True)
+        facts.extend(Fact("upgrade_to", s, target.label) for s in subs if s != target)
+    return facts
+
+
+def _level_free(P: dict, kind: Kind) -> str:  # noqa: N803
+    """县级妇幼保健机构 → 妇幼保健机构: what a bare grade (三级) is a grade of."""
+    label = kind.label
+    for p in sorted(P["place_prefixes"] + P["upper_lower_strip"], key=len, reverse=True):
+        if label.startswith(p):
+            return label[len(p):]
+    return label
+
+
+FAMILIES = (guidance, roles, duties, tasks, referral, consortia, based_on, pairs, upgrades)
+
+
+def consortium_terms(S: SentenceAnalysis) -> list[tuple[int, int, str, str]]:
     """(masked start, end, label, class) of consortium / system names in the sentence."""
+    P, mk = S.P, S.mk  # noqa: N806
     out = []
     nouns = sorted(P["consortium_nouns"], key=len, reverse=True)
     for m in P["consortium_re"].finditer(mk.text):
         raw = mk.text[m.start():m.end()]
-        label = P["consortium_strip"].sub("", raw)
+        label = P["consortium_strip_re"].sub("", raw)
         if len(label) < 2:
             continue
         noun = next(n for n in nouns if label.endswith(n) or n in label)
-        if noun == "体系" and len(label) <= 4:
+        if noun in P["group_nouns_need_words"] and len(label) <= len(noun) + 2:
             continue
         end = m.end()
         if mk.text.startswith("（", end) and "）" in mk.text[end:]:
             end = mk.text.index("）", end) + 1  # 城市医疗联合体（医疗集团）
             label = label + mk.text[m.end():end]
-        out.append((m.start() + len(raw) - len(P["consortium_strip"].sub("", raw)), end, label,
-                    P["consortium_nouns"][noun]))
-    return out
-
-
-def _expand_places(P: dict, items: list[str]) -> list[str]:  # noqa: N803
-    """市、自贸区钦州港片区、县区卫生计生监督所 → each bare place takes the next item's remainder."""
-    prefixes = sorted(P["place_prefixes"], key=len, reverse=True)
-    out = list(items)
-    rest = None
-    for i in range(len(out) - 1, -1, -1):
-        item = out[i]
-        bare = item in prefixes or (len(item) <= 10 and item.endswith(("片区", "新区")))
-        if bare and rest:
-            out[i] = item + rest
-        elif not bare:
-            rest = next((item[len(p):] for p in prefixes if item.startswith(p) and len(item) > len(p)), None)
+        start = m.start() + len(raw) - len(label)
+        # 县域医共体和专科联盟: two names, each ending in a consortium noun
+        cut = re.search("(?:" + "|".join(nouns) + ")[和及与、]", label)
+        if cut is not None and end == m.end():
+            first = label[:cut.end() - 1]
+            out.append((start, start + len(first), first, _group_class(P, first)))
+            start, label = start + cut.end(), label[cut.end():]
+        out.append((start, end, label, P["consortium_nouns"][noun]))
     return out
 
 
 # ---------------------------------------------------------------------------------------------
-# facts → triples
-
-_TOPIC: dict[str, ox.NamedNode] = {}
-# The previous sentence of each document (its masked text and sentence): a sentence opening with
-# 并 (并接受当地健康教育机构的业务指导。) continues it, so its missing subject is that sentence's first.
-_PREVIOUS: dict[str, tuple[Masked, Sentence]] = {}
+# the plan: sentences in order → records
 
 
-def _node_of_mention(ctx, mk: Masked, i: int, sentence: Sentence, widen: bool = False) -> ox.NamedNode | None:
-    s, e, span = mk.mentions[i]
-    if span._.kg_named:
-        return ctx.institution(span._.kg_key)
-    surface = span._.kg_surface
-    if widen:
-        stop = load_patterns()["widen_stop"]
-        j = s
-        while j > 0 and s - j < load_patterns()["widen_max"] and mk.norm[j - 1] not in stop:
-            j -= 1
-        if j > 0 and mk.norm[j - 1] not in stop:
-            j = s
-        widened = load_patterns()["widen_prefix"].search(mk.norm[j:s])
-        surface = mk.norm[s - len(widened.group(0)) if widened else s:e]
-    return ctx.kindref(surface, span._.kg_kind, span._.kg_level, sentence)
+@dataclass
+class PlanReader:
+    """Reads one plan's sentences in order; `topic` and `previous` are this plan's own state.
 
+    topic: the party the last heading or label line named (None after a heading naming none);
+    previous: the first party of the previous sentence that had one (for a sentence opening with 并).
+    """
 
-def _node_of_text(ctx, text: str, sentence: Sentence, mk: Masked | None = None) -> ox.NamedNode:
-    """A list item that is no recognised mention: a kind reference of the closest class by its ending."""
-    if mk is not None:
-        for s, e, span in mk.mentions:
-            if mk.norm[s:e] == text and span._.kg_named:
-                node = ctx.institution(span._.kg_key)
-                if node is not None:
-                    return node
-    # an expanded list item (市、自贸区X片区、县区…监督所 → 自贸区X片区…监督所) may name an institution of the city
-    city = ctx.city.code if ctx.city else None
-    for inst in ctx.institutions.values():
-        if inst.city == city and (text == inst.name or text in inst.aliases):
-            return inst.iri
-    vocab = load_vocabulary()
-    labels = vocab.label_index()
-    kind = HK + "HealthInstitution"
-    for n in range(len(text), 0, -1):
-        if text[-n:] in labels:
-            kind = labels[text[-n:]]
-            break
-    level = None
-    for p in load_patterns()["place_prefixes"]:
-        if text.startswith(p):
-            level = vocab.level_for(p) or (HKV + "level/municipal" if p == "市" else None)
-            break
-    return ctx.kindref(text, kind, level, sentence)
+    topic: Party | None = None
+    previous: tuple[Party, Sentence] | None = None
 
-
-def _consortium(ctx, label: str, cls: str, sentence: Sentence) -> ox.NamedNode:
-    city = ctx.city.code if ctx.city else "000000"
-    node = ox.NamedNode(f"{HKID}cons/{city}/{short_hash(label)}")
-    w = ctx.writer
-    w.add(node, RDF_TYPE, ox.NamedNode(HK + cls), evidence=sentence)
-    w.add(node, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(label, language="zh"), evidence=sentence)
-    if ctx.city:
-        w.add(node, ox.NamedNode(HK + "city"), ox.NamedNode(f"{HKID}region/{city}"), evidence=sentence)
-    found = [r for r in ctx.gazetteer.find(label) if r.start == 0]
-    if found:
-        region = ctx.gazetteer.resolve(found[0].text, ctx.city.code if ctx.city else None) or found[0].region
-        if region.level == "county":
-            w.add(node, ox.NamedNode(HK + "county"), ox.NamedNode(f"{HKID}region/{region.code}"), evidence=sentence)
-    return node
-
-
-def _membership(ctx, cons: ox.NamedNode, member: ox.NamedNode, role: str, sentence: Sentence) -> None:
-    w = ctx.writer
-    mem = ox.NamedNode(f"{HKID}mem/{short_hash(cons.value, member.value, role)}")
-    w.add(mem, RDF_TYPE, ox.NamedNode(HK + "Membership"), evidence=sentence)
-    w.add(mem, ox.NamedNode(ORG + "organization"), cons, evidence=sentence)
-    w.add(mem, ox.NamedNode(ORG + "member"), member, evidence=sentence)
-    w.add(mem, ox.NamedNode(ORG + "role"), ox.NamedNode(f"{HKV}role/{role}"), evidence=sentence)
-    if role == "lead":
-        w.add(member, ox.NamedNode(HK + "leads"), cons, evidence=sentence)
-    else:
-        w.add(member, ox.NamedNode(ORG + "memberOf"), cons, evidence=sentence)
-
-
-def _unit(ctx, label: str, sentence: Sentence) -> ox.NamedNode:
-    city = ctx.city.code if ctx.city else "000000"
-    node = ox.NamedNode(f"{HKID}unit/{city}/{short_hash(label)}")
-    ctx.writer.add(node, RDF_TYPE, ox.NamedNode(HK + "FunctionalUnit"), evidence=sentence)
-    ctx.writer.add(node, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(label, language="zh"), evidence=sentence)
-    return node
-
-
-def emit(ctx, sentence: Sentence, doc: Doc) -> None:
-    """Write the sentence's facts as triples in its evidence graph."""
-    facts = doc._.kg_facts if doc._.kg_facts is not None else extract(doc)
-    if sentence.kind == "heading":
-        # a heading naming a kind is the topic of the following subject-less sentences (并接受…的业务指导)
-        kinds = list(doc.spans.get("kg_kinds", [])) + list(doc.spans.get("kg_institutions", []))
-        _TOPIC.pop(sentence.doc_id, None)
-        if kinds:
-            _TOPIC[sentence.doc_id] = _node_of_mention(ctx, mask(doc), 0, sentence)
-        return
-    mk0 = facts[0].extra["masked"] if facts else mask(doc)
-    if P_topic(mk0.text):
-        # a sentence that is only a numbered kind (1.健康教育机构。) is the topic of what follows, like a heading
-        _TOPIC[sentence.doc_id] = _node_of_mention(ctx, mk0, 0, sentence)
-        return
-    w = ctx.writer
-    previous = _PREVIOUS.pop(sentence.doc_id, None)
-    if mk0.mentions:
-        _PREVIOUS[sentence.doc_id] = (mk0, sentence)
-
-    def node(f: Fact, x: object, widen: bool = False) -> ox.NamedNode | None:
-        mk: Masked = f.extra["masked"]
-        if isinstance(x, int):
-            if x < 0:
-                if previous is not None and mk.text.lstrip().startswith("并") \
-                        and previous[1].section == sentence.section and previous[1].end <= sentence.start:
-                    return _node_of_mention(ctx, previous[0], 0, previous[1])
-                return _TOPIC.get(sentence.doc_id)
-            return _node_of_mention(ctx, mk, x, sentence, widen)
-        if isinstance(x, str):
-            return _node_of_text(ctx, x, sentence, mk)
-        return None
-
-    def lit(x: object) -> ox.Literal:
-        return ox.Literal(str(x), language="zh")
-
-    for f in facts:
-        rel = f.relation
-        if rel == "guides":
-            s, o = node(f, f.s), node(f, f.o)
-            if s is None or o is None or s == o:
+    def read(self, sentence: Sentence, doc: Doc) -> list[RelationRecord | GroupMention]:
+        reading: SentenceReading = doc._.kg_relations or read_sentence(doc)
+        if sentence.kind == "heading" or reading.is_label:
+            self.topic = reading.label
+        if sentence.kind == "heading" or reading.label is not None:
+            return []
+        carried = self.topic
+        if reading.continues and self.previous is not None:
+            lead, before = self.previous
+            if before.section == sentence.section and before.end <= sentence.start:
+                carried = lead
+        self.previous = (reading.lead, sentence) if reading.lead is not None else None
+        out: list[RelationRecord | GroupMention] = [GroupMention(g, sentence) for g in reading.groups]
+        for f in reading.facts:
+            s = carried if f.s is Carry.TOPIC else f.s
+            o = carried if f.o is Carry.TOPIC else f.o
+            if s is None or o is None or s == o or isinstance(s, Carry) or isinstance(o, Carry):
                 continue
-            w.add(s, ox.NamedNode(HK + f.extra["prop"]), o, evidence=sentence)
-            w.add(s, ox.NamedNode(HK + "guides"), o, evidence=sentence)
-        elif rel == "guides_updown":
-            mk = f.extra["masked"]
-            _, _, span = mk.mentions[f.s]
-            noun = span._.kg_surface
-            for p in ("各级", "各类"):
-                noun = noun.removeprefix(p)
-            up, down = (ctx.kindref(w_ + noun, span._.kg_kind, None, sentence)
-                        for w_ in load_patterns()["upper_lower"])
-            w.add(up, ox.NamedNode(HK + f.extra["prop"]), down, evidence=sentence)
-            w.add(up, ox.NamedNode(HK + "guides"), down, evidence=sentence)
-        elif rel == "has_role":
-            s = node(f, f.s)
-            if s is not None:
-                w.add(s, ox.NamedNode(HK + "functionalRole"), lit(f.o), evidence=sentence)
-        elif rel == "responsible_for":
-            s = node(f, f.s)
-            if s is not None:
-                w.add(s, ox.NamedNode(HK + "responsibleFor"), lit(f.o), evidence=sentence)
-        elif rel == "refers":
-            s, o = node(f, f.s), node(f, f.o)
-            if s is not None and o is not None and s != o:
-                w.add(s, ox.NamedNode(HK + "refersTo"), o, evidence=sentence)
-        elif rel in ("refers_both", "pair"):
-            s, o = node(f, f.s), node(f, f.o)
-            if s is None or o is None or s == o:
+            if f.relation == "leads" and not isinstance(o, Group) or f.relation == "member_of" \
+                    and not isinstance(o, Group | Named):
                 continue
-            prop = ox.NamedNode(HK + ("referralPartner" if rel == "refers_both" else f.extra["prop"]))
-            w.add(s, prop, o, evidence=sentence)
-            w.add(o, prop, s, evidence=sentence)
-        elif rel == "consortium":
-            _consortium(ctx, str(f.s), f.extra["cls"], sentence)
-        elif rel in ("leads", "member_of"):
-            member = node(f, f.s, widen=bool(f.extra.get("widen")))
-            if member is None:
-                continue
-            label = str(f.o)
-            if f.extra.get("each"):
-                label = _label(member, ctx) + _tail_noun(str(f.o))
-            cons = _consortium(ctx, label, f.extra["cls"], sentence)
-            _membership(ctx, cons, member, f.extra.get("role", "lead" if rel == "leads" else "member"), sentence)
-        elif rel == "based_on":
-            host = node(f, f.o)
-            if host is None:
-                continue
-            unit = node(f, f.s) if isinstance(f.s, int) else _unit(ctx, str(f.s), sentence)
-            if unit is not None:
-                w.add(unit, ox.NamedNode(HK + "basedOn"), host, evidence=sentence)
-        elif rel == "upgrade_to":
-            s = node(f, f.s)
-            if s is not None:
-                w.add(s, ox.NamedNode(HK + "upgradeTarget"), lit(f.o), evidence=sentence)
+            out.append(RelationRecord(f.relation, s, o, sentence, f.term))
+        seen: set = set()
+        unique = []
+        for r in out:
+            key = (r.relation, r.subject, r.obj, r.term) if isinstance(r, RelationRecord) else r.group
+            if key not in seen:
+                seen.add(key)
+                unique.append(r)
+        return unique
 
 
-def P_topic(masked: str) -> bool:  # noqa: N802 - reads like the pattern it applies
-    return load_patterns()["topic_label"].fullmatch(masked.strip()) is not None
-
-
-def _tail_noun(label: str) -> str:
-    nouns = sorted(load_patterns()["consortium_nouns"], key=len, reverse=True)
-    return next((n for n in nouns if label.endswith(n)), label)
-
-
-def _label(node: ox.NamedNode, ctx) -> str:
-    for inst in ctx.institutions.values():
-        if inst.iri == node:
-            return inst.name
-    return node.value.rsplit("/", 1)[-1]
+__all__ = ["MASK0", "Carry", "Fact", "PlanReader", "SentenceReading", "kind_of_label", "read_sentence"]
