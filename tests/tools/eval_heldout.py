@@ -83,7 +83,7 @@ def add_options(kg: str) -> set[str]:
     return set(re.findall(r"--[a-z][a-z-]+", help_text))
 
 
-def add_documents(kg: str, corpus: Path, notes: list[str]) -> int:
+def add_documents(kg: str, corpus: Path, data: Path, notes: list[str]) -> int:
     """`kg add` each held-out document into the temporary corpus; returns how many were added."""
     entries = json.loads((HELDOUT / "docs" / "documents.json").read_text(encoding="utf-8"))
     options = add_options(kg)
@@ -94,6 +94,8 @@ def add_documents(kg: str, corpus: Path, notes: list[str]) -> int:
             notes.append(f"{entry['file']}: a provincial document; `kg add` needs --city, so it is added under {city}")
         cmd = [kg, "add", str(HELDOUT / "docs" / entry["file"]), "--city", city, "--province", entry["province"],
                "--corpus", str(corpus)]
+        if "--data-dir" in options:  # own plans live in the data directory: the one the build reads
+            cmd += ["--data-dir", str(data)]
         for option, key in ADD_METADATA:
             if not entry.get(key):
                 continue
@@ -229,7 +231,7 @@ def render(report: dict, by_type: bool, show_misses: int) -> str:
 def evaluate(kg: str, work: Path, notes: list[str]) -> dict:
     corpus, data = work / "corpus", work / "data"
     shutil.copytree(REPO / "corpus", corpus)
-    added = add_documents(kg, corpus, notes)
+    added = add_documents(kg, corpus, data, notes)
     result = run([kg, "build", "--corpus", str(corpus), "--data-dir", str(data), "-q"])
     if result.returncode != 0:
         reason = first_line(result.stderr or result.stdout)
