@@ -97,6 +97,10 @@ def _named_by_label(ctx: BuildContext, label: str) -> ox.NamedNode | None:
 
 
 def _group(ctx: BuildContext, group: Group, sentence: Sentence) -> ox.NamedNode:
+    """A consortium's node; one the plan names (华容县紧密型县域医共体) is the institution of that name."""
+    named = _named_by_label(ctx, group.label)
+    if named is not None:
+        return named
     city = ctx.city.code if ctx.city else "000000"
     node = ox.NamedNode(f"{HKID}cons/{city}/{short_hash(group.label)}")
     w = ctx.writer

@@ -318,3 +318,29 @@ def test_a_county_report_in_its_own_wording(build_plan):
     assert ("has_role", "乡镇卫生院", "医共体的枢纽", "class") in rels
     assert ("guides", "乡镇卫生院", "村卫生室", "class") in rels  # 接受…的业务管理
     assert ("refers_both", "湘潭县妇幼保健院", "湘潭县人民医院", "instance") in rels
+
+
+def test_a_centre_built_on_its_host_is_a_unit_and_a_party_of_relations(rels, institutions):
+    """002: 依托钦州市第一人民医院创建广西北部湾沿海综合医疗中心 — the names component makes the centre a
+    unit of its host (hk:unitOf); it stays a party: based_on its host, and the host gets the role."""
+    assert institutions["广西北部湾沿海综合医疗中心"]["parent"] == "钦州市第一人民医院"
+    assert ("based_on", "广西北部湾沿海综合医疗中心", "钦州市第一人民医院", "instance") in rels
+    assert ("has_role", "钦州市第一人民医院", "广西北部湾沿海综合医疗中心", "instance") in rels
+    assert ("based_on", "广西北部湾沿海精神卫生中心", "钦州市精神病医院", "instance") in rels
+
+
+PLAN_NAMED_CONSORTIUM = """南宁市卫生健康规划
+
+（三）县域医共体
+以横州市人民医院为龙头组建横州市紧密型县域医共体，成员单位包括各乡镇卫生院。
+依托南宁市第一人民医院建设南宁市胸痛救治中心，承担全市胸痛患者救治任务。
+"""
+
+
+def test_a_named_consortium_and_a_named_centre_in_another_plan(build_plan):
+    """A consortium the names component recognises (横州市紧密型县域医共体) is the group the plan's
+    以X为龙头 speaks of; a centre named after its city and built 依托 a hospital is based on it."""
+    data = build_plan(PLAN_NAMED_CONSORTIUM, file="102_nanning.txt", city="南宁市", title="南宁市卫生健康规划")
+    rels = _relations(data)
+    assert ("leads", "横州市人民医院", "横州市紧密型县域医共体", "instance") in rels
+    assert ("based_on", "南宁市胸痛救治中心", "南宁市第一人民医院", "instance") in rels

@@ -41,6 +41,7 @@ from kg.pipeline.relation_text import (
     party,
     split_items,
 )
+from kg.vocab import HK
 
 if not Doc.has_extension("kg_relations"):
     Doc.set_extension("kg_relations", default=None)
@@ -749,22 +750,27 @@ def based_on(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         unit = _unit_of(S, a, b)
         if unit is None:
             continue
+        # the unit as the plan words it (a named centre is an institution of its own, a unit of its host)
+        label = unit.label if isinstance(unit, Unit | Kind | Group) else mk.span(mk.ids(a, b)[-1])._.kg_name
         for h in hosts:
             facts.append(Fact("based_on", unit, h))
-            if verb == "创建" or isinstance(h, Named) and isinstance(unit, Unit) \
-                    and unit.label.endswith(tuple(P["hosted_role_nouns"])):
-                facts.append(Fact("has_role", h, unit.label))  # 依托X建设Y中心: X serves as Y
+            if verb == "创建" or isinstance(h, Named) and isinstance(unit, Unit | Named) \
+                    and label.endswith(tuple(P["hosted_role_nouns"])):
+                facts.append(Fact("has_role", h, label))  # 依托X建设Y中心: X serves as Y
     return facts
 
 
 def _unit_of(S: SentenceAnalysis, a: int, b: int) -> Party | None:  # noqa: N803
-    """What is built: a consortium or system, a kind (a mention as such), else a unit named as worded
-    (a centre, a ward: 相对独立的感染楼 → 感染楼)."""
+    """What is built: a consortium or system, a named institution (a centre the names component
+    recognised, such as a unit of its host: 依托X创建广西北部湾沿海综合医疗中心), a kind (a mention as such),
+    else a unit named as worded (a centre, a ward: 相对独立的感染楼 → 感染楼)."""
     P, mk, t = S.P, S.mk, S.t  # noqa: N806
     a += 1 if t[a] == "的" else 0
     label = P["consortium_strip_re"].sub("", mk.unmask(a, b))
     unit = party(mk, a, b)
     bare = re.sub(r"（[^（）]*）$", "", label)
+    if isinstance(unit, Named):
+        return unit
     if isinstance(unit, Group):
         return Group(label, unit.cls)
     if isinstance(unit, Kind) and b - a == 1 and mk.is_mention(t[a]):
@@ -871,7 +877,13 @@ def consortium_terms(S: SentenceAnalysis) -> list[tuple[int, int, str, str]]:
             out.append((start, start + len(first), first, _group_class(P, first)))
             start, label = start + cut.end(), label[cut.end():]
         out.append((start, end, label, P["consortium_nouns"][noun]))
-    return out
+    # a consortium the names component recognised (华容县紧密型县域医共体) is one mention: a named group
+    classes = {HK + cls: cls for cls in P["consortium_nouns"].values()}
+    for i, c in enumerate(mk.text):
+        if mk.is_mention(c) and mk.named(ord(c) - MASK0) and mk.span(ord(c) - MASK0)._.kg_kind in classes:
+            span = mk.span(ord(c) - MASK0)
+            out.append((i, i + 1, span._.kg_name, classes[span._.kg_kind]))
+    return sorted(out)
 
 
 # ---------------------------------------------------------------------------------------------
