@@ -99,7 +99,8 @@ def test_consortia_and_systems(rels):
     assert ("member_of", "其他若干所医院", "紧密型城市医疗集团", "class") in rels
     assert ("member_of", "乡镇卫生院", "紧密型县域医共体", "class") in rels
     members = {s for p, s, o, _ in rels if p == "member_of" and o == "卫生计生监督体系"}
-    assert members == {"市卫生计生监督所", "自贸区钦州港片区卫生计生监督所", "县区卫生计生监督所",
+    # 市、自贸区钦州港片区、县区卫生计生监督所: 市… in the city's own plan is the city's named institution
+    assert members == {"钦州市卫生计生监督所", "自贸区钦州港片区卫生计生监督所", "县区卫生计生监督所",
                        "镇卫生计生监督协管机构"}
 
 
@@ -123,7 +124,7 @@ def test_truncated_line_gives_no_half_fact(store):
     # 000: 疾病预防控制体系由市、县区疾病预防控制中心，医疗机构中的传染病科（医院感染控制科），基层医 (cut)
     members = {f["s"] for f in relation_facts(store) if f["p"] == "member_of" and f["o"] == "疾病预防控制体系"
                and any(s["doc"].startswith("000") and s["quote"].startswith("体系构成") for s in f["sources"])}
-    assert members == {"市疾病预防控制中心", "县区疾病预防控制中心", "医疗机构中的传染病科（医院感染控制科）"}
+    assert members == {"钦州市疾病预防控制中心", "县区疾病预防控制中心", "医疗机构中的传染病科（医院感染控制科）"}
 
 
 PLAN = """柳州市医疗卫生服务体系规划
@@ -344,3 +345,21 @@ def test_a_named_consortium_and_a_named_centre_in_another_plan(build_plan):
     rels = _relations(data)
     assert ("leads", "横州市人民医院", "横州市紧密型县域医共体", "instance") in rels
     assert ("based_on", "南宁市胸痛救治中心", "南宁市第一人民医院", "instance") in rels
+
+
+def test_the_short_form_of_the_plans_city_in_a_list_is_its_named_institution(rels):
+    """000: 妇幼保健体系由市、县区妇幼保健院，… — 市妇幼保健院 in 钦州's plan is 钦州市妇幼保健院 (an instance),
+    县区妇幼保健院 stays a kind; a level (市级医院) is never taken for a name."""
+    assert ("member_of", "钦州市妇幼保健院", "妇幼保健体系", "instance") in rels
+    assert ("member_of", "县区妇幼保健院", "妇幼保健体系", "class") in rels
+    assert not any(s.startswith("市") and s.endswith("妇幼保健院") for _, s, _, _ in rels)
+
+
+def test_campuses_and_branches_are_parts_of_their_parent(rels):
+    # 002: 钦州市第二人民医院白石湖院区, 钦州市卫生学校第二校区; 001: 苍梧县人民医院石桥分院
+    assert ("member_of", "钦州市第二人民医院白石湖院区", "钦州市第二人民医院", "instance") in rels
+    assert ("member_of", "钦州市卫生学校第二校区", "钦州市卫生学校", "instance") in rels
+    assert ("member_of", "苍梧县人民医院石桥分院", "苍梧县人民医院", "instance") in rels
+    # a centre built on a host is based on it, not one of its parts; a blood donation site is hosted
+    assert ("member_of", "广西北部湾沿海综合医疗中心", "钦州市第一人民医院", "instance") not in rels
+    assert not any(p == "member_of" and s == "钦州湾广场献血点" for p, s, _, _ in rels)
