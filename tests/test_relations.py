@@ -363,3 +363,29 @@ def test_campuses_and_branches_are_parts_of_their_parent(rels):
     # a centre built on a host is based on it, not one of its parts; a blood donation site is hosted
     assert ("member_of", "广西北部湾沿海综合医疗中心", "钦州市第一人民医院", "instance") not in rels
     assert not any(p == "member_of" and s == "钦州湾广场献血点" for p, s, _, _ in rels)
+
+
+def test_two_capacities_of_one_institution_are_both_roles(rels):
+    # 000: 钦州市精神病医院（钦州市心理卫生中心），既是精神病专科医院，又是精神卫生机构。 — the name alone opens the
+    # sentence, 既是A，又是B gives it both (是…机构 alone is a classification and gives none)
+    assert ("has_role", "钦州市精神病医院", "精神病专科医院", "instance") in rels
+    assert ("has_role", "钦州市精神病医院", "精神卫生机构", "instance") in rels
+    assert not any(p == "has_role" and o.endswith("机构") and s == "精神病专科医院" for p, s, o, _ in rels)
+
+
+def test_work_a_subject_carries_out_is_its_duty(rels):
+    # 000: 钦州市卫生计生监督所受钦州市卫生健康委员会的委托，依法开展辖区内卫生健康行政执法工作
+    assert ("responsible_for", "钦州市卫生计生监督所", "开展辖区内卫生健康行政执法工作", "instance") in rels
+    # 003: 卫生健康监督执法机构受同级卫生健康行政部门委托，依法集中行使监督执法权，开展本行政区域…行政执法工作
+    assert ("responsible_for", "卫生健康监督执法机构", "开展本行政区域医疗卫生等行政执法工作", "class") in rels
+    # 001: 市、县（市）急救（指挥）中心（站）承担…院前急救工作，开展急救技能普及宣传、培训和科研等工作
+    assert ("responsible_for", "市急救（指挥）中心（站）", "开展急救技能普及宣传、培训和科研等工作", "class") in rels
+    # 负责开展…活动 is read once, by 负责
+    assert ("responsible_for", "钦州市健康教育与健康促进中心", "开展大众卫生科学知识宣传活动", "instance") in rels
+    assert not any(p == "responsible_for" and o.startswith("规范开展") for p, s, o, _ in rels)
+
+
+def test_a_whole_after_a_composition_label(rels):
+    # 000: 体系构成：卫生教育机构主要由钦州市卫生学校、钦州市卫生信息与医学考试中心和医院的科教科、教学办等组成
+    assert ("member_of", "钦州市卫生学校", "卫生教育机构", "instance") in rels
+    assert ("member_of", "钦州市卫生信息与医学考试中心", "卫生教育机构", "instance") in rels

@@ -207,7 +207,10 @@ class SentenceAnalysis:
             return None
         m = self.P["predicate_re"].search(t, a, b)
         if m is None:
-            return None
+            # 钦州市精神病医院（钦州市心理卫生中心），既是…，又是…: a sentence opening with a name alone
+            # in its clause is about that institution
+            alone = parties(self.mk, a, b, complete=True) if a == self.start else []
+            return alone if len(alone) == 1 and isinstance(alone[0], Named) else None
         de = t.rfind("的", m.end(), b)
         if de > 0 and m.group(0) not in self.P["copulas"]:  # X是…的Y: Y is what X is, X the subject
             # …等为成员的紧密型城市医疗集团: the clause is one noun phrase; its head is what it names
@@ -382,6 +385,7 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
     facts: list[Fact] = []
     for m in P["role_cue_re"].finditer(t):
         cue = m.group("cue")
+        dual = cue == "是" and t.endswith(tuple(P["dual_role_before_shi"]), 0, m.start())
         if cue == "是" and t.endswith(tuple(P["not_role_before_shi"]), 0, m.start()):
             continue
         a, b = mk.clause(m.end())
@@ -392,8 +396,9 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             continue
         if not role_text.endswith(tuple(P["role_nouns"])) or P["role_skip_start_re"].match(role_text):
             continue  # 建成2个…专科和1个…中心: things built, not what the subject becomes
-        if cue == "是" and role_text.endswith(tuple(P["class_not_role"])):
+        if cue == "是" and role_text.endswith(tuple(P["class_not_role"])) and not dual:
             continue  # 是…机构 / 是…体系的主体: a classification or a membership, not a functional role
+            # (既是A，又是B names two capacities of one institution: both are its roles)
         carry = "focus" if cue in P["role_cues_carry"] else "sentence"
         for s in S.subjects(m.start(), carry=carry, select=True):
             facts.append(Fact("has_role", s, role_text))
@@ -461,6 +466,10 @@ def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             continue  # 负责对…的业务指导: a guidance
         start = m.start() - (1 if t.endswith(P["duty_possessive"], 0, m.start()) else 0)
         facts.extend(Fact("responsible_for", s, duty) for s in S.subjects(start, select=True))
+    for m in P["duty_work_re"].finditer(t):
+        if not mk.reaches_cut(m.end()) and not mk.ids(m.start(), m.end()):
+            facts.extend(Fact("responsible_for", s, mk.unmask(m.start(), m.end()))
+                         for s in S.subjects(m.start(), select=True))
     for m in P["duty_provide_re"].finditer(t):
         a, b = mk.clause(m.end())
         b = _complete_items(mk, m.end(), b)
