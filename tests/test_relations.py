@@ -389,3 +389,28 @@ def test_a_whole_after_a_composition_label(rels):
     # 000: 体系构成：卫生教育机构主要由钦州市卫生学校、钦州市卫生信息与医学考试中心和医院的科教科、教学办等组成
     assert ("member_of", "钦州市卫生学校", "卫生教育机构", "instance") in rels
     assert ("member_of", "钦州市卫生信息与医学考试中心", "卫生教育机构", "instance") in rels
+
+
+def test_a_key_institution_to_build_may_end_in_a_kind(rels):
+    # 003: 推进市中医院中医特色医院建设 (医院 is a kind mention inside the role)
+    assert ("has_role", "赣州市中医院", "中医特色医院", "instance") in rels
+    # 002: 支持钦州市中医医院建成市级中医特色重点医院 — the verb is no part of the role
+    assert ("has_role", "钦州市中医医院", "市级中医特色重点医院", "instance") in rels
+    assert not any(p == "has_role" and o.startswith("建成") for p, _, o, _ in rels)
+
+
+def test_tasks_of_a_supported_institution_later_in_the_sentence(rels):
+    # 002: 积极培育海洋生物医药产业，支持钦州市中医医院与广西中医药大学、…合作，加快推动…研发。
+    assert ("responsible_for", "钦州市中医医院", "加快推动海洋生物医药关键技术和优势药物的研发", "instance") in rels
+    # 002: 加大钦州市中医医院院内制剂的科研攻关
+    assert ("responsible_for", "钦州市中医医院", "院内制剂的科研攻关", "instance") in rels
+    # the partner (与Y) gets no tasks; a clause naming other institutions ends the tasks
+    assert not any(p == "responsible_for" and s in ("广西中医药大学", "北部湾大学") for p, s, _, _ in rels)
+    assert not any(p == "responsible_for" and s == "灵山县人民医院" and "医疗联合体" in o for p, s, o, _ in rels)
+
+
+def test_a_sentence_opening_with_its_predicate_continues_the_paragraphs_subject(rels):
+    # 000: 钦州市精神病医院（…），既是…，又是精神卫生机构。承担全市精神疾病预防、<cut> — the duty is the
+    # hospital's (not the section's 精神卫生体系); the item before the cut is complete
+    assert ("responsible_for", "钦州市精神病医院", "全市精神疾病预防", "instance") in rels
+    assert not any(p == "responsible_for" and s == "精神卫生体系" for p, s, _, _ in rels)

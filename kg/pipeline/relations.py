@@ -74,6 +74,7 @@ class SentenceReading:
     label: Party | None = None  # the party a label line or heading names and nothing else
     lead: Party | None = None  # the sentence's first party
     continues: bool = False  # opens with 并: continues the previous sentence
+    subjectless: bool = False  # opens with its predicate (承担…, 主要负责…): in a paragraph, the previous sentence's
 
 
 @Language.factory("kg_relations_v1", default_config={})
@@ -280,6 +281,7 @@ def read_sentence(doc: Doc) -> SentenceReading:
     first = next((i for i, c in enumerate(mk.text) if mk.is_mention(c)), None)
     reading.lead = party(mk, first, first + 1) if first is not None else None
     reading.continues = mk.text.lstrip().startswith("并")
+    reading.subjectless = S.subjectless and S.start == 0
     if named is not None:
         return reading
     groups = consortium_terms(S)
@@ -429,7 +431,7 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             subs = parties(mk, m.start("s"), m.end("s"))
             facts.extend(Fact("has_role", s, mk.unmask(m.start("role"), m.end("role"))) for s in subs)
     for m in P["role_develop_re"].finditer(t):
-        if mk.reaches_cut(m.end("role")):
+        if mk.reaches_cut(m.end("role")) or any(mk.named(i) for i in mk.ids(m.start("role"), m.end("role"))):
             continue
         role = P["developed_verb_re"].sub("", mk.unmask(m.start("role"), m.end("role")))
         if not role.endswith(tuple(P["developed_nouns"])) or P["role_skip_start_re"].match(role) \
@@ -489,25 +491,23 @@ def _complete_items(mk: Masked, a: int, b: int) -> int | None:
 
 
 def tasks(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
-    """支持X申报…，探索…，建立…: what a sentence asks of the one named institution it opens with (its
-    focus) is that institution's task, clause by clause, up to a clause with a subject of its own.
-    Building projects (扩建, 搬迁, 院区, 大楼) are no tasks; relations and roles are read elsewhere."""
+    """支持X申报…，探索…，建立…: what a clause opening with a verb of support asks of the one named
+    institution right after it (支持X与Y合作…: X, Y its partner) is that institution's task, clause by
+    clause, up to a clause with a subject of its own or another such opening. The opening may come
+    later in the sentence (积极培育…产业，支持X与…合作，加快推动…的研发). Building projects (扩建, 搬迁,
+    院区, 大楼) are no tasks; relations and roles are read elsewhere."""
     P, mk, t = S.P, S.mk, S.t  # noqa: N806
-    m = P["task_focus_re"].match(t, S.start)
-    if m is None or len(S.focus) != 1 or not isinstance(S.focus[0], Named):
-        return []
-    x = S.focus[0]
-    i = m.end()
-    if not mk.is_mention(t[i]):
-        return []
     facts: list[Fact] = []
-    ci = S.clause_index(i)
-    for k in range(ci, len(S.clauses)):
-        a, b = S.clauses[k]
-        if k == ci:
-            a = i + 1
-        elif S.clause_subjects[k]:
-            break
+    x: Party | None = None
+    for k, (a, b) in enumerate(S.clauses):
+        m = P["task_focus_re"].match(t, a)
+        focus = _task_focus(S, m.end()) if m is not None else None
+        if focus is not None:
+            x, a = focus, m.end() + 1
+        elif x is None or S.clause_subjects[k] or mk.ids(a, b) \
+                or m is not None and t.startswith(tuple(P["object_openers"]), m.start()):
+            x = None  # a subject of its own, other parties, or support for someone else ends the tasks
+            continue
         if mk.reaches_cut(b) or a >= b:
             continue
         text = mk.unmask(a, b)
@@ -515,6 +515,16 @@ def tasks(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             continue
         facts.append(Fact("responsible_for", x, text))
     return facts
+
+
+def _task_focus(S: SentenceAnalysis, i: int) -> Party | None:  # noqa: N803
+    """The one named institution at masked index i (支持X…, 支持X与Y合作…), or None (支持X、Y…: several)."""
+    mk, t = S.mk, S.t
+    if i >= len(t) or not mk.is_mention(t[i]) or not mk.named(ord(t[i]) - MASK0):
+        return None
+    if i + 1 < len(t) and t[i + 1] in COORD and t[i + 1] != "与":
+        return None
+    return party(mk, i, i + 1)
 
 
 def referral(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
@@ -917,9 +927,11 @@ class PlanReader:
         if sentence.kind == "heading" or reading.label is not None:
             return []
         carried = self.topic
-        if reading.continues and self.previous is not None:
+        if (reading.continues or reading.subjectless) and self.previous is not None:
             lead, before = self.previous
-            if before.section == sentence.section and before.end <= sentence.start:
+            # 并…: in the same section; a sentence opening with its predicate: right after, in one paragraph
+            if before.section == sentence.section and (before.end == sentence.start
+                                                       or reading.continues and before.end <= sentence.start):
                 carried = lead
         self.previous = (reading.lead, sentence) if reading.lead is not None else None
         out: list[RelationRecord | GroupMention] = [GroupMention(g, sentence) for g in reading.groups]
