@@ -414,3 +414,13 @@ def test_a_sentence_opening_with_its_predicate_continues_the_paragraphs_subject(
     # hospital's (not the section's 精神卫生体系); the item before the cut is complete
     assert ("responsible_for", "钦州市精神病医院", "全市精神疾病预防", "instance") in rels
     assert not any(p == "responsible_for" and s == "精神卫生体系" for p, s, _, _ in rels)
+
+
+def test_the_guidance_centre_of_a_field_guides_its_institutions(rels):
+    # 000: 钦州市妇幼保健院是全市妇幼保健业务指导中心; 钦州市疾病预防控制中心是全市疾病预防控制工作的业务管理、
+    # 技术指导、科研培训和质量控制中心; 001: 市级妇幼保健机构是全市妇幼保健业务指导中心
+    assert ("guides", "钦州市妇幼保健院", "全市妇幼保健机构", "class") in rels
+    assert ("guides", "钦州市疾病预防控制中心", "全市疾病预防控制机构", "class") in rels
+    assert ("guides", "市级妇幼保健机构", "全市妇幼保健机构", "class") in rels
+    # a centre of another kind (区域医疗中心, 救治中心) guides nobody
+    assert not any(p == "guides" and o.startswith("全市") and "救治" in o for p, _, o, _ in rels)

@@ -402,8 +402,12 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             continue  # 是…机构 / 是…体系的主体: a classification or a membership, not a functional role
             # (既是A，又是B names two capacities of one institution: both are its roles)
         carry = "focus" if cue in P["role_cues_carry"] else "sentence"
+        centre = P["guidance_centre_re"].match(role_text)
+        guided = centre.group("scope") + centre.group("field") + P["guidance_centre_noun"] if centre else None
         for s in S.subjects(m.start(), carry=carry, select=True):
             facts.append(Fact("has_role", s, role_text))
+            if guided is not None:  # 是全市妇幼保健业务指导中心: guides 全市妇幼保健机构
+                facts.append(Fact("guides", s, Kind(guided, kind_of_label(guided)), "businessGuidance"))
             if cue in P["upgrade_role_cues"]:
                 facts.append(Fact("upgrade_to", s, role_text))
     for m in P["role_as_re"].finditer(t):
