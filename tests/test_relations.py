@@ -424,3 +424,70 @@ def test_the_guidance_centre_of_a_field_guides_its_institutions(rels):
     assert ("guides", "市级妇幼保健机构", "全市妇幼保健机构", "class") in rels
     # a centre of another kind (区域医疗中心, 救治中心) guides nobody
     assert not any(p == "guides" and o.startswith("全市") and "救治" in o for p, _, o, _ in rels)
+
+
+# An imaginary city's plan in another layout (Markdown headings, bold labels, several facts to a
+# paragraph), with each phenomenon of issue #11 worded as plans word it.
+PLAN_YULIN = """# 玉林市医疗卫生服务体系规划（2021—2025年）
+
+## 一、医院
+
+### （一）市办医院
+
+**功能定位**：玉林市第一人民医院作为桂东南区域医疗中心，主要承担全市急危重症和疑难复杂疾病的诊疗任务，负责对县级医院开展技术指导。规划建设玉林市第一人民医院东院区。
+
+由玉林市第一人民医院牵头组建玉林市城市医疗集团，成员单位包括玉林市第二人民医院、玉林市中医医院和城区社区卫生服务中心。
+
+支持玉林市中医医院打造成为桂东南中医诊疗中心。玉林市中西医结合医院加挂玉林市骨科医院牌子。
+
+玉林市第三人民医院与玉林市精神病医院实行一体化管理。依托玉林市红十字会医院建设桂东南区域创伤中心。
+
+### （二）县级医院
+
+以北流市人民医院为龙头、乡镇卫生院为枢纽、村卫生室为网底，组建北流市紧密型县域医共体。
+
+## 二、专业公共卫生机构
+
+**体系构成**：妇幼保健体系由市、县妇幼保健院和基层医疗卫生机构组成。
+
+玉林市疾病预防控制中心对县级疾病预防控制中心开展业务指导和技术培训。玉林市妇幼保健院是全市妇幼保健业务指导中心，负责全市孕产妇和儿童保健业务管理。
+
+院前急救体系由玉林市急救中心、县级急救站和网络医院组成。献血屋是玉林市中心血站的业务窗口。
+"""
+
+
+@pytest.fixture(scope="module")
+def yulin(tmp_path_factory) -> set[tuple[str, str, str, str]]:
+    from conftest import build_one_plan
+
+    data = build_one_plan(tmp_path_factory.mktemp("yulin"), PLAN_YULIN, file="120_yulin.txt", city="玉林市",
+                          title="玉林市医疗卫生服务体系规划（2021—2025年）")
+    return _relations(data)
+
+
+def test_imaginary_plan_in_another_layout_consortia_and_systems(yulin):
+    assert ("leads", "玉林市第一人民医院", "玉林市城市医疗集团", "instance") in yulin  # 由X牵头组建Y
+    assert {s for p, s, o, _ in yulin if p == "member_of" and o == "玉林市城市医疗集团"} == {
+        "玉林市第二人民医院", "玉林市中医医院", "城区社区卫生服务中心"}  # 成员单位包括…
+    assert ("leads", "北流市人民医院", "北流市紧密型县域医共体", "instance") in yulin  # 以X为龙头
+    assert ("member_of", "村卫生室", "北流市紧密型县域医共体", "class") in yulin  # …为网底
+    # 体系由…组成, 市、县妇幼保健院 (one kind mention) → the city's named one and the county kind
+    assert ("member_of", "玉林市妇幼保健院", "妇幼保健体系", "instance") in yulin
+    assert ("member_of", "县妇幼保健院", "妇幼保健体系", "class") in yulin
+    assert ("member_of", "玉林市急救中心", "院前急救体系", "instance") in yulin
+    assert ("member_of", "网络医院", "院前急救体系", "class") in yulin
+    assert ("member_of", "玉林市第一人民医院东院区", "玉林市第一人民医院", "instance") in yulin  # a campus
+    assert ("member_of", "献血屋", "玉林市中心血站", "class") in yulin  # Y是X的业务窗口
+
+
+def test_imaginary_plan_in_another_layout_guidance_hosts_roles_and_duties(yulin):
+    assert ("guides", "玉林市疾病预防控制中心", "县级疾病预防控制中心", "class") in yulin  # X对Y开展业务指导
+    assert ("guides", "玉林市第一人民医院", "县级医院", "class") in yulin  # 负责对Y开展技术指导
+    assert ("guides", "玉林市妇幼保健院", "全市妇幼保健机构", "class") in yulin  # 是全市…业务指导中心
+    assert ("based_on", "桂东南区域创伤中心", "玉林市红十字会医院", "instance") in yulin  # 依托X建设Y
+    assert ("integrated_with", "玉林市第三人民医院", "玉林市精神病医院", "instance") in yulin  # 一体化管理
+    assert ("has_role", "玉林市中西医结合医院", "玉林市骨科医院", "instance") in yulin  # 加挂…牌子
+    assert ("has_role", "玉林市第一人民医院", "桂东南区域医疗中心", "instance") in yulin  # 作为…
+    assert ("has_role", "玉林市中医医院", "桂东南中医诊疗中心", "instance") in yulin  # 打造成为…
+    assert ("responsible_for", "玉林市第一人民医院", "全市急危重症和疑难复杂疾病的诊疗任务", "instance") in yulin
+    assert ("responsible_for", "玉林市妇幼保健院", "全市孕产妇和儿童保健业务管理", "instance") in yulin
