@@ -453,6 +453,10 @@ PLAN_YULIN = """# 玉林市医疗卫生服务体系规划（2021—2025年）
 玉林市疾病预防控制中心对县级疾病预防控制中心开展业务指导和技术培训。玉林市妇幼保健院是全市妇幼保健业务指导中心，负责全市孕产妇和儿童保健业务管理。
 
 院前急救体系由玉林市急救中心、县级急救站和网络医院组成。献血屋是玉林市中心血站的业务窗口。
+
+## 三、医学教育
+
+玉林市卫生学校的主要职责是开展中职医学教育，培养基层卫生人才，承担全市乡村医生培训。
 """
 
 
@@ -491,3 +495,13 @@ def test_imaginary_plan_in_another_layout_guidance_hosts_roles_and_duties(yulin)
     assert ("has_role", "玉林市中医医院", "桂东南中医诊疗中心", "instance") in yulin  # 打造成为…
     assert ("responsible_for", "玉林市第一人民医院", "全市急危重症和疑难复杂疾病的诊疗任务", "instance") in yulin
     assert ("responsible_for", "玉林市妇幼保健院", "全市孕产妇和儿童保健业务管理", "instance") in yulin
+
+
+def test_a_list_of_duties_runs_over_the_clauses(yulin, rels):
+    # X的主要职责是A，B，承担C: B is a duty too; C is read by its own cue
+    assert ("responsible_for", "玉林市卫生学校", "开展中职医学教育", "instance") in yulin
+    assert ("responsible_for", "玉林市卫生学校", "培养基层卫生人才", "instance") in yulin
+    assert ("responsible_for", "玉林市卫生学校", "全市乡村医生培训", "instance") in yulin
+    # 000: 钦州市卫生学校的主要职责是全面贯彻…方针，培养具有一定科学文化素养，德<cut>: complete clauses only
+    assert ("responsible_for", "钦州市卫生学校", "培养具有一定科学文化素养", "instance") in rels
+    assert not any(p == "responsible_for" and s == "钦州市卫生学校" and o.startswith("德") for p, s, o, _ in rels)

@@ -471,7 +471,10 @@ def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         if any(g in duty for g in P["guidance_cues"]) and "对" in duty:
             continue  # 负责对…的业务指导: a guidance
         start = m.start() - (1 if t.endswith(P["duty_possessive"], 0, m.start()) else 0)
-        facts.extend(Fact("responsible_for", s, duty) for s in S.subjects(start, select=True))
+        subs = S.subjects(start, select=True)
+        facts.extend(Fact("responsible_for", s, duty) for s in subs)
+        if m.group(0) in P["duty_list_cues"]:  # X的主要职责是A，B，C: each clause after is a duty too
+            facts.extend(Fact("responsible_for", s, d) for d in _listed_duties(S, b) for s in subs)
     for m in P["duty_work_re"].finditer(t):
         if not mk.reaches_cut(m.end()) and not mk.ids(m.start(), m.end()):
             facts.extend(Fact("responsible_for", s, mk.unmask(m.start(), m.end()))
@@ -484,6 +487,22 @@ def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         duty = mk.unmask(m.end(), b)
         facts.extend(Fact("responsible_for", s, duty) for s in S.subjects(m.start(), select=True))
     return facts
+
+
+def _listed_duties(S: SentenceAnalysis, b: int) -> list[str]:  # noqa: N803
+    """The clauses after the first duty of a list cue, up to one with a subject, a mention or a cue of its
+    own (read by itself), complete ones only."""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    out = []
+    for k in range(S.clause_index(b) + 1, len(S.clauses)):
+        a, e = S.clauses[k]
+        if S.clause_subjects[k] or mk.ids(a, e) or P["duty_cue_re"].search(t, a, e) or t[a - 1] != "，":
+            break
+        if mk.reaches_cut(e):
+            break
+        if e - a >= 4 and not t.startswith(tuple(P["duty_skip_after"]), a):
+            out.append(mk.unmask(a, e))
+    return out
 
 
 def _complete_items(mk: Masked, a: int, b: int) -> int | None:
