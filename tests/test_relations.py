@@ -454,6 +454,8 @@ PLAN_YULIN = """# 玉林市医疗卫生服务体系规划（2021—2025年）
 
 院前急救体系由玉林市急救中心、县级急救站和网络医院组成。献血屋是玉林市中心血站的业务窗口。
 
+广西医科大学第一附属医院对口帮扶玉林市第一人民医院。在玉林市第二人民医院设立玉林市胸痛中心。
+
 ## 三、医学教育
 
 玉林市卫生学校的主要职责是开展中职医学教育，培养基层卫生人才，承担全市乡村医生培训。
@@ -505,3 +507,13 @@ def test_a_list_of_duties_runs_over_the_clauses(yulin, rels):
     # 000: 钦州市卫生学校的主要职责是全面贯彻…方针，培养具有一定科学文化素养，德<cut>: complete clauses only
     assert ("responsible_for", "钦州市卫生学校", "培养具有一定科学文化素养", "instance") in rels
     assert not any(p == "responsible_for" and s == "钦州市卫生学校" and o.startswith("德") for p, s, o, _ in rels)
+
+
+def test_a_unit_set_up_at_a_host_and_paired_assistance(yulin, rels):
+    # 001: 在符合条件的社区卫生服务中心、乡镇卫生院设立精神（心理）科门诊; 在有条件的社区医疗卫生机构设立科学健身门诊
+    assert ("based_on", "精神（心理）科门诊", "乡镇卫生院", "class") in rels
+    assert ("based_on", "科学健身门诊", "有条件的社区医疗卫生机构", "class") in rels
+    assert ("based_on", "玉林市胸痛中心", "玉林市第二人民医院", "instance") in yulin
+    assert ("guides", "广西医科大学第一附属医院", "玉林市第一人民医院", "instance") in yulin  # 对口帮扶
+    # 在…基础上, 在全市范围内: no host
+    assert not any(p == "based_on" and "全市" in o for p, _, o, _ in rels)

@@ -770,6 +770,9 @@ def based_on(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             res = P["host_resource_re"].match(t[host_end:c1])
             if res is None:
                 continue  # 利用X: only 利用X等现有资源 names a host
+        if m.group(0) == "在" and (first_verb is None or any(isinstance(h, Group | Unit) for h in hosts)
+                                  or not P["host_at_gap_re"].match(t[host_end:first_verb.start()])):
+            continue  # 在X设立Y: institutions or kinds as hosts, the verb right after them
         end = c1
         for _ in range(2):  # the unit may come one or two clauses later
             if end < len(t) and t[end] == "，":
