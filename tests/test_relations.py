@@ -517,3 +517,31 @@ def test_a_unit_set_up_at_a_host_and_paired_assistance(yulin, rels):
     assert ("guides", "广西医科大学第一附属医院", "玉林市第一人民医院", "instance") in yulin  # 对口帮扶
     # 在…基础上, 在全市范围内: no host
     assert not any(p == "based_on" and "全市" in o for p, _, o, _ in rels)
+
+
+# A short work report of an imaginary county-level city in the style of the other places' documents
+# (one paragraph per achievement, consortia formed by named hospitals, grades reached).
+REPORT_BEILIU = """北流市2023年卫生健康工作总结
+
+一、医共体建设。北流市人民医院牵头，整合北流市中医医院和12家乡镇卫生院，组建北流市紧密型县域医共体。由北流市妇幼保健院牵头，联合全市8家医院成立北流市妇幼专科联盟。北流市中医医院与广西中医药大学第一附属医院建立紧密型医联体。
+
+二、能力提升。北流市人民医院成功创建三级甲等综合医院，北流市中医医院通过三级甲等中医医院复审。北流市妇幼保健院获批自治区级危重新生儿救治中心。规划设置北流市医疗急救中心1个，下设急救站6个。
+"""
+
+
+def test_a_short_work_report_consortia_formed_and_grades_reached(build_plan):
+    data = build_plan(REPORT_BEILIU, file="121_beiliu.txt", city="玉林市", title="北流市2023年卫生健康工作总结")
+    rels = _relations(data)
+    # X牵头，整合A和B，组建Y / 由X牵头，联合…成立Y
+    assert ("leads", "北流市人民医院", "北流市紧密型县域医共体", "instance") in rels
+    assert ("member_of", "北流市中医医院", "北流市紧密型县域医共体", "instance") in rels
+    assert ("member_of", "12家乡镇卫生院", "北流市紧密型县域医共体", "class") in rels
+    assert ("leads", "北流市妇幼保健院", "北流市妇幼专科联盟", "instance") in rels
+    # A与B建立Y: both members
+    assert ("member_of", "北流市中医医院", "紧密型医联体", "instance") in rels
+    assert ("member_of", "广西中医药大学第一附属医院", "紧密型医联体", "instance") in rels
+    # 成功创建 / 通过…复审 / 获批 / 下设
+    assert ("upgrade_to", "北流市人民医院", "三级甲等综合医院", "instance") in rels
+    assert ("upgrade_to", "北流市中医医院", "三级甲等中医医院", "instance") in rels
+    assert ("has_role", "北流市妇幼保健院", "自治区级危重新生儿救治中心", "instance") in rels
+    assert ("guides", "北流市医疗急救中心", "急救站", "class") in rels

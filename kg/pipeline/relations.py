@@ -302,7 +302,7 @@ def guidance(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         for m in re.finditer(re.escape(cue), t):
             a, b = mk.clause(m.start())
             before = t[a:m.start()]
-            if cue == "下辖":
+            if prop == "administers":  # 下辖, 下设
                 if not mk.reaches_cut(b):
                     objs = parties(mk, m.end(), _cut_counts(P, t, m.end(), b))
                     subs = S.subjects(m.start(), carry="focus")
@@ -592,6 +592,13 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
     for m in P["consortium_lead_re"].finditer(t) if "牵头" in t else ():
         for g in [g for g in groups if g[1] > m.start("cons") and g[0] < m.end("cons")][:1]:
             facts.extend(Fact("leads", s, Group(g[2], g[3]), "lead") for s in members(m.start("s"), m.end("s")))
+    for m in P["lead_then_form_re"].finditer(t) if "牵头" in t else ():
+        for g in [g for g in groups if g[1] > m.start("cons") and g[0] < m.end("cons")][:1]:
+            facts.extend(Fact("leads", s, Group(g[2], g[3]), "lead") for s in members(m.start("s"), m.end("s")))
+    for m in P["pair_form_re"].finditer(t):
+        for g in [g for g in groups if m.start("cons") <= g[0] <= m.start("cons") + P["join_gap"]][:1]:
+            both = parties(mk, m.start("a"), m.end("a")) + members(m.start("b"), m.end("b"))
+            facts.extend(Fact("member_of", x, Group(g[2], g[3]), "member") for x in both)
     for m in P["consortium_members_re"].finditer(t) if "牵头" in t else ():
         for g in [g for g in groups if g[0] >= m.start("cons")][:1]:
             group = Group(g[2], g[3])
