@@ -545,3 +545,12 @@ def test_a_short_work_report_consortia_formed_and_grades_reached(build_plan):
     assert ("upgrade_to", "北流市中医医院", "三级甲等中医医院", "instance") in rels
     assert ("has_role", "北流市妇幼保健院", "自治区级危重新生儿救治中心", "instance") in rels
     assert ("guides", "北流市医疗急救中心", "急救站", "class") in rels
+
+
+def test_no_duty_from_a_verb_whose_object_is_cut_off_nor_from_a_building_project(rels):
+    # 000: 负责提供自贸区钦州港片区、钦南区、钦北区<cut> — what is provided is cut off
+    assert not any(p == "responsible_for" and o.startswith("提供自贸区") for p, _, o, _ in rels)
+    # while 承担全市精神疾病预防、<cut> keeps its complete item
+    assert ("responsible_for", "钦州市精神病医院", "全市精神疾病预防", "instance") in rels
+    # 002: 推进钦州市公共卫生应急救治中心建设项目 — a building project is no task
+    assert not any(p == "responsible_for" and s == "钦州市公共卫生应急救治中心" for p, s, _, _ in rels)

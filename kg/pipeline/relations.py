@@ -468,6 +468,8 @@ def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         duty = mk.unmask(m.end(), b).removeprefix("做好")
         if duty.startswith(tuple(P["duty_skip_after"])) or P["duty_relative_re"].search(duty):
             continue
+        if mk.truncated and b < mk.clause(m.end())[1] and duty.startswith(tuple(P["duty_cut_verbs"])):
+            continue  # 负责提供A、B、<cut>: the verb's object is cut off
         if any(g in duty for g in P["guidance_cues"]) and "对" in duty:
             continue  # 负责对…的业务指导: a guidance
         start = m.start() - (1 if t.endswith(P["duty_possessive"], 0, m.start()) else 0)
