@@ -554,3 +554,14 @@ def test_no_duty_from_a_verb_whose_object_is_cut_off_nor_from_a_building_project
     assert ("responsible_for", "钦州市精神病医院", "全市精神疾病预防", "instance") in rels
     # 002: 推进钦州市公共卫生应急救治中心建设项目 — a building project is no task
     assert not any(p == "responsible_for" and s == "钦州市公共卫生应急救治中心" for p, s, _, _ in rels)
+
+
+def test_each_unit_of_a_list_set_up_at_a_host(rels):
+    # 002: 在中医药机构建立名老中医药专家研究室、工作室和中医药流派传承工作室 (机构建立 holds no 构建; the
+    # bare 工作室 shares the words before the previous item's head)
+    for unit in ("名老中医药专家研究室", "名老中医药专家工作室", "中医药流派传承工作室"):
+        assert ("based_on", unit, "中医药机构", "class") in rels
+    assert ("based_on", "工作室", "中医药机构", "class") not in rels
+    # 001/003: 感染楼或感染病区 is one unit, either way
+    assert ("based_on", "感染楼或感染病区", "县域综合实力强的医院", "class") in rels
+    assert ("based_on", "感染楼或感染性疾病病区", "县域综合医院", "class") in rels

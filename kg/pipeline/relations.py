@@ -801,16 +801,27 @@ def based_on(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             continue
         if mk.reaches_cut(b) or a >= b or "依托" in t[host_end:a]:
             continue
-        unit = _unit_of(S, a, b)
-        if unit is None:
-            continue
-        # the unit as the plan words it (a named centre is an institution of its own, a unit of its host)
-        label = unit.label if isinstance(unit, Unit | Kind | Group) else mk.span(mk.ids(a, b)[-1])._.kg_name
-        for h in hosts:
-            facts.append(Fact("based_on", unit, h))
-            if verb == "创建" or isinstance(h, Named) and isinstance(unit, Unit | Named) \
-                    and label.endswith(tuple(P["hosted_role_nouns"])):
-                facts.append(Fact("has_role", h, label))  # 依托X建设Y中心: X serves as Y
+        whole = _unit_of(S, a, b)
+        items = split_items(mk, a, b)
+        items = items if "或" not in mk.text[a:b] else [(a, b)]  # 感染楼或感染病区: one unit, either way
+        # 建立A研究室、工作室和B工作室: each item a unit of its own
+        pieces = [(x, y, u) for x, y in items if (u := _unit_of(S, x, y)) is not None] if len(items) > 1 else []
+        if len(pieces) != len(items):
+            pieces = [(a, b, whole)] if whole is not None else []
+        for k in range(1, len(pieces)):
+            x, y, u = pieces[k]
+            before = pieces[k - 1][2]
+            if isinstance(u, Unit) and isinstance(before, Unit) and len(u.label) <= 3 < len(before.label) - 1:
+                # A研究室、工作室: a bare head shares the words before the previous item's head
+                pieces[k] = (x, y, Unit(before.label[:len(before.label) - len(u.label)] + u.label))
+        for x, y, unit in pieces:
+            # the unit as the plan words it (a named centre is an institution of its own, a unit of its host)
+            label = unit.label if isinstance(unit, Unit | Kind | Group) else mk.span(mk.ids(x, y)[-1])._.kg_name
+            for h in hosts:
+                facts.append(Fact("based_on", unit, h))
+                if verb == "创建" or isinstance(h, Named) and isinstance(unit, Unit | Named) \
+                        and label.endswith(tuple(P["hosted_role_nouns"])):
+                    facts.append(Fact("has_role", h, label))  # 依托X建设Y中心: X serves as Y
     return facts
 
 
