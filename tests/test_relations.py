@@ -526,6 +526,8 @@ REPORT_BEILIU = """北流市2023年卫生健康工作总结
 一、医共体建设。北流市人民医院牵头，整合北流市中医医院和12家乡镇卫生院，组建北流市紧密型县域医共体。由北流市妇幼保健院牵头，联合全市8家医院成立北流市妇幼专科联盟。北流市中医医院与广西中医药大学第一附属医院建立紧密型医联体。
 
 二、能力提升。北流市人民医院成功创建三级甲等综合医院，北流市中医医院通过三级甲等中医医院复审。北流市妇幼保健院获批自治区级危重新生儿救治中心。规划设置北流市医疗急救中心1个，下设急救站6个。
+
+三、质量控制。依托北流市人民医院成立北流市医疗质量控制中心。北流市护理质量控制中心挂靠北流市中医医院。北流市人民医院作为国家胸痛中心建设试点单位。
 """
 
 
@@ -545,6 +547,10 @@ def test_a_short_work_report_consortia_formed_and_grades_reached(build_plan):
     assert ("upgrade_to", "北流市中医医院", "三级甲等中医医院", "instance") in rels
     assert ("has_role", "北流市妇幼保健院", "自治区级危重新生儿救治中心", "instance") in rels
     assert ("guides", "北流市医疗急救中心", "急救站", "class") in rels
+    # 依托X成立Y, Y挂靠X, 作为…试点单位
+    assert ("based_on", "北流市医疗质量控制中心", "北流市人民医院", "instance") in rels
+    assert ("based_on", "北流市护理质量控制中心", "北流市中医医院", "instance") in rels
+    assert ("has_role", "北流市人民医院", "国家胸痛中心建设试点单位", "instance") in rels
 
 
 def test_no_duty_from_a_verb_whose_object_is_cut_off_nor_from_a_building_project(rels):

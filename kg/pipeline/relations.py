@@ -822,6 +822,11 @@ def based_on(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
                 if verb == "创建" or isinstance(h, Named) and isinstance(unit, Unit | Named) \
                         and label.endswith(tuple(P["hosted_role_nouns"])):
                     facts.append(Fact("has_role", h, label))  # 依托X建设Y中心: X serves as Y
+    for m in P["attached_re"].finditer(t):
+        a = S.strip_openers(mk.clause(m.start())[0], m.end("u"))
+        unit = _unit_of(S, a, m.end("u"))
+        if unit is not None and not mk.reaches_cut(m.end()):
+            facts.extend(Fact("based_on", unit, h) for h in parties(mk, m.start("h"), m.end("h")))
     return facts
 
 
