@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.build_relations import write_relations
+from kg.build_relations import write_part_of, write_relations
 from kg.corpus import Plan, Sentence, load_corpora
 from kg.gazetteer import Gazetteer, Region
 from kg.measures import catalog
@@ -412,6 +412,7 @@ def add_institution_summary(w: GraphWriter, inst: Institution, institutions: dic
     node = inst.iri
     if inst.parent and inst.parent in institutions:
         w.add(node, N(HK + "unitOf"), institutions[inst.parent].iri, evidence=first)
+        write_part_of(w, node, inst.kind, institutions[inst.parent].iri, first)
     vocab = load_vocabulary()
     kind = vocab.kinds.get(inst.kind)
     if kind and kind.notation:

@@ -15,10 +15,11 @@ from kg.corpus import Sentence
 from kg.ns import HK as HK_NS
 from kg.pipeline.institutions import short_hash
 from kg.pipeline.relation_records import MEMBER_ROLES, Group, GroupMention, Kind, Named, Party, RelationRecord, Unit
-from kg.vocab import HKV
+from kg.pipeline.relation_text import load_patterns
+from kg.vocab import HK, HKV
 
 if TYPE_CHECKING:
-    from kg.build import BuildContext
+    from kg.build import BuildContext, GraphWriter
 
 HKID = "https://w3id.org/healthkg/id/"
 ORG = "http://www.w3.org/ns/org#"
@@ -38,6 +39,8 @@ PROPERTY = {
     "has_role": HK_NS.functionalRole,
     "responsible_for": HK_NS.responsibleFor,
 }
+# 市级, 市县, 市、县: a level or a list, not the short form of the plan's city
+SHORT_FORM_NOT_BEFORE = ("级", "县", "、", "域", "（", "直", "属", "区")
 SYMMETRIC = ("refers_both", "integrated_with", "cooperates")
 LITERAL = ("upgrade_to", "has_role", "responsible_for")
 
@@ -88,12 +91,31 @@ def node(ctx: BuildContext, party: Party, sentence: Sentence) -> ox.NamedNode | 
 
 
 def _named_by_label(ctx: BuildContext, label: str) -> ox.NamedNode | None:
-    """A list item expanded to a full name (市、自贸区X片区、县区…监督所) may name an institution of the city."""
+    """A list item expanded to a full name (市、自贸区X片区、县区…监督所) may name an institution of the city;
+    so does the short form of the plan's own region (市疾病预防控制中心 in 钦州's plan is 钦州市疾病预防控制中心,
+    县人民医院 in a county's document that county's), when the city has an institution of that name."""
     city = ctx.city.code if ctx.city else None
+    names = {label, *_own_region_names(ctx, label)}
     for inst in ctx.institutions.values():
-        if inst.city == city and (label == inst.name or label in inst.aliases):
+        if inst.city == city and (inst.name in names or names & inst.aliases):
             return inst.iri
     return None
+
+
+def _own_region_names(ctx: BuildContext, label: str) -> list[str]:
+    out = []
+    for short, region in (("市", ctx.city), ("县", ctx.county)):
+        rest = label[len(short):]
+        if region is not None and label.startswith(short) and rest and not rest.startswith(SHORT_FORM_NOT_BEFORE):
+            out.append(region.name + rest)
+    return out
+
+
+def write_part_of(writer: GraphWriter, unit: ox.NamedNode, kind: str, parent: ox.NamedNode, sentence: Sentence) -> None:
+    """A campus or branch (X医院某某院区, X学校第二校区) is a part of its parent: member_of as well as unitOf.
+    Hosted facilities and centres are not (a centre built 依托X is based_on X, read from the text)."""
+    if kind.removeprefix(HK) in load_patterns()["parts_of_parent"]:
+        writer.add(unit, ox.NamedNode(ORG + "memberOf"), parent, evidence=sentence)
 
 
 def _group(ctx: BuildContext, group: Group, sentence: Sentence) -> ox.NamedNode:

@@ -99,7 +99,8 @@ def test_consortia_and_systems(rels):
     assert ("member_of", "其他若干所医院", "紧密型城市医疗集团", "class") in rels
     assert ("member_of", "乡镇卫生院", "紧密型县域医共体", "class") in rels
     members = {s for p, s, o, _ in rels if p == "member_of" and o == "卫生计生监督体系"}
-    assert members == {"市卫生计生监督所", "自贸区钦州港片区卫生计生监督所", "县区卫生计生监督所",
+    # 市、自贸区钦州港片区、县区卫生计生监督所: 市… in the city's own plan is the city's named institution
+    assert members == {"钦州市卫生计生监督所", "自贸区钦州港片区卫生计生监督所", "县区卫生计生监督所",
                        "镇卫生计生监督协管机构"}
 
 
@@ -123,7 +124,7 @@ def test_truncated_line_gives_no_half_fact(store):
     # 000: 疾病预防控制体系由市、县区疾病预防控制中心，医疗机构中的传染病科（医院感染控制科），基层医 (cut)
     members = {f["s"] for f in relation_facts(store) if f["p"] == "member_of" and f["o"] == "疾病预防控制体系"
                and any(s["doc"].startswith("000") and s["quote"].startswith("体系构成") for s in f["sources"])}
-    assert members == {"市疾病预防控制中心", "县区疾病预防控制中心", "医疗机构中的传染病科（医院感染控制科）"}
+    assert members == {"钦州市疾病预防控制中心", "县区疾病预防控制中心", "医疗机构中的传染病科（医院感染控制科）"}
 
 
 PLAN = """柳州市医疗卫生服务体系规划
@@ -344,3 +345,229 @@ def test_a_named_consortium_and_a_named_centre_in_another_plan(build_plan):
     rels = _relations(data)
     assert ("leads", "横州市人民医院", "横州市紧密型县域医共体", "instance") in rels
     assert ("based_on", "南宁市胸痛救治中心", "南宁市第一人民医院", "instance") in rels
+
+
+def test_the_short_form_of_the_plans_city_in_a_list_is_its_named_institution(rels):
+    """000: 妇幼保健体系由市、县区妇幼保健院，… — 市妇幼保健院 in 钦州's plan is 钦州市妇幼保健院 (an instance),
+    县区妇幼保健院 stays a kind; a level (市级医院) is never taken for a name."""
+    assert ("member_of", "钦州市妇幼保健院", "妇幼保健体系", "instance") in rels
+    assert ("member_of", "县区妇幼保健院", "妇幼保健体系", "class") in rels
+    assert not any(s.startswith("市") and s.endswith("妇幼保健院") for _, s, _, _ in rels)
+
+
+def test_campuses_and_branches_are_parts_of_their_parent(rels):
+    # 002: 钦州市第二人民医院白石湖院区, 钦州市卫生学校第二校区; 001: 苍梧县人民医院石桥分院
+    assert ("member_of", "钦州市第二人民医院白石湖院区", "钦州市第二人民医院", "instance") in rels
+    assert ("member_of", "钦州市卫生学校第二校区", "钦州市卫生学校", "instance") in rels
+    assert ("member_of", "苍梧县人民医院石桥分院", "苍梧县人民医院", "instance") in rels
+    # a centre built on a host is based on it, not one of its parts; a blood donation site is hosted
+    assert ("member_of", "广西北部湾沿海综合医疗中心", "钦州市第一人民医院", "instance") not in rels
+    assert not any(p == "member_of" and s == "钦州湾广场献血点" for p, s, _, _ in rels)
+
+
+def test_two_capacities_of_one_institution_are_both_roles(rels):
+    # 000: 钦州市精神病医院（钦州市心理卫生中心），既是精神病专科医院，又是精神卫生机构。 — the name alone opens the
+    # sentence, 既是A，又是B gives it both (是…机构 alone is a classification and gives none)
+    assert ("has_role", "钦州市精神病医院", "精神病专科医院", "instance") in rels
+    assert ("has_role", "钦州市精神病医院", "精神卫生机构", "instance") in rels
+    assert not any(p == "has_role" and o.endswith("机构") and s == "精神病专科医院" for p, s, o, _ in rels)
+
+
+def test_work_a_subject_carries_out_is_its_duty(rels):
+    # 000: 钦州市卫生计生监督所受钦州市卫生健康委员会的委托，依法开展辖区内卫生健康行政执法工作
+    assert ("responsible_for", "钦州市卫生计生监督所", "开展辖区内卫生健康行政执法工作", "instance") in rels
+    # 003: 卫生健康监督执法机构受同级卫生健康行政部门委托，依法集中行使监督执法权，开展本行政区域…行政执法工作
+    assert ("responsible_for", "卫生健康监督执法机构", "开展本行政区域医疗卫生等行政执法工作", "class") in rels
+    # 001: 市、县（市）急救（指挥）中心（站）承担…院前急救工作，开展急救技能普及宣传、培训和科研等工作
+    assert ("responsible_for", "市急救（指挥）中心（站）", "开展急救技能普及宣传、培训和科研等工作", "class") in rels
+    # 负责开展…活动 is read once, by 负责
+    assert ("responsible_for", "钦州市健康教育与健康促进中心", "开展大众卫生科学知识宣传活动", "instance") in rels
+    assert not any(p == "responsible_for" and o.startswith("规范开展") for p, s, o, _ in rels)
+
+
+def test_a_whole_after_a_composition_label(rels):
+    # 000: 体系构成：卫生教育机构主要由钦州市卫生学校、钦州市卫生信息与医学考试中心和医院的科教科、教学办等组成
+    assert ("member_of", "钦州市卫生学校", "卫生教育机构", "instance") in rels
+    assert ("member_of", "钦州市卫生信息与医学考试中心", "卫生教育机构", "instance") in rels
+
+
+def test_a_key_institution_to_build_may_end_in_a_kind(rels):
+    # 003: 推进市中医院中医特色医院建设 (医院 is a kind mention inside the role)
+    assert ("has_role", "赣州市中医院", "中医特色医院", "instance") in rels
+    # 002: 支持钦州市中医医院建成市级中医特色重点医院 — the verb is no part of the role
+    assert ("has_role", "钦州市中医医院", "市级中医特色重点医院", "instance") in rels
+    assert not any(p == "has_role" and o.startswith("建成") for p, _, o, _ in rels)
+
+
+def test_tasks_of_a_supported_institution_later_in_the_sentence(rels):
+    # 002: 积极培育海洋生物医药产业，支持钦州市中医医院与广西中医药大学、…合作，加快推动…研发。
+    assert ("responsible_for", "钦州市中医医院", "加快推动海洋生物医药关键技术和优势药物的研发", "instance") in rels
+    # 002: 加大钦州市中医医院院内制剂的科研攻关
+    assert ("responsible_for", "钦州市中医医院", "院内制剂的科研攻关", "instance") in rels
+    # the partner (与Y) gets no tasks; a clause naming other institutions ends the tasks
+    assert not any(p == "responsible_for" and s in ("广西中医药大学", "北部湾大学") for p, s, _, _ in rels)
+    assert not any(p == "responsible_for" and s == "灵山县人民医院" and "医疗联合体" in o for p, s, o, _ in rels)
+
+
+def test_a_sentence_opening_with_its_predicate_continues_the_paragraphs_subject(rels):
+    # 000: 钦州市精神病医院（…），既是…，又是精神卫生机构。承担全市精神疾病预防、<cut> — the duty is the
+    # hospital's (not the section's 精神卫生体系); the item before the cut is complete
+    assert ("responsible_for", "钦州市精神病医院", "全市精神疾病预防", "instance") in rels
+    assert not any(p == "responsible_for" and s == "精神卫生体系" for p, s, _, _ in rels)
+
+
+def test_the_guidance_centre_of_a_field_guides_its_institutions(rels):
+    # 000: 钦州市妇幼保健院是全市妇幼保健业务指导中心; 钦州市疾病预防控制中心是全市疾病预防控制工作的业务管理、
+    # 技术指导、科研培训和质量控制中心; 001: 市级妇幼保健机构是全市妇幼保健业务指导中心
+    assert ("guides", "钦州市妇幼保健院", "全市妇幼保健机构", "class") in rels
+    assert ("guides", "钦州市疾病预防控制中心", "全市疾病预防控制机构", "class") in rels
+    assert ("guides", "市级妇幼保健机构", "全市妇幼保健机构", "class") in rels
+    # a centre of another kind (区域医疗中心, 救治中心) guides nobody
+    assert not any(p == "guides" and o.startswith("全市") and "救治" in o for p, _, o, _ in rels)
+
+
+# An imaginary city's plan in another layout (Markdown headings, bold labels, several facts to a
+# paragraph), with each phenomenon of issue #11 worded as plans word it.
+PLAN_YULIN = """# 玉林市医疗卫生服务体系规划（2021—2025年）
+
+## 一、医院
+
+### （一）市办医院
+
+**功能定位**：玉林市第一人民医院作为桂东南区域医疗中心，主要承担全市急危重症和疑难复杂疾病的诊疗任务，负责对县级医院开展技术指导。规划建设玉林市第一人民医院东院区。
+
+由玉林市第一人民医院牵头组建玉林市城市医疗集团，成员单位包括玉林市第二人民医院、玉林市中医医院和城区社区卫生服务中心。
+
+支持玉林市中医医院打造成为桂东南中医诊疗中心。玉林市中西医结合医院加挂玉林市骨科医院牌子。
+
+玉林市第三人民医院与玉林市精神病医院实行一体化管理。依托玉林市红十字会医院建设桂东南区域创伤中心。
+
+### （二）县级医院
+
+以北流市人民医院为龙头、乡镇卫生院为枢纽、村卫生室为网底，组建北流市紧密型县域医共体。
+
+## 二、专业公共卫生机构
+
+**体系构成**：妇幼保健体系由市、县妇幼保健院和基层医疗卫生机构组成。
+
+玉林市疾病预防控制中心对县级疾病预防控制中心开展业务指导和技术培训。玉林市妇幼保健院是全市妇幼保健业务指导中心，负责全市孕产妇和儿童保健业务管理。
+
+院前急救体系由玉林市急救中心、县级急救站和网络医院组成。献血屋是玉林市中心血站的业务窗口。
+
+广西医科大学第一附属医院对口帮扶玉林市第一人民医院。在玉林市第二人民医院设立玉林市胸痛中心。
+
+## 三、医学教育
+
+玉林市卫生学校的主要职责是开展中职医学教育，培养基层卫生人才，承担全市乡村医生培训。
+"""
+
+
+@pytest.fixture(scope="module")
+def yulin(tmp_path_factory) -> set[tuple[str, str, str, str]]:
+    from conftest import build_one_plan
+
+    data = build_one_plan(tmp_path_factory.mktemp("yulin"), PLAN_YULIN, file="120_yulin.txt", city="玉林市",
+                          title="玉林市医疗卫生服务体系规划（2021—2025年）")
+    return _relations(data)
+
+
+def test_imaginary_plan_in_another_layout_consortia_and_systems(yulin):
+    assert ("leads", "玉林市第一人民医院", "玉林市城市医疗集团", "instance") in yulin  # 由X牵头组建Y
+    assert {s for p, s, o, _ in yulin if p == "member_of" and o == "玉林市城市医疗集团"} == {
+        "玉林市第二人民医院", "玉林市中医医院", "城区社区卫生服务中心"}  # 成员单位包括…
+    assert ("leads", "北流市人民医院", "北流市紧密型县域医共体", "instance") in yulin  # 以X为龙头
+    assert ("member_of", "村卫生室", "北流市紧密型县域医共体", "class") in yulin  # …为网底
+    # 体系由…组成, 市、县妇幼保健院 (one kind mention) → the city's named one and the county kind
+    assert ("member_of", "玉林市妇幼保健院", "妇幼保健体系", "instance") in yulin
+    assert ("member_of", "县妇幼保健院", "妇幼保健体系", "class") in yulin
+    assert ("member_of", "玉林市急救中心", "院前急救体系", "instance") in yulin
+    assert ("member_of", "网络医院", "院前急救体系", "class") in yulin
+    assert ("member_of", "玉林市第一人民医院东院区", "玉林市第一人民医院", "instance") in yulin  # a campus
+    assert ("member_of", "献血屋", "玉林市中心血站", "class") in yulin  # Y是X的业务窗口
+
+
+def test_imaginary_plan_in_another_layout_guidance_hosts_roles_and_duties(yulin):
+    assert ("guides", "玉林市疾病预防控制中心", "县级疾病预防控制中心", "class") in yulin  # X对Y开展业务指导
+    assert ("guides", "玉林市第一人民医院", "县级医院", "class") in yulin  # 负责对Y开展技术指导
+    assert ("guides", "玉林市妇幼保健院", "全市妇幼保健机构", "class") in yulin  # 是全市…业务指导中心
+    assert ("based_on", "桂东南区域创伤中心", "玉林市红十字会医院", "instance") in yulin  # 依托X建设Y
+    assert ("integrated_with", "玉林市第三人民医院", "玉林市精神病医院", "instance") in yulin  # 一体化管理
+    assert ("has_role", "玉林市中西医结合医院", "玉林市骨科医院", "instance") in yulin  # 加挂…牌子
+    assert ("has_role", "玉林市第一人民医院", "桂东南区域医疗中心", "instance") in yulin  # 作为…
+    assert ("has_role", "玉林市中医医院", "桂东南中医诊疗中心", "instance") in yulin  # 打造成为…
+    assert ("responsible_for", "玉林市第一人民医院", "全市急危重症和疑难复杂疾病的诊疗任务", "instance") in yulin
+    assert ("responsible_for", "玉林市妇幼保健院", "全市孕产妇和儿童保健业务管理", "instance") in yulin
+
+
+def test_a_list_of_duties_runs_over_the_clauses(yulin, rels):
+    # X的主要职责是A，B，承担C: B is a duty too; C is read by its own cue
+    assert ("responsible_for", "玉林市卫生学校", "开展中职医学教育", "instance") in yulin
+    assert ("responsible_for", "玉林市卫生学校", "培养基层卫生人才", "instance") in yulin
+    assert ("responsible_for", "玉林市卫生学校", "全市乡村医生培训", "instance") in yulin
+    # 000: 钦州市卫生学校的主要职责是全面贯彻…方针，培养具有一定科学文化素养，德<cut>: complete clauses only
+    assert ("responsible_for", "钦州市卫生学校", "培养具有一定科学文化素养", "instance") in rels
+    assert not any(p == "responsible_for" and s == "钦州市卫生学校" and o.startswith("德") for p, s, o, _ in rels)
+
+
+def test_a_unit_set_up_at_a_host_and_paired_assistance(yulin, rels):
+    # 001: 在符合条件的社区卫生服务中心、乡镇卫生院设立精神（心理）科门诊; 在有条件的社区医疗卫生机构设立科学健身门诊
+    assert ("based_on", "精神（心理）科门诊", "乡镇卫生院", "class") in rels
+    assert ("based_on", "科学健身门诊", "有条件的社区医疗卫生机构", "class") in rels
+    assert ("based_on", "玉林市胸痛中心", "玉林市第二人民医院", "instance") in yulin
+    assert ("guides", "广西医科大学第一附属医院", "玉林市第一人民医院", "instance") in yulin  # 对口帮扶
+    # 在…基础上, 在全市范围内: no host
+    assert not any(p == "based_on" and "全市" in o for p, _, o, _ in rels)
+
+
+# A short work report of an imaginary county-level city in the style of the other places' documents
+# (one paragraph per achievement, consortia formed by named hospitals, grades reached).
+REPORT_BEILIU = """北流市2023年卫生健康工作总结
+
+一、医共体建设。北流市人民医院牵头，整合北流市中医医院和12家乡镇卫生院，组建北流市紧密型县域医共体。由北流市妇幼保健院牵头，联合全市8家医院成立北流市妇幼专科联盟。北流市中医医院与广西中医药大学第一附属医院建立紧密型医联体。
+
+二、能力提升。北流市人民医院成功创建三级甲等综合医院，北流市中医医院通过三级甲等中医医院复审。北流市妇幼保健院获批自治区级危重新生儿救治中心。规划设置北流市医疗急救中心1个，下设急救站6个。
+
+三、质量控制。依托北流市人民医院成立北流市医疗质量控制中心。北流市护理质量控制中心挂靠北流市中医医院。北流市人民医院作为国家胸痛中心建设试点单位。
+"""
+
+
+def test_a_short_work_report_consortia_formed_and_grades_reached(build_plan):
+    data = build_plan(REPORT_BEILIU, file="121_beiliu.txt", city="玉林市", title="北流市2023年卫生健康工作总结")
+    rels = _relations(data)
+    # X牵头，整合A和B，组建Y / 由X牵头，联合…成立Y
+    assert ("leads", "北流市人民医院", "北流市紧密型县域医共体", "instance") in rels
+    assert ("member_of", "北流市中医医院", "北流市紧密型县域医共体", "instance") in rels
+    assert ("member_of", "12家乡镇卫生院", "北流市紧密型县域医共体", "class") in rels
+    assert ("leads", "北流市妇幼保健院", "北流市妇幼专科联盟", "instance") in rels
+    # A与B建立Y: both members
+    assert ("member_of", "北流市中医医院", "紧密型医联体", "instance") in rels
+    assert ("member_of", "广西中医药大学第一附属医院", "紧密型医联体", "instance") in rels
+    # 成功创建 / 通过…复审 / 获批 / 下设
+    assert ("upgrade_to", "北流市人民医院", "三级甲等综合医院", "instance") in rels
+    assert ("upgrade_to", "北流市中医医院", "三级甲等中医医院", "instance") in rels
+    assert ("has_role", "北流市妇幼保健院", "自治区级危重新生儿救治中心", "instance") in rels
+    assert ("guides", "北流市医疗急救中心", "急救站", "class") in rels
+    # 依托X成立Y, Y挂靠X, 作为…试点单位
+    assert ("based_on", "北流市医疗质量控制中心", "北流市人民医院", "instance") in rels
+    assert ("based_on", "北流市护理质量控制中心", "北流市中医医院", "instance") in rels
+    assert ("has_role", "北流市人民医院", "国家胸痛中心建设试点单位", "instance") in rels
+
+
+def test_no_duty_from_a_verb_whose_object_is_cut_off_nor_from_a_building_project(rels):
+    # 000: 负责提供自贸区钦州港片区、钦南区、钦北区<cut> — what is provided is cut off
+    assert not any(p == "responsible_for" and o.startswith("提供自贸区") for p, _, o, _ in rels)
+    # while 承担全市精神疾病预防、<cut> keeps its complete item
+    assert ("responsible_for", "钦州市精神病医院", "全市精神疾病预防", "instance") in rels
+    # 002: 推进钦州市公共卫生应急救治中心建设项目 — a building project is no task
+    assert not any(p == "responsible_for" and s == "钦州市公共卫生应急救治中心" for p, s, _, _ in rels)
+
+
+def test_each_unit_of_a_list_set_up_at_a_host(rels):
+    # 002: 在中医药机构建立名老中医药专家研究室、工作室和中医药流派传承工作室 (机构建立 holds no 构建; the
+    # bare 工作室 shares the words before the previous item's head)
+    for unit in ("名老中医药专家研究室", "名老中医药专家工作室", "中医药流派传承工作室"):
+        assert ("based_on", unit, "中医药机构", "class") in rels
+    assert ("based_on", "工作室", "中医药机构", "class") not in rels
+    # 001/003: 感染楼或感染病区 is one unit, either way
+    assert ("based_on", "感染楼或感染病区", "县域综合实力强的医院", "class") in rels
+    assert ("based_on", "感染楼或感染性疾病病区", "县域综合医院", "class") in rels

@@ -178,7 +178,17 @@ def parties(mk: Masked, a: int, b: int, *, select: bool = False, complete: bool 
             return [whole]
     if complete and not all(found):
         return []
-    return list(dict.fromkeys(p for p in found if p is not None))
+    return list(dict.fromkeys(q for p in found if p is not None for q in _split_places(P, p)))
+
+
+def _split_places(P: dict, p: Party) -> list[Party]:  # noqa: N803
+    """市、县妇幼保健院 (one kind mention): the city's and the counties' ones, each as its own party, like
+    市、县区妇幼保健院 written as two items."""
+    m = P["coordinated_places_re"].match(p.label) if isinstance(p, Kind) else None
+    if m is None:
+        return [p]
+    return [Kind(place + m.group("rest"), p.kind, _level_of_prefix(P, place + m.group("rest")))
+            for place in m.group("places").split("、")]
 
 
 def _kinds_of_a_count(P: dict, mk: Masked, items: list, found: list) -> list[Party] | None:  # noqa: N803

@@ -74,6 +74,7 @@ class SentenceReading:
     label: Party | None = None  # the party a label line or heading names and nothing else
     lead: Party | None = None  # the sentence's first party
     continues: bool = False  # opens with 并: continues the previous sentence
+    subjectless: bool = False  # opens with its predicate (承担…, 主要负责…): in a paragraph, the previous sentence's
 
 
 @Language.factory("kg_relations_v1", default_config={})
@@ -207,7 +208,10 @@ class SentenceAnalysis:
             return None
         m = self.P["predicate_re"].search(t, a, b)
         if m is None:
-            return None
+            # 钦州市精神病医院（钦州市心理卫生中心），既是…，又是…: a sentence opening with a name alone
+            # in its clause is about that institution
+            alone = parties(self.mk, a, b, complete=True) if a == self.start else []
+            return alone if len(alone) == 1 and isinstance(alone[0], Named) else None
         de = t.rfind("的", m.end(), b)
         if de > 0 and m.group(0) not in self.P["copulas"]:  # X是…的Y: Y is what X is, X the subject
             # …等为成员的紧密型城市医疗集团: the clause is one noun phrase; its head is what it names
@@ -277,6 +281,7 @@ def read_sentence(doc: Doc) -> SentenceReading:
     first = next((i for i, c in enumerate(mk.text) if mk.is_mention(c)), None)
     reading.lead = party(mk, first, first + 1) if first is not None else None
     reading.continues = mk.text.lstrip().startswith("并")
+    reading.subjectless = S.subjectless and S.start == 0
     if named is not None:
         return reading
     groups = consortium_terms(S)
@@ -297,7 +302,7 @@ def guidance(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         for m in re.finditer(re.escape(cue), t):
             a, b = mk.clause(m.start())
             before = t[a:m.start()]
-            if cue == "下辖":
+            if prop == "administers":  # 下辖, 下设
                 if not mk.reaches_cut(b):
                     objs = parties(mk, m.end(), _cut_counts(P, t, m.end(), b))
                     subs = S.subjects(m.start(), carry="focus")
@@ -382,6 +387,7 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
     facts: list[Fact] = []
     for m in P["role_cue_re"].finditer(t):
         cue = m.group("cue")
+        dual = cue == "是" and t.endswith(tuple(P["dual_role_before_shi"]), 0, m.start())
         if cue == "是" and t.endswith(tuple(P["not_role_before_shi"]), 0, m.start()):
             continue
         a, b = mk.clause(m.end())
@@ -392,11 +398,16 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             continue
         if not role_text.endswith(tuple(P["role_nouns"])) or P["role_skip_start_re"].match(role_text):
             continue  # 建成2个…专科和1个…中心: things built, not what the subject becomes
-        if cue == "是" and role_text.endswith(tuple(P["class_not_role"])):
+        if cue == "是" and role_text.endswith(tuple(P["class_not_role"])) and not dual:
             continue  # 是…机构 / 是…体系的主体: a classification or a membership, not a functional role
+            # (既是A，又是B names two capacities of one institution: both are its roles)
         carry = "focus" if cue in P["role_cues_carry"] else "sentence"
+        centre = P["guidance_centre_re"].match(role_text)
+        guided = centre.group("scope") + centre.group("field") + P["guidance_centre_noun"] if centre else None
         for s in S.subjects(m.start(), carry=carry, select=True):
             facts.append(Fact("has_role", s, role_text))
+            if guided is not None:  # 是全市妇幼保健业务指导中心: guides 全市妇幼保健机构
+                facts.append(Fact("guides", s, Kind(guided, kind_of_label(guided)), "businessGuidance"))
             if cue in P["upgrade_role_cues"]:
                 facts.append(Fact("upgrade_to", s, role_text))
     for m in P["role_as_re"].finditer(t):
@@ -424,7 +435,7 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             subs = parties(mk, m.start("s"), m.end("s"))
             facts.extend(Fact("has_role", s, mk.unmask(m.start("role"), m.end("role"))) for s in subs)
     for m in P["role_develop_re"].finditer(t):
-        if mk.reaches_cut(m.end("role")):
+        if mk.reaches_cut(m.end("role")) or any(mk.named(i) for i in mk.ids(m.start("role"), m.end("role"))):
             continue
         role = P["developed_verb_re"].sub("", mk.unmask(m.start("role"), m.end("role")))
         if not role.endswith(tuple(P["developed_nouns"])) or P["role_skip_start_re"].match(role) \
@@ -457,10 +468,19 @@ def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         duty = mk.unmask(m.end(), b).removeprefix("做好")
         if duty.startswith(tuple(P["duty_skip_after"])) or P["duty_relative_re"].search(duty):
             continue
+        if mk.truncated and b < mk.clause(m.end())[1] and duty.startswith(tuple(P["duty_cut_verbs"])):
+            continue  # 负责提供A、B、<cut>: the verb's object is cut off
         if any(g in duty for g in P["guidance_cues"]) and "对" in duty:
             continue  # 负责对…的业务指导: a guidance
         start = m.start() - (1 if t.endswith(P["duty_possessive"], 0, m.start()) else 0)
-        facts.extend(Fact("responsible_for", s, duty) for s in S.subjects(start, select=True))
+        subs = S.subjects(start, select=True)
+        facts.extend(Fact("responsible_for", s, duty) for s in subs)
+        if m.group(0) in P["duty_list_cues"]:  # X的主要职责是A，B，C: each clause after is a duty too
+            facts.extend(Fact("responsible_for", s, d) for d in _listed_duties(S, b) for s in subs)
+    for m in P["duty_work_re"].finditer(t):
+        if not mk.reaches_cut(m.end()) and not mk.ids(m.start(), m.end()):
+            facts.extend(Fact("responsible_for", s, mk.unmask(m.start(), m.end()))
+                         for s in S.subjects(m.start(), select=True))
     for m in P["duty_provide_re"].finditer(t):
         a, b = mk.clause(m.end())
         b = _complete_items(mk, m.end(), b)
@@ -469,6 +489,22 @@ def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         duty = mk.unmask(m.end(), b)
         facts.extend(Fact("responsible_for", s, duty) for s in S.subjects(m.start(), select=True))
     return facts
+
+
+def _listed_duties(S: SentenceAnalysis, b: int) -> list[str]:  # noqa: N803
+    """The clauses after the first duty of a list cue, up to one with a subject, a mention or a cue of its
+    own (read by itself), complete ones only."""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    out = []
+    for k in range(S.clause_index(b) + 1, len(S.clauses)):
+        a, e = S.clauses[k]
+        if S.clause_subjects[k] or mk.ids(a, e) or P["duty_cue_re"].search(t, a, e) or t[a - 1] != "，":
+            break
+        if mk.reaches_cut(e):
+            break
+        if e - a >= 4 and not t.startswith(tuple(P["duty_skip_after"]), a):
+            out.append(mk.unmask(a, e))
+    return out
 
 
 def _complete_items(mk: Masked, a: int, b: int) -> int | None:
@@ -480,25 +516,23 @@ def _complete_items(mk: Masked, a: int, b: int) -> int | None:
 
 
 def tasks(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
-    """支持X申报…，探索…，建立…: what a sentence asks of the one named institution it opens with (its
-    focus) is that institution's task, clause by clause, up to a clause with a subject of its own.
-    Building projects (扩建, 搬迁, 院区, 大楼) are no tasks; relations and roles are read elsewhere."""
+    """支持X申报…，探索…，建立…: what a clause opening with a verb of support asks of the one named
+    institution right after it (支持X与Y合作…: X, Y its partner) is that institution's task, clause by
+    clause, up to a clause with a subject of its own or another such opening. The opening may come
+    later in the sentence (积极培育…产业，支持X与…合作，加快推动…的研发). Building projects (扩建, 搬迁,
+    院区, 大楼) are no tasks; relations and roles are read elsewhere."""
     P, mk, t = S.P, S.mk, S.t  # noqa: N806
-    m = P["task_focus_re"].match(t, S.start)
-    if m is None or len(S.focus) != 1 or not isinstance(S.focus[0], Named):
-        return []
-    x = S.focus[0]
-    i = m.end()
-    if not mk.is_mention(t[i]):
-        return []
     facts: list[Fact] = []
-    ci = S.clause_index(i)
-    for k in range(ci, len(S.clauses)):
-        a, b = S.clauses[k]
-        if k == ci:
-            a = i + 1
-        elif S.clause_subjects[k]:
-            break
+    x: Party | None = None
+    for k, (a, b) in enumerate(S.clauses):
+        m = P["task_focus_re"].match(t, a)
+        focus = _task_focus(S, m.end()) if m is not None else None
+        if focus is not None:
+            x, a = focus, m.end() + 1
+        elif x is None or S.clause_subjects[k] or mk.ids(a, b) \
+                or m is not None and t.startswith(tuple(P["object_openers"]), m.start()):
+            x = None  # a subject of its own, other parties, or support for someone else ends the tasks
+            continue
         if mk.reaches_cut(b) or a >= b:
             continue
         text = mk.unmask(a, b)
@@ -506,6 +540,16 @@ def tasks(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             continue
         facts.append(Fact("responsible_for", x, text))
     return facts
+
+
+def _task_focus(S: SentenceAnalysis, i: int) -> Party | None:  # noqa: N803
+    """The one named institution at masked index i (支持X…, 支持X与Y合作…), or None (支持X、Y…: several)."""
+    mk, t = S.mk, S.t
+    if i >= len(t) or not mk.is_mention(t[i]) or not mk.named(ord(t[i]) - MASK0):
+        return None
+    if i + 1 < len(t) and t[i + 1] in COORD and t[i + 1] != "与":
+        return None
+    return party(mk, i, i + 1)
 
 
 def referral(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
@@ -550,6 +594,13 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
     for m in P["consortium_lead_re"].finditer(t) if "牵头" in t else ():
         for g in [g for g in groups if g[1] > m.start("cons") and g[0] < m.end("cons")][:1]:
             facts.extend(Fact("leads", s, Group(g[2], g[3]), "lead") for s in members(m.start("s"), m.end("s")))
+    for m in P["lead_then_form_re"].finditer(t) if "牵头" in t else ():
+        for g in [g for g in groups if g[1] > m.start("cons") and g[0] < m.end("cons")][:1]:
+            facts.extend(Fact("leads", s, Group(g[2], g[3]), "lead") for s in members(m.start("s"), m.end("s")))
+    for m in P["pair_form_re"].finditer(t):
+        for g in [g for g in groups if m.start("cons") <= g[0] <= m.start("cons") + P["join_gap"]][:1]:
+            both = parties(mk, m.start("a"), m.end("a")) + members(m.start("b"), m.end("b"))
+            facts.extend(Fact("member_of", x, Group(g[2], g[3]), "member") for x in both)
     for m in P["consortium_members_re"].finditer(t) if "牵头" in t else ():
         for g in [g for g in groups if g[0] >= m.start("cons")][:1]:
             group = Group(g[2], g[3])
@@ -728,6 +779,9 @@ def based_on(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             res = P["host_resource_re"].match(t[host_end:c1])
             if res is None:
                 continue  # 利用X: only 利用X等现有资源 names a host
+        if m.group(0) == "在" and (first_verb is None or any(isinstance(h, Group | Unit) for h in hosts)
+                                  or not P["host_at_gap_re"].match(t[host_end:first_verb.start()])):
+            continue  # 在X设立Y: institutions or kinds as hosts, the verb right after them
         end = c1
         for _ in range(2):  # the unit may come one or two clauses later
             if end < len(t) and t[end] == "，":
@@ -747,16 +801,32 @@ def based_on(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             continue
         if mk.reaches_cut(b) or a >= b or "依托" in t[host_end:a]:
             continue
-        unit = _unit_of(S, a, b)
-        if unit is None:
-            continue
-        # the unit as the plan words it (a named centre is an institution of its own, a unit of its host)
-        label = unit.label if isinstance(unit, Unit | Kind | Group) else mk.span(mk.ids(a, b)[-1])._.kg_name
-        for h in hosts:
-            facts.append(Fact("based_on", unit, h))
-            if verb == "创建" or isinstance(h, Named) and isinstance(unit, Unit | Named) \
-                    and label.endswith(tuple(P["hosted_role_nouns"])):
-                facts.append(Fact("has_role", h, label))  # 依托X建设Y中心: X serves as Y
+        whole = _unit_of(S, a, b)
+        items = split_items(mk, a, b)
+        items = items if "或" not in mk.text[a:b] else [(a, b)]  # 感染楼或感染病区: one unit, either way
+        # 建立A研究室、工作室和B工作室: each item a unit of its own
+        pieces = [(x, y, u) for x, y in items if (u := _unit_of(S, x, y)) is not None] if len(items) > 1 else []
+        if len(pieces) != len(items):
+            pieces = [(a, b, whole)] if whole is not None else []
+        for k in range(1, len(pieces)):
+            x, y, u = pieces[k]
+            before = pieces[k - 1][2]
+            if isinstance(u, Unit) and isinstance(before, Unit) and len(u.label) <= 3 < len(before.label) - 1:
+                # A研究室、工作室: a bare head shares the words before the previous item's head
+                pieces[k] = (x, y, Unit(before.label[:len(before.label) - len(u.label)] + u.label))
+        for x, y, unit in pieces:
+            # the unit as the plan words it (a named centre is an institution of its own, a unit of its host)
+            label = unit.label if isinstance(unit, Unit | Kind | Group) else mk.span(mk.ids(x, y)[-1])._.kg_name
+            for h in hosts:
+                facts.append(Fact("based_on", unit, h))
+                if verb == "创建" or isinstance(h, Named) and isinstance(unit, Unit | Named) \
+                        and label.endswith(tuple(P["hosted_role_nouns"])):
+                    facts.append(Fact("has_role", h, label))  # 依托X建设Y中心: X serves as Y
+    for m in P["attached_re"].finditer(t):
+        a = S.strip_openers(mk.clause(m.start())[0], m.end("u"))
+        unit = _unit_of(S, a, m.end("u"))
+        if unit is not None and not mk.reaches_cut(m.end()):
+            facts.extend(Fact("based_on", unit, h) for h in parties(mk, m.start("h"), m.end("h")))
     return facts
 
 
@@ -908,9 +978,11 @@ class PlanReader:
         if sentence.kind == "heading" or reading.label is not None:
             return []
         carried = self.topic
-        if reading.continues and self.previous is not None:
+        if (reading.continues or reading.subjectless) and self.previous is not None:
             lead, before = self.previous
-            if before.section == sentence.section and before.end <= sentence.start:
+            # 并…: in the same section; a sentence opening with its predicate: right after, in one paragraph
+            if before.section == sentence.section and (before.end == sentence.start
+                                                       or reading.continues and before.end <= sentence.start):
                 carried = lead
         self.previous = (reading.lead, sentence) if reading.lead is not None else None
         out: list[RelationRecord | GroupMention] = [GroupMention(g, sentence) for g in reading.groups]
