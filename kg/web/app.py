@@ -9,6 +9,8 @@
   /api/cities             the cities that have plans in the graph
   /api/network?city=      the network of `kg viz` as JSON;  /viz?city= the same as a page
   /                       the web page;  /static/…  the files of kg/data/web/static/ only
+  /id/…, /vocab/…, /ont   every IRI of the graph: HTML, Turtle or JSON-LD by Accept (kg/web/linked.py)
+  /plan/{file}, /plans    the plan reader: each sentence with the facts read from it
 
 User SPARQL runs in worker processes (kg/web/pool.py); questions and networks run in this process
 on the current build's read-only store. A new `kg build` is picked up on the next request.
@@ -34,7 +36,7 @@ from starlette.staticfiles import StaticFiles
 from kg import sparql as sq
 from kg.errors import KGError, QueryError
 from kg.store import current_build, open_store
-from kg.web import pages
+from kg.web import linked, pages
 from kg.web.pool import Busy, QueryPool
 from kg.web.protocol import HTTPError, negotiate, parse_term
 
@@ -60,6 +62,7 @@ class State:
         self._full_network = None
         self._networks: OrderedDict[tuple[str, str], dict] = OrderedDict()
         self._cities: list[str] | None = None
+        self._reader = None
         self.store()  # fail at start, not at the first request, when there is no graph
 
     def build(self) -> Path:
@@ -71,7 +74,22 @@ class State:
             if build != self._build or self._store is None:
                 self._store, self._build = open_store(self.data_dir), build
                 self._full_network, self._networks, self._cities = None, OrderedDict(), None
+                self._reader = None
             return self._store
+
+    def reader(self):
+        """The pages' reader of the current build (labels and evidence read once per build)."""
+        from kg.resource import Reader
+
+        store = self.store()
+        with self._lock:
+            reader = self._reader
+        if reader is None or reader.store is not store:
+            reader = Reader(store)
+            with self._lock:
+                if store is self._store:
+                    self._reader = reader
+        return reader
 
     # ---- questions ---------------------------------------------------------------------------
     def _current_asker(self):
@@ -340,6 +358,11 @@ def routes() -> list:
         Route("/api/cities", cities),
         Route("/api/network", network),
         Route("/viz", viz_page),
+        Route("/id/{path:path}", linked.resource),
+        Route("/vocab/{path:path}", linked.resource),
+        Route("/ont", linked.ontology),
+        Route("/plan/{file}", linked.plan),
+        Route("/plans", linked.plan_list),
         Mount("/static", StaticFiles(directory=pages.STATIC_DIR, follow_symlink=False), name="static"),
     ]
 
