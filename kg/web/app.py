@@ -361,6 +361,7 @@ def routes() -> list:
         Route("/id/{path:path}", linked.resource),
         Route("/vocab/{path:path}", linked.resource),
         Route("/ont", linked.ontology),
+        Route("/ont/{path:path}", linked.resource),
         Route("/plan/{file}", linked.plan),
         Route("/plans", linked.plan_list),
         Mount("/static", StaticFiles(directory=pages.STATIC_DIR, follow_symlink=False), name="static"),
