@@ -97,7 +97,8 @@ def iri_in_jsonld(data, iri: str) -> bool:
 
 def test_unknown_iri_and_format_are_refused_clearly(client):
     response = client.get("/id/org/450700/nothing")
-    assert response.status_code == 404 and "nothing named https://w3id.org/healthkg/id/org/450700/nothing" in response.text
+    assert response.status_code == 404
+    assert "nothing named https://w3id.org/healthkg/id/org/450700/nothing" in response.text
     response = client.get("/id/region/450700?format=exe")
     assert response.status_code == 406
 
@@ -132,8 +133,8 @@ def test_institution_page_lists_units_and_figures(client, store):
 def test_plan_reader_highlights_sentences_with_facts_and_lists_them(client, store):
     page = client.get("/plan/002_c2e64adf10e3179c.txt").text
     assert "《钦州市卫生健康发展“十四五”规划》" in unescape(page)
-    match = re.search(r'<span class="sentence has-facts" id="s(\d+)"[^>]*>([^<]*钦州市第一人民医院、灵山县人民医院[^<]*)</span>',
-                      page)
+    match = re.search(r'<span class="sentence has-facts" id="s(\d+)"[^>]*>'
+                      r'([^<]*钦州市第一人民医院、灵山县人民医院[^<]*)</span>', page)
     assert match, "the sentence of the 远程医疗中心 is highlighted"
     facts = re.search(rf'<div class="facts-of" id="f{match.group(1)}" hidden>(.*?)</div>', page, re.S).group(1)
     assert "钦州市第一人民医院" in facts and "牵头" in facts
