@@ -345,7 +345,7 @@ async def viz_page(request: Request) -> Response:
 
 
 async def index(request: Request) -> Response:
-    return HTMLResponse(pages.render("index.html"))
+    return HTMLResponse(pages.render("index.html", examples=pages.example_questions()))
 
 
 def routes() -> list:

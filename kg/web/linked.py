@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, unquote
 import anyio
 import pyoxigraph as ox
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from kg import charts
 from kg.resource import BASE, Reader, family, path_of
@@ -103,13 +103,36 @@ async def ontology(request: Request) -> Response:
     return HTMLResponse(await anyio.to_thread.run_sync(_ontology_page, reader), headers={"Vary": "Accept"})
 
 
+def find_sentence(sentences: list[dict], quote: str) -> dict | None:
+    """The sentence a quote comes from: the one holding it, else the first one it holds (a quote may
+    span a sentence the reader split in two)."""
+    quote = "".join(quote.split())
+    if not quote:
+        return None
+    texts = [("".join(s["text"].split()), s) for s in sentences]
+    return (next((s for t, s in texts if quote in t), None)
+            or next((s for t, s in texts if len(t) >= 6 and t in quote), None))
+
+
 async def plan(request: Request) -> Response:
+    """/plan/{file}: the plan reader; ?quote=… goes to the sentence that quote comes from (#sN)."""
     file = request.path_params["file"]
     reader = await anyio.to_thread.run_sync(reader_of, request)
     text = await anyio.to_thread.run_sync(reader.plan_text, file)
     if text is None:
         raise HTTPError(HTTPStatus.NOT_FOUND, f"no plan with the file name {file[:120]!r} in the graph; see /plans")
+    quote = (parse_qs(request.url.query).get("quote") or [""])[-1]
+    if quote:
+        found = find_sentence(text["sentences"], quote)
+        if found is not None:
+            return RedirectResponse(f"/plan/{quote_path(file)}#s{found['start']}", status_code=303)
     return HTMLResponse(pages.render("plan.html", plan=text))
+
+
+def quote_path(file: str) -> str:
+    from urllib.parse import quote
+
+    return quote(file, safe="")
 
 
 async def plan_list(request: Request) -> Response:

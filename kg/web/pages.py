@@ -34,6 +34,26 @@ def environment() -> jinja2.Environment:
     return env
 
 
+@cache
+def example_questions() -> list[str]:
+    """One example question of each family of queries/questions.yaml (the questions `kg ask` answers),
+    for the home page to offer as links."""
+    import yaml
+
+    from kg.paths import QUERIES_DIR
+
+    try:
+        config = yaml.safe_load((QUERIES_DIR / "questions.yaml").read_text(encoding="utf-8")) or {}
+    except OSError:
+        return []
+    out: list[str] = []
+    for family in config.get("families") or []:
+        for example in (family.get("examples") or [])[:1]:
+            if isinstance(example, str) and example not in out:
+                out.append(example)
+    return out
+
+
 def render(template: str, **context: object) -> str:
     return environment().get_template(template).render(**context)
 

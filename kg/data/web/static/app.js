@@ -18,6 +18,34 @@ function el(tag, attrs, ...children) {
 }
 
 // ---------------------------------------------------------------- questions
+const BASE = "https://w3id.org/healthkg";
+
+function pageOf(iri) {
+  // The page of an IRI of the graph on this server (/id/…); null for other IRIs.
+  return iri && iri.startsWith(BASE + "/") ? iri.slice(BASE.length) : null;
+}
+
+function sentenceLink(src) {
+  // The plan reader at the quoted sentence: by its offset when the answer gives one, else by the quote.
+  const file = encodeURIComponent(src.doc || "");
+  if (src.start !== undefined && src.start !== null) return "/plan/" + file + "#s" + src.start;
+  return "/plan/" + file + "?quote=" + encodeURIComponent(src.quote || "");
+}
+
+function sourceLine(src) {
+  const link = el("a", {class: "quote", href: sentenceLink(src), title: "在规划原文中查看 open in the plan"},
+    "《" + (src.title || src.doc) + "》：", el("q", {}, src.quote));
+  return el("div", {class: "source"}, link);
+}
+
+function suggestionsOf(message) {
+  // "…可以这样问：A；B；C" → [A, B, C]: the answerer's suggestions, offered as questions to click.
+  const at = message.indexOf("可以这样问：");
+  if (at < 0) return [message, []];
+  const list = message.slice(at + "可以这样问：".length).split(/[；;]/).map((q) => q.trim()).filter(Boolean);
+  return [message.slice(0, at), list];
+}
+
 async function ask(question) {
   const box = $("answer");
   box.replaceChildren(el("p", {class: "message"}, "…"));
@@ -30,15 +58,30 @@ async function ask(question) {
   const result = await response.json();
   const list = el("ul", {class: "answers"});
   for (const answer of result.answers) {
-    const item = el("li", {}, el("b", {}, answer.text));
+    const href = pageOf(answer.iri);
+    const name = href ? el("a", {href: href, class: "entity"}, answer.text) : el("span", {}, answer.text);
+    const item = result.status === "passage"
+      ? el("li", {class: "passage"})  // the plan's own words: the quotes are the answer
+      : el("li", {}, el("b", {}, name));
     if (answer.inferred) item.append(el("span", {class: "inferred", title: "由规则推理得出 inferred by a rule"}, "推理"));
-    for (const src of (answer.sources || []).slice(0, 3)) {
-      item.append(el("div", {class: "source"},
-        el("span", {class: "title"}, "《" + (src.title || src.doc) + "》"), "：", el("q", {}, src.quote)));
+    const sources = answer.sources || [];
+    for (const src of (result.status === "passage" ? sources : sources.slice(0, 3))) {
+      if (result.status === "passage") {
+        item.append(el("blockquote", {}, el("a", {class: "quote", href: sentenceLink(src)}, src.quote),
+          el("cite", {}, "——《" + (src.title || src.doc) + "》")));
+      } else {
+        item.append(sourceLine(src));
+      }
     }
     list.append(item);
   }
-  const parts = [el("p", {class: "message status-" + result.status}, result.message), list];
+  const [message, suggestions] = suggestionsOf(result.message || "");
+  const parts = [el("p", {class: "message status-" + result.status}, message)];
+  if (suggestions.length) {
+    parts.push(el("p", {class: "suggestions"}, "可以这样问 try：",
+      ...suggestions.map((q) => el("a", {href: "/?q=" + encodeURIComponent(q)}, q))));
+  }
+  parts.push(list);
   if (result.sparql) {
     parts.push(el("details", {}, el("summary", {}, "查询 query: " + (result.template || "")),
       el("pre", {}, result.sparql)));
