@@ -311,8 +311,9 @@ class Reader:
         doc = ox.NamedNode(plan["doc"])
         facts: dict[int, list[dict]] = defaultdict(list)
         seen: set[tuple] = set()
+        skip = set(words().get("reader_skip_families") or ())
         for row in select(self.store, "plan_facts", doc=doc) + select(self.store, "plan_inferred", doc=doc):
-            if row["g"].value in self.hidden:
+            if row["g"].value in self.hidden or family(str(row["s"].value)) in skip:
                 continue
             for src in self.sources(row["g"].value):
                 if src["file"] != file:
