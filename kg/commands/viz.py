@@ -27,7 +27,11 @@ def _split(values: list[str] | None) -> list[str]:
 
 @app.command()
 def viz(data_dir: DataDir,
-        city: Annotated[str | None, typer.Option("--city", help="Only this city, e.g. 钦州市.")] = None,
+        city: Annotated[str | None, typer.Option("--city", help="只画这个城市 only this city, e.g. 钦州市.")] = None,
+        county: Annotated[str | None, typer.Option("--county", help="只画这个县区 only this county, e.g. 浦北县.")]
+        = None,
+        kinds: Annotated[bool, typer.Option("--kinds", help="也画类别指称（泛指，另行排布） also draw generic "
+                                                            "mentions (县级医院…), set apart.")] = False,
         consortium: Annotated[str | None, typer.Option("--consortium",
                                                        help="Only this consortium/network (name or part of it) "
                                                             "and its members.")] = None,
@@ -56,8 +60,10 @@ def viz(data_dir: DataDir,
     _known("--relation", relations, {d["relation"] for *_, d in full.edges(data=True)})
     _known("--level", levels, {d["level"] for _, d in full.nodes(data=True) if d.get("level")})
     _known("--city", [city] if city else [], {d["city"] for _, d in full.nodes(data=True) if d.get("city")})
-    graph = select(full, city=city, consortium=consortium, relations=relations or None, levels=levels or None)
-    graph.graph["title"] = title(store, city, consortium)
+    _known("--county", [county] if county else [], {d["county"] for _, d in full.nodes(data=True) if d.get("county")})
+    graph = select(full, city=city, consortium=consortium, relations=relations or None, levels=levels or None,
+                   county=county, kinds=kinds)
+    graph.graph["title"] = title(store, city, consortium, county)
     if show_stats:
         _print_stats(network_stats(graph), graph.graph.get("title", ""))
         return
@@ -66,7 +72,9 @@ def viz(data_dir: DataDir,
         write(graph, path, fmt.value)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror}", hint="choose a writable -o FILE") from None
-    typer.echo(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges → {path}")
+    left_out = len(graph.graph.get("isolated", []))
+    typer.echo(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges → {path}"
+               + (f" ({left_out} isolated nodes left out and listed)" if left_out else ""))
 
 
 def _known(option: str, asked: list[str], present: set[str]) -> None:

@@ -23,7 +23,7 @@ import threading
 from collections import OrderedDict
 from http import HTTPStatus
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import anyio
 import pyoxigraph as ox
@@ -60,7 +60,7 @@ class State:
         self._asker = None
         self._asker_build: Path | None = None
         self._full_network = None
-        self._networks: OrderedDict[tuple[str, str], dict] = OrderedDict()
+        self._networks: OrderedDict[tuple, dict] = OrderedDict()
         self._cities: list[str] | None = None
         self._reader = None
         self.store()  # fail at start, not at the first request, when there is no graph
@@ -125,15 +125,16 @@ class State:
             self._cities = cities
         return cities
 
-    def network(self, city: str, consortium: str) -> dict:
-        """The JSON of `kg viz` for a city (every city when empty); a bounded cache per build."""
+    def network(self, city: str, consortium: str, county: str = "", kinds: bool = False) -> dict:
+        """The JSON of `kg viz` for a city (every city when empty), county or consortium, with the kind
+        references when `kinds`; a bounded cache per build."""
         from kg import viz
 
         if city and city not in self.cities():
             raise HTTPError(HTTPStatus.NOT_FOUND, f"no plan of a city named {city[:60]!r} in the graph; "
                                                   "see /api/cities")
         store = self.store()
-        key = (city, consortium)
+        key = (city, consortium, county, kinds)
         with self._lock:
             if key in self._networks:
                 self._networks.move_to_end(key)
@@ -142,10 +143,11 @@ class State:
         if full is None:
             full = viz.full_network(store)
         try:
-            graph = viz.select(full, city=city or None, consortium=consortium or None)
+            graph = viz.select(full, city=city or None, consortium=consortium or None, county=county or None,
+                               kinds=kinds)
         except viz.VizError as exc:
             raise HTTPError(HTTPStatus.NOT_FOUND, str(exc)) from None
-        graph.graph["title"] = viz.title(store, city or None, consortium or None)
+        graph.graph["title"] = viz.title(store, city or None, consortium or None, county or None)
         value = viz.to_json(graph)
         with self._lock:
             if store is self._store:
@@ -333,7 +335,8 @@ async def cities(request: Request) -> Response:
 async def _network(request: Request) -> dict:
     params = parse_qs(request.url.query, keep_blank_values=True)
     city, consortium = last(params, "city").strip(), last(params, "consortium").strip()
-    return await anyio.to_thread.run_sync(state_of(request).network, city, consortium)
+    county, kinds = last(params, "county").strip(), last(params, "kinds").strip() in ("1", "true", "yes")
+    return await anyio.to_thread.run_sync(state_of(request).network, city, consortium, county, kinds)
 
 
 async def network(request: Request) -> Response:
@@ -341,7 +344,14 @@ async def network(request: Request) -> Response:
 
 
 async def viz_page(request: Request) -> Response:
-    return HTMLResponse(pages.viz_page(await _network(request), standalone=False))
+    """/viz?city=&county=&consortium=&kinds=1: the network page; a link switches the kind references."""
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    kinds = last(params, "kinds").strip() in ("1", "true", "yes")
+    other = {k: v[-1] for k, v in params.items() if k in ("city", "county", "consortium") and v and v[-1]}
+    if not kinds:
+        other["kinds"] = "1"
+    switch = ("/viz?" + urlencode(other), "隐藏类别指称（泛指）" if kinds else "显示类别指称（泛指，另行排布）")
+    return HTMLResponse(pages.viz_page(await _network(request), standalone=False, kinds_switch=switch))
 
 
 async def index(request: Request) -> Response:

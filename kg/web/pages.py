@@ -70,11 +70,13 @@ def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def viz_page(network: dict, standalone: bool) -> str:
-    """The network page of `kg viz`: served (/viz, assets from /static/) or one offline file."""
+def viz_page(network: dict, standalone: bool, kinds_switch: tuple[str, str] | None = None) -> str:
+    """The network page of `kg viz`: served (/viz, assets from /static/, with a link that switches the
+    kind references) or one offline file."""
     title = network.get("title") or "kg viz"
     if not standalone:
-        return render("viz.html", standalone=False, title=title, network=network)
+        href, text = kinds_switch or ("", "")
+        return render("viz.html", standalone=False, title=title, network=network, kinds_href=href, kinds_text=text)
     css, js = _asset("viz.css", "</style"), _asset("viz.js", "</script")
     csp = (f"default-src 'none'; script-src {_sha256(js)}; style-src {_sha256(css)}; img-src data:; "
            "base-uri 'none'; form-action 'none'")
