@@ -260,6 +260,18 @@ class Reader:
                     entry["sources"].append(src)
         return sorted(out.values(), key=lambda e: (e["city"], e["subject"], e["year"] or 0, e["role"]))
 
+    def measure_named(self, name: str) -> str | None:
+        """The IRI of the canonical measure called `name` (a wording plans use, or its id), or None."""
+        rows = select(self.store, "measure_named", wording=ox.Literal(name, language="zh"))
+        if rows:
+            return rows[0]["m"].value
+        by_id = NAMESPACES["hkv"] + "measure/" + name
+        return by_id if name and "/" not in name and self.exists(by_id) else None
+
+    def measures(self) -> list[tuple[str, str, int]]:
+        """(IRI, name, number of figures) of every measure with figures, most figures first."""
+        return [(r["m"].value, r["label"].value, term_value(r["n"])) for r in select(self.store, "measures")]
+
     # ---- RDF -------------------------------------------------------------------------------------
     def triples(self, iri: str) -> list[ox.Triple]:
         """The statements about `iri` (as subject or as value) for Turtle / JSON-LD, each once."""

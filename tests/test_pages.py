@@ -162,3 +162,32 @@ def test_kinds_have_anchors_on_the_ontology_page(client, store):
 def test_pages_escape_what_they_show(client, store):
     page = client.get("/plans").text
     assert "<script>" not in page.replace('<script src="/static/page.js"></script>', "")
+
+
+def test_indicator_chart_from_the_cli(data_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "beds.png"
+    result = runner.invoke(app, ["viz", "--data-dir", str(data_dir), "--measure", "每千人口医疗卫生机构床位数",
+                                 "--format", "png", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:4] == b"\x89PNG" and "《钦州市卫生健康发展“十四五”规划》" in result.output
+    bad = runner.invoke(app, ["viz", "--data-dir", str(data_dir), "--measure", "不存在的指标", "-o", str(out)])
+    assert bad.exit_code != 0 and "不存在的指标" in bad.output and "Traceback" not in bad.output
+
+
+def test_chart_series_compare_2020_with_the_2025_target(store):
+    from kg import charts
+    from kg.resource import Reader
+
+    reader = Reader(store)
+    values = reader.measure_values(reader.measure_named("每千人口医疗卫生机构床位数"))
+    data = charts.series(values)
+    names = [s["name"] for s in data["series"]]
+    assert "2020年 基期值" in names and "2025年 目标值" in names
+    target = next(s for s in data["series"] if s["name"] == "2025年 目标值")["values"]
+    assert target["钦州市"] == 7 and target["赣州市"] == 7.5
+    assert {"钦州市", "梧州市", "赣州市"} <= set(data["groups"])
