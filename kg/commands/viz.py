@@ -44,10 +44,9 @@ def viz(data_dir: DataDir,
         = None,
         show_stats: Annotated[bool, typer.Option("--stats", help="Print network metrics instead of drawing.")]
         = False,
-        measure: Annotated[str | None, typer.Option("--measure", help="画指标图：该指标各地各年数值（2020 与 2025 "
-                                                                      "目标）draw an indicator's values across places "
-                                                                      "and years instead, e.g. 每千人口医疗卫生机构床位数.")]
-        = None) -> None:
+        measure: Annotated[str | None, typer.Option(
+            "--measure", help="画指标图：该指标各地各年数值（2020 与 2025 目标）draw an indicator's values across "
+                              "places and years instead, e.g. 每千人口医疗卫生机构床位数.")] = None) -> None:
     """Draw the networks of the graph (consortia, guidance, referral) or print their metrics.
 
     Examples: kg viz --city 钦州市 --format png -o qinzhou.png
