@@ -18,6 +18,7 @@ import networkx as nx
 from kg.errors import KGError
 from kg.facts import PREFIXES
 from kg.paths import PACKAGE_DATA, QUERIES_DIR
+from kg.relation_names import relation_names
 from kg.store import sparql_select, term_value
 
 VIZ_QUERIES = QUERIES_DIR / "viz"
@@ -363,7 +364,7 @@ def to_json(g: nx.MultiDiGraph) -> dict:
     return {"title": g.graph.get("title", ""), "nodes": nodes, "edges": edges,
             "categoryColors": st["category_colors"], "relationColors": st["relation_colors"],
             "defaultRelationColor": st["default_relation_color"], "relations": relations,
-            "relationLabels": st["relation_labels"], "typeNames": st["type_names"],
+            "relationLabels": relation_names(), "typeNames": st["type_names"],
             "isolated": g.graph.get("isolated", []), "levelOrder": st["level_order"], "fontPx": st["label_font_px"]}
 
 
@@ -420,7 +421,7 @@ def draw_static(g: nx.MultiDiGraph, path: Path, fmt: str) -> None:
     pad = 40 + max((text_px(g.nodes[v]["label"], font_px) / 2 for v in g), default=0)
     width_px = max(xs) - min(xs) + 2 * pad
     height_px = max(ys) - min(ys) + 2 * 60
-    names = st["relation_labels"]
+    names = relation_names()
     with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": [font],
                                 "axes.unicode_minus": False, "svg.fonttype": "path"}):
         bottom = 100  # room for the list of nodes left out

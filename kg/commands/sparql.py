@@ -42,7 +42,8 @@ def sparql(
     password_file: PasswordFile = None,
     auth: Auth = AuthKind.basic,
 ) -> None:
-    """Query the graph with SPARQL (read-only; the ontology's prefixes hk:, hkv:, hkid:, skos:, org:… are declared).
+    """SPARQL 查询 query.
+    Query the graph with SPARQL (read-only; the ontology's prefixes hk:, hkv:, hkid:, skos:, org:… are declared).
 
     Examples:
       kg sparql "SELECT ?n WHERE { ?i a hk:Hospital ; skos:prefLabel ?n }"

@@ -47,7 +47,8 @@ def viz(data_dir: DataDir,
         measure: Annotated[str | None, typer.Option(
             "--measure", help="画指标图：该指标各地各年数值（2020 与 2025 目标）draw an indicator's values across "
                               "places and years instead, e.g. 每千人口医疗卫生机构床位数.")] = None) -> None:
-    """Draw the networks of the graph (consortia, guidance, referral) or print their metrics.
+    """画网络图或指标图 draw networks or indicator charts.
+    Draw the networks of the graph (consortia, guidance, referral) or print their metrics.
 
     Examples: kg viz --city 钦州市 --format png -o qinzhou.png
               kg viz --city 钦州市 --relation leads,member_of --format html
