@@ -127,3 +127,36 @@ def test_a_failed_question_offers_questions_to_click(base, browser):
     links = browser.find_elements(By.CSS_SELECTOR, "#answer .suggestions a")
     assert links and all(a.get_attribute("href").startswith(base + "/?q=") for a in links)
     assert any("梧州市" in a.text for a in links)  # suggestions about the question's own city
+
+
+def test_result_tables_have_chinese_headers_sort_page_and_keep_their_url(base, browser):
+    browser.get(base + "/?example=institutions_by_city&city=钦州市")
+    wait(browser, lambda d: d.execute_script("return document.documentElement.dataset.kgReady") == "1")
+    no_script_error(browser)
+    # the URL's value, not the example's own (梧州市), was bound
+    assert browser.find_element(By.CSS_SELECTOR, 'input[data-param="city"]').get_attribute("value") == "钦州市"
+    headers = [th.text.split()[0] for th in browser.find_elements(By.CSS_SELECTOR, "#result-table th")]
+    assert headers[:3] == ["城市", "名称", "机构类别"], headers
+    cities = {td.text for td in browser.find_elements(By.CSS_SELECTOR, "#result-table tbody td:first-child")}
+    assert cities == {"钦州市"}
+    assert len(cities) == 1 and "钦州市第一人民医院" in browser.find_element(By.ID, "result-table").text
+
+    def names() -> list[str]:
+        return [td.text for td in browser.find_elements(By.CSS_SELECTOR, "#result-table tbody td:nth-child(2)")]
+
+    assert len(names()) > 20  # every 钦州 institution: the example's other values (kind, level) are not bound
+    # sort by name (the browser's Chinese collation), then the other way on a second click
+    browser.find_elements(By.CSS_SELECTOR, "#result-table th")[1].click()
+    ascending = names()
+    browser.find_elements(By.CSS_SELECTOR, "#result-table th")[1].click()
+    assert names() == ascending[::-1] and ascending != ascending[::-1]
+    assert "example=institutions_by_city" in browser.current_url and "city=" in browser.current_url
+    browser.save_screenshot(str(SHOTS / "5-table.png"))
+
+
+def test_long_results_come_in_pages(base, browser):
+    browser.get(base + "/?sparql=" + "SELECT ?s WHERE { ?s a hk:TextSpan } LIMIT 120")
+    wait(browser, lambda d: d.execute_script("return document.documentElement.dataset.kgRows") == "120")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#result-table tbody tr")) == 50
+    browser.find_element(By.ID, "next-page").click()
+    assert "第 2 / 3 页" in browser.find_element(By.CSS_SELECTOR, ".pager").text

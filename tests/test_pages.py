@@ -191,3 +191,35 @@ def test_chart_series_compare_2020_with_the_2025_target(store):
     target = next(s for s in data["series"] if s["name"] == "2025年 目标值")["values"]
     assert target["钦州市"] == 7 and target["赣州市"] == 7.5
     assert {"钦州市", "梧州市", "赣州市"} <= set(data["groups"])
+
+
+def test_downloads_with_chinese_headers(data_dir):
+    """/api/download runs the query in a worker: a real pool here."""
+    from kg.web.app import State, make_app
+    from kg.web.pool import QueryPool
+
+    pool = QueryPool(size=1, timeout=20, memory_mb=512)
+    pool.start()
+    try:
+        client = TestClient(make_app(State(data_dir, pool, 20.0)))
+        form = {"query": 'SELECT ?name ?level WHERE { ?i a hk:Hospital ; skos:prefLabel ?name ; '
+                         'hk:adminLevel/skos:prefLabel ?level ; hk:city/skos:prefLabel "梧州市"@zh . '
+                         'FILTER(LANG(?level) = "zh") } ORDER BY ?name'}
+        csv_body = client.post("/api/download?format=csv", data=form)
+        assert csv_body.status_code == 200 and csv_body.text.startswith("\ufeff名称,办医层级\r\n")
+        assert "梧州市第三人民医院,市办" in csv_body.text
+        data = client.post("/api/download?format=json", data=form).json()
+        assert data["columns"][0] == {"name": "name", "label": "名称"}
+        xlsx = client.post("/api/download?format=xlsx", data=form)
+        assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(BytesIO(xlsx.content)).active
+        assert [c.value for c in sheet[1]] == ["名称", "办医层级"]
+        assert client.post("/api/download?format=exe", data=form).status_code == 400
+        refused = client.post("/api/download?format=csv", data={"query": "DELETE WHERE { ?s ?p ?o }"})
+        assert refused.status_code == 403
+    finally:
+        pool.close()

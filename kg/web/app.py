@@ -6,7 +6,8 @@
                           (bound, never spliced); results as /sparql gives them — what pages call
   /api/ask?q=             the `kg ask --json` answer
   /api/queries            the query library (name, title, description, params, text)
-  /api/cities             the cities that have plans in the graph
+  /api/cities             the cities that have plans in the graph;  /api/columns  Chinese column headers
+  /api/download           POST the /sparql form with ?format=csv|json|xlsx: a SELECT as a file for people
   /api/network?city=      the network of `kg viz` as JSON;  /viz?city= the same as a page
   /                       the web page;  /static/…  the files of kg/data/web/static/ only
   /id/…, /vocab/…, /ont   every IRI of the graph: HTML, Turtle or JSON-LD by Accept (kg/web/linked.py)
@@ -270,7 +271,8 @@ async def run_query(request: Request, text: str, bindings: dict[str, ox.NamedNod
 # Routes
 # --------------------------------------------------------------------------------------------------
 
-async def sparql_endpoint(request: Request) -> Response:
+async def _query_params(request: Request) -> tuple[dict[str, list[str]], str | None]:
+    """The parameters of a /sparql request (URL and form), and a direct application/sparql-query body."""
     params = parse_qs(request.url.query, keep_blank_values=True)
     body_query = None
     if request.method == "POST":
@@ -286,6 +288,11 @@ async def sparql_endpoint(request: Request) -> Response:
         else:
             for key, values in parse_qs(body, keep_blank_values=True).items():
                 params.setdefault(key, []).extend(values)
+    return params, body_query
+
+
+async def sparql_endpoint(request: Request) -> Response:
+    params, body_query = await _query_params(request)
     if "update" in params:
         raise HTTPError(HTTPStatus.FORBIDDEN, "SPARQL Update is refused: this endpoint is read-only; the graph is "
                                               "rebuilt from the plans with `kg build`")
@@ -300,6 +307,63 @@ async def sparql_endpoint(request: Request) -> Response:
     bindings = {name[1:]: parse_term(name[1:], values[-1]) for name, values in params.items()
                 if name.startswith("$") and len(name) > 1 and values and values[-1].strip()}
     return await run_query(request, queries[0], bindings, last(params, "format") or None)
+
+
+DOWNLOADS = {"csv": "text/csv", "json": "application/json",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+async def download(request: Request) -> Response:
+    """POST /api/download?format=csv|json|xlsx (the /sparql form): a SELECT's results as a file for people —
+    Chinese column headers (kg/data/web/columns.yaml), CSV with a BOM so Excel reads UTF-8, or a workbook."""
+    params, body_query = await _query_params(request)
+    fmt = last(params, "format")
+    if fmt not in DOWNLOADS:
+        raise HTTPError(HTTPStatus.BAD_REQUEST, "format= must be csv, json or xlsx")
+    queries = params.get("query", []) + ([body_query] if body_query is not None else [])
+    if len(queries) != 1 or not queries[0].strip():
+        raise HTTPError(HTTPStatus.BAD_REQUEST, "give exactly one query (query=…)")
+    bindings = {name[1:]: parse_term(name[1:], values[-1]) for name, values in params.items()
+                if name.startswith("$") and len(name) > 1 and values and values[-1].strip()}
+    if refuse_unsafe(queries[0]).form != "select":
+        raise HTTPError(HTTPStatus.BAD_REQUEST, "downloads are for SELECT queries (a table); CONSTRUCT and DESCRIBE "
+                                                "results come as Turtle from /sparql")
+    response = await run_query(request, queries[0], bindings, "json")
+    data = json.loads(response.body)
+    names = data["head"]["vars"]
+    headers = [pages.column_label(v) for v in names]
+    rows = [[_cell(b.get(v)) for v in names] for b in data["results"]["bindings"]]
+    filename = "kg-results." + fmt
+    disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if fmt == "json":
+        body = json.dumps({"columns": [{"name": v, "label": h} for v, h in zip(names, headers, strict=True)],
+                           "rows": [dict(zip(names, r, strict=True)) for r in rows]}, ensure_ascii=False, indent=1)
+        return Response(body, media_type=DOWNLOADS[fmt] + "; charset=utf-8", headers=disposition)
+    if fmt == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(headers)
+        writer.writerows([["" if c is None else c for c in r] for r in rows])
+        return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8", headers=disposition)
+    from kg.export import rows_to_xlsx
+
+    return Response(rows_to_xlsx(headers, rows), media_type=DOWNLOADS[fmt], headers=disposition)
+
+
+def _cell(term: dict | None):
+    """A SPARQL JSON term as a spreadsheet value: numbers as numbers, everything else its text."""
+    if term is None:
+        return None
+    value = term.get("value", "")
+    if term.get("type") == "literal" and term.get("datatype", "").endswith(("#integer", "#decimal", "#double")):
+        try:
+            return int(value) if term["datatype"].endswith("#integer") else float(value)
+        except ValueError:
+            return value
+    return value
 
 
 async def library_query(request: Request) -> Response:
@@ -326,6 +390,10 @@ async def ask(request: Request) -> Response:
 
 async def queries(request: Request) -> Response:
     return json_response(library_json())
+
+
+async def columns(request: Request) -> Response:
+    return json_response(pages.column_labels())
 
 
 async def cities(request: Request) -> Response:
@@ -365,7 +433,9 @@ def routes() -> list:
         Route("/api/query/{name}", library_query),
         Route("/api/ask", ask),
         Route("/api/queries", queries),
+        Route("/api/download", download, methods=["POST"]),
         Route("/api/cities", cities),
+        Route("/api/columns", columns),
         Route("/api/network", network),
         Route("/viz", viz_page),
         Route("/id/{path:path}", linked.resource),

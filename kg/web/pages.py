@@ -35,6 +35,18 @@ def environment() -> jinja2.Environment:
 
 
 @cache
+def column_labels() -> dict[str, str]:
+    """Chinese headers of result columns by variable name (kg/data/web/columns.yaml)."""
+    import yaml
+
+    return yaml.safe_load((WEB_DIR / "columns.yaml").read_text(encoding="utf-8")) or {}
+
+
+def column_label(name: str) -> str:
+    return column_labels().get(name, name)
+
+
+@cache
 def example_questions() -> list[str]:
     """One example question of each family of queries/questions.yaml (the questions `kg ask` answers),
     for the home page to offer as links."""

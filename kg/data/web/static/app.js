@@ -130,18 +130,84 @@ async function postQuery(accept) {
   return fetch("/sparql", {method: "POST", body: queryBody(), headers: {Accept: accept}});
 }
 
-function showTable(data) {
-  if (data.boolean !== undefined) return el("p", {}, "ASK → " + data.boolean);
-  const vars = data.head.vars;
-  const head = el("tr", {}, ...vars.map((v) => el("th", {}, v)));
-  const rows = data.results.bindings.map((b) => el("tr", {}, ...vars.map((v) => {
+// Results: Chinese headers (the variable beneath), sortable columns, pages of PAGE rows.
+const PAGE = 50;
+let columns = {};
+let table = {vars: [], rows: [], page: 0, sortBy: null, up: true};
+
+function cellText(term) { return term ? term.value : ""; }
+
+function sortKey(term) {
+  if (!term) return "";
+  const numeric = term.datatype && /#(integer|decimal|double|float|int|long)$/.test(term.datatype);
+  return numeric ? Number(term.value) : term.value;
+}
+
+function renderTable() {
+  const {vars, rows, page} = table;
+  const head = el("tr", {}, ...vars.map((v) => {
+    const th = el("th", {class: "sort", title: "?" + v + " · 点击排序 click to sort"}, columns[v] || v);
+    if (columns[v]) th.append(el("small", {}, " " + v));
+    if (table.sortBy === v) th.dataset.dir = table.up ? "asc" : "desc";
+    th.addEventListener("click", () => {
+      table.up = table.sortBy === v ? !table.up : true;
+      table.sortBy = v;
+      table.rows.sort((a, b) => {
+        const x = sortKey(a[v]), y = sortKey(b[v]);
+        const order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), "zh");
+        return table.up ? order : -order;
+      });
+      table.page = 0;
+      renderTable();
+    });
+    return th;
+  }));
+  const shown = rows.slice(page * PAGE, (page + 1) * PAGE);
+  const body = shown.map((b) => el("tr", {}, ...vars.map((v) => {
     const term = b[v];
-    const cell = el("td", {}, term ? term.value : "");
+    const href = term && term.type === "uri" ? pageOf(term.value) : null;
+    const cell = el("td", {}, href ? el("a", {href: href}, cellText(term)) : cellText(term));
     if (term && term["xml:lang"]) cell.title = "@" + term["xml:lang"];
     else if (term && term.datatype) cell.title = term.datatype;
     return cell;
   })));
-  return el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows));
+  const pages = Math.max(1, Math.ceil(rows.length / PAGE));
+  const nav = el("div", {class: "pager"});
+  if (pages > 1) {
+    const prev = el("button", {type: "button", id: "prev-page"}, "上一页 prev");
+    const next = el("button", {type: "button", id: "next-page"}, "下一页 next");
+    prev.disabled = page === 0;
+    next.disabled = page >= pages - 1;
+    prev.addEventListener("click", () => { table.page -= 1; renderTable(); });
+    next.addEventListener("click", () => { table.page += 1; renderTable(); });
+    nav.append(prev, " 第 " + (page + 1) + " / " + pages + " 页 page ", next);
+  }
+  $("results").replaceChildren(el("table", {id: "result-table"}, el("thead", {}, head), el("tbody", {}, ...body)), nav);
+}
+
+function showTable(data) {
+  if (data.boolean !== undefined) {
+    $("results").replaceChildren(el("p", {}, "ASK → " + data.boolean));
+    return;
+  }
+  table = {vars: data.head.vars, rows: data.results.bindings, page: 0, sortBy: null, up: true};
+  renderTable();
+}
+
+function rememberInUrl() {
+  // The URL carries what was run: ?example=NAME&param=value… for a library query, ?sparql=… otherwise.
+  const url = new URLSearchParams();
+  const name = $("library").value;
+  const entry = library.find((q) => q.name === name);
+  if (entry && $("query").value === entry.text) {
+    url.set("example", name);
+    for (const input of $("params").querySelectorAll("input[data-param]")) {
+      if (input.value.trim()) url.set(input.dataset.param, input.value.trim());
+    }
+  } else {
+    url.set("sparql", $("query").value);
+  }
+  history.replaceState(null, "", "?" + url.toString() + "#sparql");
 }
 
 async function runQuery() {
@@ -157,6 +223,7 @@ async function runQuery() {
     root.dataset.kgRows = "error";
     return;
   }
+  rememberInUrl();
   const seconds = Number(response.headers.get("X-Query-Seconds") || 0);
   if ((response.headers.get("Content-Type") || "").startsWith("text/turtle")) {
     $("results").replaceChildren(el("pre", {}, text));
@@ -165,20 +232,20 @@ async function runQuery() {
     return;
   }
   const data = JSON.parse(text);
-  $("results").replaceChildren(showTable(data));
+  showTable(data);
   const count = data.results ? data.results.bindings.length : 1;
   status.textContent = count + " 行 rows · " + (seconds * 1000).toFixed(0) + " ms";
   root.dataset.kgRows = String(count);
 }
 
-async function downloadCsv() {
-  const response = await postQuery("text/csv");
+async function download(format) {
+  const response = await fetch("/api/download?format=" + format, {method: "POST", body: queryBody()});
   if (!response.ok) {
     $("status").className = "error";
     $("status").textContent = await response.text();
     return;
   }
-  const link = el("a", {href: URL.createObjectURL(await response.blob()), download: "kg-results.csv"});
+  const link = el("a", {href: URL.createObjectURL(await response.blob()), download: "kg-results." + format});
   document.body.append(link);
   link.click();
   link.remove();
@@ -200,17 +267,20 @@ async function start() {
     if (q) ask(q);
   });
   $("run").addEventListener("click", runQuery);
-  $("csv").addEventListener("click", downloadCsv);
+  for (const format of ["csv", "json", "xlsx"]) $("download-" + format).addEventListener("click", () => download(format));
   $("library").addEventListener("change", (ev) => chooseExample(ev.target.value));
   $("city").addEventListener("change", (ev) => showNetwork(ev.target.value));
 
-  const [queries, cities] = await Promise.all([
-    fetch("/api/queries").then((r) => r.json()), fetch("/api/cities").then((r) => r.json())]);
+  const [queries, cities, labels] = await Promise.all([
+    fetch("/api/queries").then((r) => r.json()), fetch("/api/cities").then((r) => r.json()),
+    fetch("/api/columns").then((r) => r.json())]);
   library = queries;
+  columns = labels;
   for (const q of library) $("library").append(el("option", {value: q.name}, q.title + " (" + q.name + ")"));
   for (const c of cities) $("city").append(el("option", {value: c}, c));
 
-  // URL parameters run on load: /?q=问题  /?sparql=SELECT…  /?example=NAME  /?city=钦州市
+  // URL parameters run on load: /?q=问题  /?sparql=SELECT…  /?example=NAME&city=钦州市 (the query's own
+  // parameters by name; the example's values otherwise)  /?city=钦州市 (also the network shown)
   const pending = [];
   if (params.get("q")) {
     $("question").value = params.get("q");
@@ -219,6 +289,11 @@ async function start() {
   if (params.get("example")) {
     $("library").value = params.get("example");
     chooseExample(params.get("example"));
+    // A URL naming any of the query's parameters says all of them: the others are free.
+    const inputs = Array.from($("params").querySelectorAll("input[data-param]"));
+    if (inputs.some((input) => params.has(input.dataset.param))) {
+      for (const input of inputs) input.value = params.get(input.dataset.param) || "";
+    }
   }
   if (params.get("sparql")) $("query").value = params.get("sparql");
   if (params.get("sparql") || params.get("example")) pending.push(runQuery());
