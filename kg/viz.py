@@ -174,6 +174,9 @@ def select(g: nx.MultiDiGraph, city: str | None = None, consortium: str | None =
             keep.update(nx.all_neighbors(h, n))
         h = h.subgraph(keep).copy()
     isolated = [n for n in h if h.degree(n) == 0]
+    if h.number_of_edges() == 0:
+        # no relation at all in this view (a plan read without any): show what it names, rather than nothing
+        isolated = []
     h.graph["isolated"] = sorted(({"label": h.nodes[n]["label"], "type": h.nodes[n]["type"],
                                    "kind": h.nodes[n]["kind"]} for n in isolated),
                                  key=lambda d: (d["type"] != "consortium", d["label"]))

@@ -18,11 +18,14 @@ function el(tag, attrs, ...children) {
 }
 
 // ---------------------------------------------------------------- questions
-const BASE = "https://w3id.org/healthkg";
+const IRI_HOST = "w3id.org", IRI_ROOT = "/healthkg";
 
 function pageOf(iri) {
-  // The page of an IRI of the graph on this server (/id/…); null for other IRIs.
-  return iri && iri.startsWith(BASE + "/") ? iri.slice(BASE.length) : null;
+  // The page of an IRI of the graph on this server (…/healthkg/id/… → /id/…); null for other IRIs.
+  let url;
+  try { url = new URL(iri || ""); } catch (e) { return null; }
+  if (url.protocol !== "https:" || url.host !== IRI_HOST || !url.pathname.startsWith(IRI_ROOT + "/")) return null;
+  return url.pathname.slice(IRI_ROOT.length) + url.hash;
 }
 
 function sentenceLink(src) {
