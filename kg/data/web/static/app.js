@@ -256,7 +256,12 @@ async function download(format) {
 
 // ---------------------------------------------------------------- networks
 function showNetwork(city) {
-  const url = "/viz?city=" + encodeURIComponent(city);
+  // A city's network, narrowed to a county or a consortium, with generic mentions on request.
+  const query = new URLSearchParams({city: city});
+  if ($("net-county").value.trim()) query.set("county", $("net-county").value.trim());
+  if ($("net-consortium").value.trim()) query.set("consortium", $("net-consortium").value.trim());
+  if ($("net-kinds").checked) query.set("kinds", "1");
+  const url = "/viz?" + query.toString();
   $("viz").src = url;
   $("viz-link").href = url;
 }
@@ -273,6 +278,9 @@ async function start() {
   for (const format of ["csv", "json", "xlsx"]) $("download-" + format).addEventListener("click", () => download(format));
   $("library").addEventListener("change", (ev) => chooseExample(ev.target.value));
   $("city").addEventListener("change", (ev) => showNetwork(ev.target.value));
+  for (const id of ["net-county", "net-consortium", "net-kinds"]) {
+    $(id).addEventListener("change", () => showNetwork($("city").value));
+  }
 
   const [queries, cities, labels] = await Promise.all([
     fetch("/api/queries").then((r) => r.json()), fetch("/api/cities").then((r) => r.json()),
