@@ -193,6 +193,8 @@ class Reader:
         types = next((p["values"] for p in out if p["iri"] == RDF_TYPE), [])
         # memberships are shown as such (member, consortium, role), figures as a table
         skip_in = {ORG + "member", ORG + "organization", HK + "subject"}
+        if family(iri) == "measure":
+            skip_in.add(HK + "measure")  # a measure's page lists its values in a table of its own
         return {"iri": iri, "label": self.label(iri), "family": family(iri),
                 "family_label": words()["families"].get(family(iri), ""), "types": types,
                 "props": [p for p in out if p["iri"] != RDF_TYPE],
