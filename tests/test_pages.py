@@ -223,3 +223,32 @@ def test_downloads_with_chinese_headers(data_dir):
         assert refused.status_code == 403
     finally:
         pool.close()
+
+
+def test_hostile_text_of_a_plan_is_text_on_every_page(tmp_path):
+    """A plan whose title and sentences carry markup: the reader and the institution page show it as text."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+    from kg.web.app import State, make_app
+
+    payload = "<img src=x onerror=alert(1)>"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "plan.txt").write_text(
+        "# 河池市医疗卫生服务体系规划\n\n## 一、医疗机构设置\n\n"
+        f"河池市人民医院为三级甲等综合医院，是全市医疗中心{payload}。\n"
+        "金城江区人民医院为二级综合医院。\n", encoding="utf-8")
+    (corpus / "documents.json").write_text(json.dumps(
+        [{"file": "plan.txt", "city": "河池市", "province": "广西壮族自治区", "title": f"河池市{payload}规划"}],
+        ensure_ascii=False), encoding="utf-8")
+    built = CliRunner().invoke(app, ["build", "-q", "--corpus", str(corpus), "--data-dir", str(tmp_path / "data")])
+    assert built.exit_code == 0, built.output
+    client = TestClient(make_app(State(tmp_path / "data", NoPool(), 10.0)))
+    reader = client.get("/plan/plan.txt").text
+    assert "河池市人民医院" in reader and "<img" not in reader and "&lt;img src=x onerror=alert(1)&gt;" in reader
+    plans = client.get("/plans").text
+    assert "<img" not in plans and "河池市&lt;img" in plans
+    hospital = next(f for f in all_facts(client.app.state.kg.store(), ["institution"]) if f["name"] == "河池市人民医院")
+    page = client.get(path_of(hospital["iri"])).text
+    assert "<img" not in page and "&lt;img" in page  # the quote and the plan's title, escaped

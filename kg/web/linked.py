@@ -56,7 +56,7 @@ def reader_of(request: Request) -> Reader:
 def _rdf(reader: Reader, iri: str, fmt: str) -> Response:
     rdf_format, media = RDF_FORMATS[fmt]
     return Response(reader.serialize(iri, rdf_format), media_type=media + "; charset=utf-8",
-                    headers={"Vary": "Accept", "Link": f'<{iri}>; rel="describedby"'})
+                    headers={"Vary": "Accept"})
 
 
 def _resource_page(reader: Reader, iri: str) -> str:
