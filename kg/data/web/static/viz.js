@@ -212,9 +212,20 @@ window.addEventListener("error", function (ev) { document.body.dataset.kgError =
     card.replaceChildren(el("b", null, n.label), document.createTextNode(" "), el("small", null, n.category));
     rows.forEach(function (r) { if (r[1]) card.append(el("div", null, r[0] + "：" + r[1])); });
     if (n.quote) card.append(el("div", "q", n.quote));
+    if (location.protocol.indexOf("http") === 0) card.append(el("small", null, "双击打开其页面 double-click for its page"));
     card.hidden = false;
     card.style.left = Math.min(ev.clientX + 14, window.innerWidth - 380) + "px";
     card.style.top = Math.min(ev.clientY + 14, window.innerHeight - 160) + "px";
+  });
+  // Double-click a node: its page on the server (the IRI's path), in the whole window.
+  canvas.addEventListener("dblclick", function (ev) {
+    const n = hit(world(ev));
+    if (!n || location.protocol.indexOf("http") !== 0) return;
+    let url;
+    try { url = new URL(n.id); } catch (e) { return; }
+    if (url.host === "w3id.org" && url.pathname.indexOf("/healthkg/") === 0) {
+      window.open(url.pathname.slice("/healthkg".length), "_top");
+    }
   });
   canvas.addEventListener("wheel", function (ev) {
     ev.preventDefault();
