@@ -33,6 +33,16 @@ demo: $(STAMP)
 	  $(BIN)/kg viz --data-dir $(DATA) --city 钦州市 --format html -o out/qinzhou-network.html && \
 	  $(BIN)/kg viz --data-dir $(DATA) --city 钦州市 --format png -o out/qinzhou-network.png && \
 	  echo "network views: out/qinzhou-network.html out/qinzhou-network.png"; \
+	  $(BIN)/kg viz --data-dir $(DATA) --measure 每千人口医疗卫生机构床位数 --format png -o out/beds-per-1000.png && \
+	  echo "indicator chart: out/beds-per-1000.png"; \
+	fi
+	@if $(BIN)/kg --help | grep -q " serve "; then \
+	  echo "--- the page (kg serve --data-dir $(DATA), then open) ---"; \
+	  echo "page:             http://127.0.0.1:8765/"; \
+	  $(BIN)/kg facts --data-dir $(DATA) --type institution | $(BIN)/python -c 'import json, sys; \
+	    f = json.loads(sys.stdin.readline()); \
+	    print("institution page: http://127.0.0.1:8765" + f["iri"].removeprefix("https://w3id.org/healthkg"), \
+	          "(" + f["name"] + ")")'; \
 	fi
 
 test: $(STAMP)

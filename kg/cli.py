@@ -19,14 +19,38 @@ from kg.paths import default_corpus_dir, default_data_dir
 
 app = typer.Typer(
     name="kg",
-    help="A knowledge graph of China's municipal health-service plans.\n\n"
-         "Example: kg build && kg ask \"梧州市第三人民医院的功能定位是什么？\"",
+    help="医疗卫生服务体系规划知识图谱：从规划原文抽取机构、关系与指标，每条事实引用原句。\n\n"
+         "A knowledge graph of China's municipal health-service plans: institutions, relations and figures, "
+         "each citing its sentence.\n\n"
+         "例 Example: kg build && kg ask \"梧州市第三人民医院的功能定位是什么？\"\n\n"
+         "每个命令都有 -h / --help · every command takes -h / --help",
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     add_completion=False,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
 
+
+
+def _flags_as_flags() -> None:
+    """Help shows a flag as a flag (`--json`), not as `--json <bool>`: a flag takes no value."""
+    from typer.core import TyperOption
+
+    if getattr(TyperOption.display_type_rich, "_kg_flags", False):
+        return
+    original = TyperOption.display_type_rich
+
+    def display_type_rich(self, ctx):
+        if getattr(self, "is_flag", False) and not getattr(self, "count", False):
+            return None
+        return original(self, ctx)
+
+    display_type_rich._kg_flags = True
+    TyperOption.display_type_rich = display_type_rich
+
+
+_flags_as_flags()
 
 
 def announce_data_dir(value: Path) -> Path:

@@ -208,3 +208,30 @@ def _letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index + 1)
+
+
+def rows_to_xlsx(headers: list[str], rows: list[list], sheet_name: str = "结果") -> bytes:
+    """One sheet of query results (a header row, then rows); text cells stay text, numbers numbers."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_name[:31] or "结果")
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    for n, row in enumerate([headers, *rows]):
+        cells = []
+        for value in row:
+            if isinstance(value, str) and len(value) > _EXCEL_CELL:
+                value = value[:_EXCEL_CELL - 1] + "…"
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            if n == 0:
+                cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -18,6 +18,7 @@ import networkx as nx
 from kg.errors import KGError
 from kg.facts import PREFIXES
 from kg.paths import PACKAGE_DATA, QUERIES_DIR
+from kg.relation_names import relation_names
 from kg.store import sparql_select, term_value
 
 VIZ_QUERIES = QUERIES_DIR / "viz"
@@ -133,11 +134,14 @@ def _layer(node: dict) -> int:
 
 
 def select(g: nx.MultiDiGraph, city: str | None = None, consortium: str | None = None,
-           relations: Iterable[str] | None = None, levels: Iterable[str] | None = None) -> nx.MultiDiGraph:
+           relations: Iterable[str] | None = None, levels: Iterable[str] | None = None,
+           county: str | None = None, kinds: bool = False) -> nx.MultiDiGraph:
     """The part of the network a planner asked for.
 
-    Institutions of the city are kept even when unconnected (who is in no consortium matters);
-    kind references, consortia and units only when an edge of the selection reaches them.
+    By default only what the plans name: institutions, consortia and units; `kinds` adds the kind
+    references (generic mentions such as 县级医院, drawn apart). A consortium the plan places in a
+    county hangs off that county (a place node), so a county's 医共体 is drawn even before anyone is
+    said to lead it. Nodes left with no edge are left out and listed in `graph["isolated"]`.
     """
     relations = set(relations or ())
     levels = set(levels or ())
@@ -145,17 +149,23 @@ def select(g: nx.MultiDiGraph, city: str | None = None, consortium: str | None =
     if relations:
         h.remove_edges_from([(u, v, k) for u, v, k, d in h.edges(keys=True, data=True)
                              if d["relation"] not in relations])
-    if city:
-        # Nodes with no city of their own (units) belong where their edges lead.
-        in_city = {n for n, d in h.nodes(data=True) if d["city"] == city}
-        anchored = in_city | {n for n in h if not h.nodes[n]["city"]
-                              and any(m in in_city for m in nx.all_neighbors(h, n))}
-        h.remove_nodes_from([n for n in list(h) if n not in anchored])
+    if not kinds:
+        h.remove_nodes_from([n for n, d in list(h.nodes(data=True)) if d["type"] == "kindref"])
+    for attr, value in (("city", city), ("county", county)):
+        if value:
+            # Nodes with no place of their own (units) belong where their edges lead.
+            inside = {n for n, d in h.nodes(data=True) if d[attr] == value}
+            anchored = inside | {n for n in h if not h.nodes[n][attr]
+                                 and any(m in inside for m in nx.all_neighbors(h, n))}
+            h.remove_nodes_from([n for n in list(h) if n not in anchored])
     if levels:
         h.remove_nodes_from([n for n, d in list(h.nodes(data=True))
                              if d["type"] in ("institution", "kindref") and d["level"] not in levels])
+    if not relations or "in_county" in relations:
+        _add_places(h)
     if consortium:
-        hits = {n for n, d in h.nodes(data=True) if d["type"] == "consortium" and consortium in d["label"]}
+        hits = {n for n, d in h.nodes(data=True) if d["type"] == "consortium"
+                and (consortium in d["label"] or consortium in d["kind"])}
         if not hits:
             raise VizError(f"no consortium or network named like {consortium!r} in this selection",
                            hint="see `kg viz --stats` for the consortia in the graph")
@@ -163,26 +173,115 @@ def select(g: nx.MultiDiGraph, city: str | None = None, consortium: str | None =
         for n in hits:
             keep.update(nx.all_neighbors(h, n))
         h = h.subgraph(keep).copy()
-    drop = [n for n, d in h.nodes(data=True) if d["type"] != "institution" and h.degree(n) == 0]
-    h.remove_nodes_from(drop)
+    isolated = [n for n in h if h.degree(n) == 0]
+    if h.number_of_edges() == 0:
+        # no relation at all in this view (a plan read without any): show what it names, rather than nothing
+        isolated = []
+    h.graph["isolated"] = sorted(({"label": h.nodes[n]["label"], "type": h.nodes[n]["type"],
+                                   "kind": h.nodes[n]["kind"]} for n in isolated),
+                                 key=lambda d: (d["type"] != "consortium", d["label"]))
+    h.remove_nodes_from(isolated)
     return h
 
 
+def _add_places(h: nx.MultiDiGraph) -> None:
+    """Each consortium the plans place in a county is linked to that county (a place node)."""
+    for n, d in list(h.nodes(data=True)):
+        if d["type"] == "consortium" and d["county"]:
+            place = "place:" + d["county"]
+            if place not in h:
+                h.add_node(place, label=d["county"], type="place", kind="县区", level="", city=d["city"],
+                           county=d["county"], planned=False, roles=[], beds="", quote="", source="",
+                           category=style()["type_categories"]["place"], layer=0)
+            h.add_edge(n, place, key="in_county", relation="in_county", role="", subtypes=[], mode="asserted",
+                       quote=d["quote"], source=d["source"])
+
+
 def build_network(store, city: str | None = None, consortium: str | None = None,
-                  relations: Iterable[str] | None = None, levels: Iterable[str] | None = None) -> nx.MultiDiGraph:
-    g = select(full_network(store), city, consortium, relations, levels)
+                  relations: Iterable[str] | None = None, levels: Iterable[str] | None = None,
+                  county: str | None = None, kinds: bool = False) -> nx.MultiDiGraph:
+    g = select(full_network(store), city, consortium, relations, levels, county=county, kinds=kinds)
     g.graph["title"] = title(store, city, consortium)
     return g
 
 
-def title(store, city: str | None, consortium: str | None = None) -> str:
+def title(store, city: str | None, consortium: str | None = None, county: str | None = None) -> str:
     plans = sorted({r["title"] for r in _select(store, "plans") if not city or r["cityLabel"] == city})
-    head = city or "全部城市"
+    head = (city or "全部城市") + (f" · {county}" if county else "")
     if consortium:
         head += f" · {consortium}"
     if 0 < len(plans) <= 2:
         return f"{head} — " + "、".join(f"《{p}》" for p in plans)
     return f"{head} — {len(plans)} 份规划"
+
+
+# --------------------------------------------------------------------------------------------------
+# Layout: positions in pixels whose label boxes never overlap
+# --------------------------------------------------------------------------------------------------
+
+NODE_PX = 8  # the radius the drawing gives a node, in layout pixels
+
+
+def text_px(text: str, font_px: float) -> float:
+    """The width of a label: a CJK (full-width) character is one em, anything else about half."""
+    return sum(font_px if ord(ch) > 0x2E80 else font_px * 0.55 for ch in text)
+
+
+def label_box(label: str, x: float, y: float, font_px: float | None = None) -> tuple[float, float, float, float]:
+    """The box (left, top, right, bottom) of a node and its label drawn under it, in layout pixels."""
+    font = font_px or style()["label_font_px"]
+    half = max(text_px(label, font), 2 * NODE_PX) / 2 + 2
+    return (x - half, y - NODE_PX, x + half, y + NODE_PX + font * 1.4)
+
+
+def overlaps(a: tuple, b: tuple) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def layout(g: nx.MultiDiGraph, seed: int = 7) -> dict[str, tuple[float, float]]:
+    """Seeded spring layout scaled to pixels, kind references set apart on the right, then nodes
+    pushed apart until no two label boxes overlap."""
+    import numpy as np
+
+    nodes = list(g)
+    if not nodes:
+        return {}
+    n = len(nodes)
+    pos = nx.spring_layout(nx.Graph(g), seed=seed, k=3.0 / max(n, 1) ** 0.5)
+    spread = 110 * max(n, 1) ** 0.5
+    xy = np.array([[pos[v][0] * spread, pos[v][1] * spread] for v in nodes], dtype=float)
+    kind = np.array([g.nodes[v]["type"] == "kindref" for v in nodes])
+    if kind.any() and (~kind).any():  # generic mentions drawn apart, to the right of the named network
+        xy[kind, 0] += xy[~kind, 0].max() - xy[kind, 0].min() + 160
+    font = style()["label_font_px"]
+    half = np.array([max(text_px(g.nodes[v]["label"], font), 2 * NODE_PX) / 2 + 2 for v in nodes])
+    up, down = NODE_PX, NODE_PX + font * 1.4
+    for _ in range(2000):
+        cx, cy = xy[:, 0], xy[:, 1] + (down - up) / 2
+        dx = cx[:, None] - cx[None, :]
+        dy = cy[:, None] - cy[None, :]
+        need_x = half[:, None] + half[None, :] + 2 - np.abs(dx)
+        need_y = (up + down) + 2 - np.abs(dy)
+        clash = (need_x > 0) & (need_y > 0)
+        np.fill_diagonal(clash, False)
+        if not clash.any():
+            break
+        # push each clashing pair apart along the axis that needs the shorter move, half each
+        along_x = need_x < need_y
+        sx = np.where(dx == 0, np.sign(np.arange(n)[:, None] - np.arange(n)[None, :]), np.sign(dx))
+        sy = np.where(dy == 0, np.sign(np.arange(n)[:, None] - np.arange(n)[None, :]), np.sign(dy))
+        mx = np.where(clash & along_x, sx * (need_x / 2 + 0.5), 0).sum(axis=1)
+        my = np.where(clash & ~along_x, sy * (need_y / 2 + 0.5), 0).sum(axis=1)
+        xy[:, 0] += np.clip(mx, -60, 60)
+        xy[:, 1] += np.clip(my, -60, 60)
+    xy -= xy.mean(axis=0)
+    return {v: (round(float(xy[i, 0]), 1), round(float(xy[i, 1]), 1)) for i, v in enumerate(nodes)}
+
+
+def label_overlaps(g: nx.MultiDiGraph, pos: dict[str, tuple[float, float]]) -> list[tuple[str, str]]:
+    """The pairs of nodes whose label boxes overlap (none, for `layout`)."""
+    boxes = [(g.nodes[v]["label"], label_box(g.nodes[v]["label"], *pos[v])) for v in g]
+    return [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:] if overlaps(box_a, box_b)]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -215,7 +314,9 @@ def network_stats(g: nx.MultiDiGraph) -> dict[str, list]:
         "flow": flow_rows,
         "leaders": sorted(((label[n], c) for n, c in leads.items()), key=lambda r: (-r[1], r[0])),
         "consortia": sorted(((label[n], g.nodes[n]["kind"], s) for n, s in sizes.items()), key=lambda r: (-r[2], r[0])),
-        "outside": sorted(label[n] for n, d in g.nodes(data=True) if d["type"] == "institution" and n not in members),
+        # institutions in no consortium: those drawn, and those left out of the drawing for want of any edge
+        "outside": sorted({label[n] for n, d in g.nodes(data=True) if d["type"] == "institution" and n not in members}
+                          | {d["label"] for d in g.graph.get("isolated", []) if d["type"] == "institution"}),
     }
 
 
@@ -253,12 +354,10 @@ def flatten(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 def to_json(g: nx.MultiDiGraph) -> dict:
     st = style()
-    # A seeded networkx layout as the starting point: the page's own forces only refine it, so the
-    # first paint is already readable and the same graph always opens the same way.
-    n = g.number_of_nodes()
-    pos = nx.spring_layout(nx.Graph(g), seed=7, k=3.0 / max(n, 1) ** 0.5) if n else {}
-    spread = 90 * max(n, 1) ** 0.5
-    nodes = [{"id": n, "x": round(float(pos[n][0]) * spread, 1), "y": round(float(pos[n][1]) * spread, 1),
+    # The layout of `layout` (no two labels overlap): the page draws it as it is, so the same graph
+    # always opens the same way and readable; a planner may still drag nodes.
+    pos = layout(g)
+    nodes = [{"id": n, "x": pos[n][0], "y": pos[n][1],
               **{k: d[k] for k in ("label", "type", "kind", "level", "city", "county", "category",
                                              "roles", "beds", "quote", "source", "layer", "planned")}}
              for n, d in g.nodes(data=True)]
@@ -268,7 +367,8 @@ def to_json(g: nx.MultiDiGraph) -> dict:
     return {"title": g.graph.get("title", ""), "nodes": nodes, "edges": edges,
             "categoryColors": st["category_colors"], "relationColors": st["relation_colors"],
             "defaultRelationColor": st["default_relation_color"], "relations": relations,
-            "levelOrder": st["level_order"]}
+            "relationLabels": relation_names(), "typeNames": st["type_names"],
+            "isolated": g.graph.get("isolated", []), "levelOrder": st["level_order"], "fontPx": st["label_font_px"]}
 
 
 def to_html(g: nx.MultiDiGraph, standalone: bool = True) -> str:
@@ -305,10 +405,9 @@ def cjk_font() -> str:
     return name
 
 
-_TYPE_NAMES = {"consortium": "医联体/体系", "unit": "功能单元", "kindref": "类别指称 kind"}
-
-
 def draw_static(g: nx.MultiDiGraph, path: Path, fmt: str) -> None:
+    """PNG/SVG of the network: the positions of `layout`, drawn at one layout pixel per output pixel
+    (labels the size the layout kept apart), a Chinese legend, and the nodes left out listed."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -317,41 +416,59 @@ def draw_static(g: nx.MultiDiGraph, path: Path, fmt: str) -> None:
 
     st = style()
     font = cjk_font()
-    n = g.number_of_nodes()
-    size = max(10.0, min(28.0, 4 + n ** 0.5 * 1.6))
+    pos = layout(g)
+    dpi = 100
+    font_px = st["label_font_px"]
+    xs = [p[0] for p in pos.values()] or [0.0]
+    ys = [p[1] for p in pos.values()] or [0.0]
+    pad = 40 + max((text_px(g.nodes[v]["label"], font_px) / 2 for v in g), default=0)
+    width_px = max(xs) - min(xs) + 2 * pad
+    height_px = max(ys) - min(ys) + 2 * 60
+    names = relation_names()
     with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": [font],
                                 "axes.unicode_minus": False, "svg.fonttype": "path"}):
-        fig, ax = plt.subplots(figsize=(size, size * 0.75), dpi=110)
-        pos = nx.spring_layout(nx.Graph(g), seed=7, k=3.0 / max(n, 1) ** 0.5) if n else {}
+        bottom = 100  # room for the list of nodes left out
+        fig = plt.figure(figsize=((width_px + 260) / dpi, (height_px + bottom) / dpi), dpi=dpi)
+        ax = fig.add_axes((0, bottom / (height_px + bottom), width_px / (width_px + 260),
+                           height_px / (height_px + bottom)))
+        ax.set_xlim(min(xs) - pad, max(xs) + pad)
+        ax.set_ylim(max(ys) + 60, min(ys) - 60)  # y grows downwards, as on the page
         drawn_rel = set()
         for u, v, d in g.edges(data=True):
             color = st["relation_colors"].get(d["relation"], st["default_relation_color"])
             drawn_rel.add(d["relation"])
             ax.annotate("", xy=pos[v], xytext=pos[u], zorder=1,
-                        arrowprops={"arrowstyle": "-|>", "color": color, "lw": 1.4, "alpha": 0.8,
+                        arrowprops={"arrowstyle": "-|>", "color": color, "lw": 1.3, "alpha": 0.85,
                                     "linestyle": "-" if d["mode"] == "asserted" else "--",
-                                    "shrinkA": 8, "shrinkB": 8, "connectionstyle": "arc3,rad=0.08"})
+                                    "shrinkA": 7, "shrinkB": 7, "connectionstyle": "arc3,rad=0.06"})
         shapes = {}
         for node, d in g.nodes(data=True):
             marker = st["type_markers"].get(d["type"]) if d["type"] != "institution" else None
             marker = marker or st["level_markers"].get(d["level"], st["default_marker"])
-            shapes.setdefault(d["level"] if d["type"] == "institution" else _TYPE_NAMES[d["type"]], marker)
-            ax.scatter(*pos[node], s=260 if d["type"] == "consortium" else 150, marker=marker, zorder=2,
+            shapes.setdefault(d["level"] if d["type"] == "institution" and d["level"] else st["type_names"][d["type"]],
+                              marker)
+            ax.scatter(*pos[node], s=150 if d["type"] == "consortium" else 80, marker=marker, zorder=2,
                        c=st["category_colors"].get(d["category"], "#7f7f7f"), edgecolors="white", linewidths=0.8,
                        alpha=0.55 if d["type"] == "kindref" else 1.0)
-            ax.text(pos[node][0], pos[node][1] - 0.035, d["label"], fontsize=7.5, ha="center", va="top", zorder=3)
+            ax.text(pos[node][0], pos[node][1] + NODE_PX, d["label"], fontsize=font_px * 72 / dpi, ha="center",
+                    va="top", zorder=3)
         cats = sorted({d["category"] for _, d in g.nodes(data=True)})
         handles = [Line2D([], [], marker="o", ls="", color=st["category_colors"].get(c, "#7f7f7f"), label=c)
                    for c in cats]
-        handles += [Line2D([], [], marker=m, ls="", color="#444", label=lvl)
-                    for lvl, m in sorted(shapes.items()) if lvl]
-        handles += [Line2D([], [], color=st["relation_colors"].get(r, st["default_relation_color"]), label=r)
-                    for r in sorted(drawn_rel)]
+        handles += [Line2D([], [], marker=m, ls="", color="#444", label=lvl) for lvl, m in sorted(shapes.items())]
+        handles += [Line2D([], [], color=st["relation_colors"].get(r, st["default_relation_color"]),
+                           label=names.get(r, r)) for r in sorted(drawn_rel)]
+        handles.append(Line2D([], [], color="#444", ls="-", label="规划明确陈述"))
         if any(d["mode"] == "inferred" for _, _, d in g.edges(data=True)):
-            handles.append(Line2D([], [], color="#444", ls="--", label="inferred 推理"))
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
-        ax.set_title(g.graph.get("title", ""), fontsize=13)
+            handles.append(Line2D([], [], color="#444", ls="--", label="规则推理"))
+        fig.legend(handles=handles, loc="upper right", fontsize=9, frameon=False, title="图例")
         ax.set_axis_off()
-        fig.tight_layout()
-        fig.savefig(str(path), format=fmt, bbox_inches="tight")
+        fig.suptitle(g.graph.get("title", ""), fontsize=13, x=0.02, ha="left")
+        isolated = g.graph.get("isolated") or []
+        if isolated:
+            text = f"未画出的孤立节点（{len(isolated)}）：" + "、".join(d["label"] for d in isolated)
+            per_line = max(20, int((width_px + 240) / 11))
+            lines = [text[i:i + per_line] for i in range(0, len(text), per_line)][:6]
+            fig.text(0.01, 0.005, "\n".join(lines), fontsize=8, ha="left", va="bottom")
+        fig.savefig(str(path), format=fmt)
         plt.close(fig)

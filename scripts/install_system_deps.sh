@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # System packages kg needs beyond Python: a CJK font for `kg viz` figures (fonts-noto-cjk), a
-# headless browser for the HTML check (chromium) and Virtuoso for the SPARQL-server tests
+# headless browser for the HTML check (chromium) and its WebDriver for the browser tests (chromium-driver), and Virtuoso for the SPARQL-server tests
 # (virtuoso-opensource-7-bin: only virtuoso-t and isql-vt, no service, no debconf prompt; the
 # virtuoso-opensource metapackage would start a system service). Installs only what is missing,
 # only as root; safe to run repeatedly.
 set -euo pipefail
 
-packages=(fonts-noto-cjk chromium virtuoso-opensource-7-bin)
+packages=(fonts-noto-cjk chromium chromium-driver virtuoso-opensource-7-bin)
 missing=()
 for pkg in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

@@ -72,3 +72,51 @@ def test_no_graph_is_a_clear_error_not_a_traceback(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 3
     assert "kg build" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# ---- issue #15: a CLI in the user's language ---------------------------------------------------
+
+HOSPITALS_QZ = ('SELECT ?name ?kind WHERE { ?i a hk:Hospital ; skos:prefLabel ?name ; '
+                'org:classification/skos:prefLabel ?kind ; hk:city/skos:prefLabel "钦州市"@zh . '
+                'FILTER(LANG(?kind) = "zh") } ORDER BY ?name')
+
+
+def test_every_command_takes_dash_h_and_shows_flags_as_flags():
+    from kg.cli import app as kg_app
+
+    names = [c.name or c.callback.__name__ for c in kg_app.registered_commands]
+    assert {"build", "stats", "facts", "sparql", "viz", "serve", "ask"} <= set(names)
+    for name in names:
+        result = CliRunner().invoke(kg_app, [name, "-h"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0 and "Usage: kg " + name in result.output, (name, result.output)
+        assert "<bool>" not in result.output, name
+    top = CliRunner().invoke(kg_app, ["-h"], env={"COLUMNS": "200"})
+    assert "医疗卫生服务体系规划知识图谱" in top.output and "knowledge graph" in top.output
+    assert "统计" in top.output and "画网络图或指标图" in top.output
+
+
+def test_stats_names_relations_in_chinese(data_dir):
+    result = CliRunner().invoke(app, ["stats", "--data-dir", str(data_dir)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "牵头 leads" in result.output and "指导 guides" in result.output and "明确陈述" in result.output
+
+
+def test_sparql_reads_stdin_writes_a_file_and_measures_chinese_width(data_dir, tmp_path):
+    from kg.texttable import width
+
+    result = CliRunner().invoke(app, ["sparql", "--data-dir", str(data_dir), "-f", "-"], input=HOSPITALS_QZ)
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("|")]
+    assert any("钦州市第一人民医院" in line for line in lines)  # whole, not cut
+    assert len({width(line) for line in lines}) == 1  # every row as wide as the header, counted in columns
+    out = tmp_path / "h.xml"
+    result = CliRunner().invoke(app, ["sparql", "--data-dir", str(data_dir), HOSPITALS_QZ, "--format", "xml",
+                                      "-o", str(out)])
+    assert result.exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith('<?xml') and "<literal xml:lang=\"zh\">钦州市第一人民医院</literal>" in text
+    construct = "CONSTRUCT { ?i skos:prefLabel ?n } WHERE { ?i a hk:CDC ; skos:prefLabel ?n }"
+    result = CliRunner().invoke(app, ["sparql", "--data-dir", str(data_dir), construct, "--format", "nt"])
+    assert result.exit_code == 0 and "钦州市疾病预防控制中心\"@zh ." in result.output
+    bad = CliRunner().invoke(app, ["sparql", "--data-dir", str(data_dir), HOSPITALS_QZ, "--format", "nt"])
+    assert bad.exit_code != 0 and "CONSTRUCT" in bad.output

@@ -24,6 +24,13 @@ def full(store) -> nx.MultiDiGraph:
 
 @pytest.fixture(scope="module")
 def qinzhou(store) -> nx.MultiDiGraph:
+    """钦州's network with the kind references (the analyst's whole view)."""
+    return viz.build_network(store, city=QINZHOU, kinds=True)
+
+
+@pytest.fixture(scope="module")
+def planner(store) -> nx.MultiDiGraph:
+    """钦州's network as a planner first sees it: what the plans name, no generic mentions."""
     return viz.build_network(store, city=QINZHOU)
 
 
@@ -42,6 +49,9 @@ def test_city_institutions_are_nodes_with_their_kind(qinzhou, institutions):
         if fact["kind"] in consortium_kinds | unit_kinds:
             # named consortia and units (campuses, facilities) are drawn when an edge reaches them
             assert name not in nodes or nodes[name]["type"] in ("consortium", "unit")
+            continue
+        if name not in nodes:  # an institution no relation reaches is left out of the drawing, and listed
+            assert name in [d["label"] for d in qinzhou.graph["isolated"]], name
             continue
         assert nodes[name]["type"] == "institution"
         assert nodes[name]["kind"] == fact["kind"]
@@ -82,7 +92,9 @@ def test_qinzhou_county_medical_community_and_its_lead(qinzhou):
 
 
 def test_qinzhou_centres_based_on_their_hosts(qinzhou):
-    based = {u["label"]: v["label"] for u, v, _ in edges_of(qinzhou, "based_on")}
+    # 依托钦州市第一人民医院创建广西北部湾沿海综合医疗中心: the build states the centre as a unit of its
+    # host (hk:unitOf, drawn as unit_of); a based_on edge where a plan states one.
+    based = {u["label"]: v["label"] for u, v, _ in edges_of(qinzhou, "based_on") + edges_of(qinzhou, "unit_of")}
     assert based["广西北部湾沿海综合医疗中心"] == "钦州市第一人民医院"
     assert based["广西北部湾沿海精神卫生中心"] == "钦州市精神病医院"
 
@@ -90,8 +102,9 @@ def test_qinzhou_centres_based_on_their_hosts(qinzhou):
 def test_consortium_filter_keeps_the_networks_and_their_members(store):
     g = viz.build_network(store, city=QINZHOU, consortium="远程医疗中心")
     labels = {d["label"] for _, d in g.nodes(data=True)}
+    # the centres, their hosts, and the counties the plan places two of them in
     assert labels == {"钦州市第一人民医院远程医疗中心", "灵山县人民医院远程医疗中心", "浦北县人民医院远程医疗中心",
-                      "钦州市第一人民医院", "灵山县人民医院", "浦北县人民医院"}
+                      "钦州市第一人民医院", "灵山县人民医院", "浦北县人民医院", "灵山县", "浦北县"}
 
 
 def test_relation_filter(store):
@@ -107,7 +120,7 @@ def test_edges_use_ontology_relation_names(full, store):
     names = {r["name"].value for r in sparql_select(store, "SELECT DISTINCT ?name WHERE { ?p hk:kgRelation ?name }",
                                                     prefixes=PREFIXES)}
     used = {d["relation"] for _, _, d in full.edges(data=True)}
-    assert used <= names
+    assert used <= names | {"unit_of"}  # hk:unitOf has no kg facts name: the drawing calls it unit_of
     assert all(d["mode"] in ("asserted", "inferred") for _, _, d in full.edges(data=True))
 
 
@@ -130,6 +143,8 @@ def test_stats_lists_institutions_outside_consortia(qinzhou):
     members = {u for u, v, d in qinzhou.edges(data=True) if d["relation"] in ("leads", "member_of")
                and qinzhou.nodes[v]["type"] == "consortium"}
     outside = {d["label"] for n, d in qinzhou.nodes(data=True) if d["type"] == "institution" and n not in members}
+    # … and those left out of the drawing for want of any relation
+    outside |= {d["label"] for d in qinzhou.graph["isolated"] if d["type"] == "institution"}
     assert set(result["outside"]) == outside
     assert "钦州市中医医院" in result["outside"] and "钦州市第一人民医院" not in result["outside"]
     assert result["leaders"][0] == ("浦北县人民医院", 2)
@@ -230,3 +245,67 @@ def test_install_script_is_idempotent_shell():
     script = Path(__file__).resolve().parent.parent / "scripts" / "install_system_deps.sh"
     assert script.exists()
     subprocess.run(["bash", "-n", str(script)], check=True)
+
+
+# ---- issue #15: networks a planner can read ----------------------------------------------------
+
+def test_planner_view_has_no_generic_mentions_and_lists_what_it_leaves_out(planner, qinzhou):
+    assert not any(d["type"] == "kindref" for _, d in planner.nodes(data=True))
+    assert any(d["type"] == "kindref" for _, d in qinzhou.nodes(data=True))  # behind the switch
+    assert all(planner.degree(n) > 0 for n in planner)
+    left_out = {d["label"] for d in planner.graph["isolated"]}
+    # 钦州市疾病预防控制中心 is named, but only kinds of institution are related to it: listed, not drawn
+    assert "钦州市疾病预防控制中心" in left_out and "钦州市疾病预防控制中心" not in by_label(planner)
+    assert "钦州市疾病预防控制中心" in by_label(qinzhou)
+
+
+def test_both_county_communities_of_qinzhou_and_a_leader_only_where_inferred(planner):
+    nodes = by_label(planner)
+    for name, county in (("灵山县国家级紧密型县域医疗共同体", "灵山县"),
+                         ("浦北县自治区级紧密型县域医疗共同体", "浦北县")):
+        assert nodes[name]["type"] == "consortium"
+        assert {planner.nodes[v]["label"] for u, v, d in planner.edges(data=True)
+                if planner.nodes[u]["label"] == name and d["relation"] == "in_county"} == {county}
+    leads = {(u["label"], v["label"], d["mode"]) for u, v, d in edges_of(planner, "leads")
+             if "紧密型县域医疗共同体" in v["label"]}
+    # the plan names no leader of either; the 县级医院为龙头 rule infers 浦北县人民医院's (drawn dashed)
+    assert leads == {("浦北县人民医院", "浦北县自治区级紧密型县域医疗共同体", "inferred")}
+
+
+def test_consortium_view_by_kind_finds_the_county_communities(store):
+    g = viz.build_network(store, city=QINZHOU, consortium="医共体")
+    labels = {d["label"] for _, d in g.nodes(data=True)}
+    assert {"灵山县国家级紧密型县域医疗共同体", "浦北县自治区级紧密型县域医疗共同体", "浦北县人民医院"} <= labels
+
+
+def test_county_view(store):
+    g = viz.build_network(store, city=QINZHOU, county="浦北县")
+    labels = {d["label"] for _, d in g.nodes(data=True)}
+    assert {"浦北县人民医院", "浦北县自治区级紧密型县域医疗共同体", "浦北县人民医院远程医疗中心"} <= labels
+    assert not any(d["county"] and d["county"] != "浦北县" for _, d in g.nodes(data=True))
+
+
+@pytest.mark.parametrize("kinds", [False, True])
+def test_no_two_labels_overlap(store, kinds):
+    for city in (QINZHOU, "梧州市", None):
+        g = viz.build_network(store, city=city, kinds=kinds)
+        pos = viz.layout(g)
+        assert g.number_of_nodes() > 5
+        assert viz.label_overlaps(g, pos) == [], city
+    # the boxes are real: two nodes at one place overlap
+    assert viz.overlaps(viz.label_box("钦州市第一人民医院", 0, 0), viz.label_box("钦州市中医医院", 30, 10))
+
+
+def test_kinds_are_drawn_apart(qinzhou):
+    pos = viz.layout(qinzhou)
+    named = [pos[n][0] for n, d in qinzhou.nodes(data=True) if d["type"] != "kindref"]
+    kinds = [pos[n][0] for n, d in qinzhou.nodes(data=True) if d["type"] == "kindref"]
+    assert min(kinds) > max(named)
+
+
+def test_page_data_speaks_chinese(planner):
+    data = viz.to_json(planner)
+    assert data["relationLabels"]["leads"] == "牵头" and data["relationLabels"]["member_of"] == "成员"
+    assert {d["label"] for d in data["isolated"]} == {d["label"] for d in planner.graph["isolated"]}
+    html = viz.to_html(planner)
+    assert "分层布局" in html and "hierarchical" not in html.split("<script")[0]

@@ -20,7 +20,8 @@ Examples = Annotated[bool, typer.Option("--examples/--no-examples",
 @app.command()
 def build(data_dir: DataDir, corpus: CorpusDir, examples: Examples = True,
           quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False) -> None:
-    """Extract the example plans (--corpus) and your own (`kg add`) into a graph, persisted in the embedded store.
+    """从规划原文构建图谱 build the graph.
+    Extract the example plans (--corpus) and your own (`kg add`) into a graph, persisted in the embedded store.
 
     The build is written into a new directory and swapped in at the end, so a failed or
     interrupted build leaves the previous graph usable.
@@ -68,7 +69,8 @@ def _warn(message: str) -> None:
 @app.command()
 def stats(data_dir: DataDir,
           as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
-    """Counts by institution kind, by city, by relation kind (asserted vs inferred), and figures.
+    """统计：机构类别、城市、关系、指标 counts.
+    Counts by institution kind, by city, by relation kind (asserted vs inferred), and figures.
 
     Example: kg stats --json
     """
@@ -86,11 +88,19 @@ def stats(data_dir: DataDir,
     titles = {"by_kind": ("机构类别 kind", "数量"), "by_city": ("城市 city", "机构数"),
               "by_relation": ("关系 relation", "方式 mode", "数量"), "by_city_relation": ("城市", "关系", "数量"),
               "figures": ("城市 city", "数据 figures"), "total": ("graph", "size")}
+    from kg.relation_names import zh
+
+    modes = {"stated": "明确陈述", "inferred": "规则推理"}
     for name, rows in result.items():
         table = Table(*titles.get(name, ()), title=name)
         for row in rows:
-            table.add_row(*[str(v).rsplit("/", 1)[-1] if isinstance(v, str) and v.startswith("http") else str(v)
-                            for v in row])
+            cells = [str(v).rsplit("/", 1)[-1] if isinstance(v, str) and v.startswith("http") else str(v) for v in row]
+            if name in ("by_relation", "by_city_relation"):  # relations and modes in Chinese, kg facts name beside
+                i = 0 if name == "by_relation" else 1
+                cells[i] = f"{zh(cells[i])} {cells[i]}" if zh(cells[i]) != cells[i] else cells[i]
+                if name == "by_relation":
+                    cells[1] = modes.get(cells[1], cells[1])
+            table.add_row(*cells)
         console.print(table)
 
 
@@ -122,7 +132,8 @@ def facts(data_dir: DataDir,
                                                                      "en for programs.")] = Headers.zh,
           bom: Annotated[bool, typer.Option("--bom/--no-bom", help="Start CSV with a UTF-8 BOM so Excel reads it "
                                                                     "as UTF-8 (default).")] = True) -> None:
-    """Facts for analysts and spreadsheets, each with every source (plan title, file, page, quote).
+    """导出事实（每条带原文）facts.
+    Facts for analysts and spreadsheets, each with every source (plan title, file, page, quote).
 
     CSV and xlsx have one table per fact type with its own columns (机构, 关系, 指标数据); CSV starts
     with a UTF-8 BOM so that Excel opens it as Chinese text. JSON lines keep everything nested.
@@ -189,7 +200,8 @@ def export(data_dir: DataDir,
            fmt: Annotated[ExportFormat, typer.Option("--format", help="turtle, trig, nquads, nt or jsonld.")]
            = ExportFormat.turtle,
            output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file.")] = None) -> None:
-    """Export the whole graph. Turtle/N-Triples/JSON-LD merge the named graphs; TriG/N-Quads keep them.
+    """导出整个图谱 export.
+    Export the whole graph. Turtle/N-Triples/JSON-LD merge the named graphs; TriG/N-Quads keep them.
 
     Example: kg export --format trig -o kg.trig
     """

@@ -35,7 +35,8 @@ def add(file: Annotated[Path, typer.Argument(help="The plan: .txt (UTF-8, GB1803
         examples: Annotated[bool, typer.Option("--examples/--no-examples", help="Refuse content the example plans "
                                                                                 "already hold (default).")] = True,
         ) -> None:
-    """Add a plan to your own plans (in the data directory); `kg build` then extracts it with the examples.
+    """添加规划 add a plan.
+    Add a plan to your own plans (in the data directory); `kg build` then extracts it with the examples.
 
     The text that is read is kept beside the original (and, for a PDF, where each page starts).
     The same content twice, a city that is not a city, a county outside it, a province that does
@@ -61,7 +62,8 @@ def add(file: Annotated[Path, typer.Argument(help="The plan: .txt (UTF-8, GB1803
 def remove(plan: Annotated[str, typer.Argument(help="The plan's file (as `kg plans` shows it), the name of the "
                                                     "file it was added from, or its title.")],
            data_dir: DataDir) -> None:
-    """Remove one of your plans (its text and original); the graph keeps it until the next `kg build`.
+    """删除规划 remove a plan.
+    Remove one of your plans (its text and original); the graph keeps it until the next `kg build`.
 
     Example: kg remove 柳州市医疗卫生服务体系规划.pdf
     """
@@ -76,7 +78,8 @@ def plans(data_dir: DataDir, corpus: CorpusDir,
           examples: Annotated[bool, typer.Option("--examples/--no-examples", help="List the example plans too.")]
           = True,
           as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
-    """The plans `kg build` builds: the examples and yours, with what the current graph took from each.
+    """规划列表 the plans.
+    The plans `kg build` builds: the examples and yours, with what the current graph took from each.
 
     Example: kg plans --json
     """

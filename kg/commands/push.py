@@ -111,7 +111,8 @@ def push(
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds each request may take in all "
                                                              "(connect, send, answer).")] = 300.0,
 ) -> None:
-    """Load the current build into a SPARQL 1.1 server (Graph Store Protocol or SPARQL Update).
+    """推送到 SPARQL 服务器 push.
+    Load the current build into a SPARQL 1.1 server (Graph Store Protocol or SPARQL Update).
 
     Examples:
       kg push --endpoint http://127.0.0.1:7878/store --replace

@@ -21,7 +21,8 @@ def serve(data_dir: DataDir,
           query_memory: Annotated[int, typer.Option("--query-memory", help="Memory (MB) one query may use; "
                                                                            "past it the query is stopped.")] = 1024,
           quiet: Annotated[bool, typer.Option("--quiet", help="Do not log each request.")] = False) -> None:
-    """Serve the graph: a read-only SPARQL 1.1 endpoint (/sparql), questions (/api/ask) and a web page (/).
+    """网页与 SPARQL 服务 serve.
+    Serve the graph: a read-only SPARQL 1.1 endpoint (/sparql), questions (/api/ask) and a web page (/).
 
     Example: kg serve --port 8765   then open http://127.0.0.1:8765/ or
              curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5'

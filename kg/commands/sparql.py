@@ -19,6 +19,9 @@ class ResultFormat(str, Enum):
     csv = "csv"
     tsv = "tsv"
     json = "json"
+    xml = "xml"
+    turtle = "turtle"
+    nt = "nt"
 
 
 MODES = ("list", "run", "check")
@@ -29,11 +32,15 @@ def sparql(
     data_dir: DataDir,
     args: Annotated[list[str] | None, typer.Argument(
         help="A query; or `list`; or `run NAME`; or `check QUERY` (parse only).", show_default=False)] = None,
-    file: Annotated[Path | None, typer.Option("-f", "--file", help="Read the query from a .rq file.")] = None,
+    file: Annotated[Path | None, typer.Option("-f", "--file", help="从文件读查询（- 为标准输入）read the query from "
+                                                                   "a .rq file, or - for standard input.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="结果写入文件 write the results to FILE "
+                                                                       "(UTF-8).")] = None,
     param: Annotated[list[str] | None, typer.Option(
         "--param", "-p", help="NAME=VALUE bound to ?NAME of a library query (repeatable).")] = None,
     fmt: Annotated[ResultFormat, typer.Option(
-        "--format", help="table, or the W3C SPARQL 1.1 results formats csv, tsv, json.")] = ResultFormat.table,
+        "--format", help="table（表格）, or the W3C SPARQL 1.1 results formats csv, tsv, json, xml; "
+                         "CONSTRUCT/DESCRIBE: turtle (default) or nt.")] = ResultFormat.table,
     timing: Annotated[bool, typer.Option("--timing", help="Print the query time to stderr.")] = False,
     timeout: Annotated[float | None, typer.Option("--timeout", help="Stop waiting after SECONDS.")] = None,
     endpoint: Endpoint = None,
@@ -42,11 +49,13 @@ def sparql(
     password_file: PasswordFile = None,
     auth: Auth = AuthKind.basic,
 ) -> None:
-    """Query the graph with SPARQL (read-only; the ontology's prefixes hk:, hkv:, hkid:, skos:, org:… are declared).
+    """SPARQL 查询 query.
+    Query the graph with SPARQL (read-only; the ontology's prefixes hk:, hkv:, hkid:, skos:, org:… are declared).
 
     Examples:
       kg sparql "SELECT ?n WHERE { ?i a hk:Hospital ; skos:prefLabel ?n }"
-      kg sparql -f my.rq --format csv
+      kg sparql -f my.rq --format csv -o out.csv
+      cat my.rq | kg sparql -f - --format xml
       kg sparql list
       kg sparql run institutions_by_city --param city=梧州市
       kg sparql check "ASK { ?s ?p ?o }"
@@ -88,7 +97,7 @@ def sparql(
 
         store = open_store(data_dir)
     result = sq.run(store, text, bindings, timeout=timeout)
-    _print(result, fmt)
+    _emit(_format(result, fmt), output)
     if timing:
         count = len(result.rows) if result.form == "select" else len(result.triples)
         typer.echo(f"{result.seconds * 1000:.1f} ms, {count} results", err=True)
@@ -98,20 +107,30 @@ def _query_text(words: list[str], file: Path | None) -> str:
     if file is not None:
         if words:
             raise QueryError("give the query either as an argument or with -f, not both")
+        if str(file) == "-":
+            return _stdin_query()
         try:
             return file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise QueryError(f"cannot read {file}: {exc}") from None
     if not words:
         if not sys.stdin.isatty():
-            data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-            try:
-                return data.decode("utf-8")
-            except UnicodeDecodeError:
-                raise QueryError("the query on standard input is not UTF-8 text",
-                                 hint="save the query as UTF-8 (e.g. iconv -f GBK -t UTF-8)") from None
-        raise QueryError("no query given", hint='kg sparql "SELECT …", kg sparql -f q.rq or kg sparql list')
+            return _stdin_query()
+        raise QueryError("no query given · 没有给出查询",
+                         hint='kg sparql "SELECT …", kg sparql -f q.rq, kg sparql -f - < q.rq or kg sparql list')
     return " ".join(words)
+
+
+def _stdin_query() -> str:
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise QueryError("the query on standard input is not UTF-8 text · 标准输入的查询不是 UTF-8 文本",
+                         hint="save the query as UTF-8 (e.g. iconv -f GBK -t UTF-8)") from None
+    if not text.strip():
+        raise QueryError("standard input holds no query · 标准输入为空", hint="kg sparql -f - < query.rq")
+    return text
 
 
 def _list(library, fmt: ResultFormat) -> None:
@@ -132,25 +151,47 @@ def _list(library, fmt: ResultFormat) -> None:
     Console().print(table)
 
 
-def _print(result, fmt: ResultFormat) -> None:
+def _format(result, fmt: ResultFormat) -> str:
+    """The result as text in the chosen format (a graph as Turtle unless N-Triples is asked for)."""
     from kg import sparql as sq
 
     if result.form == "graph":
-        sys.stdout.write(sq.to_turtle(result))
-        return
-    if fmt is ResultFormat.json:
-        typer.echo(sq.to_json(result))
-    elif fmt is ResultFormat.csv:
-        sys.stdout.write(sq.to_csv(result))
-    elif fmt is ResultFormat.tsv:
-        sys.stdout.write(sq.to_tsv(result))
-    elif result.form == "ask":
-        typer.echo("true" if result.boolean else "false")
-    else:
-        from rich.console import Console
-        from rich.table import Table
+        if fmt is ResultFormat.nt:
+            import pyoxigraph as ox
 
-        table = Table(*result.vars, caption=f"{len(result.rows)} rows")
-        for row in result.rows:
-            table.add_row(*[sq.compact(row.get(v)) for v in result.vars])
-        Console().print(table)
+            data = ox.serialize(result.triples, format=ox.RdfFormat.N_TRIPLES)
+            return data.decode("utf-8") if data else ""
+        return sq.to_turtle(result)
+    if fmt in (ResultFormat.turtle, ResultFormat.nt):
+        raise QueryError(f"--format {fmt.value} is for CONSTRUCT and DESCRIBE (a graph); this query gives a table",
+                         hint="use --format table, csv, tsv, json or xml")
+    if fmt is ResultFormat.json:
+        return sq.to_json(result) + "\n"
+    if fmt is ResultFormat.csv:
+        return sq.to_csv(result)
+    if fmt is ResultFormat.tsv:
+        return sq.to_tsv(result)
+    if fmt is ResultFormat.xml:
+        from kg.web.protocol import to_xml
+
+        return to_xml(result)
+    if result.form == "ask":
+        return ("true" if result.boolean else "false") + "\n"
+    from kg.texttable import render
+
+    rows = [[sq.compact(row.get(v)) for v in result.vars] for row in result.rows]
+    return render(result.vars, rows, caption=f"{len(result.rows)} 行 rows")
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from kg.errors import OutputError
+
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write {output}: {exc.strerror} · 无法写入 {output}",
+                          hint="choose a writable -o FILE") from None
+    typer.echo(f"→ {output}", err=True)

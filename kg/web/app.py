@@ -6,9 +6,12 @@
                           (bound, never spliced); results as /sparql gives them — what pages call
   /api/ask?q=             the `kg ask --json` answer
   /api/queries            the query library (name, title, description, params, text)
-  /api/cities             the cities that have plans in the graph
+  /api/cities             the cities that have plans in the graph;  /api/columns  Chinese column headers
+  /api/download           POST the /sparql form with ?format=csv|json|xlsx: a SELECT as a file for people
   /api/network?city=      the network of `kg viz` as JSON;  /viz?city= the same as a page
   /                       the web page;  /static/…  the files of kg/data/web/static/ only
+  /id/…, /vocab/…, /ont   every IRI of the graph: HTML, Turtle or JSON-LD by Accept (kg/web/linked.py)
+  /plan/{file}, /plans    the plan reader: each sentence with the facts read from it
 
 User SPARQL runs in worker processes (kg/web/pool.py); questions and networks run in this process
 on the current build's read-only store. A new `kg build` is picked up on the next request.
@@ -21,7 +24,7 @@ import threading
 from collections import OrderedDict
 from http import HTTPStatus
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import anyio
 import pyoxigraph as ox
@@ -34,7 +37,7 @@ from starlette.staticfiles import StaticFiles
 from kg import sparql as sq
 from kg.errors import KGError, QueryError
 from kg.store import current_build, open_store
-from kg.web import pages
+from kg.web import linked, pages
 from kg.web.pool import Busy, QueryPool
 from kg.web.protocol import HTTPError, negotiate, parse_term
 
@@ -58,8 +61,9 @@ class State:
         self._asker = None
         self._asker_build: Path | None = None
         self._full_network = None
-        self._networks: OrderedDict[tuple[str, str], dict] = OrderedDict()
+        self._networks: OrderedDict[tuple, dict] = OrderedDict()
         self._cities: list[str] | None = None
+        self._reader = None
         self.store()  # fail at start, not at the first request, when there is no graph
 
     def build(self) -> Path:
@@ -71,7 +75,22 @@ class State:
             if build != self._build or self._store is None:
                 self._store, self._build = open_store(self.data_dir), build
                 self._full_network, self._networks, self._cities = None, OrderedDict(), None
+                self._reader = None
             return self._store
+
+    def reader(self):
+        """The pages' reader of the current build (labels and evidence read once per build)."""
+        from kg.resource import Reader
+
+        store = self.store()
+        with self._lock:
+            reader = self._reader
+        if reader is None or reader.store is not store:
+            reader = Reader(store)
+            with self._lock:
+                if store is self._store:
+                    self._reader = reader
+        return reader
 
     # ---- questions ---------------------------------------------------------------------------
     def _current_asker(self):
@@ -107,15 +126,16 @@ class State:
             self._cities = cities
         return cities
 
-    def network(self, city: str, consortium: str) -> dict:
-        """The JSON of `kg viz` for a city (every city when empty); a bounded cache per build."""
+    def network(self, city: str, consortium: str, county: str = "", kinds: bool = False) -> dict:
+        """The JSON of `kg viz` for a city (every city when empty), county or consortium, with the kind
+        references when `kinds`; a bounded cache per build."""
         from kg import viz
 
         if city and city not in self.cities():
             raise HTTPError(HTTPStatus.NOT_FOUND, f"no plan of a city named {city[:60]!r} in the graph; "
                                                   "see /api/cities")
         store = self.store()
-        key = (city, consortium)
+        key = (city, consortium, county, kinds)
         with self._lock:
             if key in self._networks:
                 self._networks.move_to_end(key)
@@ -124,10 +144,11 @@ class State:
         if full is None:
             full = viz.full_network(store)
         try:
-            graph = viz.select(full, city=city or None, consortium=consortium or None)
+            graph = viz.select(full, city=city or None, consortium=consortium or None, county=county or None,
+                               kinds=kinds)
         except viz.VizError as exc:
             raise HTTPError(HTTPStatus.NOT_FOUND, str(exc)) from None
-        graph.graph["title"] = viz.title(store, city or None, consortium or None)
+        graph.graph["title"] = viz.title(store, city or None, consortium or None, county or None)
         value = viz.to_json(graph)
         with self._lock:
             if store is self._store:
@@ -250,7 +271,8 @@ async def run_query(request: Request, text: str, bindings: dict[str, ox.NamedNod
 # Routes
 # --------------------------------------------------------------------------------------------------
 
-async def sparql_endpoint(request: Request) -> Response:
+async def _query_params(request: Request) -> tuple[dict[str, list[str]], str | None]:
+    """The parameters of a /sparql request (URL and form), and a direct application/sparql-query body."""
     params = parse_qs(request.url.query, keep_blank_values=True)
     body_query = None
     if request.method == "POST":
@@ -266,6 +288,11 @@ async def sparql_endpoint(request: Request) -> Response:
         else:
             for key, values in parse_qs(body, keep_blank_values=True).items():
                 params.setdefault(key, []).extend(values)
+    return params, body_query
+
+
+async def sparql_endpoint(request: Request) -> Response:
+    params, body_query = await _query_params(request)
     if "update" in params:
         raise HTTPError(HTTPStatus.FORBIDDEN, "SPARQL Update is refused: this endpoint is read-only; the graph is "
                                               "rebuilt from the plans with `kg build`")
@@ -280,6 +307,63 @@ async def sparql_endpoint(request: Request) -> Response:
     bindings = {name[1:]: parse_term(name[1:], values[-1]) for name, values in params.items()
                 if name.startswith("$") and len(name) > 1 and values and values[-1].strip()}
     return await run_query(request, queries[0], bindings, last(params, "format") or None)
+
+
+DOWNLOADS = {"csv": "text/csv", "json": "application/json",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+async def download(request: Request) -> Response:
+    """POST /api/download?format=csv|json|xlsx (the /sparql form): a SELECT's results as a file for people —
+    Chinese column headers (kg/data/web/columns.yaml), CSV with a BOM so Excel reads UTF-8, or a workbook."""
+    params, body_query = await _query_params(request)
+    fmt = last(params, "format")
+    if fmt not in DOWNLOADS:
+        raise HTTPError(HTTPStatus.BAD_REQUEST, "format= must be csv, json or xlsx")
+    queries = params.get("query", []) + ([body_query] if body_query is not None else [])
+    if len(queries) != 1 or not queries[0].strip():
+        raise HTTPError(HTTPStatus.BAD_REQUEST, "give exactly one query (query=…)")
+    bindings = {name[1:]: parse_term(name[1:], values[-1]) for name, values in params.items()
+                if name.startswith("$") and len(name) > 1 and values and values[-1].strip()}
+    if refuse_unsafe(queries[0]).form != "select":
+        raise HTTPError(HTTPStatus.BAD_REQUEST, "downloads are for SELECT queries (a table); CONSTRUCT and DESCRIBE "
+                                                "results come as Turtle from /sparql")
+    response = await run_query(request, queries[0], bindings, "json")
+    data = json.loads(response.body)
+    names = data["head"]["vars"]
+    headers = [pages.column_label(v) for v in names]
+    rows = [[_cell(b.get(v)) for v in names] for b in data["results"]["bindings"]]
+    filename = "kg-results." + fmt
+    disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if fmt == "json":
+        body = json.dumps({"columns": [{"name": v, "label": h} for v, h in zip(names, headers, strict=True)],
+                           "rows": [dict(zip(names, r, strict=True)) for r in rows]}, ensure_ascii=False, indent=1)
+        return Response(body, media_type=DOWNLOADS[fmt] + "; charset=utf-8", headers=disposition)
+    if fmt == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(headers)
+        writer.writerows([["" if c is None else c for c in r] for r in rows])
+        return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8", headers=disposition)
+    from kg.export import rows_to_xlsx
+
+    return Response(rows_to_xlsx(headers, rows), media_type=DOWNLOADS[fmt], headers=disposition)
+
+
+def _cell(term: dict | None):
+    """A SPARQL JSON term as a spreadsheet value: numbers as numbers, everything else its text."""
+    if term is None:
+        return None
+    value = term.get("value", "")
+    if term.get("type") == "literal" and term.get("datatype", "").endswith(("#integer", "#decimal", "#double")):
+        try:
+            return int(value) if term["datatype"].endswith("#integer") else float(value)
+        except ValueError:
+            return value
+    return value
 
 
 async def library_query(request: Request) -> Response:
@@ -308,6 +392,10 @@ async def queries(request: Request) -> Response:
     return json_response(library_json())
 
 
+async def columns(request: Request) -> Response:
+    return json_response(pages.column_labels())
+
+
 async def cities(request: Request) -> Response:
     return json_response(await anyio.to_thread.run_sync(state_of(request).cities))
 
@@ -315,7 +403,8 @@ async def cities(request: Request) -> Response:
 async def _network(request: Request) -> dict:
     params = parse_qs(request.url.query, keep_blank_values=True)
     city, consortium = last(params, "city").strip(), last(params, "consortium").strip()
-    return await anyio.to_thread.run_sync(state_of(request).network, city, consortium)
+    county, kinds = last(params, "county").strip(), last(params, "kinds").strip() in ("1", "true", "yes")
+    return await anyio.to_thread.run_sync(state_of(request).network, city, consortium, county, kinds)
 
 
 async def network(request: Request) -> Response:
@@ -323,11 +412,18 @@ async def network(request: Request) -> Response:
 
 
 async def viz_page(request: Request) -> Response:
-    return HTMLResponse(pages.viz_page(await _network(request), standalone=False))
+    """/viz?city=&county=&consortium=&kinds=1: the network page; a link switches the kind references."""
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    kinds = last(params, "kinds").strip() in ("1", "true", "yes")
+    other = {k: v[-1] for k, v in params.items() if k in ("city", "county", "consortium") and v and v[-1]}
+    if not kinds:
+        other["kinds"] = "1"
+    switch = ("/viz?" + urlencode(other), "隐藏类别指称（泛指）" if kinds else "显示类别指称（泛指，另行排布）")
+    return HTMLResponse(pages.viz_page(await _network(request), standalone=False, kinds_switch=switch))
 
 
 async def index(request: Request) -> Response:
-    return HTMLResponse(pages.render("index.html"))
+    return HTMLResponse(pages.render("index.html", examples=pages.example_questions()))
 
 
 def routes() -> list:
@@ -337,9 +433,17 @@ def routes() -> list:
         Route("/api/query/{name}", library_query),
         Route("/api/ask", ask),
         Route("/api/queries", queries),
+        Route("/api/download", download, methods=["POST"]),
         Route("/api/cities", cities),
+        Route("/api/columns", columns),
         Route("/api/network", network),
         Route("/viz", viz_page),
+        Route("/id/{path:path}", linked.resource),
+        Route("/vocab/{path:path}", linked.resource),
+        Route("/ont", linked.ontology),
+        Route("/ont/{path:path}", linked.resource),
+        Route("/plan/{file}", linked.plan),
+        Route("/plans", linked.plan_list),
         Mount("/static", StaticFiles(directory=pages.STATIC_DIR, follow_symlink=False), name="static"),
     ]
 

@@ -34,6 +34,38 @@ def environment() -> jinja2.Environment:
     return env
 
 
+@cache
+def column_labels() -> dict[str, str]:
+    """Chinese headers of result columns by variable name (kg/data/web/columns.yaml)."""
+    import yaml
+
+    return yaml.safe_load((WEB_DIR / "columns.yaml").read_text(encoding="utf-8")) or {}
+
+
+def column_label(name: str) -> str:
+    return column_labels().get(name, name)
+
+
+@cache
+def example_questions() -> list[str]:
+    """One example question of each family of queries/questions.yaml (the questions `kg ask` answers),
+    for the home page to offer as links."""
+    import yaml
+
+    from kg.paths import QUERIES_DIR
+
+    try:
+        config = yaml.safe_load((QUERIES_DIR / "questions.yaml").read_text(encoding="utf-8")) or {}
+    except OSError:
+        return []
+    out: list[str] = []
+    for family in config.get("families") or []:
+        for example in (family.get("examples") or [])[:1]:
+            if isinstance(example, str) and example not in out:
+                out.append(example)
+    return out
+
+
 def render(template: str, **context: object) -> str:
     return environment().get_template(template).render(**context)
 
@@ -50,11 +82,13 @@ def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def viz_page(network: dict, standalone: bool) -> str:
-    """The network page of `kg viz`: served (/viz, assets from /static/) or one offline file."""
+def viz_page(network: dict, standalone: bool, kinds_switch: tuple[str, str] | None = None) -> str:
+    """The network page of `kg viz`: served (/viz, assets from /static/, with a link that switches the
+    kind references) or one offline file."""
     title = network.get("title") or "kg viz"
     if not standalone:
-        return render("viz.html", standalone=False, title=title, network=network)
+        href, text = kinds_switch or ("", "")
+        return render("viz.html", standalone=False, title=title, network=network, kinds_href=href, kinds_text=text)
     css, js = _asset("viz.css", "</style"), _asset("viz.js", "</script")
     csp = (f"default-src 'none'; script-src {_sha256(js)}; style-src {_sha256(css)}; img-src data:; "
            "base-uri 'none'; form-action 'none'")

@@ -26,7 +26,10 @@ window.addEventListener("error", function (ev) { document.body.dataset.kgError =
   function relColor(r) { return data.relationColors[r] || data.defaultRelationColor; }
   function catColor(c) { return data.categoryColors[c] || "#7f7f7f"; }
   // Radii are in screen pixels, whatever the zoom.
-  function radius(n) { return (n.type === "consortium" ? 9 : n.type === "kindref" ? 5 : 6.5) / scale; }
+  // Radii and labels are in layout units (they zoom with the drawing), as kg's layout measured them:
+  // no two labels overlap at any zoom.
+  function radius(n) { return n.type === "consortium" ? 8 : n.type === "kindref" ? 5 : 6.5; }
+  function relLabel(r) { return (data.relationLabels || {})[r] || r; }
   function visibleEdges() { return edges.filter(function (e) { return shown.has(e.relation); }); }
 
   // Controls: one checkbox per relation present, with its colour.
@@ -38,7 +41,7 @@ window.addEventListener("error", function (ev) { document.body.dataset.kgError =
     box.addEventListener("change", function () { if (box.checked) shown.add(r); else shown.delete(r); kick(); });
     const sw = document.createElement("span");
     sw.className = "swatch"; sw.style.background = relColor(r);
-    label.append(box, sw, document.createTextNode(r));
+    label.append(box, sw, document.createTextNode(relLabel(r)));
     filters.append(label);
   });
   document.getElementById("hier").addEventListener("change", function (ev) { hierarchical = ev.target.checked; kick(); });
@@ -61,8 +64,22 @@ window.addEventListener("error", function (ev) { document.body.dataset.kgError =
     row.append(dot, document.createTextNode(c));
     legend.append(row);
   });
-  legend.append(el("div", null, "◆ 医联体/体系 · ○ 机构 · 半透明 = 类别指称"),
-    el("div", null, "—— 明确陈述 stated · - - - 推理 inferred"));
+  legend.append(el("div", null, "◆ 医联体/体系 · ○ 机构 · ■ 功能单元/县区 · 半透明 = 类别指称（泛指）"),
+    el("div", null, "—— 规划明确陈述 · - - - 规则推理"));
+  data.relations.forEach(function (r) {
+    const line = el("span", "line");
+    line.style.background = relColor(r);
+    const row = el("div");
+    row.append(line, document.createTextNode(relLabel(r)));
+    legend.append(row);
+  });
+  // Nodes with no edge in this view are not drawn: they are listed.
+  const isolated = document.getElementById("isolated");
+  if (isolated && (data.isolated || []).length) {
+    isolated.append(el("b", null, "未画出的孤立节点（无关系） " + data.isolated.length + "："));
+    isolated.append(document.createTextNode(data.isolated.map(function (d) { return d.label; }).join("、")));
+    isolated.hidden = false;
+  }
 
   function resize() {
     canvas.width = window.innerWidth * devicePixelRatio;
@@ -115,12 +132,12 @@ window.addEventListener("error", function (ev) { document.body.dataset.kgError =
     ctx.setTransform(scale * dpr, 0, 0, scale * dpr, w / 2 + ox * dpr, h / 2 + oy * dpr);
     visibleEdges().forEach(function (e) {
       ctx.strokeStyle = relColor(e.relation);
-      ctx.lineWidth = 1.5 / scale;
-      ctx.setLineDash(e.mode === "inferred" ? [5 / scale, 4 / scale] : []);
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash(e.mode === "inferred" ? [5, 4] : []);
       ctx.beginPath(); ctx.moveTo(e.a.x, e.a.y); ctx.lineTo(e.b.x, e.b.y); ctx.stroke();
       // Arrow head at the target's rim.
       const dx = e.b.x - e.a.x, dy = e.b.y - e.a.y, d = Math.sqrt(dx * dx + dy * dy) || 1;
-      const r = radius(e.b) + 2 / scale, tx = e.b.x - (dx / d) * r, ty = e.b.y - (dy / d) * r, s = 7 / scale;
+      const r = radius(e.b) + 2, tx = e.b.x - (dx / d) * r, ty = e.b.y - (dy / d) * r, s = 7;
       ctx.setLineDash([]);
       ctx.fillStyle = relColor(e.relation);
       ctx.beginPath(); ctx.moveTo(tx, ty);
@@ -134,16 +151,16 @@ window.addEventListener("error", function (ev) { document.body.dataset.kgError =
       ctx.fillStyle = catColor(n.category);
       ctx.beginPath();
       if (n.type === "consortium") { ctx.moveTo(n.x, n.y - r); ctx.lineTo(n.x + r, n.y); ctx.lineTo(n.x, n.y + r); ctx.lineTo(n.x - r, n.y); ctx.closePath(); }
-      else if (n.type === "unit") { ctx.rect(n.x - r * 0.8, n.y - r * 0.8, r * 1.6, r * 1.6); }
+      else if (n.type === "unit" || n.type === "place") { ctx.rect(n.x - r * 0.8, n.y - r * 0.8, r * 1.6, r * 1.6); }
       else { ctx.arc(n.x, n.y, r, 0, 2 * Math.PI); }
       ctx.fill();
       ctx.globalAlpha = 1;
-      ctx.strokeStyle = "#fff"; ctx.lineWidth = 1.2 / scale; ctx.stroke();
+      ctx.strokeStyle = "#fff"; ctx.lineWidth = 1.2; ctx.stroke();
       if (showLabels) {
         ctx.fillStyle = "#222";
-        ctx.font = (12 / scale) + "px " + getComputedStyle(document.body).fontFamily;
+        ctx.font = (data.fontPx || 12) + "px " + getComputedStyle(document.body).fontFamily;
         ctx.textAlign = "center";
-        ctx.fillText(n.label, n.x, n.y + r + 12 / scale);
+        ctx.fillText(n.label, n.x, n.y + 8 + (data.fontPx || 12));
       }
     });
   }
@@ -173,7 +190,7 @@ window.addEventListener("error", function (ev) { document.body.dataset.kgError =
   function hit(p) {
     for (let i = nodes.length - 1; i >= 0; i--) {
       const n = nodes[i], dx = n.x - p.x, dy = n.y - p.y;
-      const rr = radius(n) + 3 / scale;
+      const rr = radius(n) + 3;
       if (dx * dx + dy * dy <= rr * rr) return n;
     }
     return null;
@@ -186,18 +203,29 @@ window.addEventListener("error", function (ev) { document.body.dataset.kgError =
   window.addEventListener("mouseup", function () { if (dragging) dragging.fixed = false; dragging = null; panning = null; });
   canvas.addEventListener("mousemove", function (ev) {
     const p = world(ev);
-    if (dragging) { dragging.x = p.x; dragging.y = p.y; alpha = Math.max(alpha, 0.3); kick(); return; }
+    if (dragging) { dragging.x = p.x; dragging.y = p.y; draw(); return; }
     if (panning) { ox = ev.clientX - panning.x; oy = ev.clientY - panning.y; draw(); return; }
     const n = hit(p);
     if (!n) { card.hidden = true; return; }
-    const rows = [["类别 kind", n.kind], ["级别 level", n.level], ["城市", [n.city, n.county].filter(Boolean).join(" ")],
-      ["角色 roles", (n.roles || []).join("；")], ["床位 beds", n.beds], ["规划新建", n.planned ? "是" : ""]];
+    const rows = [["类别", n.kind], ["办医层级", n.level], ["所在地", [n.city, n.county].filter(Boolean).join(" ")],
+      ["角色", (n.roles || []).join("；")], ["床位", n.beds], ["规划新建", n.planned ? "是" : ""]];
     card.replaceChildren(el("b", null, n.label), document.createTextNode(" "), el("small", null, n.category));
     rows.forEach(function (r) { if (r[1]) card.append(el("div", null, r[0] + "：" + r[1])); });
     if (n.quote) card.append(el("div", "q", n.quote));
+    if (location.protocol.indexOf("http") === 0) card.append(el("small", null, "双击打开其页面 double-click for its page"));
     card.hidden = false;
     card.style.left = Math.min(ev.clientX + 14, window.innerWidth - 380) + "px";
     card.style.top = Math.min(ev.clientY + 14, window.innerHeight - 160) + "px";
+  });
+  // Double-click a node: its page on the server (the IRI's path), in the whole window.
+  canvas.addEventListener("dblclick", function (ev) {
+    const n = hit(world(ev));
+    if (!n || location.protocol.indexOf("http") !== 0) return;
+    let url;
+    try { url = new URL(n.id); } catch (e) { return; }
+    if (url.host === "w3id.org" && url.pathname.indexOf("/healthkg/") === 0) {
+      window.open(url.pathname.slice("/healthkg".length), "_top");
+    }
   });
   canvas.addEventListener("wheel", function (ev) {
     ev.preventDefault();
@@ -210,9 +238,12 @@ window.addEventListener("error", function (ev) { document.body.dataset.kgError =
 
   // Settle the layout before the first paint, so static screenshots see a readable drawing.
   // #hierarchical in the URL opens the layered layout directly (links in reports, screenshots).
-  if (location.hash.indexOf("hier") >= 0) { hierarchical = true; document.getElementById("hier").checked = true; }
-  alpha = hierarchical ? 1 : 0.3;
-  for (let i = 0; i < (hierarchical ? 200 : 60); i++) step();
+  // Otherwise the layout kg computed is drawn as it is (its labels do not overlap).
+  if (location.hash.indexOf("hier") >= 0) {
+    hierarchical = true; document.getElementById("hier").checked = true;
+    alpha = 1;
+    for (let i = 0; i < 200; i++) step();
+  }
   alpha = 0.05;
   resize();
   fit();
