@@ -571,3 +571,29 @@ def test_each_unit_of_a_list_set_up_at_a_host(rels):
     # 001/003: 感染楼或感染病区 is one unit, either way
     assert ("based_on", "感染楼或感染病区", "县域综合实力强的医院", "class") in rels
     assert ("based_on", "感染楼或感染性疾病病区", "县域综合医院", "class") in rels
+
+
+# ---- a consortium's name starts after the plan's verbs, and a document title names none ----------------
+
+def test_consortium_labels_start_after_policy_words_and_titles_name_none(tmp_path_factory):
+    from kg.pipeline.relation_text import group_label, load_patterns
+
+    P = load_patterns()  # noqa: N806
+    # real wordings of 000/002 (继续深化推进…, 单位加快推进…, 1.推进…) and rewordings of another plan's
+    assert group_label(P, "继续深化推进城市医疗联合体（医疗集团）") == "城市医疗联合体（医疗集团）"
+    assert group_label(P, "单位加快推进紧密型医共体") == "紧密型医共体"
+    assert group_label(P, "1.推进医共体") == "医共体"
+    assert group_label(P, "——专科联盟") == "专科联盟"
+    assert group_label(P, "积极探索紧密型医疗联合体") == "紧密型医疗联合体"
+    assert group_label(P, "促进医联体") == "医联体"
+    assert group_label(P, "城市医疗联合体") == "城市医疗联合体"  # 联合 inside the noun is no verb
+    assert group_label(P, "了《钦州市区域医疗联合体") == ""  # 出台了《钦州市区域医疗联合体建设实施方案》
+
+    out = tmp_path_factory.mktemp("kg")
+    build(Path("corpus"), out)
+    labels = {str(row["l"].value) for row in open_store(out).query(
+        "SELECT ?l WHERE { GRAPH ?g { ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } "
+        "FILTER(STRSTARTS(STR(?c), 'https://w3id.org/healthkg/id/cons/')) }")}
+    assert {"城市医疗联合体（医疗集团）", "紧密型医共体", "专科联盟"} <= labels
+    policy = ("推进", "推动", "促进", "支持", "深化", "积极", "继续", "加快", "——", "《", "1.")
+    assert not [label for label in labels if label.startswith(policy) or "《" in label]

@@ -40,7 +40,36 @@ def load_patterns() -> dict:
     out["consortium_re"] = re.compile(f"(?:{raw['group_name_words']}){{0,14}}(?:" + "|".join(nouns) + ")")
     out["kind_heads"] = tuple(sorted(raw["kind_heads"], key=len, reverse=True))
     out["group_nouns"] = tuple(nouns)
+    # A consortium's name starts after the plan's verbs and policy words (继续深化推进城市医联体 → 城市医联体):
+    # the same words that end right before an institution's name (institutions.yaml), two characters or more.
+    with open(PACKAGE_DATA / "institutions.yaml", encoding="utf-8") as f:
+        boundary = yaml.safe_load(f)["boundary_words"]
+    words = sorted((re.escape(w) for w in boundary if len(w) >= 2), key=len, reverse=True)
+    out["group_boundary_re"] = re.compile("|".join(words))
+    out["group_boundary_chars"] = "".join(w for w in boundary if len(w) == 1)  # 至城市医疗集团 → 城市医疗集团
     return out
+
+
+def group_label(P: dict, raw: str) -> str:  # noqa: N803
+    """A consortium's or system's name as worded, without what the plan says before it: list marks and
+    dashes, verbs and policy words (继续深化推进城市医疗联合体 → 城市医疗联合体), counts (2个医共体 → 医共体)."""
+    if raw.count("《") > raw.count("》"):
+        return ""  # the words of a document's title (出台了《…医疗联合体建设实施方案》) name no consortium
+    label = raw
+    while True:
+        before = label
+        label = P["consortium_strip_re"].sub("", _LEADING_MARKS.sub("", label)).lstrip(P["group_boundary_chars"])
+        if label == before:
+            break
+    noun = next((n for n in P["group_nouns"] if n in label), None)
+    if noun is not None:
+        policy = [b for b in P["group_boundary_re"].finditer(label) if b.end() <= label.rindex(noun)]
+        if policy:
+            label = label[policy[-1].end():]
+    return label
+
+
+_LEADING_MARKS = re.compile(r"^[—–\-·《》“”\"'*\s]+")
 
 
 @dataclass
@@ -258,7 +287,7 @@ def party_of(mk: Masked, a: int, b: int, *, select: bool = False) -> Party | Non
         return None  # a named institution inside a longer phrase (X的Y, X某院区) is not that phrase's kind
     group = next((n for n in P["group_nouns"] if raw.endswith(n)), None)
     if group is not None:
-        label = P["consortium_strip_re"].sub("", raw)
+        label = group_label(P, raw)
         if len(label) <= len(group) + (2 if group in P["group_nouns_need_words"] else 0) or not _phrase_ok(P, raw):
             return None
         return Group(label, P["consortium_nouns"][group])

@@ -34,6 +34,7 @@ from kg.pipeline.relation_text import (
     COORD,
     MASK0,
     Masked,
+    group_label,
     kind_of_label,
     load_patterns,
     mask,
@@ -631,7 +632,7 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
     for m in P["system_members_re"].finditer(t) if "由" in t else ():
         if m.group("end") == "" and not mk.truncated:
             continue
-        label = P["consortium_strip_re"].sub("", mk.unmask(m.start("sys"), m.end("sys")))
+        label = group_label(P, mk.unmask(m.start("sys"), m.end("sys")))
         end = m.end("items")
         if m.group("end") == "":
             end = max(t.rfind(c, m.start("items"), end) for c in "，、和及")  # the last item runs into the cut
@@ -836,7 +837,7 @@ def _unit_of(S: SentenceAnalysis, a: int, b: int) -> Party | None:  # noqa: N803
     else a unit named as worded (a centre, a ward: 相对独立的感染楼 → 感染楼)."""
     P, mk, t = S.P, S.mk, S.t  # noqa: N806
     a += 1 if t[a] == "的" else 0
-    label = P["consortium_strip_re"].sub("", mk.unmask(a, b))
+    label = group_label(P, mk.unmask(a, b))
     unit = party(mk, a, b)
     bare = re.sub(r"（[^（）]*）$", "", label)
     if isinstance(unit, Named):
@@ -929,8 +930,10 @@ def consortium_terms(S: SentenceAnalysis) -> list[tuple[int, int, str, str]]:
     nouns = sorted(P["consortium_nouns"], key=len, reverse=True)
     for m in P["consortium_re"].finditer(mk.text):
         raw = mk.text[m.start():m.end()]
-        label = P["consortium_strip_re"].sub("", raw)
-        if len(label) < 2:
+        if mk.text.count("《", 0, m.start()) > mk.text.count("》", 0, m.start()):
+            continue  # inside a document's title (《…医疗联合体建设实施方案》): the title's words, no consortium
+        label = group_label(P, raw)
+        if len(label) < 2 or not any(n in label for n in nouns):
             continue
         noun = next(n for n in nouns if label.endswith(n) or n in label)
         if noun in P["group_nouns_need_words"] and len(label) <= len(noun) + 2:
