@@ -345,7 +345,8 @@ def write_observations(ctx: BuildContext, records: list[Observation]) -> None:
         if subject is None:
             continue
         area = _subject_node(ctx, rec.area, rec.evidence) if rec.area is not None else None
-        key = short_hash(ctx.plan.doc_id, subject.value, rec.measure.wording, str(rec.year), rec.role)
+        key = short_hash(ctx.plan.doc_id, subject.value, rec.measure.wording, str(rec.year), rec.role,
+                         *([rec.condition] if rec.condition else []))
         if key in seen:  # the same figure twice, in two values: keep both, told apart by the value
             key = short_hash(ctx.plan.doc_id, subject.value, rec.measure.wording, str(rec.year), rec.role,
                              rec.value.text, str(rec.value.value), str(rec.value.comparator))
@@ -365,6 +366,8 @@ def write_observations(ctx: BuildContext, records: list[Observation]) -> None:
             add(obs, N(HK + "comparator"), ox.Literal(rec.value.comparator), evidence=ev)
         if rec.unit:
             add(obs, N(HK + "unit"), ox.Literal(rec.unit), evidence=ev)
+        if rec.condition:
+            add(obs, N(HK + "condition"), ox.Literal(rec.condition), evidence=ev)
         if rec.nature:
             add(obs, N(HK + "nature"), N(f"{HKV}nature/{rec.nature}"), evidence=ev)
         if area is not None:

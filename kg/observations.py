@@ -55,3 +55,4 @@ class Observation:
     nature: str | None = None  # binding | expected | guiding (hkv:nature)
     area: Subject | None = None  # the region a figure of an institution is about
     source: str = "table"  # table | text
+    condition: str | None = None  # for which places or levels it holds (每个乡镇, 市级), as the plan words it

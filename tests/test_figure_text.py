@@ -112,20 +112,21 @@ def test_added_counts_are_no_changes(voc):
 
 
 def test_a_standard_for_each_place_of_a_kind_says_for_which(voc):
+    # the measure stays the plan's phrase; for which places the standard holds is its condition
     from kg.pipeline.figure_text import standard
 
     def standards(sentence: str) -> list[tuple]:
         norm = normalize_text(sentence)
         found = [standard(norm, f, voc) for f in read_figures(norm, voc)]
-        return [(f.measure, f.quantity.value, f.role_cue) if f else None for f in found]
+        return [(f.measure, f.condition, f.quantity.value, f.role_cue) if f else None for f in found]
 
-    assert standards("机构设置：每个乡镇设置 1 所乡镇卫生院。") == [("乡镇卫生院（每个乡镇）", "1", "standard")]  # 001
+    assert standards("机构设置：每个乡镇设置 1 所乡镇卫生院。") == [("乡镇卫生院", "每个乡镇", "1", "standard")]  # 001
     assert standards("机构设置：县（市、区）政府原则上举办 1 家县办综合医院、1 家县办中医医院。") == [  # 001
-        ("县办综合医院（县（市、区））", "1", "standard"), ("县办中医医院（县（市、区））", "1", "standard")]
+        ("县办综合医院", "县（市、区）", "1", "standard"), ("县办中医医院", "县（市、区）", "1", "standard")]
     assert standards("各县区至少要建成1所公办综合性托育中心（园）。") == [  # 002
-        ("公办综合性托育中心（各县区）", "1", "standard")]
+        ("公办综合性托育中心", "各县区", "1", "standard")]
     assert standards("每个县（市、区）至少设立1个职业健康检查机构。") == [  # rewording
-        ("职业健康检查机构（每个县（市、区））", "1", "standard")]
+        ("职业健康检查机构", "每个县（市、区）", "1", "standard")]
     # a threshold for places of a size is no standard of that shape: nothing is read
     assert standards("其中 30 万人口以下的县不低于 20 张。") == [None]  # 001
 

@@ -60,6 +60,8 @@ class Vocabulary:
     present_words: list[str]
     per_population: re.Pattern
     periods: dict[str, tuple[int, int]]
+    institution_count_units: set[str]
+    level_prefixes: list[str]
 
 
 @lru_cache(maxsize=1)
@@ -84,7 +86,8 @@ def vocabulary() -> Vocabulary:
         unit_word_tails={u: tuple(ws) for u, ws in t["unit_word_tails"].items()},
         retrospective=t["retrospective_sections"], present_words=t["present_words"],
         per_population=re.compile(cfg["per_population"]),
-        periods={k: tuple(v) for k, v in cfg["periods"].items()})
+        periods={k: tuple(v) for k, v in cfg["periods"].items()},
+        institution_count_units=set(t["institution_count_units"]), level_prefixes=longest_first(t["level_prefixes"]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,6 +103,7 @@ class Figure:
     start: int  # where the measure phrase starts (in the text)
     role_cue: str = ""  # added | planned | ""
     comparator: str | None = None
+    condition: str | None = None  # for which places or levels it holds (每个乡镇, 市级)
 
 
 def _strip_front(text: str, words: list[str]) -> tuple[str, int]:
@@ -458,9 +462,6 @@ def _single_figure(text: str, clause_start: int, prev_end: int, q: Quantity, voc
         return Figure(q, after, q.end, _role_before(phrase, voc), q.comparator)
     if not _ends_clause(text, q.end):
         return None
-    opening = _TIME_FRONT.sub("", _LABEL.sub("", phrase))
-    if q.value == "1" and q.unit in voc.count_units and city_names and opening.startswith(city_names):
-        return None  # a named institution counted once (设置钦州市卫生学校1家)
     measure, role, dropped = clean_measure(phrase, voc, city_names)
     link = phrase[dropped + len(measure):]
     if unitless and not (measure.endswith(("比", "率", "指数", "系数", "比值", "比例")) and link):
@@ -735,7 +736,7 @@ def standard(text: str, fig: Figure, voc: Vocabulary) -> Figure | None:
     if not found or not fig.measure or found[0] in fig.measure:
         return None
     condition = found[0].removesuffix("政府").removesuffix("人民")
-    return Figure(q, f"{fig.measure}（{condition}）", fig.start, "standard", q.comparator)
+    return Figure(q, fig.measure, fig.start, "standard", fig.comparator or q.comparator, condition)
 
 
 def _county_in_measure(fig: Figure, col) -> tuple[Subject | None, Figure]:
@@ -747,8 +748,7 @@ def _county_in_measure(fig: Figure, col) -> tuple[Subject | None, Figure]:
         for name in sorted({region.name, *region.short_names}, key=len, reverse=True):
             rest = fig.measure[len(name):].removeprefix("的")
             if len(name) >= 2 and fig.measure.startswith(name) and len(rest) >= 2:
-                moved = Figure(fig.quantity, rest, fig.start + len(fig.measure) - len(rest), fig.role_cue,
-                               fig.comparator)
+                moved = replace(fig, measure=rest, start=fig.start + len(fig.measure) - len(rest))
                 return Subject("region", region.code), moved
     return None, fig
 
@@ -760,7 +760,7 @@ def _owned_measure(text: str, fig: Figure, named: list, voc: Vocabulary) -> Figu
         return fig
     rest, _, _ = clean_measure(text[end:fig.quantity.start].removeprefix("的"), voc, ())
     if len(rest) >= 2 and is_measure(rest, voc):
-        return Figure(fig.quantity, rest, end, fig.role_cue, fig.comparator)
+        return replace(fig, measure=rest, start=end)
     return fig
 
 
@@ -813,9 +813,8 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
             if sentence.truncated and q.end >= len(text) - 1:
                 continue  # the number may have been cut
             if _is_norm(text, fig, voc):
-                fig = standard(text, fig, voc)  # a standard for each place of a kind, when it says which
-                if fig is None:
-                    continue
+                # a standard for each place of a kind, saying which when the sentence does
+                fig = standard(text, fig, voc) or replace(fig, role_cue="standard")
             place = _subject_at(text, fig.start, col, voc, fig.measure)
             if place is False:
                 continue
@@ -825,7 +824,12 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
                 named = [m for m in rec(text, ctx.city, sentence.truncated) if m.named]
             owner = _owner(text, fig, named, voc)
             if owner == "skip":
-                continue
+                # 设置钦州市疾病预防控制中心1家: the plan sets up one of a kind at its level
+                established = _establishment(text, fig, named, col, voc)
+                if established is None:
+                    continue
+                place, fig = established
+                owner = None
             if owner is not None:
                 fig = _owned_measure(text, fig, named, voc)
             subject, area = (owner, city) if owner is not None else (place or city, None)
@@ -833,11 +837,69 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
             if year is None:
                 continue
             value = Value(q.text, q.value, fig.comparator)
-            col.add(sentence, subject, fig.measure, year, role, value, q.unit, area=area, source="text")
+            if role != "change":
+                fig = count_measure(fig, voc)
+            col.add(sentence, subject, fig.measure, year, role, value, q.unit, area=area, source="text",
+                    condition=fig.condition)
         stated = [t for t in times if t.kind != "compare"]
         if stated:
             carried = stated[-1]
         previous = sentence
+
+
+def _establishment(text: str, fig: Figure, named: list, col, voc: Vocabulary) -> tuple[Subject, Figure] | None:
+    """A named institution of the plan's city (or of a zone or county in it) counted where the plan sets
+    it up (机构设置：设置钦州市疾病预防控制中心1家，…; 设置自贸区钦州港片区卫生计生监督所1个): the count of
+    that kind at that level. The subject is the city (the county for a county's institution); the
+    measure is the name without its place; the condition is the level (市级) or the zone."""
+    q = fig.quantity
+    clause, item = _segments(text, q.start)
+    head = _LABEL.sub("", text[item:q.start])
+    head, _ = _strip_front(head, voc.planned_cues)
+    start = q.start - len(head)
+    inside = [n for n in named if n.start >= start and n.end <= q.start and not n.alias_of]
+    if len(inside) != 1 or inside[0].start != start:
+        return None
+    mention = inside[0]
+    rest = text[mention.end:q.start]
+    if rest and not re.fullmatch(r"（[^（）]+）", rest):
+        return None  # only the name, or the name and its other name in brackets
+    city = col.ctx.city
+    gaz = col.ctx.gazetteer
+    surface = re.sub(r"（[^（）]*）", "", mention.surface)
+    for region in gaz.counties_of(city.code):
+        for name in sorted({region.name, *region.short_names}, key=len, reverse=True):
+            if len(name) >= 2 and surface.startswith(name) and len(surface) - len(name) >= 2:
+                return Subject("region", region.code), replace(fig, measure=surface[len(name):], start=start)
+    for name in sorted({city.name, *city.short_names}, key=len, reverse=True):
+        if surface.startswith(name) and len(surface) - len(name) >= 2:
+            kind = surface[len(name):]
+            zone = re.match(r"[^（）]{2,12}?(?:片区|新区|开发区|园区|自贸区)", kind)
+            if zone and len(kind) - zone.end() >= 2:
+                return Subject("region", city.code), replace(fig, measure=kind[zone.end():], start=start,
+                                                             condition=zone.group(0))
+            return Subject("region", city.code), replace(fig, measure=kind, start=start, condition="市级")
+    zone = re.match(r"[^（）]{2,12}?(?:片区|新区|开发区|园区)", surface)
+    if zone and len(surface) - zone.end() >= 2:
+        return Subject("region", city.code), replace(fig, measure=surface[zone.end():], start=start,
+                                                     condition=zone.group(0))
+    return None
+
+
+def count_measure(fig: Figure, voc: Vocabulary) -> Figure:
+    """The measure of a count of institutions or places: the kind counted, as the plan words it, with a
+    level that opens it moved to the condition (县区疾病预防控制中心4家 → 疾病预防控制中心, condition 县区)."""
+    unit = (fig.quantity.unit or "").lstrip("万亿")
+    if unit not in voc.institution_count_units:
+        return fig
+    measure, condition = fig.measure, fig.condition
+    for level in voc.level_prefixes:
+        rest = measure[len(level):]
+        if measure.startswith(level) and len(rest) >= 4 and is_measure(rest, voc):
+            measure = rest
+            condition = condition or level
+            break
+    return replace(fig, measure=measure, condition=condition)
 
 
 def read_cell(text: str, sentence: Sentence, subject: Subject, area: Subject | None, col,

@@ -152,15 +152,16 @@ class Collector:
 
     def add(self, evidence: Sentence, subject: Subject, wording: str, year: int | None, role: str, value: Value,
             unit: str | None = None, nature: str | None = None, area: Subject | None = None,
-            source: str = "table") -> bool:
+            source: str = "table", condition: str | None = None) -> bool:
         if year is None or not wording:
             return False
         measure = catalog().resolve(wording, unit)
-        worded = (subject, measure.wording, year, role, value.text, value.value, value.comparator)
+        worded = (subject, measure.wording, year, role, value.text, value.value, value.comparator, condition)
         if worded in self.seen:
             return False  # said before in the same words; said again in other words, it is kept with its quote
         self.seen[worded] = value.text
-        self.records.append(Observation(subject, measure, year, role, value, evidence, unit, nature, area, source))
+        self.records.append(Observation(subject, measure, year, role, value, evidence, unit, nature, area, source,
+                                        condition))
         return True
 
     # -- helpers on words ------------------------------------------------------------------------
