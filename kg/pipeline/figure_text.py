@@ -806,13 +806,15 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
         if not same_paragraph:
             carried = None
         retrospective = any(w in s for s in sentence.section for w in voc.retrospective)
-        figures = read_figures(text, voc, city_names)
+        figures = _with_rate_standards(text, read_figures(text, voc, city_names), voc, city_names)
+        figures = _band_thresholds(text, figures, voc)
         named = None
         for fig in figures:
             q = fig.quantity
             if sentence.truncated and q.end >= len(text) - 1:
                 continue  # the number may have been cut
-            if _is_norm(text, fig, voc):
+            counted_level = fig.start < q.start and fig.measure.startswith(tuple(voc.level_prefixes))
+            if not counted_level and _is_norm(text, fig, voc):  # 县（市、区）疾病预防控制中心7家: a count
                 # a standard for each place of a kind, saying which when the sentence does
                 fig = standard(text, fig, voc) or replace(fig, role_cue="standard")
             place = _subject_at(text, fig.start, col, voc, fig.measure)
@@ -845,6 +847,89 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
         if stated:
             carried = stated[-1]
         previous = sentence
+
+
+_RATE_BEFORE = re.compile(r"(?:原则上|一般|可以|可|要|应|均)*(?:按照?|依据|根据|以)(?P<pop>每[^，。；：\d]{0,12}?(?:人口|人))?"
+                          r"(?P<cmp>不少于|不低于|至少|不超过|不高于|不多于)?$")
+_RATE_AFTER = re.compile(r"^(?:的)?(?:标准|比例|比率)?(?:合理)?(?:配备|配置|设置|确定|核定|设立)(?P<noun>[^，。；（(]*)")
+
+
+def _with_rate_standards(text: str, figures: list[Figure], voc: Vocabulary,
+                         city_names: tuple[str, ...]) -> list[Figure]:
+    """A standard stated as a rate per population (按照每万人口不少于0.77辆的标准配备救护车; 疾病预防控制机构
+    人员原则上按每万常住人口1.75名的比例配备; 按照1.5张/千人合理确定基层医疗卫生机构床位规模): the measure is
+    the population and what is provided (每万人口救护车), the figure a standard. It replaces what
+    the plain reading made of the same number."""
+    out = list(figures)
+    for q in find_quantities(text):
+        if q.value is None or q.unit is None:
+            continue
+        clause, item = _segments(text, q.start)
+        before = _RATE_BEFORE.search(text[item:q.start])
+        after = _RATE_AFTER.match(text[q.end:])
+        if before is None or after is None or not (before.group("pop") or "/" in q.unit):
+            continue
+        noun = after.group("noun")
+        cut = next((m for m in _NOUN_ENDS.finditer(noun) if m.start() >= 2), None)
+        noun = noun[: cut.start()] if cut else noun
+        if not is_measure(noun, voc):
+            noun, _, _ = clean_measure(text[item:item + before.start()], voc, city_names)
+        if not is_measure(noun, voc):
+            continue
+        measure = (before.group("pop") or "") + noun
+        comparator = q.comparator or {"不少于": "≥", "不低于": "≥", "至少": "≥", "不超过": "≤", "不高于": "≤",
+                                      "不多于": "≤"}.get(before.group("cmp") or "")
+        out = [f for f in out if f.quantity.num_start != q.num_start]
+        out.append(Figure(q, measure, item, "standard", comparator))
+    return sorted(out, key=lambda f: f.quantity.start)
+
+
+_BAND = re.compile(r"^(?:原则上|其中)?(?P<band>[^，。；：]*?(?:\d+(?:[-—–－~～]\d+)?万(?:人口)?(?:以[上下])?|人口)"
+                   r"[^，。；：]{0,6}?的(?:县|市|区|乡镇|镇|城市|地区)(?:（[^（）]*）)?)"
+                   r"(?P<link>不低于|不少于|不超过|不高于|至少|为|达到)?$")
+
+
+def _band_thresholds(text: str, figures: list[Figure], voc: Vocabulary) -> list[Figure]:
+    """Thresholds by population band (全市配备220张传染病救治床位，其中30万人口以下的县不低于20张，
+    30—50万人口的县不低于50张): each clause names the places it holds for, not a measure; the measure
+    is the one the sentence read before with the same unit, else the noun of that unit named before
+    (具备快速转换救治床位的能力，原则上…), and the band is the condition."""
+    out = list(figures)
+    for q in find_quantities(text):
+        if q.value is None or q.unit is None or not _ends_clause(text, q.end):
+            continue
+        clause, item = _segments(text, q.start)
+        m = _BAND.match(text[item:q.start])
+        if m is None:
+            continue
+        earlier = [f for f in out if f.quantity.unit == q.unit and f.quantity.end <= item and not f.condition]
+        measure = earlier[-1].measure if earlier else _noun_of_unit(text[:item], q.unit)
+        if measure is None:
+            continue
+        comparator = q.comparator or _comparator_of_link(m.group("link") or "")
+        out = [f for f in out if f.quantity.num_start != q.num_start]
+        out.append(Figure(q, measure, item, "standard", comparator, m.group("band")))
+    return sorted(out, key=lambda f: f.quantity.start)
+
+
+_UNIT_HEADS = {"张": ("床位", "病床"), "床": ("床位", "病床"), "名": ("医师", "医生", "护士", "人员"),
+               "人": ("医师", "医生", "护士", "人员")}
+
+
+def _noun_of_unit(before: str, unit: str) -> str | None:
+    """The last noun phrase of the text ending in a head of the unit's kind (床位 for 张)."""
+    heads = _UNIT_HEADS.get(unit)
+    if not heads:
+        return None
+    best = max((before.rfind(h) + len(h) for h in heads if h in before), default=-1)
+    if best < 0:
+        return None
+    start = max(before.rfind(ch, 0, best) for ch in _CLAUSE_MARKS + "、") + 1
+    phrase = before[start:best]
+    m = re.search(r"(?:具备|提供|配备|设置|增加|建设|开放)", phrase)
+    if m:
+        phrase = phrase[m.end():]
+    return phrase if len(phrase) >= 2 else None
 
 
 def _establishment(text: str, fig: Figure, named: list, col, voc: Vocabulary) -> tuple[Subject, Figure] | None:

@@ -1,0 +1,98 @@
+"""Standards, thresholds and establishment counts in running text (kg/pipeline/figure_text.py).
+
+Phenomena, each checked on real sentences of two plans and on a short plan of a city not in corpus/
+written here in another wording:
+- a standard's condition (for which places it holds) is a field of its own, the measure stays the
+  plan's phrase (每个乡镇设置1所乡镇卫生院: 乡镇卫生院, condition 每个乡镇);
+- a standard stated as a rate per population (按照每万人口不少于0.77辆的标准配备救护车: 每万人口救护车);
+- thresholds by population band after a figure or a noun of the same unit (其中30万人口以下的县不低于
+  20张: 传染病救治床位, condition 30万人口以下的县);
+- the plan sets up a named institution of its city (设置钦州市疾病预防控制中心1家): one of that kind at
+  the city's level; a level opening a counted kind (县区疾病预防控制中心4家) is the condition.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.facts import figure_facts
+from kg.store import open_store
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@pytest.fixture(scope="module")
+def corpus_facts(tmp_path_factory):
+    data = tmp_path_factory.mktemp("kg")
+    build(CORPUS, data)
+    return list(figure_facts(open_store(data)))
+
+
+def rows(facts: list[dict], doc: str, measure: str) -> set[tuple]:
+    return {(f["subject"], f["condition"], f["value"], f["role"]) for f in facts
+            if f["measure"] == measure and f["sources"][0]["doc"].startswith(doc)}
+
+
+def test_thresholds_by_population_band_in_two_plans(corpus_facts):
+    # 001: 全市配备 220 张及以上传染病救治床位，其中 30 万人口以下的县不低于 20 张，30—50 万人口的县…
+    assert rows(corpus_facts, "001", "传染病救治床位") >= {
+        ("梧州市", "30万人口以下的县", 20.0, "standard"), ("梧州市", "30—50万人口的县", 50.0, "standard"),
+        ("梧州市", "50—100万人口的县", 80.0, "standard")}
+    # 003: 具备快速转换救治床位的能力，原则上30万人口以下的县（市、区）不低于20张，…: the noun named before
+    assert rows(corpus_facts, "003", "快速转换救治床位") == {
+        ("赣州市", "30万人口以下的县（市、区）", 20.0, "standard"),
+        ("赣州市", "30-50万人口的县（市、区）", 50.0, "standard"),
+        ("赣州市", "50-100万人口的县（市、区）", 80.0, "standard"),
+        ("赣州市", "100万以上人口的县（市、区）", 100.0, "standard")}
+
+
+def test_standards_per_population_in_two_plans(corpus_facts):
+    # 001: 疾病预防控制机构人员原则上按每万常住人口 1.75 名的比例配备 (the noun before 按)
+    assert rows(corpus_facts, "001", "每万常住人口疾病预防控制机构人员") == {("梧州市", None, 1.75, "standard")}
+    # 001: 按照每万人口不少于 0.77 辆的标准配备救护车 (the noun after the verb)
+    ambulances = [f for f in corpus_facts if f["measure"] == "每万人口救护车"]
+    assert [(f["value"], f["text"], f["role"]) for f in ambulances] == [(0.77, "0.77辆", "standard")]
+    # 003: 中医类医院床位数可以按照每千常住人口0.75张配置
+    assert rows(corpus_facts, "003", "每千常住人口中医类医院床位数") >= {("赣州市", None, 0.75, "standard")}
+
+
+def test_establishment_counts_and_levels(corpus_facts):
+    # 000: 设置钦州市卫生计生监督所1个、自贸区钦州港片区卫生计生监督所1个、县区卫生计生监督所4个
+    assert rows(corpus_facts, "000", "卫生计生监督所") == {
+        ("钦州市", "市级", 1.0, "planned"), ("钦州市", "自贸区钦州港片区", 1.0, "planned"),
+        ("钦州市", "县区", 4.0, "planned")}
+    # 000: 设置钦州市卫生学校1家，钦州市卫生信息与医学考试中心1家 (the second without its own verb)
+    assert rows(corpus_facts, "000", "卫生信息与医学考试中心") == {("钦州市", "市级", 1.0, "planned")}
+    # 003: 每个县设置1所县办中医类医院 (a standard of another wording, condition read as written)
+    assert ("赣州市", "每个县", 1.0, "standard") in rows(corpus_facts, "003", "县办中医类医院")
+    # the named institution's own name never becomes a measure
+    assert not [f for f in corpus_facts if f["measure"].startswith(("钦州市", "赣州市", "梧州市"))]
+
+
+YULIN = """玉林市“十四五”医疗卫生服务体系规划
+
+一、机构设置
+
+疾病预防控制机构。设置玉林市疾病预防控制中心1家，县（市、区）疾病预防控制中心7家。
+
+急救机构。按照每万常住人口不少于1辆的标准配备救护车。精神科床位可以按照每千常住人口0.6张配置。
+
+传染病救治。全市配备300张传染病救治床位，其中20万人口以下的县不低于15张，20—60万人口的县不低于40张。
+"""
+
+
+def test_an_imaginary_city_plan(tmp_path, build_plan):
+    data = build_plan(YULIN, file="yulin.txt", city="玉林市", title="玉林市“十四五”医疗卫生服务体系规划")
+    got = {(f["subject"], f["measure"], f["condition"], f["value"], f["role"]) for f in figure_facts(open_store(data))}
+    assert got == {
+        ("玉林市", "疾病预防控制中心", "市级", 1.0, "planned"),
+        ("玉林市", "疾病预防控制中心", "县（市、区）", 7.0, "planned"),
+        ("玉林市", "每万常住人口救护车", None, 1.0, "standard"),
+        ("玉林市", "每千常住人口精神科床位", None, 0.6, "standard"),
+        ("玉林市", "传染病救治床位", None, 300.0, "planned"),  # 配备: what the plan provides
+        ("玉林市", "传染病救治床位", "20万人口以下的县", 15.0, "standard"),
+        ("玉林市", "传染病救治床位", "20—60万人口的县", 40.0, "standard"),
+    }
