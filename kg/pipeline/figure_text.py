@@ -849,9 +849,11 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
         previous = sentence
 
 
-_RATE_BEFORE = re.compile(r"(?:原则上|一般|可以|可|要|应|均)*(?:按照?|依据|根据|以)(?P<pop>每[^，。；：\d]{0,12}?(?:人口|人))?"
+_RATE_BEFORE = re.compile(r"(?:原则上|一般|可以|可|要|应|均)*(?:按照?|依据|根据|以)"
+                          r"(?P<pop>每[^，。；：\d]{0,12}?(?:人口|人))?"
                           r"(?P<cmp>不少于|不低于|至少|不超过|不高于|不多于)?$")
-_RATE_AFTER = re.compile(r"^(?:的)?(?:标准|比例|比率)?(?:合理)?(?:配备|配置|设置|确定|核定|设立)(?P<noun>[^，。；（(]*)")
+_RATE_AFTER = re.compile(r"^(?:的)?(?:标准|比例|比率)?(?:合理)?(?:配备|配置|设置|确定|核定|设立)"
+                         r"(?P<noun>[^，。；（(]*)")
 
 
 def _with_rate_standards(text: str, figures: list[Figure], voc: Vocabulary,
