@@ -311,12 +311,19 @@ _COMPARED = re.compile(r"(?:比|较)(?:(?:19|20)\d{2}年(?:底|末)?|上年|基�
 _COMPARISON = re.compile(r"(?:比|较)(?:(?:19|20)\d{2}年(?:底|末)?|上年|基期|“?十[二三四]五”?(?:末|期末)?)|同比")
 
 
-def change_wording(base: str, unit: str | None, word: str, compared: str = "") -> str:
-    """The measure of a change: the level's measure, what it is compared with, the change word
-    (三级医院 + 增长 → 三级医院数增长; 床位数 + 比2015年 + 增长 → 床位数比2015年增长)."""
-    if unit in COUNT_UNITS and not base.endswith(("数", "数量", "人次", "床位", "人员")):
+def change_wording(base: str, unit: str | None, word: str, compared: str = "",
+                   change_unit: str | None = None) -> str:
+    """The measure of a change: the level's measure (a count named as a count), what it is compared
+    with, the change word, and 率 for a change in per cent (三级医院 + 增长 → 三级医院数增长; 卫生机构床位
+    (万张) + 比2015年 + 增长 by 49.5% → 卫生机构床位数比2015年增长率)."""
+    if (unit or "").lstrip("万亿") in COUNT_UNITS and not base.endswith(("数", "数量", "人次")) \
+            and not base.startswith("每"):  # 每千人口卫生技术人员 is a rate, not a count
         base += "数"
-    return base + compared.replace("“", "").replace("”", "") + word
+    rate = "率" if change_unit == "%" and word in _RATE_CHANGES else ""
+    return base + compared.replace("“", "").replace("”", "") + word + rate
+
+
+_RATE_CHANGES = ("增长", "下降", "减少", "上升")
 
 
 def comparison(text: str) -> str:
@@ -368,7 +375,8 @@ def _change_figure(text: str, prev_end: int, q: Quantity, voc: Vocabulary, city_
         return None
     clause_start = max(text.rfind(m, 0, q.start) for m in _CLAUSE_MARKS + "。") + 1
     compared = comparison(text[clause_start:q.start])
-    return Figure(q, change_wording(base, level_unit, word, compared), start + dropped, "change", q.comparator)
+    return Figure(q, change_wording(base, level_unit, word, compared, q.unit), start + dropped, "change",
+                  q.comparator)
 
 
 def _start_level(text: str, fig: Figure, voc: Vocabulary) -> Figure | None:
@@ -579,7 +587,8 @@ def _list_figures(text: str, a: int, b: int, qs: list[Quantity], voc: Vocabulary
         if found is None or len(last_list) != len(qs):
             return []
         word, compared = found[1], comparison(text[a:qs[0].start])
-        return [Figure(q, change_wording(level.measure, level.quantity.unit, word, compared), level.start, "change",
+        return [Figure(q, change_wording(level.measure, level.quantity.unit, word, compared, q.unit), level.start,
+                       "change",
                        q.comparator) for level, q in zip(last_list, qs, strict=True)]
     head = clause[:at]
     head, dropped = _strip_times(head)
