@@ -544,8 +544,8 @@ def _noun_after(text: str, pos: int, voc: Vocabulary) -> str | None:
             nxt = end + 1
             while nxt < len(text) and text[nxt] not in _CLAUSE_MARKS + _LIST_MARKS + "。（(":
                 nxt += 1
-            if any(ch.isdigit() for ch in text[end:nxt]):
-                break  # the next item is counted on its own (40个镇…、103个村…)
+            if any(q.value is not None for q in find_quantities(text[end + 1:nxt])):
+                break  # the next item is counted on its own (40个镇…、103个村…, 一个中心血库、一个固定采血点)
         end += 1
     phrase = text[pos:end]
     for verb in voc.status_verbs:
@@ -566,6 +566,15 @@ def _noun_after(text: str, pos: int, voc: Vocabulary) -> str | None:
     cut = next((m for m in _NOUN_ENDS.finditer(phrase) if m.start() >= 2), None)
     noun = phrase[: cut.start()] if cut else phrase
     noun = noun.removeprefix("的")
+    if not is_measure(noun, voc) and "的" in phrase:
+        # a verb inside a relative clause (1所具备设置儿童传染病独立病区的传染病医院, 1所标准化建设的乡镇
+        # 卫生院): the noun is the clause and the head after its last 的
+        at = phrase.rfind("的")
+        head = phrase[at + 1:]
+        end = next((m for m in _NOUN_ENDS.finditer(head) if m.start() >= 2), None)
+        head = head[: end.start()] if end else head
+        if is_measure(head, voc):
+            noun = phrase[: at + 1] + head
     return noun if is_measure(noun, voc) and not any(ch.isdigit() for ch in noun) else None
 
 
@@ -701,12 +710,12 @@ def _opens_norm(head: str, voc: Vocabulary, count: bool = True) -> bool:
     return head.startswith(tuple(voc.norm_openers)) or (count and head.startswith(tuple(voc.level_openers)))
 
 
-_VERB = r"(?:设置|设立|建设|建成|配备|举办|培养|拥有|有|配置|布局|建立)"
+_VERB = r"(?:设置|设立|建设|建成|配备|举办|办好|培养|拥有|有|配置|布局|建立)"
 # who a standard is for: each place or body of a kind, right before the verb that sets it
 _CONDITION = re.compile(
     r"(每(?:个|所|家|一个?)?[^，。；：]{1,14}?|各[^，。；：]{1,10}?|[^，。；：]{0,12}?(?:市级|县级|镇级|乡级|村级|区级)(?:及以上)?"
     r"|[^，。；：]{2,30}?(?=均))"
-    rf"(?=(?:政府|人民政府)?(?:原则上|要|应|均|都|至少|分别|规划)*{_VERB})")
+    rf"(?=(?:政府|人民政府)?(?:原则上|要|应当|应|均|都|至少|分别|规划)*{_VERB})")
 # the places of a level (市、县（市、区）), a few words before the verb (按照行政区划设置分别设立)
 _LEVELS = re.compile(rf"((?:市、)?县（市、?区?）(?:两级)?各?|市、县区?(?:两级)?各?)(?=[^，。；：0-9]{{0,12}}?{_VERB})")
 
@@ -737,6 +746,7 @@ def standard(text: str, fig: Figure, voc: Vocabulary) -> Figure | None:
         head = _LABEL.sub("", text[seg:q.start]).lstrip("*#")
         head = _TIME_FRONT.sub("", head)
         head, _ = _strip_front(head, voc.lead_words + voc.subject_words)
+        head = head.removeprefix("在")  # 在各县（市、区）设立一个中心血库
         m = _CONDITION.match(head) or _LEVELS.match(head)
         # a clause's condition holds for an item after 、 only when it spans into that item (A、B均配备)
         spans = len(text[seg:q.start]) - len(head) + m.end() >= item - seg if m is not None else False
@@ -816,7 +826,7 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
             carried = None
         retrospective = any(w in s for s in sentence.section for w in voc.retrospective)
         figures = _with_rate_standards(text, read_figures(text, voc, city_names), voc, city_names)
-        figures = _band_thresholds(text, figures, voc)
+        figures = _band_thresholds(text, _with_share_standards(text, figures, voc), voc)
         named = None
         for fig in figures:
             q = fig.quantity
@@ -892,6 +902,43 @@ def _with_rate_standards(text: str, figures: list[Figure], voc: Vocabulary,
                                       "不多于": "≤"}.get(before.group("cmp") or "")
         out = [f for f in out if f.quantity.num_start != q.num_start]
         out.append(Figure(q, measure, item, "standard", comparator))
+    return sorted(out, key=lambda f: f.quantity.start)
+
+
+_SHARE_BEFORE = re.compile(r"(?:按照?|依据|根据)(?P<base>[^，。；：\d]{2,16}?)的?$")
+_UPPER_SHARE = re.compile(r"^[-—–－~～至到](?P<hi>\d+(?:\.\d+)?)%")
+
+
+def _with_share_standards(text: str, figures: list[Figure], voc: Vocabulary) -> list[Figure]:
+    """A standard stated as a share of a base (按医院床位的2%-3%设置急诊科观察床; 按照公立医院床位15%的比例
+    设置公立专科医院): the measure is what is provided as a share of the base (急诊科观察床占医院床位比例),
+    a range giving its two bounds."""
+    out = list(figures)
+    for q in find_quantities(text):
+        if q.unit != "%" or q.value is None:
+            continue
+        clause, item = _segments(text, q.start)
+        before = _SHARE_BEFORE.search(text[item:q.start])
+        upper = _UPPER_SHARE.match(text[q.end:])
+        end = q.end + (upper.end() if upper else 0)
+        after = _RATE_AFTER.match(text[end:])
+        if before is None or after is None:
+            continue
+        noun = after.group("noun")
+        cut = next((m for m in _NOUN_ENDS.finditer(noun) if m.start() >= 2), None)
+        noun = noun[: cut.start()] if cut else noun
+        base = before.group("base").removesuffix("的")
+        if not (is_measure(noun, voc) or _CJK.fullmatch(noun[-1:] or "a")) or len(noun) < 2:
+            continue
+        measure = f"{noun}占{base}比例"
+        out = [f for f in out if f.quantity.num_start not in (q.num_start, q.end + 1)]
+        if upper:
+            low = replace(q, end=end, text=text[q.start:end])
+            hi_start = q.end + 1
+            high = Quantity(hi_start, end, hi_start, end - 1, text[hi_start:end], upper.group("hi"), "%", None)
+            out += [Figure(low, measure, item, "standard", "≥"), Figure(high, measure, item, "standard", "≤")]
+        else:
+            out.append(Figure(q, measure, item, "standard", q.comparator))
     return sorted(out, key=lambda f: f.quantity.start)
 
 
