@@ -72,6 +72,40 @@ def test_establishment_counts_and_levels(corpus_facts):
     assert not [f for f in corpus_facts if f["measure"].startswith(("钦州市", "赣州市", "梧州市"))]
 
 
+def test_a_value_per_level_and_shares_in_two_plans(corpus_facts):
+    # 001: 市级和县级健康教育专业机构人员分别按照 5 人/100 万人口、1.75 人/10 万人口的比率配置
+    staff = [(f["condition"], f["value"], f["unit"]) for f in corpus_facts
+             if f["measure"] == "健康教育专业机构人员" and f["sources"][0]["doc"].startswith("001")]
+    assert sorted(staff) == [("县级", 1.75, "人/10万人口"), ("市级", 5.0, "人/100万人口")]
+    # 003: 市、县健康教育专业机构人员分别按照1人/100万人口、1人/10万人口的比率配置
+    assert rows(corpus_facts, "003", "健康教育专业机构人员") == {
+        ("赣州市", "市", 1.0, "standard"), ("赣州市", "县", 1.0, "standard")}
+    # 001 and 003: 专业技术岗位原则不低于岗位总量的 80% / 70%: a share bounded against a whole
+    assert rows(corpus_facts, "001", "专业技术岗位占岗位总量比例") == {("梧州市", None, 80.0, "standard")}
+    assert rows(corpus_facts, "003", "专业技术岗位占岗位总量比例") == {("赣州市", None, 70.0, "standard")}
+    # 002: 公共卫生人员占比不得低于专业技术人员数的25%
+    assert rows(corpus_facts, "002", "公共卫生人员占专业技术人员比例") == {("钦州市", None, 25.0, "standard")}
+    # 003: 本科学历人员，市级占50%以上，县级占35%以上: the topic's share, by level
+    assert rows(corpus_facts, "003", "本科学历人员占比") == {
+        ("赣州市", "市级", 50.0, "standard"), ("赣州市", "县级", 35.0, "standard")}
+    # 003: 按医院床位的2%-3%设置急诊科观察床; 001: 按照公立医院床位 15% 的比例设置公立专科医院
+    assert rows(corpus_facts, "003", "急诊科观察床占医院床位比例") == {
+        ("赣州市", None, 2.0, "standard"), ("赣州市", None, 3.0, "standard")}
+    assert rows(corpus_facts, "001", "公立专科医院占公立医院床位比例") == {("梧州市", None, 15.0, "standard")}
+
+
+def test_counted_nouns_with_relative_clauses_and_chinese_numeral_lists(corpus_facts):
+    # 003: 建设1所具备设置儿童传染病独立病区的传染病医院 (a verb inside the relative clause)
+    assert rows(corpus_facts, "003", "具备设置儿童传染病独立病区的传染病医院") == {("赣州市", None, 1.0, "planned")}
+    # 003: 政府在每个乡镇办好1所标准化建设的乡镇卫生院
+    assert rows(corpus_facts, "003", "标准化建设的乡镇卫生院") == {("赣州市", "每个乡镇", 1.0, "standard")}
+    # 003: 在各县（市、区）设立一个中心血库、一个固定采血点（或献血屋）
+    assert rows(corpus_facts, "003", "中心血库") == {("赣州市", "各县（市、区）", 1.0, "standard")}
+    assert rows(corpus_facts, "003", "固定采血点") == {("赣州市", "各县（市、区）", 1.0, "standard")}
+    # 001: …依托区域内综合医院规划设置 1 个中心血库
+    assert rows(corpus_facts, "001", "中心血库") == {("梧州市", None, 1.0, "planned")}
+
+
 YULIN = """玉林市“十四五”医疗卫生服务体系规划
 
 一、机构设置
@@ -81,6 +115,9 @@ YULIN = """玉林市“十四五”医疗卫生服务体系规划
 急救机构。按照每万常住人口不少于1辆的标准配备救护车。精神科床位可以按照每千常住人口0.6张配置。
 
 传染病救治。全市配备300张传染病救治床位，其中20万人口以下的县不低于15张，20—60万人口的县不低于40张。
+
+人员配置。市级和县级妇幼保健机构人员分别按照3人/10万人口、2人/10万人口的比率配置，卫生技术人员原则上不低于人员总数的85%。
+中级以上职称人员，市级占40%以上，县级占25%以上。在每个乡镇设立一个标准化的卫生院、一个中医馆。
 """
 
 
@@ -95,4 +132,11 @@ def test_an_imaginary_city_plan(tmp_path, build_plan):
         ("玉林市", "传染病救治床位", None, 300.0, "planned"),  # 配备: what the plan provides
         ("玉林市", "传染病救治床位", "20万人口以下的县", 15.0, "standard"),
         ("玉林市", "传染病救治床位", "20—60万人口的县", 40.0, "standard"),
+        ("玉林市", "妇幼保健机构人员", "市级", 3.0, "standard"),
+        ("玉林市", "妇幼保健机构人员", "县级", 2.0, "standard"),
+        ("玉林市", "卫生技术人员占人员总数比例", None, 85.0, "standard"),
+        ("玉林市", "中级以上职称人员占比", "市级", 40.0, "standard"),
+        ("玉林市", "中级以上职称人员占比", "县级", 25.0, "standard"),
+        ("玉林市", "标准化的卫生院", "每个乡镇", 1.0, "standard"),
+        ("玉林市", "中医馆", "每个乡镇", 1.0, "standard"),
     }

@@ -602,6 +602,14 @@ def _list_figures(text: str, a: int, b: int, qs: list[Quantity], voc: Vocabulary
     head = clause[:at]
     head, dropped = _strip_times(head)
     head_clean, _, front = clean_measure(head, voc, city_names)
+    levels_list = _LEVEL_LIST.match(head_clean)
+    if levels_list and is_measure(head_clean[levels_list.end():], voc):
+        # 市、县健康教育专业机构人员分别按照1人/100万人口、1人/10万人口…: one measure, a value per level
+        places = [p for p in re.split(r"、|和|及|与", levels_list.group(0)) if p]
+        if len(places) == len(qs):
+            measure = head_clean[levels_list.end():]
+            return [Figure(q, measure, a + front + levels_list.end(), "standard", q.comparator, place)
+                    for place, q in zip(places, qs, strict=True)]
     items = [i for i in re.split(r"[、]|以及", head_clean) if i]
     if len(items) + 1 == len(qs) and items:
         last = re.split(r"和|及|与", items[-1], maxsplit=1)
@@ -620,6 +628,10 @@ def _list_figures(text: str, a: int, b: int, qs: list[Quantity], voc: Vocabulary
         if is_measure(measure, voc):
             out.append(Figure(q, measure, a + front, "", q.comparator))
     return out
+
+
+_LEVEL = r"(?:省级|市级|县级|区级|乡镇级|乡级|镇级|村级|省|市|县|区)"
+_LEVEL_LIST = re.compile(rf"{_LEVEL}(?:(?:、|和|及|与){_LEVEL})+")
 
 
 def _strip_times(text: str) -> tuple[str, int]:
@@ -746,7 +758,8 @@ def standard(text: str, fig: Figure, voc: Vocabulary) -> Figure | None:
         head = _LABEL.sub("", text[seg:q.start]).lstrip("*#")
         head = _TIME_FRONT.sub("", head)
         head, _ = _strip_front(head, voc.lead_words + voc.subject_words)
-        head = head.removeprefix("在")  # 在各县（市、区）设立一个中心血库
+        # 在各县（市、区）设立一个中心血库; 县区人民政府在每个镇举办1家…: who sets it up is not for which
+        head = re.sub(r"^[^，。；：]{0,6}?(?:人民)?政府(?=在)", "", head).removeprefix("在")
         m = _CONDITION.match(head) or _LEVELS.match(head)
         # a clause's condition holds for an item after 、 only when it spans into that item (A、B均配备)
         spans = len(text[seg:q.start]) - len(head) + m.end() >= item - seg if m is not None else False
@@ -827,6 +840,7 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
         retrospective = any(w in s for s in sentence.section for w in voc.retrospective)
         figures = _with_rate_standards(text, read_figures(text, voc, city_names), voc, city_names)
         figures = _band_thresholds(text, _with_share_standards(text, figures, voc), voc)
+        figures = _bound_shares(text, _level_shares(text, figures, voc), voc, city_names)
         named = None
         for fig in figures:
             q = fig.quantity
@@ -939,6 +953,64 @@ def _with_share_standards(text: str, figures: list[Figure], voc: Vocabulary) -> 
             out += [Figure(low, measure, item, "standard", "≥"), Figure(high, measure, item, "standard", "≤")]
         else:
             out.append(Figure(q, measure, item, "standard", q.comparator))
+    return sorted(out, key=lambda f: f.quantity.start)
+
+
+_LEVEL_SHARE = re.compile(r"^(?P<level>省级|市级|县级|区级|乡镇级|镇级|村级)(?:占比?|比例)(?:为|达到?)?$")
+
+
+def _level_shares(text: str, figures: list[Figure], voc: Vocabulary) -> list[Figure]:
+    """Shares by level after a topic clause (本科学历人员，市级占50%以上，县级占35%以上): the topic's share
+    (本科学历人员占比), the level its condition."""
+    out = list(figures)
+    for q in find_quantities(text):
+        if q.unit != "%" or q.value is None:
+            continue
+        clause, item = _segments(text, q.start)
+        m = _LEVEL_SHARE.match(text[clause:q.start])
+        if m is None:
+            continue
+        k = clause - 1  # back over the clauses of the same list to the topic, a clause with no number
+        while k > 0:
+            start = max(text.rfind(ch, 0, k) for ch in _CLAUSE_MARKS + "。") + 1
+            words = text[start:k]
+            if _LEVEL_SHARE.match(re.sub(r"\d+(?:\.\d+)?%(?:以上|以下|左右)?$", "", words)):
+                k = start - 1
+                continue
+            topic = words if is_measure(words, voc) and not any(ch.isdigit() for ch in words) else None
+            break
+        else:
+            topic = None
+        if topic is None:
+            continue
+        out = [f for f in out if f.quantity.num_start != q.num_start]
+        out.append(Figure(q, topic + "占比", clause, "standard", q.comparator, m.group("level")))
+    return sorted(out, key=lambda f: f.quantity.start)
+
+
+_BOUND_SHARE = re.compile(r"^(?P<a>[^，。；：]+?)(?:原则上?|应当?|要|须)?"
+                          r"(?P<cmp>不得低于|不得少于|不得高于|不得超过|不低于|不少于|不高于|不超过)(?P<b>[^，。；：\d]{2,16}?)的$")
+
+
+def _bound_shares(text: str, figures: list[Figure], voc: Vocabulary, city_names: tuple[str, ...]) -> list[Figure]:
+    """A share bounded against a whole (专业技术岗位原则不低于岗位总量的70%; 公共卫生人员占比不得低于专业
+    技术人员数的25%): the measure is the part's share of the whole (专业技术岗位占岗位总量比例)."""
+    out = list(figures)
+    for q in find_quantities(text):
+        if q.unit != "%" or q.value is None or not _ends_clause(text, q.end):
+            continue
+        clause, item = _segments(text, q.start)
+        m = _BOUND_SHARE.match(text[item:q.start])
+        if m is None:
+            continue
+        part, _, _ = clean_measure(m.group("a"), voc, city_names)
+        part = part.removesuffix("占比").removesuffix("比例")
+        whole = m.group("b") if m.group("b").endswith("总数") else m.group("b").removesuffix("数")
+        if len(part) < 2 or not _CJK.search(part):
+            continue
+        comparator = q.comparator or _comparator_of_link(m.group("cmp"))
+        out = [f for f in out if f.quantity.num_start != q.num_start]
+        out.append(Figure(q, f"{part}占{whole}比例", item, "standard", comparator))
     return sorted(out, key=lambda f: f.quantity.start)
 
 
