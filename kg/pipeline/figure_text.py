@@ -838,9 +838,11 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
         if not same_paragraph:
             carried = None
         retrospective = any(w in s for s in sentence.section for w in voc.retrospective)
-        figures = _with_rate_standards(text, read_figures(text, voc, city_names), voc, city_names)
-        figures = _band_thresholds(text, _with_share_standards(text, figures, voc), voc)
-        figures = _bound_shares(text, _level_shares(text, figures, voc), voc, city_names)
+        found = find_quantities(text)
+        figures = read_figures(text, voc, city_names) if found else []
+        figures = _with_rate_standards(text, found, figures, voc, city_names)
+        figures = _band_thresholds(text, found, _with_share_standards(text, found, figures, voc), voc)
+        figures = _bound_shares(text, found, _level_shares(text, found, figures, voc), voc, city_names)
         named = None
         for fig in figures:
             q = fig.quantity
@@ -889,14 +891,14 @@ _RATE_AFTER = re.compile(r"^(?:的)?(?:标准|比例|比率)?(?:合理)?(?:配�
                          r"(?P<noun>[^，。；（(]*)")
 
 
-def _with_rate_standards(text: str, figures: list[Figure], voc: Vocabulary,
+def _with_rate_standards(text: str, found: list[Quantity], figures: list[Figure], voc: Vocabulary,
                          city_names: tuple[str, ...]) -> list[Figure]:
     """A standard stated as a rate per population (按照每万人口不少于0.77辆的标准配备救护车; 疾病预防控制机构
     人员原则上按每万常住人口1.75名的比例配备; 按照1.5张/千人合理确定基层医疗卫生机构床位规模): the measure is
     the population and what is provided (每万人口救护车), the figure a standard. It replaces what
     the plain reading made of the same number."""
     out = list(figures)
-    for q in find_quantities(text):
+    for q in found:
         if q.value is None or q.unit is None:
             continue
         clause, item = _segments(text, q.start)
@@ -923,12 +925,12 @@ _SHARE_BEFORE = re.compile(r"(?:按照?|依据|根据)(?P<base>[^，。；：\d]
 _UPPER_SHARE = re.compile(r"^[-—–－~～至到](?P<hi>\d+(?:\.\d+)?)%")
 
 
-def _with_share_standards(text: str, figures: list[Figure], voc: Vocabulary) -> list[Figure]:
+def _with_share_standards(text: str, found: list[Quantity], figures: list[Figure], voc: Vocabulary) -> list[Figure]:
     """A standard stated as a share of a base (按医院床位的2%-3%设置急诊科观察床; 按照公立医院床位15%的比例
     设置公立专科医院): the measure is what is provided as a share of the base (急诊科观察床占医院床位比例),
     a range giving its two bounds."""
     out = list(figures)
-    for q in find_quantities(text):
+    for q in found:
         if q.unit != "%" or q.value is None:
             continue
         clause, item = _segments(text, q.start)
@@ -959,11 +961,11 @@ def _with_share_standards(text: str, figures: list[Figure], voc: Vocabulary) -> 
 _LEVEL_SHARE = re.compile(r"^(?P<level>省级|市级|县级|区级|乡镇级|镇级|村级)(?:占比?|比例)(?:为|达到?)?$")
 
 
-def _level_shares(text: str, figures: list[Figure], voc: Vocabulary) -> list[Figure]:
+def _level_shares(text: str, found: list[Quantity], figures: list[Figure], voc: Vocabulary) -> list[Figure]:
     """Shares by level after a topic clause (本科学历人员，市级占50%以上，县级占35%以上): the topic's share
     (本科学历人员占比), the level its condition."""
     out = list(figures)
-    for q in find_quantities(text):
+    for q in found:
         if q.unit != "%" or q.value is None:
             continue
         clause, item = _segments(text, q.start)
@@ -992,11 +994,12 @@ _BOUND_SHARE = re.compile(r"^(?P<a>[^，。；：]+?)(?:原则上?|应当?|要|�
                           r"(?P<cmp>不得低于|不得少于|不得高于|不得超过|不低于|不少于|不高于|不超过)(?P<b>[^，。；：\d]{2,16}?)的$")
 
 
-def _bound_shares(text: str, figures: list[Figure], voc: Vocabulary, city_names: tuple[str, ...]) -> list[Figure]:
+def _bound_shares(text: str, found: list[Quantity], figures: list[Figure], voc: Vocabulary,
+                  city_names: tuple[str, ...]) -> list[Figure]:
     """A share bounded against a whole (专业技术岗位原则不低于岗位总量的70%; 公共卫生人员占比不得低于专业
     技术人员数的25%): the measure is the part's share of the whole (专业技术岗位占岗位总量比例)."""
     out = list(figures)
-    for q in find_quantities(text):
+    for q in found:
         if q.unit != "%" or q.value is None or not _ends_clause(text, q.end):
             continue
         clause, item = _segments(text, q.start)
@@ -1019,13 +1022,13 @@ _BAND = re.compile(r"^(?:原则上|其中)?(?P<band>[^，。；：]*?(?:\d+(?:[-
                    r"(?P<link>不低于|不少于|不超过|不高于|至少|为|达到)?$")
 
 
-def _band_thresholds(text: str, figures: list[Figure], voc: Vocabulary) -> list[Figure]:
+def _band_thresholds(text: str, found: list[Quantity], figures: list[Figure], voc: Vocabulary) -> list[Figure]:
     """Thresholds by population band (全市配备220张传染病救治床位，其中30万人口以下的县不低于20张，
     30—50万人口的县不低于50张): each clause names the places it holds for, not a measure; the measure
     is the one the sentence read before with the same unit, else the noun of that unit named before
     (具备快速转换救治床位的能力，原则上…), and the band is the condition."""
     out = list(figures)
-    for q in find_quantities(text):
+    for q in found:
         if q.value is None or q.unit is None or not _ends_clause(text, q.end):
             continue
         clause, item = _segments(text, q.start)
