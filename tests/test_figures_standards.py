@@ -140,3 +140,28 @@ def test_an_imaginary_city_plan(tmp_path, build_plan):
         ("玉林市", "标准化的卫生院", "每个乡镇", 1.0, "standard"),
         ("玉林市", "中医馆", "每个乡镇", 1.0, "standard"),
     }
+
+
+def test_two_values_for_groups_sharing_one_measure():
+    # 002's indicator table: 职工和城乡居民医保政策范围内报销比例 | 85 / 70: one measure per group
+    from kg.pipeline.figures import _parallel_measures, load_config
+
+    class Col:
+        cfg = load_config()
+
+    assert _parallel_measures("职工和城乡居民医保政策范围内报销比例", 2, Col()) == [
+        "职工医保政策范围内报销比例", "城乡居民医保政策范围内报销比例"]
+    assert _parallel_measures("城镇和农村居民人均可支配收入", 2, Col()) == [  # rewording
+        "城镇人均可支配收入", "农村居民人均可支配收入"]
+    assert _parallel_measures("孕产妇系统管理率和3岁以下儿童系统管理率", 2, Col()) == [  # 002
+        "孕产妇系统管理率", "3岁以下儿童系统管理率"]
+    assert _parallel_measures("职工和城乡居民", 2, Col()) is None  # no measure to share
+
+
+def test_counts_joined_by_and_are_counted_apart(corpus_facts):
+    # 002: 每个县区级中医医院建成2个中医特色优势专科和1个县域中医药适宜技术推广中心
+    assert rows(corpus_facts, "002", "中医特色优势专科") == {("钦州市", "每个县区级中医医院", 2.0, "standard")}
+    assert rows(corpus_facts, "002", "县域中医药适宜技术推广中心") == {
+        ("钦州市", "每个县区级中医医院", 1.0, "standard")}
+    # 001: 各县（市）设置1所二级公立精神专科医院和1所县级公立医院精神心理门诊
+    assert rows(corpus_facts, "001", "二级公立精神专科医院") == {("梧州市", "各县（市）", 1.0, "standard")}

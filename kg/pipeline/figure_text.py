@@ -540,6 +540,9 @@ def _noun_after(text: str, pos: int, voc: Vocabulary) -> str | None:
     """What a count counts: the noun phrase after it, up to the clause's end (及以上 skipped)."""
     end = pos
     while end < len(text) and text[end] not in _CLAUSE_MARKS + "。（(":
+        if text[end] in "和及与" and any(q.start == 0 and q.value is not None
+                                         for q in find_quantities(text[end + 1:end + 12])):
+            break  # 2个中医特色优势专科和1个县域中医药适宜技术推广中心: the next one is counted on its own
         if text[end] in _LIST_MARKS:
             nxt = end + 1
             while nxt < len(text) and text[nxt] not in _CLAUSE_MARKS + _LIST_MARKS + "。（(":

@@ -332,6 +332,14 @@ def _parallel_measures(label: str, n: int, col: Collector) -> list[str] | None:
     heads = tuple(col.cfg["text"]["measure_heads"])
     if len(parts) == n and all(len(p) >= 3 and p.endswith(heads) for p in parts):
         return parts
+    # 职工和城乡居民医保政策范围内报销比例: groups of people (or places) sharing one measure's tail
+    groups = longest_first(col.cfg["text"]["coordinated_groups"])
+    if len(parts) == n and all(p in groups for p in parts[:-1]):
+        last = parts[-1]
+        group = next((g for g in groups if last.startswith(g) and len(last) > len(g)), None)
+        tail = last[len(group):] if group else ""
+        if tail.endswith(heads) and len(tail) >= 2:
+            return [p + tail for p in parts[:-1]] + [last]
     return None
 
 
