@@ -118,6 +118,8 @@ YULIN = """玉林市“十四五”医疗卫生服务体系规划
 
 人员配置。市级和县级妇幼保健机构人员分别按照3人/10万人口、2人/10万人口的比率配置，卫生技术人员原则上不低于人员总数的85%。
 中级以上职称人员，市级占40%以上，县级占25%以上。在每个乡镇设立一个标准化的卫生院、一个中医馆。
+
+精神卫生。容县、陆川县各设置1所县级精神卫生中心。目前，玉林市第一人民医院编制床位1500张，实际开放床位1620张。
 """
 
 
@@ -139,6 +141,12 @@ def test_an_imaginary_city_plan(tmp_path, build_plan):
         ("玉林市", "中级以上职称人员占比", "县级", 25.0, "standard"),
         ("玉林市", "标准化的卫生院", "每个乡镇", 1.0, "standard"),
         ("玉林市", "中医馆", "每个乡镇", 1.0, "standard"),
+        # 容县、陆川县各设置1所…: one for each county listed before 各
+        ("容县", "县级精神卫生中心", None, 1.0, "planned"),
+        ("陆川县", "县级精神卫生中心", None, 1.0, "planned"),
+        # the institution's beds: what follows its name, the city's name inside it no part of the measure
+        ("玉林市第一人民医院", "编制床位", None, 1500.0, "current"),
+        ("玉林市第一人民医院", "实际开放床位", None, 1620.0, "current"),
     }
 
 

@@ -790,7 +790,8 @@ def _county_in_measure(fig: Figure, col) -> tuple[Subject | None, Figure]:
 
 def _owned_measure(text: str, fig: Figure, named: list, voc: Vocabulary) -> Figure:
     """X医院编制床位1800张: the measure is what follows the institution's name."""
-    end = max((n.end for n in named if fig.start <= n.start < fig.quantity.start), default=None)
+    # the name may open before the measure read (湘潭市中心医院编制床位: the city's name was dropped from it)
+    end = max((n.end for n in named if n.start < fig.quantity.start and n.end > fig.start), default=None)
     if end is None:
         return fig
     rest, _, _ = clean_measure(text[end:fig.quantity.start].removeprefix("的"), voc, ())
@@ -873,14 +874,16 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
             if owner is not None:
                 fig = _owned_measure(text, fig, named, voc)
             subject, area = (owner, city) if owner is not None else (place or city, None)
+            each = _each_of_places(text, fig, col) if owner is None else None
             year, role = settle(fig, text, times, carried, retrospective, voc, years)
             if year is None:
                 continue
             value = Value(q.text, q.value, fig.comparator)
             if role != "change":
                 fig = count_measure(fig, voc)
-            col.add(sentence, subject, fig.measure, year, role, value, q.unit, area=area, source="text",
-                    condition=fig.condition)
+            for each_subject in each or [subject]:  # 湘潭县、湘乡市各设置1所…: one figure for each place
+                col.add(sentence, each_subject, fig.measure, year, role, value, q.unit, area=area, source="text",
+                        condition=fig.condition)
         stated = [t for t in times if t.kind != "compare"]
         if stated:
             carried = stated[-1]
@@ -1066,6 +1069,27 @@ def _noun_of_unit(before: str, unit: str) -> str | None:
     if m:
         phrase = phrase[m.end():]
     return phrase if len(phrase) >= 2 else None
+
+
+_EACH = re.compile(r"^((?:[\u4e00-\u9fff]{1,8}?(?:、|和|及|与))+[\u4e00-\u9fff]{1,8}?)各")
+
+
+def _each_of_places(text: str, fig: Figure, col) -> list[Subject] | None:
+    """The counties of the plan's city listed before 各 at the clause's start (灵山县、浦北县各规划设置1个…):
+    the figure holds for each of them."""
+    city = col.ctx.city
+    if city is None:
+        return None
+    clause, _ = _segments(text, fig.quantity.start)
+    m = _EACH.match(_LABEL.sub("", text[clause:fig.quantity.start]))
+    if m is None:
+        return None
+    names = {n: region for region in col.ctx.gazetteer.counties_of(city.code)
+             for n in (region.name, *region.short_names) if len(n) >= 2}
+    listed = re.split(r"、|和|及|与", m.group(1))
+    if len(listed) < 2 or any(n not in names for n in listed):
+        return None
+    return [Subject("region", names[n].code) for n in listed]
 
 
 def _establishment(text: str, fig: Figure, named: list, col, voc: Vocabulary) -> tuple[Subject, Figure] | None:
