@@ -345,8 +345,7 @@ def write_observations(ctx: BuildContext, records: list[Observation]) -> None:
         if subject is None:
             continue
         area = _subject_node(ctx, rec.area, rec.evidence) if rec.area is not None else None
-        key = short_hash(ctx.plan.doc_id, subject.value, rec.measure.wording, str(rec.year), rec.role,
-                         *([rec.condition] if rec.condition else []))
+        key = short_hash(ctx.plan.doc_id, subject.value, rec.measure.wording, str(rec.year), rec.role)
         if key in seen:  # the same figure twice, in two values: keep both, told apart by the value
             key = short_hash(ctx.plan.doc_id, subject.value, rec.measure.wording, str(rec.year), rec.role,
                              rec.value.text, str(rec.value.value), str(rec.value.comparator))
@@ -356,7 +355,7 @@ def write_observations(ctx: BuildContext, records: list[Observation]) -> None:
         add(obs, RDF_TYPE, N(HK + "Observation"), evidence=ev)
         add(obs, N(HK + "subject"), subject, evidence=ev)
         add(obs, N(HK + "measure"), _measure_node(ctx, rec.measure, ev), evidence=ev)
-        add(obs, N(HK + "measureWording"), zh(rec.measure.wording), evidence=ev)
+        add(obs, N(HK + "measureWording"), zh(rec.wording or rec.measure.wording), evidence=ev)
         add(obs, N(HK + "year"), typed(rec.year, "integer"), evidence=ev)
         add(obs, N(HK + "valueText"), ox.Literal(rec.value.text), evidence=ev)
         add(obs, N(HK + "valueRole"), N(f"{HKV}vrole/{rec.role}"), evidence=ev)

@@ -155,13 +155,18 @@ class Collector:
             source: str = "table", condition: str | None = None) -> bool:
         if year is None or not wording:
             return False
+        plain = None
+        if condition:
+            # the concept is named with its condition; the observation keeps the plan's phrase
+            plain = normalize_text(wording)
+            wording = f"{wording}（{condition}）" if role == "standard" else f"{condition}{wording}"
         measure = catalog().resolve(wording, unit)
         worded = (subject, measure.wording, year, role, value.text, value.value, value.comparator, condition)
         if worded in self.seen:
             return False  # said before in the same words; said again in other words, it is kept with its quote
         self.seen[worded] = value.text
         self.records.append(Observation(subject, measure, year, role, value, evidence, unit, nature, area, source,
-                                        condition))
+                                        condition, plain))
         return True
 
     # -- helpers on words ------------------------------------------------------------------------
