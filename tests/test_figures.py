@@ -104,8 +104,12 @@ def test_qinzhou_cell_per_line_table(store):
     assert {r["year"] for r in smoke} == {2025}  # 2020 is a dash: no observation
     cell = next(r for r in smoke if r["text"] == "≤20")  # the table's cell; the text says 降低到20%以下
     assert cell["cmp"] == "≤" and cell["unit"] == "%"
-    two = one(store, "钦州市", "职工和城乡居民医保政策范围内报销比例", 2025)
-    assert two["text"] == "≥85 / ≥70" and two["value"] is None and two["cmp"] == "≥"
+    # one row, two groups sharing the measure (职工和城乡居民…比例 | ≥85 / ≥70): one figure per group
+    assert figures(store, "钦州市", "职工和城乡居民医保政策范围内报销比例") == []
+    staff = one(store, "钦州市", "职工医保政策范围内报销比例", 2025)
+    assert staff["text"] == "≥85" and Decimal(str(staff["value"])) == 85 and staff["cmp"] == "≥"
+    residents = one(store, "钦州市", "城乡居民医保政策范围内报销比例", 2025)
+    assert residents["text"] == "≥70" and Decimal(str(residents["value"])) == 70 and residents["cmp"] == "≥"
 
 
 def test_ganzhou_units_in_brackets(store):
