@@ -355,7 +355,7 @@ def write_observations(ctx: BuildContext, records: list[Observation]) -> None:
         add(obs, RDF_TYPE, N(HK + "Observation"), evidence=ev)
         add(obs, N(HK + "subject"), subject, evidence=ev)
         add(obs, N(HK + "measure"), _measure_node(ctx, rec.measure, ev), evidence=ev)
-        add(obs, N(HK + "measureWording"), zh(rec.measure.wording), evidence=ev)
+        add(obs, N(HK + "measureWording"), zh(rec.wording or rec.measure.wording), evidence=ev)
         add(obs, N(HK + "year"), typed(rec.year, "integer"), evidence=ev)
         add(obs, N(HK + "valueText"), ox.Literal(rec.value.text), evidence=ev)
         add(obs, N(HK + "valueRole"), N(f"{HKV}vrole/{rec.role}"), evidence=ev)
@@ -365,6 +365,8 @@ def write_observations(ctx: BuildContext, records: list[Observation]) -> None:
             add(obs, N(HK + "comparator"), ox.Literal(rec.value.comparator), evidence=ev)
         if rec.unit:
             add(obs, N(HK + "unit"), ox.Literal(rec.unit), evidence=ev)
+        if rec.condition:
+            add(obs, N(HK + "condition"), ox.Literal(rec.condition), evidence=ev)
         if rec.nature:
             add(obs, N(HK + "nature"), N(f"{HKV}nature/{rec.nature}"), evidence=ev)
         if area is not None:

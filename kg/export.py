@@ -79,7 +79,8 @@ FACT_TABLES: dict[str, FactTable] = {
         Column("subject", "对象", "subject"), Column("measure", "指标", "measure"),
         Column("canonical_measure", "标准指标", "canonical_measure"), Column("year", "年份", "year"),
         Column("value", "数值", "value"), Column("text", "原文数值", "value_text"), Column("unit", "单位", "unit"),
-        Column("nature", "指标性质", "nature"), Column("role", "数值类型", "value_role"), *SOURCE_COLUMNS)),
+        Column("nature", "指标性质", "nature"), Column("role", "数值类型", "value_role"),
+        Column("condition", "适用条件", "condition"), *SOURCE_COLUMNS)),
 }
 
 _SCOPE_ZH = {"instance": "机构", "class": "类别"}

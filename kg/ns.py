@@ -110,6 +110,7 @@ class HK(DefinedNamespace):
     city: URIRef  # city
     classConcept: URIRef  # class concept
     comparator: URIRef  # comparator
+    condition: URIRef  # condition
     cooperatesWith: URIRef  # cooperates with
     county: URIRef  # county
     derivedByRule: URIRef  # derived by rule

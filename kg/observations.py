@@ -55,3 +55,8 @@ class Observation:
     nature: str | None = None  # binding | expected | guiding (hkv:nature)
     area: Subject | None = None  # the region a figure of an institution is about
     source: str = "table"  # table | text
+    condition: str | None = None  # for which places or levels it holds (每个乡镇, 市级), as the plan words it
+    # the plan's phrase for the measure when the measure's concept is named with the condition (the
+    # standard 乡镇卫生院（每个乡镇）, the level's 县区疾病预防控制中心: a measure of its own, never the
+    # city's 乡镇卫生院 or 疾病预防控制中心)
+    wording: str | None = None

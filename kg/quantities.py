@@ -39,7 +39,7 @@ _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _NUMBER = re.compile(
     rf"(?P<ratio>1:(?P<rval>{_ARABIC}))"
     rf"|(?P<num>{_ARABIC})(?:(?P<rsep>[-—–－~～至到])(?P<hi>{_ARABIC}))?"
-    rf"(?P<per>/(?:10万|十万|万|千|百))?"
+    rf"(?P<per>/(?:\d*万|十万|千|百))?"
     r"|(?P<cn>[零〇一二两三四五六七八九十百千]+)")
 _RANGE_CN_CONTEXT = "第统唯之单同逐进初某每"  # 第一, 统一, 唯一, 之一 … are no counts
 _DATE_TAILS = ("月", "号", "期", "届", "版", "号文", "周年", "次会议", "级", "类", "型", "大", "线", "代", "维", "G",
@@ -139,7 +139,7 @@ def find_quantities(text: str, units: list[str] | None = None) -> list[Quantity]
             unit_end = end + 1 + (len(rest) if rest else 0)
         if unit == "年":
             continue  # durations and years (3年, 2025年)
-        per = re.match(r"/(?:10万|十万|万|千|百)(?:人口|人|名|常住人口)?", text[unit_end:]) if unit else None
+        per = re.match(r"/(?:\d*万|十万|千|百)(?:人口|人|名|常住人口)?", text[unit_end:]) if unit else None
         if per:  # 4名/10万人: a rate per population
             unit, unit_end = unit + per.group(0).replace("十万", "10万"), unit_end + per.end()
         written = text[start:unit_end]

@@ -720,7 +720,8 @@ def _rows_from_rhythm(cells: list[Cell]) -> tuple[list[list[Cell]], list[Cell]] 
         kept: list[list[Cell]] = []
         kinds: list[bool] | None = None
         for row in rows:
-            row_kinds = [is_value_text(c.text) for c in row]
+            # in a body row a bare 2000 is a count (of beds), not a year
+            row_kinds = [is_value_text(c.text) or bool(_BARE_NUMBER.match(c.norm)) for c in row]
             if row_kinds[0]:
                 break  # a row opens with its name
             if kinds is None:
@@ -731,9 +732,20 @@ def _rows_from_rhythm(cells: list[Cell]) -> tuple[list[list[Cell]], list[Cell]] 
         if len(kept) >= 2 and kinds is not None and any(kinds):
             used = cells[: period * (len(kept) + 1)]
             return [header] + kept, used
+        if len(kept) >= 2 and all(c.norm.endswith(_TEXT_HEADER_TAILS) for c in header) \
+                and period * (len(kept) + 1) == len(cells):
+            # a table of words (专栏: 项目名称 / 建设内容): every header cell says what its column holds,
+            # and the run is whole rows to its end
+            return [header] + kept, cells
     return None
 
 
+# header cells of columns of words (a project table): what each column holds
+_TEXT_HEADER_TAILS = ("名称", "内容", "规模", "单位", "业主", "地点", "备注", "说明", "年限", "类别", "类型", "性质",
+                      "主体", "任务", "措施", "投资", "进度", "时间")
+
+
+_BARE_NUMBER = re.compile(r"^\d+$")
 _HEADER_TAILS = ("基期值", "目标值", "实际值", "现状值", "规划值", "预期值", "指标值", "完成值")
 
 

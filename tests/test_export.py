@@ -73,6 +73,9 @@ def test_one_table_per_fact_type_with_its_own_columns(data_dir, tmp_path, jsonl)
             and r["年份"] == "2025" and r["数值类型"] == "目标"]
     assert [r["数值"] for r in beds] == ["7.68"]
     assert beds[0]["来源规划"] == "梧州市医疗卫生服务体系“十四五”规划"
+    # a standard says for which places it holds in a column of its own (每个乡镇设置 1 所乡镇卫生院)
+    towns = [r for r in figures if r["对象"] == "梧州市" and r["指标"] == "乡镇卫生院" and r["数值类型"] == "配置标准"]
+    assert [(r["适用条件"], r["数值"]) for r in towns] == [("每个乡镇", "1.0")]
     inferred = {r["推理得出"] for r in relations}
     assert inferred == {"是", "否"}
 

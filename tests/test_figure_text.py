@@ -93,17 +93,23 @@ def test_lists_paired_by_fenbie_share_their_population(voc):
 
 
 def test_a_change_is_a_figure_of_its_own_never_a_level(voc):
+    # a growth in per cent is a growth rate (增长率); a count's measure is named as a count (数)
     got = read("全市三级医院7家，增长40%；", voc, ("钦州市", "钦州"))  # 002
-    assert got == [("三级医院", "7", "家", ""), ("三级医院数增长", "40", "%", "change")]
+    assert got == [("三级医院", "7", "家", ""), ("三级医院数增长率", "40", "%", "change")]
     got = read("每千常住人口床位数6.03张，比2015年增长42.55%。", voc)  # rewording
-    assert got == [("每千常住人口床位数", "6.03", "张", ""), ("每千常住人口床位数比2015年增长", "42.55", "%", "change")]
+    assert got == [("每千常住人口床位数", "6.03", "张", ""),
+                   ("每千常住人口床位数比2015年增长率", "42.55", "%", "change")]
+    got = read("卫生机构床位5.4万张，卫生技术人员5.24万人，分别比2015年增长49.5%、50.72%。", voc)  # 003
+    assert [g[0] for g in got if g[3] == "change"] == ["卫生机构床位数比2015年增长率", "卫生技术人员数比2015年增长率"]
+    got = read("每千人口卫生技术人员6.67人，比2015年增加1.66人。", voc)  # 002 rewording: a rate is no count
+    assert got[1][0] == "每千人口卫生技术人员比2015年增加"
     got = read("全市医疗卫生机构总数达到5267家，较“十二五”末增加318家。", voc)  # rewording
     assert got[1] == ("医疗卫生机构总数较十二五末增加", "318", "家", "change")
     # a change list pairs with the levels before it
     got = read("全市每千常住人口医疗卫生机构床位数、执业（助理）医师数分别为6.02张、2.49人，比2015年分别增长"
                "49.38%、33.87%。", voc)  # 001
-    assert [g[0] for g in got if g[3] == "change"] == ["每千常住人口医疗卫生机构床位数比2015年增长",
-                                                      "每千常住人口执业（助理）医师数比2015年增长"]
+    assert [g[0] for g in got if g[3] == "change"] == ["每千常住人口医疗卫生机构床位数比2015年增长率",
+                                                      "每千常住人口执业（助理）医师数比2015年增长率"]
 
 
 def test_added_counts_are_no_changes(voc):
@@ -112,20 +118,21 @@ def test_added_counts_are_no_changes(voc):
 
 
 def test_a_standard_for_each_place_of_a_kind_says_for_which(voc):
+    # the measure stays the plan's phrase; for which places the standard holds is its condition
     from kg.pipeline.figure_text import standard
 
     def standards(sentence: str) -> list[tuple]:
         norm = normalize_text(sentence)
         found = [standard(norm, f, voc) for f in read_figures(norm, voc)]
-        return [(f.measure, f.quantity.value, f.role_cue) if f else None for f in found]
+        return [(f.measure, f.condition, f.quantity.value, f.role_cue) if f else None for f in found]
 
-    assert standards("机构设置：每个乡镇设置 1 所乡镇卫生院。") == [("乡镇卫生院（每个乡镇）", "1", "standard")]  # 001
+    assert standards("机构设置：每个乡镇设置 1 所乡镇卫生院。") == [("乡镇卫生院", "每个乡镇", "1", "standard")]  # 001
     assert standards("机构设置：县（市、区）政府原则上举办 1 家县办综合医院、1 家县办中医医院。") == [  # 001
-        ("县办综合医院（县（市、区））", "1", "standard"), ("县办中医医院（县（市、区））", "1", "standard")]
+        ("县办综合医院", "县（市、区）", "1", "standard"), ("县办中医医院", "县（市、区）", "1", "standard")]
     assert standards("各县区至少要建成1所公办综合性托育中心（园）。") == [  # 002
-        ("公办综合性托育中心（各县区）", "1", "standard")]
+        ("公办综合性托育中心", "各县区", "1", "standard")]
     assert standards("每个县（市、区）至少设立1个职业健康检查机构。") == [  # rewording
-        ("职业健康检查机构（每个县（市、区））", "1", "standard")]
+        ("职业健康检查机构", "每个县（市、区）", "1", "standard")]
     # a threshold for places of a size is no standard of that shape: nothing is read
     assert standards("其中 30 万人口以下的县不低于 20 张。") == [None]  # 001
 

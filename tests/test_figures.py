@@ -21,13 +21,13 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 """
 OBS = """
-SELECT ?obs ?subjectLabel ?measure ?canonical ?year ?value ?text ?cmp ?unit ?nature ?role ?area ?g WHERE {
+SELECT ?obs ?subjectLabel ?measure ?canonical ?year ?value ?text ?cmp ?unit ?nature ?role ?area ?condition ?g WHERE {
   ?subject skos:prefLabel ?subjectLabel .
   GRAPH ?g { ?obs a hk:Observation ; hk:subject ?subject ; hk:measureWording ?measure ; hk:measure ?m ;
                   hk:year ?year ; hk:valueText ?text ; hk:valueRole ?role . }
   ?m skos:prefLabel ?canonical .
   OPTIONAL { ?obs hk:value ?value } OPTIONAL { ?obs hk:comparator ?cmp } OPTIONAL { ?obs hk:unit ?unit }
-  OPTIONAL { ?obs hk:nature ?nature } OPTIONAL { ?obs hk:area ?area }
+  OPTIONAL { ?obs hk:nature ?nature } OPTIONAL { ?obs hk:area ?area } OPTIONAL { ?obs hk:condition ?condition }
 }
 """
 
@@ -49,8 +49,9 @@ def figures(store, subject: str, measure: str, year: int | None = None) -> list[
     return [r for r in out if year is None or r["year"] == year]
 
 
-def one(store, subject: str, measure: str, year: int, role: str | None = None) -> dict:
-    rows = [r for r in figures(store, subject, measure, year) if role is None or r["role"] == role]
+def one(store, subject: str, measure: str, year: int, role: str | None = None, condition: str | None = None) -> dict:
+    rows = [r for r in figures(store, subject, measure, year) if (role is None or r["role"] == role)
+            and (condition is None or r["condition"] == condition)]
     assert len({r["obs"] for r in rows}) == 1, rows
     return rows[0]
 
@@ -103,8 +104,12 @@ def test_qinzhou_cell_per_line_table(store):
     assert {r["year"] for r in smoke} == {2025}  # 2020 is a dash: no observation
     cell = next(r for r in smoke if r["text"] == "≤20")  # the table's cell; the text says 降低到20%以下
     assert cell["cmp"] == "≤" and cell["unit"] == "%"
-    two = one(store, "钦州市", "职工和城乡居民医保政策范围内报销比例", 2025)
-    assert two["text"] == "≥85 / ≥70" and two["value"] is None and two["cmp"] == "≥"
+    # one row, two groups sharing the measure (职工和城乡居民…比例 | ≥85 / ≥70): one figure per group
+    assert figures(store, "钦州市", "职工和城乡居民医保政策范围内报销比例") == []
+    staff = one(store, "钦州市", "职工医保政策范围内报销比例", 2025)
+    assert staff["text"] == "≥85" and Decimal(str(staff["value"])) == 85 and staff["cmp"] == "≥"
+    residents = one(store, "钦州市", "城乡居民医保政策范围内报销比例", 2025)
+    assert residents["text"] == "≥70" and Decimal(str(residents["value"])) == 70 and residents["cmp"] == "≥"
 
 
 def test_ganzhou_units_in_brackets(store):
@@ -184,11 +189,20 @@ def test_counting_sentences(store):
     assert Decimal(str(one(store, "梧州市", "医院", 2020)["value"])) == 50
     added = one(store, "钦州市", "新增实有床位", 2020)
     assert Decimal(str(added["value"])) == 6519 and added["role"] == "added"
-    cdc = one(store, "钦州市", "县区疾病预防控制中心", 2025)
+    # 设置钦州市疾病预防控制中心1家，县区疾病预防控制中心4家: one of the kind at the city's level, four
+    # at the counties' level; the level is the figure's condition, the measure the kind
+    cdc = one(store, "钦州市", "疾病预防控制中心", 2025, condition="县区")
     assert Decimal(str(cdc["value"])) == 4 and cdc["role"] == "planned"
+    city_cdc = one(store, "钦州市", "疾病预防控制中心", 2025, condition="市级")
+    assert Decimal(str(city_cdc["value"])) == 1 and city_cdc["role"] == "planned" and city_cdc["unit"] == "家"
+    # 设置自贸区钦州港片区卫生计生监督所1个: a zone's one, the zone its condition
+    zone = one(store, "钦州市", "卫生计生监督所", 2025, condition="自贸区钦州港片区")
+    assert Decimal(str(zone["value"])) == 1
+    # 设置钦州市精神病医院（钦州市心理卫生中心）1家: the name's other name in brackets changes nothing
+    assert Decimal(str(one(store, "钦州市", "精神病医院", 2025, condition="市级")["value"])) == 1
     # 设置固定献血点4个（… cut at the end of 000's line: the count is read all the same
     assert Decimal(str(one(store, "钦州市", "固定献血点", 2025, "planned")["value"])) == 4
-    # a named institution counted once is not a figure
+    # the institution's own name is never a measure
     assert figures(store, "钦州市", "钦州市疾病预防控制中心") == []
 
 
@@ -199,7 +213,7 @@ def test_a_count_after_an_owner_cue_belongs_to_the_institution(store):
     assert own["area"] == "https://w3id.org/healthkg/id/region/450700"
     assert figures(store, "钦州市", "直属急救站") == []
     # 设置钦州市妇幼保健院1家，县区妇幼保健院4家: no owner cue, so the county count stays the city's
-    assert Decimal(str(one(store, "钦州市", "县区妇幼保健院", 2025)["value"])) == 4
+    assert Decimal(str(one(store, "钦州市", "妇幼保健院", 2025, condition="县区")["value"])) == 4
 
 
 def test_every_observation_sits_in_a_table_row_or_sentence_graph(store):

@@ -213,7 +213,7 @@ def test_nothing_else_is_read(facts, figure_score):
     assert wrong == []
     changes = [(f["measure"], f["role"], f["year"]) for f in facts
                if f["value"] is not None and Decimal(str(f["value"])) == Decimal("31.5")]
-    assert changes == [("每千常住人口床位数比2015年增长", "change", 2020)]
+    assert changes == [("每千常住人口床位数比2015年增长率", "change", 2020)]
 
 
 def test_quotes_are_the_plan_s_text(facts):

@@ -143,7 +143,10 @@ def test_nothing_else_is_read_from_it(facts, figure_score):
     changes = [f for f in facts if f["value"] is not None and Decimal(str(f["value"])) in NOT_LEVELS]
     assert [(f["measure"], f["role"], f["year"]) for f in changes] == [
         ("医疗卫生机构总数较十二五末增加", "change", 2020)]
-    assert not any(f["measure"] in ("政府办卫生院", "乡村医生") for f in facts)
+    # the standards are read as standards: for each township, and per 1,000 people served
+    standards = {(f["measure"], f["condition"], f["value"], f["role"]) for f in facts
+                 if "政府办卫生院" in f["measure"] or "乡村医生" in f["measure"]}
+    assert standards == {("政府办卫生院", "每个乡镇", 1.0, "standard"), ("每千服务人口乡村医生", None, 1.0, "standard")}
 
 
 # A third plan, written after every rule above (柳州, pipes and prose), run once: 19 of 21 figures and

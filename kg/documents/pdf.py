@@ -166,17 +166,21 @@ def _assemble(blocks: list[_Line | _TableBlock], title: str | None) -> Document:
 
     out: list[str] = []  # output lines
     out_pages: list[int] = []  # page of each output line's start
+    out_breaks: list[list[tuple[int, int]]] = []  # pages a line's paragraph runs onto: (offset in line, page)
     para = ""
     para_page = 0
+    para_breaks: list[tuple[int, int]] = []
     para_indented = False
     prev: _Line | None = None
 
     def flush() -> None:
-        nonlocal para
+        nonlocal para, para_breaks
         if para:
-            out.append((INDENT if para_indented else "") + para)
+            prefix = INDENT if para_indented else ""
+            out.append(prefix + para)
             out_pages.append(para_page)
-            para = ""
+            out_breaks.append([(len(prefix) + o, p) for o, p in para_breaks])
+            para, para_breaks = "", []
 
     for block in blocks:
         if isinstance(block, _TableBlock):
@@ -184,6 +188,7 @@ def _assemble(blocks: list[_Line | _TableBlock], title: str | None) -> Document:
             for row in block.rows:
                 out.append(row)
                 out_pages.append(block.page)
+                out_breaks.append([])
             prev = None
             continue
         ln = block
@@ -194,15 +199,22 @@ def _assemble(blocks: list[_Line | _TableBlock], title: str | None) -> Document:
             flush()
             para, para_page, para_indented = ln.text, ln.page, indented and abs(ln.size - body_size) <= 0.6
         else:
-            para = join_wrapped(para, ln.text)
+            joined = join_wrapped(para, ln.text)
+            if prev is not None and ln.page != prev.page:
+                # a paragraph running onto the next page: that page starts inside it
+                para_breaks.append((len(joined) - len(ln.text), ln.page))
+            para = joined
         prev = ln
     flush()
 
     text = ""
     page_starts: list[int] = []
-    for line, page in zip(out, out_pages, strict=True):
+    for line, page, breaks in zip(out, out_pages, out_breaks, strict=True):
         while len(page_starts) < page:
             page_starts.append(len(text))
+        for offset, later in breaks:
+            while len(page_starts) < later:
+                page_starts.append(len(text) + offset)
         text += line + "\n"
     # Fonts with CJK radicals map 生 to ⽣ in many PDFs (Chromium's and Word's included): a glyph
     # artefact, replaced one character for one.

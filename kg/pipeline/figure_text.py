@@ -60,6 +60,8 @@ class Vocabulary:
     present_words: list[str]
     per_population: re.Pattern
     periods: dict[str, tuple[int, int]]
+    institution_count_units: set[str]
+    level_prefixes: list[str]
 
 
 @lru_cache(maxsize=1)
@@ -84,7 +86,8 @@ def vocabulary() -> Vocabulary:
         unit_word_tails={u: tuple(ws) for u, ws in t["unit_word_tails"].items()},
         retrospective=t["retrospective_sections"], present_words=t["present_words"],
         per_population=re.compile(cfg["per_population"]),
-        periods={k: tuple(v) for k, v in cfg["periods"].items()})
+        periods={k: tuple(v) for k, v in cfg["periods"].items()},
+        institution_count_units=set(t["institution_count_units"]), level_prefixes=longest_first(t["level_prefixes"]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,6 +103,7 @@ class Figure:
     start: int  # where the measure phrase starts (in the text)
     role_cue: str = ""  # added | planned | ""
     comparator: str | None = None
+    condition: str | None = None  # for which places or levels it holds (每个乡镇, 市级)
 
 
 def _strip_front(text: str, words: list[str]) -> tuple[str, int]:
@@ -307,12 +311,19 @@ _COMPARED = re.compile(r"(?:比|较)(?:(?:19|20)\d{2}年(?:底|末)?|上年|基�
 _COMPARISON = re.compile(r"(?:比|较)(?:(?:19|20)\d{2}年(?:底|末)?|上年|基期|“?十[二三四]五”?(?:末|期末)?)|同比")
 
 
-def change_wording(base: str, unit: str | None, word: str, compared: str = "") -> str:
-    """The measure of a change: the level's measure, what it is compared with, the change word
-    (三级医院 + 增长 → 三级医院数增长; 床位数 + 比2015年 + 增长 → 床位数比2015年增长)."""
-    if unit in COUNT_UNITS and not base.endswith(("数", "数量", "人次", "床位", "人员")):
+def change_wording(base: str, unit: str | None, word: str, compared: str = "",
+                   change_unit: str | None = None) -> str:
+    """The measure of a change: the level's measure (a count named as a count), what it is compared
+    with, the change word, and 率 for a change in per cent (三级医院 + 增长 → 三级医院数增长; 卫生机构床位
+    (万张) + 比2015年 + 增长 by 49.5% → 卫生机构床位数比2015年增长率)."""
+    if (unit or "").lstrip("万亿") in COUNT_UNITS and not base.endswith(("数", "数量", "人次")) \
+            and not base.startswith("每"):  # 每千人口卫生技术人员 is a rate, not a count
         base += "数"
-    return base + compared.replace("“", "").replace("”", "") + word
+    rate = "率" if change_unit == "%" and word in _RATE_CHANGES else ""
+    return base + compared.replace("“", "").replace("”", "") + word + rate
+
+
+_RATE_CHANGES = ("增长", "下降", "减少", "上升")
 
 
 def comparison(text: str) -> str:
@@ -364,7 +375,8 @@ def _change_figure(text: str, prev_end: int, q: Quantity, voc: Vocabulary, city_
         return None
     clause_start = max(text.rfind(m, 0, q.start) for m in _CLAUSE_MARKS + "。") + 1
     compared = comparison(text[clause_start:q.start])
-    return Figure(q, change_wording(base, level_unit, word, compared), start + dropped, "change", q.comparator)
+    return Figure(q, change_wording(base, level_unit, word, compared, q.unit), start + dropped, "change",
+                  q.comparator)
 
 
 def _start_level(text: str, fig: Figure, voc: Vocabulary) -> Figure | None:
@@ -458,9 +470,6 @@ def _single_figure(text: str, clause_start: int, prev_end: int, q: Quantity, voc
         return Figure(q, after, q.end, _role_before(phrase, voc), q.comparator)
     if not _ends_clause(text, q.end):
         return None
-    opening = _TIME_FRONT.sub("", _LABEL.sub("", phrase))
-    if q.value == "1" and q.unit in voc.count_units and city_names and opening.startswith(city_names):
-        return None  # a named institution counted once (设置钦州市卫生学校1家)
     measure, role, dropped = clean_measure(phrase, voc, city_names)
     link = phrase[dropped + len(measure):]
     if unitless and not (measure.endswith(("比", "率", "指数", "系数", "比值", "比例")) and link):
@@ -531,12 +540,15 @@ def _noun_after(text: str, pos: int, voc: Vocabulary) -> str | None:
     """What a count counts: the noun phrase after it, up to the clause's end (及以上 skipped)."""
     end = pos
     while end < len(text) and text[end] not in _CLAUSE_MARKS + "。（(":
+        if text[end] in "和及与" and any(q.start == 0 and q.value is not None
+                                         for q in find_quantities(text[end + 1:end + 12])):
+            break  # 2个中医特色优势专科和1个县域中医药适宜技术推广中心: the next one is counted on its own
         if text[end] in _LIST_MARKS:
             nxt = end + 1
             while nxt < len(text) and text[nxt] not in _CLAUSE_MARKS + _LIST_MARKS + "。（(":
                 nxt += 1
-            if any(ch.isdigit() for ch in text[end:nxt]):
-                break  # the next item is counted on its own (40个镇…、103个村…)
+            if any(q.value is not None for q in find_quantities(text[end + 1:nxt])):
+                break  # the next item is counted on its own (40个镇…、103个村…, 一个中心血库、一个固定采血点)
         end += 1
     phrase = text[pos:end]
     for verb in voc.status_verbs:
@@ -557,6 +569,15 @@ def _noun_after(text: str, pos: int, voc: Vocabulary) -> str | None:
     cut = next((m for m in _NOUN_ENDS.finditer(phrase) if m.start() >= 2), None)
     noun = phrase[: cut.start()] if cut else phrase
     noun = noun.removeprefix("的")
+    if not is_measure(noun, voc) and "的" in phrase:
+        # a verb inside a relative clause (1所具备设置儿童传染病独立病区的传染病医院, 1所标准化建设的乡镇
+        # 卫生院): the noun is the clause and the head after its last 的
+        at = phrase.rfind("的")
+        head = phrase[at + 1:]
+        end = next((m for m in _NOUN_ENDS.finditer(head) if m.start() >= 2), None)
+        head = head[: end.start()] if end else head
+        if is_measure(head, voc):
+            noun = phrase[: at + 1] + head
     return noun if is_measure(noun, voc) and not any(ch.isdigit() for ch in noun) else None
 
 
@@ -578,11 +599,20 @@ def _list_figures(text: str, a: int, b: int, qs: list[Quantity], voc: Vocabulary
         if found is None or len(last_list) != len(qs):
             return []
         word, compared = found[1], comparison(text[a:qs[0].start])
-        return [Figure(q, change_wording(level.measure, level.quantity.unit, word, compared), level.start, "change",
+        return [Figure(q, change_wording(level.measure, level.quantity.unit, word, compared, q.unit), level.start,
+                       "change",
                        q.comparator) for level, q in zip(last_list, qs, strict=True)]
     head = clause[:at]
     head, dropped = _strip_times(head)
     head_clean, _, front = clean_measure(head, voc, city_names)
+    levels_list = _LEVEL_LIST.match(head_clean)
+    if levels_list and is_measure(head_clean[levels_list.end():], voc):
+        # 市、县健康教育专业机构人员分别按照1人/100万人口、1人/10万人口…: one measure, a value per level
+        places = [p for p in re.split(r"、|和|及|与", levels_list.group(0)) if p]
+        if len(places) == len(qs):
+            measure = head_clean[levels_list.end():]
+            return [Figure(q, measure, a + front + levels_list.end(), "standard", q.comparator, place)
+                    for place, q in zip(places, qs, strict=True)]
     items = [i for i in re.split(r"[、]|以及", head_clean) if i]
     if len(items) + 1 == len(qs) and items:
         last = re.split(r"和|及|与", items[-1], maxsplit=1)
@@ -601,6 +631,10 @@ def _list_figures(text: str, a: int, b: int, qs: list[Quantity], voc: Vocabulary
         if is_measure(measure, voc):
             out.append(Figure(q, measure, a + front, "", q.comparator))
     return out
+
+
+_LEVEL = r"(?:省级|市级|县级|区级|乡镇级|乡级|镇级|村级|省|市|县|区)"
+_LEVEL_LIST = re.compile(rf"{_LEVEL}(?:(?:、|和|及|与){_LEVEL})+")
 
 
 def _strip_times(text: str) -> tuple[str, int]:
@@ -691,12 +725,12 @@ def _opens_norm(head: str, voc: Vocabulary, count: bool = True) -> bool:
     return head.startswith(tuple(voc.norm_openers)) or (count and head.startswith(tuple(voc.level_openers)))
 
 
-_VERB = r"(?:设置|设立|建设|建成|配备|举办|培养|拥有|有|配置|布局|建立)"
+_VERB = r"(?:设置|设立|建设|建成|配备|举办|办好|培养|拥有|有|配置|布局|建立)"
 # who a standard is for: each place or body of a kind, right before the verb that sets it
 _CONDITION = re.compile(
     r"(每(?:个|所|家|一个?)?[^，。；：]{1,14}?|各[^，。；：]{1,10}?|[^，。；：]{0,12}?(?:市级|县级|镇级|乡级|村级|区级)(?:及以上)?"
     r"|[^，。；：]{2,30}?(?=均))"
-    rf"(?=(?:政府|人民政府)?(?:原则上|要|应|均|都|至少|分别|规划)*{_VERB})")
+    rf"(?=(?:政府|人民政府)?(?:原则上|要|应当|应|均|都|至少|分别|规划)*{_VERB})")
 # the places of a level (市、县（市、区）), a few words before the verb (按照行政区划设置分别设立)
 _LEVELS = re.compile(rf"((?:市、)?县（市、?区?）(?:两级)?各?|市、县区?(?:两级)?各?)(?=[^，。；：0-9]{{0,12}}?{_VERB})")
 
@@ -727,6 +761,8 @@ def standard(text: str, fig: Figure, voc: Vocabulary) -> Figure | None:
         head = _LABEL.sub("", text[seg:q.start]).lstrip("*#")
         head = _TIME_FRONT.sub("", head)
         head, _ = _strip_front(head, voc.lead_words + voc.subject_words)
+        # 在各县（市、区）设立一个中心血库; 县区人民政府在每个镇举办1家…: who sets it up is not for which
+        head = re.sub(r"^[^，。；：]{0,6}?(?:人民)?政府(?=在)", "", head).removeprefix("在")
         m = _CONDITION.match(head) or _LEVELS.match(head)
         # a clause's condition holds for an item after 、 only when it spans into that item (A、B均配备)
         spans = len(text[seg:q.start]) - len(head) + m.end() >= item - seg if m is not None else False
@@ -735,7 +771,7 @@ def standard(text: str, fig: Figure, voc: Vocabulary) -> Figure | None:
     if not found or not fig.measure or found[0] in fig.measure:
         return None
     condition = found[0].removesuffix("政府").removesuffix("人民")
-    return Figure(q, f"{fig.measure}（{condition}）", fig.start, "standard", q.comparator)
+    return Figure(q, fig.measure, fig.start, "standard", fig.comparator or q.comparator, condition)
 
 
 def _county_in_measure(fig: Figure, col) -> tuple[Subject | None, Figure]:
@@ -747,20 +783,20 @@ def _county_in_measure(fig: Figure, col) -> tuple[Subject | None, Figure]:
         for name in sorted({region.name, *region.short_names}, key=len, reverse=True):
             rest = fig.measure[len(name):].removeprefix("的")
             if len(name) >= 2 and fig.measure.startswith(name) and len(rest) >= 2:
-                moved = Figure(fig.quantity, rest, fig.start + len(fig.measure) - len(rest), fig.role_cue,
-                               fig.comparator)
+                moved = replace(fig, measure=rest, start=fig.start + len(fig.measure) - len(rest))
                 return Subject("region", region.code), moved
     return None, fig
 
 
 def _owned_measure(text: str, fig: Figure, named: list, voc: Vocabulary) -> Figure:
     """X医院编制床位1800张: the measure is what follows the institution's name."""
-    end = max((n.end for n in named if fig.start <= n.start < fig.quantity.start), default=None)
+    # the name may open before the measure read (湘潭市中心医院编制床位: the city's name was dropped from it)
+    end = max((n.end for n in named if n.start < fig.quantity.start and n.end > fig.start), default=None)
     if end is None:
         return fig
     rest, _, _ = clean_measure(text[end:fig.quantity.start].removeprefix("的"), voc, ())
     if len(rest) >= 2 and is_measure(rest, voc):
-        return Figure(fig.quantity, rest, end, fig.role_cue, fig.comparator)
+        return replace(fig, measure=rest, start=end)
     return fig
 
 
@@ -806,16 +842,20 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
         if not same_paragraph:
             carried = None
         retrospective = any(w in s for s in sentence.section for w in voc.retrospective)
-        figures = read_figures(text, voc, city_names)
+        found = find_quantities(text)
+        figures = read_figures(text, voc, city_names) if found else []
+        figures = _with_rate_standards(text, found, figures, voc, city_names)
+        figures = _band_thresholds(text, found, _with_share_standards(text, found, figures, voc), voc)
+        figures = _bound_shares(text, found, _level_shares(text, found, figures, voc), voc, city_names)
         named = None
         for fig in figures:
             q = fig.quantity
             if sentence.truncated and q.end >= len(text) - 1:
                 continue  # the number may have been cut
-            if _is_norm(text, fig, voc):
-                fig = standard(text, fig, voc)  # a standard for each place of a kind, when it says which
-                if fig is None:
-                    continue
+            counted_level = fig.start < q.start and fig.measure.startswith(tuple(voc.level_prefixes))
+            if not counted_level and _is_norm(text, fig, voc):  # 县（市、区）疾病预防控制中心7家: a count
+                # a standard for each place of a kind, saying which when the sentence does
+                fig = standard(text, fig, voc) or replace(fig, role_cue="standard")
             place = _subject_at(text, fig.start, col, voc, fig.measure)
             if place is False:
                 continue
@@ -825,19 +865,286 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
                 named = [m for m in rec(text, ctx.city, sentence.truncated) if m.named]
             owner = _owner(text, fig, named, voc)
             if owner == "skip":
-                continue
+                # 设置钦州市疾病预防控制中心1家: the plan sets up one of a kind at its level
+                established = _establishment(text, fig, named, col, voc)
+                if established is None:
+                    continue
+                place, fig = established
+                owner = None
             if owner is not None:
                 fig = _owned_measure(text, fig, named, voc)
             subject, area = (owner, city) if owner is not None else (place or city, None)
+            each = _each_of_places(text, fig, col) if owner is None else None
             year, role = settle(fig, text, times, carried, retrospective, voc, years)
             if year is None:
                 continue
             value = Value(q.text, q.value, fig.comparator)
-            col.add(sentence, subject, fig.measure, year, role, value, q.unit, area=area, source="text")
+            if role != "change":
+                fig = count_measure(fig, voc)
+            for each_subject in each or [subject]:  # 湘潭县、湘乡市各设置1所…: one figure for each place
+                col.add(sentence, each_subject, fig.measure, year, role, value, q.unit, area=area, source="text",
+                        condition=fig.condition)
         stated = [t for t in times if t.kind != "compare"]
         if stated:
             carried = stated[-1]
         previous = sentence
+
+
+_RATE_BEFORE = re.compile(r"(?:原则上|一般|可以|可|要|应|均)*(?:按照?|依据|根据|以)"
+                          r"(?P<pop>每[^，。；：\d]{0,12}?(?:人口|人))?"
+                          r"(?P<cmp>不少于|不低于|至少|不超过|不高于|不多于)?$")
+_RATE_AFTER = re.compile(r"^(?:的)?(?:标准|比例|比率)?(?:合理)?(?:配备|配置|设置|确定|核定|设立)"
+                         r"(?P<noun>[^，。；（(]*)")
+
+
+def _with_rate_standards(text: str, found: list[Quantity], figures: list[Figure], voc: Vocabulary,
+                         city_names: tuple[str, ...]) -> list[Figure]:
+    """A standard stated as a rate per population (按照每万人口不少于0.77辆的标准配备救护车; 疾病预防控制机构
+    人员原则上按每万常住人口1.75名的比例配备; 按照1.5张/千人合理确定基层医疗卫生机构床位规模): the measure is
+    the population and what is provided (每万人口救护车), the figure a standard. It replaces what
+    the plain reading made of the same number."""
+    out = list(figures)
+    for q in found:
+        if q.value is None or q.unit is None:
+            continue
+        clause, item = _segments(text, q.start)
+        before = _RATE_BEFORE.search(text[item:q.start])
+        after = _RATE_AFTER.match(text[q.end:])
+        if before is None or after is None or not (before.group("pop") or "/" in q.unit):
+            continue
+        noun = after.group("noun")
+        cut = next((m for m in _NOUN_ENDS.finditer(noun) if m.start() >= 2), None)
+        noun = noun[: cut.start()] if cut else noun
+        if not is_measure(noun, voc):
+            noun, _, _ = clean_measure(text[item:item + before.start()], voc, city_names)
+        if not is_measure(noun, voc):
+            continue
+        measure = (before.group("pop") or "") + noun
+        comparator = q.comparator or {"不少于": "≥", "不低于": "≥", "至少": "≥", "不超过": "≤", "不高于": "≤",
+                                      "不多于": "≤"}.get(before.group("cmp") or "")
+        out = [f for f in out if f.quantity.num_start != q.num_start]
+        out.append(Figure(q, measure, item, "standard", comparator))
+    return sorted(out, key=lambda f: f.quantity.start)
+
+
+_SHARE_BEFORE = re.compile(r"(?:按照?|依据|根据)(?P<base>[^，。；：\d]{2,16}?)的?$")
+_UPPER_SHARE = re.compile(r"^[-—–－~～至到](?P<hi>\d+(?:\.\d+)?)%")
+
+
+def _with_share_standards(text: str, found: list[Quantity], figures: list[Figure], voc: Vocabulary) -> list[Figure]:
+    """A standard stated as a share of a base (按医院床位的2%-3%设置急诊科观察床; 按照公立医院床位15%的比例
+    设置公立专科医院): the measure is what is provided as a share of the base (急诊科观察床占医院床位比例),
+    a range giving its two bounds."""
+    out = list(figures)
+    for q in found:
+        if q.unit != "%" or q.value is None:
+            continue
+        clause, item = _segments(text, q.start)
+        before = _SHARE_BEFORE.search(text[item:q.start])
+        upper = _UPPER_SHARE.match(text[q.end:])
+        end = q.end + (upper.end() if upper else 0)
+        after = _RATE_AFTER.match(text[end:])
+        if before is None or after is None:
+            continue
+        noun = after.group("noun")
+        cut = next((m for m in _NOUN_ENDS.finditer(noun) if m.start() >= 2), None)
+        noun = noun[: cut.start()] if cut else noun
+        base = before.group("base").removesuffix("的")
+        if not (is_measure(noun, voc) or _CJK.fullmatch(noun[-1:] or "a")) or len(noun) < 2:
+            continue
+        measure = f"{noun}占{base}比例"
+        out = [f for f in out if f.quantity.num_start not in (q.num_start, q.end + 1)]
+        if upper:
+            low = replace(q, end=end, text=text[q.start:end])
+            hi_start = q.end + 1
+            high = Quantity(hi_start, end, hi_start, end - 1, text[hi_start:end], upper.group("hi"), "%", None)
+            out += [Figure(low, measure, item, "standard", "≥"), Figure(high, measure, item, "standard", "≤")]
+        else:
+            out.append(Figure(q, measure, item, "standard", q.comparator))
+    return sorted(out, key=lambda f: f.quantity.start)
+
+
+_LEVEL_SHARE = re.compile(r"^(?P<level>省级|市级|县级|区级|乡镇级|镇级|村级)(?:占比?|比例)(?:为|达到?)?$")
+
+
+def _level_shares(text: str, found: list[Quantity], figures: list[Figure], voc: Vocabulary) -> list[Figure]:
+    """Shares by level after a topic clause (本科学历人员，市级占50%以上，县级占35%以上): the topic's share
+    (本科学历人员占比), the level its condition."""
+    out = list(figures)
+    for q in found:
+        if q.unit != "%" or q.value is None:
+            continue
+        clause, item = _segments(text, q.start)
+        m = _LEVEL_SHARE.match(text[clause:q.start])
+        if m is None:
+            continue
+        k = clause - 1  # back over the clauses of the same list to the topic, a clause with no number
+        while k > 0:
+            start = max(text.rfind(ch, 0, k) for ch in _CLAUSE_MARKS + "。") + 1
+            words = text[start:k]
+            if _LEVEL_SHARE.match(re.sub(r"\d+(?:\.\d+)?%(?:以上|以下|左右)?$", "", words)):
+                k = start - 1
+                continue
+            topic = words if is_measure(words, voc) and not any(ch.isdigit() for ch in words) else None
+            break
+        else:
+            topic = None
+        if topic is None:
+            continue
+        out = [f for f in out if f.quantity.num_start != q.num_start]
+        out.append(Figure(q, topic + "占比", clause, "standard", q.comparator, m.group("level")))
+    return sorted(out, key=lambda f: f.quantity.start)
+
+
+_BOUND_SHARE = re.compile(r"^(?P<a>[^，。；：]+?)(?:原则上?|应当?|要|须)?"
+                          r"(?P<cmp>不得低于|不得少于|不得高于|不得超过|不低于|不少于|不高于|不超过)(?P<b>[^，。；：\d]{2,16}?)的$")
+
+
+def _bound_shares(text: str, found: list[Quantity], figures: list[Figure], voc: Vocabulary,
+                  city_names: tuple[str, ...]) -> list[Figure]:
+    """A share bounded against a whole (专业技术岗位原则不低于岗位总量的70%; 公共卫生人员占比不得低于专业
+    技术人员数的25%): the measure is the part's share of the whole (专业技术岗位占岗位总量比例)."""
+    out = list(figures)
+    for q in found:
+        if q.unit != "%" or q.value is None or not _ends_clause(text, q.end):
+            continue
+        clause, item = _segments(text, q.start)
+        m = _BOUND_SHARE.match(text[item:q.start])
+        if m is None:
+            continue
+        part, _, _ = clean_measure(m.group("a"), voc, city_names)
+        part = part.removesuffix("占比").removesuffix("比例")
+        whole = m.group("b") if m.group("b").endswith("总数") else m.group("b").removesuffix("数")
+        if len(part) < 2 or not _CJK.search(part):
+            continue
+        comparator = q.comparator or _comparator_of_link(m.group("cmp"))
+        out = [f for f in out if f.quantity.num_start != q.num_start]
+        out.append(Figure(q, f"{part}占{whole}比例", item, "standard", comparator))
+    return sorted(out, key=lambda f: f.quantity.start)
+
+
+_BAND = re.compile(r"^(?:原则上|其中)?(?P<band>[^，。；：]*?(?:\d+(?:[-—–－~～]\d+)?万(?:人口)?(?:以[上下])?|人口)"
+                   r"[^，。；：]{0,6}?的(?:县|市|区|乡镇|镇|城市|地区)(?:（[^（）]*）)?)"
+                   r"(?P<link>不低于|不少于|不超过|不高于|至少|为|达到)?$")
+
+
+def _band_thresholds(text: str, found: list[Quantity], figures: list[Figure], voc: Vocabulary) -> list[Figure]:
+    """Thresholds by population band (全市配备220张传染病救治床位，其中30万人口以下的县不低于20张，
+    30—50万人口的县不低于50张): each clause names the places it holds for, not a measure; the measure
+    is the one the sentence read before with the same unit, else the noun of that unit named before
+    (具备快速转换救治床位的能力，原则上…), and the band is the condition."""
+    out = list(figures)
+    for q in found:
+        if q.value is None or q.unit is None or not _ends_clause(text, q.end):
+            continue
+        clause, item = _segments(text, q.start)
+        m = _BAND.match(text[item:q.start])
+        if m is None:
+            continue
+        earlier = [f for f in out if f.quantity.unit == q.unit and f.quantity.end <= item and not f.condition]
+        measure = earlier[-1].measure if earlier else _noun_of_unit(text[:item], q.unit)
+        if measure is None:
+            continue
+        comparator = q.comparator or _comparator_of_link(m.group("link") or "")
+        out = [f for f in out if f.quantity.num_start != q.num_start]
+        out.append(Figure(q, measure, item, "standard", comparator, m.group("band")))
+    return sorted(out, key=lambda f: f.quantity.start)
+
+
+_UNIT_HEADS = {"张": ("床位", "病床"), "床": ("床位", "病床"), "名": ("医师", "医生", "护士", "人员"),
+               "人": ("医师", "医生", "护士", "人员")}
+
+
+def _noun_of_unit(before: str, unit: str) -> str | None:
+    """The last noun phrase of the text ending in a head of the unit's kind (床位 for 张)."""
+    heads = _UNIT_HEADS.get(unit)
+    if not heads:
+        return None
+    best = max((before.rfind(h) + len(h) for h in heads if h in before), default=-1)
+    if best < 0:
+        return None
+    start = max(before.rfind(ch, 0, best) for ch in _CLAUSE_MARKS + "、") + 1
+    phrase = before[start:best]
+    m = re.search(r"(?:具备|提供|配备|设置|增加|建设|开放)", phrase)
+    if m:
+        phrase = phrase[m.end():]
+    return phrase if len(phrase) >= 2 else None
+
+
+_EACH = re.compile(r"^((?:[\u4e00-\u9fff]{1,8}?(?:、|和|及|与))+[\u4e00-\u9fff]{1,8}?)各")
+
+
+def _each_of_places(text: str, fig: Figure, col) -> list[Subject] | None:
+    """The counties of the plan's city listed before 各 at the clause's start (灵山县、浦北县各规划设置1个…):
+    the figure holds for each of them."""
+    city = col.ctx.city
+    if city is None:
+        return None
+    clause, _ = _segments(text, fig.quantity.start)
+    m = _EACH.match(_LABEL.sub("", text[clause:fig.quantity.start]))
+    if m is None:
+        return None
+    names = {n: region for region in col.ctx.gazetteer.counties_of(city.code)
+             for n in (region.name, *region.short_names) if len(n) >= 2}
+    listed = re.split(r"、|和|及|与", m.group(1))
+    if len(listed) < 2 or any(n not in names for n in listed):
+        return None
+    return [Subject("region", names[n].code) for n in listed]
+
+
+def _establishment(text: str, fig: Figure, named: list, col, voc: Vocabulary) -> tuple[Subject, Figure] | None:
+    """A named institution of the plan's city (or of a zone or county in it) counted where the plan sets
+    it up (机构设置：设置钦州市疾病预防控制中心1家，…; 设置自贸区钦州港片区卫生计生监督所1个): the count of
+    that kind at that level. The subject is the city (the county for a county's institution); the
+    measure is the name without its place; the condition is the level (市级) or the zone."""
+    q = fig.quantity
+    clause, item = _segments(text, q.start)
+    head = _LABEL.sub("", text[item:q.start])
+    head, _ = _strip_front(head, voc.planned_cues)
+    start = q.start - len(head)
+    inside = [n for n in named if n.start >= start and n.end <= q.start and not n.alias_of]
+    if len(inside) != 1 or inside[0].start != start:
+        return None
+    mention = inside[0]
+    rest = text[mention.end:q.start]
+    if rest and not re.fullmatch(r"（[^（）]+）", rest):
+        return None  # only the name, or the name and its other name in brackets
+    city = col.ctx.city
+    gaz = col.ctx.gazetteer
+    surface = re.sub(r"（[^（）]*）", "", mention.surface)
+    for region in gaz.counties_of(city.code):
+        for name in sorted({region.name, *region.short_names}, key=len, reverse=True):
+            if len(name) >= 2 and surface.startswith(name) and len(surface) - len(name) >= 2:
+                return Subject("region", region.code), replace(fig, measure=surface[len(name):], start=start)
+    for name in sorted({city.name, *city.short_names}, key=len, reverse=True):
+        if surface.startswith(name) and len(surface) - len(name) >= 2:
+            kind = surface[len(name):]
+            zone = re.match(r"[^（）]{2,12}?(?:片区|新区|开发区|园区|自贸区)", kind)
+            if zone and len(kind) - zone.end() >= 2:
+                return Subject("region", city.code), replace(fig, measure=kind[zone.end():], start=start,
+                                                             condition=zone.group(0))
+            return Subject("region", city.code), replace(fig, measure=kind, start=start, condition="市级")
+    zone = re.match(r"[^（）]{2,12}?(?:片区|新区|开发区|园区)", surface)
+    if zone and len(surface) - zone.end() >= 2:
+        return Subject("region", city.code), replace(fig, measure=surface[zone.end():], start=start,
+                                                     condition=zone.group(0))
+    return None
+
+
+def count_measure(fig: Figure, voc: Vocabulary) -> Figure:
+    """The measure of a count of institutions or places: the kind counted, as the plan words it, with a
+    level that opens it moved to the condition (县区疾病预防控制中心4家 → 疾病预防控制中心, condition 县区)."""
+    unit = (fig.quantity.unit or "").lstrip("万亿")
+    if unit not in voc.institution_count_units:
+        return fig
+    measure, condition = fig.measure, fig.condition
+    for level in voc.level_prefixes:
+        rest = measure[len(level):]
+        if measure.startswith(level) and len(rest) >= 4 and is_measure(rest, voc):
+            measure = rest
+            condition = condition or level
+            break
+    return replace(fig, measure=measure, condition=condition)
 
 
 def read_cell(text: str, sentence: Sentence, subject: Subject, area: Subject | None, col,

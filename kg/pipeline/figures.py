@@ -152,15 +152,21 @@ class Collector:
 
     def add(self, evidence: Sentence, subject: Subject, wording: str, year: int | None, role: str, value: Value,
             unit: str | None = None, nature: str | None = None, area: Subject | None = None,
-            source: str = "table") -> bool:
+            source: str = "table", condition: str | None = None) -> bool:
         if year is None or not wording:
             return False
+        plain = None
+        if condition:
+            # the concept is named with its condition; the observation keeps the plan's phrase
+            plain = normalize_text(wording)
+            wording = f"{wording}（{condition}）" if role == "standard" else f"{condition}{wording}"
         measure = catalog().resolve(wording, unit)
-        worded = (subject, measure.wording, year, role, value.text, value.value, value.comparator)
+        worded = (subject, measure.wording, year, role, value.text, value.value, value.comparator, condition)
         if worded in self.seen:
             return False  # said before in the same words; said again in other words, it is kept with its quote
         self.seen[worded] = value.text
-        self.records.append(Observation(subject, measure, year, role, value, evidence, unit, nature, area, source))
+        self.records.append(Observation(subject, measure, year, role, value, evidence, unit, nature, area, source,
+                                        condition, plain))
         return True
 
     # -- helpers on words ------------------------------------------------------------------------
@@ -331,6 +337,14 @@ def _parallel_measures(label: str, n: int, col: Collector) -> list[str] | None:
     heads = tuple(col.cfg["text"]["measure_heads"])
     if len(parts) == n and all(len(p) >= 3 and p.endswith(heads) for p in parts):
         return parts
+    # 职工和城乡居民医保政策范围内报销比例: groups of people (or places) sharing one measure's tail
+    groups = longest_first(col.cfg["text"]["coordinated_groups"])
+    if len(parts) == n and all(p in groups for p in parts[:-1]):
+        last = parts[-1]
+        group = next((g for g in groups if last.startswith(g) and len(last) > len(g)), None)
+        tail = last[len(group):] if group else ""
+        if tail.endswith(heads) and len(tail) >= 2:
+            return [p + tail for p in parts[:-1]] + [last]
     return None
 
 
