@@ -205,6 +205,10 @@ def extract_many(plans: list[Plan], jobs: int) -> Iterator[bytes]:
     import multiprocessing as mp
 
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    if method == "fork":
+        from kg.pipeline.nlp import make_nlp
+
+        make_nlp()  # loaded once here, the workers share it (a process that builds again reuses it)
     ctx = mp.get_context(method)
     with ctx.Pool(min(jobs, len(plans)), initializer=_init_worker) as pool:
         yield from pool.imap(extract_pickled, plans, chunksize=1)
