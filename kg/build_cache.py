@@ -91,29 +91,32 @@ def extraction_modules() -> dict[str, Path]:
     return seen
 
 
-def _data_files() -> list[Path]:
-    files = [p for p in PACKAGE_DATA.rglob("*")
+def _data_files() -> list[tuple[str, Path]]:
+    """(name, path) of every data file the pipeline may read."""
+    files = [(f"kg/data/{p.relative_to(PACKAGE_DATA).as_posix()}", p) for p in PACKAGE_DATA.rglob("*")
              if p.is_file() and p.relative_to(PACKAGE_DATA).parts[0] not in IGNORED_DATA]
-    files += [p for p in ONTOLOGY_DIR.glob("*.ttl")]
+    files += [(f"ontology/{p.name}", p) for p in ONTOLOGY_DIR.glob("*.ttl")]
     return sorted(files)
 
 
 @lru_cache(maxsize=1)
 def pipeline_version() -> str:
     """A digest of everything extraction depends on besides the plan (see the module docstring)."""
-    import jieba
-    import spacy
+    from importlib.metadata import PackageNotFoundError, version
 
     h = hashlib.sha256()
-    h.update(f"format {FORMAT}; python {sys.version_info[:2]}; spacy {spacy.__version__}; "
-             f"jieba {jieba.__version__}\n".encode())
+    h.update(f"format {FORMAT}; python {sys.version_info[:2]}\n".encode())
+    for package in ("spacy", "jieba", "spacy-pkuseg"):
+        try:
+            h.update(f"{package} {version(package)}\n".encode())
+        except PackageNotFoundError:
+            h.update(f"{package} -\n".encode())
     modules = extraction_modules()
     for name in sorted(modules):
         h.update(f"module {name}\n".encode())
         h.update(modules[name].read_bytes())
-    root = PACKAGE_DIR.parent
-    for path in _data_files():
-        h.update(f"data {path.relative_to(root)}\n".encode())
+    for name, path in _data_files():
+        h.update(f"data {name}\n".encode())
         h.update(path.read_bytes())
     return h.hexdigest()
 
