@@ -242,9 +242,17 @@ class BuildContext:
     county: Region | None = None  # the county a document is about (PlanMeta.county)
     measure_labels: dict[str, str] = field(default_factory=dict)  # one prefLabel per measure concept
 
+    labels: dict[tuple[str | None, str], ox.NamedNode] | None = None  # see named_by_label
+
     def institution(self, key: str) -> ox.NamedNode | None:
         inst = self.institutions.get(key)
         return inst.iri if inst else None
+
+    def named_by_label(self, label: str) -> ox.NamedNode | None:
+        """The first institution of the plan's city (in registry order) named or aliased `label`."""
+        if self.labels is None:
+            self.labels = label_index(self.institutions)
+        return self.labels.get((self.city.code if self.city else None, label))
 
     def kindref(self, surface: str, kind: str, level: str | None, sentence: Sentence) -> ox.NamedNode:
         node = N(f"{HKID}kindref/{self.plan.doc_id}/{short_hash(surface)}")
@@ -257,6 +265,17 @@ class BuildContext:
         if self.city:
             w.add(node, N(HK + "city"), region_iri(self.city.code), evidence=sentence)
         return node
+
+
+def label_index(institutions: dict[str, Institution]) -> dict[tuple[str | None, str], ox.NamedNode]:
+    """(city, name or alias) → the first institution so named, in registry order: one pass over the
+    registry instead of one per lookup (which grew with plans × institutions)."""
+    index: dict[tuple[str | None, str], ox.NamedNode] = {}
+    for inst in institutions.values():
+        for label in (inst.name, *inst.aliases):
+            if (inst.city, label) not in index:
+                index[(inst.city, label)] = inst.iri
+    return index
 
 
 def region_iri(code: str) -> ox.NamedNode:
@@ -365,11 +384,12 @@ def write_graph(extraction: Extraction, writer: GraphWriter) -> BuildReport:
     places = [plan_places(gaz, plan, warnings) for plan in plans]
     institutions = extraction.registry.merged()
     measure_labels: dict[str, str] = {}
+    labels = label_index(institutions)
     add_regions(writer, gaz, {city.code for city, _ in places if city})
     for i, plan in enumerate(plans):
         ext = extraction.records(i)
         city, county = places[i]
-        ctx = BuildContext(writer, gaz, plan, city, institutions, county, measure_labels)
+        ctx = BuildContext(writer, gaz, plan, city, institutions, county, measure_labels, labels)
         add_document(writer, plan, city, county)
         for reading in ext.readings:
             writer.add_span(reading.sentence)

@@ -89,11 +89,7 @@ def node(ctx: BuildContext, party: Party, sentence: Sentence) -> ox.NamedNode | 
 
 def _named_by_label(ctx: BuildContext, label: str) -> ox.NamedNode | None:
     """A list item expanded to a full name (市、自贸区X片区、县区…监督所) may name an institution of the city."""
-    city = ctx.city.code if ctx.city else None
-    for inst in ctx.institutions.values():
-        if inst.city == city and (label == inst.name or label in inst.aliases):
-            return inst.iri
-    return None
+    return ctx.named_by_label(label)
 
 
 def _group(ctx: BuildContext, group: Group, sentence: Sentence) -> ox.NamedNode:
