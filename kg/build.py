@@ -16,6 +16,17 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.build_cache import ExtractionCache, loads, plan_key
+from kg.build_extract import (
+    InstitutionMention,
+    PlanExtraction,
+    SentenceReading,
+    extract_many,
+    extract_pickled,
+    extract_plan,
+    parsed,
+    plan_places,
+)
 from kg.build_relations import write_part_of, write_relations
 from kg.corpus import Plan, Sentence, load_corpora
 from kg.gazetteer import Gazetteer, Region
@@ -23,7 +34,6 @@ from kg.measures import catalog
 from kg.observations import Measure, Observation, Subject
 from kg.paths import ONTOLOGY_DIR, RULES_DIR
 from kg.pipeline.institutions import load_rules, short_hash
-from kg.pipeline.relations import PlanReader
 from kg.vocab import HK, HKV, load_vocabulary
 
 HKID = "https://w3id.org/healthkg/id/"
@@ -51,12 +61,28 @@ def typed(value: object, datatype: str) -> ox.Literal:
 
 
 class GraphWriter:
-    """Collects quads; `add(..., evidence=sentence)` puts a triple in that sentence's graph."""
+    """Collects quads; `add(..., evidence=sentence)` puts a triple in that sentence's graph.
 
-    def __init__(self) -> None:
+    With a `sink` (the store being built), the quads collected are passed on to it in batches of
+    about `batch` after each plan (`plan_done`) and forgotten, so memory does not grow with the corpus;
+    the store is a set, so a quad written twice (a span quoted by two plans) is stored once."""
+
+    def __init__(self, sink: ox.Store | None = None, batch: int = 250_000) -> None:
         self.quads: set[ox.Quad] = set()
         self._ev: dict[tuple[str, int, int], ox.NamedNode] = {}
         self.plans: dict[str, Plan] = {}  # by doc id: for the page of a span in a paged original
+        self.sink = sink
+        self.batch = batch
+
+    def plan_done(self) -> None:
+        if self.sink is not None and len(self.quads) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.sink is not None and self.quads:
+            self.sink.bulk_extend(self.quads)
+            self.quads = set()
+            self._ev.clear()  # their meta quads are in the store; a graph met again is described again
 
     def add(self, s, p, o, evidence: Sentence | None = None, graph: ox.NamedNode | None = None) -> None:
         g = self.evidence_graph(evidence) if evidence is not None else graph
@@ -143,20 +169,20 @@ class Registry:
         if a != b:
             self.parent[a] = b
 
-    def record(self, span, sentence: Sentence) -> None:
-        inst = self.by_key.setdefault(span._.kg_key, Institution(span._.kg_key))
-        inst.names[span._.kg_name] += 1
-        if span._.kg_surface != span._.kg_name:
-            inst.aliases.add(span._.kg_surface)
-        inst.kinds[span._.kg_kind] += 1
-        inst.level = inst.level or span._.kg_level
-        inst.city = inst.city or span._.kg_city
-        inst.county = inst.county or span._.kg_county
-        inst.planned_votes.append(bool(span._.kg_planned))
+    def record(self, m: InstitutionMention, sentence: Sentence) -> None:
+        inst = self.by_key.setdefault(m.key, Institution(m.key))
+        inst.names[m.name] += 1
+        if m.surface != m.name:
+            inst.aliases.add(m.surface)
+        inst.kinds[m.kind] += 1
+        inst.level = inst.level or m.level
+        inst.city = inst.city or m.city
+        inst.county = inst.county or m.county
+        inst.planned_votes.append(m.planned)
         inst.mentions.append(sentence)
-        inst.parent = inst.parent or span._.kg_parent
-        if span._.kg_alias_of:
-            self.union(span._.kg_key, span._.kg_alias_of)
+        inst.parent = inst.parent or m.parent
+        if m.alias_of:
+            self.union(m.key, m.alias_of)
 
     def merged(self) -> dict[str, Institution]:
         """One Institution per alias group, keyed by every key of the group; a unit's parent is the
@@ -216,9 +242,17 @@ class BuildContext:
     county: Region | None = None  # the county a document is about (PlanMeta.county)
     measure_labels: dict[str, str] = field(default_factory=dict)  # one prefLabel per measure concept
 
+    labels: dict[tuple[str | None, str], ox.NamedNode] | None = None  # see named_by_label
+
     def institution(self, key: str) -> ox.NamedNode | None:
         inst = self.institutions.get(key)
         return inst.iri if inst else None
+
+    def named_by_label(self, label: str) -> ox.NamedNode | None:
+        """The first institution of the plan's city (in registry order) named or aliased `label`."""
+        if self.labels is None:
+            self.labels = label_index(self.institutions)
+        return self.labels.get((self.city.code if self.city else None, label))
 
     def kindref(self, surface: str, kind: str, level: str | None, sentence: Sentence) -> ox.NamedNode:
         node = N(f"{HKID}kindref/{self.plan.doc_id}/{short_hash(surface)}")
@@ -231,6 +265,17 @@ class BuildContext:
         if self.city:
             w.add(node, N(HK + "city"), region_iri(self.city.code), evidence=sentence)
         return node
+
+
+def label_index(institutions: dict[str, Institution]) -> dict[tuple[str | None, str], ox.NamedNode]:
+    """(city, name or alias) → the first institution so named, in registry order: one pass over the
+    registry instead of one per lookup (which grew with plans × institutions)."""
+    index: dict[tuple[str | None, str], ox.NamedNode] = {}
+    for inst in institutions.values():
+        for label in (inst.name, *inst.aliases):
+            if (inst.city, label) not in index:
+                index[(inst.city, label)] = inst.iri
+    return index
 
 
 def region_iri(code: str) -> ox.NamedNode:
@@ -246,6 +291,7 @@ class BuildReport:
     seconds: float
     build_dir: Path | None = None
     warnings: list[str] = field(default_factory=list)
+    from_cache: int = 0  # plans whose records came from the extraction cache
 
 
 def corpus_dirs(corpus_dir: Path | Sequence[Path]) -> list[Path]:
@@ -253,87 +299,128 @@ def corpus_dirs(corpus_dir: Path | Sequence[Path]) -> list[Path]:
 
 
 def build_quads(corpus_dir: Path | Sequence[Path], progress: Callable[[str, int, int], None] | None = None,
-                warn: Callable[[str], None] | None = None) -> tuple[GraphWriter, BuildReport]:
+                warn: Callable[[str], None] | None = None, jobs: int = 1) -> tuple[GraphWriter, BuildReport]:
     """Extract the corpus (or corpora: the examples, then the user's plans) into quads (no store involved)."""
-    from kg.pipeline.nlp import sentence_docs
-
     started = time.perf_counter()
-    plans = load_corpora(corpus_dirs(corpus_dir), warn=warn)
-    gaz = Gazetteer.load()
+    extraction = extract_corpus(corpus_dir, progress, warn, jobs=jobs)
     writer = GraphWriter()
-    writer.plans = {p.doc_id: p for p in plans}
-    add_ontology(writer)
-    registry = Registry()
-    parsed: list[tuple[Plan, Region | None, list]] = []
-    total = sum(len(p.sentences) for p in plans)
-    done = 0
-    warnings: list[str] = []
-    for plan in plans:
-        city = gaz.resolve(plan.meta.city)
-        if city is None:
-            warnings.append(f"{plan.meta.file}: city {plan.meta.city!r} is not in the gazetteer")
-        county = plan_county(gaz, plan, city, warnings)
-        docs = []
-        for sentence, doc in sentence_docs(plan.sentences, city, county=county):
-            for span in doc.spans["kg_institutions"]:
-                registry.record(span, sentence)
-            docs.append((sentence, doc))
-            done += 1
-            if progress:
-                progress(plan.meta.file, done, total)
-        parsed.append((plan, city, county, docs))
-    institutions = registry.merged()
-    measure_labels: dict[str, str] = {}
-    add_regions(writer, gaz, {c.code for _, c, _, _ in parsed if c})
-    for plan, city, county, docs in parsed:
-        ctx = BuildContext(writer, gaz, plan, city, institutions, county, measure_labels)
-        add_document(writer, plan, city, county)
-        relation_reader = PlanReader()
-        for sentence, doc in docs:
-            writer.add_span(sentence)
-            emit_institutions(ctx, sentence, doc)
-            write_relations(ctx, relation_reader.read(sentence, doc))
-        emit_plan_extensions(ctx)
-    for inst in {id(i): i for i in institutions.values()}.values():
-        add_institution_summary(writer, inst, institutions)
-    report = BuildReport(len(plans), total, len({id(i) for i in institutions.values()}), 0,
-                         time.perf_counter() - started, warnings=warnings)
+    report = write_graph(extraction, writer)
+    report.seconds = time.perf_counter() - started
     return writer, report
 
 
-def plan_county(gaz: Gazetteer, plan: Plan, city: Region | None, warnings: list[str]) -> Region | None:
-    """The county a document is about (documents.json "county"), a county-level region of its city."""
-    name = plan.meta.county
-    if not name:
-        return None
-    county = gaz.resolve(name, city.code if city else None)
-    inside = county is not None and (city is None or gaz.is_within(county.code, city.code))
-    if county is None or county.level != "county" or not inside:
-        warnings.append(f"{plan.meta.file}: county {name!r} is not a county of {plan.meta.city!r} in the gazetteer")
-        return None
-    return county
+@dataclass
+class Extraction:
+    """The corpus's plans, the registry of the institutions they name, and where each plan's records
+    are (held in memory, or in the extraction cache to be read again plan by plan)."""
+
+    plans: list[Plan]  # text and metadata (parsed only where the records had to be read again)
+    keys: list[str]
+    registry: Registry
+    sentences: int
+    from_cache: int
+    cache: ExtractionCache | None
+    held: dict[int, PlanExtraction] = field(default_factory=dict)
+
+    def records(self, i: int) -> PlanExtraction:
+        ext = self.held.pop(i, None)
+        if ext is None and self.cache is not None:
+            ext = self.cache.get(self.keys[i])
+        if ext is None:  # the cache was removed under us (another build's pipeline version): read again
+            ext = extract_plan(self.plans[i])
+        return ext  # type: ignore[return-value]
 
 
-def emit_institutions(ctx: BuildContext, sentence: Sentence, doc) -> None:
+def extract_corpus(corpus_dir: Path | Sequence[Path], progress: Callable[[str, int, int], None] | None = None,
+                   warn: Callable[[str], None] | None = None, *, jobs: int = 1,
+                   cache: ExtractionCache | None = None, full: bool = False) -> Extraction:
+    """Every plan's records (from the cache, or read by `jobs` processes) and the institution registry,
+    fed in plan and sentence order whichever way the records came. With a cache, records are written
+    to it as plans finish and not kept in memory."""
+    plans = load_corpora(corpus_dirs(corpus_dir), warn=warn, parse=False)
+    keys = [plan_key(p, cache.version) if cache else "" for p in plans]
+    todo = [i for i in range(len(plans)) if cache is None or full or not cache.has(keys[i])]
+    pending = set(todo)
+    fresh = extract_many([plans[i] for i in todo], jobs)
+    registry = Registry()
+    held: dict[int, PlanExtraction] = {}
+    sentences = 0
+    for i, plan in enumerate(plans):
+        ext = None
+        if i in pending:
+            data = next(fresh)
+            ext = loads(data)
+            if cache is not None:
+                cache.put(keys[i], data)
+        elif cache is not None:
+            ext = cache.get(keys[i])
+            if ext is None:  # unreadable: read the plan again
+                pending.add(i)
+                data = extract_pickled(plan)
+                cache.put(keys[i], data)
+                ext = loads(data)
+        assert isinstance(ext, PlanExtraction)
+        for reading in ext.readings:
+            for mention in reading.institutions:
+                registry.record(mention, reading.sentence)
+        sentences += len(ext.readings)
+        if cache is None:
+            held[i] = ext
+        if progress:
+            progress(plan.meta.file, i + 1, len(plans))
+    return Extraction(plans, keys, registry, sentences, len(plans) - len(pending), cache, held)
+
+
+def write_graph(extraction: Extraction, writer: GraphWriter) -> BuildReport:
+    """The records → triples, plan by plan in corpus order (the writer may pass them on to the store
+    in batches), then what spans plans: each institution's summary."""
+    from kg.pipeline import figures
+
+    plans = extraction.plans
+    gaz = Gazetteer.load()
+    writer.plans = {p.doc_id: p for p in plans}
+    add_ontology(writer)
+    warnings: list[str] = []
+    places = [plan_places(gaz, plan, warnings) for plan in plans]
+    institutions = extraction.registry.merged()
+    measure_labels: dict[str, str] = {}
+    labels = label_index(institutions)
+    add_regions(writer, gaz, {city.code for city, _ in places if city})
+    for i, plan in enumerate(plans):
+        ext = extraction.records(i)
+        city, county = places[i]
+        ctx = BuildContext(writer, gaz, plan, city, institutions, county, measure_labels, labels)
+        add_document(writer, plan, city, county)
+        for reading in ext.readings:
+            writer.add_span(reading.sentence)
+            emit_institutions(ctx, reading)
+            write_relations(ctx, reading.relations)
+        observations = ext.observations
+        if not ext.probes_hold(institutions):
+            # a name in a table row is an institution another plan names: read the figures with the registry
+            observations = figures.extract(BuildContext(writer, gaz, parsed(plan), city, institutions, county))
+        write_observations(ctx, observations)
+        writer.plan_done()
+    for inst in {id(i): i for i in institutions.values()}.values():
+        add_institution_summary(writer, inst, institutions)
+    return BuildReport(len(plans), extraction.sentences, len({id(i) for i in institutions.values()}), 0, 0.0,
+                       warnings=warnings, from_cache=extraction.from_cache)
+
+
+def emit_institutions(ctx: BuildContext, reading: SentenceReading) -> None:
     w = ctx.writer
-    for span in doc.spans["kg_institutions"]:
-        inst = ctx.institutions[span._.kg_key]
+    sentence = reading.sentence
+    for mention in reading.institutions:
+        inst = ctx.institutions[mention.key]
         node = inst.iri
         w.add(node, RDF_TYPE, N(inst.kind), evidence=sentence)
         w.add(node, N(SKOS + "prefLabel"), zh(inst.name), evidence=sentence)
-        if span._.kg_surface != inst.name:
-            w.add(node, N(SKOS + "altLabel"), zh(span._.kg_surface), evidence=sentence)
-        if span._.kg_name != inst.name:
-            w.add(node, N(SKOS + "altLabel"), zh(span._.kg_name), evidence=sentence)
-    for span in doc.spans["kg_kinds"]:
-        ctx.kindref(span._.kg_surface, span._.kg_kind, span._.kg_level, sentence)
-
-
-def emit_plan_extensions(ctx: BuildContext) -> None:
-    """Whole-plan extractors: the figures of the plan's tables and running text."""
-    from kg.pipeline import figures
-
-    write_observations(ctx, figures.extract(ctx))
+        if mention.surface != inst.name:
+            w.add(node, N(SKOS + "altLabel"), zh(mention.surface), evidence=sentence)
+        if mention.name != inst.name:
+            w.add(node, N(SKOS + "altLabel"), zh(mention.name), evidence=sentence)
+    for kind in reading.kinds:
+        ctx.kindref(kind.surface, kind.kind, kind.level, sentence)
 
 
 def write_observations(ctx: BuildContext, records: list[Observation]) -> None:
@@ -500,14 +587,25 @@ def apply_rules(store: ox.Store) -> int:
     return len(store) - before
 
 
-def build(corpus_dir: Path | Sequence[Path], data_dir: Path, progress=None, warn=None) -> BuildReport:
-    """Build the graph of `corpus_dir` (or of several corpora) into `data_dir`, atomically."""
-    from kg import store as kgstore
+def build(corpus_dir: Path | Sequence[Path], data_dir: Path, progress=None, warn=None, *,
+          jobs: int | None = None, full: bool = False) -> BuildReport:
+    """Build the graph of `corpus_dir` (or of several corpora) into `data_dir`, atomically.
 
-    writer, report = build_quads(corpus_dir, progress, warn)
+    Plans are read by `jobs` processes (default: one per CPU); each plan's records are cached in the
+    data directory, so a plan read before by the same pipeline is not read again (`full`: read all)."""
+    from kg import store as kgstore
+    from kg.build_extract import default_jobs
+
+    started = time.perf_counter()
+    kgstore.ensure_writable(data_dir)
+    cache = ExtractionCache(data_dir)
+    extraction = extract_corpus(corpus_dir, progress, warn, jobs=jobs or default_jobs(), cache=cache, full=full)
     build_dir = kgstore.new_build_dir(data_dir)
     try:
-        st = kgstore.write_store(build_dir, writer.quads)
+        st = kgstore.open_new_store(build_dir)
+        writer = GraphWriter(sink=st)
+        report = write_graph(extraction, writer)
+        writer.flush()
         inferred = apply_rules(st)
         st.flush()
         (build_dir / "vocabulary.json").write_text(load_vocabulary().to_json(), encoding="utf-8")
@@ -515,11 +613,12 @@ def build(corpus_dir: Path | Sequence[Path], data_dir: Path, progress=None, warn
         del st
         meta = {"version": __version__, "corpus": [str(d) for d in corpus_dirs(corpus_dir)], "plans": report.plans,
                 "sentences": report.sentences, "institutions": report.institutions,
-                "quads": report.quads, "inferred_quads": inferred,
+                "quads": report.quads, "inferred_quads": inferred, "plans_from_cache": report.from_cache,
                 "built": time.strftime("%Y-%m-%dT%H:%M:%S")}
         report.build_dir = kgstore.publish(data_dir, build_dir, meta)
     except BaseException:
         kgstore.discard(build_dir)
         raise
-    report.seconds = round(report.seconds, 2)
+    cache.prune()
+    report.seconds = round(time.perf_counter() - started, 2)
     return report

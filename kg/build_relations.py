@@ -94,11 +94,9 @@ def _named_by_label(ctx: BuildContext, label: str) -> ox.NamedNode | None:
     """A list item expanded to a full name (市、自贸区X片区、县区…监督所) may name an institution of the city;
     so does the short form of the plan's own region (市疾病预防控制中心 in 钦州's plan is 钦州市疾病预防控制中心,
     县人民医院 in a county's document that county's), when the city has an institution of that name."""
-    city = ctx.city.code if ctx.city else None
-    names = {label, *_own_region_names(ctx, label)}
-    for inst in ctx.institutions.values():
-        if inst.city == city and (inst.name in names or names & inst.aliases):
-            return inst.iri
+    for name in (label, *_own_region_names(ctx, label)):
+        if (found := ctx.named_by_label(name)) is not None:
+            return found
     return None
 
 

@@ -226,8 +226,9 @@ def load_pages(corpus_dir: Path, meta: PlanMeta, text_length: int) -> list[int] 
     return pages
 
 
-def load_corpus(corpus_dir: Path, warn=None, allow_empty: bool = False) -> list[Plan]:
-    """Load every plan listed in `documents.json`, in file order."""
+def load_corpus(corpus_dir: Path, warn=None, allow_empty: bool = False, parse: bool = True) -> list[Plan]:
+    """Load every plan listed in `documents.json`, in file order (`parse=False`: text and metadata
+    only, no sentences or tables yet: the build parses plans in its worker processes)."""
     plans = []
     for meta in load_metadata(corpus_dir, allow_empty):
         path = corpus_dir / meta.file
@@ -238,14 +239,17 @@ def load_corpus(corpus_dir: Path, warn=None, allow_empty: bool = False) -> list[
             raise CorpusError(f"{meta.file} is empty", hint="remove it from documents.json or add its text")
         if warning and warn:
             warn(warning)
-        plan = parse_plan(doc_id_for(meta.file), meta, text)
+        if parse:
+            plan = parse_plan(doc_id_for(meta.file), meta, text)
+        else:
+            plan = Plan(doc_id_for(meta.file), meta, text, text_sha256(text))
         plan.pages = load_pages(corpus_dir, meta, len(text))
         plan.corpus_dir = corpus_dir
         plans.append(plan)
     return plans
 
 
-def load_corpora(corpus_dirs: list[Path], warn=None) -> list[Plan]:
+def load_corpora(corpus_dirs: list[Path], warn=None, parse: bool = True) -> list[Plan]:
     """The plans of several corpora (the built-in examples, then the user's own), each plan once.
 
     The first corpus must list plans; the others (a user's corpus that is empty or not made yet)
@@ -257,7 +261,7 @@ def load_corpora(corpus_dirs: list[Path], warn=None) -> list[Plan]:
         optional = n > 0
         if optional and not corpus_dir.exists():
             continue
-        for plan in load_corpus(corpus_dir, warn, allow_empty=optional):
+        for plan in load_corpus(corpus_dir, warn, allow_empty=optional, parse=parse):
             other = by_id.get(plan.doc_id)
             if other is not None:
                 raise MetadataError(f"{corpus_dir / plan.meta.file} and {other.corpus_dir / other.meta.file} "
@@ -298,8 +302,12 @@ def heading_level(body: str) -> int | None:
     return None
 
 
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def parse_plan(doc_id: str, meta: PlanMeta, text: str) -> Plan:
-    plan = Plan(doc_id, meta, text, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    plan = Plan(doc_id, meta, text, text_sha256(text))
     lines = split_lines(text)
     tables = {f.first: f for f in find_tables(lines, text, doc_id, lambda body: heading_level(body) is not None)}
     in_table = {k for f in tables.values() for k in range(f.first, f.stop)}

@@ -163,8 +163,13 @@ def _unlock(fd: int | None) -> None:
         os.close(fd)  # closing the descriptor releases the flock
 
 
+def open_new_store(build_dir: Path) -> ox.Store:
+    """The (empty) store of a build in progress, to be filled with `bulk_extend`."""
+    return ox.Store(str(build_dir / "store"))
+
+
 def write_store(build_dir: Path, quads: Iterable[ox.Quad]) -> ox.Store:
-    store = ox.Store(str(build_dir / "store"))
+    store = open_new_store(build_dir)
     store.bulk_extend(quads)
     return store
 

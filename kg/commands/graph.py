@@ -19,12 +19,18 @@ Examples = Annotated[bool, typer.Option("--examples/--no-examples",
 
 @app.command()
 def build(data_dir: DataDir, corpus: CorpusDir, examples: Examples = True,
-          quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False) -> None:
+          quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+          jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1,
+                                                   help="Processes reading plans (default: one per CPU).")] = None,
+          full: Annotated[bool, typer.Option("--full", help="Read every plan again, not only the new or changed "
+                                                            "ones (the cache is rebuilt).")] = False) -> None:
     """从规划原文构建图谱 build the graph.
     Extract the example plans (--corpus) and your own (`kg add`) into a graph, persisted in the embedded store.
 
     The build is written into a new directory and swapped in at the end, so a failed or
-    interrupted build leaves the previous graph usable.
+    interrupted build leaves the previous graph usable. Plans are read in parallel, and what the
+    pipeline read in each is kept in the data directory: the next build reads again only the plans
+    that are new or changed, or all of them when a rule, a vocabulary or the pipeline changed.
 
     Example: kg build --no-examples
     """
@@ -43,7 +49,7 @@ def build(data_dir: DataDir, corpus: CorpusDir, examples: Examples = True,
     ensure_writable(data_dir)  # fail now, not after the extraction
     try:
         if quiet or not sys.stderr.isatty():
-            report = run_build(corpora, data_dir, warn=_warn)
+            report = run_build(corpora, data_dir, warn=_warn, jobs=jobs, full=full)
         else:
             with Progress(transient=True) as bar:
                 task = bar.add_task("extracting", total=None)
@@ -51,14 +57,15 @@ def build(data_dir: DataDir, corpus: CorpusDir, examples: Examples = True,
                 def progress(file: str, done: int, total: int) -> None:
                     bar.update(task, completed=done, total=total, description=f"extracting {file}")
 
-                report = run_build(corpora, data_dir, progress=progress, warn=_warn)
+                report = run_build(corpora, data_dir, progress=progress, warn=_warn, jobs=jobs, full=full)
     except KGError:
         raise
     except OSError as exc:
         raise CorpusError(f"build failed: {exc}") from None
     for warning in report.warnings:
         _warn(warning)
-    typer.echo(f"built {report.plans} plans, {report.sentences} sentences, {report.institutions} institutions, "
+    typer.echo(f"built {report.plans} plans ({report.from_cache} from the cache, {report.plans - report.from_cache} "
+               f"read), {report.sentences} sentences, {report.institutions} institutions, "
                f"{report.quads} quads in {report.seconds:.2f} s → {report.build_dir}")
 
 

@@ -21,12 +21,16 @@ INSERT {
 }
 WHERE {
   # SPARQL Update sees no union default graph: every pattern names its graph.
-  GRAPH ?ev { ?k hk:leads ?generic . }
-  GRAPH ?m { ?ev hk:assertionMode <https://w3id.org/healthkg/vocab/mode/stated> . }
-  GRAPH ?g1 { ?k a hk:KindReference ; hk:refersToKind ?kk ; hk:city ?city . }
-  GRAPH ?g1b { ?k hk:adminLevel <https://w3id.org/healthkg/vocab/level/county> . }
-  FILTER (?kk IN (hk:Hospital, hk:GeneralHospital))
-  GRAPH ?g2 { ?generic a hk:CountyMedicalCommunity . }
+  # The stated lead of a kind first, in a sub-select: Oxigraph then looks up the consortia and the
+  # hospitals of its city for each, instead of joining every one of them first.
+  { SELECT * WHERE {
+      GRAPH ?ev { ?k hk:leads ?generic . }
+      GRAPH ?m { ?ev hk:assertionMode <https://w3id.org/healthkg/vocab/mode/stated> . }
+      GRAPH ?g1 { ?k a hk:KindReference ; hk:refersToKind ?kk ; hk:city ?city . }
+      GRAPH ?g1b { ?k hk:adminLevel <https://w3id.org/healthkg/vocab/level/county> . }
+      FILTER (?kk IN (hk:Hospital, hk:GeneralHospital))
+      GRAPH ?g2 { ?generic a hk:CountyMedicalCommunity . }
+  } }
   GRAPH ?ev2 { ?cons hk:county ?county . }
   GRAPH ?g3 { ?cons a hk:CountyMedicalCommunity . }
   GRAPH ?g4 { ?cons hk:city ?city . }
