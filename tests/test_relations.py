@@ -597,3 +597,24 @@ def test_consortium_labels_start_after_policy_words_and_titles_name_none(tmp_pat
     assert {"城市医疗联合体（医疗集团）", "紧密型医共体", "专科联盟"} <= labels
     policy = ("推进", "推动", "促进", "支持", "深化", "积极", "继续", "加快", "——", "《", "1.")
     assert not [label for label in labels if label.startswith(policy) or "《" in label]
+
+
+def test_a_leader_carried_from_the_clause_before_leads_what_it_forms(tmp_path):
+    """X为…医院，(并)牵头组建Y: the clause that forms Y has no subject of its own; X leads Y."""
+    import json
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = ("# 百色市医疗卫生服务体系规划\n\n## 一、医疗机构设置\n\n"
+            "百色市人民医院为三级甲等综合医院，是全市医疗中心，牵头组建百色市紧密型城市医疗集团。\n"
+            "田阳区人民医院为二级综合医院，并牵头成立田阳区紧密型县域医共体。\n"
+            "右江区人民医院为二级综合医院，加入百色市紧密型城市医疗集团。\n")
+    (corpus / "plan.txt").write_text(text, encoding="utf-8")
+    meta = [{"file": "plan.txt", "city": "百色市", "province": "广西壮族自治区", "title": "百色市医疗卫生服务体系规划"}]
+    (corpus / "documents.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    build(corpus, tmp_path / "data")
+    rels = _relations(tmp_path / "data")
+    assert ("leads", "百色市人民医院", "百色市紧密型城市医疗集团", "instance") in rels
+    assert ("leads", "田阳区人民医院", "田阳区紧密型县域医共体", "instance") in rels
+    assert ("member_of", "右江区人民医院", "百色市紧密型城市医疗集团", "instance") in rels
+    assert not any(p == "leads" and s == "右江区人民医院" for p, s, _, _ in rels)

@@ -594,7 +594,11 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
 
     for m in P["consortium_lead_re"].finditer(t) if "牵头" in t else ():
         for g in [g for g in groups if g[1] > m.start("cons") and g[0] < m.end("cons")][:1]:
-            facts.extend(Fact("leads", s, Group(g[2], g[3]), "lead") for s in members(m.start("s"), m.end("s")))
+            leaders = members(m.start("s"), m.end("s"))
+            if not leaders and not any(mk.is_mention(c) for c in m.group("s")):
+                # X为三级医院，(并)牵头组建Y: the clause names no leader; its subject is carried
+                leaders = [s for s in S.subjects(m.end("s")) if isinstance(s, (Named, Kind))]
+            facts.extend(Fact("leads", s, Group(g[2], g[3]), "lead") for s in leaders)
     for m in P["lead_then_form_re"].finditer(t) if "牵头" in t else ():
         for g in [g for g in groups if g[1] > m.start("cons") and g[0] < m.end("cons")][:1]:
             facts.extend(Fact("leads", s, Group(g[2], g[3]), "lead") for s in members(m.start("s"), m.end("s")))
