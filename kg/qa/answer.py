@@ -64,7 +64,8 @@ class Asker:
         self.build_dir = current_build(data_dir) if store is None else None
         self.lexicon: Lexicon = load_lexicon(self.store, self.build_dir, self.synonyms,
                                              self.config.get("measure_optional_words") or [],
-                                             self.config.get("measure_heads") or [])
+                                             self.config.get("measure_heads") or [],
+                                             self.config.get("ordinal_names") or {})
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
                                       undefined=jinja2.StrictUndefined, autoescape=False)
         self.families = self.config["families"]
@@ -144,6 +145,8 @@ class Asker:
             return bool(parsed.slots.get("class") or parsed.slots.get("class_of_ref"))
         if slot == "year":
             return bool(parsed.years)
+        if slot == "relation_cue":
+            return any(w in parsed.question for w in self.config.get("relation_cues") or [])
         if slot == "number":
             return bool(parsed.numbers)
         if slot == "measure_only":
@@ -566,38 +569,114 @@ class Asker:
                                             types.index(m.entries[0].type)))
 
     def _run_relation(self, family: dict, parsed: Parsed) -> dict:
-        candidates = self._subject_candidates(family, parsed)
+        # A bare class (医院) stands for every plan's phrases of that kind: answering from all plans
+        # pools what different plans say of different kinds (a guess). It is asked only within the
+        # plans of the city named; otherwise only the phrase the question names (a kind reference,
+        # 县级医院) or a named entity is.
+        scope = self._scope_city(parsed)
+        candidates = [c for c in self._subject_candidates(family, parsed) if scope or c.entries[0].type != "class"]
         if not candidates:
             return self._no_fact("相关主体", "")
-        place = self._place(parsed)
         sparql = ""
         for subject in candidates:
-            is_class = subject.entries[0].type == "class"
-            shape = {"subject_is_class": is_class, "city": bool(is_class and place["city"]),
+            kind = subject.entries[0].type
+            is_class = kind == "class"
+            shape = {"subject_is_class": is_class, "city": is_class,
                      "props": family["props"], "reverse": family.get("reverse", False)}
             sparql = self.render_sparql(family, **shape)
             entries = subject.entries
-            if place["city"] and not is_class:
+            if scope and not is_class:
                 # A kind reference or network of the city named in the question, if there is one.
-                local = [e for e in entries if e.city == place["place"]]
+                local = [e for e in entries if e.city == scope]
+                if not local and kind == "institution" and all(e.city for e in entries):
+                    continue  # an institution of another city is not what the question is about
                 entries = local or entries
             rows: list[dict] = []
             for entry in entries:
-                bindings = {"cls": entry.iri} if is_class else {"s": entry.iri}
-                if is_class and place["city"]:
-                    bindings["city"] = place["city"]
+                bindings = {"cls": entry.iri, "city": self._city_iri(scope)} if is_class else {"s": entry.iri}
                 rows += self.select(sparql, bindings)
                 if family.get("also_units") and not is_class:
                     rows += self.select(self.env.get_template("units_based_on.rq.j2").render(), bindings)
+            own = scope or (entries[0].city if kind == "institution" and len({e.city for e in entries}) == 1
+                            else None)
+            if own:
+                # Scope is never crossed: only what the plan(s) of that city say.
+                rows = [r for r in rows if own in self._row_cities(r)]
             answers = self._drop_restatements(self._relation_answers(rows), parsed.question)
-            if answers:
-                items = [a["text"] + ("（推理得出）" if a["inferred"] else "") for a in answers]
-                message = jinja2.Template(family["answer"]).render(subject=subject.entries[0].label, items=items)
-                return self._answered(answers, message, sparql)
+            answers = self._narrow_answers(answers, parsed, family)
+            if not answers:
+                continue
+            cities = {a["text"]: self._answer_cities(a) for a in answers}
+            spread = set().union(*cities.values())
+            if not own and len(spread) > 1 and kind != "institution":
+                # The same kind in several plans: which plan is meant decides the answer.
+                names = "、".join(sorted(spread))
+                return {"status": "ambiguous", "answers": [], "sparql": sparql,
+                        "message": f"“{subject.text}”在{names}的规划中都有说明，答案因城市而异。请写明城市，"
+                                   f"例如：{sorted(spread)[0].removesuffix('市')}的{subject.text}……"}
+            items = [a["text"] + ("（推理得出）" if a["inferred"] else "") for a in answers]
+            message = jinja2.Template(family["answer"]).render(subject=subject.entries[0].label, items=items)
+            if kind in ("kindref", "class"):
+                where = "、".join(sorted(spread)) or (own or "")
+                message += f"（这是{where}规划对“{subject.text}”这一类机构的表述）"
+            return self._answered(answers, message, sparql)
         said = self._said_in_text(family, candidates[0], parsed)
         if said is not None:
             return said
         return self._no_fact(f"{candidates[0].entries[0].label}的这类关系", sparql)
+
+    def _scope_city(self, parsed: Parsed) -> str | None:
+        """The city whose plans the question is about: the city named, or the city of the county named."""
+        if parsed.slots.get("city"):
+            return parsed.slots["city"][0].entries[0].label
+        if parsed.slots.get("county"):
+            return parsed.slots["county"][0].entries[0].city
+        return None
+
+    def _city_iri(self, label: str | None) -> str | None:
+        return next((e.iri for e in self.lexicon.by_label.get(label or "", []) if e.type == "city"), None)
+
+    def _doc_cities(self) -> dict[str, str]:
+        return {str(r["doc"]): str(r["city"]) for r in self._passages() if r.get("city")}
+
+    def _row_cities(self, row: dict) -> set[str]:
+        """The cities of the plans a fact's evidence (or its premises' evidence) comes from."""
+        docs = self._doc_cities()
+        return {docs[s["doc"]] for s in self._source_index().get(row.get("g") or "", []) if s["doc"] in docs}
+
+    def _answer_cities(self, answer: dict) -> set[str]:
+        docs = self._doc_cities()
+        return {docs[s["doc"]] for s in answer["sources"] if s["doc"] in docs}
+
+    def _leftover_words(self, parsed: Parsed, family: dict | None = None) -> list[str]:
+        """The question's words left after its entities, the family's cue words and question words
+        (在<健康教育>这一块负责什么 → 健康教育)."""
+        text = parsed.question
+        for m in sorted(parsed.mentions, key=lambda m: -m.start):
+            text = text[:m.start] + "|" + text[m.end:]
+        for t in (family or {}).get("triggers", []):
+            text = re.sub(t, "|", text)
+        words = list(self.config.get("context_stopwords") or []) + list(self.config.get("relation_cues") or []) \
+            + list(self.config.get("question_words") or [])
+        for word in sorted(words, key=len, reverse=True):
+            text = text.replace(word, "|")
+        return [c for c in re.split(r"[|\W\d]+", text) if len(c) >= 2]
+
+    def _narrow_answers(self, answers: list[dict], parsed: Parsed, family: dict) -> list[dict]:
+        """Of several answers, those sharing the question's own words (负责开展什么<宣传活动> keeps the
+        answer about 宣传活动), when some do and others do not."""
+        if len(answers) < 2:
+            return answers
+        chunks = self._leftover_words(parsed, family)
+        if not chunks:
+            return answers
+        def overlap(a: dict) -> int:
+            return sum(run for c in chunks for run in [_common_run(c, a["text"])[0]] if run >= 2)
+        scores = [overlap(a) for a in answers]
+        top = max(scores)
+        if top < 2:
+            return answers
+        return [a for a, v in zip(answers, scores, strict=True) if v == top]
 
     def _said_in_text(self, family: dict, subject: Mention, parsed: Parsed) -> dict | None:
         """No fact in the graph, but a plan sentence states it with the family's own wording
