@@ -58,6 +58,8 @@ def _batch_line(asker, n: int, line: str) -> dict:
         return error(qid if not any(_is_surrogate(ch) for ch in str(qid)) else n,
                      f"第 {n} 行含有无效字符（孤立代理项 \\ud800–\\udfff）。line {n} holds a lone surrogate, "
                      "not a character.")
+    # Lines of a batch are independent questions: none inherits the city or institution of another.
+    asker.context_city = asker.context_entity = None
     return asker.ask(q, qid=qid)
 
 
