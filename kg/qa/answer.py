@@ -564,7 +564,11 @@ class Asker:
         hits = [h for t in family["triggers"] for h in [re.search(t, parsed.question)] if h]
         anchor = hits[0].start() if hits else 0
         types = family.get("subject_types", ["institution", "unit", "consortium", "kindref", "class"])
-        views = [v for t in types for v in parsed.slots.get(t, [])]
+        markers = self.config.get("asked_markers") or []
+        # 依托哪家医院创建: a kind right after a question word is what is asked, not the subject.
+        views = [v for t in types for v in parsed.slots.get(t, [])
+                 if v.entries[0].type not in ("kindref", "class")
+                 or not any(parsed.question[:v.start].endswith(w) for w in markers)]
         return sorted(views, key=lambda m: (abs(m.start - anchor) if m.end <= anchor else abs(m.start - anchor) + 0.5,
                                             types.index(m.entries[0].type)))
 
