@@ -120,7 +120,11 @@ class Asker:
             return
 
     def score(self, family: dict, parsed: Parsed) -> float:
-        hits = [re.search(t, parsed.question) for t in family["triggers"]]
+        # A cue inside a name (比 in 医护比, 中心 in 急救中心) is no cue: the first match starting
+        # outside every mention counts.
+        spans = [(m.start, m.end) for m in parsed.mentions]
+        hits = [next((h for h in re.finditer(t, parsed.question)
+                      if not any(a <= h.start() < b for a, b in spans)), None) for t in family["triggers"]]
         hits = [h for h in hits if h]
         if not hits:
             return 0.0
@@ -153,6 +157,8 @@ class Asker:
             # an indicator named by itself, not a kind that is also a table column (医院)
             kinds = {(c.start, c.end) for c in parsed.slots.get("class", [])}
             return any((m.start, m.end) not in kinds for m in parsed.slots.get("measure", []))
+        if slot == "subject2":
+            return len(self._figure_subjects(parsed)) >= 2
         if slot in ("institution2", "measure2"):
             return len({m.entries[0].iri for m in parsed.slots.get(slot[:-1], [])}) >= 2
         return bool(parsed.slots.get(slot))
@@ -404,6 +410,8 @@ class Asker:
         named = next((parsed.slots[t][0] for t in ("institution", "consortium", "unit") if parsed.slots.get(t)), None)
         if family["id"] == "where" and named is not None:
             bindings["s"] = named.entries[0].iri
+            if re.search(family.get("city_words") or "$^", parsed.question):
+                shape["city"] = True
         else:
             bindings["cls"] = kinds[-1].entries[0].iri
             level = parsed.slots.get("level")
@@ -607,7 +615,7 @@ class Asker:
                 # Scope is never crossed: only what the plan(s) of that city say.
                 rows = [r for r in rows if own in self._row_cities(r)]
             answers = self._drop_restatements(self._relation_answers(rows), parsed.question)
-            answers = self._narrow_answers(answers, parsed, family)
+            answers = self._narrow_answers(self._drop_other_places(answers, parsed), parsed, family)
             if not answers:
                 continue
             cities = {a["text"]: self._answer_cities(a) for a in answers}
@@ -665,6 +673,15 @@ class Asker:
         for word in sorted(words, key=len, reverse=True):
             text = text.replace(word, "|")
         return [c for c in re.split(r"[|\W\d]+", text) if len(c) >= 2]
+
+    def _drop_other_places(self, answers: list[dict], parsed: Parsed) -> list[dict]:
+        """灵山县的医共体由谁牵头: an answer naming another county (浦北县人民医院) is about another place."""
+        asked = {m.entries[0].label for m in parsed.slots.get("county", [])}
+        if not asked:
+            return answers
+        others = {lb for lb, es in self.lexicon.by_label.items() for e in es
+                  if e.type == "county" and e.label not in asked and len(lb) >= 2 and lb == e.label}
+        return [a for a in answers if not any(o in a["text"] for o in others)]
 
     def _narrow_answers(self, answers: list[dict], parsed: Parsed, family: dict) -> list[dict]:
         """Of several answers, those sharing the question's own words (负责开展什么<宣传活动> keeps the
@@ -778,6 +795,15 @@ class Asker:
                 "sources": self.sources_of_graph(r["g"]) if r.get("g") else []}
 
     def _run_figure(self, family: dict, parsed: Parsed) -> dict:
+        subjects = self._figure_subjects(parsed)
+        if len(subjects) >= 2:
+            # 梧州和钦州……分别是多少: the figure of each place or institution named
+            results = [self._run_figure(family, self._subject_view(parsed, m)) for m in subjects]
+            missing = [m.entries[0].label for m, r in zip(subjects, results, strict=True) if r["status"] != "answered"]
+            if missing:
+                return self._no_fact(f"{'、'.join(missing)}的这项数值", results[0]["sparql"] or "")
+            answers = [a for r in results for a in r["answers"]]
+            return self._answered(answers, "；".join(a["text"] for a in answers) + "。", results[0]["sparql"])
         rows, sparql = self._figure_rows(family, parsed)
         measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
         if parsed.years:
@@ -785,18 +811,73 @@ class Asker:
         rows = self._pick_role(rows, parsed)
         if not rows:
             return self._no_fact(f"{''.join(str(y) + '年' for y in parsed.years)}{measure}的数值", sparql)
-        answers = [self._figure_answer(r, measure) for r in rows]
+        answers = list({a["text"]: a for a in (self._figure_answer(r, measure) for r in rows)}.values())
         return self._answered(answers, "；".join(a["text"] for a in answers) + "。", sparql)
 
+    def _sibling_measures(self, mention: Mention) -> list[Entry]:
+        """Indicators that are the same quantity at another time: their labels differ only by a
+        word of time or role (规划编制床位 / 目前编制床位 / 编制床位)."""
+        words = sorted({w for ws in (self.config.get("value_roles") or {}).values() for w in ws
+                        if not w.isdigit()} | {"现有", "现状", "规划"}, key=len, reverse=True)
+
+        def core(label: str) -> str:
+            for w in words:
+                if label.startswith(w) and len(label) - len(w) >= 2:
+                    return label[len(w):]
+            return label
+        own = {e.iri for e in mention.entries}
+        want = {core(e.label) for e in mention.entries}
+        return [e for es in self.lexicon.by_label.values() for e in es
+                if e.type == "measure" and e.iri not in own and core(e.label) in want
+                and e.label == self.lexicon.names.get(e.iri, e.label)]
+
+    def _run_diff_subjects(self, family: dict, parsed: Parsed, subjects: list[Mention]) -> dict:
+        """梧州比钦州高多少: the difference of one figure between two places or institutions."""
+        found: list[tuple[Mention, dict]] = []
+        sparql = measure = ""
+        for subj in subjects[:2]:
+            view = self._subject_view(parsed, subj)
+            rows, sparql, measure = self._numeric_rows(family, view, subject=None if subj.type == "city" else subj)
+            if not rows:
+                return self._no_fact(f"{subj.entries[0].label}的{measure}", sparql)
+            years = {r.get("year") for r in rows}
+            if len(years) > 1:
+                return self._no_fact(f"{subj.entries[0].label}的{measure}是哪一年的（请写明年份）", sparql)
+            found.append((subj, rows[0]))
+        (m1, a), (m2, b) = found
+        diff = round(float(a["value"]) - float(b["value"]), 6)
+        word = "高" if diff >= 0 else "低"
+        text = (f"{m1.entries[0].label}{measure}比{m2.entries[0].label}{word}{abs(diff):g}"
+                f"（{a['year']}年：{a.get('vt') or a['value']}，{b.get('vt') or b['value']}）")
+        sources = self.sources_of_graph(a["g"])[:1] + self.sources_of_graph(b["g"])[:1]
+        return self._answered([{"text": text, "value": abs(diff), "iri": None, "inferred": False,
+                                "sources": sources}], text + "。", sparql)
+
     def _run_diff(self, family: dict, parsed: Parsed) -> dict:
+        subjects = self._figure_subjects(parsed)
+        if len(subjects) >= 2:
+            return self._run_diff_subjects(family, parsed, subjects)
         rows, sparql = self._figure_rows(family, parsed)
-        measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
+        asked = max(parsed.slots["measure"], key=lambda m: len(m.text))
+        measure = asked.entries[0].label
         rows = [r for r in rows if isinstance(r.get("value"), int | float)]
+        if len(set(parsed.years)) == 1 and not re.search(self.config.get("now_words") or "$^", parsed.question):
+            # one year named and no "now" to compare it with (2020年…和广西比): not a difference of years
+            return self._no_fact(f"{measure}的比较对象", sparql)
+        if len({r.get("year") for r in rows}) < 2:
+            # 规划编制床位比现在多多少: the same quantity now is another indicator (目前编制床位)
+            siblings = {e.iri: e for e in self._sibling_measures(asked)}
+            if siblings:
+                other = Mention(asked.text, asked.start, asked.end, list(siblings.values()))
+                view = Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers,
+                              dict(parsed.slots) | {"measure": [other]})
+                rows += [r for r in self._figure_rows(family, view)[0] if isinstance(r.get("value"), int | float)]
         answers = []
         # One difference per subject (a question without a city may be about several plans).
         for subj in dict.fromkeys(r.get("subject") for r in rows):
             mine = [r for r in rows if r.get("subject") == subj]
-            years = sorted(set(parsed.years)) or sorted({r["year"] for r in mine})
+            # one year named (2025年…比现在): the other end is the figure of the other year
+            years = sorted(set(parsed.years)) if len(set(parsed.years)) >= 2 else sorted({r["year"] for r in mine})
             by_year = {y: [r for r in mine if r["year"] == y] for y in years}
             if len(years) < 2 or not by_year.get(years[0]) or not by_year.get(years[-1]):
                 continue
@@ -1014,22 +1095,61 @@ class Asker:
                     "sources": fig["sources"]}]
         return self._answered(answers, f"{verdict}。{fig['text']}（比较值 {limit:g}）。", sparql)
 
+    def _figure_subjects(self, parsed: Parsed) -> list[Mention]:
+        """The institutions, counties and cities a figure question is about, in the question's order
+        (one mention per entity)."""
+        seen: dict[str, Mention] = {}
+        for m in sorted((m for t in ("institution", "county", "city") for m in parsed.slots.get(t, [])),
+                        key=lambda m: m.start):
+            if m.type == "city" and any(s.start < m.start < s.end for s in seen.values()):
+                continue
+            seen.setdefault(m.entries[0].iri, m)
+        subjects = list(seen.values())
+        # 梧州市人民医院 names its city too: the city is not a subject of its own then
+        insts = [m for m in subjects if m.type in ("institution", "county")]
+        if insts:
+            cities = {m.entries[0].city for m in insts}
+            subjects = [m for m in subjects if m.type != "city" or m.entries[0].label not in cities]
+        return subjects
+
+    def _subject_view(self, parsed: Parsed, subject: Mention) -> Parsed:
+        """The question asked of one of its subjects: a city subject is the place; others keep no city."""
+        slots = {k: v for k, v in parsed.slots.items() if k not in ("city", "county", "institution")}
+        slots[subject.type] = [subject]
+        return Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers, slots)
+
     def _run_compare(self, family: dict, parsed: Parsed) -> dict:
         best: list[tuple[float, Mention, dict]] = []
         sparql = measure = ""
-        for inst in parsed.slots["institution"][:2]:
-            rows, sparql, measure = self._numeric_rows(family, parsed, subject=inst)
+        for inst in self._figure_subjects(parsed):
+            view = self._subject_view(parsed, inst)
+            if inst.type == "city":
+                rows, sparql, measure = self._numeric_rows(family, view)
+            else:
+                rows, sparql, measure = self._numeric_rows(family, view, subject=inst)
             if not rows:
                 return self._no_fact(f"{inst.entries[0].label}的{measure}", sparql)
             best.append((float(rows[0]["value"]), inst, rows[0]))
-        fewer = bool(re.search(r"更少|更低|少", parsed.question))
+        if re.search(self.config.get("same_words") or "$^", parsed.question):
+            # 是不是一样 / 都是90%吗: yes when every figure is the same (and the number named)
+            values = {v for v, _, _ in best} | set(parsed.numbers)
+            verdict = "是" if len(values) == 1 else "否"
+            detail = "，".join(f"{m.entries[0].label} {v:g}" for v, m, _ in best)
+            sources = [s for _, _, r in best for s in self.sources_of_graph(r["g"])[:1]]
+            return self._answered([{"text": verdict, "value": None, "iri": None, "inferred": False,
+                                    "sources": sources}], f"{verdict}。{measure}：{detail}。", sparql)
+        fewer = bool(re.search(r"更少|更低|少|低", parsed.question))
+        word = ("低" if fewer else "高") if re.search(r"高|低", parsed.question) else ("少" if fewer else "多")
         best.sort(key=lambda x: x[0], reverse=not fewer)
         value, winner, row = best[0]
         detail = "，".join(f"{m.entries[0].label} {v:g}" for v, m, _ in best)
+        sources = [s for _, _, r in best for s in self.sources_of_graph(r["g"])[:1]]
+        if len(best) > 1 and best[1][0] == value:
+            answers = [{"text": "相同", "value": value, "iri": None, "inferred": False, "sources": sources}]
+            return self._answered(answers, f"{measure}相同（{detail}）。", sparql)
         answers = [{"text": winner.entries[0].label, "value": value, "iri": winner.entries[0].iri, "inferred": False,
-                    "sources": self.sources_of_graph(row["g"])}]
-        return self._answered(answers, f"{winner.entries[0].label}的{measure}更{'少' if fewer else '多'}（{detail}）。",
-                              sparql)
+                    "sources": sources}]
+        return self._answered(answers, f"{winner.entries[0].label}的{measure}更{word}（{detail}）。", sparql)
 
     def _run_superlative(self, family: dict, parsed: Parsed) -> dict:
         rows, sparql, measure = self._numeric_rows(family, parsed)
