@@ -39,6 +39,10 @@ def _print_reply(result: dict, explained: dict | None = None) -> None:
         console.print(_text(f"  • {answer['text']}" + ("  [推理]" if answer.get("inferred") else "")))
         for src in answer.get("sources", [])[:2]:
             console.print(_text(f"    《{src.get('title') or src['doc']}》：{src['quote']}", "dim"))
+    if result.get("passages"):
+        console.print(_text("原文相关内容（不是答案）：", "yellow"))
+        for src in result["passages"]:
+            console.print(_text(f"  《{src.get('title') or src['doc']}》：{src['quote']}", "dim"))
 
 
 def _batch_line(asker, n: int, line: str) -> dict:

@@ -24,6 +24,7 @@ from kg.qa.linking import (
     resolve_city,
     strip_asides,
 )
+from kg.qa.passages import PassageIndex
 from kg.store import current_build, open_store, sparql_select, term_value
 
 MAX_CHARS = 300
@@ -75,6 +76,7 @@ class Asker:
         self._graphs_of: dict[str, list[str]] | None = None
         self._labels: dict[str, list[str]] | None = None
         self._passage_rows: list[dict] | None = None
+        self._passage_index: PassageIndex | None = None
 
     # ---- parsing -------------------------------------------------------------------------------
     def parse(self, question: str) -> Parsed:
@@ -217,12 +219,34 @@ class Asker:
                         key=lambda x: (-x[0], x[1]))
         if not scored or scored[0][0] <= 0:
             ents = "、".join(dict.fromkeys(m.entries[0].label for m in parsed.mentions))
-            return reply(text, "unanswerable", f"识别出了{ents}，但没有能回答这类问题的模板。"
-                         f"可以这样问：{'；'.join(self._askable_about(parsed))}", qid=qid)
+            return self._with_passages(
+                reply(text, "unanswerable", f"识别出了{ents}，但没有能回答这类问题的模板。"
+                      f"可以这样问：{'；'.join(self._askable_about(parsed))}", qid=qid), parsed)
         family = scored[0][2]
         result = getattr(self, f"_run_{family['kind']}")(family, parsed)
         self._remember(parsed)
-        return reply(text, result["status"], result["message"], result["answers"], family["id"], result["sparql"], qid)
+        out = reply(text, result["status"], result["message"], result["answers"], family["id"], result["sparql"], qid)
+        return self._with_passages(out, parsed) if result.get("no_fact") else out
+
+    def _with_passages(self, out: dict, parsed: Parsed) -> dict:
+        """No fact in the graph: the plan sentences that best match the question, in the plan(s) of
+        the place or institution asked, shown as 原文相关内容 — never as the answer (status stays
+        unanswerable, answers stay empty)."""
+        if self._passage_index is None:
+            self._passage_index = PassageIndex(self._passages())
+        city = self._scope_city(parsed)
+        if city is None:
+            named = [m.entries[0].city for t in ("institution", "consortium", "unit")
+                     for m in parsed.slots.get(t, []) if m.entries[0].city]
+            city = named[0] if len(set(named)) == 1 else None
+        query = parsed.question
+        for word in sorted(self.config.get("question_words") or [], key=len, reverse=True):
+            query = query.replace(word, " ")
+        found = self._passage_index.rank(query, city)
+        if found:
+            out["passages"] = found
+            out["message"] += "（下面是规划原文中的相关内容，供参考，不是答案。）"
+        return out
 
     def _askable_about(self, parsed: Parsed) -> list[str]:
         """Questions that can be asked about the first entity recognised (questions.yaml `askable`),
@@ -385,7 +409,7 @@ class Asker:
         return found[:2]
 
     def _no_fact(self, what: str, sparql: str) -> dict:
-        return {"status": "unanswerable", "answers": [], "sparql": sparql,
+        return {"status": "unanswerable", "answers": [], "sparql": sparql, "no_fact": True,
                 "message": f"图谱中未记录{what}。可以用 `kg facts` 查看图谱里有哪些事实，或换一种问法。"}
 
     def _answered(self, answers: list[dict], message: str, sparql: str) -> dict:
