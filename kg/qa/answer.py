@@ -82,6 +82,10 @@ class Asker:
     def parse(self, question: str) -> Parsed:
         text = strip_asides(unicodedata.normalize("NFKC", question).strip())
         years = [int(y) for y in _YEAR.findall(text)]
+        if not years:
+            # 十三五末 / 十四五期间: a plan period stands for its last year
+            years = [int(y) for w, y in (self.config.get("period_years") or {}).items()
+                     if w in text.replace("“", "").replace("”", "").replace('"', "")][:1]
         numbers = [float(n) for n in _NUMBER.findall(_YEAR.sub(" ", text))]
         mentions = resolve_city(find_mentions(text, self.lexicon), self.context_city)
         if _PRONOUN.match(text) and self.context_entity and not any(m.type in SUBJECT_TYPES[:4] for m in mentions):
@@ -135,6 +139,8 @@ class Asker:
             if not self._has_slot(slot, parsed):
                 return 0.0
         optional = family["slots"].get("optional", [])
+        if any(self._has_slot(t, parsed) for t in family.get("block_if", [])):
+            return 0.0
         penalty = 2.0 * any(self._has_slot(t, parsed) for t in family.get("penalty_if", []))
         trigger_len = max(len(h.group(0)) for h in hits)
         # Later triggers in the question (closer to the question word) say more about what is asked.
@@ -467,7 +473,8 @@ class Asker:
             level = ""  # 市级医院 names both
         if not rows:
             if counting:
-                pass
+                # none recorded is not "none exist": a count of 0 from absence is no answer
+                return self._no_fact(f"{place['place']}{level}{kind}的数量", sparql)
             else:
                 return self._no_fact(f"{place['place']}{level}{kind or subject}的相关信息", sparql)
         # A place is cited by the sentences naming the institution in it.
@@ -573,6 +580,8 @@ class Asker:
         place = self._place(parsed)
         bindings = {"nature": nature.entries[0].iri} | ({"city": place["city"]} if place["city"] else {})
         sparql = self.render_sparql(family, city=bool(place["city"]))
+        if self._has_slot("measure_only", parsed):
+            return self._nature_of_measure(family, parsed, place)
         rows = self.select(sparql, bindings)
         if not rows:
             return self._no_fact(f"{place['place']}的{nature.text}指标", sparql)
@@ -587,6 +596,23 @@ class Asker:
                                                            items=items, n=len(items))
         return self._answered(list(answers.values()), message, sparql)
 
+    def _nature_of_measure(self, family: dict, parsed: Parsed, place: dict) -> dict:
+        """每万人口全科医生数是约束性的还是预期性的: the nature(s) the plans give that indicator."""
+        measure = max(parsed.slots["measure"], key=lambda m: len(m.text))
+        wanted = {e.iri for e in measure.entries}
+        sparql = self.render_sparql(family, city=bool(place["city"]))
+        natures = {e.iri: e.label for es in self.lexicon.by_label.values() for e in es if e.type == "nature"}
+        found: dict[str, dict] = {}
+        for iri, label in natures.items():
+            rows = self.select(sparql, {"nature": iri} | ({"city": place["city"]} if place["city"] else {}))
+            for r in rows:
+                if r["m"] in wanted and label not in found:
+                    found[label] = {"text": label, "value": None, "iri": iri, "inferred": False,
+                                    "sources": self.sources_of_graph(r["g"])[:1]}
+        if not found:
+            return self._no_fact(f"{measure.entries[0].label}的指标性质", sparql)
+        return self._answered(list(found.values()), f"{measure.entries[0].label}是{'、'.join(found)}指标。", sparql)
+
     def _run_count(self, family: dict, parsed: Parsed) -> dict:
         return self._run_list(family, parsed, counting=True)
 
@@ -598,13 +624,47 @@ class Asker:
         types = family.get("subject_types", ["institution", "unit", "consortium", "kindref", "class"])
         markers = self.config.get("asked_markers") or []
         # 依托哪家医院创建: a kind right after a question word is what is asked, not the subject.
+        asked = re.compile(f"(?:{'|'.join(map(re.escape, markers))})(?:[^，,。？?]{{0,4}}的)?$") if markers else None
+        # …创建什么等级的<医院>: the same with a modifier and 的 between
         views = [v for t in types for v in parsed.slots.get(t, [])
                  if v.entries[0].type not in ("kindref", "class")
-                 or not any(parsed.question[:v.start].endswith(w) for w in markers)]
+                 or not (asked and asked.search(parsed.question[:v.start]))]
         return sorted(views, key=lambda m: (abs(m.start - anchor) if m.end <= anchor else abs(m.start - anchor) + 0.5,
                                             types.index(m.entries[0].type)))
 
     def _run_relation(self, family: dict, parsed: Parsed) -> dict:
+        insts = list({m.entries[0].iri: m for m in parsed.slots.get("institution", [])
+                      if len(m.entries) == 1}.values())
+        if len(insts) >= 2:
+            return self._relation_of_each(family, parsed, insts)
+        return self._relation_of_one(family, parsed)
+
+    def _relation_of_each(self, family: dict, parsed: Parsed, insts: list[Mention]) -> dict:
+        """A和B分别…/A和B的…一样吗: the relation asked of each institution named."""
+        results = []
+        for m in insts:
+            slots = dict(parsed.slots) | {"institution": [m]}
+            view = Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers, slots)
+            results.append((m, self._relation_of_one(family, view, yes_no=False)))
+        missing = [m.entries[0].label for m, r in results if r["status"] != "answered"]
+        sparql = results[-1][1].get("sparql") or ""
+        if missing:
+            return self._no_fact(f"{'、'.join(missing)}的这类关系", sparql)
+        if re.search(self.config.get("same_words") or "$^", parsed.question):
+            sets = [frozenset(a["text"] for a in r["answers"]) for _, r in results]
+            verdict = "是" if len(set(sets)) == 1 else "否"
+            detail = "；".join(f"{m.entries[0].label}：{'、'.join(a['text'] for a in r['answers'])}"
+                              for m, r in results)
+            sources = [s for _, r in results for a in r["answers"][:1] for s in a["sources"][:1]]
+            return self._answered([{"text": verdict, "value": None, "iri": None, "inferred": False,
+                                    "sources": sources}], f"{verdict}。{detail}。", sparql)
+        answers = []
+        for m, r in results:
+            for a in r["answers"]:
+                answers.append(a | {"text": f"{m.entries[0].label}：{a['text']}"})
+        return self._answered(answers, "；".join(a["text"] for a in answers) + "。", sparql)
+
+    def _relation_of_one(self, family: dict, parsed: Parsed, yes_no: bool = True) -> dict:
         # A bare class (医院) stands for every plan's phrases of that kind: answering from all plans
         # pools what different plans say of different kinds (a guess). It is asked only within the
         # plans of the city named; otherwise only the phrase the question names (a kind reference,
@@ -631,7 +691,7 @@ class Asker:
             for entry in entries:
                 bindings = {"cls": entry.iri, "city": self._city_iri(scope)} if is_class else {"s": entry.iri}
                 rows += self.select(sparql, bindings)
-                if family.get("also_units") and not is_class:
+                if family.get("also_units") and kind == "institution":
                     rows += self.select(self.env.get_template("units_based_on.rq.j2").render(), bindings)
             own = scope or (entries[0].city if kind == "institution" and len({e.city for e in entries}) == 1
                             else None)
@@ -650,6 +710,8 @@ class Asker:
                 return {"status": "ambiguous", "answers": [], "sparql": sparql,
                         "message": f"“{subject.text}”在{names}的规划中都有说明，答案因城市而异。请写明城市，"
                                    f"例如：{sorted(spread)[0].removesuffix('市')}的{subject.text}……"}
+            if yes_no and self._is_yes_no(parsed):
+                return self._yes_if_said(answers, parsed, family, subject, sparql)
             items = [a["text"] + ("（推理得出）" if a["inferred"] else "") for a in answers]
             message = jinja2.Template(family["answer"]).render(subject=subject.entries[0].label, items=items)
             if kind in ("kindref", "class"):
@@ -660,6 +722,25 @@ class Asker:
         if said is not None:
             return said
         return self._no_fact(f"{candidates[0].entries[0].label}的这类关系", sparql)
+
+    def _is_yes_no(self, parsed: Parsed) -> bool:
+        return bool(re.search(self.config.get("yes_no_words") or "$^", parsed.question))
+
+    def _yes_if_said(self, answers: list[dict], parsed: Parsed, family: dict, subject: Mention,
+                     sparql: str) -> dict:
+        """市直医院要承担住院医师规范化培训吗: yes when one of the subject's stated answers says the
+        question's own words; otherwise the graph does not say (absence is not a no)."""
+        # the thing asked about: the longest word left, else a name after the subject (包括<急救站>吗)
+        chunks = sorted(self._leftover_words(parsed, family), key=len, reverse=True)[:1]
+        chunks += [m.text for m in parsed.mentions if m.start >= subject.end and m.type not in ("city", "county")]
+        for chunk in chunks:
+            hits = [a for a in answers if _common_run(chunk, a["text"])[0] >= min(len(chunk), 4)]
+            if hits:
+                verdict = {"text": "是", "value": None, "iri": None, "inferred": any(a["inferred"] for a in hits),
+                           "sources": [s for a in hits for s in a["sources"]][:3]}
+                return self._answered([verdict], f"是。{subject.entries[0].label}："
+                                      f"{'；'.join(a['text'] for a in hits)}。", sparql)
+        return self._no_fact(f"{subject.entries[0].label}与“{chunks[0] if chunks else ''}”的关系", sparql)
 
     def _scope_city(self, parsed: Parsed) -> str | None:
         """The city whose plans the question is about: the city named, or the city of the county named."""
@@ -690,6 +771,7 @@ class Asker:
         text = parsed.question
         for m in sorted(parsed.mentions, key=lambda m: -m.start):
             text = text[:m.start] + "|" + text[m.end:]
+        text = re.sub(self.config.get("yes_no_words") or "$^", "|", text)
         for t in (family or {}).get("triggers", []):
             text = re.sub(t, "|", text)
         words = list(self.config.get("context_stopwords") or []) + list(self.config.get("relation_cues") or []) \
