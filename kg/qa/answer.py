@@ -566,7 +566,8 @@ class Asker:
     def _run_exists(self, family: dict, parsed: Parsed) -> dict:
         result = self._run_list(family, parsed)
         if result["status"] != "answered":
-            return result
+            said = self._said_not(parsed)
+            return said or result
         names = [a["text"] for a in result["answers"]]
         verdict = {"text": "是", "value": len(names), "iri": None, "inferred": False,
                    "sources": result["answers"][0]["sources"]}
@@ -595,6 +596,29 @@ class Asker:
         message = jinja2.Template(family["answer"]).render(place=place["place"], nature=nature.entries[0].label,
                                                            items=items, n=len(items))
         return self._answered(list(answers.values()), message, sparql)
+
+    def _said_not(self, parsed: Parsed) -> dict | None:
+        """钦州有没有传染病医院: none listed, but the plan may say so in the negative (全市范围内均未设置
+        有专门的传染病防治医院): a sentence of the plan in scope with a negation word shortly before the
+        kind (its modifier and head may have a few characters between them)."""
+        kinds = parsed.slots.get("class") or parsed.slots.get("class_of_ref") or []
+        if not kinds:
+            return None
+        phrase = kinds[-1].text
+        city = self._scope_city(parsed)
+        neg = self.config.get("negation_words") or "未设置|不设置"
+        body = re.escape(phrase[:-2]) + ".{0,4}" + re.escape(phrase[-2:]) if len(phrase) > 3 else re.escape(phrase)
+        pattern = re.compile(f"(?:{neg})[^，,。；;]{{0,12}}?{body}")
+        for row in self._passages():
+            if city and row.get("city") != city:
+                continue
+            flat = re.sub(r"\s+", "", str(row["quote"]))
+            if pattern.search(flat):
+                answers = [{"text": "否", "value": None, "iri": None, "inferred": False,
+                            "sources": [self._cite_passage(row)]}]
+                return self._answered(answers, f"否。《{row.get('title') or row['doc']}》：{row['quote']}",
+                                      self._passages_sparql())
+        return None
 
     def _nature_of_measure(self, family: dict, parsed: Parsed, place: dict) -> dict:
         """每万人口全科医生数是约束性的还是预期性的: the nature(s) the plans give that indicator."""
