@@ -10,7 +10,7 @@ import re
 from kg.errors import KGError
 from kg.qa.knowledge import Knowledge
 from kg.qa.linking import fuzzy_candidates
-from kg.qa.parse import Context, Parsed, parse, unknown_place
+from kg.qa.parse import PRONOUN, Context, Parsed, parse, unknown_place
 from kg.qa.plan import ranked
 from kg.qa.render import askable_about, reply, with_passages
 from kg.qa.run import run
@@ -29,7 +29,7 @@ def answer(kb: Knowledge, question: object, context: Context | None = None,
         out, parsed = _answer(kb, text, context, qid)
     except KGError as exc:
         return reply(text, "error", f"查询出错：{exc.message}", qid=qid), context
-    return out, remember(context, parsed, text) if parsed is not None else context
+    return out, remember(context, parsed) if parsed is not None else context
 
 
 def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[dict, Parsed | None]:
@@ -42,6 +42,13 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
     if not _CJK.search(stripped):
         return reply(text, "unanswerable", "目前只支持中文提问，例如：梧州市第三人民医院的功能定位是什么？",
                      qid=qid), None
+    follow = follow_up(kb, stripped, context)
+    if follow is not None:
+        # 那梧州市人民医院呢？ / 2020年呢？: the last question with the new entity or year
+        out, parsed = _answer(kb, follow, Context(city=context.city, entity=context.entity), qid)
+        out["question"] = text
+        out["message"] = f"（按“{follow}”理解）{out['message']}"
+        return out, parsed
     parsed = parse(kb, stripped, context)
     if not parsed.mentions:
         # 哪个县区要巩固…示范区创建成果: no entity, but the plans may say it in so many words
@@ -83,9 +90,46 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
     return (with_passages(kb, out, parsed) if result.get("no_fact") else out), parsed
 
 
-def remember(context: Context, parsed: Parsed, question: str) -> Context:
+_ELLIPSIS = re.compile(r"^(?:那么?|还有|再问)?(?P<part>.{1,30}?)(?:的呢|呢|又如何|怎么样|如何)[？?。]?$")
+
+
+def follow_up(kb: Knowledge, text: str, context: Context) -> str | None:
+    """An elliptical question (那X呢？, 2020年呢？) as the last question with its entity, place or
+    year replaced by the new one; None when the question is not elliptical or nothing can be replaced."""
+    m = _ELLIPSIS.match(text)
+    if not m or not context.last:
+        return None
+    part = m.group("part")
+    last = parse(kb, context.last)
+    new = parse(kb, part)
+    question = last.question
+    changed = False
+    if new.years and last.years and str(last.years[0]) in question:
+        # the first year of the last question is the one the follow-up changes
+        question = question.replace(str(last.years[0]), str(new.years[0]), 1)
+        changed = True
+    elif new.years:
+        question = f"{new.years[0]}年{question}"
+        changed = True
+    for m_new in new.mentions:
+        same = [m for m in last.mentions if m.type == m_new.type or
+                {m.type, m_new.type} <= {"institution", "county", "city"}]
+        if same:
+            old = same[0]
+            question = question.replace(old.text, m_new.text, 1)
+            changed = True
+    if not changed or question == last.question:
+        return None
+    return question
+
+
+def remember(context: Context, parsed: Parsed) -> Context:
     """The context after a question: its first named institution (and that one's city), else the
-    city it names, else what was remembered before."""
+    city it names, else what was remembered before; and the question as understood (a pronoun
+    replaced by the institution it stands for), for an elliptical follow-up."""
+    question = parsed.question
+    if context.entity is not None and PRONOUN.match(question):
+        question = PRONOUN.sub(context.entity.entries[0].label, question, count=1)
     cities = [m.entries[0].label for m in parsed.mentions if m.type == "city"]
     subjects = [m for m in parsed.mentions if m.type in ("institution", "consortium", "unit")]
     city, entity = context.city, context.entity

@@ -14,7 +14,7 @@ from kg.qa.linking import Entry, Mention, find_mentions, resolve_city, strip_asi
 
 _YEAR = re.compile(r"(20\d\d|19\d\d)\s*年?")
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]*年)")
-_PRONOUN = re.compile(r"^(它|其|该院|该机构|该医院|这家医院|那家医院)")
+PRONOUN = re.compile(r"^(它|其|该院|该机构|该医院|这家医院|那家医院)")
 SUBJECT_TYPES = ("institution", "consortium", "unit", "kindref", "class", "city", "county")
 
 
@@ -46,7 +46,7 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
                  if w in text.replace("“", "").replace("”", "").replace('"', "")][:1]
     numbers = [float(n) for n in _NUMBER.findall(_YEAR.sub(" ", text))]
     mentions = resolve_city(find_mentions(text, kb.lexicon), context.city)
-    if _PRONOUN.match(text) and context.entity and not any(m.type in SUBJECT_TYPES[:4] for m in mentions):
+    if PRONOUN.match(text) and context.entity and not any(m.type in SUBJECT_TYPES[:4] for m in mentions):
         mentions.insert(0, context.entity)
     parsed = Parsed(text, mentions, years, numbers)
     named = any(e.type in ("institution", "county") for m in mentions for e in m.entries)
