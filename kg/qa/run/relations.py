@@ -77,11 +77,14 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
     if not candidates:
         return no_fact("相关主体", "")
     sparql = ""
+    # the cue's direction (X由谁牵头 / X牵头组建了什么): `flip_if` turns the family's direction around
+    reverse = bool(family.get("reverse", False)) != bool(family.get("flip_if") and
+                                                          re.search(family["flip_if"], parsed.question))
     for subject in candidates:
         kind = subject.entries[0].type
         is_class = kind == "class"
         shape = {"subject_is_class": is_class, "city": is_class,
-                 "props": family["props"], "reverse": family.get("reverse", False)}
+                 "props": family["props"], "reverse": reverse}
         sparql = kb.render_sparql(family, **shape)
         entries = subject.entries
         if scope and not is_class:
@@ -117,7 +120,8 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
         if yes_no and is_yes_no(kb, parsed):
             return yes_if_said(kb, answers, parsed, family, subject, sparql)
         items = [a["text"] + ("（推理得出）" if a["inferred"] else "") for a in answers]
-        message = jinja2.Template(family["answer"]).render(subject=subject.entries[0].label, items=items)
+        message = jinja2.Template(family["answer"]).render(subject=subject.entries[0].label, items=items,
+                                                           flipped=reverse != bool(family.get("reverse")))
         if kind in ("kindref", "class"):
             where = "、".join(sorted(spread)) or (own or "")
             message += f"（这是{where}规划对“{subject.text}”这一类机构的表述）"

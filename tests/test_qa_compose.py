@@ -1,0 +1,184 @@
+"""`kg ask` on questions worded our own way (not the dev set's wordings): scope never crossed, kinds
+answered from class-level facts, comparisons across places, yes/no from what the plans say,
+plan sentences when the graph holds no fact, and follow-ups. Answers and quotes are the real corpus's."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.qa import Context, answer, ask, load
+
+
+@pytest.fixture(scope="module")
+def kb(data_dir):
+    return load(data_dir)
+
+
+def texts(result: dict) -> list[str]:
+    return [a["text"] for a in result["answers"]]
+
+
+# ---- scope --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", ["灵山县的紧密型县域医共体由谁牵头？",
+                                      "在灵山县，紧密型县域医共体是谁牵头组建的？"])
+def test_a_county_question_is_answered_from_its_own_plan_only(kb, question):
+    result = ask(kb, question)
+    # 钦州's plan: 县直医院负责牵头组建紧密型县域医共体; never 浦北县人民医院 (another county) nor
+    # 县级医院 (what 梧州 and 赣州 say)
+    assert result["status"] == "answered" and texts(result) == ["县直医院"]
+
+
+def test_the_same_kind_in_several_plans_without_a_place_is_asked_back(kb):
+    result = ask(kb, "紧密型县域医共体由谁牵头？")
+    assert result["status"] == "ambiguous" and not result["answers"]
+    assert "梧州市" in result["message"] and "钦州市" in result["message"]
+
+
+def test_same_answer_in_two_plans_is_no_ambiguity(kb):
+    # 梧州 and 赣州 both set up county emergency centres on 区域内综合水平较高的医疗机构
+    result = ask(kb, "条件不具备的县，县级急救中心依托什么设置？")
+    assert result["status"] == "answered" and texts(result) == ["区域内综合水平较高的医疗机构"]
+
+
+def test_a_place_without_a_plan_is_said(kb):
+    result = ask(kb, "柳州市有哪些中医医院？")
+    assert result["status"] == "unanswerable" and "没有柳州市的规划" in result["message"]
+
+
+def test_a_hospital_of_a_named_city_is_not_replaced_by_anothers(kb):
+    result = ask(kb, "市妇幼保健院的功能定位是什么？")
+    assert result["status"] == "ambiguous"
+    assert "梧州市妇幼保健院" in result["message"] and "钦州市妇幼保健院" in result["message"]
+
+
+# ---- kinds --------------------------------------------------------------------------------------
+
+def test_a_kind_is_answered_from_what_its_plan_says_of_the_kind(kb):
+    result = ask(kb, "急救中心主要负责什么工作？")
+    assert texts(result) == ["区域范围内120急救电话的呼救受理、指挥调度区域内的院前医疗急救工作"]
+    assert "这一类机构" in result["message"] and result["answers"][0]["sources"][0]["doc"].startswith("000_")
+
+
+def test_a_kind_of_another_plan_with_its_city(kb):
+    result = ask(kb, "梧州的县办医院主要承担哪些任务？")
+    assert "县域内常见病多发病临床诊治、急诊急救和危重症转诊功能" in texts(result)
+    assert all(s["doc"].startswith("001_") for a in result["answers"] for s in a["sources"])
+
+
+def test_a_relation_cue_is_not_a_list_of_the_kind(kb):
+    # 承担哪些工作 asks what the kind does: never the list of 钦州市医疗急救中心 and the like
+    result = ask(kb, "急救中心承担哪些工作？")
+    assert "钦州市医疗急救中心" not in texts(result)
+
+
+def test_direction_of_leading(kb):
+    forward = ask(kb, "钦州市一医院牵头组建了什么？")  # 市一医院: ordinal short name of 第一人民医院
+    assert texts(forward) == ["钦州市第一人民医院远程医疗中心"]
+    backward = ask(kb, "钦州的城市医疗联合体由谁牵头建设？")
+    assert texts(backward) == ["市直4家公立医院"]
+
+
+def test_who_guides_asked_with_the_guided_named_after_the_cue(kb):
+    result = ask(kb, "谁对县区疾病预防控制中心进行业务指导？")
+    assert texts(result) == ["钦州市疾病预防控制中心"]
+
+
+# ---- figures ------------------------------------------------------------------------------------
+
+def test_two_cities_compared(kb):
+    result = ask(kb, "2025年每千人口床位数，梧州和钦州哪个高？")
+    assert texts(result) == ["梧州市"] and result["answers"][0]["value"] == pytest.approx(7.68)
+    each = ask(kb, "梧州和钦州2025年每千人口床位数分别是多少？")
+    assert {a["value"] for a in each["answers"]} == {7.68, 7.0}
+
+
+def test_difference_between_two_cities(kb):
+    result = ask(kb, "到2025年每千常住人口床位数梧州比钦州多多少张？")
+    assert result["answers"][0]["value"] == pytest.approx(0.68)
+
+
+def test_same_or_not(kb):
+    assert texts(ask(kb, "钦州和梧州2025年每万人口全科医生数的目标一样吗？")) == ["是"]
+    assert texts(ask(kb, "赣州和梧州2025年每万人口全科医生数目标相同吗？")) == ["否"]
+
+
+@pytest.mark.parametrize(("question", "value"), [("梧州市妇幼保健院2025年规划编制床位比现在多多少？", 790),
+                                                 ("梧州市工人医院规划编制床位比目前编制床位多几张？", 930)])
+def test_planned_against_now_is_the_same_quantity_now(kb, question, value):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and result["answers"][0]["value"] == value
+
+
+def test_plan_period_stands_for_its_last_year(kb):
+    result = ask(kb, "“十三五”末钦州人均预期寿命是多少岁？")
+    assert result["answers"][0]["value"] == pytest.approx(77.55)
+
+
+def test_one_year_and_no_now_is_no_difference_of_years(kb):
+    result = ask(kb, "2020年每千常住人口精神科床位数，梧州和广西平均水平比谁更高？")
+    assert result["status"] != "answered"
+
+
+def test_where_a_hospital_is_by_city_or_county(kb):
+    assert texts(ask(kb, "岑溪市人民医院属于哪个地级市？")) == ["梧州市"]
+    assert texts(ask(kb, "藤县人民医院在哪个县？")) == ["藤县"]
+
+
+# ---- yes / no -----------------------------------------------------------------------------------
+
+def test_no_when_the_plan_says_it_is_not_set_up(kb):
+    result = ask(kb, "钦州市有没有专门的传染病医院？")
+    assert texts(result) == ["否"]
+    assert "未设置有专门的传染病防治医院" in result["answers"][0]["sources"][0]["quote"]
+
+
+def test_not_listed_is_not_no(kb):
+    result = ask(kb, "赣州有没有传染病医院？")
+    assert result["status"] == "unanswerable" and not result["answers"]
+
+
+def test_yes_when_a_stated_task_says_it(kb):
+    result = ask(kb, "市直医院是否承担住院医师规范化培训？")
+    assert texts(result) == ["是"]
+    assert "住院医师规范化培训" in result["answers"][0]["sources"][0]["quote"]
+
+
+def test_membership_yes_and_unsaid(kb):
+    assert texts(ask(kb, "钦州市院前医疗急救体系包括急救站吗？")) == ["是"]
+    assert ask(kb, "钦州市院前医疗急救体系包括中心血站吗？")["status"] == "unanswerable"
+
+
+def test_two_institutions_each_and_compared(kb):
+    each = ask(kb, "灵山县人民医院和浦北县人民医院分别要创建什么等级的医院？")
+    assert texts(each) == ["灵山县人民医院：三级甲等医院", "浦北县人民医院：三级医院"]
+    assert texts(ask(kb, "灵山县人民医院和浦北县人民医院的创建目标一样吗？")) == ["否"]
+
+
+# ---- no fact: plan sentences, never an answer ------------------------------------------------
+
+def test_plan_sentences_when_the_graph_holds_no_fact(kb):
+    result = ask(kb, "梧州要把蛇伤专科建成什么中心？")
+    assert result["status"] == "unanswerable" and result["answers"] == []
+    assert "国家中医区域诊疗中心" in result["passages"][0]["quote"]
+    assert all(p["doc"].startswith("001_") for p in result["passages"])  # 梧州's plan only
+
+
+# ---- follow-ups ---------------------------------------------------------------------------------
+
+def test_follow_ups_reuse_the_last_question(kb):
+    first, context = answer(kb, "梧州市第三人民医院2025年规划编制床位是多少？", Context())
+    assert first["answers"][0]["value"] == 420
+    other, context = answer(kb, "那梧州市人民医院呢？", context)
+    assert other["answers"][0]["value"] == 1110
+    opened, context = answer(kb, "它的实际开放床位是多少？", context)
+    assert opened["answers"][0]["value"] == 790
+    city, context = answer(kb, "梧州2025年每千人口床位数是多少？", context)
+    again, context = answer(kb, "钦州呢？", context)
+    assert again["answers"][0]["value"] == 7
+    year, _ = answer(kb, "2020年呢？", context)
+    assert year["answers"][0]["value"] == pytest.approx(6.06)
+
+
+def test_a_follow_up_alone_is_not_guessed(kb):
+    assert ask(kb, "那梧州市人民医院呢？")["status"] != "answered"
