@@ -45,7 +45,7 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
         years = [int(y) for w, y in (kb.config.get("period_years") or {}).items()
                  if w in text.replace("“", "").replace("”", "").replace('"', "")][:1]
     numbers = [float(n) for n in _NUMBER.findall(_YEAR.sub(" ", text))]
-    mentions = resolve_city(find_mentions(text, kb.lexicon), context.city)
+    mentions = resolve_city(_with_particle_free_measures(kb, text, find_mentions(text, kb.lexicon)), context.city)
     if PRONOUN.match(text) and context.entity and not any(m.type in SUBJECT_TYPES[:4] for m in mentions):
         mentions.insert(0, context.entity)
     parsed = Parsed(text, mentions, years, numbers)
@@ -63,6 +63,29 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
             parsed.slots.setdefault(kind, []).append(view)
     kinds_of_references(kb, parsed)
     return parsed
+
+
+def _with_particle_free_measures(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
+    """Indicator names asked with a particle inside (65岁及以上老年人<的>健康管理率): linked as if the
+    particle were not there, when the stretch they cover holds no other name."""
+    if "的" not in text:
+        return mentions
+    keep = [i for i, ch in enumerate(text) if ch != "的"]
+    bare = "".join(text[i] for i in keep)
+    found = []
+    for m in find_mentions(bare, kb.lexicon):
+        if m.type != "measure":
+            continue
+        start, end = keep[m.start], keep[m.end - 1] + 1
+        if "的" not in text[start:end]:
+            continue  # linked already without the particle
+        if any(o.start < end and start < o.end and o.type != "measure" for o in mentions):
+            continue
+        found.append(Mention(text[start:end], start, end, m.entries))
+    if not found:
+        return mentions
+    kept = [o for o in mentions if not any(f.start <= o.start and o.end <= f.end for f in found)]
+    return sorted(kept + found, key=lambda m: m.start)
 
 
 def kinds_of_references(kb: Knowledge, parsed: Parsed) -> None:

@@ -54,6 +54,9 @@ def has_slot(kb: Knowledge, slot: str, parsed: Parsed) -> bool:
         return any((m.start, m.end) not in kinds for m in parsed.slots.get("measure", []))
     if slot == "subject2":
         return len(figure_subjects(kb, parsed)) >= 2
+    if slot == "compared2":
+        # two subjects (梧州和钦州) or two indicators (A率和B率) to compare
+        return len(figure_subjects(kb, parsed)) >= 2 or has_slot(kb, "measure2", parsed)
     if slot in ("institution2", "measure2"):
         return len({m.entries[0].iri for m in parsed.slots.get(slot[:-1], [])}) >= 2
     return bool(parsed.slots.get(slot))

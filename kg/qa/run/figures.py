@@ -113,10 +113,49 @@ def run_diff_subjects(kb: Knowledge, family: dict, parsed: Parsed, subjects: lis
                             "sources": sources}], text + "。", sparql)
 
 
+def named_measures(parsed: Parsed) -> list[Mention]:
+    """The indicators named in the question, one mention each, in order (a kind that is also a table
+    column, 医院, is not one)."""
+    kinds = {(c.start, c.end) for c in parsed.slots.get("class", [])}
+    named = [m for m in parsed.slots.get("measure", []) if (m.start, m.end) not in kinds]
+    return list({m.entries[0].iri: m for m in sorted(named, key=lambda m: m.start)}.values())
+
+
+def measure_values(kb: Knowledge, family: dict, parsed: Parsed, measures: list[Mention]
+                   ) -> tuple[list[tuple[Mention, dict]], str, str | None]:
+    """One figure per indicator (same place, year and role): ([(measure, row)], sparql, missing)."""
+    found, sparql = [], ""
+    for m in measures:
+        view = Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers,
+                      dict(parsed.slots) | {"measure": [m]})
+        rows, sparql, _ = numeric_rows(kb, family, view)
+        if not rows or len({r.get("year") for r in rows}) > 1:
+            return found, sparql, m.entries[0].label
+        found.append((m, rows[0]))
+    return found, sparql, None
+
+
+def run_diff_measures(kb: Knowledge, family: dict, parsed: Parsed, measures: list[Mention]) -> dict:
+    """二级医院比三级医院多几家: the difference of two indicators of one place and year."""
+    found, sparql, missing = measure_values(kb, family, parsed, measures[:2])
+    if missing:
+        return no_fact(f"{missing}的数值（一个年份）", sparql)
+    (m1, a), (m2, b) = found
+    diff = round(float(a["value"]) - float(b["value"]), 6)
+    text = (f"{m1.entries[0].label}比{m2.entries[0].label}{'多' if diff >= 0 else '少'}{abs(diff):g}"
+            f"（{a['year']}年：{a.get('vt') or a['value']}，{b.get('vt') or b['value']}）")
+    sources = kb.sources_of_graph(a["g"])[:1] + kb.sources_of_graph(b["g"])[:1]
+    return answered([{"text": text, "value": abs(diff), "iri": None, "inferred": False, "sources": sources}],
+                    text + "。", sparql)
+
+
 def run_diff(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     subjects = figure_subjects(kb, parsed)
     if len(subjects) >= 2:
         return run_diff_subjects(kb, family, parsed, subjects)
+    measures = named_measures(parsed)
+    if len(measures) >= 2:
+        return run_diff_measures(kb, family, parsed, measures)
     rows, sparql = figure_rows(kb, family, parsed)
     asked = max(parsed.slots["measure"], key=lambda m: len(m.text))
     measure = asked.entries[0].label
@@ -142,6 +181,14 @@ def run_diff(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
         if len(years) < 2 or not by_year.get(years[0]) or not by_year.get(years[-1]):
             continue
         a, b = by_year[years[0]][0], by_year[years[-1]][0]
+        if re.search(kb.config.get("ratio_words") or "$^", parsed.question) and float(a["value"]):
+            # 2025年目标是2020年的几倍: the ratio, not the difference
+            ratio = round(float(b["value"]) / float(a["value"]), 4)
+            text = (f"{a.get('slabel') or ''}{measure}{years[-1]}年是{years[0]}年的{ratio:g}倍"
+                    f"（{years[0]}年{a.get('vt') or a['value']}，{years[-1]}年{b.get('vt') or b['value']}）")
+            answers.append({"text": text, "value": ratio, "iri": None, "inferred": False,
+                            "sources": (kb.sources_of_graph(b["g"]) + kb.sources_of_graph(a["g"]))[:3]})
+            continue
         diff = round(float(b["value"]) - float(a["value"]), 6)
         who = a.get("slabel") or ""
         text = (f"{who}{measure}{years[-1]}年比{years[0]}年{'高' if diff >= 0 else '低'}{abs(diff):g}"
@@ -245,7 +292,28 @@ def run_threshold(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     return answered(answers, f"{verdict}。{fig['text']}（比较值 {limit:g}）。", sparql)
 
 
+def run_compare_two_measures(kb: Knowledge, family: dict, parsed: Parsed, measures: list[Mention]) -> dict:
+    """A和B（两项指标）哪个更高: the two indicators of one place and year compared."""
+    found, sparql, missing = measure_values(kb, family, parsed, measures[:2])
+    if missing:
+        return no_fact(f"{missing}的数值（一个年份）", sparql)
+    fewer = bool(re.search(r"更少|更低|低|少", parsed.question))
+    ordered = sorted(found, key=lambda x: float(x[1]["value"]), reverse=not fewer)
+    detail = "，".join(f"{m.entries[0].label} {r.get('vt') or r['value']}" for m, r in found)
+    sources = [s for _, r in found for s in kb.sources_of_graph(r["g"])[:1]]
+    if float(found[0][1]["value"]) == float(found[1][1]["value"]):
+        return answered([{"text": "相同", "value": None, "iri": None, "inferred": False, "sources": sources}],
+                        f"相同（{detail}）。", sparql)
+    winner, row = ordered[0]
+    message = f"{winner.entries[0].label}更{'低' if fewer else '高'}（{detail}）。"
+    return answered([{"text": winner.entries[0].label, "value": row["value"], "iri": None, "inferred": False,
+                      "sources": sources}], message, sparql)
+
+
 def run_compare(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    measures = named_measures(parsed)
+    if len(figure_subjects(kb, parsed)) < 2 and len(measures) >= 2:
+        return run_compare_two_measures(kb, family, parsed, measures)
     best: list[tuple[float, Mention, dict]] = []
     sparql = measure = ""
     for inst in figure_subjects(kb, parsed):
