@@ -182,3 +182,31 @@ def test_follow_ups_reuse_the_last_question(kb):
 
 def test_a_follow_up_alone_is_not_guessed(kb):
     assert ask(kb, "那梧州市人民医院呢？")["status"] != "answered"
+
+
+# ---- two indicators, ratios, coordinated names, places -----------------------------------------
+
+def test_two_indicators_of_one_place(kb):
+    assert ask(kb, "钦州全市二级医院比三级医院多几家？")["answers"][0]["value"] == 9
+    higher = ask(kb, "2020年钦州老年人的健康管理率和中医药健康管理率哪个高？")
+    assert texts(higher) == ["老年人健康管理率"]
+
+
+def test_ratio_of_two_years(kb):
+    result = ask(kb, "赣州每千人口重症床位数2025年的目标是2020年的多少倍？")
+    assert result["answers"][0]["value"] == pytest.approx(2)
+
+
+def test_second_of_two_coordinated_names_shares_the_first_ones_head(kb):
+    result = ask(kb, "梧州市第二人民医院与第三人民医院哪家实际开放床位更多？")
+    assert texts(result) == ["梧州市第二人民医院"]
+    assert "梧州市第三人民医院 160" in result["message"]
+
+
+def test_a_comparison_with_one_side_unknown_names_no_winner(kb):
+    assert ask(kb, "梧州市第二人民医院和航天医院哪家实际开放床位多？")["status"] != "answered"
+
+
+@pytest.mark.parametrize(("question", "city"), [("蒙山县属于梧州还是赣州？", "梧州市"), ("灵山县在哪个市？", "钦州市")])
+def test_the_city_of_a_county(kb, question, city):
+    assert texts(ask(kb, question)) == [city]

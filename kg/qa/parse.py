@@ -45,7 +45,9 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
         years = [int(y) for w, y in (kb.config.get("period_years") or {}).items()
                  if w in text.replace("“", "").replace("”", "").replace('"', "")][:1]
     numbers = [float(n) for n in _NUMBER.findall(_YEAR.sub(" ", text))]
-    mentions = resolve_city(_with_particle_free_measures(kb, text, find_mentions(text, kb.lexicon)), context.city)
+    mentions = find_mentions(text, kb.lexicon)
+    mentions = _with_coordinated_names(kb, text, _with_particle_free_measures(kb, text, mentions))
+    mentions = resolve_city(mentions, context.city)
     if PRONOUN.match(text) and context.entity and not any(m.type in SUBJECT_TYPES[:4] for m in mentions):
         mentions.insert(0, context.entity)
     parsed = Parsed(text, mentions, years, numbers)
@@ -86,6 +88,37 @@ def _with_particle_free_measures(kb: Knowledge, text: str, mentions: list[Mentio
         return mentions
     kept = [o for o in mentions if not any(f.start <= o.start and o.end <= f.end for f in found)]
     return sorted(kept + found, key=lambda m: m.start)
+
+
+_COORD = "和与及、跟同"
+
+
+def _with_coordinated_names(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
+    """梧州市第二人民医院和第三人民医院: the second name shares the first one's head (梧州市); it is
+    linked as the full name when that is a name in the graph."""
+    added: list[Mention] = []
+    for m in mentions:
+        if m.type != "institution" or m.end >= len(text) or text[m.end] not in _COORD:
+            continue
+        start = m.end + 1
+        best = None
+        for k in range(2, len(m.text) - 1):
+            head = m.text[:k]
+            for n in range(min(16, len(text) - start), 1, -1):
+                entries = kb.lexicon.by_label.get(head + text[start:start + n])
+                if entries and entries[0].type == "institution" and (best is None or n > best[0]):
+                    best = (n, entries)
+                    break
+        if best is None:
+            continue
+        end = start + best[0]
+        if any(o.start < end and start < o.end and o.type in ("institution", "consortium", "unit") for o in mentions):
+            continue
+        added.append(Mention(text[start:end], start, end, best[1]))
+    if not added:
+        return mentions
+    kept = [o for o in mentions if not any(a.start < o.end and o.start < a.end for a in added)]
+    return sorted(kept + added, key=lambda x: x.start)
 
 
 def kinds_of_references(kb: Knowledge, parsed: Parsed) -> None:

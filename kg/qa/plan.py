@@ -40,6 +40,8 @@ def has_slot(kb: Knowledge, slot: str, parsed: Parsed) -> bool:
         return any(parsed.slots.get(t) for t in SUBJECT_TYPES[:5])
     if slot == "named":
         return any(parsed.slots.get(t) for t in ("institution", "consortium", "unit"))
+    if slot == "located":
+        return any(parsed.slots.get(t) for t in ("institution", "consortium", "unit", "county"))
     if slot == "kind":
         return bool(parsed.slots.get("class") or parsed.slots.get("class_of_ref"))
     if slot == "year":
@@ -56,7 +58,9 @@ def has_slot(kb: Knowledge, slot: str, parsed: Parsed) -> bool:
         return len(figure_subjects(kb, parsed)) >= 2
     if slot == "compared2":
         # two subjects (梧州和钦州) or two indicators (A率和B率) to compare
-        return len(figure_subjects(kb, parsed)) >= 2 or has_slot(kb, "measure2", parsed)
+        kinds = {(c.start, c.end) for c in parsed.slots.get("class", [])}
+        measures = {m.entries[0].iri for m in parsed.slots.get("measure", []) if (m.start, m.end) not in kinds}
+        return len(figure_subjects(kb, parsed)) >= 2 or len(measures) >= 2
     if slot in ("institution2", "measure2"):
         return len({m.entries[0].iri for m in parsed.slots.get(slot[:-1], [])}) >= 2
     return bool(parsed.slots.get(slot))

@@ -316,6 +316,8 @@ def run_compare(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
         return run_compare_two_measures(kb, family, parsed, measures)
     best: list[tuple[float, Mention, dict]] = []
     sparql = measure = ""
+    if len(figure_subjects(kb, parsed)) < 2:
+        return no_fact("要比较的两个对象", "")  # one of them not recognised: no winner out of one
     for inst in figure_subjects(kb, parsed):
         view = subject_view(kb, parsed, inst)
         if inst.type == "city":

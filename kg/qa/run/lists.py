@@ -28,6 +28,8 @@ def run_list(kb: Knowledge, family: dict, parsed: Parsed, counting: bool = False
     bindings: dict = {}
     shape: dict = {"city": place["city"], "county": place["county"], "level": None}
     named = next((parsed.slots[t][0] for t in ("institution", "consortium", "unit") if parsed.slots.get(t)), None)
+    if family["id"] == "where" and named is None and parsed.slots.get("county"):
+        return county_city(kb, parsed.slots["county"][0])
     if family["id"] == "where" and named is not None:
         bindings["s"] = named.entries[0].iri
         if re.search(family.get("city_words") or "$^", parsed.question):
@@ -78,6 +80,17 @@ def run_list(kb: Knowledge, family: dict, parsed: Parsed, counting: bool = False
         answers.insert(0, {"text": f"{len(items)}家", "value": len(items), "iri": None, "inferred": False,
                            "sources": []})
     return answered(answers, message, sparql)
+
+
+def county_city(kb: Knowledge, county: Mention) -> dict:
+    """蒙山县属于哪个市: the city whose plan names the county as one of its own (hk:withinRegion)."""
+    city = county.entries[0].city
+    if not city:
+        return no_fact(f"{county.entries[0].label}所属的市", "")
+    iri = kb.city_iri(city)
+    sources = kb.sources_of_item(county.entries[0].iri)  # the plan sentences naming the county
+    return answered([{"text": city, "value": None, "iri": iri, "inferred": False, "sources": sources}],
+                    f"{county.entries[0].label}属于{city}。", "")
 
 
 def unknown_modifier(kb: Knowledge, kind: Mention, parsed: Parsed) -> str:
