@@ -210,3 +210,8 @@ def test_a_comparison_with_one_side_unknown_names_no_winner(kb):
 @pytest.mark.parametrize(("question", "city"), [("蒙山县属于梧州还是赣州？", "梧州市"), ("灵山县在哪个市？", "钦州市")])
 def test_the_city_of_a_county(kb, question, city):
     assert texts(ask(kb, question)) == [city]
+
+
+def test_an_indicator_written_loosely_is_linked_by_its_characters_and_says_so(kb):
+    result = ask(kb, "梧州市红十字会医院规划的编制床有多少张？")
+    assert result["answers"][0]["value"] == 1990 and "按指标“规划编制床位”理解" in result["message"]

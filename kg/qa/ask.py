@@ -87,6 +87,9 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
     family = families[0][1]
     result = run(kb, family, parsed)
     out = reply(text, result["status"], result["message"], result["answers"], family["id"], result["sparql"], qid)
+    guessed = [m for m in parsed.mentions if m.fuzzy and m.type == "measure"]
+    if guessed and out["status"] == "answered":
+        out["message"] = f"（“{guessed[0].text}”按指标“{guessed[0].entries[0].label}”理解）{out['message']}"
     return (with_passages(kb, out, parsed) if result.get("no_fact") else out), parsed
 
 

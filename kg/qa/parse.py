@@ -50,6 +50,8 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
     mentions = resolve_city(mentions, context.city)
     if PRONOUN.match(text) and context.entity and not any(m.type in SUBJECT_TYPES[:4] for m in mentions):
         mentions.insert(0, context.entity)
+    if not any(m.type in ("measure", "measure_head") for m in mentions):
+        mentions = _with_measure_by_characters(kb, text, mentions)
     parsed = Parsed(text, mentions, years, numbers)
     named = any(e.type in ("institution", "county") for m in mentions for e in m.entries)
     for m in mentions:
@@ -88,6 +90,45 @@ def _with_particle_free_measures(kb: Knowledge, text: str, mentions: list[Mentio
         return mentions
     kept = [o for o in mentions if not any(f.start <= o.start and o.end <= f.end for f in found)]
     return sorted(kept + found, key=lambda m: m.start)
+
+
+_FIGURE_CUE = re.compile(r"多少|几[张个家所名人岁天]|百分之")
+
+
+def _with_measure_by_characters(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
+    """编制多少张床 → 编制床位: a figure question about a named institution or place whose indicator is
+    not written as any label is linked to the indicator whose characters it holds in order (at least
+    3 of 4 of the label's characters, in the text left after the names), when exactly one is best."""
+    if not _FIGURE_CUE.search(text) or not any(m.type in ("institution", "county", "city") for m in mentions):
+        return mentions
+    free = list(text)
+    for m in mentions:
+        free[m.start:m.end] = ["|"] * (m.end - m.start)
+    rest = "".join(free)
+    best: list[tuple[float, str]] = []
+    for label, entries in kb.lexicon.by_label.items():
+        if len(label) < 4 or entries[0].type != "measure" or label != entries[0].label:
+            continue
+        pos, hits, first, last = 0, 0, -1, -1
+        for ch in label:
+            at = rest.find(ch, pos)
+            if at >= 0:
+                hits, pos = hits + 1, at + 1
+                first = at if first < 0 else first
+                last = at
+        share = hits / len(label)
+        if hits >= 3 and share >= 0.75 and last - first < 2 * len(label):
+            best.append((share, label))
+    if not best:
+        return mentions
+    best.sort(reverse=True)
+    if len(best) > 1 and best[1][0] == best[0][0]:
+        return mentions  # two indicators fit as well: a guess
+    label = best[0][1]
+    start = min(i for i, ch in enumerate(rest) if ch in label)
+    end = max(i for i, ch in enumerate(rest) if ch in label) + 1
+    found = Mention(text[start:end], start, end, kb.lexicon.by_label[label], fuzzy=True)
+    return sorted([*mentions, found], key=lambda m: m.start)
 
 
 _COORD = "和与及、跟同"

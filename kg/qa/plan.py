@@ -14,7 +14,7 @@ def score(kb: Knowledge, family: dict, parsed: Parsed) -> float:
     # A cue inside a name (比 in 医护比, 中心 in 广西北部湾沿海综合医疗中心) is no cue: the first match
     # starting outside every name counts. (A word for a kind or a nature, 约束性指标, still is one.)
     spans = [(m.start, m.end) for m in parsed.mentions
-             if m.type in ("measure", "institution", "consortium", "unit")]
+             if m.type in ("measure", "institution", "consortium", "unit") and not m.fuzzy]
     hits = [next((h for h in re.finditer(t, parsed.question)
                   if not any(a <= h.start() < b for a, b in spans)), None) for t in family["triggers"]]
     hits = [h for h in hits if h]
