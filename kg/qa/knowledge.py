@@ -41,6 +41,7 @@ class Knowledge:
         self._labels: dict[str, list[str]] | None = None
         self._passage_rows: list[dict] | None = None
         self._passage_index: PassageIndex | None = None
+        self._city_of: dict[str, str] | None = None
 
     def plan_cities(self) -> set[str]:
         return {e.label for es in self.lexicon.by_label.values() for e in es if e.type == "city"}
@@ -100,6 +101,13 @@ class Knowledge:
                 for e in entries:
                     self._labels.setdefault(e.iri, []).append(label)
         return self._labels.get(iri, [])
+
+    def city_of(self, iri: str) -> str | None:
+        """The city (label) of an institution, network or unit in the lexicon."""
+        if self._city_of is None:
+            self._city_of = {e.iri: e.city for es in self.lexicon.by_label.values() for e in es if e.city
+                             and e.type in ("institution", "consortium", "unit")}
+        return self._city_of.get(iri)
 
     def city_iri(self, label: str | None) -> str | None:
         return next((e.iri for e in self.lexicon.by_label.get(label or "", []) if e.type == "city"), None)

@@ -9,7 +9,7 @@ import jinja2
 
 from kg.qa.knowledge import Knowledge
 from kg.qa.linking import Mention
-from kg.qa.parse import Parsed, place_of, scope_city
+from kg.qa.parse import Parsed, is_yes_no, place_of, scope_city
 from kg.qa.plan import has_slot
 from kg.qa.render import answered, cite_passage, no_fact
 from kg.qa.textmatch import common_run, names_in
@@ -69,6 +69,20 @@ def run_list(kb: Knowledge, family: dict, parsed: Parsed, counting: bool = False
             return no_fact(f"{place['place']}{level}{kind}的数量", sparql)
         else:
             return no_fact(f"{place['place']}{level}{kind or subject}的相关信息", sparql)
+    if family["id"] != "where" and not place["place"]:
+        cities = sorted({kb.city_of(r["item"]) or "" for r in rows} - {""})
+        if len(cities) > 1:
+            # no place named and the institutions are of several cities' plans: which plan is meant?
+            return {"status": "ambiguous", "answers": [], "sparql": sparql,
+                    "message": f"{'、'.join(cities)}的规划都有{level}{kind}，请写明城市，例如："
+                               f"{cities[0].removesuffix('市')}有哪些{level}{kind}？"}
+    if family["id"] != "where" and not counting and is_yes_no(kb, parsed) and named is not None:
+        # 灵山县红十字会医院在不在…县直综合医院名单里: yes when it is one of them
+        if any(r["item"] == named.entries[0].iri for r in rows):
+            return answered([{"text": "是", "value": None, "iri": named.entries[0].iri, "inferred": False,
+                              "sources": kb.sources_of_item(named.entries[0].iri)}],
+                            f"是。{place['place']}{level}{kind}：{'、'.join(r['label'] for r in rows)}。", sparql)
+        return no_fact(f"{named.entries[0].label}是否属于{level}{kind}", sparql)
     # A place is cited by the sentences naming the institution in it.
     cited = bindings["s"] if family["id"] == "where" else None
     answers = [{"text": r["label"], "value": None, "iri": r["item"], "inferred": False,
