@@ -215,3 +215,10 @@ def test_the_city_of_a_county(kb, question, city):
 def test_an_indicator_written_loosely_is_linked_by_its_characters_and_says_so(kb):
     result = ask(kb, "梧州市红十字会医院规划的编制床有多少张？")
     assert result["answers"][0]["value"] == 1990 and "按指标“规划编制床位”理解" in result["message"]
+
+
+def test_a_role_that_is_not_the_kind_of_thing_asked_is_no_answer(kb):
+    # its stated task is 预防保健的相关知识服务, no 宣传活动: not an answer to 哪些宣传活动
+    assert ask(kb, "钦州市健康教育与健康促进中心要开展哪些宣传活动？")["status"] != "answered"
+    kept = ask(kb, "梧州市红十字会医院要建成以什么为重点的省级区域医疗中心？")
+    assert "以肿瘤性疾病为重点的省级区域医疗中心" in texts(kept)

@@ -106,6 +106,8 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
             rows = [r for r in rows if own in kb.row_cities(r)]
         answers = drop_restatements(relation_answers(kb, rows), parsed.question)
         answers = narrow_answers(kb, drop_other_places(kb, answers, parsed), parsed, family)
+        if answers and family.get("check_asked_noun") and not addresses_asked_noun(kb, answers, parsed):
+            continue  # 负责开展什么<宣传活动>: stated tasks that are no 宣传活动 do not answer it
         if not answers:
             continue
         cities = {a["text"]: kb.answer_cities(a) for a in answers}
@@ -157,6 +159,24 @@ def drop_other_places(kb: Knowledge, answers: list[dict], parsed: Parsed) -> lis
     others = {lb for lb, es in kb.lexicon.by_label.items() for e in es
               if e.type == "county" and e.label not in asked and len(lb) >= 2 and lb == e.label}
     return [a for a in answers if not any(o in a["text"] for o in others)]
+
+
+def asked_noun(kb: Knowledge, parsed: Parsed) -> str:
+    """The noun a 什么/哪些 question asks for (开展什么<宣传活动>, 以哪几类<保健>为中心), unless it is a
+    generic one (工作, 任务, 职责…: questions.yaml `generic_asked`)."""
+    m = re.search(r"(?:什么样的|什么|哪些|哪几[类项个种家所]?|哪[类种个项家所])([\u4e00-\u9fff]{2,8})", parsed.question)
+    if not m:
+        return ""
+    noun = re.split(r"[为的来去和与及是呢吗]", m.group(1))[0]
+    generic = kb.config.get("generic_asked") or []
+    if len(noun) < 2 or any(noun.endswith(g) or noun == g for g in generic):
+        return ""
+    return noun
+
+
+def addresses_asked_noun(kb: Knowledge, answers: list[dict], parsed: Parsed) -> bool:
+    noun = asked_noun(kb, parsed)
+    return not noun or any(common_run(noun, a["text"])[0] >= 2 for a in answers)
 
 
 def narrow_answers(kb: Knowledge, answers: list[dict], parsed: Parsed, family: dict) -> list[dict]:
