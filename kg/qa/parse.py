@@ -139,7 +139,7 @@ def _with_coordinated_names(kb: Knowledge, text: str, mentions: list[Mention]) -
     linked as the full name when that is a name in the graph."""
     added: list[Mention] = []
     for m in mentions:
-        if m.type != "institution" or m.end >= len(text) or text[m.end] not in _COORD:
+        if m.type not in ("institution", "measure") or m.end >= len(text) or text[m.end] not in _COORD:
             continue
         start = m.end + 1
         best = None
@@ -147,13 +147,14 @@ def _with_coordinated_names(kb: Knowledge, text: str, mentions: list[Mention]) -
             head = m.text[:k]
             for n in range(min(16, len(text) - start), 1, -1):
                 entries = kb.lexicon.by_label.get(head + text[start:start + n])
-                if entries and entries[0].type == "institution" and (best is None or n > best[0]):
+                if entries and entries[0].type == m.type and (best is None or n > best[0]):
                     best = (n, entries)
                     break
         if best is None:
             continue
         end = start + best[0]
-        if any(o.start < end and start < o.end and o.type in ("institution", "consortium", "unit") for o in mentions):
+        if any(o.start < end and start < o.end and o.type in ("institution", "consortium", "unit")
+               and o.entries[0].iri != best[1][0].iri for o in mentions):
             continue
         added.append(Mention(text[start:end], start, end, best[1]))
     if not added:

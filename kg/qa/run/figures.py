@@ -61,6 +61,17 @@ def run_figure(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
             return no_fact(f"{'、'.join(missing)}的这项数值", results[0]["sparql"] or "")
         answers = [a for r in results for a in r["answers"]]
         return answered(answers, "；".join(a["text"] for a in answers) + "。", results[0]["sparql"])
+    measures = named_measures(parsed)
+    if len(measures) >= 2 and re.search(kb.config.get("each_words") or "$^", parsed.question):
+        # 托位数和普惠托位数分别是多少: the figure of each indicator named
+        views = [Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers,
+                        dict(parsed.slots) | {"measure": [m]}) for m in measures]
+        results = [run_figure(kb, family, v) for v in views]
+        missing = [m.entries[0].label for m, r in zip(measures, results, strict=True) if r["status"] != "answered"]
+        if missing:
+            return no_fact(f"{'、'.join(missing)}的数值", results[0]["sparql"] or "")
+        answers = [a for r in results for a in r["answers"]]
+        return answered(answers, "；".join(a["text"] for a in answers) + "。", results[0]["sparql"])
     rows, sparql = figure_rows(kb, family, parsed)
     measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
     if parsed.years:
@@ -350,6 +361,9 @@ def run_compare(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
 
 
 def run_superlative(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    if len(named_measures(parsed)) >= 2:
+        # 三项指标里哪一项增加得最多: a superlative over indicators, not over places (not answered)
+        return no_fact("几项指标之间的比较", "")
     rows, sparql, measure = numeric_rows(kb, family, parsed)
     if not rows:
         return no_fact(f"{measure}的数值", sparql)
