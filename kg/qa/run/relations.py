@@ -80,11 +80,11 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
     # the cue's direction (X由谁牵头 / X牵头组建了什么): `flip_if` turns the family's direction around
     reverse = bool(family.get("reverse", False)) != bool(family.get("flip_if") and
                                                           re.search(family["flip_if"], parsed.question))
+    props = cue_props(family, parsed)
     for subject in candidates:
         kind = subject.entries[0].type
         is_class = kind == "class"
-        shape = {"subject_is_class": is_class, "city": is_class,
-                 "props": family["props"], "reverse": reverse}
+        shape = {"subject_is_class": is_class, "city": is_class, "props": props, "reverse": reverse}
         sparql = kb.render_sparql(family, **shape)
         entries = subject.entries
         if scope and not is_class:
@@ -159,6 +159,15 @@ def drop_other_places(kb: Knowledge, answers: list[dict], parsed: Parsed) -> lis
     others = {lb for lb, es in kb.lexicon.by_label.items() for e in es
               if e.type == "county" and e.label not in asked and len(lb) >= 2 and lb == e.label}
     return [a for a in answers if not any(o in a["text"] for o in others)]
+
+
+def cue_props(family: dict, parsed: Parsed) -> list[str]:
+    """The properties the question's cue asks for (承担/负责 → responsibilities; 定位/角色 → roles:
+    questions.yaml `props_by_cue`), else all of the family's."""
+    for pattern, props in (family.get("props_by_cue") or {}).items():
+        if re.search(pattern, parsed.question):
+            return list(props)
+    return list(family["props"])
 
 
 def asked_noun(kb: Knowledge, parsed: Parsed) -> str:
