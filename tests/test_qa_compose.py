@@ -222,3 +222,57 @@ def test_a_role_that_is_not_the_kind_of_thing_asked_is_no_answer(kb):
     assert ask(kb, "钦州市健康教育与健康促进中心要开展哪些宣传活动？")["status"] != "answered"
     kept = ask(kb, "梧州市红十字会医院要建成以什么为重点的省级区域医疗中心？")
     assert "以肿瘤性疾病为重点的省级区域医疗中心" in texts(kept)
+
+
+# ---- an answer that contradicts the question is no answer (kg/qa/consistency.py) -----------------
+
+def test_a_stated_number_of_items_that_the_list_does_not_have_is_refused(kb):
+    # 赣州's plan names five sub-systems; the graph holds three of them: answering three is a guess
+    result = ask(kb, "赣州规划的医疗卫生服务体系包括哪五个体系？")
+    assert result["status"] == "unanswerable" and not result["answers"]
+    assert "5项" in result["message"] and "3项" in result["message"]
+
+
+def test_a_stated_number_of_items_that_the_list_has_is_answered(kb):
+    result = ask(kb, "为实现县级中医医院全覆盖，梧州规划建设哪两家中医医院？")
+    assert result["status"] == "answered" and texts(result) == ["梧州市中医医院", "苍梧县中医医院"]
+
+
+def test_a_number_counted_in_another_classifier_is_another_quantity(kb):
+    # 常住人口超过800人的行政村…1所村卫生室: the number asked is of people, not the 6811 村卫生室
+    result = ask(kb, "赣州人口多于多少人的行政村要设1所村卫生室？")
+    assert result["status"] == "unanswerable" and not result["answers"]
+    kept = ask(kb, "2020年梧州每千常住人口床位数是多少张？")
+    assert kept["status"] == "answered" and [a["value"] for a in kept["answers"]] == [6.02]
+
+
+def test_which_hospitals_is_not_a_figure(kb):
+    # 3个远程医疗中心 由哪几家医院: never the figure 3
+    result = ask(kb, "钦州的3个远程医疗中心分别由哪几家医院建立？")
+    assert result["template"] != "figure" and result["status"] != "answered"
+
+
+def test_two_plans_side_by_side_are_not_answered_from_one(kb):
+    result = ask(kb, "赣州规划和梧州规划对疾控机构的核心职能的说法，赣州多了哪一项？")
+    assert result["status"] == "unanswerable" and not result["answers"]
+
+
+def test_an_aspect_the_stated_tasks_do_not_speak_of_is_no_answer(kb):
+    # 梧州's 基层医疗卫生机构 tasks (预防、保健…) say nothing of 转诊
+    assert ask(kb, "梧州基层医疗卫生机构在转诊方面负责什么？")["status"] == "unanswerable"
+    kept = ask(kb, "梧州规划里，边远中心乡卫生院负责什么？")
+    assert kept["status"] == "answered" and texts(kept) == ["服务区域内伤病员的转运"]
+
+
+@pytest.mark.parametrize("question", ["钦州县区一级的疾控中心有几家？",
+                                      "钦州市级、县区的卫生计生监督所一共有多少个？"])
+def test_a_level_the_count_is_not_made_at_is_refused(kb, question):
+    # the graph holds 钦州市疾病预防控制中心 / 钦州市卫生计生监督所 only: "1家" would be a guess
+    result = ask(kb, question)
+    assert result["status"] == "unanswerable" and not result["answers"]
+
+
+def test_a_level_carried_by_the_kind_is_answered(kb):
+    result = ask(kb, "钦州规划设置的县区中医医院有哪几家？")
+    assert result["status"] == "answered"
+    assert sorted(texts(result)) == ["浦北县中医医院", "灵山县中医医院", "钦北区中医医院", "钦南区中医医院"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from kg.errors import KGError
+from kg.qa.consistency import check
 from kg.qa.knowledge import Knowledge
 from kg.qa.linking import fuzzy_candidates
 from kg.qa.parse import PRONOUN, Context, Parsed, parse, unknown_place
@@ -85,7 +86,7 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
                     f"可以这样问：{'；'.join(askable_about(kb, parsed))}", qid=qid)
         return with_passages(kb, out, parsed), parsed
     family = families[0][1]
-    result = run(kb, family, parsed)
+    result = check(kb, family, parsed, run(kb, family, parsed))
     out = reply(text, result["status"], result["message"], result["answers"], family["id"], result["sparql"], qid)
     guessed = [m for m in parsed.mentions if m.fuzzy and m.type == "measure"]
     if guessed and out["status"] == "answered":

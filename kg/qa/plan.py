@@ -41,7 +41,8 @@ def has_slot(kb: Knowledge, slot: str, parsed: Parsed) -> bool:
     if slot == "named":
         return any(parsed.slots.get(t) for t in ("institution", "consortium", "unit"))
     if slot == "asks_value":
-        return bool(re.search(r"是多少|多少|几[张个家所名人岁天]", parsed.question))
+        # 哪几家医院组建 asks who, not how many
+        return bool(re.search(r"是多少|多少|(?<!哪)几[张个家所名人岁天]", parsed.question))
     if slot == "located":
         return any(parsed.slots.get(t) for t in ("institution", "consortium", "unit", "county"))
     if slot == "kind":
