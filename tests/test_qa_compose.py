@@ -276,3 +276,24 @@ def test_a_level_carried_by_the_kind_is_answered(kb):
     result = ask(kb, "钦州规划设置的县区中医医院有哪几家？")
     assert result["status"] == "answered"
     assert sorted(texts(result)) == ["浦北县中医医院", "灵山县中医医院", "钦北区中医医院", "钦南区中医医院"]
+
+
+def test_items_listing_more_things_than_the_stated_number_are_refused(kb):
+    # 梧州's 疾控 duties are two sentences of ten duties each: not "two items"
+    result = ask(kb, "梧州疾控机构的核心职责有哪两项？")
+    assert result["status"] == "unanswerable" and not result["answers"]
+
+
+@pytest.mark.parametrize("question", ["2020年梧州医院的病床使用率是多少？",      # 全市医疗机构's rate only
+                                      "赣州2020年医院的床位使用率是多少？",      # never 医院数 124所
+                                      "梧州计划将几个乡镇卫生院提升为二级医院？"])  # never 乡镇卫生院（每个乡镇）1所
+def test_a_figure_of_another_kind_or_indicator_is_refused(kb, question):
+    result = ask(kb, question)
+    assert result["status"] == "unanswerable" and not result["answers"]
+
+
+def test_a_figure_of_the_indicator_named_is_answered(kb):
+    # 赣州: 全市医疗机构病床使用率为65.6%
+    result = ask(kb, "2020年赣州的病床使用率是多少？")
+    assert result["status"] == "answered" and [a["value"] for a in result["answers"]] == [65.6]
+    assert "病床使用率为65.6%" in result["answers"][0]["sources"][0]["quote"]

@@ -52,6 +52,16 @@ def check(kb: Knowledge, family: dict, parsed: Parsed, result: dict) -> dict:
         # 哪五大体系 answered with three: the graph holds another list than the one asked
         return no_fact(f"问题所问的{n}项（图谱中找到的是{len(items)}项："
                        f"{'、'.join(a['text'] for a in items[:6])}，与问题不符）", sparql)
+    if n is not None and family["kind"] in ("list", "relation") and len(items) == n \
+            and any(len(re.split(r"[、；;]", a["text"])) > n for a in items):
+        # 核心职责是哪两项 answered with two sentences listing ten duties each: another granularity
+        return no_fact(f"问题所问的{n}项（图谱中的表述列举了更多项，与问题不符）", sparql)
+    if family["kind"] == "figure":
+        other = other_kind(parsed, result["answers"])
+        if other:
+            # 医院的病床使用率 answered with all institutions' rate; 几个乡镇卫生院升级为二级医院 with
+            # the number of 乡镇卫生院 per township: the kind named is not what the figure counts
+            return no_fact(f"“{other}”的这项数值（图谱中找到的数值不是按“{other}”算的）", sparql)
     cls = asked_classifier(kb, parsed.question)
     if cls and family["kind"] in ("figure", "diff", "compare", "superlative", "threshold"):
         units = {re.sub(r"[\d.,%％\s]", "", a["text"].rsplit("：", 1)[-1])[-1:] for a in result["answers"]
@@ -96,3 +106,27 @@ def unbound_levels(kb: Knowledge, parsed: Parsed) -> list[str]:
     if len(named) >= 2 and len({h.group(0) for h in named}) >= 2:
         return list(dict.fromkeys(h.group(0) for h in named))
     return list(dict.fromkeys(free))
+
+
+def other_kind(parsed: Parsed, answers: list[dict]) -> str:
+    """A kind the figure question names (医院, 二级医院) outside its indicator's name that the
+    figure found does not name either (its indicator or subject label)."""
+    kinds = {(m.start, m.end) for m in parsed.slots.get("class", [])}
+    # (a kind that is also a table column, 医院 of 医院数, is not the indicator's name)
+    measures = [(m.start, m.end) for m in parsed.slots.get("measure", []) if (m.start, m.end) not in kinds]
+    spans = [(m.start, m.end) for m in parsed.mentions]
+    for word in ("率", "比例", "占比"):
+        free = [h for h in re.finditer(word, parsed.question) if not any(a <= h.start() < b for a, b in spans)]
+        if free and not any(word in a["text"].rsplit("：", 1)[0] for a in answers):
+            # 医院的床位使用率 (a rate no indicator name covers) answered with 医院数: a count is no rate
+            return parsed.question[max(0, free[0].start() - 4):free[0].end()]
+    named = [m for m in parsed.slots.get("measure", []) if (m.start, m.end) not in kinds and not m.fuzzy]
+    if named and not any(e.label in a["text"] for m in named for e in m.entries for a in answers):
+        # 几个乡镇卫生院升级为<二级医院>: the figure found is of 乡镇卫生院, not of the indicator named
+        return named[0].text
+    for m in parsed.slots.get("class", []):
+        if any(a <= m.start and m.end <= b for a, b in measures):
+            continue
+        if not any(m.text in a["text"] or any(e.label in a["text"] for e in m.entries) for a in answers):
+            return m.text
+    return ""
