@@ -297,3 +297,20 @@ def test_a_figure_of_the_indicator_named_is_answered(kb):
     result = ask(kb, "2020年赣州的病床使用率是多少？")
     assert result["status"] == "answered" and [a["value"] for a in result["answers"]] == [65.6]
     assert "病床使用率为65.6%" in result["answers"][0]["sources"][0]["quote"]
+
+
+def test_members_are_those_of_the_composition_span_not_another_division(kb):
+    # 梧州: 医疗卫生服务体系由专业公共卫生机构、医院、基层医疗卫生机构构成，以公立医疗卫生机构为主体、
+    # 社会办医疗卫生机构为补充 — the last two divide the system another way
+    result = ask(kb, "梧州医疗卫生服务体系包括哪几类机构？")
+    assert result["status"] == "answered"
+    assert sorted(texts(result)) == sorted(["专业公共卫生机构", "医院", "基层医疗卫生机构"])
+    assert "公立" not in result["message"]
+
+
+def test_members_written_with_a_shared_head_are_kept(kb):
+    # 钦州: 卫生计生监督体系由市、自贸区钦州港片区、县区卫生计生监督所，镇卫生计生监督协管机构…组成
+    result = ask(kb, "钦州卫生计生监督体系由哪些机构构成？")
+    assert result["status"] == "answered"
+    assert sorted(texts(result)) == sorted(["市卫生计生监督所", "自贸区钦州港片区卫生计生监督所",
+                                            "县区卫生计生监督所", "镇卫生计生监督协管机构"])

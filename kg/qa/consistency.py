@@ -83,6 +83,8 @@ def check(kb: Knowledge, family: dict, parsed: Parsed, result: dict) -> dict:
             # 县区一级的疾控中心设几家 answered with the city's one; 市级、…和县区合计 with one level
             return no_fact(f"{'、'.join(levels)}这一级的{'数量' if family['kind'] == 'count' else '名单'}"
                            "（图谱中找到的机构不是按这一级算的）", sparql)
+    if family["id"] == "members":
+        result = within_composition(kb, result)
     cities = {m.entries[0].label for m in parsed.slots.get("city", [])}
     if len(cities) >= 2 and family["kind"] == "relation":
         own = {c for a in result["answers"] for c in kb.answer_cities(a)}
@@ -130,3 +132,24 @@ def other_kind(parsed: Parsed, answers: list[dict]) -> str:
         if not any(m.text in a["text"] or any(e.label in a["text"] for e in m.entries) for a in answers):
             return m.text
     return ""
+
+
+def within_composition(kb: Knowledge, result: dict) -> dict:
+    """体系由A、B、C构成，以D为主体、E为补充: the members are what the 由…构成 span of their sentence
+    names; D and E (another division of the same system, said in the same sentence) are not."""
+    pattern = (kb.config.get("composition_span") or "$^")
+    kept = []
+    for a in result["answers"]:
+        spans = [m.group("span") for s in a["sources"] for m in [re.search(pattern, s.get("quote") or "")] if m]
+        if not spans or any(_in_span(a["text"], sp) for sp in spans):
+            kept.append(a)
+    if not kept or len(kept) == len(result["answers"]):
+        return result
+    message = re.sub(r"：.*", "：" + "、".join(a["text"] for a in kept) + "。", result["message"], count=1)
+    return result | {"answers": kept, "message": message}
+
+
+def _in_span(name: str, span: str) -> bool:
+    """The name is written in the span, whole or with a shared head (市、县区妇幼保健院 → 市妇幼保健院;
+    市、自贸区钦州港片区、县区卫生计生监督所 → 自贸区钦州港片区卫生计生监督所)."""
+    return name in span or any(name[:i] in span and name[i:] in span for i in range(1, len(name)))
