@@ -314,3 +314,13 @@ def test_members_written_with_a_shared_head_are_kept(kb):
     assert result["status"] == "answered"
     assert sorted(texts(result)) == sorted(["市卫生计生监督所", "自贸区钦州港片区卫生计生监督所",
                                             "县区卫生计生监督所", "镇卫生计生监督协管机构"])
+
+
+def test_the_noun_asked_picks_the_stated_functions_not_the_tasks(kb):
+    # 梧州: 县办医院主要承担县域内常见病多发病临床诊治、急诊急救和危重症转诊功能 (and, elsewhere,
+    # …任务、…等工作): 哪些功能 is answered by the 功能
+    result = ask(kb, "梧州的县办医院主要承担哪些功能？")
+    assert result["status"] == "answered"
+    assert texts(result) == ["县域内常见病多发病临床诊治、急诊急救和危重症转诊功能"]
+    everything = ask(kb, "梧州县办医院承担什么？")
+    assert len(everything["answers"]) == 3

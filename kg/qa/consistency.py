@@ -83,6 +83,8 @@ def check(kb: Knowledge, family: dict, parsed: Parsed, result: dict) -> dict:
             # 县区一级的疾控中心设几家 answered with the city's one; 市级、…和县区合计 with one level
             return no_fact(f"{'、'.join(levels)}这一级的{'数量' if family['kind'] == 'count' else '名单'}"
                            "（图谱中找到的机构不是按这一级算的）", sparql)
+    if family["kind"] == "relation":
+        result = of_the_noun_asked(kb, parsed, result)
     if family["id"] == "members":
         result = within_composition(kb, result)
     cities = {m.entries[0].label for m in parsed.slots.get("city", [])}
@@ -153,3 +155,21 @@ def _in_span(name: str, span: str) -> bool:
     """The name is written in the span, whole or with a shared head (市、县区妇幼保健院 → 市妇幼保健院;
     市、自贸区钦州港片区、县区卫生计生监督所 → 自贸区钦州港片区卫生计生监督所)."""
     return name in span or any(name[:i] in span and name[i:] in span for i in range(1, len(name)))
+
+
+def of_the_noun_asked(kb: Knowledge, parsed: Parsed, result: dict) -> dict:
+    """县办医院主要承担哪几项<功能>: the plan says 承担A、B和C功能, and also 承担D任务, E等工作. When
+    some stated answers end in the noun asked and others in another noun of what a body does (功能 /
+    任务 / 工作 / 服务: questions.yaml `role_nouns`), those of the noun asked answer it."""
+    generic = list(kb.config.get("role_nouns") or [])
+    m = re.search(r"(?:哪几项|哪几类|哪些|哪几|什么)(?P<n>[\u4e00-\u9fff]{2})(?:[？?。]|$)", parsed.question)
+    if not m or m.group("n") not in generic:
+        return result
+    noun = m.group("n")
+    answers = result["answers"]
+    ends = [next((g for g in generic if a["text"].endswith(g)), None) for a in answers]
+    keep = [a for a, e in zip(answers, ends, strict=True) if e == noun]
+    if not keep or len(keep) == len(answers) or not any(e and e != noun for e in ends):
+        return result
+    message = re.sub(r"：[^（]*", "：" + "；".join(a["text"] for a in keep) + "。", result["message"], count=1)
+    return result | {"answers": keep, "message": message}
