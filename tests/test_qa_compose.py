@@ -324,3 +324,13 @@ def test_the_noun_asked_picks_the_stated_functions_not_the_tasks(kb):
     assert texts(result) == ["县域内常见病多发病临床诊治、急诊急救和危重症转诊功能"]
     everything = ask(kb, "梧州县办医院承担什么？")
     assert len(everything["answers"]) == 3
+
+
+def test_a_restriction_the_graph_does_not_hold_keeps_no_chance_institution(kb):
+    # 接续性服务 / 鼓励社会资本举办: no sentence naming an institution says it (the plan speaks of kinds:
+    # 老年护理院、康复中心…); never 钦州市健康教育与健康促进中心 by a shared 服务
+    result = ask(kb, "规划鼓励社会资本举办和发展的、提供接续性服务的医疗机构有哪些？")
+    assert result["status"] == "unanswerable" and not result["answers"]
+    kept = ask(kb, "钦州哪几家精神病医院是扩建项目？")
+    assert kept["status"] == "answered"
+    assert sorted(texts(kept)) == ["浦北县精神病医院", "灵山县精神病医院", "钦州市精神病医院"]

@@ -148,6 +148,11 @@ def narrow_by_context(kb: Knowledge, rows: list[dict], parsed: Parsed) -> list[d
     top = max(scored)
     if top[0] < 2 or all(v == top for v in scored):
         return rows
+    if top[1] == 0 and 3 * top[0] < sum(map(len, chunks)):
+        # 提供接续性服务的医疗机构，鼓励社会资本举办…: no clause naming an institution says the
+        # question's words and its sentences share a scrap of them (服务, 发展): the restriction asked
+        # is not in the graph — no institution is kept rather than a chance one
+        return []
     # the best sentences; within them, clauses that carry at least half of the best clause's words
     return [r for r, v in zip(rows, scored, strict=True) if v[0] == top[0] and 2 * v[1] >= top[1]]
 
