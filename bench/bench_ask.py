@@ -29,16 +29,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
-    from kg.qa.answer import Asker
+    from kg.qa import ask, load
 
     questions = [json.loads(line)["q"] for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
-    asker = Asker(Path(args.data_dir))
+    kb = load(Path(args.data_dir))
     for q in questions:  # warm-up: caches, templates
-        asker.ask(q)
+        ask(kb, q)
     times = []
     for q in questions:
         start = time.perf_counter()
-        asker.ask(q)
+        ask(kb, q)
         times.append((time.perf_counter() - start) * 1000)
     print(f"warm: {len(times)} questions, p50 {percentile(times, 0.5):.1f} ms, p95 {percentile(times, 0.95):.1f} ms, "
           f"max {max(times):.1f} ms")

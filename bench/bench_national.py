@@ -13,7 +13,7 @@ from a hk:TextSpan in its city's document graph. At --scale 1 there are ~1 M ins
 
 Measured per scale: generation + on-disk bulk load (kg.store.new_build_dir/write_store/publish), disk size,
 peak RSS, library query latencies (each in a fresh process with a time limit, median of 3), `kg ask` warm
-latency (Asker over the data dir), and optionally the Oxigraph server (`oxigraph load` of an N-Quads dump,
+latency (kg.qa over the data dir), and optionally the Oxigraph server (`oxigraph load` of an N-Quads dump,
 `serve-read-only`, the same queries over HTTP through kg.remote).
 
 Usage: .venv/bin/python bench/bench_national.py [--scale 0.1 0.3 1.0] [--server] [--quick]
@@ -347,23 +347,23 @@ def step_query(target: str, name: str, runs: int, mode: str = "values") -> dict:
 
 
 def step_ask(data_dir: Path) -> dict:
-    from kg.qa.answer import Asker
+    from kg.qa import ask, load
 
     start = time.perf_counter()
-    asker = Asker(data_dir)
+    kb = load(data_dir)
     init_s = time.perf_counter() - start
     # Partial results as they come, so a step stopped at its time limit still reports how far it got.
     print(json.dumps({"init_s": init_s}), flush=True)
     out = {}
     start = time.perf_counter()
-    asker.ask(QUESTIONS[0])  # the first answer builds the evidence index (cached in the build dir)
+    ask(kb, QUESTIONS[0])  # the first answer builds the evidence index (cached in the build dir)
     first_s = time.perf_counter() - start
     for q in QUESTIONS:
-        asker.ask(q)
+        ask(kb, q)
         times = []
         for _ in range(3):
             t0 = time.perf_counter()
-            answer = asker.ask(q)
+            answer = ask(kb, q)
             times.append((time.perf_counter() - t0) * 1000)
         out[q] = {"median_ms": statistics.median(times), "answer": str(getattr(answer, "text", answer))[:80]}
     return {"init_s": init_s, "first_s": first_s, "questions": out, "peak_rss_mb": peak_rss_mb()}
@@ -559,7 +559,7 @@ def report(scales, loads, values, subst, asks, server, args) -> None:
         if server and "queries" in server:
             cells.append(cell(server["queries"].get(name)))
         print(f"| {name} | " + " | ".join(cells) + " |")
-    print("\n`kg ask` over the national graph (an Asker over the data dir; first answer builds its evidence index; "
+    print("\n`kg ask` over the national graph (kg.qa over the data dir; first answer builds its evidence index; "
           "warm median of 3, ms):\n")
     print("| | " + " | ".join(f"scale {s:g}" for s in scales) + " |")
     print("|---|" + "---|" * len(scales))
@@ -574,7 +574,7 @@ def report(scales, loads, values, subst, asks, server, args) -> None:
         except KeyError:  # the step hit its time limit before this figure
             return f"timeout (> {args.ask_timeout:g} s)"
 
-    print("| Asker start-up s | " + " | ".join(ask_cell(a, lambda a: a["init_s"], "{:.1f}".format) for a in asks)
+    print("| QA start-up s | " + " | ".join(ask_cell(a, lambda a: a["init_s"], "{:.1f}".format) for a in asks)
           + " |")
     print("| first answer s | " + " | ".join(ask_cell(a, lambda a: a["first_s"], "{:.1f}".format) for a in asks) + " |")
     print("| peak RSS MB | " + " | ".join(ask_cell(a, lambda a: a["peak_rss_mb"], "{:,.0f}".format) for a in asks)

@@ -186,7 +186,7 @@ def dev_questions(count: int) -> list[dict]:
 
 
 def test_ask_endpoint_answers_like_the_embedded_store(oxigraph, data_dir, tmp_path):
-    from kg.qa.answer import Asker
+    from kg.qa import ask, load
 
     picked = dev_questions(4)
     batch = tmp_path / "q.jsonl"
@@ -195,8 +195,8 @@ def test_ask_endpoint_answers_like_the_embedded_store(oxigraph, data_dir, tmp_pa
     result = cli("ask", "--data-dir", str(data_dir), "--endpoint", oxigraph.query_url, "--batch", str(batch))
     assert result.exit_code == 0, result.output
     remote = [json.loads(line) for line in result.output.splitlines()]
-    local = Asker(data_dir)
-    expected = [local.ask(q["q"], qid=q["id"]) for q in picked]
+    local = load(data_dir)
+    expected = [ask(local, q["q"], qid=q["id"]) for q in picked]
     assert [r["status"] for r in remote] == [e["status"] for e in expected]
     assert any(r["status"] == "answered" and r["answers"] for r in remote)
     assert remote == expected
@@ -316,11 +316,11 @@ def test_virtuoso_graph_store_takes_one_graph(virtuoso, data_dir, store):
 
 def test_virtuoso_answers_questions_in_its_own_order(virtuoso, data_dir):
     """Same answers as embedded; their order may differ, as the question templates leave it to the engine."""
-    from kg.qa.answer import Asker
+    from kg.qa import ask, load
 
-    local, remote = Asker(data_dir), Asker(data_dir, store=RemoteStore(virtuoso.query_url))
+    local, remote = load(data_dir), load(data_dir, store=RemoteStore(virtuoso.query_url))
     for q in dev_questions(6):
-        expected, got = local.ask(q["q"]), remote.ask(q["q"])
+        expected, got = ask(local, q["q"]), ask(remote, q["q"])
         assert got["status"] == expected["status"], q["q"]
         assert sorted(a["text"] for a in got["answers"]) == sorted(a["text"] for a in expected["answers"]), q["q"]
 

@@ -117,7 +117,8 @@ def build_lexicon_rows(store) -> list[dict]:
 
 
 def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]],
-                      optional_words: list[str] | None = None, measure_heads: list[str] | None = None) -> Lexicon:
+                      optional_words: list[str] | None = None, measure_heads: list[str] | None = None,
+                      ordinal_names: dict[str, str] | None = None) -> Lexicon:
     lex = Lexicon()
     canon: dict[str, str] = {}
     for row in rows:
@@ -173,6 +174,17 @@ def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]],
                 for entry in entries:
                     if entry.type == "consortium":
                         lex.add(label[k:], entry)
+    # Ordinal short names (市一医院 for 市第一人民医院): every label of an institution holding the long
+    # form also gets the short one, so it is tied to the same city as the label it comes from.
+    for pattern, short in (ordinal_names or {}).items():
+        rx = re.compile(pattern)
+        for label, entries in list(lex.by_label.items()):
+            m = rx.search(label)
+            if m and m.start() >= 1:
+                variant = label[:m.start()] + short.format(**m.groupdict()) + label[m.end():]
+                for entry in entries:
+                    if entry.type == "institution":
+                        lex.add(variant, entry)
     # Abbreviations (疾控 = 疾病预防控制中心…) apply inside any label: add the abbreviated variants.
     for label, entries in list(lex.by_label.items()):
         for full, shorts in synonyms.items():
@@ -208,10 +220,11 @@ def cached_rows(build_dir: Path | None, name: str, compute) -> list:
 
 
 def load_lexicon(store, build_dir: Path | None, synonyms: dict[str, list[str]],
-                 optional_words: list[str] | None = None, measure_heads: list[str] | None = None) -> Lexicon:
+                 optional_words: list[str] | None = None, measure_heads: list[str] | None = None,
+                 ordinal_names: dict[str, str] | None = None) -> Lexicon:
     """The lexicon of the current build, cached as JSON in the build directory."""
     rows = cached_rows(build_dir, "lexicon", lambda: build_lexicon_rows(store))
-    return lexicon_from_rows(rows, synonyms, optional_words, measure_heads)
+    return lexicon_from_rows(rows, synonyms, optional_words, measure_heads, ordinal_names)
 
 
 def find_mentions(text: str, lex: Lexicon) -> list[Mention]:

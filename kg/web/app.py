@@ -55,7 +55,7 @@ class State:
         self.pool = pool
         self.timeout = timeout
         self._lock = threading.Lock()  # held briefly: the current build, its store and caches
-        self._asker_lock = threading.Lock()  # held while an Asker is built and while it answers
+        self._asker_lock = threading.Lock()  # held while the QA knowledge is loaded and while it answers
         self._build: Path | None = None
         self._store: ox.Store | None = None
         self._asker = None
@@ -94,12 +94,13 @@ class State:
 
     # ---- questions ---------------------------------------------------------------------------
     def _current_asker(self):
-        """The Asker of the current build; the caller holds `_asker_lock`."""
+        """The question answerer's knowledge of the current build (kg.qa.Knowledge); the caller holds
+        `_asker_lock`."""
         self.store()
         if self._asker is None or self._asker_build != self._build:
-            from kg.qa.answer import Asker
+            from kg.qa import load
 
-            self._asker, self._asker_build = Asker(self.data_dir), self._build
+            self._asker, self._asker_build = load(self.data_dir), self._build
         return self._asker
 
     def warm(self) -> None:
@@ -110,7 +111,7 @@ class State:
             pass  # the first question will report it
 
     def ask(self, question: str) -> dict:
-        # One question at a time: the Asker keeps conversation context and fills caches lazily.
+        # One question at a time: the knowledge fills its caches lazily.
         with self._asker_lock:
             return answer_question(self._current_asker(), question)
 
@@ -159,12 +160,12 @@ class State:
         return value
 
 
-def answer_question(asker, question: str) -> dict:
+def answer_question(kb, question: str) -> dict:
     """The one call into the question answerer (kg/qa); each request stands alone, so a pronoun
     never resolves to another user's last question."""
-    asker.context_city = None
-    asker.context_entity = None
-    return asker.ask(question)
+    from kg.qa import ask
+
+    return ask(kb, question)
 
 
 def library_json() -> list[dict]:

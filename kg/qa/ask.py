@@ -1,0 +1,154 @@
+"""The flow of answering: check the input, parse (kg/qa/parse.py), plan — choose the family
+(kg/qa/plan.py), run its operator (kg/qa/run/), render the reply (kg/qa/render.py). `answer` is a
+pure function of the knowledge, the question and the conversation context: it returns the reply
+and the context for the next question, so `kg ask` sessions and `kg serve` pages share it."""
+
+from __future__ import annotations
+
+import re
+
+from kg.errors import KGError
+from kg.qa.consistency import check
+from kg.qa.knowledge import Knowledge
+from kg.qa.linking import fuzzy_candidates
+from kg.qa.parse import PRONOUN, Context, Parsed, parse, unknown_place
+from kg.qa.plan import ranked
+from kg.qa.render import askable_about, reply, with_passages
+from kg.qa.run import run
+from kg.qa.run.hops import two_hop
+
+MAX_CHARS = 300
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def answer(kb: Knowledge, question: object, context: Context | None = None,
+           qid: object = None) -> tuple[dict, Context]:
+    """The reply to one question, and the context a follow-up question may refer back to."""
+    context = context or Context()
+    text = "" if question is None else str(question)
+    try:
+        out, parsed = _answer(kb, text, context, qid)
+    except KGError as exc:
+        return reply(text, "error", f"查询出错：{exc.message}", qid=qid), context
+    return out, remember(context, parsed) if parsed is not None else context
+
+
+def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[dict, Parsed | None]:
+    stripped = text.strip()
+    if not stripped:
+        return reply(text, "error", "问题为空。请输入一个中文问题，例如：梧州市有哪些中医医院？", qid=qid), None
+    if len(stripped) > MAX_CHARS:
+        message = f"问题太长（{len(stripped)} 字）。请把问题缩短到 {MAX_CHARS} 字以内。"
+        return reply(text[:80] + "…", "error", message, qid=qid), None
+    if not _CJK.search(stripped):
+        return reply(text, "unanswerable", "目前只支持中文提问，例如：梧州市第三人民医院的功能定位是什么？",
+                     qid=qid), None
+    follow = follow_up(kb, stripped, context)
+    if follow is not None:
+        # 那梧州市人民医院呢？ / 2020年呢？: the last question with the new entity or year
+        out, parsed = _answer(kb, follow, Context(city=context.city, entity=context.entity), qid)
+        out["question"] = text
+        out["message"] = f"（按“{follow}”理解）{out['message']}"
+        return out, parsed
+    parsed = parse(kb, stripped, context)
+    if not parsed.mentions:
+        # 哪个县区要巩固…示范区创建成果: no entity, but the plans may say it in so many words
+        for _, family in ranked(kb, parsed, kinds=("statement", "text_place"))[:1]:
+            result = run(kb, family, parsed)
+            if result["status"] == "answered":
+                return reply(text, "answered", result["message"], result["answers"], family["id"],
+                             result["sparql"], qid), parsed
+        near = fuzzy_candidates(parsed.question, kb.lexicon)
+        hint = f"您是不是要问：{'、'.join(near[:5])}？" if near else "请写出机构、医联体、城市或指标的名称。"
+        return reply(text, "unanswerable", f"没有识别出图谱中的实体。{hint}", qid=qid), parsed
+    ambiguous = [m for m in parsed.slots.get("institution", []) if len({e.iri for e in m.entries}) > 1]
+    if ambiguous:
+        m = ambiguous[0]
+        names = "、".join(sorted({e.label for e in m.entries}))
+        return reply(text, "ambiguous", f"“{m.text}”可能指：{names}。请写明城市或全称。", qid=qid), parsed
+    elsewhere = unknown_place(kb, parsed)
+    if elsewhere:
+        return reply(text, "unanswerable", f"图谱中没有{elsewhere}的规划。目前收录的城市："
+                     f"{'、'.join(sorted(kb.plan_cities()))}；可以用 `kg add` 加入新的规划。", qid=qid), parsed
+    hop = two_hop(kb, stripped, parsed, qid, lambda q: _answer(kb, q, Context(), None)[0])
+    if hop is not None:
+        return hop, parsed
+    if not any(parsed.slots.get(t) for t in ("institution", "consortium", "unit")):
+        # A name with one wrong or missing character is offered, never silently used.
+        near = fuzzy_candidates(parsed.question, kb.lexicon, known=parsed.mentions)
+        if near:
+            return reply(text, "unanswerable", f"没有找到这个名称。您是不是要问：{'、'.join(near[:5])}？",
+                         qid=qid), parsed
+    families = ranked(kb, parsed)
+    if not families:
+        ents = "、".join(dict.fromkeys(m.entries[0].label for m in parsed.mentions))
+        out = reply(text, "unanswerable", f"识别出了{ents}，但没有能回答这类问题的模板。"
+                    f"可以这样问：{'；'.join(askable_about(kb, parsed))}", qid=qid)
+        return with_passages(kb, out, parsed), parsed
+    family = families[0][1]
+    result = check(kb, family, parsed, run(kb, family, parsed))
+    out = reply(text, result["status"], result["message"], result["answers"], family["id"], result["sparql"], qid)
+    guessed = [m for m in parsed.mentions if m.fuzzy and m.type == "measure"]
+    if guessed and out["status"] == "answered":
+        out["message"] = f"（“{guessed[0].text}”按指标“{guessed[0].entries[0].label}”理解）{out['message']}"
+    return (with_passages(kb, out, parsed) if result.get("no_fact") else out), parsed
+
+
+_ELLIPSIS = re.compile(r"^(?:那么?|还有|再问)?(?P<part>.{1,30}?)(?:的呢|呢|又如何|怎么样|如何)[？?。]?$")
+
+
+def follow_up(kb: Knowledge, text: str, context: Context) -> str | None:
+    """An elliptical question (那X呢？, 2020年呢？) as the last question with its entity, place or
+    year replaced by the new one; None when the question is not elliptical or nothing can be replaced."""
+    m = _ELLIPSIS.match(text)
+    if not m or not context.last:
+        return None
+    part = m.group("part")
+    last = parse(kb, context.last)
+    new = parse(kb, part)
+    question = last.question
+    changed = False
+    if new.years and last.years and str(last.years[0]) in question:
+        # the first year of the last question is the one the follow-up changes
+        question = question.replace(str(last.years[0]), str(new.years[0]), 1)
+        changed = True
+    elif new.years:
+        question = f"{new.years[0]}年{question}"
+        changed = True
+    for m_new in new.mentions:
+        same = [m for m in last.mentions if m.type == m_new.type or
+                {m.type, m_new.type} <= {"institution", "county", "city"}]
+        if same:
+            old = same[0]
+            question = question.replace(old.text, m_new.text, 1)
+            changed = True
+    if not changed or question == last.question:
+        return None
+    return question
+
+
+def remember(context: Context, parsed: Parsed) -> Context:
+    """The context after a question: its first named institution (and that one's city), else the
+    city it names, else what was remembered before; and the question as understood (a pronoun
+    replaced by the institution it stands for), for an elliptical follow-up."""
+    question = parsed.question
+    if context.entity is not None and PRONOUN.match(question):
+        question = PRONOUN.sub(context.entity.entries[0].label, question, count=1)
+    cities = [m.entries[0].label for m in parsed.mentions if m.type == "city"]
+    subjects = [m for m in parsed.mentions if m.type in ("institution", "consortium", "unit")]
+    city, entity = context.city, context.entity
+    if subjects:
+        entity = subjects[0]
+        city = subjects[0].entries[0].city or city
+    if cities:
+        city = cities[0]
+    return Context(city=city, entity=entity, last=question)
+
+
+def explain(kb: Knowledge, question: str, context: Context | None = None) -> dict:
+    """Entities, years, numbers and the best family scores, for `kg ask --explain`."""
+    parsed = parse(kb, question, context)
+    scores = [(round(s, 2), f["id"]) for s, f in ranked(kb, parsed)][:5]
+    return {"mentions": [{"text": m.text, "type": m.type, "entities": [e.label for e in m.entries]}
+                         for m in parsed.mentions],
+            "years": parsed.years, "numbers": parsed.numbers, "scores": scores}

@@ -1,0 +1,175 @@
+"""Step 3½ — check: an answer that contradicts what the question itself says is no answer. The
+question may state how many items it asks for (哪两项, 哪五大体系), count in a classifier of its own
+(超过多少<人>) or set two plans side by side (赣州规划比梧州规划多列了哪一项); an answer of another
+length, of another classifier, or from one plan only would be a guess, so it is turned into an
+honest refusal (the related plan sentences are then shown, never as the answer). The words are in
+questions.yaml (`stated_count`, `classifier_groups`)."""
+
+from __future__ import annotations
+
+import re
+
+from kg.qa.knowledge import Knowledge
+from kg.qa.parse import Parsed
+from kg.qa.render import no_fact
+from kg.qa.textmatch import common_run
+
+_NUMERALS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def stated_count(kb: Knowledge, question: str) -> int | None:
+    """哪两项 / 哪五大体系 / 哪3个: the number of items the question says it asks for."""
+    pattern = (kb.config.get("stated_count") or {}).get("pattern")
+    m = re.search(pattern, question) if pattern else None
+    if not m:
+        return None
+    n = m.group("n")
+    return int(n) if n.isdigit() else _NUMERALS.get(n)
+
+
+def _group(kb: Knowledge, word: str) -> int | None:
+    for i, group in enumerate(kb.config.get("classifier_groups") or []):
+        if word in group:
+            return i
+    return None
+
+
+def asked_classifier(kb: Knowledge, question: str) -> str | None:
+    """多少人 / 几张: the classifier the asked number is counted in (个 is every thing's, so none)."""
+    m = re.search(r"(?:多少|几)(?P<c>[\u4e00-\u9fff])", question)
+    if not m or m.group("c") == "个" or _group(kb, m.group("c")) is None:
+        return None
+    return m.group("c")
+
+
+def check(kb: Knowledge, family: dict, parsed: Parsed, result: dict) -> dict:
+    if result.get("status") != "answered":
+        return result
+    sparql = result.get("sparql") or ""
+    items = [a for a in result["answers"] if a.get("value") is None]
+    n = stated_count(kb, parsed.question)
+    if n is not None and family["kind"] in ("list", "relation") and items and len(items) != n:
+        # 哪五大体系 answered with three: the graph holds another list than the one asked
+        return no_fact(f"问题所问的{n}项（图谱中找到的是{len(items)}项："
+                       f"{'、'.join(a['text'] for a in items[:6])}，与问题不符）", sparql)
+    if n is not None and family["kind"] in ("list", "relation") and len(items) == n \
+            and any(len(re.split(r"[、；;]", a["text"])) > n for a in items):
+        # 核心职责是哪两项 answered with two sentences listing ten duties each: another granularity
+        return no_fact(f"问题所问的{n}项（图谱中的表述列举了更多项，与问题不符）", sparql)
+    if family["kind"] == "figure":
+        other = other_kind(parsed, result["answers"])
+        if other:
+            # 医院的病床使用率 answered with all institutions' rate; 几个乡镇卫生院升级为二级医院 with
+            # the number of 乡镇卫生院 per township: the kind named is not what the figure counts
+            return no_fact(f"“{other}”的这项数值（图谱中找到的数值不是按“{other}”算的）", sparql)
+    cls = asked_classifier(kb, parsed.question)
+    if cls and family["kind"] in ("figure", "diff", "compare", "superlative", "threshold"):
+        units = {re.sub(r"[\d.,%％\s]", "", a["text"].rsplit("：", 1)[-1])[-1:] for a in result["answers"]
+                 if a.get("value") is not None}
+        units = {u for u in units if u}
+        if units and all(_group(kb, u) is not None and _group(kb, u) != _group(kb, cls) for u in units):
+            # 超过多少人的行政村 answered with a count of 村卫生室 (所): another quantity
+            return no_fact(f"以“{cls}”计的这个数（图谱中找到的数以“{'、'.join(sorted(units))}”计，是另一个量）",
+                           sparql)
+    if family["kind"] == "relation":
+        aspect = re.search(kb.config.get("aspect_pattern") or "$^", parsed.question)
+        if aspect and not any(common_run(aspect.group("a"), a["text"])[0] >= 2 for a in result["answers"]):
+            # 在转诊方面承担哪两项任务: stated tasks that say nothing of 转诊 do not answer it (their
+            # sentence may: it lists the kind's other tasks too)
+            return no_fact(f"“{aspect.group('a')}”方面的这类关系", sparql)
+    if family["kind"] in ("list", "count"):
+        levels = unbound_levels(kb, parsed)
+        if levels:
+            # 县区一级的疾控中心设几家 answered with the city's one; 市级、…和县区合计 with one level
+            return no_fact(f"{'、'.join(levels)}这一级的{'数量' if family['kind'] == 'count' else '名单'}"
+                           "（图谱中找到的机构不是按这一级算的）", sparql)
+    if family["kind"] == "relation":
+        result = of_the_noun_asked(kb, parsed, result)
+    if family["id"] == "members":
+        result = within_composition(kb, result)
+    cities = {m.entries[0].label for m in parsed.slots.get("city", [])}
+    if len(cities) >= 2 and family["kind"] == "relation":
+        own = {c for a in result["answers"] for c in kb.answer_cities(a)}
+        if not cities <= own:
+            # 赣州规划比梧州规划多列了哪一项: two plans set side by side, an answer from one of them
+            return no_fact(f"{'与'.join(sorted(cities))}两个规划的对比（这类关系只能逐个城市回答）", sparql)
+    return result
+
+
+def unbound_levels(kb: Knowledge, parsed: Parsed) -> list[str]:
+    """Administrative levels the question names (questions.yaml `level_words`) that its kind or level
+    mention does not carry: one level left out (县区一级的疾控中心), or several summed (市级、…和县区合计)."""
+    spans = [(m.start, m.end) for m in parsed.mentions if m.type not in ("city", "county")]
+    named = []
+    for word in sorted(kb.config.get("level_words") or [], key=len, reverse=True):
+        for hit in re.finditer(re.escape(word), parsed.question):
+            if any(a <= p < b for a, b in [(h.start(), h.end()) for h in named] for p in (hit.start(),)):
+                continue
+            named.append(hit)
+    free = [h.group(0) for h in named if not any(a <= h.start() and h.end() <= b for a, b in spans)]
+    if len(named) >= 2 and len({h.group(0) for h in named}) >= 2:
+        return list(dict.fromkeys(h.group(0) for h in named))
+    return list(dict.fromkeys(free))
+
+
+def other_kind(parsed: Parsed, answers: list[dict]) -> str:
+    """A kind the figure question names (医院, 二级医院) outside its indicator's name that the
+    figure found does not name either (its indicator or subject label)."""
+    kinds = {(m.start, m.end) for m in parsed.slots.get("class", [])}
+    # (a kind that is also a table column, 医院 of 医院数, is not the indicator's name)
+    measures = [(m.start, m.end) for m in parsed.slots.get("measure", []) if (m.start, m.end) not in kinds]
+    spans = [(m.start, m.end) for m in parsed.mentions]
+    for word in ("率", "比例", "占比"):
+        free = [h for h in re.finditer(word, parsed.question) if not any(a <= h.start() < b for a, b in spans)]
+        if free and not any(word in a["text"].rsplit("：", 1)[0] for a in answers):
+            # 医院的床位使用率 (a rate no indicator name covers) answered with 医院数: a count is no rate
+            return parsed.question[max(0, free[0].start() - 4):free[0].end()]
+    named = [m for m in parsed.slots.get("measure", []) if (m.start, m.end) not in kinds and not m.fuzzy]
+    if named and not any(e.label in a["text"] for m in named for e in m.entries for a in answers):
+        # 几个乡镇卫生院升级为<二级医院>: the figure found is of 乡镇卫生院, not of the indicator named
+        return named[0].text
+    for m in parsed.slots.get("class", []):
+        if any(a <= m.start and m.end <= b for a, b in measures):
+            continue
+        if not any(m.text in a["text"] or any(e.label in a["text"] for e in m.entries) for a in answers):
+            return m.text
+    return ""
+
+
+def within_composition(kb: Knowledge, result: dict) -> dict:
+    """体系由A、B、C构成，以D为主体、E为补充: the members are what the 由…构成 span of their sentence
+    names; D and E (another division of the same system, said in the same sentence) are not."""
+    pattern = (kb.config.get("composition_span") or "$^")
+    kept = []
+    for a in result["answers"]:
+        spans = [m.group("span") for s in a["sources"] for m in [re.search(pattern, s.get("quote") or "")] if m]
+        if not spans or any(_in_span(a["text"], sp) for sp in spans):
+            kept.append(a)
+    if not kept or len(kept) == len(result["answers"]):
+        return result
+    message = re.sub(r"：.*", "：" + "、".join(a["text"] for a in kept) + "。", result["message"], count=1)
+    return result | {"answers": kept, "message": message}
+
+
+def _in_span(name: str, span: str) -> bool:
+    """The name is written in the span, whole or with a shared head (市、县区妇幼保健院 → 市妇幼保健院;
+    市、自贸区钦州港片区、县区卫生计生监督所 → 自贸区钦州港片区卫生计生监督所)."""
+    return name in span or any(name[:i] in span and name[i:] in span for i in range(1, len(name)))
+
+
+def of_the_noun_asked(kb: Knowledge, parsed: Parsed, result: dict) -> dict:
+    """县办医院主要承担哪几项<功能>: the plan says 承担A、B和C功能, and also 承担D任务, E等工作. When
+    some stated answers end in the noun asked and others in another noun of what a body does (功能 /
+    任务 / 工作 / 服务: questions.yaml `role_nouns`), those of the noun asked answer it."""
+    generic = list(kb.config.get("role_nouns") or [])
+    m = re.search(r"(?:哪几项|哪几类|哪些|哪几|什么)(?P<n>[\u4e00-\u9fff]{2})(?:[？?。]|$)", parsed.question)
+    if not m or m.group("n") not in generic:
+        return result
+    noun = m.group("n")
+    answers = result["answers"]
+    ends = [next((g for g in generic if a["text"].endswith(g)), None) for a in answers]
+    keep = [a for a, e in zip(answers, ends, strict=True) if e == noun]
+    if not keep or len(keep) == len(answers) or not any(e and e != noun for e in ends):
+        return result
+    message = re.sub(r"：[^（]*", "：" + "；".join(a["text"] for a in keep) + "。", result["message"], count=1)
+    return result | {"answers": keep, "message": message}

@@ -1,0 +1,139 @@
+"""What a question is answered from: the graph (a store), the lexicon of its labels, the SPARQL
+templates and the question vocabulary (queries/questions.yaml), with the per-build caches of
+evidence and plan sentences. Loaded once; every later step only reads it (and fills its caches)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from kg.paths import QUERIES_DIR, TEMPLATES_DIR
+from kg.qa.linking import PREFIXES, Lexicon, cached_rows, load_lexicon
+from kg.qa.passages import PassageIndex
+from kg.store import current_build, open_store, sparql_select, term_value
+
+
+def load_config(path: Path | None = None) -> dict:
+    """The question vocabulary: cues, synonyms, operators (families) and answer wording."""
+    return yaml.safe_load((path or QUERIES_DIR / "questions.yaml").read_text(encoding="utf-8"))
+
+
+class Knowledge:
+    """The store, lexicon, templates and vocabulary; cheap to ask once constructed."""
+
+    def __init__(self, data_dir: Path, config: dict | None = None, store=None) -> None:
+        # `store`: a kg.remote.RemoteStore to answer from a SPARQL server (no build dir, no cache).
+        self.config = config or load_config()
+        self.store = open_store(data_dir) if store is None else store
+        self.synonyms = {k: list(v) for k, v in (self.config.get("synonyms") or {}).items()}
+        self.build_dir = current_build(data_dir) if store is None else None
+        self.lexicon: Lexicon = load_lexicon(self.store, self.build_dir, self.synonyms,
+                                             self.config.get("measure_optional_words") or [],
+                                             self.config.get("measure_heads") or [],
+                                             self.config.get("ordinal_names") or {})
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+                                      undefined=jinja2.StrictUndefined, autoescape=False)
+        self.families = self.config["families"]
+        self._sources: dict[str, list[dict]] | None = None
+        self._graphs_of: dict[str, list[str]] | None = None
+        self._labels: dict[str, list[str]] | None = None
+        self._passage_rows: list[dict] | None = None
+        self._passage_index: PassageIndex | None = None
+        self._city_of: dict[str, str] | None = None
+
+    def plan_cities(self) -> set[str]:
+        return {e.label for es in self.lexicon.by_label.values() for e in es if e.type == "city"}
+
+    def quotes_of(self, iri: str) -> list[str]:
+        return [src["quote"] for src in self.evidence_of(iri)]
+
+    def evidence_of(self, iri: str) -> list[dict]:
+        self.sources_of_item(iri)  # fills the index
+        return [src for g in (self._graphs_of or {}).get(iri, []) for src in self.source_index().get(g, [])[:3]]
+
+    def render_sparql(self, family: dict, **shape) -> str:
+        """The family's SPARQL template with the query's shape chosen (jinja2 picks the shape only;
+        every value from the question is bound by `select`, never spliced)."""
+        return self.env.get_template(family["sparql"]).render(**shape)
+
+    def select(self, query: str, bindings: dict) -> list[dict]:
+        """Run a query with the question's values bound as SPARQL variables (VALUES)."""
+        rows = sparql_select(self.store, query, bindings=bindings, prefixes=PREFIXES)
+        return [{k: term_value(v) for k, v in r.items()} for r in rows]
+
+    def source_index(self) -> dict[str, list[dict]]:
+        if self._sources is None:
+            index: dict[str, list[dict]] = {}
+            rows = cached_rows(self.build_dir, "sources",
+                               lambda: self.select(self.env.get_template("sources.rq.j2").render(), {}))
+            for r in rows:
+                index.setdefault(r["g"], []).append({"doc": r["doc"], "title": r.get("title"), "quote": r["quote"],
+                                                     "section": r.get("section") or ""})
+            self._sources = index
+        return self._sources
+
+    def sources_of_graph(self, graph: str) -> list[dict]:
+        """The citations of a graph in the answer format ({doc, title, quote})."""
+        return [{"doc": s["doc"], "title": s["title"], "quote": s["quote"]}
+                for s in self.source_index().get(graph, [])[:3]]
+
+    def sources_of_item(self, iri: str) -> list[dict]:
+        if self._graphs_of is None:
+            graphs: dict[str, list[str]] = {}
+            rows = cached_rows(self.build_dir, "mentions",
+                               lambda: self.select(self.env.get_template("mentions.rq.j2").render(), {}))
+            for r in rows:
+                graphs.setdefault(r["item"], []).append(r["g"])
+            self._graphs_of = graphs
+        found: list[dict] = []
+        for g in self._graphs_of.get(iri, []):
+            found += [s for s in self.sources_of_graph(g) if s not in found]
+            if len(found) >= 2:
+                break
+        return found[:2]
+
+    def labels_of(self, iri: str) -> list[str]:
+        if self._labels is None:
+            self._labels = {}
+            for label, entries in self.lexicon.by_label.items():
+                for e in entries:
+                    self._labels.setdefault(e.iri, []).append(label)
+        return self._labels.get(iri, [])
+
+    def city_of(self, iri: str) -> str | None:
+        """The city (label) of an institution, network or unit in the lexicon."""
+        if self._city_of is None:
+            self._city_of = {e.iri: e.city for es in self.lexicon.by_label.values() for e in es if e.city
+                             and e.type in ("institution", "consortium", "unit")}
+        return self._city_of.get(iri)
+
+    def city_iri(self, label: str | None) -> str | None:
+        return next((e.iri for e in self.lexicon.by_label.get(label or "", []) if e.type == "city"), None)
+
+    def doc_cities(self) -> dict[str, str]:
+        return {str(r["doc"]): str(r["city"]) for r in self.passages() if r.get("city")}
+
+    def row_cities(self, row: dict) -> set[str]:
+        """The cities of the plans a fact's evidence (or its premises' evidence) comes from."""
+        docs = self.doc_cities()
+        return {docs[s["doc"]] for s in self.source_index().get(row.get("g") or "", []) if s["doc"] in docs}
+
+    def answer_cities(self, answer: dict) -> set[str]:
+        docs = self.doc_cities()
+        return {docs[s["doc"]] for s in answer["sources"] if s["doc"] in docs}
+
+    def passages(self) -> list[dict]:
+        if self._passage_rows is None:
+            self._passage_rows = cached_rows(self.build_dir, "passages",
+                                             lambda: self.select(self.passages_sparql(), {}))
+        return self._passage_rows
+
+    def passages_sparql(self) -> str:
+        return self.env.get_template("passages.rq.j2").render()
+
+    def passage_index(self) -> PassageIndex:
+        if self._passage_index is None:
+            self._passage_index = PassageIndex(self.passages())
+        return self._passage_index

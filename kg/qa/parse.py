@@ -1,0 +1,261 @@
+"""Step 1 — parse: a question into its parts. Entities linked in the lexicon (institution,
+consortium, unit, kind with its scope, place, measure, level, nature), years (or plan periods),
+numbers, and the slots each mention can fill; plus the helpers that read the place in scope, the
+yes/no form and the words left once names and question words are taken out."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from kg.qa.knowledge import Knowledge
+from kg.qa.linking import Entry, Mention, find_mentions, resolve_city, strip_asides
+
+_YEAR = re.compile(r"(20\d\d|19\d\d)\s*年?")
+_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]*年)")
+PRONOUN = re.compile(r"^(它|其|该院|该机构|该医院|这家医院|那家医院)")
+SUBJECT_TYPES = ("institution", "consortium", "unit", "kindref", "class", "city", "county")
+
+
+@dataclass
+class Parsed:
+    question: str
+    mentions: list[Mention]
+    years: list[int]
+    numbers: list[float]
+    slots: dict[str, list[Mention]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a follow-up question may refer back to: the city and institution of the conversation so
+    far and the last question asked (for 那X呢？ / 2020年呢？). Immutable: each answer returns a new one."""
+    city: str | None = None
+    entity: Mention | None = None
+    last: str | None = None
+
+
+def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parsed:
+    context = context or Context()
+    text = strip_asides(unicodedata.normalize("NFKC", question).strip())
+    years = [int(y) for y in _YEAR.findall(text)]
+    if not years:
+        # 十三五末 / 十四五期间: a plan period stands for its last year
+        years = [int(y) for w, y in (kb.config.get("period_years") or {}).items()
+                 if w in text.replace("“", "").replace("”", "").replace('"', "")][:1]
+    numbers = [float(n) for n in _NUMBER.findall(_YEAR.sub(" ", text))]
+    mentions = find_mentions(text, kb.lexicon)
+    mentions = _with_coordinated_names(kb, text, _with_particle_free_measures(kb, text, mentions))
+    mentions = resolve_city(mentions, context.city)
+    if PRONOUN.match(text) and context.entity and not any(m.type in SUBJECT_TYPES[:4] for m in mentions):
+        mentions.insert(0, context.entity)
+    if not any(m.type in ("measure", "measure_head") for m in mentions):
+        mentions = _with_measure_by_characters(kb, text, mentions)
+    parsed = Parsed(text, mentions, years, numbers)
+    named = any(e.type in ("institution", "county") for m in mentions for e in m.entries)
+    for m in mentions:
+        # A mention fills a slot for each type it can be (中医医院: class and a plan's kind reference).
+        for kind in dict.fromkeys(e.type for e in m.entries):
+            view = Mention(m.text, m.start, m.end, [e for e in m.entries if e.type == kind], m.fuzzy)
+            if kind == "measure_head":
+                # 床位 alone means "its bed figures" only when an institution or county is named;
+                # for anything else it would be a guess.
+                if not named:
+                    continue
+                kind = "measure"
+            parsed.slots.setdefault(kind, []).append(view)
+    kinds_of_references(kb, parsed)
+    return parsed
+
+
+def _with_particle_free_measures(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
+    """Indicator names asked with a particle inside (65岁及以上老年人<的>健康管理率): linked as if the
+    particle were not there, when the stretch they cover holds no other name."""
+    if "的" not in text:
+        return mentions
+    keep = [i for i, ch in enumerate(text) if ch != "的"]
+    bare = "".join(text[i] for i in keep)
+    found = []
+    for m in find_mentions(bare, kb.lexicon):
+        if m.type != "measure":
+            continue
+        start, end = keep[m.start], keep[m.end - 1] + 1
+        if "的" not in text[start:end]:
+            continue  # linked already without the particle
+        if any(o.start < end and start < o.end and o.type != "measure" for o in mentions):
+            continue
+        found.append(Mention(text[start:end], start, end, m.entries))
+    if not found:
+        return mentions
+    kept = [o for o in mentions if not any(f.start <= o.start and o.end <= f.end for f in found)]
+    return sorted(kept + found, key=lambda m: m.start)
+
+
+_FIGURE_CUE = re.compile(r"多少|几[张个家所名人岁天]|百分之")
+
+
+def _with_measure_by_characters(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
+    """编制多少张床 → 编制床位: a figure question about a named institution or place whose indicator is
+    not written as any label is linked to the indicator whose characters it holds in order (at least
+    3 of 4 of the label's characters, in the text left after the names), when exactly one is best."""
+    if not _FIGURE_CUE.search(text) or not any(m.type in ("institution", "county", "city") for m in mentions):
+        return mentions
+    free = list(text)
+    for m in mentions:
+        free[m.start:m.end] = ["|"] * (m.end - m.start)
+    rest = "".join(free)
+    best: list[tuple[float, str]] = []
+    for label, entries in kb.lexicon.by_label.items():
+        if len(label) < 4 or entries[0].type != "measure" or label != entries[0].label:
+            continue
+        pos, hits, first, last = 0, 0, -1, -1
+        for ch in label:
+            at = rest.find(ch, pos)
+            if at >= 0:
+                hits, pos = hits + 1, at + 1
+                first = at if first < 0 else first
+                last = at
+        share = hits / len(label)
+        if hits >= 3 and share >= 0.75 and last - first < 2 * len(label):
+            best.append((share, label))
+    if not best:
+        return mentions
+    best.sort(reverse=True)
+    if len(best) > 1 and best[1][0] == best[0][0]:
+        return mentions  # two indicators fit as well: a guess
+    label = best[0][1]
+    start = min(i for i, ch in enumerate(rest) if ch in label)
+    end = max(i for i, ch in enumerate(rest) if ch in label) + 1
+    found = Mention(text[start:end], start, end, kb.lexicon.by_label[label], fuzzy=True)
+    return sorted([*mentions, found], key=lambda m: m.start)
+
+
+_COORD = "和与及、跟同"
+
+
+def _with_coordinated_names(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
+    """梧州市第二人民医院和第三人民医院: the second name shares the first one's head (梧州市); it is
+    linked as the full name when that is a name in the graph."""
+    added: list[Mention] = []
+    for m in mentions:
+        if m.type not in ("institution", "measure") or m.end >= len(text) or text[m.end] not in _COORD:
+            continue
+        start = m.end + 1
+        best = None
+        for k in range(2, len(m.text) - 1):
+            head = m.text[:k]
+            for n in range(min(16, len(text) - start), 1, -1):
+                entries = kb.lexicon.by_label.get(head + text[start:start + n])
+                if entries and entries[0].type == m.type and (best is None or n > best[0]):
+                    best = (n, entries)
+                    break
+        if best is None:
+            continue
+        end = start + best[0]
+        if any(o.start < end and start < o.end and o.type in ("institution", "consortium", "unit")
+               and o.entries[0].iri != best[1][0].iri for o in mentions):
+            continue
+        added.append(Mention(text[start:end], start, end, best[1]))
+    if not added:
+        return mentions
+    kept = [o for o in mentions if not any(a.start < o.end and o.start < a.end for a in added)]
+    return sorted(kept + added, key=lambda x: x.start)
+
+
+def kinds_of_references(kb: Knowledge, parsed: Parsed) -> None:
+    """哪几家市级医院: a plan's generic phrase (a kind reference) also names its class, level and
+    city, so a list can be asked with it when no class is named otherwise. (Counts are not: 几家县区
+    疾控中心 asks for the number the plan sets, a figure.)"""
+    if parsed.slots.get("class"):
+        return
+    for m in parsed.slots.get("kindref", []):
+        ref = next((e for e in m.entries if e.of_kind), None)
+        if ref is None or ref.of_kind not in kb.lexicon.names:
+            continue
+        # the phrase's city only when one plan uses it
+        city = ref.city if len({e.city for e in m.entries if e.of_kind}) == 1 else None
+        parsed.slots["class_of_ref"] = [Mention(m.text, m.start, m.end, [
+            Entry(ref.of_kind, kb.lexicon.names[ref.of_kind], "class", city)])]
+        if ref.level and ref.level in kb.lexicon.names and not parsed.slots.get("level"):
+            parsed.slots["level"] = [Mention(m.text, m.start, m.end,
+                                             [Entry(ref.level, kb.lexicon.names[ref.level], "level")])]
+        return
+
+
+def unknown_place(kb: Knowledge, parsed: Parsed) -> str | None:
+    """A city or county named in the question that no plan in the graph is about (北京市…)."""
+    if parsed.slots.get("city") or parsed.slots.get("county") or not re.search(r"[省市县区州]", parsed.question):
+        return None
+    try:
+        from kg.gazetteer import load
+        found = load().find(parsed.question)
+    except (OSError, ValueError, KeyError):
+        return None  # without the gazetteer the question is still answered
+    known = {m.start for m in parsed.mentions}
+    for m in found:
+        if m.region is not None and m.start not in known and len(m.text) >= 2:
+            return m.text
+    return None
+
+
+def place_of(kb: Knowledge, parsed: Parsed) -> dict:
+    city = parsed.slots.get("city", [None])[0]
+    county = parsed.slots.get("county", [None])[0]
+    return {"city": city.entries[0].iri if city else None, "county": county.entries[0].iri if county else None,
+            "place": (county or city).entries[0].label if (county or city) else ""}
+
+
+def is_yes_no(kb: Knowledge, parsed: Parsed) -> bool:
+    return bool(re.search(kb.config.get("yes_no_words") or "$^", parsed.question))
+
+
+def scope_city(kb: Knowledge, parsed: Parsed) -> str | None:
+    """The city whose plans the question is about: the city named, or the city of the county named."""
+    if parsed.slots.get("city"):
+        return parsed.slots["city"][0].entries[0].label
+    if parsed.slots.get("county"):
+        return parsed.slots["county"][0].entries[0].city
+    return None
+
+
+def leftover_words(kb: Knowledge, parsed: Parsed, family: dict | None = None) -> list[str]:
+    """The question's words left after its entities, the family's cue words and question words
+    (在<健康教育>这一块负责什么 → 健康教育)."""
+    text = parsed.question
+    for m in sorted(parsed.mentions, key=lambda m: -m.start):
+        text = text[:m.start] + "|" + text[m.end:]
+    text = re.sub(kb.config.get("yes_no_words") or "$^", "|", text)
+    for t in (family or {}).get("triggers", []):
+        text = re.sub(t, "|", text)
+    words = list(kb.config.get("context_stopwords") or []) + list(kb.config.get("relation_cues") or []) \
+        + list(kb.config.get("question_words") or [])
+    for word in sorted(words, key=len, reverse=True):
+        text = text.replace(word, "|")
+    return [c for c in re.split(r"[|\W\d]+", text) if len(c) >= 2]
+
+
+def figure_subjects(kb: Knowledge, parsed: Parsed) -> list[Mention]:
+    """The institutions, counties and cities a figure question is about, in the question's order
+    (one mention per entity)."""
+    seen: dict[str, Mention] = {}
+    for m in sorted((m for t in ("institution", "county", "city") for m in parsed.slots.get(t, [])),
+                    key=lambda m: m.start):
+        if m.type == "city" and any(s.start < m.start < s.end for s in seen.values()):
+            continue
+        seen.setdefault(m.entries[0].iri, m)
+    subjects = list(seen.values())
+    # 梧州市人民医院 names its city too: the city is not a subject of its own then
+    insts = [m for m in subjects if m.type in ("institution", "county")]
+    if insts:
+        cities = {m.entries[0].city for m in insts}
+        subjects = [m for m in subjects if m.type != "city" or m.entries[0].label not in cities]
+    return subjects
+
+
+def subject_view(kb: Knowledge, parsed: Parsed, subject: Mention) -> Parsed:
+    """The question asked of one of its subjects: a city subject is the place; others keep no city."""
+    slots = {k: v for k, v in parsed.slots.items() if k not in ("city", "county", "institution")}
+    slots[subject.type] = [subject]
+    return Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers, slots)
+

@@ -1,0 +1,376 @@
+"""Step 3 — run: Figures (indicator values): value, difference between years or subjects, comparison, threshold,
+superlative; 目前/规划 roles and sibling indicators (规划编制床位 vs 目前编制床位)."""
+
+from __future__ import annotations
+
+import re
+
+import jinja2
+
+from kg.qa.knowledge import Knowledge
+from kg.qa.linking import Entry, Mention
+from kg.qa.parse import Parsed, figure_subjects, place_of, subject_view
+from kg.qa.render import answered, figure_answer, no_fact
+
+
+def figure_rows(kb: Knowledge, family: dict, parsed: Parsed, subject: Mention | None = None) -> tuple[list[dict], str]:
+    # The longest indicator named (实际开放床位 rather than a column called 医院); each measure it
+    # may stand for (with and without qualifiers) is asked.
+    measure = max(parsed.slots["measure"], key=lambda m: len(m.text))
+    bindings: dict = {}
+    place = place_of(kb, parsed)
+    if subject is None:
+        for t in ("institution", "county"):
+            if parsed.slots.get(t):
+                subject = parsed.slots[t][0]
+                break
+    shape = {"subject": subject is not None, "city": bool(place["city"])}
+    if subject is not None:
+        bindings["subj"] = subject.entries[0].iri
+    if place["city"]:
+        bindings["city"] = place["city"]
+    sparql = kb.render_sparql(family, **shape)
+    rows = [r for e in measure.entries for r in kb.select(sparql, bindings | {"m": e.iri})]
+    if subject is None:
+        # Without a named subject the figure is about the city asked (or each plan's own city),
+        # not its counties, districts or the province quoted for comparison.
+        own = [r for r in rows if r.get("subject") and r.get("subject") == (place["city"] or r.get("doccity"))]
+        rows = own or rows
+    return rows, sparql
+
+
+def pick_role(kb: Knowledge, rows: list[dict], parsed: Parsed) -> list[dict]:
+    """Prefer the value role named in the question (目标/实际开放…), longest cue first."""
+    cues = sorted(((w, role) for role, words in (kb.config.get("value_roles") or {}).items() for w in words),
+                  key=lambda x: -len(x[0]))
+    for word, role in cues:
+        if word in parsed.question:
+            chosen = [r for r in rows if str(r.get("role") or "").endswith("/" + role)]
+            if chosen:
+                return chosen
+    return rows
+
+
+def run_figure(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    subjects = figure_subjects(kb, parsed)
+    if len(subjects) >= 2:
+        # 梧州和钦州……分别是多少: the figure of each place or institution named
+        results = [run_figure(kb, family, subject_view(kb, parsed, m)) for m in subjects]
+        missing = [m.entries[0].label for m, r in zip(subjects, results, strict=True) if r["status"] != "answered"]
+        if missing:
+            return no_fact(f"{'、'.join(missing)}的这项数值", results[0]["sparql"] or "")
+        answers = [a for r in results for a in r["answers"]]
+        return answered(answers, "；".join(a["text"] for a in answers) + "。", results[0]["sparql"])
+    measures = named_measures(parsed)
+    if len(measures) >= 2 and re.search(kb.config.get("each_words") or "$^", parsed.question):
+        # 托位数和普惠托位数分别是多少: the figure of each indicator named
+        views = [Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers,
+                        dict(parsed.slots) | {"measure": [m]}) for m in measures]
+        results = [run_figure(kb, family, v) for v in views]
+        missing = [m.entries[0].label for m, r in zip(measures, results, strict=True) if r["status"] != "answered"]
+        if missing:
+            return no_fact(f"{'、'.join(missing)}的数值", results[0]["sparql"] or "")
+        answers = [a for r in results for a in r["answers"]]
+        return answered(answers, "；".join(a["text"] for a in answers) + "。", results[0]["sparql"])
+    rows, sparql = figure_rows(kb, family, parsed)
+    measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
+    if parsed.years:
+        rows = [r for r in rows if r.get("year") in parsed.years]
+    rows = pick_role(kb, rows, parsed)
+    if not rows:
+        return no_fact(f"{''.join(str(y) + '年' for y in parsed.years)}{measure}的数值", sparql)
+    answers = list({a["text"]: a for a in (figure_answer(kb, r, measure) for r in rows)}.values())
+    return answered(answers, "；".join(a["text"] for a in answers) + "。", sparql)
+
+
+def sibling_measures(kb: Knowledge, mention: Mention) -> list[Entry]:
+    """Indicators that are the same quantity at another time: their labels differ only by a
+    word of time or role (规划编制床位 / 目前编制床位 / 编制床位)."""
+    words = sorted({w for ws in (kb.config.get("value_roles") or {}).values() for w in ws
+                    if not w.isdigit()} | {"现有", "现状", "规划"}, key=len, reverse=True)
+
+    def core(label: str) -> str:
+        for w in words:
+            if label.startswith(w) and len(label) - len(w) >= 2:
+                return label[len(w):]
+        return label
+    own = {e.iri for e in mention.entries}
+    want = {core(e.label) for e in mention.entries}
+    return [e for es in kb.lexicon.by_label.values() for e in es
+            if e.type == "measure" and e.iri not in own and core(e.label) in want
+            and e.label == kb.lexicon.names.get(e.iri, e.label)]
+
+
+def run_diff_subjects(kb: Knowledge, family: dict, parsed: Parsed, subjects: list[Mention]) -> dict:
+    """梧州比钦州高多少: the difference of one figure between two places or institutions."""
+    found: list[tuple[Mention, dict]] = []
+    sparql = measure = ""
+    for subj in subjects[:2]:
+        view = subject_view(kb, parsed, subj)
+        rows, sparql, measure = numeric_rows(kb, family, view, subject=None if subj.type == "city" else subj)
+        if not rows:
+            return no_fact(f"{subj.entries[0].label}的{measure}", sparql)
+        years = {r.get("year") for r in rows}
+        if len(years) > 1:
+            return no_fact(f"{subj.entries[0].label}的{measure}是哪一年的（请写明年份）", sparql)
+        found.append((subj, rows[0]))
+    (m1, a), (m2, b) = found
+    diff = round(float(a["value"]) - float(b["value"]), 6)
+    word = "高" if diff >= 0 else "低"
+    text = (f"{m1.entries[0].label}{measure}比{m2.entries[0].label}{word}{abs(diff):g}"
+            f"（{a['year']}年：{a.get('vt') or a['value']}，{b.get('vt') or b['value']}）")
+    sources = kb.sources_of_graph(a["g"])[:1] + kb.sources_of_graph(b["g"])[:1]
+    return answered([{"text": text, "value": abs(diff), "iri": None, "inferred": False,
+                            "sources": sources}], text + "。", sparql)
+
+
+def named_measures(parsed: Parsed) -> list[Mention]:
+    """The indicators named in the question, one mention each, in order (a kind that is also a table
+    column, 医院, is not one)."""
+    kinds = {(c.start, c.end) for c in parsed.slots.get("class", [])}
+    named = [m for m in parsed.slots.get("measure", []) if (m.start, m.end) not in kinds]
+    return list({m.entries[0].iri: m for m in sorted(named, key=lambda m: m.start)}.values())
+
+
+def measure_values(kb: Knowledge, family: dict, parsed: Parsed, measures: list[Mention]
+                   ) -> tuple[list[tuple[Mention, dict]], str, str | None]:
+    """One figure per indicator (same place, year and role): ([(measure, row)], sparql, missing)."""
+    found, sparql = [], ""
+    for m in measures:
+        view = Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers,
+                      dict(parsed.slots) | {"measure": [m]})
+        rows, sparql, _ = numeric_rows(kb, family, view)
+        if not rows or len({r.get("year") for r in rows}) > 1:
+            return found, sparql, m.entries[0].label
+        found.append((m, rows[0]))
+    return found, sparql, None
+
+
+def run_diff_measures(kb: Knowledge, family: dict, parsed: Parsed, measures: list[Mention]) -> dict:
+    """二级医院比三级医院多几家: the difference of two indicators of one place and year."""
+    found, sparql, missing = measure_values(kb, family, parsed, measures[:2])
+    if missing:
+        return no_fact(f"{missing}的数值（一个年份）", sparql)
+    (m1, a), (m2, b) = found
+    diff = round(float(a["value"]) - float(b["value"]), 6)
+    text = (f"{m1.entries[0].label}比{m2.entries[0].label}{'多' if diff >= 0 else '少'}{abs(diff):g}"
+            f"（{a['year']}年：{a.get('vt') or a['value']}，{b.get('vt') or b['value']}）")
+    sources = kb.sources_of_graph(a["g"])[:1] + kb.sources_of_graph(b["g"])[:1]
+    return answered([{"text": text, "value": abs(diff), "iri": None, "inferred": False, "sources": sources}],
+                    text + "。", sparql)
+
+
+def run_diff(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    subjects = figure_subjects(kb, parsed)
+    if len(subjects) >= 2:
+        return run_diff_subjects(kb, family, parsed, subjects)
+    measures = named_measures(parsed)
+    if len(measures) >= 2:
+        return run_diff_measures(kb, family, parsed, measures)
+    rows, sparql = figure_rows(kb, family, parsed)
+    asked = max(parsed.slots["measure"], key=lambda m: len(m.text))
+    measure = asked.entries[0].label
+    rows = [r for r in rows if isinstance(r.get("value"), int | float)]
+    if len(set(parsed.years)) == 1 and not re.search(kb.config.get("now_words") or "$^", parsed.question):
+        # one year named and no "now" to compare it with (2020年…和广西比): not a difference of years
+        return no_fact(f"{measure}的比较对象", sparql)
+    if len({r.get("year") for r in rows}) < 2:
+        # 规划编制床位比现在多多少: the same quantity now is another indicator (目前编制床位)
+        siblings = {e.iri: e for e in sibling_measures(kb, asked)}
+        if siblings:
+            other = Mention(asked.text, asked.start, asked.end, list(siblings.values()))
+            view = Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers,
+                          dict(parsed.slots) | {"measure": [other]})
+            rows += [r for r in figure_rows(kb, family, view)[0] if isinstance(r.get("value"), int | float)]
+    answers = []
+    # One difference per subject (a question without a city may be about several plans).
+    for subj in dict.fromkeys(r.get("subject") for r in rows):
+        mine = [r for r in rows if r.get("subject") == subj]
+        # one year named (2025年…比现在): the other end is the figure of the other year
+        years = sorted(set(parsed.years)) if len(set(parsed.years)) >= 2 else sorted({r["year"] for r in mine})
+        by_year = {y: [r for r in mine if r["year"] == y] for y in years}
+        if len(years) < 2 or not by_year.get(years[0]) or not by_year.get(years[-1]):
+            continue
+        a, b = by_year[years[0]][0], by_year[years[-1]][0]
+        if re.search(kb.config.get("ratio_words") or "$^", parsed.question) and float(a["value"]):
+            # 2025年目标是2020年的几倍: the ratio, not the difference
+            ratio = round(float(b["value"]) / float(a["value"]), 4)
+            text = (f"{a.get('slabel') or ''}{measure}{years[-1]}年是{years[0]}年的{ratio:g}倍"
+                    f"（{years[0]}年{a.get('vt') or a['value']}，{years[-1]}年{b.get('vt') or b['value']}）")
+            answers.append({"text": text, "value": ratio, "iri": None, "inferred": False,
+                            "sources": (kb.sources_of_graph(b["g"]) + kb.sources_of_graph(a["g"]))[:3]})
+            continue
+        diff = round(float(b["value"]) - float(a["value"]), 6)
+        who = a.get("slabel") or ""
+        text = (f"{who}{measure}{years[-1]}年比{years[0]}年{'高' if diff >= 0 else '低'}{abs(diff):g}"
+                f"（{years[0]}年{a.get('vt') or a['value']}，{years[-1]}年{b.get('vt') or b['value']}）")
+        sources = kb.sources_of_graph(b["g"]) + kb.sources_of_graph(a["g"])
+        answers.append({"text": text, "value": diff, "iri": None, "inferred": False, "sources": sources[:3]})
+    if not answers:
+        return no_fact(f"{measure}在两个年份的数值", sparql)
+    return answered(answers, "；".join(a["text"] for a in answers) + "。", sparql)
+
+
+def run_compare_measures(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    """X的A是否超过B: two measures of one subject."""
+    measures = list({m.entries[0].iri: m for m in parsed.slots["measure"]}.values())[:2]
+    values = []
+    sparql = ""
+    for m in measures:
+        view = Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers,
+                      dict(parsed.slots) | {"measure": [m]})
+        rows, sparql = figure_rows(kb, family, view)
+        if parsed.years:
+            rows = [r for r in rows if r.get("year") in parsed.years]
+        rows = [r for r in rows if isinstance(r.get("value"), int | float)]
+        if not rows:
+            return no_fact(f"{m.entries[0].label}的数值", sparql)
+        values.append((m, rows[0]))
+    (m1, r1), (m2, r2) = values
+    below = re.search(r"少于|低于|不足", parsed.question)
+    yes = float(r1["value"]) < float(r2["value"]) if below else float(r1["value"]) > float(r2["value"])
+    verdict = "是" if yes else "否"
+    detail = f"{m1.entries[0].label} {r1['value']:g}，{m2.entries[0].label} {r2['value']:g}"
+    sources = kb.sources_of_graph(r1["g"]) + kb.sources_of_graph(r2["g"])
+    answers = [{"text": verdict, "value": None, "iri": None, "inferred": False, "sources": sources[:3]}]
+    return answered(answers, jinja2.Template(family["answer"]).render(verdict=verdict, detail=detail), sparql)
+
+
+def run_count_measures(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    """实际开放床位多于目前编制床位的医院有几家: subjects whose first measure beats the second."""
+    kinds = {(c.start, c.end) for c in parsed.slots.get("class", [])}
+    named = [m for m in parsed.slots["measure"] if (m.start, m.end) not in kinds]  # not 医院 the column
+    measures = list({m.entries[0].iri: m for m in sorted(named, key=lambda m: m.start)}.values())
+    if len(measures) < 2:
+        return no_fact("这两项指标", "")
+    place = place_of(kb, parsed)
+    sparql = kb.render_sparql(family, subject=False, city=bool(place["city"]))
+    values: list[dict[str, dict]] = []
+    for m in measures[:2]:
+        by_subject: dict[str, dict] = {}
+        for e in m.entries:
+            binds = {"m": e.iri} | ({"city": place["city"]} if place["city"] else {})
+            for r in kb.select(sparql, binds):
+                if r.get("subject") and isinstance(r.get("value"), int | float) \
+                        and (not parsed.years or r.get("year") in parsed.years):
+                    by_subject.setdefault(r["subject"], r)
+        values.append(by_subject)
+    below = re.search(r"少于|低于|不足|小于", parsed.question)
+    answers = []
+    for subj, r1 in values[0].items():
+        r2 = values[1].get(subj)
+        if r2 is None or subj == r1.get("doccity"):
+            continue
+        a, b = float(r1["value"]), float(r2["value"])
+        if (a < b) if below else (a > b):
+            text = f"{r1.get('slabel') or subj}（{measures[0].entries[0].label} {a:g}，" \
+                   f"{measures[1].entries[0].label} {b:g}）"
+            answers.append({"text": text, "value": None, "iri": subj, "inferred": False,
+                            "sources": kb.sources_of_graph(r1["g"])[:1]})
+    if not any(values[1].get(s) for s in values[0]):
+        return no_fact(f"同时有{measures[0].entries[0].label}和{measures[1].entries[0].label}的机构", sparql)
+    answers.insert(0, {"text": f"{len(answers)}家", "value": len(answers), "iri": None, "inferred": False,
+                       "sources": []})
+    message = jinja2.Template(family["answer"]).render(
+        n=len(answers) - 1, first=measures[0].entries[0].label, second=measures[1].entries[0].label,
+        relation="少于" if below else "多于", items=[a["text"] for a in answers[1:]])
+    return answered(answers, message, sparql)
+
+
+def numeric_rows(kb: Knowledge, family: dict, parsed: Parsed, subject: Mention | None = None
+                  ) -> tuple[list[dict], str, str]:
+    """Figures of the question's measure with a number, narrowed to its years and value role."""
+    rows, sparql = figure_rows(kb, family, parsed, subject=subject) if subject else \
+        figure_rows(kb, family, parsed)
+    measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
+    if parsed.years:
+        rows = [r for r in rows if r.get("year") in parsed.years]
+    rows = [r for r in pick_role(kb, rows, parsed) if isinstance(r.get("value"), int | float)]
+    return rows, sparql, measure
+
+
+def run_threshold(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    rows, sparql, measure = numeric_rows(kb, family, parsed)
+    if not rows:
+        return no_fact(f"{measure}的数值", sparql)
+    r, limit = rows[0], parsed.numbers[-1]
+    below = re.search(r"低于|不足|少于", parsed.question)
+    yes = float(r["value"]) < limit if below else float(r["value"]) > limit
+    verdict = "是" if yes else "否"
+    fig = figure_answer(kb, r, measure)
+    answers = [{"text": verdict, "value": r["value"], "iri": r.get("obs"), "inferred": False,
+                "sources": fig["sources"]}]
+    return answered(answers, f"{verdict}。{fig['text']}（比较值 {limit:g}）。", sparql)
+
+
+def run_compare_two_measures(kb: Knowledge, family: dict, parsed: Parsed, measures: list[Mention]) -> dict:
+    """A和B（两项指标）哪个更高: the two indicators of one place and year compared."""
+    found, sparql, missing = measure_values(kb, family, parsed, measures[:2])
+    if missing:
+        return no_fact(f"{missing}的数值（一个年份）", sparql)
+    fewer = bool(re.search(r"更少|更低|低|少", parsed.question))
+    ordered = sorted(found, key=lambda x: float(x[1]["value"]), reverse=not fewer)
+    detail = "，".join(f"{m.entries[0].label} {r.get('vt') or r['value']}" for m, r in found)
+    sources = [s for _, r in found for s in kb.sources_of_graph(r["g"])[:1]]
+    if float(found[0][1]["value"]) == float(found[1][1]["value"]):
+        return answered([{"text": "相同", "value": None, "iri": None, "inferred": False, "sources": sources}],
+                        f"相同（{detail}）。", sparql)
+    winner, row = ordered[0]
+    message = f"{winner.entries[0].label}更{'低' if fewer else '高'}（{detail}）。"
+    return answered([{"text": winner.entries[0].label, "value": row["value"], "iri": None, "inferred": False,
+                      "sources": sources}], message, sparql)
+
+
+def run_compare(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    measures = named_measures(parsed)
+    if len(figure_subjects(kb, parsed)) < 2 and len(measures) >= 2:
+        return run_compare_two_measures(kb, family, parsed, measures)
+    best: list[tuple[float, Mention, dict]] = []
+    sparql = measure = ""
+    if len(figure_subjects(kb, parsed)) < 2:
+        return no_fact("要比较的两个对象", "")  # one of them not recognised: no winner out of one
+    for inst in figure_subjects(kb, parsed):
+        view = subject_view(kb, parsed, inst)
+        if inst.type == "city":
+            rows, sparql, measure = numeric_rows(kb, family, view)
+        else:
+            rows, sparql, measure = numeric_rows(kb, family, view, subject=inst)
+        if not rows:
+            return no_fact(f"{inst.entries[0].label}的{measure}", sparql)
+        best.append((float(rows[0]["value"]), inst, rows[0]))
+    if re.search(kb.config.get("same_words") or "$^", parsed.question):
+        # 是不是一样 / 都是90%吗: yes when every figure is the same (and the number named)
+        values = {v for v, _, _ in best} | set(parsed.numbers)
+        verdict = "是" if len(values) == 1 else "否"
+        detail = "，".join(f"{m.entries[0].label} {v:g}" for v, m, _ in best)
+        sources = [s for _, _, r in best for s in kb.sources_of_graph(r["g"])[:1]]
+        return answered([{"text": verdict, "value": None, "iri": None, "inferred": False,
+                                "sources": sources}], f"{verdict}。{measure}：{detail}。", sparql)
+    fewer = bool(re.search(r"更少|更低|少|低", parsed.question))
+    word = ("低" if fewer else "高") if re.search(r"高|低", parsed.question) else ("少" if fewer else "多")
+    best.sort(key=lambda x: x[0], reverse=not fewer)
+    value, winner, row = best[0]
+    detail = "，".join(f"{m.entries[0].label} {v:g}" for v, m, _ in best)
+    sources = [s for _, _, r in best for s in kb.sources_of_graph(r["g"])[:1]]
+    if len(best) > 1 and best[1][0] == value:
+        answers = [{"text": "相同", "value": value, "iri": None, "inferred": False, "sources": sources}]
+        return answered(answers, f"{measure}相同（{detail}）。", sparql)
+    answers = [{"text": winner.entries[0].label, "value": value, "iri": winner.entries[0].iri, "inferred": False,
+                "sources": sources}]
+    return answered(answers, f"{winner.entries[0].label}的{measure}更{word}（{detail}）。", sparql)
+
+
+def run_superlative(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    if len(named_measures(parsed)) >= 2:
+        # 三项指标里哪一项增加得最多: a superlative over indicators, not over places (not answered)
+        return no_fact("几项指标之间的比较", "")
+    rows, sparql, measure = numeric_rows(kb, family, parsed)
+    if not rows:
+        return no_fact(f"{measure}的数值", sparql)
+    fewest = bool(re.search(r"最少|最低|最小", parsed.question))
+    rows.sort(key=lambda r: float(r["value"]), reverse=not fewest)
+    top = [r for r in rows if r["value"] == rows[0]["value"]]
+    answers = [figure_answer(kb, r, measure) | {"text": str(r.get("slabel") or r.get("subject"))} for r in top]
+    best = figure_answer(kb, top[0], measure)["text"]
+    return answered(answers, f"{measure}{'最少' if fewest else '最多'}：{best}。", sparql)
+

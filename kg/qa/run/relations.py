@@ -1,0 +1,274 @@
+"""Step 3 — run: Relations of an institution, network, unit or kind (roles, leaders, members, guidance, referral,
+基于/依托): answers stay in the plans of the place asked; kinds are answered from class-level facts and
+say so; yes/no from what is stated; several institutions at once (分别/一样吗)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import jinja2
+
+from kg.qa.knowledge import Knowledge
+from kg.qa.linking import Mention, strip_asides
+from kg.qa.parse import Parsed, is_yes_no, leftover_words, scope_city
+from kg.qa.render import answered, cite_passage, no_fact
+from kg.qa.textmatch import common_run
+
+
+def subject_candidates(kb: Knowledge, family: dict, parsed: Parsed) -> list[Mention]:
+    """Mentions that can be the subject, nearest to the family's trigger first (the subject of
+    依托什么设置Y follows the trigger; that of X的功能定位 precedes it)."""
+    hits = [h for t in family["triggers"] for h in [re.search(t, parsed.question)] if h]
+    anchor = hits[0].start() if hits else 0
+    types = family.get("subject_types", ["institution", "unit", "consortium", "kindref", "class"])
+    markers = kb.config.get("asked_markers") or []
+    # 依托哪家医院创建: a kind right after a question word is what is asked, not the subject.
+    asked = re.compile(f"(?:{'|'.join(map(re.escape, markers))})(?:[^，,。？?]{{0,4}}的)?$") if markers else None
+    # …创建什么等级的<医院>: the same with a modifier and 的 between
+    views = [v for t in types for v in parsed.slots.get(t, [])
+             if v.entries[0].type not in ("kindref", "class")
+             or not (asked and asked.search(parsed.question[:v.start]))]
+    return sorted(views, key=lambda m: (abs(m.start - anchor) if m.end <= anchor else abs(m.start - anchor) + 0.5,
+                                        types.index(m.entries[0].type)))
+
+
+def run_relation(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    insts = list({m.entries[0].iri: m for m in parsed.slots.get("institution", [])
+                  if len(m.entries) == 1}.values())
+    if len(insts) >= 2:
+        return relation_of_each(kb, family, parsed, insts)
+    return relation_of_one(kb, family, parsed)
+
+
+def relation_of_each(kb: Knowledge, family: dict, parsed: Parsed, insts: list[Mention]) -> dict:
+    """A和B分别…/A和B的…一样吗: the relation asked of each institution named."""
+    results = []
+    for m in insts:
+        slots = dict(parsed.slots) | {"institution": [m]}
+        view = Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers, slots)
+        results.append((m, relation_of_one(kb, family, view, yes_no=False)))
+    missing = [m.entries[0].label for m, r in results if r["status"] != "answered"]
+    sparql = results[-1][1].get("sparql") or ""
+    if missing:
+        return no_fact(f"{'、'.join(missing)}的这类关系", sparql)
+    if re.search(kb.config.get("same_words") or "$^", parsed.question):
+        sets = [frozenset(a["text"] for a in r["answers"]) for _, r in results]
+        verdict = "是" if len(set(sets)) == 1 else "否"
+        detail = "；".join(f"{m.entries[0].label}：{'、'.join(a['text'] for a in r['answers'])}"
+                          for m, r in results)
+        sources = [s for _, r in results for a in r["answers"][:1] for s in a["sources"][:1]]
+        return answered([{"text": verdict, "value": None, "iri": None, "inferred": False,
+                                "sources": sources}], f"{verdict}。{detail}。", sparql)
+    answers = []
+    for m, r in results:
+        for a in r["answers"]:
+            answers.append(a | {"text": f"{m.entries[0].label}：{a['text']}"})
+    return answered(answers, "；".join(a["text"] for a in answers) + "。", sparql)
+
+
+def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = True) -> dict:
+    # A bare class (医院) stands for every plan's phrases of that kind: answering from all plans
+    # pools what different plans say of different kinds (a guess). It is asked only within the
+    # plans of the city named; otherwise only the phrase the question names (a kind reference,
+    # 县级医院) or a named entity is.
+    scope = scope_city(kb, parsed)
+    candidates = [c for c in subject_candidates(kb, family, parsed) if scope or c.entries[0].type != "class"]
+    if not candidates:
+        return no_fact("相关主体", "")
+    sparql = ""
+    # the cue's direction (X由谁牵头 / X牵头组建了什么): `flip_if` turns the family's direction around
+    reverse = bool(family.get("reverse", False)) != bool(family.get("flip_if") and
+                                                          re.search(family["flip_if"], parsed.question))
+    props = cue_props(family, parsed)
+    for subject in candidates:
+        kind = subject.entries[0].type
+        is_class = kind == "class"
+        shape = {"subject_is_class": is_class, "city": is_class, "props": props, "reverse": reverse}
+        sparql = kb.render_sparql(family, **shape)
+        entries = subject.entries
+        if scope and not is_class:
+            # A kind reference or network of the city named in the question, if there is one.
+            local = [e for e in entries if e.city == scope]
+            if not local and kind == "institution" and all(e.city for e in entries):
+                continue  # an institution of another city is not what the question is about
+            entries = local or entries
+        rows: list[dict] = []
+        for entry in entries:
+            bindings = {"cls": entry.iri, "city": kb.city_iri(scope)} if is_class else {"s": entry.iri}
+            rows += kb.select(sparql, bindings)
+            if family.get("also_units") and kind == "institution":
+                rows += kb.select(kb.env.get_template("units_based_on.rq.j2").render(), bindings)
+        own = scope or (entries[0].city if kind == "institution" and len({e.city for e in entries}) == 1
+                        else None)
+        if own:
+            # Scope is never crossed: only what the plan(s) of that city say.
+            rows = [r for r in rows if own in kb.row_cities(r)]
+        answers = drop_restatements(relation_answers(kb, rows), parsed.question)
+        answers = narrow_answers(kb, drop_other_places(kb, answers, parsed), parsed, family)
+        if answers and family.get("check_asked_noun") and not addresses_asked_noun(kb, answers, parsed):
+            continue  # 负责开展什么<宣传活动>: stated tasks that are no 宣传活动 do not answer it
+        if not answers:
+            continue
+        cities = {a["text"]: kb.answer_cities(a) for a in answers}
+        spread = set().union(*cities.values())
+        per_city = {c: frozenset(t for t, cs in cities.items() if c in cs) for c in spread}
+        if not own and len(set(per_city.values())) > 1 and kind != "institution":
+            # The same kind in several plans: which plan is meant decides the answer.
+            names = "、".join(sorted(spread))
+            return {"status": "ambiguous", "answers": [], "sparql": sparql,
+                    "message": f"“{subject.text}”在{names}的规划中都有说明，答案因城市而异。请写明城市，"
+                               f"例如：{sorted(spread)[0].removesuffix('市')}的{subject.text}……"}
+        if yes_no and is_yes_no(kb, parsed):
+            return yes_if_said(kb, answers, parsed, family, subject, sparql)
+        items = [a["text"] + ("（推理得出）" if a["inferred"] else "") for a in answers]
+        message = jinja2.Template(family["answer"]).render(subject=subject.entries[0].label, items=items,
+                                                           flipped=reverse != bool(family.get("reverse")))
+        if kind in ("kindref", "class"):
+            where = "、".join(sorted(spread)) or (own or "")
+            message += f"（这是{where}规划对“{subject.text}”这一类机构的表述）"
+        return answered(answers, message, sparql)
+    said = said_in_text(kb, family, candidates[0], parsed)
+    if said is not None:
+        return said
+    return no_fact(f"{candidates[0].entries[0].label}的这类关系", sparql)
+
+
+def yes_if_said(kb: Knowledge, answers: list[dict], parsed: Parsed, family: dict, subject: Mention,
+                 sparql: str) -> dict:
+    """市直医院要承担住院医师规范化培训吗: yes when one of the subject's stated answers says the
+    question's own words; otherwise the graph does not say (absence is not a no)."""
+    # the thing asked about: the longest word left, else a name after the subject (包括<急救站>吗)
+    chunks = sorted(leftover_words(kb, parsed, family), key=len, reverse=True)[:1]
+    chunks += [m.text for m in parsed.mentions if m.start >= subject.end and m.type not in ("city", "county")]
+    for chunk in chunks:
+        hits = [a for a in answers if common_run(chunk, a["text"])[0] >= min(len(chunk), 4)]
+        if hits:
+            verdict = {"text": "是", "value": None, "iri": None, "inferred": any(a["inferred"] for a in hits),
+                       "sources": [s for a in hits for s in a["sources"]][:3]}
+            return answered([verdict], f"是。{subject.entries[0].label}："
+                                  f"{'；'.join(a['text'] for a in hits)}。", sparql)
+    return no_fact(f"{subject.entries[0].label}与“{chunks[0] if chunks else ''}”的关系", sparql)
+
+
+def drop_other_places(kb: Knowledge, answers: list[dict], parsed: Parsed) -> list[dict]:
+    """灵山县的医共体由谁牵头: an answer naming another county (浦北县人民医院) is about another place."""
+    asked = {m.entries[0].label for m in parsed.slots.get("county", [])}
+    if not asked:
+        return answers
+    others = {lb for lb, es in kb.lexicon.by_label.items() for e in es
+              if e.type == "county" and e.label not in asked and len(lb) >= 2 and lb == e.label}
+    return [a for a in answers if not any(o in a["text"] for o in others)]
+
+
+def cue_props(family: dict, parsed: Parsed) -> list[str]:
+    """The properties the question's cue asks for (承担/负责 → responsibilities; 定位/角色 → roles:
+    questions.yaml `props_by_cue`), else all of the family's."""
+    for pattern, props in (family.get("props_by_cue") or {}).items():
+        if re.search(pattern, parsed.question):
+            return list(props)
+    return list(family["props"])
+
+
+def asked_noun(kb: Knowledge, parsed: Parsed) -> str:
+    """The noun a 什么/哪些 question asks for (开展什么<宣传活动>, 以哪几类<保健>为中心), unless it is a
+    generic one (工作, 任务, 职责…: questions.yaml `generic_asked`)."""
+    m = re.search(r"(?:什么样的|什么|哪些|哪几[类项个种家所]?|哪[类种个项家所])([\u4e00-\u9fff]{2,8})", parsed.question)
+    if not m:
+        return ""
+    noun = re.split(r"[为的来去和与及是呢吗]", m.group(1))[0]
+    generic = kb.config.get("generic_asked") or []
+    if len(noun) < 2 or any(noun.endswith(g) or noun == g for g in generic):
+        return ""
+    return noun
+
+
+def addresses_asked_noun(kb: Knowledge, answers: list[dict], parsed: Parsed) -> bool:
+    noun = asked_noun(kb, parsed)
+    return not noun or any(common_run(noun, a["text"])[0] >= 2 for a in answers)
+
+
+def narrow_answers(kb: Knowledge, answers: list[dict], parsed: Parsed, family: dict) -> list[dict]:
+    """Of several answers, those sharing the question's own words (负责开展什么<宣传活动> keeps the
+    answer about 宣传活动), when some do and others do not."""
+    if len(answers) < 2:
+        return answers
+    chunks = leftover_words(kb, parsed, family)
+    if not chunks:
+        return answers
+    def overlap(a: dict) -> int:
+        return sum(run for c in chunks for run in [common_run(c, a["text"])[0]] if run >= 2)
+    scores = [overlap(a) for a in answers]
+    top = max(scores)
+    if top < 2:
+        return answers
+    return [a for a, v in zip(answers, scores, strict=True) if v == top]
+
+
+def said_in_text(kb: Knowledge, family: dict, subject: Mention, parsed: Parsed) -> dict | None:
+    """No fact in the graph, but a plan sentence states it with the family's own wording
+    (`text_pattern`: 依托<X>设置<subject>): quote X and the sentence, saying it is read from the text."""
+    pattern = family.get("text_pattern")
+    if not pattern:
+        return None
+    city = parsed.slots["city"][0].entries[0].label if parsed.slots.get("city") else None
+    for row in kb.passages():
+        if city and row.get("city") != city:
+            continue
+        flat = strip_asides(unicodedata.normalize("NFKC", re.sub(r"\s+", "", str(row["quote"]))))
+        for m in re.finditer(pattern, flat):
+            if flat.startswith(subject.text, m.end()):
+                x = m.group("x")
+                answers = [{"text": x, "value": None, "iri": None, "inferred": False,
+                            "sources": [cite_passage(row)]}]
+                message = jinja2.Template(family["answer"]).render(subject=subject.text, items=[x]) + \
+                    "（据规划原文，图谱中没有这条关系）"
+                return answered(answers, message, kb.passages_sparql())
+    return None
+
+
+def drop_restatements(answers: list[dict], question: str) -> list[dict]:
+    """An answer that ends with the question's own noun phrase (…区域医疗中心 for 在哪些方面打造
+    区域医疗中心) restates the question; keep it only when nothing else answers."""
+    def restates(text: str) -> bool:
+        k = next((k for k in range(6, 3, -1) if len(text) > 6 and text[-k:] in question), 0)
+        if not k:
+            return False
+        # An answer that fills the question's frame (以什么为重点的… → 以肿瘤性疾病为重点的…) shares
+        # much of its remaining words with the question; a restatement does not.
+        rest = text[:-k]
+        return sum(ch in question for ch in rest) < len(rest) / 2
+    kept = [a for a in answers if not restates(a["text"])]
+    return kept or answers
+
+
+def relation_answers(kb: Knowledge, rows: list[dict]) -> list[dict]:
+    answers: dict[str, dict] = {}
+    for r in rows:
+        label = r.get("label")
+        if not label:
+            continue
+        inferred = str(r.get("mode") or "").endswith("inferred")
+        a = answers.setdefault(label, {"text": label, "value": None,
+                                       "iri": r["item"] if str(r["item"]).startswith("http") else None,
+                                       "inferred": inferred, "sources": []})
+        if r.get("g") and len(a["sources"]) < 3:
+            a["sources"] += [s for s in kb.sources_of_graph(r["g"]) if s not in a["sources"]]
+    return list(answers.values())
+
+
+def run_contains(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    """是否升级为X: yes when a stated target of the institution contains X's words."""
+    inst = parsed.slots["institution"][0]
+    targets = [m.text for t in ("kindref", "class") for m in parsed.slots.get(t, []) if m.start > inst.end]
+    sparql = kb.render_sparql(family, subject_is_class=False, city=False, props=family["props"], reverse=False)
+    answers = relation_answers(kb, kb.select(sparql, {"s": inst.entries[0].iri}))
+    hits = [a for a in answers if any(t in a["text"] for t in targets)] if targets else answers
+    if not hits:
+        return no_fact(f"{inst.entries[0].label}升级为{'、'.join(targets) or '该目标'}", sparql)
+    for a in hits:
+        a["text"] = f"是（{a['text']}）"
+    message = jinja2.Template(family["answer"]).render(verdict="是", subject=inst.entries[0].label,
+                                                       items=[a["text"] for a in hits])
+    return answered(hits, message, sparql)
+
