@@ -45,6 +45,7 @@ class PlanContext(Protocol):
     plan: Plan
     city: Region | None
     institutions: dict
+    county: Region | None  # the county a document is about (kg add --county), else None
 
 
 @lru_cache(maxsize=1)
@@ -184,6 +185,12 @@ class Collector:
     def city(self) -> Subject | None:
         return Subject("region", self.ctx.city.code) if self.ctx.city else None
 
+    def home(self) -> Subject | None:
+        """The place the document speaks of when it names none: the county of a county's document
+        (全县共有医疗卫生机构312个 is the county's), else the plan's city."""
+        county = getattr(self.ctx, "county", None)
+        return Subject("region", county.code) if county is not None else self.city()
+
 
 # ---------------------------------------------------------------------------------------------
 # Column roles
@@ -263,7 +270,7 @@ def _group_subject(path: tuple[str, ...], col: Collector) -> Subject | None:
 
 def emit_indicator_table(table: Table, layout: Layout, col: Collector) -> None:
     roles = layout.roles
-    city = col.city()
+    city = col.home()
     prefixes = longest_first(normalize_text(p) for p in col.cfg["subrow_prefixes"])
     per_population = re.compile(col.cfg["per_population"])
     parent_prefix = ""
