@@ -3,8 +3,10 @@
 real, the numbers are not). They are added the way a user adds them (`kg add --city … --county …`,
 then `kg build`), and their figures must come out with the right owner, value, unit and year.
 
-The class: a county's document speaks of the county (全县…) without naming it, so its figures are
-the county's, not its city's.
+The classes: a county's document speaks of the county (全县…) without naming it, so its figures are
+the county's, not its city's; a document with no plan period (a report) speaks of the year it
+reports on (its title's year, else the latest year its text calls now), so a figure with no time of its
+own is that year's, not dropped.
 """
 
 from __future__ import annotations
@@ -81,6 +83,13 @@ COUNTY_FIGURES = {
     ("rongan-yigongti", "融安县", "县域就诊率", 2025, 92.0, "%", "target"),
     ("rongan-yigongti", "融安县", "每千人口执业（助理）医师数", 2025, 2.8, "人", "target"),
     ("rongan-120", "融安县", "平均反应时间", 2023, 12.0, "分钟", "current"),
+    # no time of their own and no plan period: the year the document reports on (截至2023年底)
+    ("rongan-yigongti", "融安县", "县域内就诊率", 2023, 90.2, "%", "current"),
+    ("rongan-yigongti", "融安县", "住院人次", 2023, 4.2, "万人次", "current"),
+    ("rongan-yigongti", "融安县", "基层医疗卫生机构诊疗量占比", 2023, 62.5, "%", "current"),
+    ("rongan-yigongti", "融安县", "家庭医生签约服务覆盖率", 2023, 45.0, "%", "current"),
+    ("rongan-120", "融安县", "救护车", 2023, 26.0, "辆", "current"),
+    ("rongan-120", "融安县", "负压救护车", 2023, 4.0, "辆", "current"),
     ("rongan-120", "融安县", "急救人员", 2023, 156.0, "人", "current"),
     ("rongan-120", "融安县", "急救站点", 2025, 12.0, "个", "target"),
     ("rongan-120", "融安县", "平均急救呼叫满足率", 2025, 100.0, "%", "target"),
