@@ -80,9 +80,9 @@ COUNTY_FIGURES = {
     ("rongan-yigongti", "融安县", "每千人口医疗卫生机构床位数", 2023, 5.8, "张", "current"),
     ("rongan-yigongti", "融安县", "卫生技术人员", 2023, 3400.0, "人", "current"),
     ("rongan-yigongti", "融安县", "注册护士", 2023, 1480.0, "人", "current"),
-    ("rongan-yigongti", "融安县", "县域就诊率", 2025, 92.0, "%", "target"),
+    ("rongan-yigongti", "融安县", "县域内就诊率", 2025, 92.0, "%", "target"),
     ("rongan-yigongti", "融安县", "每千人口执业（助理）医师数", 2025, 2.8, "人", "target"),
-    ("rongan-120", "融安县", "平均反应时间", 2023, 12.0, "分钟", "current"),
+    ("rongan-120", "融安县", "平均急救反应时间", 2023, 12.0, "分钟", "current"),
     # no time of their own and no plan period: the year the document reports on (截至2023年底)
     ("rongan-yigongti", "融安县", "县域内就诊率", 2023, 90.2, "%", "current"),
     ("rongan-yigongti", "融安县", "住院人次", 2023, 4.2, "万人次", "current"),
@@ -91,8 +91,8 @@ COUNTY_FIGURES = {
     ("rongan-120", "融安县", "救护车", 2023, 26.0, "辆", "current"),
     ("rongan-120", "融安县", "负压救护车", 2023, 4.0, "辆", "current"),
     ("rongan-120", "融安县", "急救人员", 2023, 156.0, "人", "current"),
-    ("rongan-120", "融安县", "急救站点", 2025, 12.0, "个", "target"),
-    ("rongan-120", "融安县", "平均急救呼叫满足率", 2025, 100.0, "%", "target"),
+    ("rongan-120", "融安县", "急救站点数", 2025, 12.0, "个", "target"),
+    ("rongan-120", "融安县", "急救呼叫满足率", 2025, 100.0, "%", "target"),
     ("rongan-120", "融安县", "城区平均反应时间", 2025, 10.0, "分钟", "target"),
 }
 
@@ -104,6 +104,9 @@ CITY_FIGURES = {
     ("liuzhou-report", "柳州市", "婴儿死亡率", 2023, 3.2, "‰", "current"),
     ("liuzhou-report", "柳州市", "居民健康素养水平", 2023, 28.6, "%", "current"),
     ("liuzhou-report", "柳州市", "增加床位", 2024, 1200.0, "张", "added"),
+    # a report's wordings resolve to the canonical measures (全年总诊疗人次, 医疗卫生机构总数)
+    ("liuzhou-report", "柳州市", "总诊疗人次", 2023, 2850.0, "万人次", "current"),
+    ("liuzhou-report", "柳州市", "医疗卫生机构数", 2023, 2860.0, "个", "current"),
 }
 
 
