@@ -829,6 +829,7 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
     city = col.city()
     if city is None:
         return
+    home = col.home() or city
     city_names = tuple(sorted({ctx.city.name, *ctx.city.short_names}, key=len, reverse=True))
     rec = recognizer(ctx.gazetteer)
     carried: TimeRef | None = None
@@ -873,7 +874,7 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
                 owner = None
             if owner is not None:
                 fig = _owned_measure(text, fig, named, voc)
-            subject, area = (owner, city) if owner is not None else (place or city, None)
+            subject, area = (owner, city) if owner is not None else (place or home, None)
             each = _each_of_places(text, fig, col) if owner is None else None
             year, role = settle(fig, text, times, carried, retrospective, voc, years)
             if year is None:

@@ -45,6 +45,7 @@ class PlanContext(Protocol):
     plan: Plan
     city: Region | None
     institutions: dict
+    county: Region | None  # the county a document is about (kg add --county), else None
 
 
 @lru_cache(maxsize=1)
@@ -184,6 +185,12 @@ class Collector:
     def city(self) -> Subject | None:
         return Subject("region", self.ctx.city.code) if self.ctx.city else None
 
+    def home(self) -> Subject | None:
+        """The place the document speaks of when it names none: the county of a county's document
+        (全县共有医疗卫生机构312个 is the county's), else the plan's city."""
+        county = getattr(self.ctx, "county", None)
+        return Subject("region", county.code) if county is not None else self.city()
+
 
 # ---------------------------------------------------------------------------------------------
 # Column roles
@@ -263,7 +270,7 @@ def _group_subject(path: tuple[str, ...], col: Collector) -> Subject | None:
 
 def emit_indicator_table(table: Table, layout: Layout, col: Collector) -> None:
     roles = layout.roles
-    city = col.city()
+    city = col.home()
     prefixes = longest_first(normalize_text(p) for p in col.cfg["subrow_prefixes"])
     per_population = re.compile(col.cfg["per_population"])
     parent_prefix = ""
@@ -521,7 +528,24 @@ def plan_years(col: Collector, layouts: list[tuple[Table, Layout]]) -> tuple[int
     if counts[word] and not (base or target):
         b, t = col.cfg["periods"][word]
         return b, t
-    return (min(base) if base else None), (max(target) if target else None)
+    first, last = (min(base) if base else None), (max(target) if target else None)
+    return (first if first is not None else report_year(col, last)), last
+
+
+def report_year(col: Collector, target: int | None) -> int | None:
+    """The year a document without a plan period reports on (a work report, a county's account of
+    its 医共体): the year of its title (2023年柳州市卫生健康工作报告), else the latest year its text
+    speaks of as now (截至2023年底, 2023年全县…), before any target year."""
+    from kg.quantities import find_times
+
+    periods = col.cfg["periods"]
+    titled = [t.year for t in find_times(normalize_text(col.ctx.plan.meta.title), periods)
+              if t.kind in ("point", "asof")]
+    if titled:
+        return max(titled)
+    now = [t.year for t in find_times(normalize_text(col.ctx.plan.text), periods)
+           if t.kind in ("point", "asof") and (target is None or t.year < target)]
+    return max(now) if now else None
 
 
 def extract(ctx: PlanContext) -> list[Observation]:
