@@ -239,6 +239,19 @@ def test_ask_api_answers_with_a_quote(base):
     assert status == 400
 
 
+def test_a_follow_up_refers_to_the_earlier_questions_the_page_sends(base):
+    first = quote("梧州市第三人民医院的功能定位是什么？")
+    follow = quote("那梧州市红十字会医院呢？")
+    alone = json.loads(fetch(base + "api/ask?q=" + follow)[2])
+    assert alone["status"] != "answered"  # nothing to refer back to: no guess
+    reply = json.loads(fetch(base + "api/ask?q=" + follow + "&prev=" + first)[2])
+    assert reply["status"] == "answered"
+    assert "以肿瘤性疾病为重点的省级区域医疗中心" in {a["text"] for a in reply["answers"]}
+    assert all("梧州市红十字会医院" in s["quote"] for a in reply["answers"] for s in a["sources"][:1])
+    status, _, body = fetch(base + "api/ask?q=" + follow + "&prev=" + quote("问" * 600))
+    assert status == 400 and "too long" in body
+
+
 def test_concurrent_questions_get_their_own_answers(base):
     questions = ["梧州市第三人民医院的功能定位是什么？", "钦州市第二人民医院参加了哪些体系？"] * 3
     results: dict[int, dict] = {}

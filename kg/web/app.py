@@ -45,6 +45,8 @@ MAX_BODY = 1 << 20  # a query, not an upload
 BODY_SECONDS = 30.0  # a body announced but not sent within this is a 408, not a query
 MAX_RESULT_BYTES = 64 << 20
 NETWORK_CACHE = 32  # networks kept per build (each a layout of up to a few thousand nodes)
+FOLLOW_UP_QUESTIONS = 5  # earlier questions of a page session a follow-up may refer to
+MAX_QUESTION_CHARS = 500  # a question, not a document
 
 
 class State:
@@ -110,10 +112,10 @@ class State:
         except KGError:
             pass  # the first question will report it
 
-    def ask(self, question: str) -> dict:
+    def ask(self, question: str, earlier: list[str] | None = None) -> dict:
         # One question at a time: the knowledge fills its caches lazily.
         with self._asker_lock:
-            return answer_question(self._current_asker(), question)
+            return answer_question(self._current_asker(), question, earlier or [])
 
     # ---- library queries, cities and networks -------------------------------------------------
     def cities(self) -> list[str]:
@@ -160,12 +162,17 @@ class State:
         return value
 
 
-def answer_question(kb, question: str) -> dict:
-    """The one call into the question answerer (kg/qa); each request stands alone, so a pronoun
-    never resolves to another user's last question."""
-    from kg.qa import ask
+def answer_question(kb, question: str, earlier: list[str]) -> dict:
+    """The one call into the question answerer (kg/qa). The server keeps no conversation: the page sends
+    the questions asked before in its session, replayed here into a context, so a pronoun or 那X呢？
+    refers to this page's own earlier questions and never to another user's."""
+    from kg.qa import answer
 
-    return ask(kb, question)
+    context = None
+    for before in earlier[-FOLLOW_UP_QUESTIONS:]:
+        _, context = answer(kb, before, context)
+    reply, _ = answer(kb, question, context)
+    return reply
 
 
 def library_json() -> list[dict]:
@@ -383,10 +390,14 @@ async def library_query(request: Request) -> Response:
 
 
 async def ask(request: Request) -> Response:
-    question = last(parse_qs(request.url.query, keep_blank_values=True), "q")
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    question = last(params, "q")
     if not question.strip():
         raise HTTPError(HTTPStatus.BAD_REQUEST, "ask a question with ?q=, e.g. /api/ask?q=梧州市有哪些中医医院？")
-    return json_response(await anyio.to_thread.run_sync(state_of(request).ask, question))
+    earlier = [q for q in params.get("prev", []) if q.strip()][-FOLLOW_UP_QUESTIONS:]
+    if any(len(q) > MAX_QUESTION_CHARS for q in [question, *earlier]):
+        raise HTTPError(HTTPStatus.BAD_REQUEST, f"问题太长 question too long (at most {MAX_QUESTION_CHARS} characters)")
+    return json_response(await anyio.to_thread.run_sync(state_of(request).ask, question, earlier))
 
 
 async def queries(request: Request) -> Response:

@@ -49,10 +49,25 @@ function suggestionsOf(message) {
   return [message.slice(0, at), list];
 }
 
+// The page's session: the questions asked before, sent with each new one so that a follow-up
+// (它的功能定位？ 那梧州市呢？ 2020年呢？) refers back to them; kept in this tab only.
+const SESSION_KEY = "kg-questions", SESSION_MAX = 5;
+
+function earlierQuestions() {
+  try { return JSON.parse(sessionStorage.getItem(SESSION_KEY) || "[]"); } catch (e) { return []; }
+}
+
+function rememberQuestion(question) {
+  const earlier = earlierQuestions().concat([question]).slice(-SESSION_MAX);
+  try { sessionStorage.setItem(SESSION_KEY, JSON.stringify(earlier)); } catch (e) { /* storage off: no follow-ups */ }
+}
+
 async function ask(question) {
   const box = $("answer");
   box.replaceChildren(el("p", {class: "message"}, "…"));
-  const response = await fetch("/api/ask?q=" + encodeURIComponent(question));
+  const earlier = earlierQuestions().map((q) => "&prev=" + encodeURIComponent(q)).join("");
+  const response = await fetch("/api/ask?q=" + encodeURIComponent(question) + earlier);
+  rememberQuestion(question);
   if (!response.ok) {
     box.replaceChildren(el("p", {class: "message status-error"}, await response.text()));
     root.dataset.kgAnswer = "error";
@@ -85,6 +100,13 @@ async function ask(question) {
       ...suggestions.map((q) => el("a", {href: "/?q=" + encodeURIComponent(q)}, q))));
   }
   parts.push(list);
+  if ((result.passages || []).length) {
+    // no fact in the graph: the plan's own sentences closest to the question, never shown as the answer
+    parts.push(el("section", {class: "passages"}, el("h3", {}, "原文相关内容（供参考，不是答案） related plan sentences"),
+      ...result.passages.map((src) => el("blockquote", {},
+        el("a", {class: "quote", href: sentenceLink(src)}, src.quote),
+        el("cite", {}, "——《" + (src.title || src.doc) + "》")))));
+  }
   if (result.sparql) {
     parts.push(el("details", {}, el("summary", {}, "查询 query: " + (result.template || "")),
       el("pre", {}, result.sparql)));
