@@ -500,6 +500,7 @@ def apply_rules(store: ox.Store) -> int:
 def build(corpus_dir: Path | Sequence[Path], data_dir: Path, progress=None, warn=None) -> BuildReport:
     """Build the graph of `corpus_dir` (or of several corpora) into `data_dir`, atomically."""
     from kg import store as kgstore
+    from kg.qa.name_index import write_name_index
 
     writer, report = build_quads(corpus_dir, progress, warn)
     build_dir = kgstore.new_build_dir(data_dir)
@@ -507,6 +508,7 @@ def build(corpus_dir: Path | Sequence[Path], data_dir: Path, progress=None, warn
         st = kgstore.write_store(build_dir, writer.quads)
         inferred = apply_rules(st)
         st.flush()
+        write_name_index(build_dir, st)  # what `kg ask` links names with, opened lazily (kg/qa/name_index.py)
         (build_dir / "vocabulary.json").write_text(load_vocabulary().to_json(), encoding="utf-8")
         report.quads = len(st)
         del st

@@ -11,6 +11,7 @@ import yaml
 
 from kg.paths import QUERIES_DIR, TEMPLATES_DIR
 from kg.qa.linking import PREFIXES, Lexicon, cached_rows, load_lexicon
+from kg.qa.name_index import open_name_index
 from kg.qa.passages import PassageIndex
 from kg.store import current_build, open_store, sparql_select, term_value
 
@@ -29,22 +30,22 @@ class Knowledge:
         self.store = open_store(data_dir) if store is None else store
         self.synonyms = {k: list(v) for k, v in (self.config.get("synonyms") or {}).items()}
         self.build_dir = current_build(data_dir) if store is None else None
-        self.lexicon: Lexicon = load_lexicon(self.store, self.build_dir, self.synonyms,
-                                             self.config.get("measure_optional_words") or [],
-                                             self.config.get("measure_heads") or [],
-                                             self.config.get("ordinal_names") or {})
+        # The build's name index when it has one (opened, not read); else the lexicon from the store.
+        self.lexicon: Lexicon = open_name_index(self.build_dir, self.config) or load_lexicon(
+            self.store, self.build_dir, self.synonyms, self.config.get("measure_optional_words") or [],
+            self.config.get("measure_heads") or [], self.config.get("ordinal_names") or {})
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
                                       undefined=jinja2.StrictUndefined, autoescape=False)
         self.families = self.config["families"]
         self._sources: dict[str, list[dict]] | None = None
         self._graphs_of: dict[str, list[str]] | None = None
-        self._labels: dict[str, list[str]] | None = None
+        self._labels: dict[str, list[str]] = {}
         self._passage_rows: list[dict] | None = None
         self._passage_index: PassageIndex | None = None
-        self._city_of: dict[str, str] | None = None
+        self._city_of: dict[str, str | None] = {}
 
     def plan_cities(self) -> set[str]:
-        return {e.label for es in self.lexicon.by_label.values() for e in es if e.type == "city"}
+        return {e.label for _, e in self.lexicon.labelled("city")}
 
     def quotes_of(self, iri: str) -> list[str]:
         return [src["quote"] for src in self.evidence_of(iri)]
@@ -95,19 +96,15 @@ class Knowledge:
         return found[:2]
 
     def labels_of(self, iri: str) -> list[str]:
-        if self._labels is None:
-            self._labels = {}
-            for label, entries in self.lexicon.by_label.items():
-                for e in entries:
-                    self._labels.setdefault(e.iri, []).append(label)
-        return self._labels.get(iri, [])
+        if iri not in self._labels:
+            self._labels[iri] = self.lexicon.labels_of(iri)
+        return self._labels[iri]
 
     def city_of(self, iri: str) -> str | None:
         """The city (label) of an institution, network or unit in the lexicon."""
-        if self._city_of is None:
-            self._city_of = {e.iri: e.city for es in self.lexicon.by_label.values() for e in es if e.city
-                             and e.type in ("institution", "consortium", "unit")}
-        return self._city_of.get(iri)
+        if iri not in self._city_of:
+            self._city_of[iri] = self.lexicon.city_of(iri)
+        return self._city_of[iri]
 
     def city_iri(self, label: str | None) -> str | None:
         return next((e.iri for e in self.lexicon.by_label.get(label or "", []) if e.type == "city"), None)
