@@ -21,7 +21,7 @@ from kg.qa.linking import Entry, Lexicon, build_lexicon_rows, lexicon_from_rows
 
 INDEX_FILE = "qa-names.sqlite"
 # Bump when the schema or what goes into the lexicon changes: an older index is then ignored.
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 _CHUNK = 500  # bound parameters per lookup query
 _FUZZY_MIN = 4  # fuzzy_candidates only offers names of 4+ characters
 
@@ -62,7 +62,7 @@ def write_name_index(build_dir: Path, store, config: dict | None = None) -> Path
             CREATE TABLE name(ord INTEGER, pos INTEGER, label TEXT, entry INTEGER, PRIMARY KEY(ord, pos))
                 WITHOUT ROWID;
             CREATE TABLE canon(iri TEXT PRIMARY KEY, label TEXT) WITHOUT ROWID;
-            CREATE TABLE fuzzy(len INTEGER, label TEXT, rlabel TEXT, type TEXT);
+            CREATE TABLE fuzzy(len INTEGER, label TEXT, head TEXT, tail TEXT, type TEXT);
         """)
         ids: dict[tuple, int] = {}
 
@@ -82,16 +82,18 @@ def write_name_index(build_dir: Path, store, config: dict | None = None) -> Path
         con.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?)",
                         ((i, *key) for key, i in ids.items()))
         con.executemany("INSERT INTO canon VALUES (?, ?)", lex.names.items())
-        con.executemany("INSERT INTO fuzzy VALUES (?, ?, ?, ?)",
-                        ((len(label), label, label[::-1], es[0].type) for label, es in lex.by_label.items()
+        # A label one character off a piece of a question keeps its first or its second half intact.
+        con.executemany("INSERT INTO fuzzy VALUES (?, ?, ?, ?, ?)",
+                        ((len(label), label, label[:len(label) // 2], label[len(label) // 2:], es[0].type)
+                         for label, es in lex.by_label.items()
                          if len(label) >= _FUZZY_MIN and label == es[0].label))
         con.executescript("""
             CREATE INDEX name_label ON name(label);
             CREATE INDEX name_entry ON name(entry);
             CREATE INDEX entry_iri ON entry(iri);
             CREATE INDEX entry_type ON entry(type);
-            CREATE INDEX fuzzy_label ON fuzzy(len, label);
-            CREATE INDEX fuzzy_rlabel ON fuzzy(len, rlabel);
+            CREATE INDEX fuzzy_head ON fuzzy(head);
+            CREATE INDEX fuzzy_tail ON fuzzy(tail);
         """)
         con.executemany("INSERT INTO meta VALUES (?, ?)",
                         [("version", str(INDEX_VERSION)), ("params", params_key(params)),
@@ -240,17 +242,15 @@ class IndexedLexicon(Lexicon):
         missing): one half of such a label is in the text as it is (a superset; the caller checks)."""
         marks = ",".join("?" * len(types))
         found: set[str] = set()
-        rev = text[::-1]
-        n_max = min(self.max_len, len(text) + 1)
-        for n in range(_FUZZY_MIN, n_max + 1):
-            # substitution or deletion after the first half: the label's first n//2 chars are in the text
-            h, s = n // 2, n - n // 2
-            for src, col, k in ((text, "label", h), (rev, "rlabel", s)):
-                pieces = {src[i:i + k] for i in range(len(src) - k + 1)}
-                for piece in pieces:
-                    found.update(r[0] for r in self.con.execute(
-                        f"SELECT label FROM fuzzy WHERE len = ? AND {col} >= ? AND {col} < ? AND type IN ({marks})",
-                        (n, piece, piece + "\U0010ffff", *types)))
+        n_max = len(text) + 1  # a label with one character missing from the text
+        pieces = sorted({text[i:i + k] for k in range(_FUZZY_MIN // 2, n_max // 2 + 2)
+                         for i in range(len(text) - k + 1)})
+        for col in ("head", "tail"):
+            for i in range(0, len(pieces), _CHUNK):
+                chunk = pieces[i:i + _CHUNK]
+                found.update(r[0] for r in self.con.execute(
+                    f"SELECT label FROM fuzzy WHERE {col} IN ({','.join('?' * len(chunk))}) AND len <= ? "
+                    f"AND type IN ({marks})", (*chunk, n_max, *types)))
         by = self.lookup(sorted(found))
         for label in sorted(found):
             if label in by:
