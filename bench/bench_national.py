@@ -572,6 +572,11 @@ def report(scales, loads, values, subst, asks, server, args) -> None:
         print("\n(library queries not run: --ask-only)")
     else:
         trend(loads, values, scales)
+        library_table(scales, values, subst, server, args)
+    ask_table(scales, loads, asks, server, args)
+
+
+def library_table(scales, values, subst, server, args) -> None:
     print(f"\nLibrary queries with their example parameters: median ms of 3 runs after a warm-up (one run when "
           f"the warm-up took over 20 s), each in a fresh process, rows in brackets; 'timeout' = over "
           f"{args.timeout:g} s. *VALUES*: parameters written into the query by `kg.binding.bind_values` "
@@ -587,6 +592,9 @@ def report(scales, loads, values, subst, asks, server, args) -> None:
         if server and "queries" in server:
             cells.append(cell(server["queries"].get(name)))
         print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+def ask_table(scales, loads, asks, server, args) -> None:
     print("\n`kg ask` over the national graph (kg.qa over the data dir; first answer builds its evidence index; "
           "warm median of 3, ms):\n")
     print("| | " + " | ".join(f"scale {s:g}" for s in scales) + " |")

@@ -40,15 +40,16 @@ def params_key(params: dict) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def write_name_index(build_dir: Path, store, config: dict | None = None) -> Path:
-    """Write the name index of the graph in `store` into `build_dir` (once per build)."""
+def write_name_index(build_dir: Path, store, config: dict | None = None, lexicon: Lexicon | None = None) -> Path:
+    """Write the name index of the graph in `store` (or of a `lexicon` already read from it) into
+    `build_dir`, once per build."""
     if config is None:
         from kg.qa.knowledge import load_config
 
         config = load_config()
     params = lexicon_params(config)
-    lex = lexicon_from_rows(build_lexicon_rows(store), params["synonyms"], params["optional_words"],
-                            params["measure_heads"], params["ordinal_names"])
+    lex = lexicon or lexicon_from_rows(build_lexicon_rows(store), params["synonyms"], params["optional_words"],
+                                       params["measure_heads"], params["ordinal_names"])
     path = build_dir / INDEX_FILE
     tmp = build_dir / f"{INDEX_FILE}.{os.getpid()}.tmp"
     tmp.unlink(missing_ok=True)
@@ -156,6 +157,9 @@ class _Labels:
             bucket.append(Entry(*row[1:]))
         if bucket:
             yield label, bucket
+
+    def __iter__(self) -> Iterator[str]:
+        return (label for label, _ in self.items())
 
     def values(self) -> Iterator[list[Entry]]:
         return (entries for _, entries in self.items())
