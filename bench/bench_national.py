@@ -510,6 +510,7 @@ def main() -> None:
         if ask_ok:
             log("  kg ask")
             asks.append(child(["ask", str(data_dir)], args.ask_timeout))
+            log(f"  {asks[-1]}")
             ask_ok = asks[-1] is not None and "error" not in asks[-1] and "timeout" not in asks[-1]
         else:
             asks.append({"error": "skipped: timed out at a smaller scale"})

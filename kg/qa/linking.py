@@ -93,6 +93,7 @@ class Lexicon:
     max_len: int = 0
     _labels_of: dict[str, list[str]] | None = field(default=None, repr=False)
     _city_of: dict[str, str] | None = field(default=None, repr=False)
+    _iris: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     def add(self, label: str, entry: Entry) -> None:
         # Questions are NFKC-normalised (（ → () and lose short asides, so labels are too.
@@ -100,7 +101,9 @@ class Lexicon:
         if len(label) < 2:
             return
         bucket = self.by_label.setdefault(label, [])
-        if not any(e.iri == entry.iri for e in bucket):
+        iris = self._iris.setdefault(label, set())  # a shared label (县域医共体) has thousands of entries
+        if entry.iri not in iris:
+            iris.add(entry.iri)
             bucket.append(entry)
         self.max_len = max(self.max_len, len(label))
 
