@@ -85,3 +85,11 @@ def test_build_without_index_answers_the_same(data_dir, tmp_path):
         assert ask(kb_old, q) == ask(kb_new, q), q
     reply = ask(kb_new, "梧州市有哪些中医医院？")
     assert reply["status"] == "answered" and all(a["sources"] for a in reply["answers"])
+
+
+def test_text_sqlite_cannot_take_links_like_the_lexicon(lexicons):
+    indexed, memory = lexicons
+    q = "梧州市\ud91a红十字会医院有多少床位"  # a lone surrogate pasted into a question
+    assert find_mentions(q, indexed) == find_mentions(q, memory)
+    assert [m.text for m in find_mentions(q, indexed)] == ["梧州市", "红十字会", "医院", "床位"]
+    assert fuzzy_candidates(q, indexed) == fuzzy_candidates(q, memory)

@@ -123,6 +123,15 @@ def open_name_index(build_dir: Path | None, config: dict) -> IndexedLexicon | No
     return IndexedLexicon(con, int(meta.get("max_len") or 0))
 
 
+def _storable(text: str) -> bool:
+    """False for text SQLite cannot take (a lone surrogate pasted into a question): no label has it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 _ENTRY_COLS = "e.iri, e.label, e.type, e.city, e.of_kind, e.level"
 
 
@@ -199,7 +208,7 @@ class IndexedLexicon(Lexicon):
         self._cache: dict[str, list[Entry]] = {}
 
     def lookup(self, labels: Iterable[str]) -> dict[str, list[Entry]]:
-        labels = list(labels)
+        labels = [lb for lb in labels if _storable(lb)]
         wanted = [lb for lb in dict.fromkeys(labels) if lb not in self._cache]
         for i in range(0, len(wanted), _CHUNK):
             chunk = wanted[i:i + _CHUNK]
@@ -248,7 +257,7 @@ class IndexedLexicon(Lexicon):
         found: set[str] = set()
         n_max = len(text) + 1  # a label with one character missing from the text
         pieces = sorted({text[i:i + k] for k in range(_FUZZY_MIN // 2, n_max // 2 + 2)
-                         for i in range(len(text) - k + 1)})
+                         for i in range(len(text) - k + 1)} if _storable(text) else ())
         for col in ("head", "tail"):
             for i in range(0, len(pieces), _CHUNK):
                 chunk = pieces[i:i + _CHUNK]
