@@ -596,8 +596,8 @@ def library_table(scales, values, subst, server, args) -> None:
 
 
 def ask_table(scales, loads, asks, server, args) -> None:
-    print("\n`kg ask` over the national graph (kg.qa over the data dir; first answer builds its evidence index; "
-          "warm median of 3, ms):\n")
+    print("\n`kg ask` over the national graph (kg.qa over the data dir: opens the build's name index, "
+          "looks citations up per answer; warm median of 3, ms, with the answer's status and cited answers):\n")
     print("| | " + " | ".join(f"scale {s:g}" for s in scales) + " |")
     print("|---|" + "---|" * len(scales))
 
