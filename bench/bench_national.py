@@ -293,6 +293,13 @@ def step_load(scale: float, data_dir: Path, nquads: Path | None = None) -> dict:
     store.flush()
     load_s = time.perf_counter() - start
     (build_dir / "vocabulary.json").write_text(load_vocabulary().to_json(), encoding="utf-8")
+    # What `kg build` writes for `kg ask` after the store: the name index (kg/qa/name_index.py).
+    from kg.qa.name_index import INDEX_FILE, write_name_index
+
+    start = time.perf_counter()
+    write_name_index(build_dir, store)
+    index_s = time.perf_counter() - start
+    index_mb = (build_dir / INDEX_FILE).stat().st_size / 1e6
     del store
     kgstore.publish(data_dir, build_dir, {"plans": 0, "institutions": gen.institutions, "quads": gen.quads,
                                           "note": f"synthetic national graph, scale {scale}"})
@@ -301,6 +308,7 @@ def step_load(scale: float, data_dir: Path, nquads: Path | None = None) -> dict:
     kgstore.open_store(data_dir)
     reopen = time.perf_counter() - start
     return {"scale": scale, "institutions": gen.institutions, "quads": gen.quads, "load_s": load_s,
+            "index_s": index_s, "index_mb": index_mb,
             "reopen_s": reopen, "disk_mb": dir_size_mb(store_dir), "peak_rss_mb": peak_rss_mb()}
 
 
@@ -349,14 +357,22 @@ def step_query(target: str, name: str, runs: int, mode: str = "values") -> dict:
 def step_ask(data_dir: Path) -> dict:
     from kg.qa import ask, load
 
+    # Cold: a whole `kg ask` process (interpreter, imports, opening the build, one answer), median of 3.
+    kg = str(Path(PY).with_name("kg"))
+    cold = []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run([kg, "ask", "--json", "--data-dir", str(data_dir), QUESTIONS[0]], capture_output=True,
+                       check=False)
+        cold.append(time.perf_counter() - start)
     start = time.perf_counter()
     kb = load(data_dir)
     init_s = time.perf_counter() - start
     # Partial results as they come, so a step stopped at its time limit still reports how far it got.
-    print(json.dumps({"init_s": init_s}), flush=True)
+    print(json.dumps({"init_s": init_s, "cold_s": statistics.median(cold)}), flush=True)
     out = {}
     start = time.perf_counter()
-    ask(kb, QUESTIONS[0])  # the first answer builds the evidence index (cached in the build dir)
+    ask(kb, QUESTIONS[0])
     first_s = time.perf_counter() - start
     for q in QUESTIONS:
         ask(kb, q)
@@ -365,8 +381,13 @@ def step_ask(data_dir: Path) -> dict:
             t0 = time.perf_counter()
             answer = ask(kb, q)
             times.append((time.perf_counter() - t0) * 1000)
-        out[q] = {"median_ms": statistics.median(times), "answer": str(getattr(answer, "text", answer))[:80]}
-    return {"init_s": init_s, "first_s": first_s, "questions": out, "peak_rss_mb": peak_rss_mb()}
+        cited = sum(1 for a in answer.get("answers", []) if a.get("sources"))
+        out[q] = {"median_ms": statistics.median(times), "status": answer.get("status"),
+                  "answers": len(answer.get("answers", [])), "cited": cited,
+                  "answer": str(answer.get("message", ""))[:80]}
+    return {"init_s": init_s, "cold_s": statistics.median(cold), "first_s": first_s,
+            "warm_p50_ms": statistics.median(v["median_ms"] for v in out.values()), "questions": out,
+            "peak_rss_mb": peak_rss_mb()}
 
 
 def child(args: list[str], timeout: float) -> dict | None:
@@ -452,6 +473,7 @@ def main() -> None:
                         help="scale at which to time the Oxigraph server (default: the smallest; 0 = never)")
     parser.add_argument("--timeout", type=float, default=90.0, help="seconds allowed per query step")
     parser.add_argument("--ask-timeout", type=float, default=150.0, help="seconds allowed for the kg ask step")
+    parser.add_argument("--ask-only", action="store_true", help="time only the load and `kg ask` (no library queries)")
     parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
@@ -472,22 +494,23 @@ def main() -> None:
     ask_ok = True
     for scale in scales:
         data_dir = WORK / f"data-{scale:g}"
-        nq = WORK / "national.nq" if scale == server_scale else None
+        nq = WORK / "national.nq" if scale == server_scale and not args.ask_only else None
         log(f"national scale {scale}: generating and loading …")
         load = child(["load", str(scale), str(data_dir), *([str(nq)] if nq else [])], 3600)
         loads.append(load)
         log(f"  {load}")
         values[scale] = {}
-        for name in QUERIES:
+        for name in ([] if args.ask_only else QUERIES):
             log(f"  query {name} (VALUES)")
             values[scale][name] = child(["query", str(data_dir), name, "3", "values"], args.timeout)
-        if scale == scales[0]:
+        if scale == scales[0] and not args.ask_only:
             for name in QUERIES:
                 log(f"  query {name} (substitutions)")
                 subst[name] = child(["query", str(data_dir), name, "3", "subst"], args.timeout)
         if ask_ok:
             log("  kg ask")
             asks.append(child(["ask", str(data_dir)], args.ask_timeout))
+            log(f"  {asks[-1]}")
             ask_ok = asks[-1] is not None and "error" not in asks[-1] and "timeout" not in asks[-1]
         else:
             asks.append({"error": "skipped: timed out at a smaller scale"})
@@ -543,7 +566,18 @@ def report(scales, loads, values, subst, asks, server, args) -> None:
         print(f"| {load['scale']:g} | {load['institutions']:,} | {load['quads']:,} | {load['load_s']:.1f} "
               f"| {load['quads'] / load['load_s']:,.0f} | {load['reopen_s']:.2f} | {load['disk_mb']:,.0f} "
               f"| {load['peak_rss_mb']:,.0f} |")
-    trend(loads, values, scales)
+    print("\nName index for `kg ask` (kg/qa/name_index.py, written after the load as `kg build` does): "
+          + "; ".join(f"scale {ld['scale']:g}: {ld['index_s']:.1f} s, {ld['index_mb']:,.0f} MB" for ld in loads
+                      if ld and "index_s" in ld))
+    if args.ask_only:
+        print("\n(library queries not run: --ask-only)")
+    else:
+        trend(loads, values, scales)
+        library_table(scales, values, subst, server, args)
+    ask_table(scales, loads, asks, server, args)
+
+
+def library_table(scales, values, subst, server, args) -> None:
     print(f"\nLibrary queries with their example parameters: median ms of 3 runs after a warm-up (one run when "
           f"the warm-up took over 20 s), each in a fresh process, rows in brackets; 'timeout' = over "
           f"{args.timeout:g} s. *VALUES*: parameters written into the query by `kg.binding.bind_values` "
@@ -559,8 +593,11 @@ def report(scales, loads, values, subst, asks, server, args) -> None:
         if server and "queries" in server:
             cells.append(cell(server["queries"].get(name)))
         print(f"| {name} | " + " | ".join(cells) + " |")
-    print("\n`kg ask` over the national graph (kg.qa over the data dir; first answer builds its evidence index; "
-          "warm median of 3, ms):\n")
+
+
+def ask_table(scales, loads, asks, server, args) -> None:
+    print("\n`kg ask` over the national graph (kg.qa over the data dir: opens the build's name index, "
+          "looks citations up per answer; warm median of 3, ms, with the answer's status and cited answers):\n")
     print("| | " + " | ".join(f"scale {s:g}" for s in scales) + " |")
     print("|---|" + "---|" * len(scales))
 
@@ -574,14 +611,17 @@ def report(scales, loads, values, subst, asks, server, args) -> None:
         except KeyError:  # the step hit its time limit before this figure
             return f"timeout (> {args.ask_timeout:g} s)"
 
+    print("| cold `kg ask` process s (median of 3) | " + " | ".join(
+        ask_cell(a, lambda a: a["cold_s"], "{:.2f}".format) for a in asks) + " |")
     print("| QA start-up s | " + " | ".join(ask_cell(a, lambda a: a["init_s"], "{:.1f}".format) for a in asks)
           + " |")
     print("| first answer s | " + " | ".join(ask_cell(a, lambda a: a["first_s"], "{:.1f}".format) for a in asks) + " |")
     print("| peak RSS MB | " + " | ".join(ask_cell(a, lambda a: a["peak_rss_mb"], "{:,.0f}".format) for a in asks)
           + " |")
     for q in QUESTIONS:
-        print(f"| {q} | " + " | ".join(ask_cell(a, lambda a, q=q: a["questions"][q]["median_ms"], "{:,.1f}".format)
-                                      for a in asks) + " |")
+        print(f"| {q} | " + " | ".join(ask_cell(a, lambda a, q=q: "{:,.1f} ({}, {}/{} cited)".format(
+            a["questions"][q]["median_ms"], a["questions"][q]["status"], a["questions"][q]["cited"],
+            a["questions"][q]["answers"]), str) for a in asks) + " |")
     if server:
         if "skipped" in server:
             print(f"\nOxigraph server: {server['skipped']}")
@@ -589,6 +629,13 @@ def report(scales, loads, values, subst, asks, server, args) -> None:
             print(f"\nOxigraph server at scale {server['scale']:g}: `oxigraph load` of {server['nq_mb']:,.0f} MB of "
                   f"N-Quads {server['load_s']:.1f} s, database {server['disk_mb']:,.0f} MB, "
                   f"server peak RSS {server.get('server_rss_mb', 0):,.0f} MB.")
+    last = next(((a, ld) for a, ld in zip(reversed(asks), reversed(loads), strict=True)
+                 if a and "warm_p50_ms" in a and ld and "institutions" in ld), None)
+    if last:
+        print(f"\nask: cold {last[0]['cold_s']:.2f} s, warm p50 {last[0]['warm_p50_ms']:.1f} ms, "
+              f"institutions {last[1]['institutions']}")
+    else:
+        print("\nask: no scale answered within the time limit")
 
 
 if __name__ == "__main__":

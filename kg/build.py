@@ -595,6 +595,7 @@ def build(corpus_dir: Path | Sequence[Path], data_dir: Path, progress=None, warn
     data directory, so a plan read before by the same pipeline is not read again (`full`: read all)."""
     from kg import store as kgstore
     from kg.build_extract import default_jobs
+    from kg.qa.name_index import write_name_index
 
     started = time.perf_counter()
     kgstore.ensure_writable(data_dir)
@@ -608,6 +609,7 @@ def build(corpus_dir: Path | Sequence[Path], data_dir: Path, progress=None, warn
         writer.flush()
         inferred = apply_rules(st)
         st.flush()
+        write_name_index(build_dir, st)  # what `kg ask` links names with, opened lazily (kg/qa/name_index.py)
         (build_dir / "vocabulary.json").write_text(load_vocabulary().to_json(), encoding="utf-8")
         report.quads = len(st)
         del st

@@ -36,7 +36,7 @@ BUILDS = "builds"
 META = "meta.json"
 LOCK = ".build.lock"
 LOCK_WAIT = float(os.environ.get("KG_BUILD_LOCK_WAIT", 3600))  # seconds a build waits for another to finish
-# kg ask caches question lexicons in a build as qa-NAME.json, written through qa-NAME.PID.tmp
+# kg build writes the name index qa-names.sqlite and kg ask caches rows as qa-NAME.json, each through qa-NAME.PID.tmp
 _QA_TMP = re.compile(r"qa-.*\.(\d+)\.tmp")
 
 log = logging.getLogger("kg.store")

@@ -11,13 +11,16 @@ import yaml
 
 from kg.paths import QUERIES_DIR, TEMPLATES_DIR
 from kg.qa.linking import PREFIXES, Lexicon, cached_rows, load_lexicon
+from kg.qa.name_index import open_name_index
 from kg.qa.passages import PassageIndex
 from kg.store import current_build, open_store, sparql_select, term_value
 
 
 def load_config(path: Path | None = None) -> dict:
     """The question vocabulary: cues, synonyms, operators (families) and answer wording."""
-    return yaml.safe_load((path or QUERIES_DIR / "questions.yaml").read_text(encoding="utf-8"))
+    # libyaml's loader when built in (a third of the cold start of `kg ask` went to the pure-Python one)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load((path or QUERIES_DIR / "questions.yaml").read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
 
 
 class Knowledge:
@@ -29,29 +32,29 @@ class Knowledge:
         self.store = open_store(data_dir) if store is None else store
         self.synonyms = {k: list(v) for k, v in (self.config.get("synonyms") or {}).items()}
         self.build_dir = current_build(data_dir) if store is None else None
-        self.lexicon: Lexicon = load_lexicon(self.store, self.build_dir, self.synonyms,
-                                             self.config.get("measure_optional_words") or [],
-                                             self.config.get("measure_heads") or [],
-                                             self.config.get("ordinal_names") or {})
+        # The build's name index when it has one (opened, not read); else the lexicon from the store.
+        self.lexicon: Lexicon = open_name_index(self.build_dir, self.config) or load_lexicon(
+            self.store, self.build_dir, self.synonyms, self.config.get("measure_optional_words") or [],
+            self.config.get("measure_heads") or [], self.config.get("ordinal_names") or {})
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
                                       undefined=jinja2.StrictUndefined, autoescape=False)
         self.families = self.config["families"]
-        self._sources: dict[str, list[dict]] | None = None
-        self._graphs_of: dict[str, list[str]] | None = None
-        self._labels: dict[str, list[str]] | None = None
+        self._sources: dict[str, list[dict]] = {}  # graph → its evidence, filled per answer
+        self._graphs_of: dict[str, list[str]] = {}  # item → its evidence graphs
+        self._doc_cities: dict[str, str] | None = None
+        self._labels: dict[str, list[str]] = {}
         self._passage_rows: list[dict] | None = None
         self._passage_index: PassageIndex | None = None
-        self._city_of: dict[str, str] | None = None
+        self._city_of: dict[str, str | None] = {}
 
     def plan_cities(self) -> set[str]:
-        return {e.label for es in self.lexicon.by_label.values() for e in es if e.type == "city"}
+        return {e.label for _, e in self.lexicon.labelled("city")}
 
     def quotes_of(self, iri: str) -> list[str]:
         return [src["quote"] for src in self.evidence_of(iri)]
 
     def evidence_of(self, iri: str) -> list[dict]:
-        self.sources_of_item(iri)  # fills the index
-        return [src for g in (self._graphs_of or {}).get(iri, []) for src in self.source_index().get(g, [])[:3]]
+        return [src for g in self.graphs_of(iri) for src in self.graph_sources(g)[:3]]
 
     def render_sparql(self, family: dict, **shape) -> str:
         """The family's SPARQL template with the query's shape chosen (jinja2 picks the shape only;
@@ -63,62 +66,64 @@ class Knowledge:
         rows = sparql_select(self.store, query, bindings=bindings, prefixes=PREFIXES)
         return [{k: term_value(v) for k, v in r.items()} for r in rows]
 
-    def source_index(self) -> dict[str, list[dict]]:
-        if self._sources is None:
-            index: dict[str, list[dict]] = {}
-            rows = cached_rows(self.build_dir, "sources",
-                               lambda: self.select(self.env.get_template("sources.rq.j2").render(), {}))
-            for r in rows:
-                index.setdefault(r["g"], []).append({"doc": r["doc"], "title": r.get("title"), "quote": r["quote"],
-                                                     "section": r.get("section") or ""})
-            self._sources = index
-        return self._sources
+    def graph_sources(self, graph: str) -> list[dict]:
+        """The evidence of a graph ({doc, title, quote, section}), looked up when an answer cites it."""
+        found = self._sources.get(graph)
+        if found is None:
+            rows = self.select(self.env.get_template("sources_of.rq.j2").render(), {"g": graph}) if graph else []
+            found = [{"doc": r["doc"], "title": r.get("title"), "quote": r["quote"], "section": r.get("section") or ""}
+                     for r in rows]
+            if len(self._sources) > 50_000:
+                self._sources.clear()
+            self._sources[graph] = found
+        return found
+
+    def graphs_of(self, iri: str) -> list[str]:
+        """The evidence graphs stating something about a named item."""
+        found = self._graphs_of.get(iri)
+        if found is None:
+            found = [r["g"] for r in self.select(self.env.get_template("mentions_of.rq.j2").render(), {"item": iri})]
+            if len(self._graphs_of) > 50_000:
+                self._graphs_of.clear()
+            self._graphs_of[iri] = found
+        return found
 
     def sources_of_graph(self, graph: str) -> list[dict]:
         """The citations of a graph in the answer format ({doc, title, quote})."""
-        return [{"doc": s["doc"], "title": s["title"], "quote": s["quote"]}
-                for s in self.source_index().get(graph, [])[:3]]
+        return [{"doc": s["doc"], "title": s["title"], "quote": s["quote"]} for s in self.graph_sources(graph)[:3]]
 
     def sources_of_item(self, iri: str) -> list[dict]:
-        if self._graphs_of is None:
-            graphs: dict[str, list[str]] = {}
-            rows = cached_rows(self.build_dir, "mentions",
-                               lambda: self.select(self.env.get_template("mentions.rq.j2").render(), {}))
-            for r in rows:
-                graphs.setdefault(r["item"], []).append(r["g"])
-            self._graphs_of = graphs
         found: list[dict] = []
-        for g in self._graphs_of.get(iri, []):
+        for g in self.graphs_of(iri):
             found += [s for s in self.sources_of_graph(g) if s not in found]
             if len(found) >= 2:
                 break
         return found[:2]
 
     def labels_of(self, iri: str) -> list[str]:
-        if self._labels is None:
-            self._labels = {}
-            for label, entries in self.lexicon.by_label.items():
-                for e in entries:
-                    self._labels.setdefault(e.iri, []).append(label)
-        return self._labels.get(iri, [])
+        if iri not in self._labels:
+            self._labels[iri] = self.lexicon.labels_of(iri)
+        return self._labels[iri]
 
     def city_of(self, iri: str) -> str | None:
         """The city (label) of an institution, network or unit in the lexicon."""
-        if self._city_of is None:
-            self._city_of = {e.iri: e.city for es in self.lexicon.by_label.values() for e in es if e.city
-                             and e.type in ("institution", "consortium", "unit")}
-        return self._city_of.get(iri)
+        if iri not in self._city_of:
+            self._city_of[iri] = self.lexicon.city_of(iri)
+        return self._city_of[iri]
 
     def city_iri(self, label: str | None) -> str | None:
         return next((e.iri for e in self.lexicon.by_label.get(label or "", []) if e.type == "city"), None)
 
     def doc_cities(self) -> dict[str, str]:
-        return {str(r["doc"]): str(r["city"]) for r in self.passages() if r.get("city")}
+        if self._doc_cities is None:
+            rows = self.select(self.env.get_template("doc_cities.rq.j2").render(), {})
+            self._doc_cities = {str(r["doc"]): str(r["city"]) for r in rows if r.get("city")}
+        return self._doc_cities
 
     def row_cities(self, row: dict) -> set[str]:
         """The cities of the plans a fact's evidence (or its premises' evidence) comes from."""
         docs = self.doc_cities()
-        return {docs[s["doc"]] for s in self.source_index().get(row.get("g") or "", []) if s["doc"] in docs}
+        return {docs[s["doc"]] for s in self.graph_sources(row.get("g") or "") if s["doc"] in docs}
 
     def answer_cities(self, answer: dict) -> set[str]:
         docs = self.doc_cities()

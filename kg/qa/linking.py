@@ -10,6 +10,7 @@ import json
 import os
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -90,6 +91,9 @@ class Lexicon:
     by_label: dict[str, list[Entry]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # iri → canonical label
     max_len: int = 0
+    _labels_of: dict[str, list[str]] | None = field(default=None, repr=False)
+    _city_of: dict[str, str] | None = field(default=None, repr=False)
+    _iris: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     def add(self, label: str, entry: Entry) -> None:
         # Questions are NFKC-normalised (（ → () and lose short asides, so labels are too.
@@ -97,9 +101,43 @@ class Lexicon:
         if len(label) < 2:
             return
         bucket = self.by_label.setdefault(label, [])
-        if not any(e.iri == entry.iri for e in bucket):
+        iris = self._iris.setdefault(label, set())  # a shared label (县域医共体) has thousands of entries
+        if entry.iri not in iris:
+            iris.add(entry.iri)
             bucket.append(entry)
         self.max_len = max(self.max_len, len(label))
+
+    # The reads answering needs; kg/qa/name_index.py answers them from the build's index instead.
+    def lookup(self, labels: Iterable[str]) -> dict[str, list[Entry]]:
+        """The entries of those of `labels` that are in the lexicon."""
+        return {lb: self.by_label[lb] for lb in labels if lb in self.by_label}
+
+    def labelled(self, *types: str) -> Iterator[tuple[str, Entry]]:
+        """(label, entry) for every entry of one of `types`, in lexicon order."""
+        return ((lb, e) for lb, es in self.by_label.items() for e in es if e.type in types)
+
+    def buckets(self, *types: str) -> Iterator[tuple[str, list[Entry]]]:
+        """(label, entries) for the labels whose first entry is of one of `types`."""
+        return ((lb, es) for lb, es in self.by_label.items() if es[0].type in types)
+
+    def labels_of(self, iri: str) -> list[str]:
+        if self._labels_of is None:
+            self._labels_of = {}
+            for lb, es in self.by_label.items():
+                for e in es:
+                    self._labels_of.setdefault(e.iri, []).append(lb)
+        return self._labels_of.get(iri, [])
+
+    def city_of(self, iri: str) -> str | None:
+        """The city of an institution, network or unit."""
+        if self._city_of is None:
+            self._city_of = {e.iri: e.city for es in self.by_label.values() for e in es
+                             if e.city and e.type in ("institution", "consortium", "unit")}
+        return self._city_of.get(iri)
+
+    def fuzzy_labels(self, text: str, types: tuple[str, ...]) -> Iterator[tuple[str, list[Entry]]]:
+        """The labels fuzzy_candidates compares with `text` (all, here)."""
+        return self.buckets(*types)
 
 
 def _short_region(label: str) -> str | None:
@@ -230,11 +268,13 @@ def load_lexicon(store, build_dir: Path | None, synonyms: dict[str, list[str]],
 def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
     """Greedy longest-match-first scan; overlapping shorter matches are dropped."""
     found: list[Mention] = []
+    known = lex.lookup(text[i:i + size] for i in range(len(text))
+                       for size in range(min(lex.max_len, len(text) - i), 1, -1))
     i = 0
     while i < len(text):
         for size in range(min(lex.max_len, len(text) - i), 1, -1):
             piece = text[i:i + size]
-            entries = lex.by_label.get(piece)
+            entries = known.get(piece)
             if entries:
                 ordered = sorted(entries, key=lambda e: TYPE_RANK.get(e.type, 9))
                 found.append(Mention(piece, i, i + size, ordered))
@@ -275,7 +315,7 @@ def fuzzy_candidates(text: str, lex: Lexicon, types: tuple[str, ...] = ("institu
             covered[k] = True
     hits: dict[str, str] = {}
     chars = set(text)
-    for label, entries in lex.by_label.items():
+    for label, entries in lex.fuzzy_labels(text, types):
         if len(label) < 4 or entries[0].type not in types or label != entries[0].label:
             continue
         if sum(ch not in chars for ch in label) > 1:

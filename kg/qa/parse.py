@@ -106,7 +106,7 @@ def _with_measure_by_characters(kb: Knowledge, text: str, mentions: list[Mention
         free[m.start:m.end] = ["|"] * (m.end - m.start)
     rest = "".join(free)
     best: list[tuple[float, str]] = []
-    for label, entries in kb.lexicon.by_label.items():
+    for label, entries in kb.lexicon.buckets("measure"):
         if len(label) < 4 or entries[0].type != "measure" or label != entries[0].label:
             continue
         pos, hits, first, last = 0, 0, -1, -1

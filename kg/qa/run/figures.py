@@ -96,7 +96,7 @@ def sibling_measures(kb: Knowledge, mention: Mention) -> list[Entry]:
         return label
     own = {e.iri for e in mention.entries}
     want = {core(e.label) for e in mention.entries}
-    return [e for es in kb.lexicon.by_label.values() for e in es
+    return [e for _, e in kb.lexicon.labelled("measure")
             if e.type == "measure" and e.iri not in own and core(e.label) in want
             and e.label == kb.lexicon.names.get(e.iri, e.label)]
 

@@ -72,7 +72,7 @@ def described_by_text(kb: Knowledge, desc: str, parsed: Parsed, m: re.Match, spe
     """Institutions whose sentences contain the longest run of the clause's words."""
     place = place_of(kb, parsed)["place"]
     best: dict[str, tuple[int, int]] = {}
-    names = {e.iri: e for es in kb.lexicon.by_label.values() for e in es if e.type == "institution"}
+    names = {e.iri: e for _, e in kb.lexicon.labelled("institution")}
     for iri, entry in names.items():
         if place and entry.city != place and place not in entry.label:
             continue

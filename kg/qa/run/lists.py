@@ -246,7 +246,7 @@ def nature_of_measure(kb: Knowledge, family: dict, parsed: Parsed, place: dict) 
     measure = max(parsed.slots["measure"], key=lambda m: len(m.text))
     wanted = {e.iri for e in measure.entries}
     sparql = kb.render_sparql(family, city=bool(place["city"]))
-    natures = {e.iri: e.label for es in kb.lexicon.by_label.values() for e in es if e.type == "nature"}
+    natures = {e.iri: e.label for _, e in kb.lexicon.labelled("nature")}
     found: dict[str, dict] = {}
     for iri, label in natures.items():
         rows = kb.select(sparql, {"nature": iri} | ({"city": place["city"]} if place["city"] else {}))

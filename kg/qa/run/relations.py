@@ -156,7 +156,7 @@ def drop_other_places(kb: Knowledge, answers: list[dict], parsed: Parsed) -> lis
     asked = {m.entries[0].label for m in parsed.slots.get("county", [])}
     if not asked:
         return answers
-    others = {lb for lb, es in kb.lexicon.by_label.items() for e in es
+    others = {lb for lb, e in kb.lexicon.labelled("county")
               if e.type == "county" and e.label not in asked and len(lb) >= 2 and lb == e.label}
     return [a for a in answers if not any(o in a["text"] for o in others)]
 

@@ -1,0 +1,270 @@
+"""The name index of a build: every label `kg ask` links (institutions, networks, units, kinds,
+places, levels, natures, measures, with the derived short forms of kg/qa/linking.py), written once
+per build into the build directory as SQLite and opened lazily, so a question reads only the
+labels it contains instead of the whole lexicon (a national graph has millions of labels).
+
+Chosen over a JSON lexicon or an in-memory automaton because opening it costs nothing whatever
+the size: a question's substrings are looked up in one indexed query (see bench/results.md).
+A build without the index (made before it existed) falls back to the lexicon read from the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from kg.qa.linking import Entry, Lexicon, build_lexicon_rows, lexicon_from_rows
+
+INDEX_FILE = "qa-names.sqlite"
+# Bump when the schema or what goes into the lexicon changes: an older index is then ignored.
+INDEX_VERSION = 2
+_CHUNK = 500  # bound parameters per lookup query
+_FUZZY_MIN = 4  # fuzzy_candidates only offers names of 4+ characters
+
+
+def lexicon_params(config: dict) -> dict:
+    """The parts of the question vocabulary (queries/questions.yaml) the lexicon is derived with."""
+    return {"synonyms": {k: list(v) for k, v in (config.get("synonyms") or {}).items()},
+            "optional_words": config.get("measure_optional_words") or [],
+            "measure_heads": config.get("measure_heads") or [],
+            "ordinal_names": config.get("ordinal_names") or {}}
+
+
+def params_key(params: dict) -> str:
+    """A fingerprint of the vocabulary: an index made with other synonyms is not used."""
+    text = json.dumps(params, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def write_name_index(build_dir: Path, store, config: dict | None = None, lexicon: Lexicon | None = None) -> Path:
+    """Write the name index of the graph in `store` (or of a `lexicon` already read from it) into
+    `build_dir`, once per build."""
+    if config is None:
+        from kg.qa.knowledge import load_config
+
+        config = load_config()
+    params = lexicon_params(config)
+    lex = lexicon or lexicon_from_rows(build_lexicon_rows(store), params["synonyms"], params["optional_words"],
+                                       params["measure_heads"], params["ordinal_names"])
+    path = build_dir / INDEX_FILE
+    tmp = build_dir / f"{INDEX_FILE}.{os.getpid()}.tmp"
+    tmp.unlink(missing_ok=True)
+    con = sqlite3.connect(str(tmp))
+    try:
+        con.executescript("""
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+            CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE entry(id INTEGER PRIMARY KEY, iri TEXT, label TEXT, type TEXT, city TEXT,
+                               of_kind TEXT, level TEXT);
+            CREATE TABLE name(ord INTEGER, pos INTEGER, label TEXT, entry INTEGER, PRIMARY KEY(ord, pos))
+                WITHOUT ROWID;
+            CREATE TABLE canon(iri TEXT PRIMARY KEY, label TEXT) WITHOUT ROWID;
+            CREATE TABLE fuzzy(len INTEGER, label TEXT, head TEXT, tail TEXT, type TEXT);
+        """)
+        ids: dict[tuple, int] = {}
+
+        def entry_id(e: Entry) -> int:
+            key = (e.iri, e.label, e.type, e.city, e.of_kind, e.level)
+            found = ids.get(key)
+            if found is None:
+                found = ids[key] = len(ids) + 1
+            return found
+
+        def name_rows() -> Iterator[tuple]:
+            for ord_, (label, entries) in enumerate(lex.by_label.items()):
+                for pos, e in enumerate(entries):
+                    yield ord_, pos, label, entry_id(e)
+
+        con.executemany("INSERT INTO name VALUES (?, ?, ?, ?)", name_rows())
+        con.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        ((i, *key) for key, i in ids.items()))
+        con.executemany("INSERT INTO canon VALUES (?, ?)", lex.names.items())
+        # A label one character off a piece of a question keeps its first or its second half intact.
+        con.executemany("INSERT INTO fuzzy VALUES (?, ?, ?, ?, ?)",
+                        ((len(label), label, label[:len(label) // 2], label[len(label) // 2:], es[0].type)
+                         for label, es in lex.by_label.items()
+                         if len(label) >= _FUZZY_MIN and label == es[0].label))
+        con.executescript("""
+            CREATE INDEX name_label ON name(label);
+            CREATE INDEX name_entry ON name(entry);
+            CREATE INDEX entry_iri ON entry(iri);
+            CREATE INDEX entry_type ON entry(type);
+            CREATE INDEX fuzzy_head ON fuzzy(head);
+            CREATE INDEX fuzzy_tail ON fuzzy(tail);
+        """)
+        con.executemany("INSERT INTO meta VALUES (?, ?)",
+                        [("version", str(INDEX_VERSION)), ("params", params_key(params)),
+                         ("max_len", str(lex.max_len))])
+        con.commit()
+    finally:
+        con.close()
+    os.replace(tmp, path)
+    return path
+
+
+def open_name_index(build_dir: Path | None, config: dict) -> IndexedLexicon | None:
+    """The build's name index, or None when the build has none (older build) or it was made with
+    another version or vocabulary: the caller then reads the lexicon from the store."""
+    path = build_dir / INDEX_FILE if build_dir else None
+    if path is None or not path.exists():
+        return None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        meta = dict(con.execute("SELECT key, value FROM meta"))
+    except sqlite3.Error:
+        return None
+    if meta.get("version") != str(INDEX_VERSION) or meta.get("params") != params_key(lexicon_params(config)):
+        con.close()
+        return None
+    return IndexedLexicon(con, int(meta.get("max_len") or 0))
+
+
+def _storable(text: str) -> bool:
+    """False for text SQLite cannot take (a lone surrogate pasted into a question): no label has it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_ENTRY_COLS = "e.iri, e.label, e.type, e.city, e.of_kind, e.level"
+
+
+class _Labels:
+    """label → entries, read from the index (the `by_label` of an in-memory Lexicon)."""
+
+    def __init__(self, lex: IndexedLexicon) -> None:
+        self._lex = lex
+
+    def get(self, label: str, default=None):
+        entries = self._lex.lookup([label]).get(label)
+        return entries if entries else default
+
+    def __getitem__(self, label: str) -> list[Entry]:
+        entries = self.get(label)
+        if entries is None:
+            raise KeyError(label)
+        return entries
+
+    def __contains__(self, label: object) -> bool:
+        return isinstance(label, str) and self.get(label) is not None
+
+    def items(self) -> Iterator[tuple[str, list[Entry]]]:
+        """Every label (a full scan: for tests and tools, not for answering)."""
+        label, bucket = None, []
+        for row in self._lex.con.execute(f"SELECT n.label, {_ENTRY_COLS} FROM name n JOIN entry e "
+                                         "ON e.id = n.entry ORDER BY n.ord, n.pos"):
+            if row[0] != label and bucket:
+                yield label, bucket
+                bucket = []
+            label = row[0]
+            bucket.append(Entry(*row[1:]))
+        if bucket:
+            yield label, bucket
+
+    def __iter__(self) -> Iterator[str]:
+        return (label for label, _ in self.items())
+
+    def values(self) -> Iterator[list[Entry]]:
+        return (entries for _, entries in self.items())
+
+    def __len__(self) -> int:
+        return self._lex.con.execute("SELECT count(DISTINCT ord) FROM name").fetchone()[0]
+
+
+class _Names:
+    """iri → canonical label."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self._con = con
+
+    def get(self, iri: str, default=None):
+        row = self._con.execute("SELECT label FROM canon WHERE iri = ?", (iri,)).fetchone()
+        return row[0] if row else default
+
+    def __getitem__(self, iri: str) -> str:
+        found = self.get(iri)
+        if found is None:
+            raise KeyError(iri)
+        return found
+
+    def __contains__(self, iri: object) -> bool:
+        return isinstance(iri, str) and self.get(iri) is not None
+
+
+class IndexedLexicon(Lexicon):
+    """The Lexicon interface over the SQLite name index: lookups by label, by iri and by type."""
+
+    def __init__(self, con: sqlite3.Connection, max_len: int) -> None:
+        self.con = con
+        self.max_len = max_len
+        self.by_label = _Labels(self)  # type: ignore[assignment]
+        self.names = _Names(con)  # type: ignore[assignment]
+        self._cache: dict[str, list[Entry]] = {}
+
+    def lookup(self, labels: Iterable[str]) -> dict[str, list[Entry]]:
+        labels = [lb for lb in labels if _storable(lb)]
+        wanted = [lb for lb in dict.fromkeys(labels) if lb not in self._cache]
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i:i + _CHUNK]
+            found: dict[str, list[Entry]] = {}
+            marks = ",".join("?" * len(chunk))
+            for row in self.con.execute(f"SELECT n.label, {_ENTRY_COLS} FROM name n JOIN entry e ON e.id = n.entry "
+                                        f"WHERE n.label IN ({marks}) ORDER BY n.label, n.pos", chunk):
+                found.setdefault(row[0], []).append(Entry(*row[1:]))
+            if len(self._cache) > 100_000:
+                self._cache.clear()
+            for lb in chunk:
+                self._cache[lb] = found.get(lb, [])
+        return {lb: self._cache[lb] for lb in labels if self._cache.get(lb)}
+
+    def labelled(self, *types: str) -> Iterator[tuple[str, Entry]]:
+        marks = ",".join("?" * len(types))
+        for row in self.con.execute(f"SELECT n.label, {_ENTRY_COLS} FROM entry e JOIN name n ON n.entry = e.id "
+                                    f"WHERE e.type IN ({marks}) ORDER BY n.ord, n.pos", types):
+            yield row[0], Entry(*row[1:])
+
+    def buckets(self, *types: str) -> Iterator[tuple[str, list[Entry]]]:
+        marks = ",".join("?" * len(types))
+        labels = [r[0] for r in self.con.execute(
+            f"SELECT n.label FROM entry e JOIN name n ON n.entry = e.id WHERE n.pos = 0 AND e.type IN ({marks}) "
+            "ORDER BY n.ord", types)]
+        found = self.lookup(labels)
+        for label in labels:
+            yield label, found[label]
+
+    def labels_of(self, iri: str) -> list[str]:
+        return [r[0] for r in self.con.execute(
+            "SELECT n.label FROM entry e JOIN name n ON n.entry = e.id WHERE e.iri = ? ORDER BY n.ord, n.pos",
+            (iri,))]
+
+    def city_of(self, iri: str) -> str | None:
+        row = self.con.execute(
+            "SELECT e.city FROM entry e JOIN name n ON n.entry = e.id WHERE e.iri = ? AND e.city IS NOT NULL "
+            "AND e.city != '' AND e.type IN ('institution', 'consortium', 'unit') ORDER BY n.ord DESC, n.pos DESC "
+            "LIMIT 1", (iri,)).fetchone()
+        return row[0] if row else None
+
+    def fuzzy_labels(self, text: str, types: tuple[str, ...]) -> Iterator[tuple[str, list[Entry]]]:
+        """The labels that may differ from a piece of `text` by one character (substituted or
+        missing): one half of such a label is in the text as it is (a superset; the caller checks)."""
+        marks = ",".join("?" * len(types))
+        found: set[str] = set()
+        n_max = len(text) + 1  # a label with one character missing from the text
+        pieces = sorted({text[i:i + k] for k in range(_FUZZY_MIN // 2, n_max // 2 + 2)
+                         for i in range(len(text) - k + 1)} if _storable(text) else ())
+        for col in ("head", "tail"):
+            for i in range(0, len(pieces), _CHUNK):
+                chunk = pieces[i:i + _CHUNK]
+                found.update(r[0] for r in self.con.execute(
+                    f"SELECT label FROM fuzzy WHERE {col} IN ({','.join('?' * len(chunk))}) AND len <= ? "
+                    f"AND type IN ({marks})", (*chunk, n_max, *types)))
+        by = self.lookup(sorted(found))
+        for label in sorted(found):
+            if label in by:
+                yield label, by[label]

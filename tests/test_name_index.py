@@ -1,0 +1,95 @@
+"""The name index written by `kg build` (kg/qa/name_index.py) links questions exactly as the lexicon
+read from the store did, and a build without it (made before it existed) still answers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.qa import ask, load, load_config
+from kg.qa.linking import Lexicon, build_lexicon_rows, find_mentions, fuzzy_candidates, lexicon_from_rows
+from kg.qa.name_index import INDEX_FILE, IndexedLexicon, lexicon_params, open_name_index, write_name_index
+from kg.store import current_build
+
+DEV = Path(__file__).parent / "data" / "questions-dev.jsonl"
+
+
+@pytest.fixture(scope="module")
+def lexicons(data_dir, store, tmp_path_factory) -> tuple[IndexedLexicon, Lexicon]:
+    """The index and the in-memory lexicon of the same rows (the store returns them in an order of
+    its own, so two reads may list a label's entries differently; a build caches one read)."""
+    config = load_config()
+    assert isinstance(open_name_index(current_build(data_dir), config), IndexedLexicon)  # kg build wrote it
+    p = lexicon_params(config)
+    memory = lexicon_from_rows(build_lexicon_rows(store), p["synonyms"], p["optional_words"], p["measure_heads"],
+                               p["ordinal_names"])
+    where = tmp_path_factory.mktemp("index")
+    write_name_index(where, store, config, lexicon=memory)
+    indexed = open_name_index(where, config)
+    assert isinstance(indexed, IndexedLexicon)
+    return indexed, memory
+
+
+def dev_questions() -> list[str]:
+    return [json.loads(line)["q"] for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_index_holds_the_lexicon(lexicons):
+    indexed, memory = lexicons
+    assert list(indexed.by_label.items()) == list(memory.by_label.items())
+    assert indexed.max_len == memory.max_len
+    assert all(indexed.names.get(iri) == label for iri, label in memory.names.items())
+    # a real institution of the corpus and its short name inside its own plan
+    assert [e.label for e in indexed.by_label["梧州市红十字会医院"]] == ["梧州市红十字会医院"]
+    assert indexed.by_label.get("市红十字会医院")[0].city == "梧州市"
+    assert indexed.by_label.get("没有这个医院") is None
+
+
+def test_index_links_questions_as_the_lexicon_did(lexicons):
+    indexed, memory = lexicons
+    for q in dev_questions():
+        assert find_mentions(q, indexed) == find_mentions(q, memory), q
+        known = find_mentions(q, memory)
+        assert fuzzy_candidates(q, indexed, known=known) == fuzzy_candidates(q, memory, known=known), q
+    # a name with one character wrong is offered from the index too
+    assert "梧州市红十字会医院" in fuzzy_candidates("梧州市红十字医医院有多少床位", indexed)
+
+
+def test_index_reads_by_type_and_iri(lexicons):
+    indexed, memory = lexicons
+    for types in (("city",), ("county",), ("measure",), ("nature",), ("institution",)):
+        assert list(indexed.labelled(*types)) == list(memory.labelled(*types))
+        assert list(indexed.buckets(*types)) == list(memory.buckets(*types))
+    iris = {e.iri for _, e in memory.labelled("institution", "consortium", "unit", "measure", "city")}
+    for iri in sorted(iris):
+        assert indexed.labels_of(iri) == memory.labels_of(iri)
+        assert indexed.city_of(iri) == memory.city_of(iri)
+
+
+def test_index_of_another_vocabulary_is_not_used(data_dir):
+    config = load_config()
+    config["synonyms"] = {**(config.get("synonyms") or {}), "人民医院": ["人医"]}
+    assert open_name_index(current_build(data_dir), config) is None
+
+
+def test_build_without_index_answers_the_same(data_dir, tmp_path):
+    old = tmp_path / "old"
+    shutil.copytree(data_dir, old)
+    (current_build(old) / INDEX_FILE).unlink()  # a build made before the index existed
+    kb_old, kb_new = load(old), load(data_dir)
+    assert not isinstance(kb_old.lexicon, IndexedLexicon) and isinstance(kb_new.lexicon, IndexedLexicon)
+    for q in ["梧州市有哪些中医医院？", "梧州市红十字会医院的床位是多少？", "藤县人民医院牵头哪些医共体？"]:
+        assert ask(kb_old, q) == ask(kb_new, q), q
+    reply = ask(kb_new, "梧州市有哪些中医医院？")
+    assert reply["status"] == "answered" and all(a["sources"] for a in reply["answers"])
+
+
+def test_text_sqlite_cannot_take_links_like_the_lexicon(lexicons):
+    indexed, memory = lexicons
+    q = "梧州市\ud91a红十字会医院有多少床位"  # a lone surrogate pasted into a question
+    assert find_mentions(q, indexed) == find_mentions(q, memory)
+    assert [m.text for m in find_mentions(q, indexed)] == ["梧州市", "红十字会", "医院", "床位"]
+    assert fuzzy_candidates(q, indexed) == fuzzy_candidates(q, memory)
