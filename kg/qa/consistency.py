@@ -140,15 +140,26 @@ def within_composition(kb: Knowledge, result: dict) -> dict:
     """体系由A、B、C构成，以D为主体、E为补充: the members are what the 由…构成 span of their sentence
     names; D and E (another division of the same system, said in the same sentence) are not."""
     pattern = (kb.config.get("composition_span") or "$^")
+    spans_of = [[m.group("span") for s in a["sources"] for m in [re.search(pattern, s.get("quote") or "")] if m]
+                for a in result["answers"]]
+    # when a sentence says what the system is composed of, it alone answers 由哪些构成 / 包括哪几类:
+    # X是…的组成部分 said elsewhere (民营医院是医疗卫生服务体系不可或缺的组成部分) divides it another way
+    composed = any(spans_of)
     kept = []
-    for a in result["answers"]:
-        spans = [m.group("span") for s in a["sources"] for m in [re.search(pattern, s.get("quote") or "")] if m]
-        if not spans or any(_in_span(a["text"], sp) for sp in spans):
+    for a, spans in zip(result["answers"], spans_of, strict=True):
+        names = [a["text"], *_short_forms(kb, a)]
+        if (not spans and not composed) or any(_in_span(n, sp) for n in names for sp in spans):
             kept.append(a)
     if not kept or len(kept) == len(result["answers"]):
         return result
     message = re.sub(r"：.*", "：" + "、".join(a["text"] for a in kept) + "。", result["message"], count=1)
     return result | {"answers": kept, "message": message}
+
+
+def _short_forms(kb: Knowledge, answer: dict) -> list[str]:
+    """钦州市卫生计生监督所 as its own plan writes it in a list: 市卫生计生监督所."""
+    return ["市" + answer["text"][len(city):] for city in kb.answer_cities(answer)
+            if answer["text"].startswith(city) and city.endswith("市")]
 
 
 def _in_span(name: str, span: str) -> bool:
