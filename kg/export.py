@@ -167,7 +167,6 @@ def write_csv_files(store, directory: Path, types: list[str] | None = None, head
 def to_xlsx(store, types: list[str] | None = None, headers: str = "zh") -> bytes:
     """An Excel workbook with one sheet per fact type (openpyxl); text cells stay text."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
     from kg.facts import FACT_TYPES
@@ -183,11 +182,7 @@ def to_xlsx(store, types: list[str] | None = None, headers: str = "zh") -> bytes
         for n, row in enumerate(table_rows(table, FACT_TYPES[name](store), headers)):
             cells = []
             for value in row:
-                if isinstance(value, str) and len(value) > _EXCEL_CELL:
-                    value = value[:_EXCEL_CELL - 1] + "…"
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # a quote that starts with = is text, not a formula
+                cell = _sheet_cell(sheet, value)
                 if n == 0:
                     cell.font = bold
                 elif isinstance(value, str) and SEPARATOR in value:
@@ -197,6 +192,19 @@ def to_xlsx(store, types: list[str] | None = None, headers: str = "zh") -> bytes
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _sheet_cell(sheet, value):
+    """A cell that shows what it holds: text longer than a cell takes is cut with …, and text stays text
+    (a quote that starts with = is no formula)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, str) and len(value) > _EXCEL_CELL:
+        value = value[:_EXCEL_CELL - 1] + "…"
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 def _widths(table: FactTable) -> list[int]:
@@ -214,7 +222,6 @@ def _letter(index: int) -> str:
 def rows_to_xlsx(headers: list[str], rows: list[list], sheet_name: str = "结果") -> bytes:
     """One sheet of query results (a header row, then rows); text cells stay text, numbers numbers."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
@@ -224,11 +231,7 @@ def rows_to_xlsx(headers: list[str], rows: list[list], sheet_name: str = "结果
     for n, row in enumerate([headers, *rows]):
         cells = []
         for value in row:
-            if isinstance(value, str) and len(value) > _EXCEL_CELL:
-                value = value[:_EXCEL_CELL - 1] + "…"
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
+            cell = _sheet_cell(sheet, value)
             if n == 0:
                 cell.font = bold
             cells.append(cell)
