@@ -334,3 +334,26 @@ def test_a_restriction_the_graph_does_not_hold_keeps_no_chance_institution(kb):
     kept = ask(kb, "钦州哪几家精神病医院是扩建项目？")
     assert kept["status"] == "answered"
     assert sorted(texts(kept)) == ["浦北县精神病医院", "灵山县精神病医院", "钦州市精神病医院"]
+
+
+# ---- the cue that governs the question word ------------------------------------------------------
+
+def test_the_cue_right_before_the_question_word_says_what_is_asked(kb):
+    # 依托<哪家医院>创建: the host is asked (hk:basedOn), not what is created
+    host = ask(kb, "广西北部湾沿海中医医疗中心要依托哪家医院来创建？")
+    assert host["status"] == "answered" and texts(host) == ["钦州市中医医院"]
+    assert host["answers"][0]["sources"][0]["quote"] == "依托钦州市中医医院创建广西北部湾沿海中医医疗中心；"
+    # 依托X创建<什么中心>: what is created is asked
+    created = ask(kb, "依托钦州市中医医院要创建什么中心？")
+    assert "广西北部湾沿海中医医疗中心" in texts(created) and "钦州市中医医院" not in texts(created)
+
+
+def test_whom_an_institution_guides_is_asked_by_dui_shei(kb):
+    # X对谁…指导 asks whom X guides (谁 is the object of 对), not who guides X
+    result = ask(kb, "钦州市疾病预防控制中心要加强对谁的业务指导？")
+    assert result["status"] == "answered"
+    assert texts(result) == ["全市疾病预防控制机构", "县区疾病预防控制中心"]
+    quotes = [s["quote"] for a in result["answers"] for s in a["sources"]]
+    assert any("强化钦州市疾病预防控制中心对县区疾病预防控制中心的业务指导和工作协同" in q for q in quotes)
+    # the reverse still asks who guides
+    assert texts(ask(kb, "谁对县区疾病预防控制中心进行业务指导？")) == ["钦州市疾病预防控制中心"]
