@@ -357,3 +357,14 @@ def test_whom_an_institution_guides_is_asked_by_dui_shei(kb):
     assert any("强化钦州市疾病预防控制中心对县区疾病预防控制中心的业务指导和工作协同" in q for q in quotes)
     # the reverse still asks who guides
     assert texts(ask(kb, "谁对县区疾病预防控制中心进行业务指导？")) == ["钦州市疾病预防控制中心"]
+
+
+def test_a_verb_asked_as_a_not_a_is_a_yes_no_from_the_plan_sentence(kb):
+    # 设不设 / 要不要设置: 钦州 says 本区域内不设置…, 梧州 says 市级设置 120 急救指挥中心
+    no = ask(kb, "钦州要不要设置职业病危害工程防护机构？")
+    assert no["status"] == "answered" and texts(no) == ["否"]
+    quote = no["answers"][0]["sources"][0]["quote"]
+    assert quote == "本区域内不设置职业病危害工程防护机构，其职责由自治区相关医疗机构承担。"
+    yes = ask(kb, "梧州市级设不设120急救指挥中心？")
+    assert yes["status"] == "answered" and texts(yes) == ["是"]
+    assert yes["answers"][0]["sources"][0]["quote"].startswith("机构设置：市级设置 120 急救指挥中心")
