@@ -368,3 +368,27 @@ def test_a_verb_asked_as_a_not_a_is_a_yes_no_from_the_plan_sentence(kb):
     yes = ask(kb, "梧州市级设不设120急救指挥中心？")
     assert yes["status"] == "answered" and texts(yes) == ["是"]
     assert yes["answers"][0]["sources"][0]["quote"].startswith("机构设置：市级设置 120 急救指挥中心")
+
+
+@pytest.mark.parametrize(("question", "start"), [
+    ("灵山县人民医院属不属于县直综合医院？", "设置6家县直综合医院，分别是灵山县人民医院"),
+    ("钦州市精神病医院算不算精神卫生机构？",
+     "钦州市精神病医院（钦州市心理卫生中心），既是精神病专科医院，又是精神卫生机构"),
+])
+def test_whether_an_institution_is_of_a_kind_is_said_by_a_sentence_linking_them(kb, question, start):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and texts(result) == ["是"]
+    assert result["answers"][0]["sources"][0]["quote"].startswith(start)
+
+
+@pytest.mark.parametrize("question", [
+    # 梧州: 支持藤县人民医院升级为三级综合医院 — a target, not what it is
+    "藤县人民医院属不属于三级综合医院？",
+    # 梧州: 建设梧州市红十字会医院以肿瘤性疾病为重点的省级区域医疗中心 — to be built
+    "梧州市红十字会医院算不算区域医疗中心？",
+    # no sentence names 钦州市第一人民医院 as one
+    "钦州市第一人民医院算不算精神卫生机构？",
+])
+def test_a_kind_an_institution_is_to_become_or_never_said_to_be_is_no_yes(kb, question):
+    result = ask(kb, question)
+    assert result["status"] == "unanswerable" and not result["answers"]
