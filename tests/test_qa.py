@@ -22,7 +22,7 @@ DEV = REPO_DIR / "tests" / "data" / "questions-dev.jsonl"
 # score the 67-question system gets on it, 0.626 the recomposed one (precision first: fewer answers,
 # more of them right). A floor that catches regressions, raised as QA improves: 0.635 with precision
 # 0.975 once an answer that contradicts its question is refused (kg/qa/consistency.py).
-DEV_FLOOR = 0.61
+DEV_FLOOR = 0.66
 # Of the questions answered, the share answered right: a wrong answer misleads more than a refusal.
 DEV_PRECISION_FLOOR = 0.94
 

@@ -335,3 +335,61 @@ def test_a_restriction_the_graph_does_not_hold_keeps_no_chance_institution(kb):
     kept = ask(kb, "钦州哪几家精神病医院是扩建项目？")
     assert kept["status"] == "answered"
     assert sorted(texts(kept)) == ["浦北县精神病医院", "灵山县精神病医院", "钦州市精神病医院"]
+
+
+# ---- the cue that governs the question word ------------------------------------------------------
+
+def test_the_cue_right_before_the_question_word_says_what_is_asked(kb):
+    # 依托<哪家医院>创建: the host is asked (hk:basedOn), not what is created
+    host = ask(kb, "广西北部湾沿海中医医疗中心要依托哪家医院来创建？")
+    assert host["status"] == "answered" and texts(host) == ["钦州市中医医院"]
+    assert host["answers"][0]["sources"][0]["quote"] == "依托钦州市中医医院创建广西北部湾沿海中医医疗中心；"
+    # 依托X创建<什么中心>: what is created is asked
+    created = ask(kb, "依托钦州市中医医院要创建什么中心？")
+    assert "广西北部湾沿海中医医疗中心" in texts(created) and "钦州市中医医院" not in texts(created)
+
+
+def test_whom_an_institution_guides_is_asked_by_dui_shei(kb):
+    # X对谁…指导 asks whom X guides (谁 is the object of 对), not who guides X
+    result = ask(kb, "钦州市疾病预防控制中心要加强对谁的业务指导？")
+    assert result["status"] == "answered"
+    assert texts(result) == ["全市疾病预防控制机构", "县区疾病预防控制中心"]
+    quotes = [s["quote"] for a in result["answers"] for s in a["sources"]]
+    assert any("强化钦州市疾病预防控制中心对县区疾病预防控制中心的业务指导和工作协同" in q for q in quotes)
+    # the reverse still asks who guides
+    assert texts(ask(kb, "谁对县区疾病预防控制中心进行业务指导？")) == ["钦州市疾病预防控制中心"]
+
+
+def test_a_verb_asked_as_a_not_a_is_a_yes_no_from_the_plan_sentence(kb):
+    # 设不设 / 要不要设置: 钦州 says 本区域内不设置…, 梧州 says 市级设置 120 急救指挥中心
+    no = ask(kb, "钦州要不要设置职业病危害工程防护机构？")
+    assert no["status"] == "answered" and texts(no) == ["否"]
+    quote = no["answers"][0]["sources"][0]["quote"]
+    assert quote == "本区域内不设置职业病危害工程防护机构，其职责由自治区相关医疗机构承担。"
+    yes = ask(kb, "梧州市级设不设120急救指挥中心？")
+    assert yes["status"] == "answered" and texts(yes) == ["是"]
+    assert yes["answers"][0]["sources"][0]["quote"].startswith("机构设置：市级设置 120 急救指挥中心")
+
+
+@pytest.mark.parametrize(("question", "start"), [
+    ("灵山县人民医院属不属于县直综合医院？", "设置6家县直综合医院，分别是灵山县人民医院"),
+    ("钦州市精神病医院算不算精神卫生机构？",
+     "钦州市精神病医院（钦州市心理卫生中心），既是精神病专科医院，又是精神卫生机构"),
+])
+def test_whether_an_institution_is_of_a_kind_is_said_by_a_sentence_linking_them(kb, question, start):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and texts(result) == ["是"]
+    assert result["answers"][0]["sources"][0]["quote"].startswith(start)
+
+
+@pytest.mark.parametrize("question", [
+    # 梧州: 支持藤县人民医院升级为三级综合医院 — a target, not what it is
+    "藤县人民医院属不属于三级综合医院？",
+    # 梧州: 建设梧州市红十字会医院以肿瘤性疾病为重点的省级区域医疗中心 — to be built
+    "梧州市红十字会医院算不算区域医疗中心？",
+    # no sentence names 钦州市第一人民医院 as one
+    "钦州市第一人民医院算不算精神卫生机构？",
+])
+def test_a_kind_an_institution_is_to_become_or_never_said_to_be_is_no_yes(kb, question):
+    result = ask(kb, question)
+    assert result["status"] == "unanswerable" and not result["answers"]

@@ -31,8 +31,16 @@ def score(kb: Knowledge, family: dict, parsed: Parsed) -> float:
     trigger_len = max(len(h.group(0)) for h in hits)
     # Later triggers in the question (closer to the question word) say more about what is asked.
     position = max(h.start() for h in hits) / max(1, len(parsed.question))
+    # A verb cue right before the question word governs what is asked (依托哪家医院创建 asks the host,
+    # 依托X创建什么中心 the centre), over a cue elsewhere in the sentence.
+    asking = kb.config.get("asking_word") or "$^"
+    # A cue that is the question word itself, with a kind as its noun (哪两家中医医院), is as near.
+    kinds = [c.start for c in parsed.slots.get("class", [])]
+    governs = any(re.match(asking, parsed.question[h.end():]) and not re.search(asking, h.group(0))
+                  or re.match(asking, h.group(0)) and any(h.end() <= k <= h.end() + 2 for k in kinds)
+                  for h in hits)
     return 1.0 + trigger_len * 0.5 + len(required) + 0.3 * sum(has_slot(kb, s, parsed) for s in optional) \
-        + position + float(family.get("priority", 0)) - penalty
+        + position + float(family.get("priority", 0)) - penalty + 0.5 * governs
 
 
 def has_slot(kb: Knowledge, slot: str, parsed: Parsed) -> bool:

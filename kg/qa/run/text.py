@@ -27,7 +27,8 @@ def asked_phrase(kb: Knowledge, family: dict, parsed: Parsed) -> tuple[str, list
         tail = hit.group("phrase")
         head = text[:hit.start()] + "|" + text[hit.end():]
     else:
-        tail = re.split(r"[|，,？?。！!吗呢]", text[hit.end():])[0]
+        # 算不算钦州规划的<县直综合医院>: a place right after the trigger is not the phrase
+        tail = re.split(r"[|，,？?。！!吗呢]", text[hit.end():].lstrip("|"))[0]
         head = text[:hit.start()] + "|" + text[hit.end() + len(tail):]
     for word in sorted(family.get("stopwords") or [], key=len, reverse=True):
         tail = tail.removeprefix(word).removesuffix(word)
@@ -73,6 +74,14 @@ def run_statement(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     if len(phrase) < 3:
         return no_fact("这个问题要找的内容", "")
     found = find_passages(kb, phrase, words, parsed)
+    if family.get("require_named"):
+        # 甲算不算<某类>: only a sentence naming 甲 itself says whether it is one
+        named = [lb for t in ("institution", "consortium", "unit") for m in parsed.slots.get(t, [])
+                 for lb in kb.labels_of(m.entries[0].iri)]
+        # …and says it is one (是/属于, 分别是), not that it is to become one (升级为, 建设…中心)
+        says = [p.replace("{kind}", re.escape(phrase)) for p in family["require_named"]]
+        found = [f for f in found if any(re.search(p.replace("{name}", re.escape(n)), f[1]["flat"])
+                                         for n in named for p in says)]
     if not found:
         return no_fact(f"规划中关于“{phrase}”的表述", "")
     _, row, at = found[0]
