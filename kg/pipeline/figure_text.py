@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from kg.corpus import Sentence
 from kg.observations import Subject, Value
+from kg.pipeline.figure_config import load_config, longest_first, recognizer
 from kg.quantities import COUNT_UNITS, Quantity, TimeRef, find_quantities, find_times
 
 _CLAUSE_MARKS = "，；。：！？"  # normalised text writes them full-width (1:1.4 keeps its colon)
@@ -66,8 +67,6 @@ class Vocabulary:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    from kg.pipeline.figures import load_config, longest_first
-
     cfg = load_config()
     t = cfg["text"]
     return Vocabulary(
@@ -822,8 +821,6 @@ def _is_norm(text: str, fig: Figure, voc: Vocabulary) -> bool:
 
 def read_plan(col, years: tuple[int | None, int | None]) -> None:
     """Every figure of the plan's running text."""
-    from kg.pipeline.figures import recognizer
-
     voc = vocabulary()
     ctx = col.ctx
     city = col.city()

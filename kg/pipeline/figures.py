@@ -20,20 +20,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Protocol
-
-import yaml
 
 from kg.corpus import Cell, Plan, Sentence, Table
 from kg.gazetteer import Gazetteer, Region
 from kg.measures import catalog
 from kg.observations import Observation, Subject, Value
-from kg.paths import PACKAGE_DATA
-from kg.pipeline.institutions import InstitutionRecognizer, load_rules
+from kg.pipeline.figure_config import load_config, longest_first, recognizer
 from kg.tables import is_empty_mark
 from kg.textnorm import normalize, normalize_text
-from kg.vocab import load_vocabulary
 
 __all__ = ["Observation", "PlanContext", "Value", "extract", "parse_value"]
 
@@ -46,21 +41,6 @@ class PlanContext(Protocol):
     city: Region | None
     institutions: dict
     county: Region | None  # the county a document is about (kg add --county), else None
-
-
-@lru_cache(maxsize=1)
-def load_config() -> dict:
-    with open(PACKAGE_DATA / "figures.yaml", encoding="utf-8") as f:
-        return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-
-@lru_cache(maxsize=4)
-def recognizer(gazetteer: Gazetteer) -> InstitutionRecognizer:
-    return InstitutionRecognizer(load_vocabulary(), gazetteer, load_rules())
-
-
-def longest_first(words) -> list[str]:
-    return sorted(words, key=len, reverse=True)
 
 
 # ---------------------------------------------------------------------------------------------

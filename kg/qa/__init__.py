@@ -11,9 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.qa.ask import answer, explain
-from kg.qa.knowledge import Knowledge, load_config
+from kg.qa.knowledge import Knowledge
 from kg.qa.parse import Context
 from kg.qa.render import explain_text
+from kg.qa.vocabulary import load_config
 
 __all__ = ["Context", "Knowledge", "answer", "ask", "explain", "explain_text", "load", "load_config"]
 

@@ -7,20 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
-import yaml
 
-from kg.paths import QUERIES_DIR, TEMPLATES_DIR
+from kg.paths import TEMPLATES_DIR
 from kg.qa.linking import PREFIXES, Lexicon, cached_rows, load_lexicon
 from kg.qa.name_index import open_name_index
 from kg.qa.passages import PassageIndex
+from kg.qa.vocabulary import load_config
 from kg.store import current_build, open_store, sparql_select, term_value
-
-
-def load_config(path: Path | None = None) -> dict:
-    """The question vocabulary: cues, synonyms, operators (families) and answer wording."""
-    # libyaml's loader when built in (a third of the cold start of `kg ask` went to the pure-Python one)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load((path or QUERIES_DIR / "questions.yaml").read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
 
 
 class Knowledge:

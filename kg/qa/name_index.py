@@ -44,7 +44,7 @@ def write_name_index(build_dir: Path, store, config: dict | None = None, lexicon
     """Write the name index of the graph in `store` (or of a `lexicon` already read from it) into
     `build_dir`, once per build."""
     if config is None:
-        from kg.qa.knowledge import load_config
+        from kg.qa.vocabulary import load_config
 
         config = load_config()
     params = lexicon_params(config)
