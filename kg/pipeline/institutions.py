@@ -151,8 +151,11 @@ class InstitutionRecognizer:
                                 if vocab.is_a(kind.iri, consortium) for label in kind.labels if len(label) >= 3}
         self.consortium_re = re.compile(_alternation(self.consortium_kind))
         suffixes = _alternation(rules["university_suffixes"])
+        # a hospital named by its university and an own name, without 附属 (中南大学湘雅二医院)
+        stops = re.escape(rules["stop_chars"] + rules["university_hospital_stop_chars"])
         self.university_re = re.compile(
-            f"(?P<suffix>{suffixes})(?P<aff>(?:第[一二三四五六七八九十]+)?附属[\u4e00-\u9fff]{{0,6}}?医院)?")
+            f"(?P<suffix>{suffixes})(?P<aff>(?:第[一二三四五六七八九十]+)?附属[\u4e00-\u9fff]{{0,6}}?医院"
+            f"|(?:(?![{stops}])[\u4e00-\u9fff]){{2,4}}?[一二三四五六七八九]?医院)?")
         self.canonical = self._canonical_nouns()
         self.specialty = self._specialty_stems()
 
@@ -263,6 +266,9 @@ class InstitutionRecognizer:
             region = self.gaz.resolve(name, context.code if context else None)
             if region is None or not self.gaz.is_full_name(name):
                 continue
+            nxt = text[end] if end < len(text) else ""
+            if (name[-1], nxt) in (("区", "域"), ("市", "场")):
+                continue  # 新建区域…, …市场: the suffix starts a word (区域, 市场), no place ends here
             if length == 2 and ((end < len(text) and text[end] in "级域")
                                 or (scope.province and region.province_code != scope.province.code)):
                 continue  # a two-character name (藤县, 成县) is weak: 建设成县域…, 县级 are no places
@@ -602,9 +608,23 @@ class InstitutionRecognizer:
                 kind = HK + self.rules["university_kind"]
             name = text[start:end]
             level = HKV + "level/" + self.rules["university_level"]
-            out.append(Mention(start, end, name, name, kind, level, code, None, True,
-                               key=identity_key(code, name, "", self.canonical), modifiers=[]))
+            where = self._university_city(uni) or code
+            out.append(Mention(start, end, name, name, kind, level, where, None, True,
+                               key=identity_key(where, name, "", self.canonical), modifiers=[]))
         return out
+
+    def _university_city(self, uni: str) -> str | None:
+        """A school named after a city (邵阳学院, 桂林医学院, 南昌大学) stands in that city, whatever the
+        document's own city is; one named after a province (湖南师范大学) is placed by the document."""
+        found = self.gaz.find(uni, short=True)
+        if not found or found[0].start != 0:
+            return None
+        regions = [found[0].region] if found[0].region is not None else list(found[0].candidates)
+        cities = {c.code for r in regions if (c := self.gaz.city_of(r.code)) is not None and c.level == "city"}
+        # 邵阳 is 邵阳市 and its 邵阳县: one city either way; a county's name (南华大学 is no 南华县's) is
+        # too weak a sign
+        named_city = any(r.level == "city" for r in regions)
+        return cities.pop() if len(cities) == 1 and named_city else None
 
     # -- named bodies without a class noun -----------------------------------------------------
     def _bodies(self, text: str, found: list[Mention], scope: Scope) -> list[Mention]:

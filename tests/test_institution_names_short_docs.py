@@ -1,0 +1,134 @@
+# ruff: noqa: E501 - the documents are quoted as written, one paragraph a line
+"""Institution names in short documents of other places, in a layout the plans do not have: a provincial
+专科联盟 document listing member hospitals of several cities (university hospitals with and without
+附属, a school named after its city), a county work report (towns, verbs before names) and a city's 120
+network note. Imaginary content about real places, built with `kg build` as `kg add` would.
+
+Read first by the rules unchanged, they showed three classes of error, each fixed at its cause in
+kg/pipeline/institutions.py: 新建区域心电诊断中心 taken for an institution of 南昌市新建区 (a region
+name whose suffix starts a word: 区域, 市场); 中南大学湘雅医院 and 中南大学湘雅二医院 missed and the
+fragment 中南大学 emitted instead (a university's hospital with an own name and no 附属); and
+邵阳学院附属第一医院 placed in the document's city 长沙市 (a school named after a city stands there).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.build import build
+from kg.facts import institution_facts
+from kg.store import open_store
+
+ALLIANCE = """湖南省心血管病专科联盟建设工作方案
+
+为推动优质医疗资源扩容下沉，经研究，由中南大学湘雅医院牵头，联合省内各市州三级医院组建湖南省心血管病专科联盟。
+
+一、联盟组成
+牵头医院：中南大学湘雅医院。
+副理事长单位：中南大学湘雅二医院、湖南师范大学附属第一医院（湖南省人民医院）、南华大学附属第一医院。
+成员单位：株洲市中心医院、湘潭市中心医院、衡阳市第一人民医院、岳阳市人民医院、常德市第一人民医院、郴州市第一人民医院、永州市中心医院、怀化市第一人民医院、邵阳学院附属第一医院、长沙县人民医院、浏阳市人民医院。
+
+二、工作任务
+（一）建立双向转诊机制。各成员单位与牵头医院建立双向转诊绿色通道，县级医院将疑难重症患者上转至省级医院。
+（二）加强学科建设。依托中南大学湘雅医院心血管内科和湖南省人民医院胸痛中心，建设省级心血管病诊疗中心，支持株洲市中心医院建设市级胸痛中心。
+（三）开展远程会诊。联盟内三级医院与县级医院开展远程会诊和远程心电诊断，新建区域心电诊断中心。
+（四）人才培养。牵头医院每年接收成员单位进修医师不少于50名。"""
+
+COUNTY = """平南县2023年卫生健康工作总结
+
+2023年，我县深化县域医共体建设，以平南县人民医院、平南县中医医院为龙头，组建两个紧密型县域医疗卫生共同体，覆盖全市21个乡镇卫生院和283个村卫生室。
+
+一、基层能力建设
+新建大安镇中心卫生院住院楼，改扩建丹竹镇卫生院、思旺镇中心卫生院门诊楼，建成官成镇卫生院发热门诊。全市新建标准化村卫生室12个，马练瑶族乡卫生院与平南县人民医院签订帮扶协议。
+二、公共卫生
+平南县疾病预防控制中心完成实验室改造，平南县妇幼保健院创建二级甲等妇幼保健院。平南街道社区卫生服务中心开展家庭医生签约服务。
+三、下一步工作
+继续深化县域医共体改革，推动乡镇卫生院提档升级，支持县级医院创建三级医院。"""
+
+EMERGENCY = """柳州市120急救网络建设情况说明
+
+柳州市紧急医疗救援中心统一调度全市院前急救资源。目前全市共设急救站18个，其中依托柳州市人民医院设立城中急救站，依托柳州市工人医院设立鱼峰急救站，依托柳州市中医医院设立柳南急救站，依托广西科技大学第一附属医院设立柳北急救站。
+柳江区人民医院、柳城县人民医院、鹿寨县人民医院分别设立县级急救分站。
+下一步，在融安县长安镇中心卫生院新建乡镇急救点，各急救站配备负压救护车。"""
+
+DOCUMENTS = [
+    ("alliance.txt", "长沙市", "湖南省", None, "湖南省心血管病专科联盟建设工作方案", ALLIANCE),
+    ("county.txt", "贵港市", "广西壮族自治区", "平南县", "平南县2023年卫生健康工作总结", COUNTY),
+    ("emergency.txt", "柳州市", "广西壮族自治区", None, "柳州市120急救网络建设情况说明", EMERGENCY),
+]
+
+# name → city (county) of every institution each document names; nothing else may be found
+EXPECTED = {
+    "alliance.txt": {
+        "中南大学湘雅医院": ("长沙市", None), "中南大学湘雅二医院": ("长沙市", None),
+        "湖南师范大学附属第一医院": ("长沙市", None), "南华大学附属第一医院": ("长沙市", None),
+        "株洲市中心医院": ("株洲市", None), "湘潭市中心医院": ("湘潭市", None),
+        "衡阳市第一人民医院": ("衡阳市", None), "岳阳市人民医院": ("岳阳市", None),
+        "常德市第一人民医院": ("常德市", None), "郴州市第一人民医院": ("郴州市", None),
+        "永州市中心医院": ("永州市", None), "怀化市第一人民医院": ("怀化市", None),
+        "邵阳学院附属第一医院": ("邵阳市", None), "长沙县人民医院": ("长沙市", "长沙县"),
+        "浏阳市人民医院": ("长沙市", "浏阳市"), "湖南省心血管病专科联盟": ("长沙市", None),
+    },
+    "county.txt": {
+        "平南县人民医院": ("贵港市", "平南县"), "平南县中医医院": ("贵港市", "平南县"),
+        "大安镇中心卫生院": ("贵港市", "平南县"), "丹竹镇卫生院": ("贵港市", "平南县"),
+        "思旺镇中心卫生院": ("贵港市", "平南县"), "官成镇卫生院": ("贵港市", "平南县"),
+        "马练瑶族乡卫生院": ("贵港市", "平南县"), "平南县疾病预防控制中心": ("贵港市", "平南县"),
+        "平南县妇幼保健院": ("贵港市", "平南县"), "平南街道社区卫生服务中心": ("贵港市", "平南县"),
+    },
+    "emergency.txt": {
+        "柳州市紧急医疗救援中心": ("柳州市", None), "柳州市人民医院": ("柳州市", None),
+        "柳州市工人医院": ("柳州市", None), "柳州市中医医院": ("柳州市", None),
+        "广西科技大学第一附属医院": ("柳州市", None), "柳江区人民医院": ("柳州市", "柳江区"),
+        "柳城县人民医院": ("柳州市", "柳城县"), "鹿寨县人民医院": ("柳州市", "鹿寨县"),
+        "融安县长安镇中心卫生院": ("柳州市", "融安县"),
+    },
+}
+
+# what a reader would never list as an institution: verbs swallowed, generic kinds, fragments, places
+NOT_INSTITUTIONS = ["新建区域心电诊断中心", "区域心电诊断中心", "中南大学", "南华大学", "邵阳学院", "县级医院",
+                    "省级医院", "牵头医院", "三级医院", "乡镇卫生院", "村卫生室", "标准化村卫生室",
+                    "新建大安镇中心卫生院", "改扩建丹竹镇卫生院", "湖南省人民医院胸痛中心", "市级胸痛中心",
+                    "省级心血管病诊疗中心", "二级甲等妇幼保健院"]
+
+
+@pytest.fixture(scope="module")
+def facts(tmp_path_factory) -> list[dict]:
+    corpus = tmp_path_factory.mktemp("short-docs")
+    meta = []
+    for file, city, province, county, title, text in DOCUMENTS:
+        (corpus / file).write_text(text + "\n", encoding="utf-8")
+        record = {"file": file, "city": city, "province": province, "title": title}
+        if county:
+            record["county"] = county
+        meta.append(record)
+    (corpus / "documents.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    data = tmp_path_factory.mktemp("short-docs-data")
+    build(corpus, data)
+    return list(institution_facts(open_store(data)))
+
+
+def _of(facts: list[dict], file: str) -> dict[str, dict]:
+    return {f["name"]: f for f in facts if any(s.get("source_file", s["doc"]) == file or s["doc"] == file
+                                                 for s in f["sources"])}
+
+
+@pytest.mark.parametrize("file", list(EXPECTED))
+def test_every_named_institution_in_its_place_and_nothing_else(facts, file):
+    found = _of(facts, file)
+    assert set(found) == set(EXPECTED[file])
+    for name, (city, county) in EXPECTED[file].items():
+        assert (found[name]["city"], found[name]["county"]) == (city, county), name
+
+
+def test_none_of_the_generic_words_fragments_or_verbs_is_an_institution(facts):
+    names = {f["name"] for f in facts} | {a for f in facts for a in f["aliases"]}
+    assert not names & set(NOT_INSTITUTIONS)
+
+
+def test_second_name_in_brackets_is_an_alias_and_no_university_is_its_own_hospitals_parent(facts):
+    found = _of(facts, "alliance.txt")
+    assert found["湖南师范大学附属第一医院"]["aliases"] == ["湖南省人民医院"]
+    assert all(f["parent"] is None for f in found.values())
