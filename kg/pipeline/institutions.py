@@ -706,6 +706,8 @@ class InstitutionRecognizer:
             # after the name of its institution
             parent = next((p for p in reversed(named) if p.end <= head_start and p.parent_key is None
                            and self._unit_core_ok(text[p.end:head_start])), None)
+            if parent is not None and not text[parent.end:head_start] and head in self.rules["own_name_unit_heads"]:
+                continue  # 加强市疾控中心实验室能力建设: the centre's laboratory, no unit of its own
             if parent is not None and (text[parent.end:head_start] or kind not in self.orphan_kinds):
                 out.append(self._unit(text, parent, parent.start, head_start, head_end, kind))
                 continue
