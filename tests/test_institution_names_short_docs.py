@@ -10,7 +10,9 @@ name whose suffix starts a word: 区域, 市场); 中南大学湘雅医院 and �
 fragment 中南大学 emitted instead (a university's hospital with an own name and no 附属); and
 邵阳学院附属第一医院 placed in the document's city 长沙市 (a school named after a city stands there).
 The 玉林 report, written next, showed a fourth: 市疾控中心实验室能力建设 made the centre's laboratory a
-unit (a laboratory is a unit only with its own name, as 县疾控中心P2实验室).
+unit (a laboratory is a unit only with its own name, as 县疾控中心P2实验室); the 桂平 report a fifth:
+牵头医院向木乐镇中心卫生院 kept the preposition 向 in the town's name (a boundary word before a town that
+already starts after it is no part of it).
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ import pytest
 
 from kg.build import build
 from kg.facts import institution_facts
+from kg.gazetteer import Gazetteer
+from kg.pipeline.institutions import InstitutionRecognizer, load_rules
 from kg.store import open_store
+from kg.vocab import load_vocabulary
 
 ALLIANCE = """湖南省心血管病专科联盟建设工作方案
 
@@ -62,10 +67,22 @@ CITY = """玉林市卫生健康委员会2024年工作报告
 二、下一步工作
 深化公立医院改革，推进市妇幼保健院儿童医院建设，加快博白县人民医院门诊综合楼建设，依托市第一人民医院建设区域医疗中心。加强市疾控中心实验室能力建设，完成市急救医疗指挥中心升级改造。"""
 
+YGT = """桂平市县域医共体建设情况汇报
+
+一、基本情况
+我市组建以市人民医院为牵头医院的桂平市医疗集团，成员单位包括市中医医院、市妇幼保健院、27家乡镇卫生院和各村卫生室。集团实行人财物统一管理，市人民医院加挂“桂平市总医院”牌子。
+二、主要做法
+（一）推动资源下沉。牵头医院向木乐镇中心卫生院、麻垌镇卫生院派驻管理团队，在金田镇卫生院设立市人民医院金田分院。建设西山镇中心卫生院县域医疗次中心，新建蒙圩镇卫生院康复科。
+（二）强化急救体系。市急救指挥中心统一调度，依托市人民医院、市中医医院设立急救站，在江口镇中心卫生院设立急救点，实现乡镇急救网络全覆盖。
+（三）提升基层能力。中心卫生院达到二级医院水平，社区卫生服务中心和村卫生室标准化建设达标率100%。
+三、存在问题
+部分乡镇卫生院人才短缺，县级医院与上级医院合作深度不够，三级医院对口帮扶有待加强。"""
+
 DOCUMENTS = [
     ("alliance.txt", "长沙市", "湖南省", None, "湖南省心血管病专科联盟建设工作方案", ALLIANCE),
     ("county.txt", "贵港市", "广西壮族自治区", "平南县", "平南县2023年卫生健康工作总结", COUNTY),
     ("city.txt", "玉林市", "广西壮族自治区", None, "玉林市卫生健康委员会2024年工作报告", CITY),
+    ("ygt.txt", "贵港市", "广西壮族自治区", "桂平市", "桂平市县域医共体建设情况汇报", YGT),
     ("emergency.txt", "柳州市", "广西壮族自治区", None, "柳州市120急救网络建设情况说明", EMERGENCY),
 ]
 
@@ -97,6 +114,15 @@ EXPECTED = {
         "博白县人民医院": ("玉林市", "博白县"), "玉林市疾控中心": ("玉林市", None),
         "玉林市急救医疗指挥中心": ("玉林市", None),
     },
+    "ygt.txt": {
+        "桂平市人民医院": ("贵港市", "桂平市"), "桂平市中医医院": ("贵港市", "桂平市"),
+        "桂平市妇幼保健院": ("贵港市", "桂平市"), "桂平市医疗集团": ("贵港市", "桂平市"),
+        "桂平市县域医共体": ("贵港市", "桂平市"), "桂平市急救指挥中心": ("贵港市", "桂平市"),
+        "木乐镇中心卫生院": ("贵港市", "桂平市"), "麻垌镇卫生院": ("贵港市", "桂平市"),
+        "金田镇卫生院": ("贵港市", "桂平市"), "西山镇中心卫生院": ("贵港市", "桂平市"),
+        "蒙圩镇卫生院": ("贵港市", "桂平市"), "江口镇中心卫生院": ("贵港市", "桂平市"),
+        "桂平市人民医院金田分院": ("贵港市", "桂平市"),
+    },
     "emergency.txt": {
         "柳州市紧急医疗救援中心": ("柳州市", None), "柳州市人民医院": ("柳州市", None),
         "柳州市工人医院": ("柳州市", None), "柳州市中医医院": ("柳州市", None),
@@ -111,7 +137,8 @@ NOT_INSTITUTIONS = ["新建区域心电诊断中心", "区域心电诊断中心"
                     "省级医院", "牵头医院", "三级医院", "乡镇卫生院", "村卫生室", "标准化村卫生室",
                     "新建大安镇中心卫生院", "改扩建丹竹镇卫生院", "湖南省人民医院胸痛中心", "市级胸痛中心",
                     "省级心血管病诊疗中心", "二级甲等妇幼保健院", "玉林市疾控中心实验室", "市疾控中心实验室",
-                    "社区医院", "区域医疗中心", "胸痛中心", "卒中中心"]
+                    "社区医院", "区域医疗中心", "胸痛中心", "卒中中心", "向木乐镇中心卫生院", "中心卫生院",
+                    "二级医院", "上级医院"]
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +179,22 @@ def test_second_name_in_brackets_is_an_alias_and_no_university_is_its_own_hospit
     found = _of(facts, "alliance.txt")
     assert found["湖南师范大学附属第一医院"]["aliases"] == ["湖南省人民医院"]
     assert all(f["parent"] is None for f in found.values())
+
+
+def test_units_have_their_parent_and_aliases_their_institution(facts):
+    found = _of(facts, "ygt.txt")
+    assert found["桂平市人民医院金田分院"]["parent"] == "桂平市人民医院"
+    assert set(found["桂平市人民医院"]["aliases"]) == {"市人民医院", "桂平市总医院"}
+
+
+@pytest.mark.parametrize("text,town", [
+    ("县人民医院向木乐镇中心卫生院派驻团队。", "木乐镇中心卫生院"),
+    ("市中医医院对石龙镇卫生院开展帮扶。", "石龙镇卫生院"),
+    ("县人民医院向阳镇卫生院分院建设。", "向阳镇卫生院"),
+])
+def test_a_preposition_before_a_town_is_no_part_of_its_name(text, town):
+    gaz = Gazetteer.load()
+    rec = InstitutionRecognizer(load_vocabulary(), gaz, load_rules())
+    names = {m.name for m in rec(text, gaz.resolve("贵港市"), county=gaz.resolve("桂平市")) if m.named}
+    assert town in names
+    assert not {n for n in names if n.endswith(town) and n != town}

@@ -310,6 +310,9 @@ class InstitutionRecognizer:
             # a character that is in no town's name ends the text before it too (成员单位有荷香桥镇), but a
             # candidate ending in a conjunction (协和, …机构和) needs a real boundary
             clean = self._boundary_before(text, start)
+            if best is not None and best.start == start + 1 and self._boundary_before(text, start + 1) \
+                    and text[start] in self.boundary:
+                break  # 牵头医院向木乐镇…: a preposition before a town that already starts after it is no part
             if clean or (text[start - 1] in self.town_stop and own[-1] not in self.rules["name_end_stop"]):
                 best = _Place(start, None, "town", text[start:end], scope.county)
         return best
