@@ -12,7 +12,9 @@ fragment 中南大学 emitted instead (a university's hospital with an own name 
 The 玉林 report, written next, showed a fourth: 市疾控中心实验室能力建设 made the centre's laboratory a
 unit (a laboratory is a unit only with its own name, as 县疾控中心P2实验室); the 桂平 report a fifth:
 牵头医院向木乐镇中心卫生院 kept the preposition 向 in the town's name (a boundary word before a town that
-already starts after it is no part of it).
+already starts after it is no part of it); the 神经内科 notice a sixth: a member table's row
+(序号 单位名称 所在市, read without its cell breaks) that closes with a city places the school-run
+hospital of the row there (右江民族医学院附属医院 in 百色市), not in the document's city.
 """
 
 from __future__ import annotations
@@ -78,11 +80,27 @@ YGT = """桂平市县域医共体建设情况汇报
 三、存在问题
 部分乡镇卫生院人才短缺，县级医院与上级医院合作深度不够，三级医院对口帮扶有待加强。"""
 
+NOTICE = """关于公布广西壮族自治区神经内科专科联盟第二批成员单位的通知
+
+各市卫生健康委，各有关医疗机构：
+经自治区卫生健康委同意，现将广西神经内科专科联盟第二批成员单位名单公布如下。
+序号\t单位名称\t所在市
+1\t广西医科大学第二附属医院\t南宁市
+2\t桂林医学院附属医院\t桂林市
+3\t右江民族医学院附属医院\t百色市
+4\t梧州市红十字会医院\t梧州市
+5\t北海市人民医院神经内科\t北海市
+6\t防城港市第一人民医院\t防城港市
+联盟牵头单位为广西壮族自治区人民医院，秘书处设在自治区人民医院神经内科。各成员单位要依托本单位卒中中心，加强与牵头单位的远程会诊协作，推进国家神经疾病区域医疗中心建设，每年派员参加联盟培训。市级医院要带动县级医院，提升县域脑卒中救治能力。
+广西壮族自治区卫生健康委员会
+2024年3月1日"""
+
 DOCUMENTS = [
     ("alliance.txt", "长沙市", "湖南省", None, "湖南省心血管病专科联盟建设工作方案", ALLIANCE),
     ("county.txt", "贵港市", "广西壮族自治区", "平南县", "平南县2023年卫生健康工作总结", COUNTY),
     ("city.txt", "玉林市", "广西壮族自治区", None, "玉林市卫生健康委员会2024年工作报告", CITY),
     ("ygt.txt", "贵港市", "广西壮族自治区", "桂平市", "桂平市县域医共体建设情况汇报", YGT),
+    ("notice.txt", "南宁市", "广西壮族自治区", None, "关于公布广西壮族自治区神经内科专科联盟第二批成员单位的通知", NOTICE),
     ("emergency.txt", "柳州市", "广西壮族自治区", None, "柳州市120急救网络建设情况说明", EMERGENCY),
 ]
 
@@ -123,6 +141,12 @@ EXPECTED = {
         "蒙圩镇卫生院": ("贵港市", "桂平市"), "江口镇中心卫生院": ("贵港市", "桂平市"),
         "桂平市人民医院金田分院": ("贵港市", "桂平市"),
     },
+    "notice.txt": {
+        "广西医科大学第二附属医院": ("南宁市", None), "桂林医学院附属医院": ("桂林市", None),
+        "右江民族医学院附属医院": ("百色市", None), "梧州市红十字会医院": ("梧州市", None),
+        "北海市人民医院": ("北海市", None), "防城港市第一人民医院": ("防城港市", None),
+        "广西壮族自治区人民医院": ("南宁市", None), "广西壮族自治区神经内科专科联盟": ("南宁市", None),
+    },
     "emergency.txt": {
         "柳州市紧急医疗救援中心": ("柳州市", None), "柳州市人民医院": ("柳州市", None),
         "柳州市工人医院": ("柳州市", None), "柳州市中医医院": ("柳州市", None),
@@ -138,7 +162,8 @@ NOT_INSTITUTIONS = ["新建区域心电诊断中心", "区域心电诊断中心"
                     "新建大安镇中心卫生院", "改扩建丹竹镇卫生院", "湖南省人民医院胸痛中心", "市级胸痛中心",
                     "省级心血管病诊疗中心", "二级甲等妇幼保健院", "玉林市疾控中心实验室", "市疾控中心实验室",
                     "社区医院", "区域医疗中心", "胸痛中心", "卒中中心", "向木乐镇中心卫生院", "中心卫生院",
-                    "二级医院", "上级医院"]
+                    "二级医院", "上级医院", "北海市人民医院神经内科", "自治区人民医院神经内科",
+                    "国家神经疾病区域医疗中心", "市级医院", "广西壮族自治区卫生健康委员会"]
 
 
 @pytest.fixture(scope="module")

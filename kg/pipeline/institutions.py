@@ -611,7 +611,7 @@ class InstitutionRecognizer:
                 kind = HK + self.rules["university_kind"]
             name = text[start:end]
             level = HKV + "level/" + self.rules["university_level"]
-            where = self._university_city(uni) or code
+            where = self._university_city(uni) or self._row_city(text, end) or code
             out.append(Mention(start, end, name, name, kind, level, where, None, True,
                                key=identity_key(where, name, "", self.canonical), modifiers=[]))
         return out
@@ -628,6 +628,13 @@ class InstitutionRecognizer:
         # too weak a sign
         named_city = any(r.level == "city" for r in regions)
         return cities.pop() if len(cities) == 1 and named_city else None
+
+    def _row_city(self, text: str, end: int) -> str | None:
+        """A table row (序号 单位名称 所在市, read without its cell breaks) that closes with a full city
+        name right after the name: the school-run hospital of that row stands in that city."""
+        rest = text[end:].rstrip("。；，、 ")
+        region = self.gaz.resolve(rest) if 2 < len(rest) <= 9 and self.gaz.is_full_name(rest) else None
+        return region.code if region is not None and region.level == "city" else None
 
     # -- named bodies without a class noun -----------------------------------------------------
     def _bodies(self, text: str, found: list[Mention], scope: Scope) -> list[Mention]:
