@@ -667,7 +667,8 @@ class InstitutionRecognizer:
         """依托X创建Y中心: Y (opening with a place name, or long enough to be a name) is a functional unit of X."""
         rules = self.rules
         out: list[Mention] = []
-        heads = _longest_first(rules["hosted_centre_heads"])
+        stations = rules["hosted_station_heads"]
+        heads = _longest_first(rules["hosted_centre_heads"] + list(stations))
         for host in found:
             if not host.named or host.parent_key or not text.endswith(rules["hosted_centre_cue"], 0, host.start):
                 continue
@@ -688,10 +689,13 @@ class InstitutionRecognizer:
                 continue
             opening = [g for g in self.gaz.find(text[start:end], short=True) if g.start == 0]
             own = end - start - len(head) - (len(opening[0].text) if opening else 0)
-            if own < (1 if opening else rules["hosted_centre_min_own"]):
+            if head in stations and not (opening and own == 0):
+                continue  # a station on a host is named by its place only (城中急救站), else it is a kind
+            if head not in stations and own < (1 if opening else rules["hosted_centre_min_own"]):
                 continue
             name = text[start:end]
-            out.append(Mention(start, end, name, name, HK + "FunctionalUnit", host.level, host.city, host.county,
+            kind = HK + stations.get(head, "FunctionalUnit")
+            out.append(Mention(start, end, name, name, kind, host.level, host.city, host.county,
                                True, key=f"{host.key}|{name}", modifiers=[head], parent_key=host.key))
         return out
 
