@@ -151,8 +151,11 @@ class InstitutionRecognizer:
                                 if vocab.is_a(kind.iri, consortium) for label in kind.labels if len(label) >= 3}
         self.consortium_re = re.compile(_alternation(self.consortium_kind))
         suffixes = _alternation(rules["university_suffixes"])
+        # a hospital named by its university and an own name, without 附属 (中南大学湘雅二医院)
+        stops = re.escape(rules["stop_chars"] + rules["university_hospital_stop_chars"])
         self.university_re = re.compile(
-            f"(?P<suffix>{suffixes})(?P<aff>(?:第[一二三四五六七八九十]+)?附属[\u4e00-\u9fff]{{0,6}}?医院)?")
+            f"(?P<suffix>{suffixes})(?P<aff>(?:第[一二三四五六七八九十]+)?附属[\u4e00-\u9fff]{{0,6}}?医院"
+            f"|(?:(?![{stops}])[\u4e00-\u9fff]){{2,4}}?[一二三四五六七八九]?医院)?")
         self.canonical = self._canonical_nouns()
         self.specialty = self._specialty_stems()
 
@@ -263,6 +266,9 @@ class InstitutionRecognizer:
             region = self.gaz.resolve(name, context.code if context else None)
             if region is None or not self.gaz.is_full_name(name):
                 continue
+            nxt = text[end] if end < len(text) else ""
+            if (name[-1], nxt) in (("区", "域"), ("市", "场")):
+                continue  # 新建区域…, …市场: the suffix starts a word (区域, 市场), no place ends here
             if length == 2 and ((end < len(text) and text[end] in "级域")
                                 or (scope.province and region.province_code != scope.province.code)):
                 continue  # a two-character name (藤县, 成县) is weak: 建设成县域…, 县级 are no places
@@ -304,6 +310,9 @@ class InstitutionRecognizer:
             # a character that is in no town's name ends the text before it too (成员单位有荷香桥镇), but a
             # candidate ending in a conjunction (协和, …机构和) needs a real boundary
             clean = self._boundary_before(text, start)
+            if best is not None and best.start == start + 1 and self._boundary_before(text, start + 1) \
+                    and text[start] in self.boundary:
+                break  # 牵头医院向木乐镇…: a preposition before a town that already starts after it is no part
             if clean or (text[start - 1] in self.town_stop and own[-1] not in self.rules["name_end_stop"]):
                 best = _Place(start, None, "town", text[start:end], scope.county)
         return best
@@ -602,9 +611,30 @@ class InstitutionRecognizer:
                 kind = HK + self.rules["university_kind"]
             name = text[start:end]
             level = HKV + "level/" + self.rules["university_level"]
-            out.append(Mention(start, end, name, name, kind, level, code, None, True,
-                               key=identity_key(code, name, "", self.canonical), modifiers=[]))
+            where = self._university_city(uni) or self._row_city(text, end) or code
+            out.append(Mention(start, end, name, name, kind, level, where, None, True,
+                               key=identity_key(where, name, "", self.canonical), modifiers=[]))
         return out
+
+    def _university_city(self, uni: str) -> str | None:
+        """A school named after a city (邵阳学院, 桂林医学院, 南昌大学) stands in that city, whatever the
+        document's own city is; one named after a province (湖南师范大学) is placed by the document."""
+        found = self.gaz.find(uni, short=True)
+        if not found or found[0].start != 0:
+            return None
+        regions = [found[0].region] if found[0].region is not None else list(found[0].candidates)
+        cities = {c.code for r in regions if (c := self.gaz.city_of(r.code)) is not None and c.level == "city"}
+        # 邵阳 is 邵阳市 and its 邵阳县: one city either way; a county's name (南华大学 is no 南华县's) is
+        # too weak a sign
+        named_city = any(r.level == "city" for r in regions)
+        return cities.pop() if len(cities) == 1 and named_city else None
+
+    def _row_city(self, text: str, end: int) -> str | None:
+        """A table row (序号 单位名称 所在市, read without its cell breaks) that closes with a full city
+        name right after the name: the school-run hospital of that row stands in that city."""
+        rest = text[end:].rstrip("。；，、 ")
+        region = self.gaz.resolve(rest) if 2 < len(rest) <= 9 and self.gaz.is_full_name(rest) else None
+        return region.code if region is not None and region.level == "city" else None
 
     # -- named bodies without a class noun -----------------------------------------------------
     def _bodies(self, text: str, found: list[Mention], scope: Scope) -> list[Mention]:
@@ -637,7 +667,8 @@ class InstitutionRecognizer:
         """依托X创建Y中心: Y (opening with a place name, or long enough to be a name) is a functional unit of X."""
         rules = self.rules
         out: list[Mention] = []
-        heads = _longest_first(rules["hosted_centre_heads"])
+        stations = rules["hosted_station_heads"]
+        heads = _longest_first(rules["hosted_centre_heads"] + list(stations))
         for host in found:
             if not host.named or host.parent_key or not text.endswith(rules["hosted_centre_cue"], 0, host.start):
                 continue
@@ -658,10 +689,13 @@ class InstitutionRecognizer:
                 continue
             opening = [g for g in self.gaz.find(text[start:end], short=True) if g.start == 0]
             own = end - start - len(head) - (len(opening[0].text) if opening else 0)
-            if own < (1 if opening else rules["hosted_centre_min_own"]):
+            if head in stations and not (opening and own == 0):
+                continue  # a station on a host is named by its place only (城中急救站), else it is a kind
+            if head not in stations and own < (1 if opening else rules["hosted_centre_min_own"]):
                 continue
             name = text[start:end]
-            out.append(Mention(start, end, name, name, HK + "FunctionalUnit", host.level, host.city, host.county,
+            kind = HK + stations.get(head, "FunctionalUnit")
+            out.append(Mention(start, end, name, name, kind, host.level, host.city, host.county,
                                True, key=f"{host.key}|{name}", modifiers=[head], parent_key=host.key))
         return out
 
@@ -686,6 +720,8 @@ class InstitutionRecognizer:
             # after the name of its institution
             parent = next((p for p in reversed(named) if p.end <= head_start and p.parent_key is None
                            and self._unit_core_ok(text[p.end:head_start])), None)
+            if parent is not None and not text[parent.end:head_start] and head in self.rules["own_name_unit_heads"]:
+                continue  # 加强市疾控中心实验室能力建设: the centre's laboratory, no unit of its own
             if parent is not None and (text[parent.end:head_start] or kind not in self.orphan_kinds):
                 out.append(self._unit(text, parent, parent.start, head_start, head_end, kind))
                 continue
