@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -9,6 +14,26 @@ import pytest
 from kg.paths import REPO_DIR
 
 CORPUS = REPO_DIR / "corpus"
+SERVE_ENV = os.environ | {"PYTHONIOENCODING": "utf-8", "NO_COLOR": "1", "COLUMNS": "200"}
+
+
+@contextmanager
+def kg_serve(data_dir: Path, *args: str):
+    """`kg serve` as a process on a free loopback port; yields (process, base URL); stopped by PID."""
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--data-dir", str(data_dir), "--port", "0",
+                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=SERVE_ENV)
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("kg serve: http://127.0.0.1:"), line + proc.stderr.read()
+        yield proc, line.split()[2]
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

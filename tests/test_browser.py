@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
-import sys
 
 import pytest
+from conftest import kg_serve
 
 from kg.paths import REPO_DIR
 
@@ -37,20 +35,8 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 @pytest.fixture(scope="module")
 def base(data_dir):
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--data-dir", str(data_dir), "--port", "0",
-                             "--quiet", "--workers", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=ENV)
-    try:
-        line = proc.stdout.readline()
-        assert line.startswith("kg serve: http://127.0.0.1:"), line + proc.stderr.read()
-        yield line.split()[2].rstrip("/")
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    with kg_serve(data_dir, "--quiet", "--workers", "1") as (_, url):
+        yield url.rstrip("/")
 
 
 @pytest.fixture(scope="module")

@@ -19,11 +19,11 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
+from conftest import kg_serve
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -53,25 +53,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@contextmanager
-def kg_serve(data_dir: Path, *args: str):
-    """`kg serve` as a process on a free loopback port; yields (process, base URL); stopped by PID."""
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--data-dir", str(data_dir), "--port", "0",
-                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
-    try:
-        line = proc.stdout.readline()
-        assert line.startswith("kg serve: http://127.0.0.1:"), line + proc.stderr.read()
-        yield proc, line.split()[2]
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
 
 
 def request(base: str, path: str, data: bytes | None = None, headers: dict | None = None, source: str | None = None,
