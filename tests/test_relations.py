@@ -575,7 +575,7 @@ def test_each_unit_of_a_list_set_up_at_a_host(rels):
 
 # ---- a consortium's name starts after the plan's verbs, and a document title names none ----------------
 
-def test_consortium_labels_start_after_policy_words_and_titles_name_none(tmp_path_factory):
+def test_consortium_labels_start_after_policy_words_and_titles_name_none(store):
     from kg.pipeline.relation_text import group_label, load_patterns
 
     P = load_patterns()  # noqa: N806
@@ -589,9 +589,7 @@ def test_consortium_labels_start_after_policy_words_and_titles_name_none(tmp_pat
     assert group_label(P, "城市医疗联合体") == "城市医疗联合体"  # 联合 inside the noun is no verb
     assert group_label(P, "了《钦州市区域医疗联合体") == ""  # 出台了《钦州市区域医疗联合体建设实施方案》
 
-    out = tmp_path_factory.mktemp("kg")
-    build(Path("corpus"), out)
-    labels = {str(row["l"].value) for row in open_store(out).query(
+    labels = {str(row["l"].value) for row in store.query(
         "SELECT ?l WHERE { GRAPH ?g { ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } "
         "FILTER(STRSTARTS(STR(?c), 'https://w3id.org/healthkg/id/cons/')) }")}
     assert {"城市医疗联合体（医疗集团）", "紧密型医共体", "专科联盟"} <= labels
@@ -599,21 +597,14 @@ def test_consortium_labels_start_after_policy_words_and_titles_name_none(tmp_pat
     assert not [label for label in labels if label.startswith(policy) or "《" in label]
 
 
-def test_a_leader_carried_from_the_clause_before_leads_what_it_forms(tmp_path):
+def test_a_leader_carried_from_the_clause_before_leads_what_it_forms(build_plan):
     """X为…医院，(并)牵头组建Y: the clause that forms Y has no subject of its own; X leads Y."""
-    import json
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
     text = ("# 百色市医疗卫生服务体系规划\n\n## 一、医疗机构设置\n\n"
             "百色市人民医院为三级甲等综合医院，是全市医疗中心，牵头组建百色市紧密型城市医疗集团。\n"
             "田阳区人民医院为二级综合医院，并牵头成立田阳区紧密型县域医共体。\n"
             "右江区人民医院为二级综合医院，加入百色市紧密型城市医疗集团。\n")
-    (corpus / "plan.txt").write_text(text, encoding="utf-8")
-    meta = [{"file": "plan.txt", "city": "百色市", "province": "广西壮族自治区", "title": "百色市医疗卫生服务体系规划"}]
-    (corpus / "documents.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    build(corpus, tmp_path / "data")
-    rels = _relations(tmp_path / "data")
+    data = build_plan(text, file="plan.txt", city="百色市", title="百色市医疗卫生服务体系规划")
+    rels = _relations(data)
     assert ("leads", "百色市人民医院", "百色市紧密型城市医疗集团", "instance") in rels
     assert ("leads", "田阳区人民医院", "田阳区紧密型县域医共体", "instance") in rels
     assert ("member_of", "右江区人民医院", "百色市紧密型城市医疗集团", "instance") in rels
