@@ -18,6 +18,7 @@ import yaml
 from spacy.tokens import Doc
 
 from kg.paths import PACKAGE_DATA
+from kg.pipeline.institutions import load_rules
 from kg.pipeline.relation_records import Group, Kind, Named, Party
 from kg.vocab import HK, HKV, load_vocabulary
 
@@ -42,8 +43,7 @@ def load_patterns() -> dict:
     out["group_nouns"] = tuple(nouns)
     # A consortium's name starts after the plan's verbs and policy words (继续深化推进城市医联体 → 城市医联体):
     # the same words that end right before an institution's name (institutions.yaml), two characters or more.
-    with open(PACKAGE_DATA / "institutions.yaml", encoding="utf-8") as f:
-        boundary = yaml.safe_load(f)["boundary_words"]
+    boundary = load_rules()["boundary_words"]
     words = sorted((re.escape(w) for w in boundary if len(w) >= 2), key=len, reverse=True)
     out["group_boundary_re"] = re.compile("|".join(words))
     out["group_boundary_chars"] = "".join(w for w in boundary if len(w) == 1)  # 至城市医疗集团 → 城市医疗集团
