@@ -385,7 +385,8 @@ def write_graph(extraction: Extraction, writer: GraphWriter) -> BuildReport:
     institutions = extraction.registry.merged()
     measure_labels: dict[str, str] = {}
     labels = label_index(institutions)
-    add_regions(writer, gaz, {city.code for city, _ in places if city})
+    add_regions(writer, gaz, {city.code for city, _ in places if city},
+                {code for inst in institutions.values() for code in (inst.city, inst.county) if code})
     for i, plan in enumerate(plans):
         ext = extraction.records(i)
         city, county = places[i]
@@ -548,13 +549,16 @@ def add_document(w: GraphWriter, plan: Plan, city: Region | None, county: Region
         w.add(node, N(DCT + "issued"), typed(m.date, "date"), graph=g)
 
 
-def add_regions(w: GraphWriter, gaz: Gazetteer, city_codes: set[str]) -> None:
-    """The plans' provinces with their cities and counties."""
+def add_regions(w: GraphWriter, gaz: Gazetteer, city_codes: set[str], other_codes: set[str] = frozenset()) -> None:
+    """The plans' provinces with their cities and counties, and the regions (with the regions they
+    lie in) where institutions of other provinces stand (复旦大学附属儿科医院 of 上海市 in a 云南 notice)."""
     g = N(HKID + "graph/regions")
     classes = {"province": "Province", "city": "City", "county": "County"}
     provinces = {gaz.province_of(c).code for c in city_codes if gaz.province_of(c)}
+    others = {r.code for c in other_codes if gaz.get(c) and gaz.get(c).province_code not in provinces
+              for r in (gaz.get(c), *gaz.ancestors(c))}
     for region in gaz:
-        if region.province_code not in provinces:
+        if region.province_code not in provinces and region.code not in others:
             continue
         node = region_iri(region.code)
         w.add(node, RDF_TYPE, N(HK + classes[region.level]), graph=g)

@@ -182,6 +182,10 @@ class Gazetteer:
             if r.level == "county" and r.name.endswith("自治县"):
                 for s in r.short_names:
                     self._add(s + "县", r.code, "alias")
+            # ...and 红河哈尼族彝族自治州 红河州, 黔东南苗族侗族自治州 黔东南州
+            if r.level == "city" and r.name.endswith("自治州"):
+                for s in r.short_names:
+                    self._add(s + "州", r.code, "alias")
 
     def _add(self, key: str, code: str, kind: str) -> None:
         lst = self._index.setdefault(key, [])

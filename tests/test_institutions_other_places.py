@@ -286,7 +286,9 @@ def test_units_are_listed_with_their_parent(facts):
 
 def test_provincial_document(facts):
     by_name = {f["name"]: f for f in facts}
-    # a provincial notice (its city is the province): 省人民医院 is the province's, placed in the province
-    assert (by_name["江西省人民医院"]["level"], by_name["江西省人民医院"]["city"]) == ("省/自治区办", "江西省")
+    # a provincial notice (its city is the province): 省人民医院 is the province's, standing in its seat
+    # (named by the province and its kind only, as every province's 人民医院 is; GB/T 2260 numbers the
+    # seat XX0100), so that the same hospital named in documents of several cities is one
+    assert (by_name["江西省人民医院"]["level"], by_name["江西省人民医院"]["city"]) == ("省/自治区办", "南昌市")
     assert by_name["赣州市人民医院"]["city"] == "赣州市"
     assert by_name["江西省儿童医疗联盟"]["kind"] == "专科联盟"

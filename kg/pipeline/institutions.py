@@ -133,6 +133,10 @@ class InstitutionRecognizer:
         self.boundary = _longest_first(rules["boundary_words"])
         self.town_stop = set(rules["town_stop_chars"])
         self.generic_place = set(rules["generic_place_words"])
+        # the longest region name (威宁彝族回族苗族自治县 has 11 characters)
+        self.region_max = max(len(n) for r in gazetteer for n in (r.name, *r.aliases))
+        self.town_inner = set(rules["town_inner_chars"])
+        self.measure_re = re.compile(f"[{rules['numeral_chars']}][{rules['town_inner_chars']}]")
         self.town_kinds = {noun: HK + cls for noun, cls in rules["town_kinds"].items()}
         self.shorthands = [(word, scope) for scope, words in rules["shorthands"].items() for word in words]
         self.shorthands.sort(key=lambda ws: len(ws[0]), reverse=True)
@@ -206,6 +210,8 @@ class InstitutionRecognizer:
         mentions: list[Mention] = []
         for m in self.noun_re.finditer(text):
             noun_start, noun_end = m.start(), m.end()
+            if self._word_goes_on(text, noun_end):
+                continue
             mention = self._named(text, noun_start, noun_end, scope)
             if mention is None:
                 mention = self._generic(text, noun_start, noun_end, scope)
@@ -235,6 +241,11 @@ class InstitutionRecognizer:
         mentions.sort(key=lambda x: (x.start, -x.end))
         return mentions
 
+    def _word_goes_on(self, text: str, end: int) -> bool:
+        """急救站点, 服务站点: the noun's last character starts another word with the next one."""
+        nxt = self.rules["noun_word_continuations"].get(text[end - 1:end], "")
+        return end < len(text) and text[end] in nxt
+
     @staticmethod
     def _drop_nested(mentions: list[Mention]) -> list[Mention]:
         """A generic noun inside a name (the 医院 of …大学附属医院) is no mention of its own, nor is a
@@ -259,7 +270,7 @@ class InstitutionRecognizer:
     def _region_ending_at(self, text: str, end: int, scope: Scope) -> tuple[int, Region] | None:
         """The longest full region name that ends at `end` (a place right before a name's core)."""
         context = scope.county or scope.city or scope.province
-        for length in range(min(9, end), 1, -1):
+        for length in range(min(self.region_max, end), 1, -1):
             name = text[end - length:end]
             if name[-1] not in "省市县区旗州盟" and "自治" not in name:
                 continue
@@ -301,8 +312,10 @@ class InstitutionRecognizer:
             if start < 0:
                 break
             own = text[start:name_end]
-            if not self._own_name_ok(own):
+            if not self._own_name_ok(own[1:], inner=True):
                 break
+            if own[0] in self.town_stop or not self._own_name_ok(own, inner=True):
+                continue  # 郭家坝镇, 沙镇溪镇, 西市街道: 家, 镇, 市 inside a name, never at its start
             region = self._region_ending_at(text, start, scope)
             if region is not None:
                 county = region[1] if region[1].level == "county" else None
@@ -317,11 +330,15 @@ class InstitutionRecognizer:
                 best = _Place(start, None, "town", text[start:end], scope.county)
         return best
 
-    def _own_name_ok(self, own: str) -> bool:
-        """A town's or campus's own name (石塘, 北山) is no generic word and holds no boundary word."""
-        return all(is_han(c) and c not in self.town_stop for c in own) \
+    def _own_name_ok(self, own: str, inner: bool = False) -> bool:
+        """A town's or campus's own name (石塘, 北山) is no generic word and holds no boundary word;
+        `inner`: the characters after a name's first, where a few stop characters may stand (郭家坝)
+        unless a numeral makes them a measure word (两家乡镇)."""
+        stop = self.town_stop - self.town_inner if inner else self.town_stop
+        return all(is_han(c) and c not in stop for c in own) \
             and not any(w in own for w in self.generic_place) \
-            and not any(w in own for w in self.boundary if len(w) > 1)
+            and not any(w in own for w in self.boundary if len(w) > 1) \
+            and not (inner and self.measure_re.search(own))
 
     def _shorthand_ending_at(self, text: str, end: int, scope: Scope) -> _Place | None:
         """市/省/自治区/县 right before a name's core, meaning the document's own region."""
@@ -380,8 +397,9 @@ class InstitutionRecognizer:
             place = self._place_ending_at(text, core_start, scope)
             if place is None:
                 continue
-            if place.kind == "shorthand" and not core and noun in self.rules["shorthand_bare_nouns"]:
-                return None  # 市医院, 县医院: a kind
+            if place.kind == "shorthand" and not core and noun in self.rules["shorthand_bare_nouns"] \
+                    and not self._own_unit_follows(text, noun_end):
+                return None  # 市医院, 县医院: a kind (but 县医院城西院区 is the county's hospital)
             if core and core not in self.rules["name_cores"] and self._is_modifier(core):
                 return None
             return self._make(text, place, noun_start, noun_end, noun, scope)
@@ -408,10 +426,21 @@ class InstitutionRecognizer:
             return Mention(place.start, noun_end, surface, name, kind, level, city,
                            county.code if county else None, True, key=key, modifiers=[noun])
         kind = kind or self._kind(core, noun)
-        level, city_code, county_code = self._placement(place.region, scope)
+        level, city_code, county_code = self._placement(place.region, scope, self._core_after(place, core))
         key_name = place.region.name + name if place.kind == "hotline" else name
         return Mention(place.start, noun_end, surface, name, kind, level, city_code, county_code, True,
                        key=identity_key(city_code, key_name, noun, self.canonical), modifiers=[noun])
+
+    def _own_unit_follows(self, text: str, end: int) -> bool:
+        """A campus or branch with a name of its own (城西院区, 石桥分院) right after `end`: what it
+        belongs to is one institution, not a kind."""
+        for length in (2, 3, 4):
+            own = text[end:end + length]
+            head = self.unit_re.match(text, end + length)
+            if head is not None and self.unit_kind[head.group()] in self.orphan_kinds \
+                    and self._unit_core_ok(own) and self._own_name_ok(own):
+                return True
+        return False
 
     def _zone_ending_at(self, text: str, end: int, city: Region) -> int | None:
         """Start of a development zone / port area of the plan's city ending at `end` (自贸区钦州港片区,
@@ -472,16 +501,49 @@ class InstitutionRecognizer:
             return HK + "GeneralHospital"
         return kind
 
-    def _placement(self, region: Region, scope: Scope) -> tuple[str | None, str | None, str | None]:
+    def _placement(self, region: Region, scope: Scope,
+                   core: str | None = None) -> tuple[str | None, str | None, str | None]:
         if region.level == "county":
             level = "district" if region.name.endswith("区") else "county"
             return HKV + "level/" + level, self.gaz.city_of(region.code).code, region.code
         if region.level == "city":
             return HKV + "level/municipal", region.code, None
-        # a province-run institution named in a city's plan is placed in that city (or, in a
-        # provincial document, in the province)
+        # a province-run institution stands in its province's seat when the name says nothing but the
+        # province and its kind (江西省人民医院, 福建省立医院, 四川省肿瘤医院) or the province is not the
+        # document's (and a municipality's is in the municipality: 上海市第一人民医院); one with a
+        # name of its own in the document's province (广西壮族自治区桂东人民医院) is placed in the
+        # document's city (or, in a provincial document, in the province)
         home = scope.home
-        return HKV + "level/provincial", home.code if home else None, None
+        level = HKV + "level/provincial"
+        seat = self._seat(region)
+        own_province = scope.province is not None and region.code == scope.province.code
+        if seat is not None and (not own_province or (core is not None and self._seat_core(core))):
+            return level, seat, None
+        return level, home.code if home else None, None
+
+    def _core_after(self, place: _Place, words: str) -> str | None:
+        """The words between a place and the noun (人民 of 省人民医院, 江西省人民医院), if known."""
+        if place.kind == "shorthand":
+            return next((words[len(w):] for w, _ in self.shorthands if words.startswith(w)), None)
+        forms = sorted((place.region.name, *place.region.aliases), key=len, reverse=True)
+        return next((words[len(f):] for f in forms if words.startswith(f)), None)
+
+    def _seat(self, province: Region) -> str | None:
+        """The city a province's own institutions stand in: a municipality itself, else its capital,
+        which GB/T 2260 numbers XX0100 (福建省 350000 → 福州市 350100)."""
+        city = self.gaz.city_of(province.code)
+        if city is not None:
+            return city.code
+        seat = self.gaz.get(province.code[:2] + "0100")
+        return seat.code if seat is not None and seat.level == "city" else None
+
+    def _seat_core(self, core: str) -> bool:
+        """人民, 第一人民, 立, 肿瘤, 中医: the words every province's institution of a kind is named by."""
+        for word in _longest_first(self.rules["core_words"] + self.rules["seat_core_words"]):
+            core = core.replace(word, "")
+        for stem, _ in self.specialty:
+            core = core.replace(stem, "")
+        return not core
 
     # -- generic mentions of kinds -------------------------------------------------------------
     def _generic(self, text: str, noun_start: int, noun_end: int, scope: Scope) -> Mention | None:
@@ -516,7 +578,7 @@ class InstitutionRecognizer:
         """灵山县、浦北县精神病医院: the places before the head share its name's remainder."""
         out: list[Mention] = []
         first = None
-        for length in range(min(9, len(head.surface)), 1, -1):
+        for length in range(min(self.region_max, len(head.surface)), 1, -1):
             hit = self._region_ending_at(text, head.start + length, scope)
             if hit is not None and hit[0] == head.start:
                 first = length
@@ -588,16 +650,28 @@ class InstitutionRecognizer:
             start -= 1
         return start
 
+    def _school_of_university(self, text: str, suffix_start: int) -> int:
+        """A school inside a university (华中科技大学同济医学院, 长江大学第一临床医学院) is named from its
+        university on: where the university's suffix starts, else `suffix_start`."""
+        if not text.startswith(self.rules["school_suffix"], suffix_start):
+            return suffix_start
+        outer = self.rules["school_of"]
+        k = text.rfind(outer, max(0, suffix_start - len(outer) - self.rules["school_own_max"]), suffix_start)
+        between = text[k + len(outer):suffix_start] if k >= 0 else ""
+        if k < 0 or not all(is_han(c) and c not in self.stop for c in between.replace("第一", "").replace("第二", "")):
+            return suffix_start
+        return k
+
     def _universities(self, text: str, found: list[Mention], scope: Scope) -> list[Mention]:
         """Universities and their affiliated hospitals (广西医科大学第一附属医院, 北部湾大学): partners of
-        cooperation and hosts of centres. Like a province-run institution, one named in a city's plan is
-        placed in that city (the plan's scope), at the level universities are run (institutions.yaml)."""
+        cooperation and hosts of centres, at the level universities are run (institutions.yaml); placed by
+        the region their name opens with, else by a member table's row, else in the document's city."""
         out: list[Mention] = []
         home = scope.home
         code = home.code if home else None
         for m in self.university_re.finditer(text):
             end = m.end("suffix")
-            start = self._university_start(text, m.start("suffix"), scope)
+            start = self._university_start(text, self._school_of_university(text, m.start("suffix")), scope)
             uni = text[start:end]
             distinctive = uni[: -len(m.group("suffix"))]
             for word in self.rules["university_generic"]:
@@ -611,18 +685,23 @@ class InstitutionRecognizer:
                 kind = HK + self.rules["university_kind"]
             name = text[start:end]
             level = HKV + "level/" + self.rules["university_level"]
-            where = self._university_city(uni) or self._row_city(text, end) or code
+            where = self._university_city(uni, scope) or self._row_city(text, end) or code
             out.append(Mention(start, end, name, name, kind, level, where, None, True,
                                key=identity_key(where, name, "", self.canonical), modifiers=[]))
         return out
 
-    def _university_city(self, uni: str) -> str | None:
+    def _university_city(self, uni: str, scope: Scope) -> str | None:
         """A school named after a city (邵阳学院, 桂林医学院, 南昌大学) stands in that city, whatever the
-        document's own city is; one named after a province (湖南师范大学) is placed by the document."""
+        document's own city is; one named after another province than the document's in its seat."""
         found = self.gaz.find(uni, short=True)
         if not found or found[0].start != 0:
             return None
         regions = [found[0].region] if found[0].region is not None else list(found[0].candidates)
+        if len(regions) == 1 and regions[0].level == "province":
+            # 重庆医科大学, 四川大学 in a 云南 notice: in that province's seat; one of the document's own
+            # province (广西科技大学 stands in 柳州) is placed by the document
+            own = scope.province is not None and regions[0].code == scope.province.code
+            return None if own else self._seat(regions[0])
         cities = {c.code for r in regions if (c := self.gaz.city_of(r.code)) is not None and c.level == "city"}
         # 邵阳 is 邵阳市 and its 邵阳县: one city either way; a county's name (南华大学 is no 南华县's) is
         # too weak a sign
@@ -644,7 +723,8 @@ class InstitutionRecognizer:
         ends = {m.end for m in found}
         for m in self.body_re.finditer(text):
             head_start, head_end = m.start(), m.end()
-            if head_end in ends or (head_end < len(text) and text[head_end] in "院站所室库中"):
+            if head_end in ends or (head_end < len(text) and text[head_end] in "院站所室库中") \
+                    or self._word_goes_on(text, head_end):
                 continue
             for core_len in range(2, min(self.rules["max_core"], head_start) + 1):
                 core_start = head_start - core_len
@@ -670,7 +750,7 @@ class InstitutionRecognizer:
         stations = rules["hosted_station_heads"]
         heads = _longest_first(rules["hosted_centre_heads"] + list(stations))
         for host in found:
-            if not host.named or host.parent_key or not text.endswith(rules["hosted_centre_cue"], 0, host.start):
+            if not host.named or not text.endswith(rules["hosted_centre_cue"], 0, host.start):
                 continue
             verb = next((v for v in _longest_first(rules["hosted_centre_verbs"]) if text.startswith(v, host.end)),
                         None)
@@ -689,8 +769,10 @@ class InstitutionRecognizer:
                 continue
             opening = [g for g in self.gaz.find(text[start:end], short=True) if g.start == 0]
             own = end - start - len(head) - (len(opening[0].text) if opening else 0)
-            if head in stations and not (opening and own == 0):
-                continue  # a station on a host is named by its place only (城中急救站), else it is a kind
+            station_own = text[start:end - len(head)]
+            if head in stations and not (opening and own == 0) \
+                    and not (len(station_own) >= 2 and self._own_name_ok(station_own)):
+                continue  # a station on a host is named by a place (城中急救站, 茅坪急救站), else it is a kind
             if head not in stations and own < (1 if opening else rules["hosted_centre_min_own"]):
                 continue
             name = text[start:end]
@@ -703,7 +785,7 @@ class InstitutionRecognizer:
     def _unit_core_ok(self, core: str) -> bool:
         return len(core) <= self.rules["unit_core_max"] and \
             all((is_han(c) or (c.isascii() and c.isalnum())) and c not in self.rules["unit_stop_chars"] for c in core) \
-            and \
+            and not core.startswith(tuple(self.rules["unit_start_stop_chars"])) and \
             not any(w in core for w in self.boundary if len(w) > 1)
 
     def _units(self, text: str, found: list[Mention], scope: Scope) -> list[Mention]:
@@ -715,7 +797,7 @@ class InstitutionRecognizer:
             head_start, head_end = m.start(), m.end()
             head = m.group()
             kind = self.unit_kind[head]
-            if head_end < len(text) and text[head_end] in "院站所室库":
+            if head_end < len(text) and text[head_end] in "院站所室库" or self._word_goes_on(text, head_end):
                 continue
             # after the name of its institution
             parent = next((p for p in reversed(named) if p.end <= head_start and p.parent_key is None
@@ -746,13 +828,19 @@ class InstitutionRecognizer:
                        parent.county, True, key=f"{parent.key}|{own}", modifiers=[text[head_start:head_end]],
                        parent_key=parent.key)
 
+    def _splits_word(self, text: str, pos: int) -> bool:
+        """A boundary word runs across `pos` (推进|新院区: 进新 is no campus's name)."""
+        return any(text.startswith(w, pos - i) for w in self.boundary if len(w) > 1 for i in range(1, len(w))
+                   if pos - i >= 0)
+
     def _orphan_start(self, text: str, head_start: int) -> int | None:
         """Start of a campus's or branch's own name (北山, 苍海) before its head: two characters that
         are no generic word, or up to four after a boundary."""
         for length in (4, 3, 2):
             start = head_start - length
             own = text[start:head_start]
-            if start < 0 or not self._unit_core_ok(own) or not self._own_name_ok(own):
+            if start < 0 or not self._unit_core_ok(own) or not self._own_name_ok(own) \
+                    or self._splits_word(text, start):
                 continue
             if length == 2 or self._boundary_before(text, start):
                 return start
