@@ -133,6 +133,7 @@ class InstitutionRecognizer:
         self.boundary = _longest_first(rules["boundary_words"])
         self.town_stop = set(rules["town_stop_chars"])
         self.generic_place = set(rules["generic_place_words"])
+        self.not_before = tuple(rules["name_not_before"])
         # the longest region name (威宁彝族回族苗族自治县 has 11 characters)
         self.region_max = max(len(n) for r in gazetteer for n in (r.name, *r.aliases))
         self.town_inner = set(rules["town_inner_chars"])
@@ -242,9 +243,10 @@ class InstitutionRecognizer:
         return mentions
 
     def _word_goes_on(self, text: str, end: int) -> bool:
-        """急救站点, 服务站点: the noun's last character starts another word with the next one."""
+        """急救站点, 服务站点: the noun's last character starts another word with the next one; 医院协会,
+        医院管理系统: the words after it make the name another thing's."""
         nxt = self.rules["noun_word_continuations"].get(text[end - 1:end], "")
-        return end < len(text) and text[end] in nxt
+        return end < len(text) and text[end] in nxt or text.startswith(self.not_before, end)
 
     @staticmethod
     def _drop_nested(mentions: list[Mention]) -> list[Mention]:
@@ -884,6 +886,8 @@ class InstitutionRecognizer:
             noun_start, noun_end = m.start(), m.end()
             if text.count("《", 0, noun_start) > text.count("》", 0, noun_start):
                 continue  # 《钦州市区域医疗联合体建设实施方案》: a title
+            if text.startswith(tuple(self.rules["consortium_not_before"]), noun_end):
+                continue  # 永新县医共体管理委员会: the consortium's committee, an organ of government
             noun = m.group()
             kind = self.consortium_kind[noun]
             lead = by_end.get(noun_start)
@@ -895,8 +899,9 @@ class InstitutionRecognizer:
             for core_len in range(0, min(self.rules["consortium_core_max"], noun_start) + 1):
                 core_start = noun_start - core_len
                 core = text[core_start:noun_start]
-                if any(c in stop or not is_han(c) for c in core) or any(w in core for w in self.boundary if len(w) > 1):
-                    break
+                if any(c in stop or not is_han(c) or c in self.rules["consortium_core_no_nouns"] for c in core) \
+                        or any(w in core for w in self.boundary if len(w) > 1):
+                    break  # 永新县第二人民医院纳入医共体: an institution's name is no consortium's designation
                 region = self._region_ending_at(text, core_start, scope)
                 if region is None:
                     continue

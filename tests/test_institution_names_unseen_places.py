@@ -1,0 +1,210 @@
+# ruff: noqa: E501 - the sentences are quoted as written
+"""Institution names in short documents of other places, precision first: tests/data/short-docs holds
+seven imaginary documents of the kinds users add (a county 医共体 work report, a county 120 network
+plan, a provincial 专科联盟 founding notice with a member table, a municipal work report, a city's news
+item about a consortium; two more, a provincial notice and a county report, kept aside and only
+scored). Each was written in official style with what such documents carry besides institutions
+(committees, offices, societies, companies, platforms, projects, meetings, departments, titles of
+people, contacts) and its reader's expectation (expected.json) written before any rule was changed.
+
+Read by the rules unchanged, the five tuned ones gave recall 0.88, precision 0.96 (70/80, 70/73); the
+classes of error found, each fixed at its cause in kg/pipeline/institutions.py or its rules file:
+towns whose names hold 家, 镇 or 市 (郭家坝镇, 沙镇溪镇, 西市街道); 急救站点 (sites) read as a station;
+a campus named across 新 (荆北新区院区); 县医院城西院区 (a named campus makes 县医院 the county's
+hospital); a university's school (华中科技大学同济医学院附属同济医院); a station named by two characters
+of its own on its host (茅坪急救站); 红河州 for 红河哈尼族彝族自治州; long autonomous counties
+(威宁彝族回族苗族自治县); province-run institutions of other provinces placed in the document's city
+(and missing from `kg facts`, their city having no region node). `python tests/tools/score_short_docs.py`
+prints the figures.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.facts import institution_facts
+from kg.gazetteer import Gazetteer
+from kg.pipeline.institutions import InstitutionRecognizer, load_rules
+from kg.store import open_store
+from kg.vocab import load_vocabulary
+
+DOCS = Path(__file__).parent / "data" / "short-docs"
+EXPECTED = json.loads((DOCS / "expected.json").read_text(encoding="utf-8"))
+TUNED = [f for f, d in EXPECTED.items() if d["tuned"]]
+
+# what the rules still miss or misplace on the tuned documents (a body named 大队; universities named by
+# no place, whose city no gazetteer gives): listed so that a change is seen either way
+KNOWN_MISSES = {"尤溪县卫生健康综合监督执法大队"}
+KNOWN_MISPLACED = {"福建医科大学附属协和医院", "复旦大学附属儿科医院", "首都医科大学附属北京儿童医院",
+                   "华中科技大学同济医学院附属同济医院"}
+
+
+@pytest.fixture(scope="module")
+def facts(tmp_path_factory) -> list[dict]:
+    corpus = tmp_path_factory.mktemp("unseen-places")
+    meta = []
+    for file in EXPECTED:
+        doc = EXPECTED[file]
+        (corpus / file).write_text((DOCS / file).read_text(encoding="utf-8"), encoding="utf-8")
+        record = {"file": file, "city": doc["city"], "province": doc["province"], "title": doc["title"]}
+        if doc["county"]:
+            record["county"] = doc["county"]
+        meta.append(record)
+    (corpus / "documents.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    data = tmp_path_factory.mktemp("unseen-places-data")
+    build(corpus, data)
+    return list(institution_facts(open_store(data)))
+
+
+def _of(facts: list[dict], file: str) -> dict[str, dict]:
+    return {f["name"]: f for f in facts if any(s.get("source_file", s["doc"]) == file for s in f["sources"])}
+
+
+def _reading(file: str, found: dict[str, dict]) -> dict[str, dict]:
+    """The expected name each found institution is (by its name or an alias), None for others."""
+    doc = EXPECTED[file]
+    alias_of = {a: n for n, names in doc["aliases"].items() for a in names}
+    out = {}
+    for name, fact in found.items():
+        for written in (name, *fact["aliases"]):
+            if written in doc["expected"] or written in alias_of:
+                out[name] = doc["expected"].get(written) and written or alias_of[written]
+                break
+        else:
+            out[name] = None
+    return out
+
+
+@pytest.mark.parametrize("file", TUNED)
+def test_every_expected_institution_is_found(facts, file):
+    found = set(_reading(file, _of(facts, file)).values())
+    assert set(EXPECTED[file]["expected"]) - found - KNOWN_MISSES == set()
+    assert KNOWN_MISSES & set(EXPECTED[file]["expected"]) & found == set()
+
+
+@pytest.mark.parametrize("file", TUNED)
+def test_nothing_else_is_an_institution(facts, file):
+    reading = _reading(file, _of(facts, file))
+    wrong = {n for n, r in reading.items() if r is None and n not in EXPECTED[file]["neutral"]}
+    assert wrong == set()
+    assert set(reading) & set(EXPECTED[file]["not"]) == set()
+
+
+@pytest.mark.parametrize("file", TUNED)
+def test_each_in_its_city_and_county(facts, file):
+    found = _of(facts, file)
+    for name, expected in _reading(file, found).items():
+        if expected is None or expected in KNOWN_MISPLACED:
+            continue
+        place = EXPECTED[file]["expected"][expected]
+        assert [found[name]["city"], found[name]["county"]] == place, name
+
+
+@pytest.mark.parametrize("file", TUNED)
+def test_campuses_branches_and_laboratories_have_their_parent(facts, file):
+    found = _of(facts, file)
+    for unit, parent in EXPECTED[file]["parents"].items():
+        assert found[unit]["parent"] == parent
+
+
+def test_other_provinces_hospitals_stand_in_their_province(facts):
+    found = _of(facts, "yunnan-alliance.txt")
+    assert found["重庆医科大学附属儿童医院"]["city"] == "重庆市"
+    found = _of(facts, "shangrao-news.txt")
+    assert (found["江西省人民医院"]["city"], found["江西省人民医院"]["level"]) == ("南昌市", "省/自治区办")
+
+
+@pytest.fixture(scope="module")
+def recognise():
+    gaz = Gazetteer.load()
+    rec = InstitutionRecognizer(load_vocabulary(), gaz, load_rules())
+
+    def run(text: str, city: str, county: str | None = None) -> set[str]:
+        return {m.name for m in rec(text, gaz.resolve(city), county=gaz.resolve(county) if county else None)
+                if m.named}
+
+    return run
+
+
+# what must never become an institution, each phenomenon in two wordings (one from a plan of the corpus
+# where the plans have it): organs of government and their offices, societies and associations,
+# insurance bodies, software and platforms, sites, committees of consortia, verbs before a unit or a
+# consortium
+NEGATIVE = [
+    ("湖北省医院协会、荆州市医院管理协会换届。", "荆州市", None, {"湖北省医院", "荆州市医院"}),
+    ("中国医院协会年会在广西壮族自治区医院协会协办下召开。", "南宁市", None, {"广西壮族自治区医院"}),
+    ("荆州市医院管理系统上线。", "荆州市", None, {"荆州市医院"}),
+    ("市医疗保障事业管理中心、荆州市医疗保险基金管理中心开展稽核。", "荆州市", None,
+     {"荆州市医疗保障事业管理中心", "荆州市医疗保险基金管理中心"}),
+    ("县医保基金管理中心开展检查。", "宜昌市", "秭归县", {"秭归县医保基金管理中心"}),
+    ("附件：1.秭归县急救站点一览表", "宜昌市", "秭归县", {"秭归县急救站"}),
+    ("合理布局院前急救站点，柳城县急救站点达到5个。", "柳州市", None, {"柳城县急救站"}),
+    ("成立永新县医共体管理委员会，办公室设在县卫健委。", "吉安市", "永新县", {"永新县医共体"}),
+    ("成立平南县医共体建设领导小组。", "贵港市", "平南县", {"平南县医共体"}),
+    ("将永新县第二人民医院纳入医共体统一管理。", "吉安市", "永新县", {"永新县第二人民医院纳入医共体"}),
+    ("平南县第三人民医院加入医共体。", "贵港市", "平南县", {"平南县第三人民医院加入医共体"}),
+    ("埠前镇卫生院开设中医馆，石龙镇卫生院增设国医堂。", "吉安市", "永新县",
+     {"埠前镇卫生院开设中医馆", "石龙镇卫生院增设国医堂"}),
+    ("支持藤县人民医院升级为三级综合医院以及推进新院区建设。", "梧州市", None, {"藤县人民医院进新院区", "藤县人民医院新院区"}),
+    ("荆州市妇幼保健院新院区开诊运行。", "荆州市", None, {"荆州市妇幼保健院新院区"}),
+    ("全县共有两家乡镇卫生院，15家乡镇卫生院完成改造。", "宜昌市", "秭归县", {"两家乡镇卫生院", "家乡镇卫生院"}),
+    ("城市街道社区卫生服务中心和农村乡镇卫生院。", "荆州市", None, {"城市街道社区卫生服务中心"}),
+]
+
+
+@pytest.mark.parametrize("text,city,county,never", NEGATIVE)
+def test_negative_phrases_are_no_institutions(recognise, text, city, county, never):
+    assert recognise(text, city, county) & never == set()
+
+
+@pytest.mark.parametrize("text,city,county,names", [
+    # towns whose own names hold 家, 镇, 市 after their first character
+    ("郭家坝镇中心卫生院急救站与宜昌市第一人民医院建立协作。", "宜昌市", "秭归县", {"郭家坝镇中心卫生院", "郭家坝镇中心卫生院急救站", "宜昌市第一人民医院"}),
+    ("张家湾镇卫生院、沙镇溪镇中心卫生院设立急救点。", "宜昌市", "秭归县", {"张家湾镇卫生院", "沙镇溪镇中心卫生院"}),
+    ("北门街道社区卫生服务中心、西市街道社区卫生服务中心加入集团。", "上饶市", None,
+     {"北门街道社区卫生服务中心", "西市街道社区卫生服务中心"}),
+    # a campus named across 新; a named campus makes 县医院 the county's hospital
+    ("荆州市中心医院荆北新区院区一期主体完工。", "荆州市", None, {"荆州市中心医院", "荆州市中心医院荆北新区院区"}),
+    ("南宁市第一人民医院五象新区院区开诊。", "南宁市", None, {"南宁市第一人民医院", "南宁市第一人民医院五象新区院区"}),
+    ("县医院城西院区于6月投入使用。", "三明市", "尤溪县", {"尤溪县医院", "尤溪县医院城西院区"}),
+    ("县医院石桥分院建设。", "梧州市", "苍梧县", {"苍梧县医院", "苍梧县医院石桥分院"}),
+    # a university's school before 附属
+    ("与华中科技大学同济医学院附属同济医院合作。", "荆州市", None, {"华中科技大学同济医学院附属同济医院"}),
+    ("中南大学湘雅医学院附属海口医院派驻专家。", "海口市", None, {"中南大学湘雅医学院附属海口医院"}),
+    # a station named by its own two characters on its host
+    ("依托县人民医院茅坪院区设立茅坪急救站。", "宜昌市", "秭归县", {"秭归县人民医院", "秭归县人民医院茅坪院区", "茅坪急救站"}),
+    ("依托柳州市人民医院设立城中急救站。", "柳州市", None, {"柳州市人民医院", "城中急救站"}),
+    # short and long names of autonomous prefectures and counties
+    ("红河州第一人民医院、黔东南州人民医院、威宁彝族回族苗族自治县人民医院。", "昆明市", None,
+     {"红河州第一人民医院", "黔东南州人民医院", "威宁彝族回族苗族自治县人民医院"}),
+])
+def test_names_found_whole(recognise, text, city, county, names):
+    assert recognise(text, city, county) == names
+
+
+@pytest.mark.parametrize("text,city,name,seat", [
+    ("江西省人民医院专家到会祝贺。", "上饶市", "江西省人民医院", "南昌市"),
+    ("与福建省立医院签订帮扶协议。", "三明市", "福建省立医院", "福州市"),
+    ("与四川省人民医院合作。", "昆明市", "四川省人民医院", "成都市"),
+    ("与上海市第一人民医院合作。", "昆明市", "上海市第一人民医院", "上海市"),
+    ("重庆医科大学附属儿童医院为技术指导单位。", "昆明市", "重庆医科大学附属儿童医院", "重庆市"),
+    # ...but a province-run hospital with a name of its own is placed by the document, and so is a
+    # university of the document's province (广西科技大学 stands in 柳州)
+    ("广西壮族自治区桂东人民医院。", "梧州市", "广西壮族自治区桂东人民医院", "梧州市"),
+    ("广西科技大学第一附属医院。", "柳州市", "广西科技大学第一附属医院", "柳州市"),
+])
+def test_province_run_institutions_stand_in_their_seat(text, city, name, seat):
+    gaz = Gazetteer.load()
+    rec = InstitutionRecognizer(load_vocabulary(), gaz, load_rules())
+    found = {m.name: m.city for m in rec(text, gaz.resolve(city)) if m.named}
+    assert gaz.get(found[name]).name == seat
+
+
+def test_no_corpus_institution_is_an_organ_a_society_a_company_or_a_platform(institutions):
+    # (钦州市卫生健康项目服务中心 is a centre, not a project: 项目 only ends no name)
+    organ_words = ("委员会", "办公室", "学会", "协会", "公司", "平台", "系统", "会议", "领导小组", "医保")
+    assert [n for n in institutions if any(w in n for w in organ_words) or n.endswith(("项目", "工程"))] == []
