@@ -1,6 +1,6 @@
 # ruff: noqa: E501 - the sentences are quoted as written
 """Institution names in short documents of other places, precision first: tests/data/short-docs holds
-seven imaginary documents of the kinds users add (a county 医共体 work report, a county 120 network
+nine imaginary documents of the kinds users add (a county 医共体 work report, a county 120 network
 plan, a provincial 专科联盟 founding notice with a member table, a municipal work report, a city's news
 item about a consortium; two more, a provincial notice and a county report, kept aside and only
 scored). Each was written in official style with what such documents carry besides institutions
@@ -15,7 +15,10 @@ hospital); a university's school (华中科技大学同济医学院附属同济�
 of its own on its host (茅坪急救站); 红河州 for 红河哈尼族彝族自治州; long autonomous counties
 (威宁彝族回族苗族自治县); province-run institutions of other provinces placed in the document's city
 (and missing from `kg facts`, their city having no region node). `python tests/tools/score_short_docs.py`
-prints the figures.
+prints the figures. Two more tuned ones written after those fixes (a provincial notice as a PDF gives
+it, with page marks, a title broken over two lines and a member table one cell a line; a municipal
+report as a web page gives it) were read at recall 0.97, precision 1.00 (35/36): 十堰市太和医院 was
+missed (和 inside a name's own words).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ TUNED = [f for f, d in EXPECTED.items() if d["tuned"]]
 # no place, whose city no gazetteer gives): listed so that a change is seen either way
 KNOWN_MISSES = {"尤溪县卫生健康综合监督执法大队"}
 KNOWN_MISPLACED = {"福建医科大学附属协和医院", "复旦大学附属儿科医院", "首都医科大学附属北京儿童医院",
-                   "华中科技大学同济医学院附属同济医院"}
+                   "华中科技大学同济医学院附属同济医院", "广西中医药大学第一附属医院"}
 
 
 @pytest.fixture(scope="module")
@@ -178,6 +181,9 @@ def test_negative_phrases_are_no_institutions(recognise, text, city, county, nev
     # a station named by its own two characters on its host
     ("依托县人民医院茅坪院区设立茅坪急救站。", "宜昌市", "秭归县", {"秭归县人民医院", "秭归县人民医院茅坪院区", "茅坪急救站"}),
     ("依托柳州市人民医院设立城中急救站。", "柳州市", None, {"柳州市人民医院", "城中急救站"}),
+    # 和 inside a name's own words (太和, 协和, 和平), not only between two names
+    ("十堰市太和医院、武汉市和平医院加入联盟。", "武汉市", None, {"十堰市太和医院", "武汉市和平医院"}),
+    ("福州市协和医院和福州市第一医院。", "福州市", None, {"福州市协和医院", "福州市第一医院"}),
     # short and long names of autonomous prefectures and counties
     ("红河州第一人民医院、黔东南州人民医院、威宁彝族回族苗族自治县人民医院。", "昆明市", None,
      {"红河州第一人民医院", "黔东南州人民医院", "威宁彝族回族苗族自治县人民医院"}),

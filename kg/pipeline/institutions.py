@@ -391,6 +391,8 @@ class InstitutionRecognizer:
             core_start = noun_start - core_len
             core = text[core_start:noun_start]
             if not self._core_ok(core):
+                if any(len(w) > len(core) and w.endswith(core) for w in self.core_words):
+                    continue  # the 和 of 太和, 协和: part of a word a name may hold
                 break
             if core in self.rules["hotline_cores"] and not self._place_ending_at(text, core_start, scope) \
                     and scope.home is not None and self._boundary_before(text, core_start):
