@@ -808,6 +808,8 @@ class InstitutionRecognizer:
                            and self._unit_core_ok(text[p.end:head_start])), None)
             if parent is not None and not text[parent.end:head_start] and head in self.rules["own_name_unit_heads"]:
                 continue  # 加强市疾控中心实验室能力建设: the centre's laboratory, no unit of its own
+            if parent is not None and self._generic_unit(text[parent.end:head_start], head):
+                continue  # 院士工作站, 博士后科研工作站: a programme any hospital may host, no unit
             if parent is not None and (text[parent.end:head_start] or kind not in self.orphan_kinds):
                 out.append(self._unit(text, parent, parent.start, head_start, head_end, kind))
                 continue
@@ -823,6 +825,15 @@ class InstitutionRecognizer:
                 if len({p.key for p in before}) == 1 and core_start is not None:
                     out.append(self._unit(text, before[-1], core_start, head_start, head_end, kind))
         return out
+
+    def _generic_unit(self, own: str, head: str) -> bool:
+        """The own words of a unit are only words of a kind of it (院士, 博士后科研 + 工作站)."""
+        generic = self.rules["generic_unit_words"].get(head)
+        if not generic or not own:
+            return False
+        for word in _longest_first(generic):
+            own = own.replace(word, "")
+        return not own
 
     def _unit(self, text: str, parent: Mention, start: int, head_start: int, head_end: int,
               kind: str) -> Mention:
