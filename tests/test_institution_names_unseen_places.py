@@ -188,6 +188,9 @@ def test_negative_phrases_are_no_institutions(recognise, text, city, county, nev
     # 和 inside a name's own words (太和, 协和, 和平), not only between two names
     ("十堰市太和医院、武汉市和平医院加入联盟。", "武汉市", None, {"十堰市太和医院", "武汉市和平医院"}),
     ("福州市协和医院和福州市第一医院。", "福州市", None, {"福州市协和医院", "福州市第一医院"}),
+    # municipalities' hospitals named by the short name (and placed there)
+    ("与北京协和医院、上海长征医院合作。", "昆明市", None, {"北京协和医院", "上海长征医院"}),
+    ("邀请北京天坛医院专家坐诊。", "上饶市", None, {"北京天坛医院"}),
     # short and long names of autonomous prefectures and counties
     ("红河州第一人民医院、黔东南州人民医院、威宁彝族回族苗族自治县人民医院。", "昆明市", None,
      {"红河州第一人民医院", "黔东南州人民医院", "威宁彝族回族苗族自治县人民医院"}),
@@ -202,6 +205,7 @@ def test_names_found_whole(recognise, text, city, county, names):
     ("与四川省人民医院合作。", "昆明市", "四川省人民医院", "成都市"),
     ("与上海市第一人民医院合作。", "昆明市", "上海市第一人民医院", "上海市"),
     ("重庆医科大学附属儿童医院为技术指导单位。", "昆明市", "重庆医科大学附属儿童医院", "重庆市"),
+    ("与北京协和医院合作。", "昆明市", "北京协和医院", "北京市"),
     # ...but a province-run hospital with a name of its own is placed by the document, and so is a
     # university of the document's province (广西科技大学 stands in 柳州)
     ("广西壮族自治区桂东人民医院。", "梧州市", "广西壮族自治区桂东人民医院", "梧州市"),

@@ -364,6 +364,12 @@ class InstitutionRecognizer:
         region = self._region_ending_at(text, end, scope)
         if region is not None:
             return _Place(self._chain_start(text, region[0], scope), region[1], "region")
+        for short in self.rules["short_name_places"]:  # 北京协和医院, 上海瑞金医院
+            start = end - len(short)
+            if start >= 0 and text.startswith(short, start) and self._boundary_before(text, start):
+                region = self.gaz.resolve(short)
+                if region is not None:
+                    return _Place(start, region, "region")
         town = self._town_ending_at(text, end, scope)
         if town is not None:
             return town
