@@ -211,9 +211,8 @@ class InstitutionRecognizer:
         mentions: list[Mention] = []
         for m in self.noun_re.finditer(text):
             noun_start, noun_end = m.start(), m.end()
-            if self._word_goes_on(text, noun_end):
-                continue
-            mention = self._named(text, noun_start, noun_end, scope)
+            # 乡镇急救站点, 医院信息系统: the kind's sites or software, never a named institution
+            mention = None if self._word_goes_on(text, noun_end) else self._named(text, noun_start, noun_end, scope)
             if mention is None:
                 mention = self._generic(text, noun_start, noun_end, scope)
             if mention is not None:
