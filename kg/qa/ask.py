@@ -11,7 +11,7 @@ from kg.errors import KGError
 from kg.qa.consistency import check
 from kg.qa.knowledge import Knowledge
 from kg.qa.linking import fuzzy_candidates
-from kg.qa.parse import PRONOUN, Context, Parsed, parse, unknown_place
+from kg.qa.parse import PRONOUN, Context, Parsed, is_yes_no, parse, unknown_place
 from kg.qa.plan import ranked
 from kg.qa.render import askable_about, reply, with_passages
 from kg.qa.run import run
@@ -53,7 +53,7 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
     parsed = parse(kb, stripped, context)
     if not parsed.mentions:
         # 哪个县区要巩固…示范区创建成果: no entity, but the plans may say it in so many words
-        for _, family in ranked(kb, parsed, kinds=("statement", "text_place"))[:1]:
+        for _, family in ranked(kb, parsed, kinds=("statement", "text_place", "claim"))[:2]:
             result = run(kb, family, parsed)
             if result["status"] == "answered":
                 return reply(text, "answered", result["message"], result["answers"], family["id"],
@@ -87,6 +87,12 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
         return with_passages(kb, out, parsed), parsed
     family = families[0][1]
     result = check(kb, family, parsed, run(kb, family, parsed))
+    if result["status"] != "answered" and family["kind"] != "claim" and is_yes_no(kb, parsed):
+        # a yes/no question no fact answers: what the plan states of it, if it states it
+        for _, claim in ranked(kb, parsed, kinds=("claim",))[:1]:
+            said = run(kb, claim, parsed)
+            if said["status"] == "answered":
+                family, result = claim, said
     out = reply(text, result["status"], result["message"], result["answers"], family["id"], result["sparql"], qid)
     guessed = [m for m in parsed.mentions if m.fuzzy and m.type == "measure"]
     if guessed and out["status"] == "answered":

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from kg.qa.knowledge import Knowledge
 from kg.qa.parse import Parsed
+from kg.qa.run.claims import run_claim
 from kg.qa.run.figures import (
     run_compare,
     run_compare_measures,
@@ -27,7 +28,7 @@ OPERATORS: dict[str, Operator] = {
     "relation": run_relation, "contains": run_contains,
     "figure": run_figure, "diff": run_diff, "compare": run_compare, "superlative": run_superlative,
     "threshold": run_threshold, "compare_measures": run_compare_measures, "count_measures": run_count_measures,
-    "statement": run_statement, "text_place": run_text_place,
+    "statement": run_statement, "text_place": run_text_place, "claim": run_claim,
 }
 
 

@@ -1,0 +1,89 @@
+"""`kg ask` operators and directions on the real corpus, in wordings of our own: a unit's institution
+(院区 → 医院), yes/no from what a plan states (negatives, planned-vs-built, several cities at once),
+and figures that are conditions, not the question."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.qa import ask, load
+
+
+@pytest.fixture(scope="module")
+def kb(data_dir):
+    return load(data_dir)
+
+
+def texts(result: dict) -> list[str]:
+    return [a["text"] for a in result["answers"]]
+
+
+# ---- a unit's institution -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, parent", [
+    ("北山院区是哪家医院的？", "梧州市工人医院"),               # 梧州's bed table: 加上北山院区 340 张
+    ("白石湖院区属于哪家医院？", "钦州市第二人民医院"),          # 钦州市第二人民医院白石湖院区
+    ("苍梧县人民医院石桥分院是哪家医院的分院？", "苍梧县人民医院"),
+    ("灵山县献血点归哪个机构？", "钦州市中心血站"),
+])
+def test_a_campus_branch_or_site_is_answered_with_its_institution(kb, question, parent):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and texts(result) == [parent]
+    assert result["template"] == "unit_of"
+
+
+def test_a_campus_named_by_its_own_part_is_linked_to_the_full_unit(kb):
+    result = ask(kb, "茶山院区在哪个市？")
+    assert result["status"] == "answered" and texts(result) == ["钦州市"]
+
+
+# ---- yes/no from what the plan states ----------------------------------------------------------
+
+@pytest.mark.parametrize("question, verdict, quote", [
+    # 不得: a modal question (能…吗, 可不可以) answered no
+    ("梧州政府办的医疗卫生机构能和社会资本合作办营利性医院吗？", "否", "不得与社会资本合作举办营利性医院"),
+    ("钦州政府举办的医疗卫生机构可不可以跟社会资本合作办营利性医院？", "否", "不得与社会资本合作举办营"),
+    # 不再增加: the figures are the condition, the question is whether beds may be added
+    ("赣州床护比低于1:0.5的区域还能增加急性治疗床位吗？", "否", "不再增加急性治疗床位"),
+    # a plain statement of the plan: yes
+    ("符合条件的中医类医院会被纳入梧州的120急救体系吗？", "是", "将符合条件的中医类医院纳入 120 急救体系"),
+    ("规划支持钦州市疾控中心申报放射卫生技术服务资质吗？", "是", "申报职业卫生和放射卫生技术服务资质"),
+])
+def test_yes_no_is_read_from_the_plan_sentence(kb, question, verdict, quote):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and texts(result) == [verdict]
+    assert any(quote in s["quote"] for s in result["answers"][0]["sources"])
+
+
+@pytest.mark.parametrize("question, quote", [
+    ("钦州的医疗卫生应急物资储备库建成了吗？", "医疗卫生应急物资储备库仍未建成"),
+    # a building the plan lists as under construction (在建) is not built yet
+    ("梧州市中医医院的住院医技综合楼建成了吗？", "一期在建住院医技综合楼"),
+])
+def test_built_is_no_when_the_plan_plans_or_is_building_it(kb, question, quote):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and texts(result) == ["否"]
+    assert any(quote in s["quote"] for s in result["answers"][0]["sources"])
+
+
+def test_both_cities_are_checked_for_all(kb):
+    result = ask(kb, "梧州和赣州对城市急救站点服务半径的要求都是不超过5公里吗？")
+    assert result["status"] == "answered" and texts(result) == ["是"]
+    titles = {s["title"] for s in result["answers"][0]["sources"]}
+    assert any("梧州" in t for t in titles) and any("赣州" in t for t in titles)
+
+
+@pytest.mark.parametrize("question", [
+    "赣州有没有传染病医院？",            # a kind alone is no claim; the list has none, which is not "no"
+    "梧州和赣州都要建设航天医学中心吗？",  # no plan says it
+    "梧州政府办的医疗卫生机构不能和社会资本合作办营利性医院吗？",  # negated: no verdict rather than a flipped one
+])
+def test_no_verdict_without_a_stated_claim(kb, question):
+    result = ask(kb, question)
+    assert result["status"] != "answered" and not result["answers"]
+
+
+def test_a_percentage_asked_for_is_a_value_not_a_threshold(kb):
+    # 不得低于百分之几 asks the figure; it is not a yes/no comparison
+    result = ask(kb, "钦州镇卫生院公共卫生人员占专业技术人员的比例不得低于百分之几？")
+    assert "否" not in texts(result) and "是" not in texts(result)
