@@ -16,6 +16,7 @@ from kg.qa.plan import ranked
 from kg.qa.render import askable_about, reply, with_passages
 from kg.qa.run import run
 from kg.qa.run.hops import two_hop
+from kg.qa.textmatch import common_run
 
 MAX_CHARS = 300
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -64,6 +65,12 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
     ambiguous = [m for m in parsed.slots.get("institution", []) if len({e.iri for e in m.entries}) > 1]
     if ambiguous:
         m = ambiguous[0]
+        only = only_reading_with_fact(kb, parsed, m)
+        if only is not None:
+            family, result, label = only
+            out = reply(text, "answered", f"（“{m.text}”只有{label}有这类记录，按它回答）{result['message']}",
+                        result["answers"], family["id"], result["sparql"], qid)
+            return out, parsed
         names = "、".join(sorted({e.label for e in m.entries}))
         return reply(text, "ambiguous", f"“{m.text}”可能指：{names}。请写明城市或全称。", qid=qid), parsed
     elsewhere = unknown_place(kb, parsed)
@@ -98,6 +105,40 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
     if guessed and out["status"] == "answered":
         out["message"] = f"（“{guessed[0].text}”按指标“{guessed[0].entries[0].label}”理解）{out['message']}"
     return (with_passages(kb, out, parsed) if result.get("no_fact") else out), parsed
+
+
+def only_reading_with_fact(kb: Knowledge, parsed: Parsed, mention) -> tuple[dict, dict, str] | None:
+    """市疾控中心要强化对谁的业务指导: a short name several institutions share, asked for a relation
+    the graph records for exactly one of them, is that one (the others have no such fact to mix in).
+    Only for relation questions; figures and lists stay asked back."""
+    readings = []
+    for iri in dict.fromkeys(e.iri for e in mention.entries):
+        entries = [e for e in mention.entries if e.iri == iri]
+        one = type(mention)(mention.text, mention.start, mention.end, entries, mention.fuzzy)
+        slots = {k: [one if x is mention else x for x in v] for k, v in parsed.slots.items()}
+        view = Parsed(parsed.question, [one if x is mention else x for x in parsed.mentions],
+                      parsed.years, parsed.numbers, slots)
+        families = ranked(kb, view)
+        if not families or not families[0][1].get("one_reading_with_fact"):
+            return None
+        family = families[0][1]
+        result = check(kb, family, view, run(kb, family, view))
+        if result["status"] == "answered" and restates(kb, parsed, result):
+            readings.append((family, result, entries[0].label))
+    return readings[0] if len(readings) == 1 else None
+
+
+def restates(kb: Knowledge, parsed: Parsed, result: dict) -> bool:
+    """The question repeats the plan sentence the answer comes from (强化…的业务指导和工作协同): its
+    words other than names and question words share runs of 4+ characters in all with it."""
+    text = parsed.question
+    for m in sorted(parsed.mentions, key=lambda m: -m.start):
+        text = text[:m.start] + "|" + text[m.end:]
+    for word in sorted(kb.config.get("question_words") or [], key=len, reverse=True):
+        text = text.replace(word, "|")
+    chunks = [c for c in re.split(r"[|\W\d]+", text) if len(c) >= 2]
+    quotes = [re.sub(r"\s+", "", s.get("quote") or "") for a in result["answers"] for s in a.get("sources", [])]
+    return any(sum(n for c in chunks for n in [common_run(c, q)[0]] if n >= 2) >= 4 for q in quotes)
 
 
 _ELLIPSIS = re.compile(r"^(?:那么?|还有|再问)?(?P<part>.{1,30}?)(?:的呢|呢|又如何|怎么样|如何)[？?。]?$")
