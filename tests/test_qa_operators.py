@@ -87,3 +87,15 @@ def test_a_percentage_asked_for_is_a_value_not_a_threshold(kb):
     # 不得低于百分之几 asks the figure; it is not a yes/no comparison
     result = ask(kb, "钦州镇卫生院公共卫生人员占专业技术人员的比例不得低于百分之几？")
     assert "否" not in texts(result) and "是" not in texts(result)
+
+
+# ---- a province's column ------------------------------------------------------------------------
+
+def test_a_province_column_is_its_own_subject_never_a_citys(kb):
+    # 梧州's indicator table has a 广西 column: 每千常住人口注册护士数 2020 梧州 3.43, 广西 3.34
+    compared = ask(kb, "2020年每千常住人口注册护士数，梧州和广西平均水平谁更高？")
+    assert compared["status"] == "answered" and texts(compared) == ["梧州市"]
+    alone = ask(kb, "广西2020年每千常住人口精神科床位数是多少？")
+    assert [a["value"] for a in alone["answers"]] == [0.64]  # not 梧州's 0.42
+    # a province has no plan in the graph: no list of its hospitals
+    assert ask(kb, "广西有哪些中医医院？")["status"] != "answered"

@@ -43,16 +43,19 @@ SELECT DISTINCT ?e ?label ?type ?city ?ofKind ?level WHERE {
   UNION { ?e skos:inScheme hkv:nature ; skos:prefLabel|skos:altLabel ?label . BIND("nature" AS ?type) }
   UNION { ?obs hk:measure ?e . ?e skos:prefLabel|skos:altLabel ?label . BIND("measure" AS ?type) }
   UNION { ?d a hk:PlanDocument ; hk:city ?e . ?e skos:prefLabel ?label . BIND("city" AS ?type) }
+  UNION { { SELECT DISTINCT ?e WHERE { ?obs hk:subject ?e . ?e a hk:Province } }
+    ?e skos:prefLabel|skos:altLabel ?label . BIND("region" AS ?type) }
   UNION { ?d a hk:PlanDocument ; hk:city ?c . ?e hk:withinRegion ?c ; skos:prefLabel ?label .
     ?c skos:prefLabel ?city . BIND("county" AS ?type) }
   FILTER(lang(?label) = "zh" || lang(?label) = "")
 }
 """
 
-TYPE_RANK = {"institution": 0, "consortium": 1, "unit": 2, "city": 3, "county": 3, "class": 4, "measure": 5,
+TYPE_RANK = {"institution": 0, "consortium": 1, "unit": 2, "city": 3, "county": 3, "region": 3, "class": 4,
+             "measure": 5,
              "kindref": 6, "level": 7, "nature": 7, "measure_head": 8}
 # Bump when LEXICON_QUERY or the row format changes: the cache in the build dir is then rebuilt.
-LEXICON_VERSION = 7
+LEXICON_VERSION = 8
 
 
 # A short aside inside a name (精神病（精神卫生）医院, 县（市）, 城市医疗联合体（医疗集团）) is left out of

@@ -83,7 +83,11 @@ def _with_particle_free_measures(kb: Knowledge, text: str, mentions: list[Mentio
         start, end = keep[m.start], keep[m.end - 1] + 1
         if "的" not in text[start:end]:
             continue  # linked already without the particle
-        if any(o.start < end and start < o.end and o.type != "measure" for o in mentions):
+        # a kind before the particle may be a part of an indicator's name (医院<的>病床使用率 =
+        # 医院病床使用率); a kind after it is what is counted (县区的卫生计生监督所), a name never is
+        particle = text.index("的", start)
+        if any(o.start < end and start < o.end and o.type != "measure"
+               and not (o.type == "class" and o.end <= particle) for o in mentions):
             continue
         found.append(Mention(text[start:end], start, end, m.entries))
     if not found:
@@ -192,7 +196,8 @@ def unknown_place(kb: Knowledge, parsed: Parsed) -> str | None:
         found = load().find(parsed.question)
     except (OSError, ValueError, KeyError):
         return None  # without the gazetteer the question is still answered
-    known = {m.start for m in parsed.mentions}
+    # a province is known only as a comparison column of the plans, not as a place with a plan
+    known = {m.start for m in parsed.mentions if m.type != "region"}
     for m in found:
         if m.region is not None and m.start not in known and len(m.text) >= 2:
             return m.text
@@ -239,7 +244,8 @@ def figure_subjects(kb: Knowledge, parsed: Parsed) -> list[Mention]:
     """The institutions, counties and cities a figure question is about, in the question's order
     (one mention per entity)."""
     seen: dict[str, Mention] = {}
-    for m in sorted((m for t in ("institution", "county", "city") for m in parsed.slots.get(t, [])),
+    # a province is a subject too when its column is compared (梧州和广西平均水平比谁更高)
+    for m in sorted((m for t in ("institution", "county", "city", "region") for m in parsed.slots.get(t, [])),
                     key=lambda m: m.start):
         if m.type == "city" and any(s.start < m.start < s.end for s in seen.values()):
             continue
@@ -255,7 +261,7 @@ def figure_subjects(kb: Knowledge, parsed: Parsed) -> list[Mention]:
 
 def subject_view(kb: Knowledge, parsed: Parsed, subject: Mention) -> Parsed:
     """The question asked of one of its subjects: a city subject is the place; others keep no city."""
-    slots = {k: v for k, v in parsed.slots.items() if k not in ("city", "county", "institution")}
+    slots = {k: v for k, v in parsed.slots.items() if k not in ("city", "county", "institution", "region")}
     slots[subject.type] = [subject]
     return Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers, slots)
 

@@ -20,7 +20,7 @@ def figure_rows(kb: Knowledge, family: dict, parsed: Parsed, subject: Mention | 
     bindings: dict = {}
     place = place_of(kb, parsed)
     if subject is None:
-        for t in ("institution", "county"):
+        for t in ("institution", "county", "region"):
             if parsed.slots.get(t):
                 subject = parsed.slots[t][0]
                 break
