@@ -99,3 +99,22 @@ def test_a_province_column_is_its_own_subject_never_a_citys(kb):
     assert [a["value"] for a in alone["answers"]] == [0.64]  # not 梧州's 0.42
     # a province has no plan in the graph: no list of its hospitals
     assert ask(kb, "广西有哪些中医医院？")["status"] != "answered"
+
+
+# ---- an indicator named by its nature ---------------------------------------------------------
+
+@pytest.mark.parametrize("question, value", [
+    ("赣州主要指标表中唯一一项约束性指标，2025年目标值是多少？", 3),     # 每万人口全科医生数 1.45 → 3
+    ("梧州唯一的约束性指标2025年目标是多少？", 4),                     # 每万常住人口全科医生数 2.90 → 4.00
+])
+def test_the_one_indicator_of_a_nature_is_asked_by_it(kb, question, value):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and [a["value"] for a in result["answers"]] == [value]
+    assert "全科医生" in result["message"]
+
+
+@pytest.mark.parametrize("question", ["钦州约束性指标的目标值是多少？",     # eight of them: which one?
+                                      "赣州主要指标表里约束性指标有几个？"])  # how many, not a figure
+def test_no_figure_when_the_nature_does_not_pick_one_indicator(kb, question):
+    result = ask(kb, question)
+    assert result["status"] != "answered" or not any(a.get("value") in (3, 1.45) for a in result["answers"])

@@ -62,6 +62,9 @@ def has_slot(kb: Knowledge, slot: str, parsed: Parsed) -> bool:
         return any(w in parsed.question for w in kb.config.get("relation_cues") or [])
     if slot == "number":
         return bool(parsed.numbers)
+    if slot == "asks_how_many":
+        # 有几个/多少项: the number of things, not a figure of one
+        return bool(re.search(r"(?<!哪)(几|多少)(个|项|条|类|种)", parsed.question))
     if slot == "clause_number":
         # 低于75%、高于9天的<公立综合医院>还能增加床位吗: the figure qualifies a noun (a condition),
         # the question is about something else

@@ -14,6 +14,7 @@ from kg.qa.run.figures import (
     run_count_measures,
     run_diff,
     run_figure,
+    run_nature_value,
     run_superlative,
     run_threshold,
 )
@@ -28,7 +29,7 @@ OPERATORS: dict[str, Operator] = {
     "relation": run_relation, "contains": run_contains,
     "figure": run_figure, "diff": run_diff, "compare": run_compare, "superlative": run_superlative,
     "threshold": run_threshold, "compare_measures": run_compare_measures, "count_measures": run_count_measures,
-    "statement": run_statement, "text_place": run_text_place, "claim": run_claim,
+    "nature_value": run_nature_value, "statement": run_statement, "text_place": run_text_place, "claim": run_claim,
 }
 
 
