@@ -117,4 +117,11 @@ def test_the_one_indicator_of_a_nature_is_asked_by_it(kb, question, value):
                                       "赣州主要指标表里约束性指标有几个？"])  # how many, not a figure
 def test_no_figure_when_the_nature_does_not_pick_one_indicator(kb, question):
     result = ask(kb, question)
-    assert result["status"] != "answered" or not any(a.get("value") in (3, 1.45) for a in result["answers"])
+    assert result["status"] != "answered" and not result["answers"]
+
+
+def test_a_negative_about_one_kind_is_no_answer_about_an_unknown_kind(kb):
+    # 钦州: 全市范围内均未设置有专门的传染病防治医院 says nothing of 三甲医院 (no kind of the graph)
+    result = ask(kb, "钦州有没有规划建设三甲医院？")
+    assert result["status"] != "answered" and not result["answers"]
+    assert texts(ask(kb, "钦州有没有传染病医院？")) == ["否"]
