@@ -125,3 +125,13 @@ def test_a_negative_about_one_kind_is_no_answer_about_an_unknown_kind(kb):
     result = ask(kb, "钦州有没有规划建设三甲医院？")
     assert result["status"] != "answered" and not result["answers"]
     assert texts(ask(kb, "钦州有没有传染病医院？")) == ["否"]
+
+
+# ---- a range, and an indicator asked with its parts in another order ---------------------------
+
+@pytest.mark.parametrize("question", ["梧州打算把几个乡镇卫生院升级为二级医院？",
+                                      "梧州要将多少个乡镇卫生院升级为二级医院？"])
+def test_an_indicator_written_as_a_clause_is_asked_in_another_order(kb, question):
+    # 梧州: 将有条件的 5—7 个乡镇卫生院升级为二级医院 (indicator 升级为二级医院的乡镇卫生院)
+    result = ask(kb, question)
+    assert result["status"] == "answered" and "5—7个" in texts(result)[0]

@@ -50,6 +50,7 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
     mentions = resolve_city(mentions, context.city)
     if PRONOUN.match(text) and context.entity and not any(m.type in SUBJECT_TYPES[:4] for m in mentions):
         mentions.insert(0, context.entity)
+    mentions = _with_measure_by_parts(kb, text, mentions)
     if not any(m.type in ("measure", "measure_head") for m in mentions):
         mentions = _with_measure_by_characters(kb, text, mentions)
     parsed = Parsed(text, mentions, years, numbers)
@@ -133,6 +134,31 @@ def _with_measure_by_characters(kb: Knowledge, text: str, mentions: list[Mention
     end = max(i for i, ch in enumerate(rest) if ch in label) + 1
     found = Mention(text[start:end], start, end, kb.lexicon.by_label[label], fuzzy=True)
     return sorted([*mentions, found], key=lambda m: m.start)
+
+
+def _with_measure_by_parts(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
+    """把几个乡镇卫生院升级为二级医院 → 升级为二级医院的乡镇卫生院: an indicator written as a clause
+    with its head (A的B) is asked with the parts in another order. In a figure question, the
+    indicator each of whose parts (3+ characters) is in the question is linked, when exactly one
+    is, in place of shorter indicators inside it."""
+    if not _FIGURE_CUE.search(text):
+        return mentions
+    found: list[tuple[str, list]] = []
+    for label, entries in kb.lexicon.buckets("measure"):
+        if "的" not in label or entries[0].type != "measure" or label != entries[0].label or label in text:
+            continue
+        parts = [p for p in re.split(r"[的（）()]", label) if p]
+        if len(parts) >= 2 and all(len(p) >= 3 and p in text for p in parts):
+            found.append((label, entries))
+    if len(found) != 1:
+        return mentions
+    label, entries = found[0]
+    parts = [p for p in re.split(r"[的（）()]", label) if p]
+    spans = [(text.find(p), text.find(p) + len(p)) for p in parts]
+    start, end = min(a for a, _ in spans), max(b for _, b in spans)
+    kept = [m for m in mentions if not (m.type in ("measure", "measure_head", "class") and start <= m.start
+                                        and m.end <= end)]
+    return sorted([*kept, Mention(text[start:end], start, end, entries, fuzzy=True)], key=lambda m: m.start)
 
 
 _COORD = "和与及、跟同"
