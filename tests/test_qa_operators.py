@@ -135,3 +135,9 @@ def test_an_indicator_written_as_a_clause_is_asked_in_another_order(kb, question
     # 梧州: 将有条件的 5—7 个乡镇卫生院升级为二级医院 (indicator 升级为二级医院的乡镇卫生院)
     result = ask(kb, question)
     assert result["status"] == "answered" and "5—7个" in texts(result)[0]
+
+
+def test_which_counties_a_kind_of_site_is_in(kb):
+    # 钦州: 设置固定献血点4个（…钦州湾广场献血点、灵山县献血点、浦北县献血点）
+    result = ask(kb, "规划的固定献血点中，有哪两个县各设了一个？")
+    assert result["status"] == "answered" and sorted(texts(result)) == ["浦北县", "灵山县"]
