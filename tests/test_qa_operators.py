@@ -141,3 +141,22 @@ def test_which_counties_a_kind_of_site_is_in(kb):
     # 钦州: 设置固定献血点4个（…钦州湾广场献血点、灵山县献血点、浦北县献血点）
     result = ask(kb, "规划的固定献血点中，有哪两个县各设了一个？")
     assert result["status"] == "answered" and sorted(texts(result)) == ["浦北县", "灵山县"]
+
+
+# ---- who does a stated task (the relation read backwards) -------------------------------------
+
+@pytest.mark.parametrize("question, holder, quote", [
+    ("全市突发事件的紧急医疗救援指挥调度归哪个机构负责？", "钦州市医疗急救中心",
+     "钦州市医疗急救中心负责全市突发事件紧急医疗救援指挥调度工作"),
+    ("赣州的无偿献血者招募由谁负责？", "采供血机构", "无偿献血者招募"),
+])
+def test_who_does_a_task_is_its_holder(kb, question, holder, quote):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and texts(result) == [holder]
+    assert result["template"] == "holder"
+    assert any(quote in s["quote"] for a in result["answers"] for s in a["sources"])
+
+
+def test_a_task_too_short_to_tell_is_not_answered(kb):
+    # 献血招募 (4 characters) is said of 梧州's and 钦州's blood stations alike: too little to tell
+    assert ask(kb, "梧州的献血招募工作由哪个机构负责？")["status"] != "answered"
