@@ -160,3 +160,18 @@ def test_who_does_a_task_is_its_holder(kb, question, holder, quote):
 def test_a_task_too_short_to_tell_is_not_answered(kb):
     # 献血招募 (4 characters) is said of 梧州's and 钦州's blood stations alike: too little to tell
     assert ask(kb, "梧州的献血招募工作由哪个机构负责？")["status"] != "answered"
+
+
+@pytest.mark.parametrize("question, agent", [
+    ("梧州的卫生监督机构可以受谁委托开展行政执法工作？", "上级行政主管部门"),       # 001
+    ("赣州卫生健康监督执法机构受谁委托行使监督执法权？", "同级卫生健康行政部门"),     # 003
+    ("钦州市卫生计生监督所受谁委托开展卫生健康行政执法？", "钦州市卫生健康委员会"),   # 000
+])
+def test_who_commissions_is_read_from_the_construction_shou_x_weituo(kb, question, agent):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and texts(result) == [agent]
+    assert any(f"受{agent}" in s["quote"] for s in result["answers"][0]["sources"])
+
+
+def test_no_commissioning_said_of_a_hospital(kb):
+    assert ask(kb, "梧州市人民医院受谁委托？")["status"] != "answered"
