@@ -11,11 +11,12 @@ from kg.errors import KGError
 from kg.qa.consistency import check
 from kg.qa.knowledge import Knowledge
 from kg.qa.linking import fuzzy_candidates
-from kg.qa.parse import PRONOUN, Context, Parsed, parse, unknown_place
+from kg.qa.parse import PRONOUN, Context, Parsed, is_yes_no, parse, unknown_place
 from kg.qa.plan import ranked
 from kg.qa.render import askable_about, reply, with_passages
 from kg.qa.run import run
 from kg.qa.run.hops import two_hop
+from kg.qa.textmatch import common_run
 
 MAX_CHARS = 300
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -53,7 +54,7 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
     parsed = parse(kb, stripped, context)
     if not parsed.mentions:
         # 哪个县区要巩固…示范区创建成果: no entity, but the plans may say it in so many words
-        for _, family in ranked(kb, parsed, kinds=("statement", "text_place"))[:1]:
+        for _, family in ranked(kb, parsed, kinds=("statement", "text_place", "claim", "holders", "said_agent"))[:2]:
             result = run(kb, family, parsed)
             if result["status"] == "answered":
                 return reply(text, "answered", result["message"], result["answers"], family["id"],
@@ -64,6 +65,12 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
     ambiguous = [m for m in parsed.slots.get("institution", []) if len({e.iri for e in m.entries}) > 1]
     if ambiguous:
         m = ambiguous[0]
+        only = only_reading_with_fact(kb, parsed, m)
+        if only is not None:
+            family, result, label = only
+            out = reply(text, "answered", f"（“{m.text}”只有{label}有这类记录，按它回答）{result['message']}",
+                        result["answers"], family["id"], result["sparql"], qid)
+            return out, parsed
         names = "、".join(sorted({e.label for e in m.entries}))
         return reply(text, "ambiguous", f"“{m.text}”可能指：{names}。请写明城市或全称。", qid=qid), parsed
     elsewhere = unknown_place(kb, parsed)
@@ -87,11 +94,51 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
         return with_passages(kb, out, parsed), parsed
     family = families[0][1]
     result = check(kb, family, parsed, run(kb, family, parsed))
+    if result["status"] != "answered" and family["kind"] != "claim" and is_yes_no(kb, parsed):
+        # a yes/no question no fact answers: what the plan states of it, if it states it
+        for _, claim in ranked(kb, parsed, kinds=("claim",))[:1]:
+            said = run(kb, claim, parsed)
+            if said["status"] == "answered":
+                family, result = claim, said
     out = reply(text, result["status"], result["message"], result["answers"], family["id"], result["sparql"], qid)
     guessed = [m for m in parsed.mentions if m.fuzzy and m.type == "measure"]
     if guessed and out["status"] == "answered":
         out["message"] = f"（“{guessed[0].text}”按指标“{guessed[0].entries[0].label}”理解）{out['message']}"
     return (with_passages(kb, out, parsed) if result.get("no_fact") else out), parsed
+
+
+def only_reading_with_fact(kb: Knowledge, parsed: Parsed, mention) -> tuple[dict, dict, str] | None:
+    """市疾控中心要强化对谁的业务指导: a short name several institutions share, asked for a relation
+    the graph records for exactly one of them, is that one (the others have no such fact to mix in).
+    Only for relation questions; figures and lists stay asked back."""
+    readings = []
+    for iri in dict.fromkeys(e.iri for e in mention.entries):
+        entries = [e for e in mention.entries if e.iri == iri]
+        one = type(mention)(mention.text, mention.start, mention.end, entries, mention.fuzzy)
+        slots = {k: [one if x is mention else x for x in v] for k, v in parsed.slots.items()}
+        view = Parsed(parsed.question, [one if x is mention else x for x in parsed.mentions],
+                      parsed.years, parsed.numbers, slots)
+        families = ranked(kb, view)
+        if not families or not families[0][1].get("one_reading_with_fact"):
+            return None
+        family = families[0][1]
+        result = check(kb, family, view, run(kb, family, view))
+        if result["status"] == "answered" and restates(kb, parsed, result):
+            readings.append((family, result, entries[0].label))
+    return readings[0] if len(readings) == 1 else None
+
+
+def restates(kb: Knowledge, parsed: Parsed, result: dict) -> bool:
+    """The question repeats the plan sentence the answer comes from (强化…的业务指导和工作协同): its
+    words other than names and question words share runs of 4+ characters in all with it."""
+    text = parsed.question
+    for m in sorted(parsed.mentions, key=lambda m: -m.start):
+        text = text[:m.start] + "|" + text[m.end:]
+    for word in sorted(kb.config.get("question_words") or [], key=len, reverse=True):
+        text = text.replace(word, "|")
+    chunks = [c for c in re.split(r"[|\W\d]+", text) if len(c) >= 2]
+    quotes = [re.sub(r"\s+", "", s.get("quote") or "") for a in result["answers"] for s in a.get("sources", [])]
+    return any(sum(n for c in chunks for n in [common_run(c, q)[0]] if n >= 2) >= 4 for q in quotes)
 
 
 _ELLIPSIS = re.compile(r"^(?:那么?|还有|再问)?(?P<part>.{1,30}?)(?:的呢|呢|又如何|怎么样|如何)[？?。]?$")

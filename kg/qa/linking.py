@@ -29,7 +29,8 @@ SELECT DISTINCT ?e ?label ?type ?city ?ofKind ?level WHERE {
   UNION { ?e a/rdfs:subClassOf* org:OrganizationalCollaboration ; skos:prefLabel|skos:altLabel ?label .
     BIND("consortium" AS ?type)
     OPTIONAL { ?e hk:city/skos:prefLabel ?city } }
-  UNION { ?e a hk:FunctionalUnit ; skos:prefLabel|skos:altLabel ?label . BIND("unit" AS ?type)
+  UNION { { ?e a hk:FunctionalUnit } UNION { ?e a hk:InstitutionUnit }
+    ?e skos:prefLabel|skos:altLabel ?label . BIND("unit" AS ?type)
     OPTIONAL { ?e hk:city/skos:prefLabel ?city } }
   UNION { { SELECT DISTINCT ?e ?label WHERE { ?e a hk:KindReference ; rdfs:label ?label } } BIND("kindref" AS ?type)
     OPTIONAL { SELECT DISTINCT ?e ?city WHERE { ?e a hk:KindReference ; hk:city/skos:prefLabel ?city } }
@@ -42,16 +43,19 @@ SELECT DISTINCT ?e ?label ?type ?city ?ofKind ?level WHERE {
   UNION { ?e skos:inScheme hkv:nature ; skos:prefLabel|skos:altLabel ?label . BIND("nature" AS ?type) }
   UNION { ?obs hk:measure ?e . ?e skos:prefLabel|skos:altLabel ?label . BIND("measure" AS ?type) }
   UNION { ?d a hk:PlanDocument ; hk:city ?e . ?e skos:prefLabel ?label . BIND("city" AS ?type) }
+  UNION { { SELECT DISTINCT ?e WHERE { ?obs hk:subject ?e . ?e a hk:Province } }
+    ?e skos:prefLabel|skos:altLabel ?label . BIND("region" AS ?type) }
   UNION { ?d a hk:PlanDocument ; hk:city ?c . ?e hk:withinRegion ?c ; skos:prefLabel ?label .
     ?c skos:prefLabel ?city . BIND("county" AS ?type) }
   FILTER(lang(?label) = "zh" || lang(?label) = "")
 }
 """
 
-TYPE_RANK = {"institution": 0, "consortium": 1, "unit": 2, "city": 3, "county": 3, "class": 4, "measure": 5,
+TYPE_RANK = {"institution": 0, "consortium": 1, "unit": 2, "city": 3, "county": 3, "region": 3, "class": 4,
+             "measure": 5,
              "kindref": 6, "level": 7, "nature": 7, "measure_head": 8}
 # Bump when LEXICON_QUERY or the row format changes: the cache in the build dir is then rebuilt.
-LEXICON_VERSION = 6
+LEXICON_VERSION = 8
 
 
 # A short aside inside a name (精神病（精神卫生）医院, 县（市）, 城市医疗联合体（医疗集团）) is left out of
@@ -212,6 +216,16 @@ def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]],
                 for entry in entries:
                     if entry.type == "consortium":
                         lex.add(label[k:], entry)
+    # A unit named after its institution (钦州市第二人民医院白石湖院区) is asked by its own part
+    # (白石湖院区): the rest of the label after an institution's full name, when it is 4+ characters.
+    institution_names = sorted({canon[str(r["e"])] for r in rows if str(r["type"]) == "institution"},
+                               key=len, reverse=True)
+    for label, entries in list(lex.by_label.items()):
+        units = [e for e in entries if e.type == "unit"]
+        head = next((n for n in institution_names if units and label.startswith(n)), None)
+        if head and len(label) - len(head) >= 4:
+            for entry in units:
+                lex.add(label[len(head):], entry)
     # Ordinal short names (市一医院 for 市第一人民医院): every label of an institution holding the long
     # form also gets the short one, so it is tied to the same city as the label it comes from.
     for pattern, short in (ordinal_names or {}).items():

@@ -21,7 +21,7 @@ from kg.qa.linking import Entry, Lexicon, build_lexicon_rows, lexicon_from_rows
 
 INDEX_FILE = "qa-names.sqlite"
 # Bump when the schema or what goes into the lexicon changes: an older index is then ignored.
-INDEX_VERSION = 2
+INDEX_VERSION = 4
 _CHUNK = 500  # bound parameters per lookup query
 _FUZZY_MIN = 4  # fuzzy_candidates only offers names of 4+ characters
 

@@ -50,6 +50,7 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
     mentions = resolve_city(mentions, context.city)
     if PRONOUN.match(text) and context.entity and not any(m.type in SUBJECT_TYPES[:4] for m in mentions):
         mentions.insert(0, context.entity)
+    mentions = _with_measure_by_parts(kb, text, mentions)
     if not any(m.type in ("measure", "measure_head") for m in mentions):
         mentions = _with_measure_by_characters(kb, text, mentions)
     parsed = Parsed(text, mentions, years, numbers)
@@ -83,7 +84,11 @@ def _with_particle_free_measures(kb: Knowledge, text: str, mentions: list[Mentio
         start, end = keep[m.start], keep[m.end - 1] + 1
         if "的" not in text[start:end]:
             continue  # linked already without the particle
-        if any(o.start < end and start < o.end and o.type != "measure" for o in mentions):
+        # a kind before the particle may be a part of an indicator's name (医院<的>病床使用率 =
+        # 医院病床使用率); a kind after it is what is counted (县区的卫生计生监督所), a name never is
+        particle = text.index("的", start)
+        if any(o.start < end and start < o.end and o.type != "measure"
+               and not (o.type == "class" and o.end <= particle) for o in mentions):
             continue
         found.append(Mention(text[start:end], start, end, m.entries))
     if not found:
@@ -129,6 +134,31 @@ def _with_measure_by_characters(kb: Knowledge, text: str, mentions: list[Mention
     end = max(i for i, ch in enumerate(rest) if ch in label) + 1
     found = Mention(text[start:end], start, end, kb.lexicon.by_label[label], fuzzy=True)
     return sorted([*mentions, found], key=lambda m: m.start)
+
+
+def _with_measure_by_parts(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
+    """把几个乡镇卫生院升级为二级医院 → 升级为二级医院的乡镇卫生院: an indicator written as a clause
+    with its head (A的B) is asked with the parts in another order. In a figure question, the
+    indicator each of whose parts (3+ characters) is in the question is linked, when exactly one
+    is, in place of shorter indicators inside it."""
+    if not _FIGURE_CUE.search(text):
+        return mentions
+    found: list[tuple[str, list]] = []
+    for label, entries in kb.lexicon.buckets("measure"):
+        if "的" not in label or entries[0].type != "measure" or label != entries[0].label or label in text:
+            continue
+        parts = [p for p in re.split(r"[的（）()]", label) if p]
+        if len(parts) >= 2 and all(len(p) >= 3 and p in text for p in parts):
+            found.append((label, entries))
+    if len(found) != 1:
+        return mentions
+    label, entries = found[0]
+    parts = [p for p in re.split(r"[的（）()]", label) if p]
+    spans = [(text.find(p), text.find(p) + len(p)) for p in parts]
+    start, end = min(a for a, _ in spans), max(b for _, b in spans)
+    kept = [m for m in mentions if not (m.type in ("measure", "measure_head", "class") and start <= m.start
+                                        and m.end <= end)]
+    return sorted([*kept, Mention(text[start:end], start, end, entries, fuzzy=True)], key=lambda m: m.start)
 
 
 _COORD = "和与及、跟同"
@@ -192,7 +222,8 @@ def unknown_place(kb: Knowledge, parsed: Parsed) -> str | None:
         found = load().find(parsed.question)
     except (OSError, ValueError, KeyError):
         return None  # without the gazetteer the question is still answered
-    known = {m.start for m in parsed.mentions}
+    # a province is known only as a comparison column of the plans, not as a place with a plan
+    known = {m.start for m in parsed.mentions if m.type != "region"}
     for m in found:
         if m.region is not None and m.start not in known and len(m.text) >= 2:
             return m.text
@@ -239,7 +270,8 @@ def figure_subjects(kb: Knowledge, parsed: Parsed) -> list[Mention]:
     """The institutions, counties and cities a figure question is about, in the question's order
     (one mention per entity)."""
     seen: dict[str, Mention] = {}
-    for m in sorted((m for t in ("institution", "county", "city") for m in parsed.slots.get(t, [])),
+    # a province is a subject too when its column is compared (梧州和广西平均水平比谁更高)
+    for m in sorted((m for t in ("institution", "county", "city", "region") for m in parsed.slots.get(t, [])),
                     key=lambda m: m.start):
         if m.type == "city" and any(s.start < m.start < s.end for s in seen.values()):
             continue
@@ -255,7 +287,7 @@ def figure_subjects(kb: Knowledge, parsed: Parsed) -> list[Mention]:
 
 def subject_view(kb: Knowledge, parsed: Parsed, subject: Mention) -> Parsed:
     """The question asked of one of its subjects: a city subject is the place; others keep no city."""
-    slots = {k: v for k, v in parsed.slots.items() if k not in ("city", "county", "institution")}
+    slots = {k: v for k, v in parsed.slots.items() if k not in ("city", "county", "institution", "region")}
     slots[subject.type] = [subject]
     return Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers, slots)
 

@@ -7,15 +7,18 @@ from collections.abc import Callable
 
 from kg.qa.knowledge import Knowledge
 from kg.qa.parse import Parsed
+from kg.qa.run.claims import run_claim
 from kg.qa.run.figures import (
     run_compare,
     run_compare_measures,
     run_count_measures,
     run_diff,
     run_figure,
+    run_nature_value,
     run_superlative,
     run_threshold,
 )
+from kg.qa.run.holders import run_holders, run_said_agent
 from kg.qa.run.lists import run_count, run_exists, run_list, run_nature
 from kg.qa.run.relations import run_contains, run_relation
 from kg.qa.run.text import run_statement, run_text_place
@@ -27,7 +30,8 @@ OPERATORS: dict[str, Operator] = {
     "relation": run_relation, "contains": run_contains,
     "figure": run_figure, "diff": run_diff, "compare": run_compare, "superlative": run_superlative,
     "threshold": run_threshold, "compare_measures": run_compare_measures, "count_measures": run_count_measures,
-    "statement": run_statement, "text_place": run_text_place,
+    "nature_value": run_nature_value, "holders": run_holders, "said_agent": run_said_agent,
+    "statement": run_statement, "text_place": run_text_place, "claim": run_claim,
 }
 
 

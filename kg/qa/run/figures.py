@@ -20,7 +20,7 @@ def figure_rows(kb: Knowledge, family: dict, parsed: Parsed, subject: Mention | 
     bindings: dict = {}
     place = place_of(kb, parsed)
     if subject is None:
-        for t in ("institution", "county"):
+        for t in ("institution", "county", "region"):
             if parsed.slots.get(t):
                 subject = parsed.slots[t][0]
                 break
@@ -374,3 +374,29 @@ def run_superlative(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     best = figure_answer(kb, top[0], measure)["text"]
     return answered(answers, f"{measure}{'最少' if fewest else '最多'}：{best}。", sparql)
 
+
+
+def run_nature_value(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    """唯一一项约束性指标的目标值是多少: an indicator named by its nature (约束性/预期性/指导性) in
+    the plan of the city asked is that indicator when the plan has exactly one of that nature; its
+    figure is then asked as if it were named. Several of that nature: which one is not said."""
+    nature = parsed.slots["nature"][0]
+    kind = nature.text.removesuffix("指标")
+    place = place_of(kb, parsed)
+    if not place["city"]:
+        return no_fact(f"哪个城市规划的{kind}指标", "")
+    sparql = kb.render_sparql(family, city=True)
+    rows = kb.select(sparql, {"nature": nature.entries[0].iri, "city": place["city"]})
+    measures = {r["m"]: r["label"] for r in rows}
+    if len(measures) != 1:
+        return no_fact(f"{place['place']}规划中唯一的{kind}指标（共{len(measures)}项）", sparql)
+    (iri, label), = measures.items()
+    entries = [e for e in kb.lexicon.by_label.get(label, []) if e.type == "measure" and e.iri == iri]
+    mention = Mention(label, nature.start, nature.end, entries or [Entry(iri, label, "measure")])
+    view = Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers,
+                  dict(parsed.slots) | {"measure": [mention]})
+    figure = next(f for f in kb.families if f["kind"] == "figure")
+    result = run_figure(kb, figure, view)
+    if result["status"] == "answered":
+        result["message"] = f"{place['place']}规划的{kind}指标只有一项：{label}。{result['message']}"
+    return result

@@ -183,6 +183,9 @@ def context_score(kb: Knowledge, iri: str, chunks: list[str]) -> tuple[int, int]
 
 def run_exists(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     result = run_list(kb, family, parsed)
+    kinds = parsed.slots.get("class") or parsed.slots.get("class_of_ref") or []
+    if result["status"] != "answered" and kinds and unknown_modifier(kb, kinds[-1], parsed):
+        return result  # 三甲医院 is no kind the graph knows: a plan's "no 传染病医院" says nothing of it
     if result["status"] != "answered":
         said = said_not(kb, parsed)
         return said or result

@@ -194,13 +194,35 @@ def narrow_answers(kb: Knowledge, answers: list[dict], parsed: Parsed, family: d
     if len(answers) < 2:
         return answers
     chunks = leftover_words(kb, parsed, family)
-    if not chunks:
-        return answers
     def overlap(a: dict) -> int:
         return sum(run for c in chunks for run in [common_run(c, a["text"])[0]] if run >= 2)
     scores = [overlap(a) for a in answers]
-    top = max(scores)
+    top = max(scores, default=0)
     if top < 2:
+        return said_with_question_words(kb, answers, parsed)
+    return [a for a, v in zip(answers, scores, strict=True) if v == top]
+
+
+def said_with_question_words(kb: Knowledge, answers: list[dict], parsed: Parsed) -> list[dict]:
+    """在哪些方面<打造区域医疗中心>: the question's words (less its subject's names and question
+    words) are in the sentence stating some answers, not in the answers: those answers, when the
+    others' sentences hold clearly less of them."""
+    text = parsed.question
+    for m in sorted(parsed.mentions, key=lambda m: -m.start):
+        if m.type in ("institution", "city", "county", "unit", "consortium"):
+            text = text[:m.start] + "|" + text[m.end:]
+    for word in sorted(kb.config.get("question_words") or [], key=len, reverse=True):
+        text = text.replace(word, "|")
+    chunks = [c for c in re.split(r"[|\W\d]+", text) if len(c) >= 3]
+    if not chunks:
+        return answers
+    def said(a: dict) -> int:
+        quotes = [re.sub(r"\s+", "", s.get("quote") or "") for s in a.get("sources", [])]
+        return max((sum(run for c in chunks for run in [common_run(c, q)[0]] if run >= 3) for q in quotes),
+                   default=0)
+    scores = [said(a) for a in answers]
+    top = max(scores)
+    if top < 4 or min(scores) == top:
         return answers
     return [a for a, v in zip(answers, scores, strict=True) if v == top]
 

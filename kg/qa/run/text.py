@@ -8,7 +8,7 @@ import re
 import jinja2
 
 from kg.qa.knowledge import Knowledge
-from kg.qa.linking import find_mentions
+from kg.qa.linking import Mention, find_mentions
 from kg.qa.parse import Parsed, place_of
 from kg.qa.render import answered, cite_passage, no_fact
 from kg.qa.textmatch import common_run
@@ -101,8 +101,25 @@ def run_text_place(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     if len(phrase) < 4:
         return no_fact("这个问题要找的内容", "")
     want = "city" if re.search(family["city_words"], parsed.question) else "county"
-    for _, row, _ in find_passages(kb, phrase, words, parsed)[:3]:
-        places = [m for m in find_mentions(row["flat"], kb.lexicon) if m.type == want]
+    found = find_passages(kb, phrase, words, parsed)
+    if not found:
+        # 固定献血点中，有哪两个县各设了一个: what follows the question word says little; the
+        # longest word before it (4+ characters) is what the places are asked of
+        for word in sorted((w for w in words if len(w) >= 4), key=len, reverse=True)[:1]:
+            found = find_passages(kb, word, [w for w in words if w != word], parsed)
+            phrase = word
+    for _, row, _ in found[:3]:
+        places = []
+        for m in find_mentions(row["flat"], kb.lexicon):
+            if m.type == want:
+                places.append(m)
+            elif m.type in ("institution", "unit"):
+                # 灵山县献血点: a name that begins with a place names the place too
+                head = next((n for n in range(len(m.text) - 2, 1, -1)
+                             if any(e.type == want for e in kb.lexicon.by_label.get(m.text[:n], []))), None)
+                if head:
+                    entries = [e for e in kb.lexicon.by_label[m.text[:head]] if e.type == want]
+                    places.append(Mention(m.text[:head], m.start, m.start + head, entries))
         names = list(dict.fromkeys(m.entries[0].label for m in places))
         if names:
             answers = [{"text": n, "value": None, "iri": next(m.entries[0].iri for m in places
