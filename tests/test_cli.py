@@ -167,11 +167,12 @@ def test_options_get_the_value_and_the_message_typer_gives_without_pydantic():
 
 
 def test_kg_ask_starts_without_pydantic(data_dir):
-    """Answering a question imports neither pydantic (option values) nor jieba (place names)."""
+    """Answering a question imports neither pydantic (option values) nor jieba, and loads no
+    gazetteer when every region named is part of a linked name (梧州市 of 梧州市人民医院)."""
     code = ("import sys; sys.argv = ['kg', 'ask', '--data-dir', sys.argv[1], '梧州市人民医院牵头哪个医联体？']\n"
-            "import kg.cli\n"
+            "import kg.cli, kg.gazetteer\n"
             "try:\n    kg.cli.main()\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('pydantic', 'jieba') if m in sys.modules))")
+            "print(sorted(m for m in ('pydantic', 'jieba') if m in sys.modules), len(kg.gazetteer._CACHE))")
     out = subprocess.run([sys.executable, "-c", code, str(data_dir)], capture_output=True, text=True, check=True)
     assert "梧州市人民医院" in out.stdout
-    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert out.stdout.strip().splitlines()[-1] == "[] 0"
