@@ -80,7 +80,7 @@ def write_name_index(build_dir: Path, store, config: dict | None = None, lexicon
     con = sqlite3.connect(str(tmp))
     try:
         con.executescript("""
-            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -131072;  -- 128 MB
             CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE entry(id INTEGER PRIMARY KEY, iri TEXT, label TEXT, type TEXT, city TEXT,
                                of_kind TEXT, level TEXT);

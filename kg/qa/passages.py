@@ -106,11 +106,16 @@ class PassageIndex:
 PASSAGE_SCHEMA = """
     CREATE TABLE passage(id INTEGER PRIMARY KEY, span TEXT, doc TEXT, title TEXT, city TEXT, quote TEXT,
                          section TEXT, start, len INTEGER);
-    CREATE TABLE posting(term TEXT, city TEXT, passage INTEGER, tf INTEGER, PRIMARY KEY(term, city, passage))
-        WITHOUT ROWID;
+    CREATE TABLE posting(term TEXT, passage INTEGER, tf INTEGER, PRIMARY KEY(term, passage)) WITHOUT ROWID;
     CREATE TABLE term_df(term TEXT PRIMARY KEY, df INTEGER) WITHOUT ROWID;
+    CREATE TABLE city_run(city TEXT, lo INTEGER, hi INTEGER);
 """
-PASSAGE_INDEXES = "CREATE INDEX passage_city ON passage(city);"
+# Sentences are numbered in document order and a document is one city's: a city's sentences are a
+# few runs of consecutive numbers, so a city's postings of a term are ranges of the term's postings.
+PASSAGE_INDEXES = """
+    CREATE INDEX passage_city ON passage(city);
+    CREATE INDEX city_run_city ON city_run(city);
+"""
 
 
 def write_passages(con: sqlite3.Connection, rows: Iterable[dict]) -> dict[str, str]:
@@ -118,6 +123,7 @@ def write_passages(con: sqlite3.Connection, rows: Iterable[dict]) -> dict[str, s
     name index being written; returns the meta entries (count, average length)."""
     df: Counter = Counter()
     n = total = 0
+    runs: list[list] = []  # [city, first, last]
 
     def passage_rows() -> Iterator[tuple]:
         nonlocal n, total
@@ -127,12 +133,18 @@ def write_passages(con: sqlite3.Connection, rows: Iterable[dict]) -> dict[str, s
             n += 1
             total += length
             df.update(tf.keys())
-            city = row.get("city") or ""
-            con.executemany("INSERT INTO posting VALUES (?, ?, ?, ?)", ((t, city, n, c) for t, c in tf.items()))
+            city = row.get("city")
+            if city:
+                if runs and runs[-1][0] == city and runs[-1][2] == n - 1:
+                    runs[-1][2] = n
+                else:
+                    runs.append([city, n, n])
+            con.executemany("INSERT INTO posting VALUES (?, ?, ?)", ((t, n, c) for t, c in tf.items()))
             yield (n, *(row.get(c) for c in PASSAGE_COLUMNS), length)
 
     con.executemany(f"INSERT INTO passage VALUES (?, {', '.join('?' * len(PASSAGE_COLUMNS))}, ?)", passage_rows())
     con.executemany("INSERT INTO term_df VALUES (?, ?)", df.items())
+    con.executemany("INSERT INTO city_run VALUES (?, ?, ?)", runs)
     con.executescript(PASSAGE_INDEXES)
     # the average exactly as PassageIndex computes it (a float written with repr reads back the same)
     return {"passages": str(n), "passage_avg_len": repr(total / max(1, n))}
@@ -159,26 +171,55 @@ class IndexedPassages:
         return [row for _, _, row in (self._rows("WHERE city = ?", (city,)) if city else self._rows())]
 
     def rank(self, query: str, city: str | None = None, limit: int = 3, min_share: float = 0.34) -> list[dict]:
+        """What PassageIndex.rank gives over the same sentences. A sentence sharing `need` of the
+        question's terms shares at least one of its len(terms) - need + 1 rarest terms, so the
+        candidates are read from the rarest terms' postings only, and the other terms are looked up
+        for those candidates (a seek each) instead of read whole."""
         q = set(terms(query))
         if not q:
             return []
-        wanted = sorted(q)
-        tfs: dict[int, dict[str, int]] = {}
         df: dict[str, int] = {}
-        for i in range(0, len(wanted), _CHUNK):
-            chunk = wanted[i:i + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            scope, params = (" AND city = ?", (*chunk, city)) if city else ("", tuple(chunk))
-            for term, pid, tf in self.con.execute(
-                    f"SELECT term, passage, tf FROM posting WHERE term IN ({marks}){scope}", params):
-                tfs.setdefault(pid, {})[term] = tf
-            df.update(self.con.execute(f"SELECT term, df FROM term_df WHERE term IN ({marks})", chunk))
+        for chunk in _chunks(sorted(q)):
+            df.update(self.con.execute(f"SELECT term, df FROM term_df WHERE term IN ({_marks(chunk)})", chunk))
         need = _min_shared(q, min_share)
-        ids = sorted(pid for pid, tf in tfs.items() if len(tf) >= need)
+        present = sorted(df, key=lambda t: (df[t], t))
+        if len(present) < need:
+            return []
+        runs = [(lo, hi) for lo, hi in self.con.execute("SELECT lo, hi FROM city_run WHERE city = ?", (city,))] \
+            if city else [(1, self.n)]
+        tfs: dict[int, dict[str, int]] = {}
+        rare = present[:len(present) - need + 1]
+        for t in rare:
+            for lo, hi in runs:
+                for pid, tf in self.con.execute("SELECT passage, tf FROM posting WHERE term = ? AND passage BETWEEN ? "
+                                                "AND ?", (t, lo, hi)):
+                    tfs.setdefault(pid, {})[t] = tf
+        ids = sorted(tfs)
+        for t in present[len(rare):]:
+            if len(ids) < df[t]:
+                for chunk in _chunks(ids):
+                    for pid, tf in self.con.execute(f"SELECT passage, tf FROM posting WHERE term = ? AND passage IN "
+                                                    f"({_marks(chunk)})", (t, *chunk)):
+                        tfs[pid][t] = tf
+            else:
+                for lo, hi in runs:
+                    for pid, tf in self.con.execute("SELECT passage, tf FROM posting WHERE term = ? AND passage "
+                                                    "BETWEEN ? AND ?", (t, lo, hi)):
+                        if pid in tfs:
+                            tfs[pid][t] = tf
+        ids = [pid for pid in ids if len(tfs[pid]) >= need]
         found: dict[int, tuple[dict, int]] = {}
-        for i in range(0, len(ids), _CHUNK):
-            chunk = ids[i:i + _CHUNK]
-            for pid, length, row in self._rows(f"WHERE id IN ({','.join('?' * len(chunk))})", tuple(chunk)):
+        for chunk in _chunks(ids):
+            for pid, length, row in self._rows(f"WHERE id IN ({_marks(chunk)})", tuple(chunk)):
                 found[pid] = (row, length)
         candidates = ((found[pid][0], tfs[pid], found[pid][1]) for pid in ids)
         return _best(q, candidates, self.n, df, self.avg_len, need, limit)
+
+
+def _chunks(items: list) -> Iterator[list]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i:i + _CHUNK]
+
+
+def _marks(chunk: list) -> str:
+    return ",".join("?" * len(chunk))
