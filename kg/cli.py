@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -51,6 +52,93 @@ def _flags_as_flags() -> None:
 
 
 _flags_as_flags()
+
+_NOT_PLAIN = object()
+_DIGITS = re.compile(r"[0-9]+")
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+class PlainValues:
+    """typer ≥ 0.16 checks every option's value with a pydantic TypeAdapter: importing pydantic and
+    building the adapters is about 0.2 s of each command's start, more than `kg ask` needs to answer.
+    The plain values our commands take — a str, a Path, a flag, an Enum choice, an int or float
+    inside its bounds — are converted here as typer converts them; everything else (a value typer
+    would refuse, a list, a parser, clamping, a file) goes to typer's own coercion, built on first
+    need, so what a command receives and every error message stay typer's."""
+
+    def __init__(self, descriptor, typer_coercion) -> None:
+        self.descriptor = descriptor
+        self._typer_coercion = typer_coercion
+        self._full = None
+
+    def coerce(self, value, param, ctx):
+        if value is None and not (param.multiple or param.nargs == -1):
+            return None
+        plain = _NOT_PLAIN if param.multiple or param.nargs != 1 else self._plain(value, param, ctx)
+        if plain is not _NOT_PLAIN:
+            return plain
+        if self._full is None:
+            self._full = self._typer_coercion(self.descriptor)
+        return self._full.coerce(value, param=param, ctx=ctx)
+
+    def _plain(self, value, param, ctx):
+        from enum import Enum
+
+        annotation, info = self.descriptor.annotation, self.descriptor.parameter_info
+        if info.parser is not None or self.descriptor.file_annotation is not None:
+            return _NOT_PLAIN
+        if annotation is str and not (info.allow_dash or info.path_type is not None or info.resolve_path):
+            return value if isinstance(value, str) else _NOT_PLAIN
+        if annotation is bool:
+            return value if isinstance(value, bool) else _NOT_PLAIN
+        if annotation in (int, float):
+            if info.clamp:
+                return _NOT_PLAIN
+            if isinstance(value, str) and (_DIGITS if annotation is int else _DECIMAL).fullmatch(value):
+                number = annotation(value)
+            elif type(value) is annotation or (annotation is float and type(value) is int):
+                number = annotation(value)
+            else:
+                return _NOT_PLAIN
+            inside = (info.min is None or number >= info.min) and (info.max is None or number <= info.max)
+            return number if inside else _NOT_PLAIN
+        if isinstance(annotation, type) and issubclass(annotation, Enum):
+            from typer._param_types import coerce_cli_choice
+
+            try:
+                return coerce_cli_choice(value, choices=list(annotation), case_sensitive=info.case_sensitive, ctx=ctx)
+            except ValueError:
+                return _NOT_PLAIN
+        path_type = info.path_type or annotation
+        if isinstance(annotation, type) and issubclass(annotation, Path) and isinstance(path_type, type) \
+                and issubclass(path_type, Path) and isinstance(value, (str, Path)):
+            from typer._param_types import coerce_cli_path
+
+            return coerce_cli_path(value if isinstance(value, path_type) else path_type(value), info,
+                                   path_type=path_type, param=param, ctx=ctx)
+        return _NOT_PLAIN
+
+
+def _plain_values_without_pydantic() -> None:
+    """Let typer's parameters convert plain values with PlainValues (typer versions that coerce
+    through pydantic only; older ones use click's types and are left as they are)."""
+    from typer import core
+
+    parameter = getattr(core, "_TyperParameter", None)
+    typer_coercion = getattr(core, "build_runtime_param", None)
+    if parameter is None or typer_coercion is None or getattr(parameter.get_runtime_param, "_kg_plain", False):
+        return
+
+    def get_runtime_param(self):
+        if self._runtime_param is None:
+            self._runtime_param = PlainValues(self.type_descriptor, typer_coercion)
+        return self._runtime_param
+
+    get_runtime_param._kg_plain = True
+    parameter.get_runtime_param = get_runtime_param
+
+
+_plain_values_without_pydantic()
 
 
 def announce_data_dir(value: Path) -> Path:

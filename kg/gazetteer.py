@@ -80,6 +80,7 @@ _SHORT_BLOCK_NEXT = frozenset("市县区州旗盟省镇乡村")
 _WEAK_BLOCK_NEXT = frozenset("级域")
 
 _CSV = Path(__file__).resolve().parent / "data" / "regions.csv"
+REGIONS_CSV = _CSV  # the default source, for indexes derived from it (kg/qa/name_index.py)
 
 
 def _is_han(ch: str) -> bool:
@@ -285,6 +286,10 @@ class Gazetteer:
             out = [(r, k) for r, k in out if self.is_within(r.code, within)]
         out.sort(key=lambda rk: (_KIND_RANK[rk[1]], rk[0].code))
         return out
+
+    def full_names(self) -> list[str]:
+        """Every name `find` can match without `short` (full names and aliases), sorted."""
+        return sorted(k for k, hits in self._index.items() if any(kind != "short" for _, kind in hits))
 
     def is_full_name(self, name: str) -> bool:
         """True when `name` is a full name or an alias of some region (not only a short form)."""

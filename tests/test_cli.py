@@ -120,3 +120,59 @@ def test_sparql_reads_stdin_writes_a_file_and_measures_chinese_width(data_dir, t
     assert result.exit_code == 0 and "钦州市疾病预防控制中心\"@zh ." in result.output
     bad = CliRunner().invoke(app, ["sparql", "--data-dir", str(data_dir), HOSPITALS_QZ, "--format", "nt"])
     assert bad.exit_code != 0 and "CONSTRUCT" in bad.output
+
+
+PLAIN_AND_BAD_VALUES = ["", "x", "梧州市", "-", "0", "7", "007", "-3", "0.5", "1e3", " 8 ", "1_0", "true", "no",
+                        "basic", "BASIC", "digest", "turtle", "json", "nonsense", "/tmp", "/no/such/file"]
+
+
+def _typer_coercion(param, value):
+    from typer import core
+    from typer._click import Context
+
+    ctx = Context(core.TyperCommand("kg"))
+    try:
+        return "value", core.build_runtime_param(param.type_descriptor).coerce(value, param=param, ctx=ctx)
+    except Exception as error:  # noqa: BLE001 — the kind and message are what is compared
+        return type(error).__name__, str(error)
+
+
+def _plain_coercion(param, value):
+    from typer import core
+    from typer._click import Context
+
+    from kg.cli import PlainValues
+
+    ctx = Context(core.TyperCommand("kg"))
+    try:
+        return "value", PlainValues(param.type_descriptor, core.build_runtime_param).coerce(value, param=param, ctx=ctx)
+    except Exception as error:  # noqa: BLE001
+        return type(error).__name__, str(error)
+
+
+def test_options_get_the_value_and_the_message_typer_gives_without_pydantic():
+    """kg.cli converts plain option values itself (typer would import pydantic for them, a fifth of
+    `kg ask`'s start): every option of every command, given plain and wrong values, gets exactly
+    what typer's own coercion gives — the same value of the same type, or the same error."""
+    checked = 0
+    for name, cmd in _commands():
+        for param in cmd.params:
+            if not hasattr(param, "type_descriptor"):
+                continue
+            for value in [*PLAIN_AND_BAD_VALUES, param.default if not callable(param.default) else None]:
+                expected, got = _typer_coercion(param, value), _plain_coercion(param, value)
+                assert got == expected and type(got[1]) is type(expected[1]), (name, param.name, value, got, expected)
+                checked += 1
+    assert checked > 500
+
+
+def test_kg_ask_starts_without_pydantic(data_dir):
+    """Answering a question imports neither pydantic (option values) nor jieba, and loads no
+    gazetteer when every region named is part of a linked name (梧州市 of 梧州市人民医院)."""
+    code = ("import sys; sys.argv = ['kg', 'ask', '--data-dir', sys.argv[1], '梧州市人民医院牵头哪个医联体？']\n"
+            "import kg.cli, kg.gazetteer\n"
+            "try:\n    kg.cli.main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pydantic', 'jieba') if m in sys.modules), len(kg.gazetteer._CACHE))")
+    out = subprocess.run([sys.executable, "-c", code, str(data_dir)], capture_output=True, text=True, check=True)
+    assert "梧州市人民医院" in out.stdout
+    assert out.stdout.strip().splitlines()[-1] == "[] 0"

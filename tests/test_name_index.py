@@ -93,3 +93,71 @@ def test_text_sqlite_cannot_take_links_like_the_lexicon(lexicons):
     assert find_mentions(q, indexed) == find_mentions(q, memory)
     assert [m.text for m in find_mentions(q, indexed)] == ["梧州市", "红十字会", "医院", "床位"]
     assert fuzzy_candidates(q, indexed) == fuzzy_candidates(q, memory)
+
+
+OWN = [Path(__file__).parent / "data" / f"questions-own-{part}.jsonl" for part in ("tune", "heldout")]
+
+
+def all_questions() -> list[str]:
+    return dev_questions() + [json.loads(line)["q"] for p in OWN
+                              for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_index_holds_the_sentences_and_ranks_them_as_the_rows_in_memory(data_dir, store):
+    """The plan sentences shown as related text are served per question from the index: the same
+    rows in the same order as passages.rq.j2 over the store, the same ranking as over all of them."""
+    from kg.qa.passages import PassageIndex, passages_sparql
+    from kg.store import sparql_select, term_value
+
+    kb = load(data_dir)
+    indexed = kb.passage_index()
+    rows = [{k: term_value(v) for k, v in r.items()} for r in sparql_select(store, passages_sparql(),
+                                                                            prefixes=kb_prefixes())]
+    assert kb.passages() == rows and len(rows) > 1000
+    assert kb.passages("梧州市") == [r for r in rows if r["city"] == "梧州市"] != []
+    memory = PassageIndex(rows)
+    assert indexed.n == len(rows) and indexed.avg_len == memory.avg_len
+    ranked = 0
+    for q in all_questions():
+        for city in (None, "梧州市", "钦州市", "赣州市"):
+            got = indexed.rank(q, city)
+            assert got == memory.rank(q, city), (q, city)
+            ranked += bool(got)
+    assert ranked > 100
+    found = indexed.rank("梧州市人民医院儿童传染病病区建设", "梧州市")
+    assert found[0]["quote"] == "加强梧州市工人医院、梧州市人民医院儿童传染病病区建设。"
+
+
+def kb_prefixes() -> str:
+    from kg.qa.linking import PREFIXES
+
+    return PREFIXES
+
+
+def test_places_of_other_cities_are_told_apart_as_with_the_whole_gazetteer(data_dir, monkeypatch):
+    """unknown_place reads the gazetteer's names from the index first and loads the gazetteer only
+    when a region name starts somewhere no linked name does: the same verdict for every question."""
+    from kg.qa.parse import parse, unknown_place
+
+    kb = load(data_dir)
+    questions = [*all_questions(), "北京市有哪些三级医院？", "梧州市人民医院和南宁市第一人民医院哪个床位多？",
+                 "广西壮族自治区梧州市藤县人民医院牵头哪些医共体？", "上海市浦东新区有哪些社区卫生服务中心？"]
+    verdicts = {}
+    for q in questions:
+        parsed = parse(kb, q)
+        with monkeypatch.context() as m:
+            m.setattr(kb, "region_names_in", lambda text: None)  # the whole gazetteer, as before the index
+            expected = unknown_place(kb, parsed)
+        verdicts[q] = unknown_place(kb, parsed)
+        assert verdicts[q] == expected, q
+    assert verdicts["北京市有哪些三级医院？"] == "北京市"
+    assert verdicts["梧州市人民医院和南宁市第一人民医院哪个床位多？"] == "南宁市"
+    assert kb.region_names_in("梧州市人民医院牵头哪个医联体？") == [(0, "梧州市")]
+
+
+def test_region_names_of_another_gazetteer_are_not_used(data_dir, monkeypatch):
+    import kg.qa.name_index as name_index
+
+    kb = load(data_dir)
+    monkeypatch.setattr(name_index, "regions_key", lambda: "another gazetteer")
+    assert kb.region_names_in("北京市有哪些三级医院？") is None

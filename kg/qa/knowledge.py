@@ -11,7 +11,7 @@ import jinja2
 from kg.paths import TEMPLATES_DIR
 from kg.qa.linking import PREFIXES, Lexicon, cached_rows, load_lexicon
 from kg.qa.name_index import open_name_index
-from kg.qa.passages import PassageIndex
+from kg.qa.passages import IndexedPassages, PassageIndex
 from kg.qa.vocabulary import load_config
 from kg.store import current_build, open_store, sparql_select, term_value
 
@@ -26,7 +26,8 @@ class Knowledge:
         self.synonyms = {k: list(v) for k, v in (self.config.get("synonyms") or {}).items()}
         self.build_dir = current_build(data_dir) if store is None else None
         # The build's name index when it has one (opened, not read); else the lexicon from the store.
-        self.lexicon: Lexicon = open_name_index(self.build_dir, self.config) or load_lexicon(
+        self.index = open_name_index(self.build_dir, self.config)
+        self.lexicon: Lexicon = self.index or load_lexicon(
             self.store, self.build_dir, self.synonyms, self.config.get("measure_optional_words") or [],
             self.config.get("measure_heads") or [], self.config.get("ordinal_names") or {})
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
@@ -36,8 +37,8 @@ class Knowledge:
         self._graphs_of: dict[str, list[str]] = {}  # item → its evidence graphs
         self._doc_cities: dict[str, str] | None = None
         self._labels: dict[str, list[str]] = {}
-        self._passage_rows: list[dict] | None = None
-        self._passage_index: PassageIndex | None = None
+        self._passage_rows: dict[str | None, list[dict]] = {}
+        self._passage_index: PassageIndex | IndexedPassages | None = None
         self._city_of: dict[str, str | None] = {}
 
     def plan_cities(self) -> set[str]:
@@ -122,16 +123,30 @@ class Knowledge:
         docs = self.doc_cities()
         return {docs[s["doc"]] for s in answer["sources"] if s["doc"] in docs}
 
-    def passages(self) -> list[dict]:
-        if self._passage_rows is None:
-            self._passage_rows = cached_rows(self.build_dir, "passages",
-                                             lambda: self.select(self.passages_sparql(), {}))
-        return self._passage_rows
+    def passages(self, city: str | None = None) -> list[dict]:
+        """The plan sentences in document order ({span, doc, title, city, quote, section, start}); with
+        `city`, those of its plans only (read from the name index, not the whole list, when it has them)."""
+        key = city or None
+        if key not in self._passage_rows:
+            if self.index is not None:
+                self._passage_rows[key] = self.index.passages.rows(key)
+            elif key is None:
+                self._passage_rows[key] = cached_rows(self.build_dir, "passages",
+                                                      lambda: self.select(self.passages_sparql(), {}))
+            else:
+                self._passage_rows[key] = [r for r in self.passages() if r.get("city") == key]
+        return self._passage_rows[key]
 
     def passages_sparql(self) -> str:
         return self.env.get_template("passages.rq.j2").render()
 
-    def passage_index(self) -> PassageIndex:
+    def passage_index(self) -> PassageIndex | IndexedPassages:
+        """What ranks the sentences against a question: the index's postings, else the sentences in memory."""
         if self._passage_index is None:
-            self._passage_index = PassageIndex(self.passages())
+            self._passage_index = self.index.passages if self.index is not None else PassageIndex(self.passages())
         return self._passage_index
+
+    def region_names_in(self, text: str) -> list[tuple[int, str]] | None:
+        """(start, name) of the gazetteer's full names and aliases in `text`, from the name index;
+        None when it cannot tell (no index, or one made with another gazetteer)."""
+        return self.index.region_names_in(text) if self.index is not None else None

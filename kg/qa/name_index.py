@@ -6,6 +6,11 @@ labels it contains instead of the whole lexicon (a national graph has millions o
 Chosen over a JSON lexicon or an in-memory automaton because opening it costs nothing whatever
 the size: a question's substrings are looked up in one indexed query (see bench/results.md).
 A build without the index (made before it existed) falls back to the lexicon read from the store.
+
+The same file holds what else a question would otherwise read whole: the plan sentences shown as
+related text, with their bigram postings (kg/qa/passages.py), and the names of the gazetteer's
+regions, so a question that names no region other than inside a linked name is told apart without
+loading the gazetteer (kg/qa/parse.py:unknown_place).
 """
 
 from __future__ import annotations
@@ -17,11 +22,12 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from kg.qa.linking import Entry, Lexicon, build_lexicon_rows, lexicon_from_rows
+from kg.qa.linking import PREFIXES, Entry, Lexicon, build_lexicon_rows, lexicon_from_rows
+from kg.qa.passages import PASSAGE_COLUMNS, PASSAGE_SCHEMA, IndexedPassages, passages_sparql, write_passages
 
 INDEX_FILE = "qa-names.sqlite"
 # Bump when the schema or what goes into the lexicon changes: an older index is then ignored.
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 _CHUNK = 500  # bound parameters per lookup query
 _FUZZY_MIN = 4  # fuzzy_candidates only offers names of 4+ characters
 
@@ -40,9 +46,27 @@ def params_key(params: dict) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+def regions_key() -> str:
+    """A fingerprint of the gazetteer's source: region names indexed from another one are not used."""
+    from kg.gazetteer import REGIONS_CSV
+
+    try:
+        return hashlib.sha1(REGIONS_CSV.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _passage_rows(store) -> Iterator[dict]:
+    """The sentences of passages.rq.j2, streamed (a national graph has millions)."""
+    from kg.store import run_query, term_value
+
+    for sol in run_query(store, passages_sparql(), prefixes=PREFIXES):
+        yield {c: term_value(sol[c]) for c in PASSAGE_COLUMNS}
+
+
 def write_name_index(build_dir: Path, store, config: dict | None = None, lexicon: Lexicon | None = None) -> Path:
-    """Write the name index of the graph in `store` (or of a `lexicon` already read from it) into
-    `build_dir`, once per build."""
+    """Write the name index of the graph in `store` (or of a `lexicon` already read from it), its
+    sentences and the gazetteer's region names into `build_dir`, once per build."""
     if config is None:
         from kg.qa.vocabulary import load_config
 
@@ -56,7 +80,7 @@ def write_name_index(build_dir: Path, store, config: dict | None = None, lexicon
     con = sqlite3.connect(str(tmp))
     try:
         con.executescript("""
-            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -131072;  -- 128 MB
             CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE entry(id INTEGER PRIMARY KEY, iri TEXT, label TEXT, type TEXT, city TEXT,
                                of_kind TEXT, level TEXT);
@@ -64,7 +88,8 @@ def write_name_index(build_dir: Path, store, config: dict | None = None, lexicon
                 WITHOUT ROWID;
             CREATE TABLE canon(iri TEXT PRIMARY KEY, label TEXT) WITHOUT ROWID;
             CREATE TABLE fuzzy(len INTEGER, label TEXT, head TEXT, tail TEXT, type TEXT);
-        """)
+            CREATE TABLE place(name TEXT PRIMARY KEY) WITHOUT ROWID;
+        """ + PASSAGE_SCHEMA)
         ids: dict[tuple, int] = {}
 
         def entry_id(e: Entry) -> int:
@@ -96,14 +121,30 @@ def write_name_index(build_dir: Path, store, config: dict | None = None, lexicon
             CREATE INDEX fuzzy_head ON fuzzy(head);
             CREATE INDEX fuzzy_tail ON fuzzy(tail);
         """)
+        meta = write_passages(con, _passage_rows(store))
+        place_meta = _write_places(con)
         con.executemany("INSERT INTO meta VALUES (?, ?)",
                         [("version", str(INDEX_VERSION)), ("params", params_key(params)),
-                         ("max_len", str(lex.max_len))])
+                         ("max_len", str(lex.max_len)), *meta.items(), *place_meta.items()])
         con.commit()
     finally:
         con.close()
     os.replace(tmp, path)
     return path
+
+
+def _write_places(con: sqlite3.Connection) -> dict[str, str]:
+    """The gazetteer's full names and aliases (what Gazetteer.find matches), when it can be read."""
+    from kg.gazetteer import load
+
+    key = regions_key()
+    try:
+        names = load().full_names() if key else []
+    except (OSError, ValueError, KeyError):
+        return {}
+    con.executemany("INSERT INTO place VALUES (?)", ((n,) for n in names))
+    lengths = [len(n) for n in names] or [0]
+    return {"regions": key, "region_min_len": str(min(lengths)), "region_max_len": str(max(lengths))} if names else {}
 
 
 def open_name_index(build_dir: Path | None, config: dict) -> IndexedLexicon | None:
@@ -120,7 +161,7 @@ def open_name_index(build_dir: Path | None, config: dict) -> IndexedLexicon | No
     if meta.get("version") != str(INDEX_VERSION) or meta.get("params") != params_key(lexicon_params(config)):
         con.close()
         return None
-    return IndexedLexicon(con, int(meta.get("max_len") or 0))
+    return IndexedLexicon(con, int(meta.get("max_len") or 0), meta)
 
 
 def _storable(text: str) -> bool:
@@ -130,6 +171,13 @@ def _storable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def _starts(text: str, name: str) -> Iterator[int]:
+    i = text.find(name)
+    while i >= 0:
+        yield i
+        i = text.find(name, i + 1)
 
 
 _ENTRY_COLS = "e.iri, e.label, e.type, e.city, e.of_kind, e.level"
@@ -200,12 +248,33 @@ class _Names:
 class IndexedLexicon(Lexicon):
     """The Lexicon interface over the SQLite name index: lookups by label, by iri and by type."""
 
-    def __init__(self, con: sqlite3.Connection, max_len: int) -> None:
+    def __init__(self, con: sqlite3.Connection, max_len: int, meta: dict[str, str] | None = None) -> None:
         self.con = con
         self.max_len = max_len
         self.by_label = _Labels(self)  # type: ignore[assignment]
         self.names = _Names(con)  # type: ignore[assignment]
         self._cache: dict[str, list[Entry]] = {}
+        self.meta = meta or {}
+        self.passages = IndexedPassages(con, int(self.meta.get("passages") or 0),
+                                        float(self.meta.get("passage_avg_len") or 1.0))
+        self._regions_current: bool | None = None
+
+    def region_names_in(self, text: str) -> list[tuple[int, str]] | None:
+        """(start, name) of every gazetteer full name or alias occurring in `text`, overlaps included;
+        None when the index holds no region names or holds those of another gazetteer."""
+        if self._regions_current is None:
+            self._regions_current = bool(self.meta.get("regions")) and self.meta["regions"] == regions_key()
+        if not self._regions_current or not _storable(text):
+            return None
+        low, high = int(self.meta["region_min_len"]), int(self.meta["region_max_len"])
+        pieces = {text[i:i + k]: None for k in range(low, high + 1) for i in range(len(text) - k + 1)}
+        found: set[str] = set()
+        wanted = list(pieces)
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i:i + _CHUNK]
+            found.update(r[0] for r in self.con.execute(
+                f"SELECT name FROM place WHERE name IN ({','.join('?' * len(chunk))})", chunk))
+        return sorted((i, name) for name in found for i in _starts(text, name))
 
     def lookup(self, labels: Iterable[str]) -> dict[str, list[Entry]]:
         labels = [lb for lb in labels if _storable(lb)]

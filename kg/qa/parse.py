@@ -217,13 +217,18 @@ def unknown_place(kb: Knowledge, parsed: Parsed) -> str | None:
     """A city or county named in the question that no plan in the graph is about (北京市…)."""
     if parsed.slots.get("city") or parsed.slots.get("county") or not re.search(r"[省市县区州]", parsed.question):
         return None
+    # a province is known only as a comparison column of the plans, not as a place with a plan
+    known = {m.start for m in parsed.mentions if m.type != "region"}
+    named = kb.region_names_in(parsed.question)
+    if named is not None and all(start in known for start, _ in named):
+        # Gazetteer.find only returns regions whose full name or alias occurs in the text: when each
+        # one starts where a linked name starts, none can be the answer (no gazetteer loaded).
+        return None
     try:
         from kg.gazetteer import load
         found = load().find(parsed.question)
     except (OSError, ValueError, KeyError):
         return None  # without the gazetteer the question is still answered
-    # a province is known only as a comparison column of the plans, not as a place with a plan
-    known = {m.start for m in parsed.mentions if m.type != "region"}
     for m in found:
         if m.region is not None and m.start not in known and len(m.text) >= 2:
             return m.text

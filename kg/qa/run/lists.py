@@ -232,7 +232,7 @@ def said_not(kb: Knowledge, parsed: Parsed) -> dict | None:
     neg = kb.config.get("negation_words") or "未设置|不设置"
     body = re.escape(phrase[:-2]) + ".{0,4}" + re.escape(phrase[-2:]) if len(phrase) > 3 else re.escape(phrase)
     pattern = re.compile(f"(?:{neg})[^，,。；;]{{0,12}}?{body}")
-    for row in kb.passages():
+    for row in kb.passages(city):
         if city and row.get("city") != city:
             continue
         flat = re.sub(r"\s+", "", str(row["quote"]))

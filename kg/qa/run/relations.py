@@ -234,7 +234,7 @@ def said_in_text(kb: Knowledge, family: dict, subject: Mention, parsed: Parsed) 
     if not pattern:
         return None
     city = parsed.slots["city"][0].entries[0].label if parsed.slots.get("city") else None
-    for row in kb.passages():
+    for row in kb.passages(city):
         if city and row.get("city") != city:
             continue
         flat = strip_asides(unicodedata.normalize("NFKC", re.sub(r"\s+", "", str(row["quote"]))))

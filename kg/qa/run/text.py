@@ -51,7 +51,7 @@ def find_passages(kb: Knowledge, phrase: str, words: list[str], parsed: Parsed) 
     # 巩固…示范区的创建成果 vs 巩固钦北区…示范区创建成果: particles split the phrase into pieces
     pieces = [p for p in re.split(r"[的了之]", phrase) if len(p) >= 2]
     need = -(-sum(len(p) for p in pieces) * 4 // 5)
-    for row in kb.passages():
+    for row in kb.passages(city_label if city else None):
         if city and city_label and row.get("city") != city_label:
             continue
         quote = re.sub(r"\s+", "", str(row["quote"]))
