@@ -65,6 +65,7 @@ class Fact:
     s: Arg
     o: Arg | str
     term: str | None = None
+    of_kind: bool = False  # a composition: the whole (member_of's object) may be a kind of institution
 
 
 @dataclass
@@ -405,7 +406,10 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         carry = "focus" if cue in P["role_cues_carry"] else "sentence"
         centre = P["guidance_centre_re"].match(role_text)
         guided = centre.group("scope") + centre.group("field") + P["guidance_centre_noun"] if centre else None
-        for s in S.subjects(m.start(), carry=carry, select=True):
+        subs = S.subjects(m.start(), carry=carry, select=True)
+        if not subs and cue in P["role_cues_carry"]:
+            subs = _department(S, m.start(), facts)  # 把X医院心血管内科打造成…: the department's role
+        for s in subs:
             facts.append(Fact("has_role", s, role_text))
             if guided is not None:  # 是全市妇幼保健业务指导中心: guides 全市妇幼保健机构
                 facts.append(Fact("guides", s, Kind(guided, kind_of_label(guided)), "businessGuidance"))
@@ -457,6 +461,25 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
     return facts
 
 
+def _department(S: SentenceAnalysis, p: int, facts: list[Fact]) -> list[Party]:  # noqa: N803
+    """把X医院心血管内科打造成… / 推动蛇伤专科建设成为…: a department or speciality (of the named hospital
+    right before it) is the subject, as a unit of its own (a part of that hospital: member_of it)."""
+    mk, t = S.mk, S.t
+    a = S.clauses[S.clause_index(p)][0]
+    b = S.strip_adverbs(a, p)
+    a = S.strip_openers(a, b)
+    m = S.P["department_subject_re"].fullmatch(t, a, b)
+    if m is None:
+        return []
+    host = party(mk, m.start("host"), m.end("host")) if m.group("host") else None
+    if m.group("host") and not isinstance(host, Named):
+        return []
+    unit = Unit(mk.unmask(a, b))
+    if isinstance(host, Named):
+        facts.append(Fact("member_of", unit, host, "member"))
+    return [unit]
+
+
 def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
     """X (主要) 负责/承担/做好 DUTY; X的主要职责是…; 向/为…提供…"""
     P, mk, t = S.P, S.mk, S.t  # noqa: N806
@@ -478,6 +501,13 @@ def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         facts.extend(Fact("responsible_for", s, duty) for s in subs)
         if m.group(0) in P["duty_list_cues"]:  # X的主要职责是A，B，C: each clause after is a duty too
             facts.extend(Fact("responsible_for", s, d) for d in _listed_duties(S, b) for s in subs)
+        elif not P["duty_list_close_re"].search(duty):  # 承担A，B，以及C等工作: a closed list
+            facts.extend(Fact("responsible_for", s, d) for d in _closed_duty_list(S, b) for s in subs)
+    for m in P["duty_by_re"].finditer(t):  # A由X负责: X is responsible for A
+        a = S.strip_openers(mk.clause(m.start())[0], m.start())
+        if m.start() - a >= 2 and not mk.ids(a, m.start()) and not mk.reaches_cut(m.end()):
+            duty = mk.unmask(a, m.start())
+            facts.extend(Fact("responsible_for", s, duty) for s in parties(mk, m.start("s"), m.end("s")))
     for m in P["duty_work_re"].finditer(t):
         if not mk.reaches_cut(m.end()) and not mk.ids(m.start(), m.end()):
             facts.extend(Fact("responsible_for", s, mk.unmask(m.start(), m.end()))
@@ -508,12 +538,45 @@ def _listed_duties(S: SentenceAnalysis, b: int) -> list[str]:  # noqa: N803
     return out
 
 
+def _closed_duty_list(S: SentenceAnalysis, b: int) -> list[str]:  # noqa: N803
+    """主要承担A，B，C，以及D等工作: the clauses after the first duty up to the one that closes the list
+    (…等工作, 以及…任务); none when no clause closes it (the clauses after are then no duties of the list).
+    A clause with a subject or a duty cue of its own, or a cut, ends the search."""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    out = []
+    for k in range(S.clause_index(b) + 1, len(S.clauses)):
+        a, e = S.clauses[k]
+        if t[a - 1] != "，" or S.clause_subjects[k] or P["duty_cue_re"].search(t, a, e) or mk.reaches_cut(e):
+            return []
+        item = mk.unmask(a, e)
+        closes = P["duty_list_close_re"].search(item) is not None
+        opener = next((w for w in P["duty_item_openers"] if item.startswith(w)), "")
+        item = item[len(opener):]
+        if len(item) >= 2:
+            out.append(item)
+        if closes:
+            return out
+    return []
+
+
 def _complete_items(mk: Masked, a: int, b: int) -> int | None:
     """A list of duties cut off by the source (监测预警、检验检测、人群健康 <cut>) keeps its complete items."""
     if not mk.reaches_cut(b):
         return b
     last = mk.text.rfind("、", a, b)
     return last if last > a else None
+
+
+def commissions(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
+    """X受Y(的)委托 / X依职责或受Y委托: Y (a department as worded) commissions X."""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    facts: list[Fact] = []
+    for m in P["commission_re"].finditer(t) if "委托" in t else ():
+        if mk.reaches_cut(m.end()):
+            continue
+        body = mk.unmask(m.start("o"), m.end("o"))
+        facts.extend(Fact("commissioned_by", s, body) for s in S.subjects(m.start(), select=True))
+    return facts
 
 
 def tasks(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
@@ -643,6 +706,22 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         items = [p for a, b in _comma_items(t, m.start("items"), end) for p in parties(mk, a, b)]
         cls = _group_class(P, label)
         facts.extend(Fact("member_of", x, Group(label, cls), "member") for x in items)
+    for m in P["label_composition_re"].finditer(t) if "由" in t else ():
+        if m.group("end") == "" and not mk.truncated:
+            continue
+        whole: Arg | None = Carry.TOPIC
+        if m.group("whole"):
+            whole = party(mk, m.start("whole"), m.end("whole"))
+            if not isinstance(whole, Kind):
+                continue  # a system (体系由…组成) is read above; anything else is no whole
+        end = m.end("items")
+        if m.group("end") == "":
+            end = max(t.rfind(c, m.start("items"), end) for c in "，、和及")  # the last item runs into the cut
+        a = m.start("items")
+        qualifier = P["composition_qualifier_re"].match(t, a, end)
+        a = qualifier.end() if qualifier else a
+        items = [_unqualified(P, p) for a, b in _comma_items(t, a, end) for p in parties(mk, a, b)]
+        facts.extend(Fact("member_of", x, whole, "member", of_kind=True) for x in items)
     for m in P["compose_re"].finditer(t) if "组成" in t or "构成" in t else ():
         g = party(mk, m.start("g"), m.end("g"))
         if isinstance(g, Group):
@@ -694,6 +773,15 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             subs = S.subjects(m.start(), carry="focus")
             facts.extend(Fact("member_of", s, Group(g[0][2], g[0][3]), "member") for s in subs)
     return facts
+
+
+def _unqualified(P: dict, p: Party) -> Party:  # noqa: N803
+    """各类综合医院 in a composition → 综合医院: 各类/各级 says all of them, not another kind."""
+    if isinstance(p, Kind):
+        word = next((w for w in P["composition_item_openers"] if p.label.startswith(w)), None)
+        if word and len(p.label) > len(word) + 1:
+            return Kind(p.label[len(word):], p.kind, p.level)
+    return p
 
 
 def _group_of_roles(S: SentenceAnalysis, groups: list, m) -> Arg:  # noqa: N803
@@ -924,7 +1012,7 @@ def _level_free(P: dict, kind: Kind) -> str:  # noqa: N803
     return label
 
 
-FAMILIES = (guidance, roles, duties, tasks, referral, consortia, based_on, pairs, upgrades)
+FAMILIES = (guidance, roles, duties, commissions, tasks, referral, consortia, based_on, pairs, upgrades)
 
 
 def consortium_terms(S: SentenceAnalysis) -> list[tuple[int, int, str, str]]:
@@ -999,7 +1087,7 @@ class PlanReader:
             if s is None or o is None or s == o or isinstance(s, Carry) or isinstance(o, Carry):
                 continue
             if f.relation == "leads" and not isinstance(o, Group) or f.relation == "member_of" \
-                    and not isinstance(o, Group | Named):
+                    and not isinstance(o, Group | Named) and not (f.of_kind and isinstance(o, Kind)):
                 continue
             out.append(RelationRecord(f.relation, s, o, sentence, f.term))
         seen: set = set()

@@ -1,0 +1,134 @@
+"""Relations, roles and duties in the plans' own wording (issue #11): duty lists that run over clauses,
+the commissioning body (受…委托), 由X负责, compositions of a kind, a department's role. Each phenomenon is
+checked on the real corpus and on an imaginary plan written in other words."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.facts import relation_facts
+from kg.store import open_store
+
+PLAN_LIUZHOU = """# 柳州市医疗卫生服务体系规划（2021—2025年）
+
+## 一、市级医院
+
+柳州市人民医院主要承担全市危急重症救治，疑难复杂疾病诊疗，医学教学和科研，以及突发公共卫生事件医疗救治等任务，重点提升心血管专科能力。
+
+柳州市中医医院主要承担中医药诊疗、急诊急救功能，负责全市中医适宜技术推广。
+
+全市院前急救调度工作由柳州市急救中心统一负责。
+
+柳州市卫生监督所依法或受柳州市卫生健康委员会委托开展公共场所卫生监督工作。
+
+## 二、社会办医
+
+### （一）民营医院。
+
+机构组成：由社会力量举办的各类综合医院、专科医院、康复医院和护理院组成。
+
+### （二）基层医疗卫生机构。
+
+机构组成：基层医疗卫生机构由社区卫生服务中心、乡镇卫生院和村卫生室构成。
+
+## 三、重点专科
+
+把柳州市人民医院心血管内科打造成区域心血管病诊疗中心。
+"""
+
+
+def _rels(facts: list[dict]) -> set[tuple[str, str, str, str]]:
+    return {(f["p"], f["s"], f["o"], f["scope"]) for f in facts}
+
+
+@pytest.fixture(scope="module")
+def corpus_facts(store) -> list[dict]:
+    return list(relation_facts(store))
+
+
+@pytest.fixture(scope="module")
+def rels(corpus_facts) -> set[tuple[str, str, str, str]]:
+    return _rels(corpus_facts)
+
+
+@pytest.fixture(scope="module")
+def liuzhou(tmp_path_factory) -> set[tuple[str, str, str, str]]:
+    from conftest import build_one_plan
+
+    data = build_one_plan(tmp_path_factory.mktemp("liuzhou"), PLAN_LIUZHOU, file="130_liuzhou.txt", city="柳州市",
+                          title="柳州市医疗卫生服务体系规划（2021—2025年）")
+    return _rels(relation_facts(open_store(data)))
+
+
+def test_a_duty_list_closed_by_deng_gongzuo_gives_every_clause(rels, liuzhou):
+    # 003 ——县级医院。主要承担A，B，C，D，以及E等工作，作为…
+    duties = {o for p, s, o, _ in rels if p == "responsible_for" and s == "县级医院"}
+    assert {"县级区域内居民的常见病、多发病诊疗", "急危重症抢救与疑难病转诊", "培训和指导基层医疗卫生机构人员",
+            "相应公共卫生服务职能", "一般突发事件紧急医疗救援等工作"} <= duties
+    # 003 医院主要提供疾病诊治，特别是A，以及B等医疗卫生服务: 特别是 opens no duty
+    assert ("responsible_for", "医院", "急危重症和疑难病症的诊疗、突发事件医疗处置和救援", "class") in rels
+    # a rewording, instance level
+    assert {o for p, s, o, _ in liuzhou if p == "responsible_for" and s == "柳州市人民医院"} == {
+        "全市危急重症救治", "疑难复杂疾病诊疗", "医学教学和科研", "突发公共卫生事件医疗救治等任务"}
+
+
+def test_a_duty_that_closes_itself_runs_no_further(rels, liuzhou):
+    # 001 市办公立医院主要承担…任务，重点提升…: the clause after is no duty
+    assert not any(p == "responsible_for" and s == "市办公立医院" and o.startswith("重点提升") for p, s, o, _ in rels)
+    # 001 县办医院主要承担…转诊功能，负责…: the next duty is read by its own cue, once
+    assert ("responsible_for", "县办医院", "县域内常见病多发病临床诊治、急诊急救和危重症转诊功能", "class") in rels
+    assert ("responsible_for", "柳州市中医医院", "中医药诊疗、急诊急救功能", "instance") in liuzhou
+    assert ("responsible_for", "柳州市中医医院", "全市中医适宜技术推广", "instance") in liuzhou
+
+
+def test_the_commissioning_body(rels, liuzhou):
+    # 000 钦州市卫生计生监督所受钦州市卫生健康委员会的委托，依法开展…
+    assert ("commissioned_by", "钦州市卫生计生监督所", "钦州市卫生健康委员会", "instance") in rels
+    # 001 卫生监督机构依职责或受上级行政主管部门委托; 003 卫生健康监督执法机构受同级卫生健康行政部门委托
+    assert ("commissioned_by", "卫生监督机构", "上级行政主管部门", "class") in rels
+    assert ("commissioned_by", "卫生健康监督执法机构", "同级卫生健康行政部门", "class") in rels
+    assert ("commissioned_by", "柳州市卫生监督所", "柳州市卫生健康委员会", "instance") in liuzhou  # 依法或受…委托
+    assert len({s for p, s, _, _ in rels if p == "commissioned_by"}) == 4  # no other sentence of the plans
+
+
+def test_a_duty_stated_as_done_by_someone(liuzhou):
+    # A由X(统一)负责
+    assert ("responsible_for", "柳州市急救中心", "全市院前急救调度工作", "instance") in liuzhou
+
+
+def test_a_kind_composed_of_kinds_after_a_label(rels, liuzhou):
+    # 000 （1）市直医院。体系构成：由钦州市人民政府举办的综合医院、中医医院和专科医院组成。
+    for kind in ("综合医院", "中医医院", "专科医院"):
+        assert ("member_of", kind, "市直医院", "class") in rels
+        assert ("member_of", kind, "县办医院", "class") in rels
+        assert ("member_of", kind, "民营医院", "class") in rels  # 各类综合医院: 各类 is no kind
+    # 000 体系构成：基层医疗卫生机构主要由社区卫生服务中心（站）、…、门诊部、<cut>: complete items only
+    members = {s for p, s, o, _ in rels if p == "member_of" and o == "基层医疗卫生机构"}
+    assert {"社区卫生服务中心（站）", "镇（中心）卫生院", "村卫生室", "医务室", "门诊部"} <= members
+    assert {s for p, s, o, _ in liuzhou if p == "member_of" and o == "民营医院"} == {
+        "综合医院", "专科医院", "康复医院", "护理院"}
+    assert {s for p, s, o, _ in liuzhou if p == "member_of" and o == "基层医疗卫生机构"} == {
+        "社区卫生服务中心", "乡镇卫生院", "村卫生室"}
+
+
+def test_the_role_of_a_department(rels, liuzhou):
+    # 001 推动蛇伤专科建设成为国家中医区域诊疗中心
+    assert ("has_role", "蛇伤专科", "国家中医区域诊疗中心", "instance") in rels
+    assert ("upgrade_to", "蛇伤专科", "国家中医区域诊疗中心", "instance") in rels
+    # a department of a named hospital is a part of it
+    assert ("has_role", "柳州市人民医院心血管内科", "区域心血管病诊疗中心", "instance") in liuzhou
+    assert ("member_of", "柳州市人民医院心血管内科", "柳州市人民医院", "instance") in liuzhou
+    assert not any(p == "has_role" and s == "柳州市人民医院" for p, s, _, _ in liuzhou)
+
+
+def test_new_facts_quote_the_plan_at_their_offsets(corpus_facts):
+    from pathlib import Path
+
+    from kg.corpus import read_text
+
+    texts = {p.name: read_text(p)[0] for p in Path("corpus").glob("*.txt")}
+    new = [f for f in corpus_facts if f["p"] == "commissioned_by" or f["p"] == "member_of" and f["o"] == "市直医院"]
+    assert new
+    for f in new:
+        for src in f["sources"]:
+            assert texts[src["doc"]][src["start"]:src["end"]] == src["quote"]
