@@ -31,6 +31,8 @@ PLAN_LIUZHOU = """# 柳州市医疗卫生服务体系规划（2021—2025年）
 
 机构组成：基层医疗卫生机构由社区卫生服务中心、乡镇卫生院和村卫生室构成。
 
+全市专业公共卫生机构主要包括疾病预防控制、妇幼保健和健康教育等机构，其中县办医院包括综合医院和中医医院。疾病预防控制机构的基本职能包括监测预警、检验检测。
+
 ## 三、重点专科
 
 把柳州市人民医院心血管内科打造成区域心血管病诊疗中心。
@@ -109,6 +111,25 @@ def test_a_kind_composed_of_kinds_after_a_label(rels, liuzhou):
         "综合医院", "专科医院", "康复医院", "护理院"}
     assert {s for p, s, o, _ in liuzhou if p == "member_of" and o == "基层医疗卫生机构"} == {
         "社区卫生服务中心", "乡镇卫生院", "村卫生室"}
+
+
+def test_a_kind_that_includes_kinds(rels, liuzhou):
+    # 003 基层医疗机构包括乡镇卫生院、社区卫生服务中心（站）、村卫生室、医务室、门诊部和诊所等，主要提供…
+    members = {s for p, s, o, _ in rels if p == "member_of" and o == "基层医疗机构"}
+    assert {"乡镇卫生院", "社区卫生服务中心（站）", "村卫生室", "医务室"} <= members
+    # 001 其中政府办医院包括市办医院、县办医院
+    assert ("member_of", "市办医院", "政府办医院", "class") in rels
+    assert ("member_of", "县办医院", "政府办医院", "class") in rels
+    # 001 专业公共卫生机构主要包括疾病预防控制、妇幼保健、…、采供血和职业病防治、健康教育等机构: one kind per field
+    members = {s for p, s, o, _ in rels if p == "member_of" and o == "专业公共卫生机构"}
+    assert {"疾病预防控制机构", "妇幼保健机构", "院前急救机构", "采供血机构", "职业病防治机构",
+            "健康教育机构"} <= members
+    assert {s for p, s, o, _ in liuzhou if p == "member_of" and o == "全市专业公共卫生机构"} == {
+        "疾病预防控制机构", "妇幼保健机构", "健康教育机构"}
+    assert {s for p, s, o, _ in liuzhou if p == "member_of" and o == "县办医院"} == {"综合医院", "中医医院"}
+    # X的基本职能包括…: duties, no members
+    assert not any(p == "member_of" and o == "疾病预防控制机构" for p, s, o, _ in liuzhou)
+    assert not any(p == "member_of" and "监测预警" in s for p, s, o, _ in rels | liuzhou)
 
 
 def test_the_role_of_a_department(rels, liuzhou):

@@ -720,8 +720,15 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         a = m.start("items")
         qualifier = P["composition_qualifier_re"].match(t, a, end)
         a = qualifier.end() if qualifier else a
-        items = [_unqualified(P, p) for a, b in _comma_items(t, a, end) for p in parties(mk, a, b)]
+        items = [p for a, b in _comma_items(t, a, end) for p in _composed_of(P, mk, a, b)]
         facts.extend(Fact("member_of", x, whole, "member", of_kind=True) for x in items)
+    for m in P["kind_includes_re"].finditer(t) if "包括" in t else ():
+        a = S.strip_openers(S.clauses[S.clause_index(m.start())][0], m.start())
+        a = a + 2 if t.startswith("其中", a) else a
+        whole = party(mk, a, m.start()) if m.start() - a >= 1 else None
+        if isinstance(whole, Kind | Group) and not mk.reaches_cut(m.end()):
+            items = _composed_of(P, mk, m.start("items"), m.end("items"))
+            facts.extend(Fact("member_of", x, whole, "member", of_kind=True) for x in items if x != whole)
     for m in P["compose_re"].finditer(t) if "组成" in t or "构成" in t else ():
         g = party(mk, m.start("g"), m.end("g"))
         if isinstance(g, Group):
@@ -782,6 +789,21 @@ def _unqualified(P: dict, p: Party) -> Party:  # noqa: N803
         if word and len(p.label) > len(word) + 1:
             return Kind(p.label[len(word):], p.kind, p.level)
     return p
+
+
+def _composed_of(P: dict, mk: Masked, a: int, b: int) -> list[Party]:  # noqa: N803
+    """The parts a composition lists in masked[a:b]: 疾病预防控制、妇幼保健、采供血和职业病防治等机构 names one
+    kind per field (疾病预防控制机构, 妇幼保健机构…: the head they share after 等); 各类X is X."""
+    found = [_unqualified(P, x) for x in parties(mk, a, b)]
+    out: list[Party] = []
+    for x in found:
+        m = P["shared_head_re"].fullmatch(x.label) if isinstance(x, Kind) else None
+        head = m and next((h for h in P["kind_heads"] if m.group("head") == h), None)
+        if m is None or head is None:
+            out.append(x)
+            continue
+        out.extend(Kind(f + head, x.kind, x.level) for f in re.split("[、和及]", m.group("fields")) if len(f) >= 2)
+    return out
 
 
 def _group_of_roles(S: SentenceAnalysis, groups: list, m) -> Arg:  # noqa: N803
