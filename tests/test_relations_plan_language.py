@@ -35,6 +35,16 @@ PLAN_LIUZHOU = """# 柳州市医疗卫生服务体系规划（2021—2025年）
 
 ## 三、重点专科
 
+推进柳州市中医医院与柳州市骨伤科医院一体化发展。柳州市第三人民医院与柳州市精神病医院实行一体化运行。
+
+### （一）柳州市红十字会医院
+
+功能定位：全市创伤救治中心。主要承担全市严重创伤救治，以及院前急救培训等任务。
+
+### （二）县级医院
+
+功能定位：县域医疗中心，主要承担县域内常见病、多发病诊疗。
+
 把柳州市人民医院心血管内科打造成区域心血管病诊疗中心。
 """
 
@@ -153,3 +163,21 @@ def test_new_facts_quote_the_plan_at_their_offsets(corpus_facts):
     for f in new:
         for src in f["sources"]:
             assert texts[src["doc"]][src["start"]:src["end"]] == src["quote"]
+
+
+def test_integration_in_other_words(rels, liuzhou):
+    # 002 加快推进钦州市卫生学校与钦州市中西医结合医院的深度融合; rewordings: 一体化发展, 实行一体化运行
+    assert ("integrated_with", "钦州市卫生学校", "钦州市中西医结合医院", "instance") in rels
+    assert ("integrated_with", "柳州市中医医院", "柳州市骨伤科医院", "instance") in liuzhou
+    assert ("integrated_with", "柳州市第三人民医院", "柳州市精神病医院", "instance") in liuzhou
+
+
+def test_a_functional_position_label_with_a_bare_role_under_a_heading(liuzhou):
+    # （一）柳州市红十字会医院 / 功能定位：全市创伤救治中心。主要承担A，以及B等任务。
+    assert ("has_role", "柳州市红十字会医院", "全市创伤救治中心", "instance") in liuzhou
+    assert ("responsible_for", "柳州市红十字会医院", "全市严重创伤救治", "instance") in liuzhou
+    assert ("responsible_for", "柳州市红十字会医院", "院前急救培训等任务", "instance") in liuzhou
+    # （二）县级医院 / 功能定位：县域医疗中心，主要承担…: the role and the duty are the heading's kind's
+    assert ("has_role", "县级医院", "县域医疗中心", "class") in liuzhou
+    assert ("responsible_for", "县级医院", "县域内常见病、多发病诊疗", "class") in liuzhou
+    assert not any(s == "县域医疗中心" for _, s, _, _ in liuzhou)

@@ -101,6 +101,8 @@ class SentenceAnalysis:
         self.start = self._body_start()
         self.clauses = self._clauses()
         self.subjectless = self.t.startswith(tuple(self.P["subjectless_openers"]), self.start)
+        self.position = self._position_phrase()
+        self.subjectless = self.subjectless or self.position is not None
         self.clause_subjects = [self._clause_subject(a, b) for a, b in self.clauses]
         self.focus = self._focus()
 
@@ -123,6 +125,19 @@ class SentenceAnalysis:
                 a = i + 1
         out.append((a, len(self.t)))
         return out
+
+    def _position_phrase(self) -> str | None:
+        """功能定位：县域医疗中心，主要承担…: after a label of functional position, a first clause that is a
+        bare phrase ending in a role noun (no predicate, no named institution) is the topic's role, and the
+        clauses after it have no subject of their own."""
+        if self.start == 0 or self.P["position_label_re"].search(self.t, 0, self.start) is None:
+            return None
+        a, b = self.clauses[0]
+        phrase = self.mk.unmask(a, b)
+        if len(phrase) < 3 or self.P["predicate_re"].search(self.t, a, b) \
+                or any(self.mk.named(i) for i in self.mk.ids(a, b)):
+            return None
+        return phrase if phrase.endswith(tuple(self.P["role_nouns"])) else None
 
     def clause_index(self, p: int) -> int:
         return next((i for i, (a, b) in enumerate(self.clauses) if a <= p <= b), len(self.clauses) - 1)
@@ -386,7 +401,7 @@ def _cut_counts(P: dict, t: str, a: int, b: int) -> int:  # noqa: N803
 def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
     """X是/作为/建设成为/打造 ROLE; 发挥X的R作用; 支持X建设R学科; 建设X以…为重点的…中心; 支持X在…方面打造…"""
     P, mk, t = S.P, S.mk, S.t  # noqa: N806
-    facts: list[Fact] = []
+    facts: list[Fact] = [Fact("has_role", Carry.TOPIC, S.position)] if S.position else []
     for m in P["role_cue_re"].finditer(t):
         cue = m.group("cue")
         dual = cue == "是" and t.endswith(tuple(P["dual_role_before_shi"]), 0, m.start())
