@@ -48,6 +48,26 @@ PLAN_LIUZHOU = """# 柳州市医疗卫生服务体系规划（2021—2025年）
 把柳州市人民医院心血管内科打造成区域心血管病诊疗中心。
 """
 
+# A short county work report in its own wording (the kind of document users add of their own county).
+REPORT_RONGAN = """# 融安县紧密型县域医共体建设工作报告
+
+一、基本情况
+
+2022年，由融安县人民医院牵头，联合融安县中医医院和12家乡镇卫生院组建融安县紧密型县域医共体。医共体成员包括融安县妇幼保健院、12家乡镇卫生院和96个村卫生室。
+
+融安县人民医院对乡镇卫生院开展业务指导和人员培训。融安县急救站是融安县人民医院的业务窗口。融安县中医医院加挂融安县壮医医院牌子。
+
+依托融安县人民医院建设县级胸痛中心、卒中中心和创伤中心。融安县疾病预防控制中心负责全县传染病防控、免疫规划和健康教育工作。
+
+融安县人民医院作为医共体牵头医院，承担县域内急危重症救治任务。乡镇卫生院作为医共体的枢纽，主要负责常见病诊疗，基本公共卫生服务，以及一般急症处置等工作。
+
+融安县卫生健康监督所受融安县卫生健康局委托，开展全县医疗卫生监督执法工作。全县120急救调度工作由融安县急救站负责。
+
+二、下一步工作
+
+推动融安县人民医院创建三级综合医院，将大将镇中心卫生院升级为二级医院。支持融安县人民医院骨科打造成为柳州市级重点专科。
+"""
+
 
 def _rels(facts: list[dict]) -> set[tuple[str, str, str, str]]:
     return {(f["p"], f["s"], f["o"], f["scope"]) for f in facts}
@@ -69,6 +89,15 @@ def liuzhou(tmp_path_factory) -> set[tuple[str, str, str, str]]:
 
     data = build_one_plan(tmp_path_factory.mktemp("liuzhou"), PLAN_LIUZHOU, file="130_liuzhou.txt", city="柳州市",
                           title="柳州市医疗卫生服务体系规划（2021—2025年）")
+    return _rels(relation_facts(open_store(data)))
+
+
+@pytest.fixture(scope="module")
+def rongan(tmp_path_factory) -> set[tuple[str, str, str, str]]:
+    from conftest import build_one_plan
+
+    data = build_one_plan(tmp_path_factory.mktemp("rongan"), REPORT_RONGAN, file="131_rongan.txt", city="柳州市",
+                          title="融安县紧密型县域医共体建设工作报告")
     return _rels(relation_facts(open_store(data)))
 
 
@@ -181,3 +210,21 @@ def test_a_functional_position_label_with_a_bare_role_under_a_heading(liuzhou):
     assert ("has_role", "县级医院", "县域医疗中心", "class") in liuzhou
     assert ("responsible_for", "县级医院", "县域内常见病、多发病诊疗", "class") in liuzhou
     assert not any(s == "县域医疗中心" for _, s, _, _ in liuzhou)
+
+
+def test_a_county_report_in_its_own_wording(rongan):
+    assert ("leads", "融安县人民医院", "融安县紧密型县域医共体", "instance") in rongan  # 由X牵头，联合…组建
+    assert ("member_of", "融安县中医医院", "融安县紧密型县域医共体", "instance") in rongan
+    assert ("guides", "融安县人民医院", "乡镇卫生院", "class") in rongan  # X对Y开展业务指导
+    assert ("member_of", "融安县急救站", "融安县人民医院", "instance") in rongan  # Y是X的业务窗口
+    assert ("has_role", "融安县中医医院", "融安县壮医医院", "instance") in rongan  # 加挂…牌子
+    assert ("based_on", "卒中中心", "融安县人民医院", "instance") in rongan  # 依托X建设A、B和C
+    # 作为…的枢纽，主要负责A，B，以及C等工作
+    assert {o for p, s, o, _ in rongan if p == "responsible_for" and s == "乡镇卫生院"} == {
+        "常见病诊疗", "基本公共卫生服务", "一般急症处置等工作"}
+    assert ("commissioned_by", "融安县卫生健康监督所", "融安县卫生健康局", "instance") in rongan
+    assert ("responsible_for", "融安县急救站", "全县120急救调度工作", "instance") in rongan  # 由X负责
+    assert ("upgrade_to", "大将镇中心卫生院", "二级医院", "instance") in rongan
+    # 支持X医院骨科打造成为…重点专科: the department's, not the hospital's, and no task of the hospital
+    assert ("has_role", "融安县人民医院骨科", "柳州市级重点专科", "instance") in rongan
+    assert not any("骨科" in o for p, s, o, _ in rongan if s == "融安县人民医院")

@@ -413,7 +413,10 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         role_text = mk.unmask(m.end(), b)
         if role_text.startswith(tuple(P["role_skip_prefix"])) or len(role_text) < 3:
             continue
-        if not role_text.endswith(tuple(P["role_nouns"])) or P["role_skip_start_re"].match(role_text):
+        # 把X医院骨科打造成…重点专科: a department becomes a speciality (no role of a whole institution)
+        of_department = role_text.endswith(tuple(P["department_role_nouns"])) and cue in P["role_cues_carry"]
+        if not (role_text.endswith(tuple(P["role_nouns"])) or of_department) \
+                or P["role_skip_start_re"].match(role_text):
             continue  # 建成2个…专科和1个…中心: things built, not what the subject becomes
         if cue == "是" and role_text.endswith(tuple(P["class_not_role"])) and not dual:
             continue  # 是…机构 / 是…体系的主体: a classification or a membership, not a functional role
@@ -421,7 +424,7 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         carry = "focus" if cue in P["role_cues_carry"] else "sentence"
         centre = P["guidance_centre_re"].match(role_text)
         guided = centre.group("scope") + centre.group("field") + P["guidance_centre_noun"] if centre else None
-        subs = S.subjects(m.start(), carry=carry, select=True)
+        subs = [] if of_department else S.subjects(m.start(), carry=carry, select=True)
         if not subs and cue in P["role_cues_carry"]:
             subs = _department(S, m.start(), facts)  # 把X医院心血管内科打造成…: the department's role
         for s in subs:
@@ -459,7 +462,7 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             continue
         role = P["developed_verb_re"].sub("", mk.unmask(m.start("role"), m.end("role")))
         if not role.endswith(tuple(P["developed_nouns"])) or P["role_skip_start_re"].match(role) \
-                or role.startswith(tuple(P["not_kind_start"])):
+                or role.startswith(tuple(P["not_kind_start"])) or P["department_role_re"].match(role):
             continue
         g = "s" if m.group("s") else "s2" if m.group("s2") else None
         subs = parties(mk, m.start(g), m.end(g), select=True) if g else S.subjects(m.start(), carry="focus")
