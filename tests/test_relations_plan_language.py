@@ -143,6 +143,9 @@ def test_a_kind_composed_of_kinds_after_a_label(rels, liuzhou):
         assert ("member_of", kind, "市直医院", "class") in rels
         assert ("member_of", kind, "县办医院", "class") in rels
         assert ("member_of", kind, "民营医院", "class") in rels  # 各类综合医院: 各类 is no kind
+    # 000 院前医疗急救体系由…，急救站和各急救网点医院组成; 001 健康教育体系由…、各类医疗卫生机构健康教育职能部门等组成
+    assert ("member_of", "急救网点医院", "院前医疗急救体系", "class") in rels
+    assert ("member_of", "医疗卫生机构健康教育职能部门", "健康教育体系", "class") in rels
     # 000 体系构成：基层医疗卫生机构主要由社区卫生服务中心（站）、…、门诊部、<cut>: complete items only
     members = {s for p, s, o, _ in rels if p == "member_of" and o == "基层医疗卫生机构"}
     assert {"社区卫生服务中心（站）", "镇（中心）卫生院", "村卫生室", "医务室", "门诊部"} <= members

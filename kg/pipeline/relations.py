@@ -721,7 +721,7 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         end = m.end("items")
         if m.group("end") == "":
             end = max(t.rfind(c, m.start("items"), end) for c in "，、和及")  # the last item runs into the cut
-        items = [p for a, b in _comma_items(t, m.start("items"), end) for p in parties(mk, a, b)]
+        items = [p for a, b in _comma_items(t, m.start("items"), end) for p in _composed_of(P, mk, a, b)]
         cls = _group_class(P, label)
         facts.extend(Fact("member_of", x, Group(label, cls), "member") for x in items)
     for m in P["label_composition_re"].finditer(t) if "由" in t else ():
