@@ -129,6 +129,8 @@ def test_the_commissioning_body(rels, liuzhou):
     assert ("commissioned_by", "卫生监督机构", "上级行政主管部门", "class") in rels
     assert ("commissioned_by", "卫生健康监督执法机构", "同级卫生健康行政部门", "class") in rels
     assert ("commissioned_by", "柳州市卫生监督所", "柳州市卫生健康委员会", "instance") in liuzhou  # 依法或受…委托
+    # …委托开展公共场所卫生监督工作 (no comma): the commission stands between the subject and its duty
+    assert ("responsible_for", "柳州市卫生监督所", "开展公共场所卫生监督工作", "instance") in liuzhou
     assert len({s for p, s, _, _ in rels if p == "commissioned_by"}) == 4  # no other sentence of the plans
 
 

@@ -172,6 +172,8 @@ class SentenceAnalysis:
 
         None: nothing is there (the subject is left out); []: something that is no party is there."""
         b = self.strip_adverbs(a, p)
+        commission = self.P["commission_tail_re"].search(self.t, a, b)  # X受Y委托开展…: X
+        b = self.strip_adverbs(a, commission.start()) if commission else b
         a = self.strip_openers(a, b)
         tail = next((w for w in self.P["subject_tails"] if self.t.endswith(w, a, b) and b - len(w) > a), None)
         b -= len(tail) if tail else 0  # X的功能定位是… → X
