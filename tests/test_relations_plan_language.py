@@ -35,6 +35,8 @@ PLAN_LIUZHOU = """# 柳州市医疗卫生服务体系规划（2021—2025年）
 
 ## 三、重点专科
 
+组建以柳州市妇幼保健院为核心的妇幼健康联盟。以柳州市工人医院为中心，联合柳州市柳铁中心医院组建城市医疗集团。
+
 推进柳州市中医医院与柳州市骨伤科医院一体化发展。柳州市第三人民医院与柳州市精神病医院实行一体化运行。
 
 ### （一）柳州市红十字会医院
@@ -233,3 +235,12 @@ def test_a_county_report_in_its_own_wording(rongan):
     # 支持X医院骨科打造成为…重点专科: the department's, not the hospital's, and no task of the hospital
     assert ("has_role", "融安县人民医院骨科", "柳州市级重点专科", "instance") in rongan
     assert not any("骨科" in o for p, s, o, _ in rongan if s == "融安县人民医院")
+
+
+def test_a_lead_stated_as_the_core_or_the_centre_of_a_consortium(rels, liuzhou):
+    # 003 以1所医疗机构特色专科为主…; 001/002 以X为龙头: rewordings with 为核心 / 为中心 and an alliance
+    assert ("leads", "柳州市妇幼保健院", "妇幼健康联盟", "instance") in liuzhou
+    assert ("leads", "柳州市工人医院", "城市医疗集团", "instance") in liuzhou
+    assert ("member_of", "柳州市柳铁中心医院", "城市医疗集团", "instance") in liuzhou
+    # 以人民健康为中心 names no institution: no lead
+    assert not any(p == "leads" and "健康" in s for p, s, _, _ in rels)
