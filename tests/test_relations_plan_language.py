@@ -50,6 +50,28 @@ PLAN_LIUZHOU = """# 柳州市医疗卫生服务体系规划（2021—2025年）
 把柳州市人民医院心血管内科打造成区域心血管病诊疗中心。
 """
 
+# Headings that name a kind's or an institution's functional position or duties, with and without a number.
+PLAN_HEADINGS = """# 柳州市医疗卫生服务体系规划
+
+## 三、功能定位
+
+### （一）县级医院的功能定位
+
+主要承担县域居民常见病、多发病诊疗，急危重症抢救，以及疑难病转诊等任务。同时负责基层医务人员培训。
+
+### （二）妇幼保健机构职责
+
+**职责**：负责辖区孕产妇和儿童保健服务；承担妇幼健康信息管理工作。
+
+### （三）柳州市中心血站功能定位
+
+负责全市无偿献血者招募、血液采集与供应。
+
+### 四、保障措施
+
+加强组织领导。负责人要落实责任。
+"""
+
 # A short county work report in its own wording (the kind of document users add of their own county).
 REPORT_RONGAN = """# 融安县紧密型县域医共体建设工作报告
 
@@ -244,3 +266,21 @@ def test_a_lead_stated_as_the_core_or_the_centre_of_a_consortium(rels, liuzhou):
     assert ("member_of", "柳州市柳铁中心医院", "城市医疗集团", "instance") in liuzhou
     # 以人民健康为中心 names no institution: no lead
     assert not any(p == "leads" and "健康" in s for p, s, _, _ in rels)
+
+
+def test_a_heading_naming_a_partys_functional_position_is_the_topic(tmp_path):
+    from conftest import build_one_plan
+
+    data = build_one_plan(tmp_path, PLAN_HEADINGS, file="132_headings.txt", city="柳州市",
+                          title="柳州市医疗卫生服务体系规划")
+    got = _rels(relation_facts(open_store(data)))
+    # （一）县级医院的功能定位 / 主要承担A，B，以及C等任务。同时负责D。
+    assert {o for p, s, o, _ in got if p == "responsible_for" and s == "县级医院"} == {
+        "县域居民常见病、多发病诊疗", "急危重症抢救", "疑难病转诊等任务", "基层医务人员培训"}
+    # （二）妇幼保健机构职责 / **职责**：负责A；承担B。
+    assert ("responsible_for", "妇幼保健机构", "辖区孕产妇和儿童保健服务", "class") in got
+    assert ("responsible_for", "妇幼保健机构", "妇幼健康信息管理工作", "class") in got
+    # （三）柳州市中心血站功能定位 / 负责…
+    assert ("responsible_for", "柳州市中心血站", "全市无偿献血者招募、血液采集与供应", "instance") in got
+    # 四、保障措施 names no party: 负责人要落实责任 is nobody's duty
+    assert len(got) == 7

@@ -94,8 +94,9 @@ def make_relations_component(nlp: Language, name: str):
 class SentenceAnalysis:
     """The masked sentence with its clauses and their subjects; the families below read facts from it."""
 
-    def __init__(self, mk: Masked) -> None:
+    def __init__(self, mk: Masked, heading: bool = False) -> None:
         self.mk = mk
+        self.heading = heading  # the sentence is a heading of the plan
         self.t = mk.text
         self.P = load_patterns()
         self.start = self._body_start()
@@ -286,15 +287,21 @@ class SentenceAnalysis:
         """A label line or heading (1.健康教育机构。 ——市级医院。 5.政府主导，多元参与。): whether the
         sentence is one, and the party it names when it names only that."""
         m = self.P["label_re"].fullmatch(self.t.strip())
+        if m is None and self.heading:
+            m = self.P["heading_label_re"].fullmatch(self.t.strip())  # ### 柳州市人民医院: a heading needs no number
         if m is None:
             return False, None
         a, b = m.start("x"), m.end("x")
-        return True, party(self.mk, a, b) if self.P["label_party_re"].fullmatch(self.t, a, b) else None
+        if not self.P["label_party_re"].fullmatch(self.t, a, b):
+            return True, None
+        tail = self.P["label_topic_tail_re"].search(self.t, a, b)  # （一）县级医院的功能定位: 县级医院
+        return True, party(self.mk, a, tail.start() if tail and tail.start() > a else b)
 
 
 def read_sentence(doc: Doc) -> SentenceReading:
     mk = mask(doc)
-    S = SentenceAnalysis(mk)  # noqa: N806 - the sentence, as in the families' signatures
+    sentence = doc._.kg_sentence
+    S = SentenceAnalysis(mk, heading=sentence is not None and sentence.kind == "heading")  # noqa: N806
     is_label, named = S.label()
     reading = SentenceReading(is_label=is_label, label=named)
     first = next((i for i, c in enumerate(mk.text) if mk.is_mention(c)), None)
