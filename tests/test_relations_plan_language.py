@@ -184,7 +184,8 @@ def test_a_kind_composed_of_kinds_after_a_label(rels, liuzhou):
 def test_a_kind_that_includes_kinds(rels, liuzhou):
     # 003 基层医疗机构包括乡镇卫生院、社区卫生服务中心（站）、村卫生室、医务室、门诊部和诊所等，主要提供…
     members = {s for p, s, o, _ in rels if p == "member_of" and o == "基层医疗机构"}
-    assert {"乡镇卫生院", "社区卫生服务中心（站）", "村卫生室", "医务室"} <= members
+    assert {"乡镇卫生院", "社区卫生服务中心（站）", "村卫生室", "医务室", "门诊部", "诊所"} <= members
+    assert "门诊部和诊所" not in members  # two kinds, each with its own head
     # 001 其中政府办医院包括市办医院、县办医院
     assert ("member_of", "市办医院", "政府办医院", "class") in rels
     assert ("member_of", "县办医院", "政府办医院", "class") in rels

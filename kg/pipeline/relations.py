@@ -818,6 +818,17 @@ def _unqualified(P: dict, p: Party) -> Party:  # noqa: N803
     return p
 
 
+def _coordinated_kinds(P: dict, x: Party) -> list[Party]:  # noqa: N803
+    """门诊部和诊所 read as one kind: two kinds, each with a head of its own."""
+    if not isinstance(x, Kind):
+        return [x]
+    parts = re.split("[和及]", x.label)
+    if len(parts) == 2 and all(len(p) >= 2 and p.endswith(P["kind_heads"]) and p not in P["heads_not_alone"]
+                               for p in parts):
+        return [Kind(p, kind_of_label(p), x.level) for p in parts]
+    return [x]
+
+
 def _composed_of(P: dict, mk: Masked, a: int, b: int) -> list[Party]:  # noqa: N803
     """The parts a composition lists in masked[a:b]: 疾病预防控制、妇幼保健、采供血和职业病防治等机构 names one
     kind per field (疾病预防控制机构, 妇幼保健机构…: the head they share after 等); 各类X is X."""
@@ -827,7 +838,7 @@ def _composed_of(P: dict, mk: Masked, a: int, b: int) -> list[Party]:  # noqa: N
         m = P["shared_head_re"].fullmatch(x.label) if isinstance(x, Kind) else None
         head = m and next((h for h in P["kind_heads"] if m.group("head") == h), None)
         if m is None or head is None:
-            out.append(x)
+            out.extend(_coordinated_kinds(P, x))
             continue
         out.extend(Kind(f + head, x.kind, x.level) for f in re.split("[、和及]", m.group("fields")) if len(f) >= 2)
     return out
