@@ -814,7 +814,8 @@ def _unqualified(P: dict, p: Party) -> Party:  # noqa: N803
     if isinstance(p, Kind):
         word = next((w for w in P["composition_item_openers"] if p.label.startswith(w)), None)
         if word and len(p.label) > len(word) + 1:
-            return Kind(p.label[len(word):], p.kind, p.level)
+            label = p.label[len(word):]
+            return Kind(label, kind_of_label(label), p.level)  # the class of the label (one per kind reference)
     return p
 
 
@@ -840,7 +841,8 @@ def _composed_of(P: dict, mk: Masked, a: int, b: int) -> list[Party]:  # noqa: N
         if m is None or head is None:
             out.extend(_coordinated_kinds(P, x))
             continue
-        out.extend(Kind(f + head, x.kind, x.level) for f in re.split("[、和及]", m.group("fields")) if len(f) >= 2)
+        out.extend(Kind(f + head, kind_of_label(f + head), x.level)
+                   for f in re.split("[、和及]", m.group("fields")) if len(f) >= 2)
     return out
 
 
