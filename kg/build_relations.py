@@ -38,11 +38,12 @@ PROPERTY = {
     "upgrade_to": HK_NS.upgradeTarget,
     "has_role": HK_NS.functionalRole,
     "responsible_for": HK_NS.responsibleFor,
+    "commissioned_by": HK_NS.commissionedBy,
 }
 # 市级, 市县, 市、县: a level or a list, not the short form of the plan's city
 SHORT_FORM_NOT_BEFORE = ("级", "县", "、", "域", "（", "直", "属", "区")
 SYMMETRIC = ("refers_both", "integrated_with", "cooperates")
-LITERAL = ("upgrade_to", "has_role", "responsible_for")
+LITERAL = ("upgrade_to", "has_role", "responsible_for", "commissioned_by")
 
 
 def _n(term: str) -> ox.NamedNode:

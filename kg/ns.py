@@ -109,6 +109,7 @@ class HK(DefinedNamespace):
     businessManagement: URIRef  # business management
     city: URIRef  # city
     classConcept: URIRef  # class concept
+    commissionedBy: URIRef  # commissioned by
     comparator: URIRef  # comparator
     condition: URIRef  # condition
     cooperatesWith: URIRef  # cooperates with

@@ -26,7 +26,7 @@ UNCODED_GROUPS = set(
 )
 KG_RELATION_NAMES = {
     "guides", "refers", "refers_both", "leads", "member_of", "based_on",
-    "integrated_with", "cooperates", "upgrade_to", "has_role", "responsible_for",
+    "integrated_with", "cooperates", "upgrade_to", "has_role", "responsible_for", "commissioned_by",
 }  # fmt: skip
 
 

@@ -161,10 +161,17 @@ def test_two_institutions_each_and_compared(kb):
 # ---- no fact: plan sentences, never an answer ------------------------------------------------
 
 def test_plan_sentences_when_the_graph_holds_no_fact(kb):
-    result = ask(kb, "梧州要把蛇伤专科建成什么中心？")
+    # (the department's role, 蛇伤专科 → 国家中医区域诊疗中心, is a fact now: see the test after this one)
+    result = ask(kb, "梧州要把国家中医药综合改革试验区建成什么中心？")
     assert result["status"] == "unanswerable" and result["answers"] == []
     assert "国家中医区域诊疗中心" in result["passages"][0]["quote"]
     assert all(p["doc"].startswith("001_") for p in result["passages"])  # 梧州's plan only
+
+
+def test_the_role_of_a_department_is_answered(kb):
+    # 001: 推动蛇伤专科建设成为国家中医区域诊疗中心 (the department is a unit of its own with that role)
+    result = ask(kb, "梧州要把蛇伤专科建成什么中心？")
+    assert result["status"] == "answered" and texts(result) == ["国家中医区域诊疗中心"]
 
 
 # ---- follow-ups ---------------------------------------------------------------------------------

@@ -65,6 +65,7 @@ class Fact:
     s: Arg
     o: Arg | str
     term: str | None = None
+    of_kind: bool = False  # a composition: the whole (member_of's object) may be a kind of institution
 
 
 @dataclass
@@ -93,13 +94,16 @@ def make_relations_component(nlp: Language, name: str):
 class SentenceAnalysis:
     """The masked sentence with its clauses and their subjects; the families below read facts from it."""
 
-    def __init__(self, mk: Masked) -> None:
+    def __init__(self, mk: Masked, heading: bool = False) -> None:
         self.mk = mk
+        self.heading = heading  # the sentence is a heading of the plan
         self.t = mk.text
         self.P = load_patterns()
         self.start = self._body_start()
         self.clauses = self._clauses()
         self.subjectless = self.t.startswith(tuple(self.P["subjectless_openers"]), self.start)
+        self.position = self._position_phrase()
+        self.subjectless = self.subjectless or self.position is not None
         self.clause_subjects = [self._clause_subject(a, b) for a, b in self.clauses]
         self.focus = self._focus()
 
@@ -122,6 +126,19 @@ class SentenceAnalysis:
                 a = i + 1
         out.append((a, len(self.t)))
         return out
+
+    def _position_phrase(self) -> str | None:
+        """功能定位：县域医疗中心，主要承担…: after a label of functional position, a first clause that is a
+        bare phrase ending in a role noun (no predicate, no named institution) is the topic's role, and the
+        clauses after it have no subject of their own."""
+        if self.start == 0 or self.P["position_label_re"].search(self.t, 0, self.start) is None:
+            return None
+        a, b = self.clauses[0]
+        phrase = self.mk.unmask(a, b)
+        if len(phrase) < 3 or self.P["predicate_re"].search(self.t, a, b) \
+                or any(self.mk.named(i) for i in self.mk.ids(a, b)):
+            return None
+        return phrase if phrase.endswith(tuple(self.P["role_nouns"])) else None
 
     def clause_index(self, p: int) -> int:
         return next((i for i, (a, b) in enumerate(self.clauses) if a <= p <= b), len(self.clauses) - 1)
@@ -156,6 +173,8 @@ class SentenceAnalysis:
 
         None: nothing is there (the subject is left out); []: something that is no party is there."""
         b = self.strip_adverbs(a, p)
+        commission = self.P["commission_tail_re"].search(self.t, a, b)  # X受Y委托开展…: X
+        b = self.strip_adverbs(a, commission.start()) if commission else b
         a = self.strip_openers(a, b)
         tail = next((w for w in self.P["subject_tails"] if self.t.endswith(w, a, b) and b - len(w) > a), None)
         b -= len(tail) if tail else 0  # X的功能定位是… → X
@@ -268,15 +287,21 @@ class SentenceAnalysis:
         """A label line or heading (1.健康教育机构。 ——市级医院。 5.政府主导，多元参与。): whether the
         sentence is one, and the party it names when it names only that."""
         m = self.P["label_re"].fullmatch(self.t.strip())
+        if m is None and self.heading:
+            m = self.P["heading_label_re"].fullmatch(self.t.strip())  # ### 柳州市人民医院: a heading needs no number
         if m is None:
             return False, None
         a, b = m.start("x"), m.end("x")
-        return True, party(self.mk, a, b) if self.P["label_party_re"].fullmatch(self.t, a, b) else None
+        if not self.P["label_party_re"].fullmatch(self.t, a, b):
+            return True, None
+        tail = self.P["label_topic_tail_re"].search(self.t, a, b)  # （一）县级医院的功能定位: 县级医院
+        return True, party(self.mk, a, tail.start() if tail and tail.start() > a else b)
 
 
 def read_sentence(doc: Doc) -> SentenceReading:
     mk = mask(doc)
-    S = SentenceAnalysis(mk)  # noqa: N806 - the sentence, as in the families' signatures
+    sentence = doc._.kg_sentence
+    S = SentenceAnalysis(mk, heading=sentence is not None and sentence.kind == "heading")  # noqa: N806
     is_label, named = S.label()
     reading = SentenceReading(is_label=is_label, label=named)
     first = next((i for i, c in enumerate(mk.text) if mk.is_mention(c)), None)
@@ -385,7 +410,7 @@ def _cut_counts(P: dict, t: str, a: int, b: int) -> int:  # noqa: N803
 def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
     """X是/作为/建设成为/打造 ROLE; 发挥X的R作用; 支持X建设R学科; 建设X以…为重点的…中心; 支持X在…方面打造…"""
     P, mk, t = S.P, S.mk, S.t  # noqa: N806
-    facts: list[Fact] = []
+    facts: list[Fact] = [Fact("has_role", Carry.TOPIC, S.position)] if S.position else []
     for m in P["role_cue_re"].finditer(t):
         cue = m.group("cue")
         dual = cue == "是" and t.endswith(tuple(P["dual_role_before_shi"]), 0, m.start())
@@ -397,7 +422,10 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         role_text = mk.unmask(m.end(), b)
         if role_text.startswith(tuple(P["role_skip_prefix"])) or len(role_text) < 3:
             continue
-        if not role_text.endswith(tuple(P["role_nouns"])) or P["role_skip_start_re"].match(role_text):
+        # 把X医院骨科打造成…重点专科: a department becomes a speciality (no role of a whole institution)
+        of_department = role_text.endswith(tuple(P["department_role_nouns"])) and cue in P["role_cues_carry"]
+        if not (role_text.endswith(tuple(P["role_nouns"])) or of_department) \
+                or P["role_skip_start_re"].match(role_text):
             continue  # 建成2个…专科和1个…中心: things built, not what the subject becomes
         if cue == "是" and role_text.endswith(tuple(P["class_not_role"])) and not dual:
             continue  # 是…机构 / 是…体系的主体: a classification or a membership, not a functional role
@@ -405,7 +433,10 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         carry = "focus" if cue in P["role_cues_carry"] else "sentence"
         centre = P["guidance_centre_re"].match(role_text)
         guided = centre.group("scope") + centre.group("field") + P["guidance_centre_noun"] if centre else None
-        for s in S.subjects(m.start(), carry=carry, select=True):
+        subs = [] if of_department else S.subjects(m.start(), carry=carry, select=True)
+        if not subs and cue in P["role_cues_carry"]:
+            subs = _department(S, m.start(), facts)  # 把X医院心血管内科打造成…: the department's role
+        for s in subs:
             facts.append(Fact("has_role", s, role_text))
             if guided is not None:  # 是全市妇幼保健业务指导中心: guides 全市妇幼保健机构
                 facts.append(Fact("guides", s, Kind(guided, kind_of_label(guided)), "businessGuidance"))
@@ -440,7 +471,7 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             continue
         role = P["developed_verb_re"].sub("", mk.unmask(m.start("role"), m.end("role")))
         if not role.endswith(tuple(P["developed_nouns"])) or P["role_skip_start_re"].match(role) \
-                or role.startswith(tuple(P["not_kind_start"])):
+                or role.startswith(tuple(P["not_kind_start"])) or P["department_role_re"].match(role):
             continue
         g = "s" if m.group("s") else "s2" if m.group("s2") else None
         subs = parties(mk, m.start(g), m.end(g), select=True) if g else S.subjects(m.start(), carry="focus")
@@ -455,6 +486,25 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
                 fields = re.split("[、和及]", mk.unmask(m.start("fields"), m.end("fields")))
                 facts.extend(Fact("has_role", s, f) for f in fields if f)
     return facts
+
+
+def _department(S: SentenceAnalysis, p: int, facts: list[Fact]) -> list[Party]:  # noqa: N803
+    """把X医院心血管内科打造成… / 推动蛇伤专科建设成为…: a department or speciality (of the named hospital
+    right before it) is the subject, as a unit of its own (a part of that hospital: member_of it)."""
+    mk, t = S.mk, S.t
+    a = S.clauses[S.clause_index(p)][0]
+    b = S.strip_adverbs(a, p)
+    a = S.strip_openers(a, b)
+    m = S.P["department_subject_re"].fullmatch(t, a, b)
+    if m is None:
+        return []
+    host = party(mk, m.start("host"), m.end("host")) if m.group("host") else None
+    if m.group("host") and not isinstance(host, Named):
+        return []
+    unit = Unit(mk.unmask(a, b))
+    if isinstance(host, Named):
+        facts.append(Fact("member_of", unit, host, "member"))
+    return [unit]
 
 
 def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
@@ -478,6 +528,13 @@ def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         facts.extend(Fact("responsible_for", s, duty) for s in subs)
         if m.group(0) in P["duty_list_cues"]:  # X的主要职责是A，B，C: each clause after is a duty too
             facts.extend(Fact("responsible_for", s, d) for d in _listed_duties(S, b) for s in subs)
+        elif not P["duty_list_close_re"].search(duty):  # 承担A，B，以及C等工作: a closed list
+            facts.extend(Fact("responsible_for", s, d) for d in _closed_duty_list(S, b) for s in subs)
+    for m in P["duty_by_re"].finditer(t):  # A由X负责: X is responsible for A
+        a = S.strip_openers(mk.clause(m.start())[0], m.start())
+        if m.start() - a >= 2 and not mk.ids(a, m.start()) and not mk.reaches_cut(m.end()):
+            duty = mk.unmask(a, m.start())
+            facts.extend(Fact("responsible_for", s, duty) for s in parties(mk, m.start("s"), m.end("s")))
     for m in P["duty_work_re"].finditer(t):
         if not mk.reaches_cut(m.end()) and not mk.ids(m.start(), m.end()):
             facts.extend(Fact("responsible_for", s, mk.unmask(m.start(), m.end()))
@@ -508,12 +565,45 @@ def _listed_duties(S: SentenceAnalysis, b: int) -> list[str]:  # noqa: N803
     return out
 
 
+def _closed_duty_list(S: SentenceAnalysis, b: int) -> list[str]:  # noqa: N803
+    """主要承担A，B，C，以及D等工作: the clauses after the first duty up to the one that closes the list
+    (…等工作, 以及…任务); none when no clause closes it (the clauses after are then no duties of the list).
+    A clause with a subject or a duty cue of its own, or a cut, ends the search."""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    out = []
+    for k in range(S.clause_index(b) + 1, len(S.clauses)):
+        a, e = S.clauses[k]
+        if t[a - 1] != "，" or S.clause_subjects[k] or P["duty_cue_re"].search(t, a, e) or mk.reaches_cut(e):
+            return []
+        item = mk.unmask(a, e)
+        closes = P["duty_list_close_re"].search(item) is not None
+        opener = next((w for w in P["duty_item_openers"] if item.startswith(w)), "")
+        item = item[len(opener):]
+        if len(item) >= 2:
+            out.append(item)
+        if closes:
+            return out
+    return []
+
+
 def _complete_items(mk: Masked, a: int, b: int) -> int | None:
     """A list of duties cut off by the source (监测预警、检验检测、人群健康 <cut>) keeps its complete items."""
     if not mk.reaches_cut(b):
         return b
     last = mk.text.rfind("、", a, b)
     return last if last > a else None
+
+
+def commissions(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
+    """X受Y(的)委托 / X依职责或受Y委托: Y (a department as worded) commissions X."""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    facts: list[Fact] = []
+    for m in P["commission_re"].finditer(t) if "委托" in t else ():
+        if mk.reaches_cut(m.end()):
+            continue
+        body = mk.unmask(m.start("o"), m.end("o"))
+        facts.extend(Fact("commissioned_by", s, body) for s in S.subjects(m.start(), select=True))
+    return facts
 
 
 def tasks(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
@@ -640,9 +730,32 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         end = m.end("items")
         if m.group("end") == "":
             end = max(t.rfind(c, m.start("items"), end) for c in "，、和及")  # the last item runs into the cut
-        items = [p for a, b in _comma_items(t, m.start("items"), end) for p in parties(mk, a, b)]
+        items = [p for a, b in _comma_items(t, m.start("items"), end) for p in _composed_of(P, mk, a, b)]
         cls = _group_class(P, label)
         facts.extend(Fact("member_of", x, Group(label, cls), "member") for x in items)
+    for m in P["label_composition_re"].finditer(t) if "由" in t else ():
+        if m.group("end") == "" and not mk.truncated:
+            continue
+        whole: Arg | None = Carry.TOPIC
+        if m.group("whole"):
+            whole = party(mk, m.start("whole"), m.end("whole"))
+            if not isinstance(whole, Kind):
+                continue  # a system (体系由…组成) is read above; anything else is no whole
+        end = m.end("items")
+        if m.group("end") == "":
+            end = max(t.rfind(c, m.start("items"), end) for c in "，、和及")  # the last item runs into the cut
+        a = m.start("items")
+        qualifier = P["composition_qualifier_re"].match(t, a, end)
+        a = qualifier.end() if qualifier else a
+        items = [p for a, b in _comma_items(t, a, end) for p in _composed_of(P, mk, a, b)]
+        facts.extend(Fact("member_of", x, whole, "member", of_kind=True) for x in items)
+    for m in P["kind_includes_re"].finditer(t) if "包括" in t else ():
+        a = S.strip_openers(S.clauses[S.clause_index(m.start())][0], m.start())
+        a = a + 2 if t.startswith("其中", a) else a
+        whole = party(mk, a, m.start()) if m.start() - a >= 1 else None
+        if isinstance(whole, Kind | Group) and not mk.reaches_cut(m.end()):
+            items = _composed_of(P, mk, m.start("items"), m.end("items"))
+            facts.extend(Fact("member_of", x, whole, "member", of_kind=True) for x in items if x != whole)
     for m in P["compose_re"].finditer(t) if "组成" in t or "构成" in t else ():
         g = party(mk, m.start("g"), m.end("g"))
         if isinstance(g, Group):
@@ -694,6 +807,43 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             subs = S.subjects(m.start(), carry="focus")
             facts.extend(Fact("member_of", s, Group(g[0][2], g[0][3]), "member") for s in subs)
     return facts
+
+
+def _unqualified(P: dict, p: Party) -> Party:  # noqa: N803
+    """各类综合医院 in a composition → 综合医院: 各类/各级 says all of them, not another kind."""
+    if isinstance(p, Kind):
+        word = next((w for w in P["composition_item_openers"] if p.label.startswith(w)), None)
+        if word and len(p.label) > len(word) + 1:
+            label = p.label[len(word):]
+            return Kind(label, kind_of_label(label), p.level)  # the class of the label (one per kind reference)
+    return p
+
+
+def _coordinated_kinds(P: dict, x: Party) -> list[Party]:  # noqa: N803
+    """门诊部和诊所 read as one kind: two kinds, each with a head of its own."""
+    if not isinstance(x, Kind):
+        return [x]
+    parts = re.split("[和及]", x.label)
+    if len(parts) == 2 and all(len(p) >= 2 and p.endswith(P["kind_heads"]) and p not in P["heads_not_alone"]
+                               for p in parts):
+        return [Kind(p, kind_of_label(p), x.level) for p in parts]
+    return [x]
+
+
+def _composed_of(P: dict, mk: Masked, a: int, b: int) -> list[Party]:  # noqa: N803
+    """The parts a composition lists in masked[a:b]: 疾病预防控制、妇幼保健、采供血和职业病防治等机构 names one
+    kind per field (疾病预防控制机构, 妇幼保健机构…: the head they share after 等); 各类X is X."""
+    found = [_unqualified(P, x) for x in parties(mk, a, b)]
+    out: list[Party] = []
+    for x in found:
+        m = P["shared_head_re"].fullmatch(x.label) if isinstance(x, Kind) else None
+        head = m and next((h for h in P["kind_heads"] if m.group("head") == h), None)
+        if m is None or head is None:
+            out.extend(_coordinated_kinds(P, x))
+            continue
+        out.extend(Kind(f + head, kind_of_label(f + head), x.level)
+                   for f in re.split("[、和及]", m.group("fields")) if len(f) >= 2)
+    return out
 
 
 def _group_of_roles(S: SentenceAnalysis, groups: list, m) -> Arg:  # noqa: N803
@@ -924,7 +1074,7 @@ def _level_free(P: dict, kind: Kind) -> str:  # noqa: N803
     return label
 
 
-FAMILIES = (guidance, roles, duties, tasks, referral, consortia, based_on, pairs, upgrades)
+FAMILIES = (guidance, roles, duties, commissions, tasks, referral, consortia, based_on, pairs, upgrades)
 
 
 def consortium_terms(S: SentenceAnalysis) -> list[tuple[int, int, str, str]]:
@@ -999,7 +1149,7 @@ class PlanReader:
             if s is None or o is None or s == o or isinstance(s, Carry) or isinstance(o, Carry):
                 continue
             if f.relation == "leads" and not isinstance(o, Group) or f.relation == "member_of" \
-                    and not isinstance(o, Group | Named):
+                    and not isinstance(o, Group | Named) and not (f.of_kind and isinstance(o, Kind)):
                 continue
             out.append(RelationRecord(f.relation, s, o, sentence, f.term))
         seen: set = set()
