@@ -128,10 +128,77 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
             where = "、".join(sorted(spread)) or (own or "")
             message += f"（这是{where}规划对“{subject.text}”这一类机构的表述）"
         return answered(answers, message, sparql)
+    if family.get("kind_fallback"):
+        by_kind = relation_of_kind(kb, family, parsed, candidates, props, reverse, yes_no)
+        if by_kind is not None:
+            return by_kind
     said = said_in_text(kb, family, candidates[0], parsed)
     if said is not None:
         return said
     return no_fact(f"{candidates[0].entries[0].label}的这类关系", sparql)
+
+
+def relation_of_kind(kb: Knowledge, family: dict, parsed: Parsed, candidates: list[Mention], props: list[str],
+                     reverse: bool, yes_no: bool) -> dict | None:
+    """梧州市中心血站主要做哪些工作: nothing is said of the institution itself, but its city's plan states
+    what its kind does (功能定位：中心血站做好…). Answered from the phrases of the institution's own kind
+    in the plan(s) of its own city, at a compatible level: the most specific kind that answers first
+    (a superclass only when the kind says nothing; never the broadest ones, questions.yaml
+    `kind_fallback_too_broad`). Of a kind's phrases, the one the name ends with (中心血站) is preferred;
+    the reply says that it is the plan's statement of a kind."""
+    inst = next((c for c in candidates if c.entries[0].type == "institution" and len(c.entries) == 1), None)
+    if inst is None:
+        return None
+    entry = inst.entries[0]
+    city = entry.city
+    broad = set(kb.config.get("kind_fallback_too_broad") or [])
+    phrases: dict[str, list[dict]] = {}
+    for r in kb.select(kb.env.get_template("kinds_of_instance.rq.j2").render(), {"s": entry.iri}):
+        if str(r["cls"]).rsplit("/", 1)[-1].rsplit("#", 1)[-1] not in broad and \
+                names_whole_kind(kb, str(r["label"]), str(r["cls"])):
+            phrases.setdefault(str(r["cls"]), []).append(r)
+    sparql = kb.render_sparql(family, subject_is_class=False, city=False, props=props, reverse=reverse)
+    name = strip_asides(entry.label)
+    for refs in phrases.values():
+        own_name = [r for r in refs if name.endswith(strip_asides(str(r["label"])))]
+        for group in ([own_name, refs] if own_name else [refs]):
+            said: dict[str, list[dict]] = {}
+            for r in group:
+                found = [row for row in kb.select(sparql, {"s": r["k"]}) if not city or city in kb.row_cities(row)]
+                if found:
+                    said.setdefault(str(r["label"]), []).extend(found)
+            rows = [row for found in said.values() for row in found]
+            answers = drop_restatements(relation_answers(kb, rows), parsed.question)
+            answers = narrow_answers(kb, drop_other_places(kb, answers, parsed), parsed, family)
+            if not answers or family.get("check_asked_noun") and not addresses_asked_noun(kb, answers, parsed):
+                continue
+            for a in answers:
+                a["inferred"] = True
+            if yes_no and is_yes_no(kb, parsed):
+                return yes_if_said(kb, answers, parsed, family, inst, sparql)
+            labels = "、".join(f"“{lb}”" for lb in said)
+            message = jinja2.Template(family["answer"]).render(
+                subject=entry.label, items=[a["text"] for a in answers], flipped=False)
+            where = "、".join(sorted(set().union(*(kb.answer_cities(a) for a in answers)))) or city or ""
+            message += f"（图谱中没有专门针对{entry.label}的这类说法；这是{where}规划对{labels}这一类机构的表述，" \
+                       f"{entry.label}属于这一类）"
+            return answered(answers, message, sparql)
+    return None
+
+
+def names_whole_kind(kb: Knowledge, label: str, cls: str) -> bool:
+    """市办公立医院, 各级疾病预防控制机构, 中心血站: a phrase naming a kind as a whole (a name of the
+    class after words of level or ownership, questions.yaml `kind_phrase_prefixes`), not a part of
+    it (有精神专科特长的综合性医院, 三级医院: what the plan says of those is not said of every member)."""
+    prefixes = sorted(kb.config.get("kind_phrase_prefixes") or [], key=len, reverse=True)
+    text = strip_asides(label)
+    while True:
+        if any(e.type == "class" and e.iri == cls for e in kb.lexicon.by_label.get(text, [])):
+            return True
+        cut = next((p for p in prefixes if text.startswith(p) and len(text) > len(p)), None)
+        if cut is None:
+            return False
+        text = text[len(cut):]
 
 
 def yes_if_said(kb: Knowledge, answers: list[dict], parsed: Parsed, family: dict, subject: Mention,
