@@ -106,6 +106,11 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
             rows = [r for r in rows if own in kb.row_cities(r)]
         answers = drop_restatements(relation_answers(kb, rows), parsed.question)
         answers = narrow_answers(kb, drop_other_places(kb, answers, parsed), parsed, family)
+        read = 0
+        if answers and family.get("complete_from_span"):
+            found = len(answers)
+            answers = completed_from_span(kb, answers)
+            read = len(answers) - found
         if answers and family.get("check_asked_noun") and not addresses_asked_noun(kb, answers, parsed):
             continue  # 负责开展什么<宣传活动>: stated tasks that are no 宣传活动 do not answer it
         if not answers:
@@ -124,6 +129,8 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
         items = [a["text"] + ("（推理得出）" if a["inferred"] else "") for a in answers]
         message = jinja2.Template(family["answer"]).render(subject=subject.entries[0].label, items=items,
                                                            flipped=reverse != bool(family.get("reverse")))
+        if read:
+            message += f"（其中{'、'.join(a['text'] for a in answers[-read:])}图谱中没有，据同一句规划原文补充）"
         if kind in ("kindref", "class"):
             where = "、".join(sorted(spread)) or (own or "")
             message += f"（这是{where}规划对“{subject.text}”这一类机构的表述）"
@@ -292,6 +299,35 @@ def said_in_text(kb: Knowledge, family: dict, subject: Mention, parsed: Parsed) 
                     "（据规划原文，图谱中没有这条关系）"
                 return answered(answers, message, kb.passages_sparql())
     return None
+
+
+_ITEM_SPLIT = re.compile(r"[、，,；;]|以及|和|及|与")
+
+
+def completed_from_span(kb: Knowledge, answers: list[dict]) -> list[dict]:
+    """体系由A、B、C构成 read into the graph as A and B only (儿科业务 of 妇产科、儿科业务): the members
+    are completed with the items of that span (questions.yaml `composition_span`, cut at 、，和及) that
+    no member found covers, cited with the same sentence. Only when one span is the composition of
+    the answers' sentences and covers at least two of them (it is the system asked)."""
+    pattern = kb.config.get("composition_span") or "$^"
+    spans = {(m.group("span"), s["quote"], s["doc"]) for a in answers for s in a["sources"]
+             for m in [re.search(pattern, s.get("quote") or "")] if m}
+    if len({sp for sp, _, _ in spans}) != 1:
+        return answers
+    span, quote, doc = next(iter(spans))
+    source = next(s for a in answers for s in a["sources"] if s["quote"] == quote and s["doc"] == doc)
+    items = [re.sub(r"等.*$", "", i).strip() for i in _ITEM_SPLIT.split(span)]
+    items = [i for i in items if len(i) >= 2]
+
+    def covers(a: dict, item: str) -> bool:
+        text = a["text"]
+        return text in item or item in text or common_run(item, text)[0] >= max(4, len(item) - 2)
+    covered = [i for i in items if any(covers(a, i) for a in answers)]
+    missing = [i for i in items if i not in covered]
+    if len(covered) < 2 or not missing:
+        return answers
+    return answers + [{"text": i, "value": None, "iri": None, "inferred": False, "sources": [source]}
+                      for i in missing]
 
 
 def drop_restatements(answers: list[dict], question: str) -> list[dict]:
