@@ -99,6 +99,8 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
             rows += kb.select(sparql, bindings)
             if family.get("also_units") and kind == "institution":
                 rows += kb.select(kb.env.get_template("units_based_on.rq.j2").render(), bindings)
+        if is_class:
+            rows = rows_of_the_kind_asked(kb, parsed, subject, rows)
         own = scope or (entries[0].city if kind == "institution" and len({e.city for e in entries}) == 1
                         else None)
         if own:
@@ -143,6 +145,21 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
     if said is not None:
         return said
     return no_fact(f"{candidates[0].entries[0].label}的这类关系", sparql)
+
+
+def rows_of_the_kind_asked(kb: Knowledge, parsed: Parsed, subject: Mention, rows: list[dict]) -> list[dict]:
+    """A class asked within a city's plans stands for all its phrases there (市级妇幼保健机构, 县级妇幼
+    保健机构, 市、县两级妇幼保健机构…): pooling what each says is a guess. A level written just before
+    the kind (梧州<市级>妇幼保健机构, even when the city's name took its 市) keeps the phrases of that level
+    only; otherwise the plan's phrase worded as the question's kind is preferred when it says something."""
+    before = parsed.question[:subject.start]
+    for word in sorted(kb.config.get("level_words") or [], key=len, reverse=True):
+        if before.endswith(word):
+            level = next((e.iri for e in kb.lexicon.by_label.get(word, []) if e.type == "level"), None)
+            if level:
+                return [r for r in rows if r.get("slevel") == level]
+    same = [r for r in rows if strip_asides(str(r.get("slabel") or "")) == strip_asides(subject.text)]
+    return same or rows
 
 
 def relation_of_kind(kb: Knowledge, family: dict, parsed: Parsed, candidates: list[Mention], props: list[str],
