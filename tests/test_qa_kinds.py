@@ -112,3 +112,38 @@ def test_a_complete_member_list_gets_nothing_added(kb):
     result = ask(kb, "钦州的院前医疗急救体系由哪些部分构成？")
     assert sorted(texts(result)) == sorted(["钦州市医疗急救中心", "县级医疗急救中心", "急救站", "各急救网点医院"])
     assert "补充" not in result["message"]
+
+
+# ---- which of a kind's phrases, and which of its duties, the question asks for ---------------------
+
+def test_a_level_before_the_kind_keeps_that_levels_phrases_only(kb):
+    # 梧州: 市级妇幼保健机构是全市妇幼保健业务指导中心，承担市域妇幼健康工作业务管理任务 — not what
+    # 县级妇幼保健机构 do (县域内妇幼健康业务管理…) nor the grade to reach (三级妇幼保健院标准)
+    result = ask(kb, "梧州市级妇幼保健机构的功能定位是什么？")
+    assert sorted(texts(result)) == sorted(["全市妇幼保健业务指导中心", "市域妇幼健康工作业务管理任务"])
+
+
+def test_what_kind_of_body_asks_its_role_not_its_duties(kb):
+    # 钦州: 精神病专科医院是精神疾病患者急性住院治疗的医疗机构 is not in the graph as a role; its duties
+    # (承担精神疾病的预防、医疗…) do not say what kind of body it is
+    result = ask(kb, "精神病专科医院是一类什么样的医疗机构？")
+    assert result["status"] == "unanswerable" and not result["answers"]
+    # 钦州: 钦州市妇幼保健院是全市妇幼保健业务指导中心
+    assert "全市妇幼保健业务指导中心" in texts(ask(kb, "钦州市妇幼保健院是一个什么机构？"))
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # 梧州: …技术管理与指导等，其中传染病防控和应急处置是核心职责。
+    ("梧州规划里，疾控机构的核心职责是哪两项？", ["传染病防控", "应急处置"]),
+    # 赣州: …其中传染病防控、应急处置和基层技术指导是核心职能
+    ("赣州规划中疾病预防控制机构的核心职能有哪些？", ["传染病防控", "应急处置", "基层技术指导"]),
+])
+def test_core_duties_are_those_the_sentence_singles_out(kb, question, expected):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and texts(result) == expected
+    assert all("核心职" in a["sources"][0]["quote"] for a in result["answers"])
+
+
+def test_core_duties_not_singled_out_are_no_answer(kb):
+    # 梧州's 县办医院 duties are stated, none of them as 核心
+    assert ask(kb, "梧州的县办医院核心任务是什么？")["status"] == "unanswerable"

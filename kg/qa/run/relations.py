@@ -113,6 +113,10 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
             found = len(answers)
             answers = completed_from_span(kb, answers)
             read = len(answers) - found
+        qualified = (family.get("qualified_duties") or {})
+        asked_q = re.search(qualified.get("question") or "$^", parsed.question)
+        if answers and asked_q:
+            answers = singled_out(answers, qualified["text"], asked_q.group("q"))
         if answers and family.get("check_asked_noun") and not addresses_asked_noun(kb, answers, parsed):
             continue  # 负责开展什么<宣传活动>: stated tasks that are no 宣传活动 do not answer it
         if not answers:
@@ -316,6 +320,23 @@ def said_in_text(kb: Knowledge, family: dict, subject: Mention, parsed: Parsed) 
                     "（据规划原文，图谱中没有这条关系）"
                 return answered(answers, message, kb.passages_sparql())
     return None
+
+
+def singled_out(answers: list[dict], pattern: str, qualifier: str) -> list[dict]:
+    """…，其中传染病防控和应急处置是核心职责: of the duties stated, those the sentence itself singles out
+    with the question's qualifier (核心), cited with it; none when the sentence singles none out (the
+    whole list is not what is asked)."""
+    found: dict[str, dict] = {}
+    for a in answers:
+        for s in a["sources"]:
+            for m in re.finditer(pattern, s.get("quote") or ""):
+                if m.group("q") != qualifier:
+                    continue
+                for item in _ITEM_SPLIT.split(m.group("x")):
+                    if len(item.strip()) >= 2:
+                        found.setdefault(item.strip(), {"text": item.strip(), "value": None, "iri": None,
+                                                         "inferred": False, "sources": [s]})
+    return list(found.values())
 
 
 _ITEM_SPLIT = re.compile(r"[、，,；;]|以及|和|及|与")
