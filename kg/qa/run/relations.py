@@ -99,6 +99,8 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
             rows += kb.select(sparql, bindings)
             if family.get("also_units") and kind == "institution":
                 rows += kb.select(kb.env.get_template("units_based_on.rq.j2").render(), bindings)
+        if is_class:
+            rows = rows_of_the_kind_asked(kb, parsed, subject, rows)
         own = scope or (entries[0].city if kind == "institution" and len({e.city for e in entries}) == 1
                         else None)
         if own:
@@ -106,6 +108,15 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
             rows = [r for r in rows if own in kb.row_cities(r)]
         answers = drop_restatements(relation_answers(kb, rows), parsed.question)
         answers = narrow_answers(kb, drop_other_places(kb, answers, parsed), parsed, family)
+        read = 0
+        if answers and family.get("complete_from_span"):
+            found = len(answers)
+            answers = completed_from_span(kb, answers)
+            read = len(answers) - found
+        qualified = (family.get("qualified_duties") or {})
+        asked_q = re.search(qualified.get("question") or "$^", parsed.question)
+        if answers and asked_q:
+            answers = singled_out(answers, qualified["text"], asked_q.group("q"))
         if answers and family.get("check_asked_noun") and not addresses_asked_noun(kb, answers, parsed):
             continue  # 负责开展什么<宣传活动>: stated tasks that are no 宣传活动 do not answer it
         if not answers:
@@ -124,14 +135,98 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
         items = [a["text"] + ("（推理得出）" if a["inferred"] else "") for a in answers]
         message = jinja2.Template(family["answer"]).render(subject=subject.entries[0].label, items=items,
                                                            flipped=reverse != bool(family.get("reverse")))
+        if read:
+            message += f"（其中{'、'.join(a['text'] for a in answers[-read:])}图谱中没有，据同一句规划原文补充）"
         if kind in ("kindref", "class"):
             where = "、".join(sorted(spread)) or (own or "")
             message += f"（这是{where}规划对“{subject.text}”这一类机构的表述）"
         return answered(answers, message, sparql)
+    if family.get("kind_fallback"):
+        by_kind = relation_of_kind(kb, family, parsed, candidates, props, reverse, yes_no)
+        if by_kind is not None:
+            return by_kind
     said = said_in_text(kb, family, candidates[0], parsed)
     if said is not None:
         return said
     return no_fact(f"{candidates[0].entries[0].label}的这类关系", sparql)
+
+
+def rows_of_the_kind_asked(kb: Knowledge, parsed: Parsed, subject: Mention, rows: list[dict]) -> list[dict]:
+    """A class asked within a city's plans stands for all its phrases there (市级妇幼保健机构, 县级妇幼
+    保健机构, 市、县两级妇幼保健机构…): pooling what each says is a guess. A level written just before
+    the kind (梧州<市级>妇幼保健机构, even when the city's name took its 市) keeps the phrases of that level
+    only; otherwise the plan's phrase worded as the question's kind is preferred when it says something."""
+    before = parsed.question[:subject.start]
+    for word in sorted(kb.config.get("level_words") or [], key=len, reverse=True):
+        if before.endswith(word):
+            level = next((e.iri for e in kb.lexicon.by_label.get(word, []) if e.type == "level"), None)
+            if level:
+                return [r for r in rows if r.get("slevel") == level]
+    same = [r for r in rows if strip_asides(str(r.get("slabel") or "")) == strip_asides(subject.text)]
+    return same or rows
+
+
+def relation_of_kind(kb: Knowledge, family: dict, parsed: Parsed, candidates: list[Mention], props: list[str],
+                     reverse: bool, yes_no: bool) -> dict | None:
+    """梧州市中心血站主要做哪些工作: nothing is said of the institution itself, but its city's plan states
+    what its kind does (功能定位：中心血站做好…). Answered from the phrases of the institution's own kind
+    in the plan(s) of its own city, at a compatible level: the most specific kind that answers first
+    (a superclass only when the kind says nothing; never the broadest ones, questions.yaml
+    `kind_fallback_too_broad`). Of a kind's phrases, the one the name ends with (中心血站) is preferred;
+    the reply says that it is the plan's statement of a kind."""
+    inst = next((c for c in candidates if c.entries[0].type == "institution" and len(c.entries) == 1), None)
+    if inst is None:
+        return None
+    entry = inst.entries[0]
+    city = entry.city
+    broad = set(kb.config.get("kind_fallback_too_broad") or [])
+    phrases: dict[str, list[dict]] = {}
+    for r in kb.select(kb.env.get_template("kinds_of_instance.rq.j2").render(), {"s": entry.iri}):
+        if str(r["cls"]).rsplit("/", 1)[-1].rsplit("#", 1)[-1] not in broad and \
+                names_whole_kind(kb, str(r["label"]), str(r["cls"])):
+            phrases.setdefault(str(r["cls"]), []).append(r)
+    sparql = kb.render_sparql(family, subject_is_class=False, city=False, props=props, reverse=reverse)
+    name = strip_asides(entry.label)
+    for refs in phrases.values():
+        own_name = [r for r in refs if name.endswith(strip_asides(str(r["label"])))]
+        for group in ([own_name, refs] if own_name else [refs]):
+            said: dict[str, list[dict]] = {}
+            for r in group:
+                found = [row for row in kb.select(sparql, {"s": r["k"]}) if not city or city in kb.row_cities(row)]
+                if found:
+                    said.setdefault(str(r["label"]), []).extend(found)
+            rows = [row for found in said.values() for row in found]
+            answers = drop_restatements(relation_answers(kb, rows), parsed.question)
+            answers = narrow_answers(kb, drop_other_places(kb, answers, parsed), parsed, family)
+            if not answers or family.get("check_asked_noun") and not addresses_asked_noun(kb, answers, parsed):
+                continue
+            for a in answers:
+                a["inferred"] = True
+            if yes_no and is_yes_no(kb, parsed):
+                return yes_if_said(kb, answers, parsed, family, inst, sparql)
+            labels = "、".join(f"“{lb}”" for lb in said)
+            message = jinja2.Template(family["answer"]).render(
+                subject=entry.label, items=[a["text"] for a in answers], flipped=False)
+            where = "、".join(sorted(set().union(*(kb.answer_cities(a) for a in answers)))) or city or ""
+            message += f"（图谱中没有专门针对{entry.label}的这类说法；这是{where}规划对{labels}这一类机构的表述，" \
+                       f"{entry.label}属于这一类）"
+            return answered(answers, message, sparql)
+    return None
+
+
+def names_whole_kind(kb: Knowledge, label: str, cls: str) -> bool:
+    """市办公立医院, 各级疾病预防控制机构, 中心血站: a phrase naming a kind as a whole (a name of the
+    class after words of level or ownership, questions.yaml `kind_phrase_prefixes`), not a part of
+    it (有精神专科特长的综合性医院, 三级医院: what the plan says of those is not said of every member)."""
+    prefixes = sorted(kb.config.get("kind_phrase_prefixes") or [], key=len, reverse=True)
+    text = strip_asides(label)
+    while True:
+        if any(e.type == "class" and e.iri == cls for e in kb.lexicon.by_label.get(text, [])):
+            return True
+        cut = next((p for p in prefixes if text.startswith(p) and len(text) > len(p)), None)
+        if cut is None:
+            return False
+        text = text[len(cut):]
 
 
 def yes_if_said(kb: Knowledge, answers: list[dict], parsed: Parsed, family: dict, subject: Mention,
@@ -247,6 +342,52 @@ def said_in_text(kb: Knowledge, family: dict, subject: Mention, parsed: Parsed) 
                     "（据规划原文，图谱中没有这条关系）"
                 return answered(answers, message, kb.passages_sparql())
     return None
+
+
+def singled_out(answers: list[dict], pattern: str, qualifier: str) -> list[dict]:
+    """…，其中传染病防控和应急处置是核心职责: of the duties stated, those the sentence itself singles out
+    with the question's qualifier (核心), cited with it; none when the sentence singles none out (the
+    whole list is not what is asked)."""
+    found: dict[str, dict] = {}
+    for a in answers:
+        for s in a["sources"]:
+            for m in re.finditer(pattern, s.get("quote") or ""):
+                if m.group("q") != qualifier:
+                    continue
+                for item in _ITEM_SPLIT.split(m.group("x")):
+                    if len(item.strip()) >= 2:
+                        found.setdefault(item.strip(), {"text": item.strip(), "value": None, "iri": None,
+                                                         "inferred": False, "sources": [s]})
+    return list(found.values())
+
+
+_ITEM_SPLIT = re.compile(r"[、，,；;]|以及|和|及|与")
+
+
+def completed_from_span(kb: Knowledge, answers: list[dict]) -> list[dict]:
+    """体系由A、B、C构成 read into the graph as A and B only (儿科业务 of 妇产科、儿科业务): the members
+    are completed with the items of that span (questions.yaml `composition_span`, cut at 、，和及) that
+    no member found covers, cited with the same sentence. Only when one span is the composition of
+    the answers' sentences and covers at least two of them (it is the system asked)."""
+    pattern = kb.config.get("composition_span") or "$^"
+    spans = {(m.group("span"), s["quote"], s["doc"]) for a in answers for s in a["sources"]
+             for m in [re.search(pattern, s.get("quote") or "")] if m}
+    if len({sp for sp, _, _ in spans}) != 1:
+        return answers
+    span, quote, doc = next(iter(spans))
+    source = next(s for a in answers for s in a["sources"] if s["quote"] == quote and s["doc"] == doc)
+    items = [re.sub(r"等.*$", "", i).strip() for i in _ITEM_SPLIT.split(span)]
+    items = [i for i in items if len(i) >= 2]
+
+    def covers(a: dict, item: str) -> bool:
+        text = a["text"]
+        return text in item or item in text or common_run(item, text)[0] >= max(4, len(item) - 2)
+    covered = [i for i in items if any(covers(a, i) for a in answers)]
+    missing = [i for i in items if i not in covered]
+    if len(covered) < 2 or not missing:
+        return answers
+    return answers + [{"text": i, "value": None, "iri": None, "inferred": False, "sources": [source]}
+                      for i in missing]
 
 
 def drop_restatements(answers: list[dict], question: str) -> list[dict]:
