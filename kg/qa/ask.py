@@ -11,7 +11,7 @@ from kg.errors import KGError
 from kg.qa.consistency import check
 from kg.qa.knowledge import Knowledge
 from kg.qa.linking import fuzzy_candidates
-from kg.qa.parse import PRONOUN, Context, Parsed, is_yes_no, parse, unknown_place
+from kg.qa.parse import PRONOUN, Context, Parsed, is_yes_no, parse, residual_words, unknown_place
 from kg.qa.plan import ranked
 from kg.qa.render import askable_about, reply, with_passages
 from kg.qa.run import run
@@ -131,12 +131,7 @@ def only_reading_with_fact(kb: Knowledge, parsed: Parsed, mention) -> tuple[dict
 def restates(kb: Knowledge, parsed: Parsed, result: dict) -> bool:
     """The question repeats the plan sentence the answer comes from (强化…的业务指导和工作协同): its
     words other than names and question words share runs of 4+ characters in all with it."""
-    text = parsed.question
-    for m in sorted(parsed.mentions, key=lambda m: -m.start):
-        text = text[:m.start] + "|" + text[m.end:]
-    for word in sorted(kb.config.get("question_words") or [], key=len, reverse=True):
-        text = text.replace(word, "|")
-    chunks = [c for c in re.split(r"[|\W\d]+", text) if len(c) >= 2]
+    chunks = residual_words(parsed, kb.config.get("question_words") or [])
     quotes = [re.sub(r"\s+", "", s.get("quote") or "") for a in result["answers"] for s in a.get("sources", [])]
     return any(sum(n for c in chunks for n in [common_run(c, q)[0]] if n >= 2) >= 4 for q in quotes)
 

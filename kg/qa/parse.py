@@ -296,3 +296,14 @@ def subject_view(kb: Knowledge, parsed: Parsed, subject: Mention) -> Parsed:
     slots[subject.type] = [subject]
     return Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers, slots)
 
+
+
+def residual_words(parsed: Parsed, drop: list[str]) -> list[str]:
+    """The question's words of 2+ characters left once its linked names and the `drop` words
+    (question words, stop words of a config list) are cut out: what the question says besides names."""
+    text = parsed.question
+    for m in sorted(parsed.mentions, key=lambda m: -m.start):
+        text = text[:m.start] + "|" + text[m.end:]
+    for word in sorted(drop, key=len, reverse=True):
+        text = text.replace(word, "|")
+    return [c for c in re.split(r"[|\W\d]+", text) if len(c) >= 2]

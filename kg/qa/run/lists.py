@@ -9,7 +9,7 @@ import jinja2
 
 from kg.qa.knowledge import Knowledge
 from kg.qa.linking import Mention
-from kg.qa.parse import Parsed, is_yes_no, place_of, scope_city
+from kg.qa.parse import Parsed, is_yes_no, place_of, residual_words, scope_city
 from kg.qa.plan import has_slot
 from kg.qa.render import answered, cite_passage, no_fact
 from kg.qa.textmatch import common_run, names_in
@@ -136,12 +136,7 @@ def narrow_by_context(kb: Knowledge, rows: list[dict], parsed: Parsed) -> list[d
     """梧州规划新建几个区级疾控中心: the words left after the entities (新建) keep the institutions
     whose sentences say them, when only some do. Among institutions of one sentence, the clause
     naming each decides (…、钦州市妇幼保健院排名全区靠前，钦州市中医医院排名进入…)."""
-    text = parsed.question
-    for m in sorted(parsed.mentions, key=lambda m: -m.start):
-        text = text[:m.start] + "|" + text[m.end:]
-    for word in sorted(kb.config.get("context_stopwords") or [], key=len, reverse=True):
-        text = text.replace(word, "|")
-    chunks = [c for c in re.split(r"[|\W\d]+", text) if len(c) >= 2]
+    chunks = residual_words(parsed, kb.config.get("context_stopwords") or [])
     if not chunks or len(rows) < 2:
         return rows
     scored = [context_score(kb, r["item"], chunks) for r in rows]
