@@ -167,9 +167,10 @@ def test_a_task_too_short_to_tell_is_not_answered(kb):
     ("赣州卫生健康监督执法机构受谁委托行使监督执法权？", "同级卫生健康行政部门"),     # 003
     ("钦州市卫生计生监督所受谁委托开展卫生健康行政执法？", "钦州市卫生健康委员会"),   # 000
 ])
-def test_who_commissions_is_read_from_the_construction_shou_x_weituo(kb, question, agent):
+def test_who_commissions_is_the_graph_fact_commissioned_by(kb, question, agent):
     result = ask(kb, question)
     assert result["status"] == "answered" and texts(result) == [agent]
+    assert result["template"] == "commissioned_by"
     assert any(f"受{agent}" in s["quote"] for s in result["answers"][0]["sources"])
 
 

@@ -18,7 +18,7 @@ from kg.qa.run.figures import (
     run_superlative,
     run_threshold,
 )
-from kg.qa.run.holders import run_holders, run_said_agent
+from kg.qa.run.holders import run_holders
 from kg.qa.run.lists import run_count, run_exists, run_list, run_nature
 from kg.qa.run.relations import run_contains, run_relation
 from kg.qa.run.text import run_statement, run_text_place
@@ -30,7 +30,7 @@ OPERATORS: dict[str, Operator] = {
     "relation": run_relation, "contains": run_contains,
     "figure": run_figure, "diff": run_diff, "compare": run_compare, "superlative": run_superlative,
     "threshold": run_threshold, "compare_measures": run_compare_measures, "count_measures": run_count_measures,
-    "nature_value": run_nature_value, "holders": run_holders, "said_agent": run_said_agent,
+    "nature_value": run_nature_value, "holders": run_holders,
     "statement": run_statement, "text_place": run_text_place, "claim": run_claim,
 }
 

@@ -13,7 +13,6 @@ import jinja2
 from kg.qa.knowledge import Knowledge
 from kg.qa.parse import Parsed, scope_city
 from kg.qa.render import answered, no_fact
-from kg.qa.textmatch import common_run
 
 
 def task_words(kb: Knowledge, family: dict, parsed: Parsed) -> list[str]:
@@ -75,45 +74,3 @@ def run_holders(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     message = jinja2.Template(family["answer"]).render(items=[a["text"] for a in answers],
                                                        task=rows[0]["text"])
     return answered(answers, message, sparql)
-
-
-def run_said_agent(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
-    """卫生监督机构受谁委托: a relation the plans state in a fixed construction (`pattern`, 受<X>委托)
-    that the graph holds no fact for. The sentences of the place in scope whose words before the
-    construction share a run of 4+ characters with the question's words before its trigger give X."""
-    hit = next((h for t in family["triggers"] for h in [re.search(t, parsed.question)] if h), None)
-    if hit is None:
-        return no_fact("这个问题问的关系", "")
-    head = parsed.question[:hit.start()]
-    for m in sorted(parsed.mentions, key=lambda m: -m.start):
-        if m.type in ("city", "county") and m.end <= hit.start():
-            head = head[:m.start] + "|" + head[m.end:]
-    words = [w for w in re.split(r"[|\W\d]+", head) if len(w) >= 2]
-    for word in family.get("stopwords") or []:
-        words = [w.removesuffix(word) for w in words]
-    words = [w for w in words if len(w) >= 2]
-    if not words:
-        return no_fact("这个问题的主体", "")
-    city = scope_city(kb, parsed)
-    found: list[tuple[int, str, dict]] = []
-    for row in kb.passages():
-        if city and row.get("city") != city:
-            continue
-        flat = re.sub(r"\s+", "", str(row["quote"]))
-        for m in re.finditer(family["pattern"], flat):
-            before = flat[max(0, m.start() - 30):m.start()]
-            run = max(common_run(w, before)[0] for w in words)
-            if run >= 4:
-                found.append((run, m.group("x"), row))
-    if not found:
-        return no_fact("规划中的这项表述", "")
-    best = max(f[0] for f in found)
-    agents = list(dict.fromkeys(x for run, x, _ in found if run == best))
-    if len(agents) > 1 and not city:
-        return no_fact("是哪个城市规划的表述", "")
-    rows = {x: row for run, x, row in found if run == best}
-    answers = [{"text": x, "value": None, "iri": None, "inferred": False,
-                "sources": [{"doc": rows[x]["doc"], "title": rows[x].get("title"), "quote": rows[x]["quote"]}]}
-               for x in agents]
-    message = jinja2.Template(family["answer"]).render(items=agents) + "（据规划原文）"
-    return answered(answers, message, kb.passages_sparql())
