@@ -71,20 +71,34 @@ def plans():
     return {p.doc_id[:3]: p for p in load_corpus(CORPUS)}
 
 
-def build_one_plan(root: Path, text: str, *, file: str, city: str, title: str,
-                   province: str = "广西壮族自治区") -> Path:
-    """Build the graph of a one-plan corpus written in a test into root/data; returns that directory."""
+def build_documents(root: Path, documents: list[dict], *, with_corpus: bool = False) -> Path:
+    """Build the graph of documents written in a test ({file, text, city, province, title[, county]},
+    as `kg add` records them) into root/data, with the shipped plans too when asked; returns that
+    directory."""
     import json
 
     from kg.build import build
 
     corpus = root / "corpus"
     corpus.mkdir()
-    (corpus / file).write_text(text, encoding="utf-8")
-    meta = [{"file": file, "city": city, "province": province, "title": title}]
+    meta = []
+    for doc in documents:
+        (corpus / doc["file"]).write_text(doc["text"], encoding="utf-8")
+        meta.append({k: doc[k] for k in ("file", "city", "province", "title", "county") if doc.get(k)})
     (corpus / "documents.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    build(corpus, root / "data")
+    build([CORPUS, corpus] if with_corpus else corpus, root / "data")
     return root / "data"
+
+
+def build_one_plan(root: Path, text: str, *, file: str, city: str, title: str,
+                   province: str = "广西壮族自治区") -> Path:
+    """Build the graph of a one-plan corpus written in a test into root/data; returns that directory."""
+    return build_documents(root, [{"file": file, "text": text, "city": city, "province": province, "title": title}])
+
+
+def facts_of_file(facts: list[dict], file: str) -> dict[str, dict]:
+    """The institution facts (by name) that cite the document `file`."""
+    return {f["name"]: f for f in facts if any(file in (s.get("source_file"), s["doc"]) for s in f["sources"])}
 
 
 def score_figures(facts: list[dict], expected: list[tuple]) -> tuple[list[tuple], list[tuple]]:

@@ -22,11 +22,9 @@ a station set up on a host and named by two characters of its own that are no ge
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from conftest import facts_of_file
 
-from kg.build import build
 from kg.facts import institution_facts
 from kg.gazetteer import Gazetteer
 from kg.pipeline.institutions import InstitutionRecognizer, load_rules
@@ -174,28 +172,17 @@ NOT_INSTITUTIONS = ["新建区域心电诊断中心", "区域心电诊断中心"
 
 @pytest.fixture(scope="module")
 def facts(tmp_path_factory) -> list[dict]:
-    corpus = tmp_path_factory.mktemp("short-docs")
-    meta = []
-    for file, city, province, county, title, text in DOCUMENTS:
-        (corpus / file).write_text(text + "\n", encoding="utf-8")
-        record = {"file": file, "city": city, "province": province, "title": title}
-        if county:
-            record["county"] = county
-        meta.append(record)
-    (corpus / "documents.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    data = tmp_path_factory.mktemp("short-docs-data")
-    build(corpus, data)
+    from conftest import build_documents
+
+    docs = [{"file": file, "city": city, "province": province, "county": county, "title": title, "text": text + "\n"}
+            for file, city, province, county, title, text in DOCUMENTS]
+    data = build_documents(tmp_path_factory.mktemp("short-docs"), docs)
     return list(institution_facts(open_store(data)))
-
-
-def _of(facts: list[dict], file: str) -> dict[str, dict]:
-    return {f["name"]: f for f in facts if any(s.get("source_file", s["doc"]) == file or s["doc"] == file
-                                                 for s in f["sources"])}
 
 
 @pytest.mark.parametrize("file", list(EXPECTED))
 def test_every_named_institution_in_its_place_and_nothing_else(facts, file):
-    found = _of(facts, file)
+    found = facts_of_file(facts, file)
     assert set(found) == set(EXPECTED[file])
     for name, (city, county) in EXPECTED[file].items():
         assert (found[name]["city"], found[name]["county"]) == (city, county), name
@@ -207,13 +194,13 @@ def test_none_of_the_generic_words_fragments_or_verbs_is_an_institution(facts):
 
 
 def test_second_name_in_brackets_is_an_alias_and_no_university_is_its_own_hospitals_parent(facts):
-    found = _of(facts, "alliance.txt")
+    found = facts_of_file(facts, "alliance.txt")
     assert found["湖南师范大学附属第一医院"]["aliases"] == ["湖南省人民医院"]
     assert all(f["parent"] is None for f in found.values())
 
 
 def test_units_have_their_parent_and_aliases_their_institution(facts):
-    found = _of(facts, "ygt.txt")
+    found = facts_of_file(facts, "ygt.txt")
     assert found["桂平市人民医院金田分院"]["parent"] == "桂平市人民医院"
     assert set(found["桂平市人民医院"]["aliases"]) == {"市人民医院", "桂平市总医院"}
 
@@ -232,7 +219,7 @@ def test_a_preposition_before_a_town_is_no_part_of_its_name(text, town):
 
 
 def test_stations_set_up_on_hospitals_are_their_units(facts):
-    found = _of(facts, "emergency.txt")
+    found = facts_of_file(facts, "emergency.txt")
     assert {n: found[n]["parent"] for n in ("城中急救站", "鱼峰急救站", "柳南急救站", "柳北急救站")} == {
         "城中急救站": "柳州市人民医院", "鱼峰急救站": "柳州市工人医院", "柳南急救站": "柳州市中医医院", "柳北急救站": "广西科技大学第一附属医院"}
     assert {found[n]["kind"] for n in ("城中急救站", "鱼峰急救站", "柳南急救站", "柳北急救站")} == {"急救站"}

@@ -27,8 +27,8 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import facts_of_file
 
-from kg.build import build
 from kg.facts import institution_facts
 from kg.gazetteer import Gazetteer
 from kg.pipeline.institutions import InstitutionRecognizer, load_rules
@@ -49,23 +49,11 @@ KNOWN_MISPLACED = {"福建医科大学附属协和医院", "复旦大学附属�
 
 @pytest.fixture(scope="module")
 def facts(tmp_path_factory) -> list[dict]:
-    corpus = tmp_path_factory.mktemp("unseen-places")
-    meta = []
-    for file in EXPECTED:
-        doc = EXPECTED[file]
-        (corpus / file).write_text((DOCS / file).read_text(encoding="utf-8"), encoding="utf-8")
-        record = {"file": file, "city": doc["city"], "province": doc["province"], "title": doc["title"]}
-        if doc["county"]:
-            record["county"] = doc["county"]
-        meta.append(record)
-    (corpus / "documents.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    data = tmp_path_factory.mktemp("unseen-places-data")
-    build(corpus, data)
+    from conftest import build_documents
+
+    docs = [{**doc, "file": file, "text": (DOCS / file).read_text(encoding="utf-8")} for file, doc in EXPECTED.items()]
+    data = build_documents(tmp_path_factory.mktemp("unseen-places"), docs)
     return list(institution_facts(open_store(data)))
-
-
-def _of(facts: list[dict], file: str) -> dict[str, dict]:
-    return {f["name"]: f for f in facts if any(s.get("source_file", s["doc"]) == file for s in f["sources"])}
 
 
 def _reading(file: str, found: dict[str, dict]) -> dict[str, dict]:
@@ -85,14 +73,14 @@ def _reading(file: str, found: dict[str, dict]) -> dict[str, dict]:
 
 @pytest.mark.parametrize("file", TUNED)
 def test_every_expected_institution_is_found(facts, file):
-    found = set(_reading(file, _of(facts, file)).values())
+    found = set(_reading(file, facts_of_file(facts, file)).values())
     assert set(EXPECTED[file]["expected"]) - found - KNOWN_MISSES == set()
     assert KNOWN_MISSES & set(EXPECTED[file]["expected"]) & found == set()
 
 
 @pytest.mark.parametrize("file", TUNED)
 def test_nothing_else_is_an_institution(facts, file):
-    reading = _reading(file, _of(facts, file))
+    reading = _reading(file, facts_of_file(facts, file))
     wrong = {n for n, r in reading.items() if r is None and n not in EXPECTED[file]["neutral"]}
     assert wrong == set()
     assert set(reading) & set(EXPECTED[file]["not"]) == set()
@@ -100,7 +88,7 @@ def test_nothing_else_is_an_institution(facts, file):
 
 @pytest.mark.parametrize("file", TUNED)
 def test_each_in_its_city_and_county(facts, file):
-    found = _of(facts, file)
+    found = facts_of_file(facts, file)
     for name, expected in _reading(file, found).items():
         if expected is None or expected in KNOWN_MISPLACED:
             continue
@@ -110,15 +98,15 @@ def test_each_in_its_city_and_county(facts, file):
 
 @pytest.mark.parametrize("file", TUNED)
 def test_campuses_branches_and_laboratories_have_their_parent(facts, file):
-    found = _of(facts, file)
+    found = facts_of_file(facts, file)
     for unit, parent in EXPECTED[file]["parents"].items():
         assert found[unit]["parent"] == parent
 
 
 def test_other_provinces_hospitals_stand_in_their_province(facts):
-    found = _of(facts, "yunnan-alliance.txt")
+    found = facts_of_file(facts, "yunnan-alliance.txt")
     assert found["重庆医科大学附属儿童医院"]["city"] == "重庆市"
-    found = _of(facts, "shangrao-news.txt")
+    found = facts_of_file(facts, "shangrao-news.txt")
     assert (found["江西省人民医院"]["city"], found["江西省人民医院"]["level"]) == ("南昌市", "省/自治区办")
 
 
