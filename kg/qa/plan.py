@@ -44,14 +44,13 @@ def score(kb: Knowledge, family: dict, parsed: Parsed) -> float:
 
 
 def has_slot(kb: Knowledge, slot: str, parsed: Parsed) -> bool:
+    worded = (kb.config.get("slot_patterns") or {}).get(slot)
+    if worded:  # a slot the question's wording fills (questions.yaml slot_patterns)
+        return bool(re.search(worded, parsed.question))
     if slot == "subject":
         return any(parsed.slots.get(t) for t in SUBJECT_TYPES[:5])
     if slot == "named":
         return any(parsed.slots.get(t) for t in ("institution", "consortium", "unit"))
-    if slot == "asks_value":
-        # 哪几家医院组建 asks who, not how many
-        # (百分之几, 几公里 ask a figure too; 几乎 does not ask)
-        return bool(re.search(r"是多少|多少|百分之几|(?<!哪)几(?!乎)", parsed.question))
     if slot == "located":
         return any(parsed.slots.get(t) for t in ("institution", "consortium", "unit", "county"))
     if slot == "kind":
@@ -62,14 +61,6 @@ def has_slot(kb: Knowledge, slot: str, parsed: Parsed) -> bool:
         return any(w in parsed.question for w in kb.config.get("relation_cues") or [])
     if slot == "number":
         return bool(parsed.numbers)
-    if slot == "asks_how_many":
-        # 有几个/多少项: the number of things, not a figure of one
-        return bool(re.search(r"(?<!哪)(几|多少)(个|项|条|类|种)", parsed.question))
-    if slot == "clause_number":
-        # 低于75%、高于9天的<公立综合医院>还能增加床位吗: the figure qualifies a noun (a condition),
-        # the question is about something else
-        return bool(re.search(r"(超过|高于|低于|不低于|不足|达到|少于|多于)\s*\d[^，,？?]*?的[\u4e00-\u9fff]{2}",
-                              parsed.question))
     if slot == "measure_only":
         # an indicator named by itself, not a kind that is also a table column (医院)
         kinds = {(c.start, c.end) for c in parsed.slots.get("class", [])}
