@@ -105,6 +105,7 @@ class SentenceAnalysis:
         self.position = self._position_phrase()
         self.subjectless = self.subjectless or self.position is not None
         self.clause_subjects = [self._clause_subject(a, b) for a, b in self.clauses]
+        self.note_end = self._note_end()
         self.focus = self._focus()
 
     def _body_start(self) -> int:
@@ -126,6 +127,17 @@ class SentenceAnalysis:
                 a = i + 1
         out.append((a, len(self.t)))
         return out
+
+    def _note_end(self) -> int:
+        """A sentence the source split inside a bracketed note (（含中医类医院。中医类医院包括…，下同），争取…)
+        opens with the note's end: where its unopened bracket closes (-1: none). What comes before it is the
+        note's, so no subject is carried across it."""
+        depth = 0
+        for i, c in enumerate(self.t):
+            depth += 1 if c == "（" else -1 if c == "）" else 0
+            if depth < 0:
+                return i
+        return -1
 
     def _position_phrase(self) -> str | None:
         """功能定位：县域医疗中心，主要承担…: after a label of functional position, a first clause that is a
@@ -226,6 +238,9 @@ class SentenceAnalysis:
             return [named]  # 1.钦州市第一人民医院：主要承担…  the label is the subject of what follows
         if t.startswith(tuple(self.P["subjectless_openers"]), a) or self.P["member_role_clause_re"].search(t, a, b):
             return None
+        setup = self.P["setup_clause_re"].fullmatch(t, a, b)
+        if setup is not None and (made := party(self.mk, setup.start("m"), setup.end("m"), select=True)):
+            return [made]  # 设立一个市级中心血站，负责…: what is set up is the subject of what follows
         m = self.P["predicate_re"].search(t, a, b)
         if m is None:
             # 钦州市精神病医院（钦州市心理卫生中心），既是…，又是…: a sentence opening with a name alone
@@ -255,6 +270,8 @@ class SentenceAnalysis:
         if carry == "none" or self._only_object_openers(a, p):
             return []
         for j in range(ci - 1, -1, -1):
+            if self.clauses[j][0] <= self.note_end < self.clauses[j][1] + 1:
+                return []  # the clauses before are a note's (the source split the sentence inside it)
             before = self.clause_subjects[j]
             if before:
                 return list(before)
@@ -424,10 +441,11 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             continue
         # 把X医院骨科打造成…重点专科: a department becomes a speciality (no role of a whole institution)
         of_department = role_text.endswith(tuple(P["department_role_nouns"])) and cue in P["role_cues_carry"]
-        if not (role_text.endswith(tuple(P["role_nouns"])) or of_department) \
+        if not (role_text.endswith(tuple(P["role_nouns"])) or of_department or P["part_role_re"].search(role_text)) \
                 or P["role_skip_start_re"].match(role_text):
             continue  # 建成2个…专科和1个…中心: things built, not what the subject becomes
-        if cue == "是" and role_text.endswith(tuple(P["class_not_role"])) and not dual:
+        if cue == "是" and role_text.endswith(tuple(P["class_not_role"])) and not dual \
+                and not P["definition_role_re"].search(role_text) and not P["part_role_re"].search(role_text):
             continue  # 是…机构 / 是…体系的主体: a classification or a membership, not a functional role
             # (既是A，又是B names two capacities of one institution: both are its roles)
         carry = "focus" if cue in P["role_cues_carry"] else "sentence"
@@ -451,6 +469,12 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
                 or P["role_skip_start_re"].match(role):
             continue
         facts.extend(Fact("has_role", s, role) for s in parties(mk, m.start("s"), m.end("s")))
+    for m in P["bracket_role_re"].finditer(t):  # 设置X（Y）: Y a further capacity of X
+        role = mk.unmask(m.start("role"), m.end("role"))
+        holder = party(mk, m.start("s"), m.end("s"))
+        if holder is not None and role.endswith(tuple(P["role_nouns"])) and not mk.reaches_cut(m.end()) \
+                and not P["bracket_note_re"].fullmatch(f"（{role}）"):
+            facts.append(Fact("has_role", holder, role))
     for m in P["hang_sign_re"].finditer(t):
         if not mk.reaches_cut(m.end()):
             sign = mk.unmask(m.start("o"), m.end("o"))
@@ -547,6 +571,46 @@ def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         duty = mk.unmask(m.end(), b)
         facts.extend(Fact("responsible_for", s, duty) for s in S.subjects(m.start(), select=True))
     return facts
+
+
+def duty_items(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
+    """Duties a plan lists as items, one fact each: X以A、B和C为中心(开展工作); X(应)重点强化A、B等职责;
+    X建立…平台 (a platform the clause's own subject is to build)."""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    facts: list[Fact] = []
+    for key in ("centre_of_work_re", "strengthen_duties_re"):
+        for m in P[key].finditer(t):
+            if mk.reaches_cut(m.end()):
+                continue
+            a = mk.clause(m.start())[0]
+            subs = S.np_before(a, m.start(), select=True)
+            subs = S.subjects(m.start(), select=True) if subs is None else subs
+            items = _duty_items(P, mk.unmask(m.start("items"), m.end("items")))
+            facts.extend(Fact("responsible_for", s, item) for s in subs for item in items)
+    for m in P["platform_task_re"].finditer(t):
+        if mk.reaches_cut(m.end()):
+            continue
+        subs = S.np_before(mk.clause(m.start())[0], m.start(), select=True) or []
+        task = mk.unmask(m.start(), m.end())
+        facts.extend(Fact("responsible_for", s, task) for s in subs if not isinstance(s, Group))
+    return facts
+
+
+def _duty_items(P: dict, text: str) -> list[str]:  # noqa: N803
+    """A、B和C → A, B, C; an item too short to stand alone (检测 of 血液采集、检测和制备) stays with the one
+    before it, joined as written."""
+    out: list[str] = []
+    pos, sep = 0, 0  # where the current item starts, and the separator before it
+    for m in [*P["duty_item_split_re"].finditer(text), None]:
+        end = m.start() if m else len(text)
+        item = text[pos:end]
+        if out and len(item) < P["duty_item_min"]:
+            out[-1] += text[sep:end]
+        elif item:
+            out.append(item)
+        if m:
+            sep, pos = m.start(), m.end()
+    return out
 
 
 def _listed_duties(S: SentenceAnalysis, b: int) -> list[str]:  # noqa: N803
@@ -1074,7 +1138,7 @@ def _level_free(P: dict, kind: Kind) -> str:  # noqa: N803
     return label
 
 
-FAMILIES = (guidance, roles, duties, commissions, tasks, referral, consortia, based_on, pairs, upgrades)
+FAMILIES = (guidance, roles, duties, duty_items, commissions, tasks, referral, consortia, based_on, pairs, upgrades)
 
 
 def consortium_terms(S: SentenceAnalysis) -> list[tuple[int, int, str, str]]:
