@@ -106,7 +106,7 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
         if own:
             # Scope is never crossed: only what the plan(s) of that city say.
             rows = [r for r in rows if own in kb.row_cities(r)]
-        answers = drop_restatements(relation_answers(kb, rows), parsed.question)
+        answers = drop_restatements(relation_answers(kb, rows), parsed.question, asked_noun(kb, parsed))
         answers = narrow_answers(kb, drop_other_places(kb, answers, parsed), parsed, family)
         read = 0
         if answers and family.get("complete_from_span"):
@@ -196,7 +196,7 @@ def relation_of_kind(kb: Knowledge, family: dict, parsed: Parsed, candidates: li
                 if found:
                     said.setdefault(str(r["label"]), []).extend(found)
             rows = [row for found in said.values() for row in found]
-            answers = drop_restatements(relation_answers(kb, rows), parsed.question)
+            answers = drop_restatements(relation_answers(kb, rows), parsed.question, asked_noun(kb, parsed))
             answers = narrow_answers(kb, drop_other_places(kb, answers, parsed), parsed, family)
             if not answers or family.get("check_asked_noun") and not addresses_asked_noun(kb, answers, parsed):
                 continue
@@ -310,7 +310,9 @@ def narrow_answers(kb: Knowledge, answers: list[dict], parsed: Parsed, family: d
     answer about 宣传活动), when some do and others do not."""
     if len(answers) < 2:
         return answers
-    chunks = leftover_words(kb, parsed, family)
+    # a generic noun left in the question (负责哪些<业务>) says nothing of which answers are meant
+    generic = set(kb.config.get("generic_asked") or [])
+    chunks = [c for c in leftover_words(kb, parsed, family) if c not in generic]
     def overlap(a: dict) -> int:
         return sum(run for c in chunks for run in [common_run(c, a["text"])[0]] if run >= 2)
     scores = [overlap(a) for a in answers]
@@ -412,9 +414,11 @@ def completed_from_span(kb: Knowledge, answers: list[dict]) -> list[dict]:
                       for i in missing]
 
 
-def drop_restatements(answers: list[dict], question: str) -> list[dict]:
+def drop_restatements(answers: list[dict], question: str, asked: str = "") -> list[dict]:
     """An answer that ends with the question's own noun phrase (…区域医疗中心 for 在哪些方面打造
-    区域医疗中心) restates the question; keep it only when nothing else answers."""
+    区域医疗中心) restates the question; keep it only when nothing else answers. When the question asks
+    for a noun (开展什么<宣传活动>) that only the restating answers hold (开展大众卫生科学知识宣传活动), those
+    fill the question's gap: they are kept instead of the others."""
     def restates(text: str) -> bool:
         k = next((k for k in range(6, 3, -1) if len(text) > 6 and text[-k:] in question), 0)
         if not k:
@@ -423,7 +427,13 @@ def drop_restatements(answers: list[dict], question: str) -> list[dict]:
         # much of its remaining words with the question; a restatement does not.
         rest = text[:-k]
         return sum(ch in question for ch in rest) < len(rest) / 2
+
+    def holds_asked(a: dict) -> bool:
+        return common_run(asked, a["text"])[0] >= 2
+
     kept = [a for a in answers if not restates(a["text"])]
+    if asked and not any(holds_asked(a) for a in kept):
+        return [a for a in answers if holds_asked(a)] or kept or answers
     return kept or answers
 
 
