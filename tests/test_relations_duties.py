@@ -33,6 +33,8 @@ PLAN_LIUZHOU = """# 柳州市医疗卫生服务体系规划（2021—2025年）
 社会办医院是医疗卫生服务体系的重要组成部分。
 
 设置3家县级中医医院，分别是融安县中医医院、融水县中医医院、三江县中医医院。
+
+鼓励康复医院整合康复医疗和社区护理服务。
 """
 
 
@@ -91,6 +93,14 @@ def test_a_platform_its_subject_is_to_build(rels, liuzhou):
     assert "搭建全市急救调度信息平台" in duties_of(liuzhou, "市级急救中心")
     # 建立以医联体为平台…的家庭医生签约服务模式 (000, 001, 002): a platform of a model, nobody's task
     assert not any(p == "responsible_for" and o.endswith("为平台") for p, _, o, _ in rels)
+
+
+def test_services_to_bring_together_are_a_task(rels, liuzhou):
+    # 002: 支持妇幼保健机构整合预防保健和临床医疗服务，打造防治结合示范机构
+    assert "整合预防保健和临床医疗服务" in duties_of(rels, "妇幼保健机构")
+    assert "整合康复医疗和社区护理服务" in duties_of(liuzhou, "康复医院")
+    # 001: 以健康为中心的整合协作机制 (a noun), 以…为中心整合… (a phrase, no party, before the verb)
+    assert not any(p == "responsible_for" and ("为中心" in s or o == "整合协作机制") for p, s, o, _ in rels)
 
 
 def test_a_definition_is_a_role(rels, liuzhou):
@@ -158,6 +168,12 @@ def test_what_a_kind_is(kb):
 def test_a_further_capacity_of_an_institution(kb):
     result = ask(kb, "120急救指挥中心同时还是什么中心？")
     assert texts(result) == ["突发公共卫生事件应急处置指挥中心"]
+
+
+def test_only_what_the_plan_states_with_the_questions_wording(kb):
+    # 钦州 says both 妇幼保健机构以孕产保健…为中心 (000) and 支持妇幼保健机构整合…服务 (002)
+    assert texts(ask(kb, "钦州的妇幼保健机构要整合哪些服务？")) == ["整合预防保健和临床医疗服务"]
+    assert texts(ask(kb, "钦州的妇幼保健机构以哪几类保健为中心？")) == ["儿童保健", "妇女保健", "孕产保健", "生殖保健"]
 
 
 def test_a_platform_a_kind_is_to_build(kb):

@@ -575,7 +575,7 @@ def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
 
 def duty_items(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
     """Duties a plan lists as items, one fact each: X以A、B和C为中心(开展工作); X(应)重点强化A、B等职责;
-    X建立…平台 (a platform the clause's own subject is to build)."""
+    X建立…平台 / X整合A和B (a platform to build, services to bring together: a task of the clause's own subject)."""
     P, mk, t = S.P, S.mk, S.t  # noqa: N806
     facts: list[Fact] = []
     for key in ("centre_of_work_re", "strengthen_duties_re"):
@@ -587,7 +587,7 @@ def duty_items(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             subs = S.subjects(m.start(), select=True) if subs is None else subs
             items = _duty_items(P, mk.unmask(m.start("items"), m.end("items")))
             facts.extend(Fact("responsible_for", s, item) for s in subs for item in items)
-    for m in P["platform_task_re"].finditer(t):
+    for m in [*P["platform_task_re"].finditer(t), *P["integrate_task_re"].finditer(t)]:
         if mk.reaches_cut(m.end()):
             continue
         subs = S.np_before(mk.clause(m.start())[0], m.start(), select=True) or []

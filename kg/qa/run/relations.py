@@ -108,6 +108,7 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
             rows = [r for r in rows if own in kb.row_cities(r)]
         answers = drop_restatements(relation_answers(kb, rows), parsed.question, asked_noun(kb, parsed))
         answers = narrow_answers(kb, drop_other_places(kb, answers, parsed), parsed, family)
+        answers = said_with_cue(family, answers, parsed.question)
         read = 0
         if answers and family.get("complete_from_span"):
             found = len(answers)
@@ -320,6 +321,17 @@ def narrow_answers(kb: Knowledge, answers: list[dict], parsed: Parsed, family: d
     if top < 2:
         return said_with_question_words(kb, answers, parsed)
     return [a for a, v in zip(answers, scores, strict=True) if v == top]
+
+
+def said_with_cue(family: dict, answers: list[dict], question: str) -> list[dict]:
+    """以哪几类保健<为中心>: a question holding one of the family's `quote_cues` asks for what the plan
+    states with that wording: of several answers, those whose sentence holds it (when some do)."""
+    for cue in family.get("quote_cues") or []:
+        if cue in question:
+            hits = [a for a in answers if any(cue in re.sub(r"\s+", "", s.get("quote") or "") for s in a["sources"])]
+            if hits:
+                return hits
+    return answers
 
 
 def said_with_question_words(kb: Knowledge, answers: list[dict], parsed: Parsed) -> list[dict]:
