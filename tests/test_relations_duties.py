@@ -174,6 +174,11 @@ def test_only_what_the_plan_states_with_the_questions_wording(kb):
     # 钦州 says both 妇幼保健机构以孕产保健…为中心 (000) and 支持妇幼保健机构整合…服务 (002)
     assert texts(ask(kb, "钦州的妇幼保健机构要整合哪些服务？")) == ["整合预防保健和临床医疗服务"]
     assert texts(ask(kb, "钦州的妇幼保健机构以哪几类保健为中心？")) == ["儿童保健", "妇女保健", "孕产保健", "生殖保健"]
+    # 赣州: 以孕产保健、…和出生缺陷防治为中心，…，承担辖区妇幼健康业务管理: the duty of another clause is not asked
+    fields = texts(ask(kb, "赣州的妇幼健康服务机构以哪些工作为中心？"))
+    assert fields == ["儿童保健", "出生缺陷防治", "妇女保健", "孕产保健"]
+    # 打造成什么样的机构 asks what it is to become (支持妇幼保健机构整合…，打造防治结合示范机构), not its duties
+    assert texts(ask(kb, "钦州的妇幼保健机构要打造成什么样的机构？")) == ["防治结合示范机构"]
 
 
 def test_a_platform_a_kind_is_to_build(kb):

@@ -325,10 +325,15 @@ def narrow_answers(kb: Knowledge, answers: list[dict], parsed: Parsed, family: d
 
 def said_with_cue(family: dict, answers: list[dict], question: str) -> list[dict]:
     """以哪几类保健<为中心>: a question holding one of the family's `quote_cues` asks for what the plan
-    states with that wording: of several answers, those whose sentence holds it (when some do)."""
+    states with that wording: of several answers, those stated in the clause that holds it (when some
+    are; 以A、B为中心，…，承担C: A and B, not C)."""
+    def in_cue_clause(a: dict, cue: str) -> bool:
+        text = re.sub(r"\s+", "", a["text"])
+        return cue in text or any(cue in c and text in c for s in a["sources"]
+                                  for c in re.split("[，。；]", re.sub(r"\s+", "", s.get("quote") or "")))
     for cue in family.get("quote_cues") or []:
         if cue in question:
-            hits = [a for a in answers if any(cue in re.sub(r"\s+", "", s.get("quote") or "") for s in a["sources"])]
+            hits = [a for a in answers if in_cue_clause(a, cue)]
             if hits:
                 return hits
     return answers
