@@ -35,6 +35,8 @@ PLAN_LIUZHOU = """# 柳州市医疗卫生服务体系规划（2021—2025年）
 设置3家县级中医医院，分别是融安县中医医院、融水县中医医院、三江县中医医院。
 
 鼓励康复医院整合康复医疗和社区护理服务。
+
+每个县设置1所县办中医医院（含民族医医院。民族医医院指壮医医院和瑶医医院，下同），力争达到二级甲等水平。
 """
 
 
@@ -131,10 +133,14 @@ def test_an_enumeration_is_no_role(rels, liuzhou):
     assert not any(p == "has_role" and "中医医院、" in o for p, _, o, _ in liuzhou)
 
 
-def test_no_subject_is_carried_out_of_a_note_the_source_split(rels):
-    # 003: …设置1-2所市办综合性医院（含中医类医院。中医类医院包括…，下同），争取达到三甲水平: the sentence
-    # after the split opens inside the note; 中医类医院 is not what is to reach 三甲
+def test_a_note_the_source_split_keeps_the_subject_before_it(rels, liuzhou):
+    # 003: 每100-200万人口设置1-2所市办综合性医院（含中医类医院。中医类医院包括…，下同），争取达到三甲水平: the
+    # sentence is split at the 。 inside the note; what is to reach 三甲 is what was set up before the note,
+    # not the note's 中医类医院
+    assert ("upgrade_to", "市办综合性医院", "三甲", "class") in rels
     assert ("upgrade_to", "中医类医院", "三甲", "class") not in rels
+    assert any(p == "upgrade_to" and s == "县办中医医院" and o == "二级甲等" for p, s, o, _ in liuzhou)
+    assert not any(p == "upgrade_to" and s == "民族医医院" for p, s, o, _ in liuzhou)
 
 
 # ---- kg ask ---------------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ class Carry(Enum):
     """A party the sentence leaves out, filled in by the PlanReader."""
 
     TOPIC = "topic"
+    BEFORE_NOTE = "before_note"  # the subject of the previous sentence, cut off inside a bracketed note
 
 
 Arg = Party | Carry
@@ -77,6 +78,7 @@ class SentenceReading:
     lead: Party | None = None  # the sentence's first party
     continues: bool = False  # opens with 并: continues the previous sentence
     subjectless: bool = False  # opens with its predicate (承担…, 主要负责…): in a paragraph, the previous sentence's
+    note_subject: Party | None = None  # ends inside an open bracketed note: the subject of the clause before it
 
 
 @Language.factory("kg_relations_v1", default_config={})
@@ -138,6 +140,21 @@ class SentenceAnalysis:
             if depth < 0:
                 return i
         return -1
+
+    def open_note_subject(self) -> Party | None:
+        """每…人口设置1-2所市办综合性医院（含中医类医院。: a sentence cut off inside a bracketed note; the one
+        party the clause before the note states (the next sentence's clauses after the note take it)."""
+        opened: list[int] = []
+        for i, c in enumerate(self.t):
+            if c == "（":
+                opened.append(i)
+            elif c == "）" and opened:
+                opened.pop()
+        if not opened:
+            return None
+        a = self.clauses[self.clause_index(opened[0])][0]
+        found = self._clause_subject(a, opened[0]) if opened[0] > a else None
+        return found[0] if found and len(found) == 1 else None
 
     def _position_phrase(self) -> str | None:
         """功能定位：县域医疗中心，主要承担…: after a label of functional position, a first clause that is a
@@ -271,7 +288,9 @@ class SentenceAnalysis:
             return []
         for j in range(ci - 1, -1, -1):
             if self.clauses[j][0] <= self.note_end < self.clauses[j][1] + 1:
-                return []  # the clauses before are a note's (the source split the sentence inside it)
+                # the clauses before are a note's (the source split the sentence inside it): the subject is
+                # that of the clause the note stands in, in the previous sentence
+                return [Carry.BEFORE_NOTE]
             before = self.clause_subjects[j]
             if before:
                 return list(before)
@@ -325,6 +344,7 @@ def read_sentence(doc: Doc) -> SentenceReading:
     reading.lead = party(mk, first, first + 1) if first is not None else None
     reading.continues = mk.text.lstrip().startswith("并")
     reading.subjectless = S.subjectless and S.start == 0
+    reading.note_subject = S.open_note_subject()
     if named is not None:
         return reading
     groups = consortium_terms(S)
@@ -1191,6 +1211,7 @@ class PlanReader:
 
     topic: Party | None = None
     previous: tuple[Party, Sentence] | None = None
+    note: tuple[Party, Sentence] | None = None  # a sentence cut off inside a note: its subject
 
     def read(self, sentence: Sentence, doc: Doc) -> list[RelationRecord | GroupMention]:
         reading: SentenceReading = doc._.kg_relations or read_sentence(doc)
@@ -1206,10 +1227,14 @@ class PlanReader:
                                                        or reading.continues and before.end <= sentence.start):
                 carried = lead
         self.previous = (reading.lead, sentence) if reading.lead is not None else None
+        before_note = None
+        if self.note is not None and self.note[1].section == sentence.section and self.note[1].end <= sentence.start:
+            before_note = self.note[0]
+        self.note = (reading.note_subject, sentence) if reading.note_subject is not None else None
         out: list[RelationRecord | GroupMention] = [GroupMention(g, sentence) for g in reading.groups]
         for f in reading.facts:
-            s = carried if f.s is Carry.TOPIC else f.s
-            o = carried if f.o is Carry.TOPIC else f.o
+            s = carried if f.s is Carry.TOPIC else before_note if f.s is Carry.BEFORE_NOTE else f.s
+            o = carried if f.o is Carry.TOPIC else before_note if f.o is Carry.BEFORE_NOTE else f.o
             if s is None or o is None or s == o or isinstance(s, Carry) or isinstance(o, Carry):
                 continue
             if f.relation == "leads" and not isinstance(o, Group) or f.relation == "member_of" \
