@@ -271,6 +271,19 @@ def leftover_words(kb: Knowledge, parsed: Parsed, family: dict | None = None) ->
     return [c for c in re.split(r"[|\W\d]+", text) if len(c) >= 2]
 
 
+def years_of(parsed: Parsed, mention: Mention, others: list[Mention]) -> list[int]:
+    """The years that qualify one of several indicators named (<2025年>规划编制床位比目前编制床位):
+    a year written right before an indicator (at most 2 characters between) is that indicator's
+    only; the years before none of them qualify them all."""
+    def before(m: Mention) -> list[int]:
+        return [int(y.group(1)) for y in _YEAR.finditer(parsed.question) if 0 <= m.start - y.end() <= 2]
+    own = before(mention)
+    if own:
+        return own
+    taken = {y for o in others if o is not mention for y in before(o)}
+    return [y for y in parsed.years if y not in taken]
+
+
 def figure_subjects(kb: Knowledge, parsed: Parsed) -> list[Mention]:
     """The institutions, counties and cities a figure question is about, in the question's order
     (one mention per entity)."""

@@ -9,7 +9,7 @@ import jinja2
 
 from kg.qa.knowledge import Knowledge
 from kg.qa.linking import Entry, Mention
-from kg.qa.parse import Parsed, figure_subjects, place_of, subject_view
+from kg.qa.parse import Parsed, figure_subjects, place_of, subject_view, years_of
 from kg.qa.render import answered, figure_answer, no_fact
 
 
@@ -137,10 +137,11 @@ def measure_values(kb: Knowledge, family: dict, parsed: Parsed, measures: list[M
     """One figure per indicator (same place, year and role): ([(measure, row)], sparql, missing)."""
     found, sparql = [], ""
     for m in measures:
-        view = Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers,
+        view = Parsed(parsed.question, parsed.mentions, years_of(parsed, m, measures), parsed.numbers,
                       dict(parsed.slots) | {"measure": [m]})
         rows, sparql, _ = numeric_rows(kb, family, view)
-        if not rows or len({r.get("year") for r in rows}) > 1:
+        # one figure: one year and one subject (a table of hospitals is no figure of one place)
+        if not rows or len({r.get("year") for r in rows}) > 1 or len({r.get("subject") for r in rows}) > 1:
             return found, sparql, m.entries[0].label
         found.append((m, rows[0]))
     return found, sparql, None
@@ -153,8 +154,9 @@ def run_diff_measures(kb: Knowledge, family: dict, parsed: Parsed, measures: lis
         return no_fact(f"{missing}的数值（一个年份）", sparql)
     (m1, a), (m2, b) = found
     diff = round(float(a["value"]) - float(b["value"]), 6)
-    text = (f"{m1.entries[0].label}比{m2.entries[0].label}{'多' if diff >= 0 else '少'}{abs(diff):g}"
-            f"（{a['year']}年：{a.get('vt') or a['value']}，{b.get('vt') or b['value']}）")
+    when = (f"{a['year']}年：{a.get('vt') or a['value']}，{b.get('vt') or b['value']}" if a["year"] == b["year"] else
+            f"{a['year']}年{a.get('vt') or a['value']}，{b['year']}年{b.get('vt') or b['value']}")
+    text = f"{m1.entries[0].label}比{m2.entries[0].label}{'多' if diff >= 0 else '少'}{abs(diff):g}（{when}）"
     sources = kb.sources_of_graph(a["g"])[:1] + kb.sources_of_graph(b["g"])[:1]
     return answered([{"text": text, "value": abs(diff), "iri": None, "inferred": False, "sources": sources}],
                     text + "。", sparql)
@@ -227,7 +229,7 @@ def run_compare_measures(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
             return no_fact(f"{m.entries[0].label}的数值", sparql)
         values.append((m, rows[0]))
     (m1, r1), (m2, r2) = values
-    below = re.search(r"少于|低于|不足", parsed.question)
+    below = re.search(kb.config.get("fewer_words") or "$^", parsed.question)
     yes = float(r1["value"]) < float(r2["value"]) if below else float(r1["value"]) > float(r2["value"])
     verdict = "是" if yes else "否"
     detail = f"{m1.entries[0].label} {r1['value']:g}，{m2.entries[0].label} {r2['value']:g}"
@@ -255,7 +257,7 @@ def run_count_measures(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
                         and (not parsed.years or r.get("year") in parsed.years):
                     by_subject.setdefault(r["subject"], r)
         values.append(by_subject)
-    below = re.search(r"少于|低于|不足|小于", parsed.question)
+    below = re.search(kb.config.get("fewer_words") or "$^", parsed.question)
     answers = []
     for subj, r1 in values[0].items():
         r2 = values[1].get(subj)

@@ -1,0 +1,79 @@
+"""`kg ask` operators in the wordings people use, on the real corpus (rewordings of our own, not
+dev questions): counts over two measures written with 比, differences asked with 相差, a year that
+qualifies only the indicator it stands before, and precision guards (a table of many hospitals is
+no single figure to subtract)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.qa import ask, load
+
+
+@pytest.fixture(scope="module")
+def kb(data_dir):
+    return load(data_dir)
+
+
+def texts(result: dict) -> list[str]:
+    return [a["text"] for a in result["answers"]]
+
+
+# ---- counts over two measures: A比B多的医院有几家 ------------------------------------------------
+# 梧州's bed table: 红十字会 1200/1233, 工人 810/875, 第二人民 150/172, 桂东 800/952 open more beds than
+# they are allotted; 妇幼保健院 300/205 fewer.
+
+@pytest.mark.parametrize("question", [
+    "梧州的床位表中实际开放床位比编制床位多的医院有几家？",
+    "梧州实际开放床位比目前编制床位多的医院有多少家？",
+    "梧州有几家医院实际开放床位比编制床位多？",
+])
+def test_a_comparative_with_bi_over_two_measures_is_a_count_not_a_year_difference(kb, question):
+    result = ask(kb, question)
+    assert result["template"] == "count_compare_measures"
+    assert result["answers"][0]["value"] == 4
+    assert sorted(t.split("（")[0] for t in texts(result)[1:]) == sorted(
+        ["梧州市红十字会医院", "梧州市工人医院", "梧州市第二人民医院", "广西壮族自治区桂东人民医院"])
+
+
+def test_the_smaller_side_of_a_bi_comparative_counts_the_other_way(kb):
+    result = ask(kb, "梧州哪几家医院的实际开放床位比目前编制床位少？")
+    assert result["template"] == "count_compare_measures"
+    assert [t.split("（")[0] for t in texts(result)[1:]] == ["梧州市妇幼保健院"]
+
+
+@pytest.mark.parametrize("question, verdict", [
+    ("梧州市工人医院实际开放床位比目前编制床位多吗？", "是"),           # 875 > 810
+    ("梧州市妇幼保健院的实际开放床位是不是比目前编制床位少？", "是"),   # 205 < 300
+    ("梧州市红十字会医院的实际开放床位比编制床位少吗？", "否"),         # 1233 > 1200
+])
+def test_a_bi_comparative_of_one_institution_asked_yes_no_is_a_verdict(kb, question, verdict):
+    result = ask(kb, question)
+    assert result["template"] == "compare_measures" and texts(result) == [verdict]
+
+
+def test_two_measures_of_a_table_of_many_hospitals_are_no_figure_to_subtract(kb):
+    # 实际开放床位 and 编制床位 of 梧州 are figures of nine hospitals, not of the city: no difference
+    result = ask(kb, "梧州实际开放床位比编制床位多多少？")
+    assert result["status"] != "answered"
+
+
+# ---- a difference asked with 相差 / 差多少; a year that qualifies one of two indicators ------------
+
+@pytest.mark.parametrize("question, value", [
+    ("赣州和梧州2020年每千常住人口床位数相差多少？", 0.01),    # 6.03 and 6.02
+    ("钦州和赣州2025年每千人口注册护士数差多少？", 0.22),      # 3.32 and 3.1
+])
+def test_a_difference_between_two_cities_asked_without_bi(kb, question, value):
+    result = ask(kb, question)
+    assert result["template"] == "compare_years"
+    assert result["answers"][0]["value"] == pytest.approx(value)
+
+
+@pytest.mark.parametrize("question, value", [
+    ("梧州市工人医院2025年规划编制床位比目前编制床位多多少张？", 930),   # 1740 − 810
+    ("梧州市中医医院现在的编制床位和2025年规划床位相差多少？", 200),     # 800 − 600
+])
+def test_a_year_before_one_indicator_qualifies_that_indicator_only(kb, question, value):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and result["answers"][0]["value"] == value
