@@ -77,3 +77,23 @@ def test_a_difference_between_two_cities_asked_without_bi(kb, question, value):
 def test_a_year_before_one_indicator_qualifies_that_indicator_only(kb, question, value):
     result = ask(kb, question)
     assert result["status"] == "answered" and result["answers"][0]["value"] == value
+
+
+# ---- superlatives rank what their question word names --------------------------------------------
+
+@pytest.mark.parametrize("question, winner", [
+    ("梧州各县里2025年每千常住人口床位数哪个最高？", "苍梧县"),               # 9.02; 城区 11.01 is no county
+    ("梧州哪个县2025年每千常住人口注册护士数最低？", "藤县"),                 # 2.30
+    ("梧州哪个县区的每千常住人口执业（助理）医师数排最后？", "藤县"),        # 1.94
+    ("梧州市办医院里2025年规划编制床位排第一的是哪家？", "梧州市红十字会医院"),  # 1990
+    ("哪个市2025年每千人口床位数最高？", "梧州市"),                           # 7.68 > 7.5 (赣州) > 7 (钦州)
+])
+def test_a_superlative_ranks_the_counties_institutions_or_cities_it_asks_about(kb, question, winner):
+    result = ask(kb, question)
+    assert result["template"] == "superlative" and texts(result) == [winner]
+
+
+def test_a_superlative_over_the_cities_named_ranks_those(kb):
+    result = ask(kb, "梧州、钦州、赣州三个市2025年每千人口医疗卫生机构床位数目标谁最高？")
+    assert result["status"] == "answered" and texts(result) == ["梧州市"]
+    assert "钦州市 7" in result["message"] and "赣州市 7.5" in result["message"]

@@ -13,7 +13,8 @@ from kg.qa.parse import Parsed, figure_subjects, place_of, subject_view, years_o
 from kg.qa.render import answered, figure_answer, no_fact
 
 
-def figure_rows(kb: Knowledge, family: dict, parsed: Parsed, subject: Mention | None = None) -> tuple[list[dict], str]:
+def figure_rows(kb: Knowledge, family: dict, parsed: Parsed, subject: Mention | None = None,
+                own_city: bool = True) -> tuple[list[dict], str]:
     # The longest indicator named (实际开放床位 rather than a column called 医院); each measure it
     # may stand for (with and without qualifiers) is asked.
     measure = max(parsed.slots["measure"], key=lambda m: len(m.text))
@@ -31,7 +32,7 @@ def figure_rows(kb: Knowledge, family: dict, parsed: Parsed, subject: Mention | 
         bindings["city"] = place["city"]
     sparql = kb.render_sparql(family, **shape)
     rows = [r for e in measure.entries for r in kb.select(sparql, bindings | {"m": e.iri})]
-    if subject is None:
+    if subject is None and own_city:
         # Without a named subject the figure is about the city asked (or each plan's own city),
         # not its counties, districts or the province quoted for comparison.
         own = [r for r in rows if r.get("subject") and r.get("subject") == (place["city"] or r.get("doccity"))]
@@ -279,11 +280,10 @@ def run_count_measures(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     return answered(answers, message, sparql)
 
 
-def numeric_rows(kb: Knowledge, family: dict, parsed: Parsed, subject: Mention | None = None
-                  ) -> tuple[list[dict], str, str]:
+def numeric_rows(kb: Knowledge, family: dict, parsed: Parsed, subject: Mention | None = None,
+                 own_city: bool = True) -> tuple[list[dict], str, str]:
     """Figures of the question's measure with a number, narrowed to its years and value role."""
-    rows, sparql = figure_rows(kb, family, parsed, subject=subject) if subject else \
-        figure_rows(kb, family, parsed)
+    rows, sparql = figure_rows(kb, family, parsed, subject=subject, own_city=own_city)
     measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
     if parsed.years:
         rows = [r for r in rows if r.get("year") in parsed.years]
@@ -362,19 +362,56 @@ def run_compare(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     return answered(answers, f"{winner.entries[0].label}的{measure}更{word}（{detail}）。", sparql)
 
 
+def asked_subject_type(kb: Knowledge, parsed: Parsed) -> str | None:
+    """The ontology class a superlative ranks, by its question word (哪家医院 → HealthInstitution,
+    哪个县 → County, 哪个市 → City; questions.yaml which_subject), or None when the question does not say."""
+    for spec in (kb.config.get("which_subject") or {}).values():
+        if re.search(spec["words"], parsed.question):
+            return spec["class"]
+    return None
+
+
+def is_of_class(kb: Knowledge, iri: str | None, name: str) -> bool:
+    """Whether a figure's subject is stated to be of the ontology class `name` (local name)."""
+    if not iri:
+        return False
+    rows = kb.select(kb.env.get_template("types_of.rq.j2").render(), {"s": iri})
+    return any(re.search(rf"[#/]{re.escape(name)}$", r["cls"]) for r in rows)
+
+
 def run_superlative(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     if len(named_measures(parsed)) >= 2:
         # 三项指标里哪一项增加得最多: a superlative over indicators, not over places (not answered)
         return no_fact("几项指标之间的比较", "")
-    rows, sparql, measure = numeric_rows(kb, family, parsed)
+    if len(figure_subjects(kb, parsed)) >= 2:
+        # 梧州、钦州、赣州三个市…谁最高: the places named are the ones ranked
+        return run_compare(kb, family, parsed)
+    asked = asked_subject_type(kb, parsed)
+    # 梧州哪个县…最高 ranks the city's counties, not the city's own figure; the rows of the kind asked
+    rows, sparql, measure = numeric_rows(kb, family, parsed, own_city=asked is None)
+    if asked:
+        rows = [r for r in rows if is_of_class(kb, r.get("subject"), asked)]
     if not rows:
         return no_fact(f"{measure}的数值", sparql)
-    fewest = bool(re.search(r"最少|最低|最小", parsed.question))
+    if len({r.get("year") for r in rows}) > 1:
+        # figures of several years ranked together would compare one year's with another's
+        return no_fact(f"{measure}是哪一年的（请写明年份）", sparql)
+    fewest = bool(re.search(kb.config.get("fewest_words") or "$^", parsed.question))
     rows.sort(key=lambda r: float(r["value"]), reverse=not fewest)
     top = [r for r in rows if r["value"] == rows[0]["value"]]
-    answers = [figure_answer(kb, r, measure) | {"text": str(r.get("slabel") or r.get("subject"))} for r in top]
+    # one answer per subject (a figure the plan states in its table and again in its text is one)
+    answers: dict[str, dict] = {}
+    for r in top:
+        a = figure_answer(kb, r, measure) | {"text": str(r.get("slabel") or r.get("subject"))}
+        if a["text"] in answers:
+            kept = answers[a["text"]]["sources"]
+            kept += [x for x in a["sources"] if x not in kept][:max(0, 3 - len(kept))]
+        else:
+            answers[a["text"]] = a
     best = figure_answer(kb, top[0], measure)["text"]
-    return answered(answers, f"{measure}{'最少' if fewest else '最多'}：{best}。", sparql)
+    if len({r.get("subject") for r in rows}) < 2:
+        return no_fact(f"可比较的{measure}（只有一个对象有数值）", sparql)
+    return answered(list(answers.values()), f"{measure}{'最少' if fewest else '最多'}：{best}。", sparql)
 
 
 
