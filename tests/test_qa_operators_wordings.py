@@ -97,3 +97,30 @@ def test_a_superlative_over_the_cities_named_ranks_those(kb):
     result = ask(kb, "梧州、钦州、赣州三个市2025年每千人口医疗卫生机构床位数目标谁最高？")
     assert result["status"] == "answered" and texts(result) == ["梧州市"]
     assert "钦州市 7" in result["message"] and "赣州市 7.5" in result["message"]
+
+
+# ---- yes/no on an upgrade target: the grade asked against the grade the plan states ---------------
+
+@pytest.mark.parametrize("question, verdict", [
+    ("浦北县人民医院是不是要创建三级甲等医院？", "否"),       # 钦州: 浦北县人民医院创建三级医院
+    ("藤县人民医院要升级为三级甲等综合医院吗？", "否"),       # 梧州: 升级为三级综合医院
+    ("灵山县人民医院要创建三级医院吗？", "是"),               # 钦州: 灵山县人民医院创建三级甲等医院
+    ("藤县人民医院是否要升级为三级综合医院？", "是"),
+])
+def test_an_upgrade_asked_finer_than_the_plan_states_is_no(kb, question, verdict):
+    result = ask(kb, question)
+    assert result["template"] == "upgrade_check" and texts(result)[0].startswith(verdict)
+
+
+@pytest.mark.parametrize("question, target", [
+    ("浦北县人民医院要创建成什么医院？", "三级医院"),
+    ("钦州市卫生学校打算升级成什么？", "高职院校"),
+])
+def test_an_upgrade_asked_with_what_is_the_target_not_a_verdict(kb, question, target):
+    result = ask(kb, question)
+    assert result["template"] == "role" and target in texts(result)
+
+
+def test_a_particle_inside_an_indicator_name_does_not_hide_it(kb):
+    result = ask(kb, "梧州哪家医院实际开放的床位最少？")        # 中西医结合医院 105
+    assert result["template"] == "superlative" and texts(result) == ["梧州市中西医结合医院"]

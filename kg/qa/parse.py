@@ -87,7 +87,7 @@ def _with_particle_free_measures(kb: Knowledge, text: str, mentions: list[Mentio
         # a kind before the particle may be a part of an indicator's name (医院<的>病床使用率 =
         # 医院病床使用率); a kind after it is what is counted (县区的卫生计生监督所), a name never is
         particle = text.index("的", start)
-        if any(o.start < end and start < o.end and o.type != "measure"
+        if any(o.start < end and start < o.end and o.type not in ("measure", "measure_head")
                and not (o.type == "class" and o.end <= particle) for o in mentions):
             continue
         found.append(Mention(text[start:end], start, end, m.entries))

@@ -55,6 +55,8 @@ def has_slot(kb: Knowledge, slot: str, parsed: Parsed) -> bool:
         return any(parsed.slots.get(t) for t in ("institution", "consortium", "unit", "county"))
     if slot == "kind":
         return bool(parsed.slots.get("class") or parsed.slots.get("class_of_ref"))
+    if slot == "yes_no":
+        return bool(re.search(kb.config.get("yes_no_words") or "$^", parsed.question))
     if slot == "year":
         return bool(parsed.years)
     if slot == "relation_cue":
