@@ -124,3 +124,23 @@ def test_an_upgrade_asked_with_what_is_the_target_not_a_verdict(kb, question, ta
 def test_a_particle_inside_an_indicator_name_does_not_hide_it(kb):
     result = ask(kb, "梧州哪家医院实际开放的床位最少？")        # 中西医结合医院 105
     assert result["template"] == "superlative" and texts(result) == ["梧州市中西医结合医院"]
+
+
+# ---- a place glued to 医院 names one institution, not the kind ------------------------------------
+
+@pytest.mark.parametrize("question, phrase, one_of", [
+    ("灵山县医院要创建成几级医院？", "灵山县医院", "灵山县人民医院"),          # 钦州: five 灵山县…医院
+    ("藤县医院2025年规划编制床位是多少？", "藤县医院", "藤县人民医院"),        # 梧州
+    ("梧州市医院的功能定位是什么？", "梧州市医院", "梧州市人民医院"),          # not every 梧州 hospital's role
+])
+def test_a_place_glued_to_hospital_is_asked_back_not_answered_for_the_kind(kb, question, phrase, one_of):
+    result = ask(kb, question)
+    assert result["status"] == "ambiguous" and result["answers"] == []
+    assert f"“{phrase}”" in result["message"] and one_of in result["message"]
+
+
+def test_a_place_with_hospital_in_a_list_or_a_level_kind_is_still_the_kind(kb):
+    count = ask(kb, "灵山县有几家医院？")
+    assert count["status"] == "answered" and count["template"] == "count"
+    role = ask(kb, "赣州县级医院是什么定位？")
+    assert role["status"] == "answered" and "县域龙头" in texts(role)

@@ -11,7 +11,7 @@ from kg.errors import KGError
 from kg.qa.consistency import check
 from kg.qa.knowledge import Knowledge
 from kg.qa.linking import fuzzy_candidates
-from kg.qa.parse import PRONOUN, Context, Parsed, is_yes_no, parse, residual_words, unknown_place
+from kg.qa.parse import PRONOUN, Context, Parsed, is_yes_no, parse, place_glued_kind, residual_words, unknown_place
 from kg.qa.plan import ranked
 from kg.qa.render import askable_about, reply, with_passages
 from kg.qa.run import run
@@ -93,6 +93,12 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
                     f"可以这样问：{'；'.join(askable_about(kb, parsed))}", qid=qid)
         return with_passages(kb, out, parsed), parsed
     family = families[0][1]
+    glued = place_glued_kind(kb, parsed)
+    if glued and family["kind"] in (kb.config.get("glued_kind_asks_one") or []):
+        phrase, names = glued
+        which = f"可能指：{'、'.join(names[:8])}" if names else "图谱中没有这个名称的机构"
+        return reply(text, "ambiguous", f"“{phrase}”不是图谱中的机构全称，{which}。请写明机构全称。",
+                     qid=qid), parsed
     result = check(kb, family, parsed, run(kb, family, parsed))
     if result["status"] != "answered" and family["kind"] != "claim" and is_yes_no(kb, parsed):
         # a yes/no question no fact answers: what the plan states of it, if it states it

@@ -235,6 +235,26 @@ def unknown_place(kb: Knowledge, parsed: Parsed) -> str | None:
     return None
 
 
+def place_glued_kind(kb: Knowledge, parsed: Parsed) -> tuple[str, list[str]] | None:
+    """灵山县医院 / 梧州市医院: a county or city glued to a bare kind word (questions.yaml
+    glued_kind_words) with no institution of that name is how people name one institution of the
+    place (its county hospital), not the kind: (the phrase, the place's institutions it may be)."""
+    if any(parsed.slots.get(t) for t in ("institution", "consortium", "unit")):
+        return None
+    words = set(kb.config.get("glued_kind_words") or [])
+    for place in (m for m in parsed.mentions if m.type in ("city", "county")):
+        kind = next((m for m in parsed.mentions if m.start == place.end and m.type == "class" and m.text in words),
+                    None)
+        if kind is None:
+            continue
+        heads = {place.text, place.entries[0].label}
+        names = sorted({e.label for label, e in kb.lexicon.labelled("institution")
+                        if any(label.startswith(h) for h in heads) and label.endswith(kind.text)
+                        and e.label.startswith(place.entries[0].label)})
+        return parsed.question[place.start:kind.end], names
+    return None
+
+
 def place_of(kb: Knowledge, parsed: Parsed) -> dict:
     city = parsed.slots.get("city", [None])[0]
     county = parsed.slots.get("county", [None])[0]
