@@ -144,3 +144,21 @@ def test_a_place_with_hospital_in_a_list_or_a_level_kind_is_still_the_kind(kb):
     assert count["status"] == "answered" and count["template"] == "count"
     role = ask(kb, "赣州县级医院是什么定位？")
     assert role["status"] == "answered" and "县域龙头" in texts(role)
+
+
+# ---- which plan says it -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, title", [
+    ("哪个规划提出要建设国际生物毒素研究中心？", "梧州市医疗卫生服务体系“十四五”规划"),
+    ("区域公共卫生检验检测中心是哪份规划里提到的？", "赣州市“十四五”医疗卫生服务体系规划"),
+    ("广西北部湾沿海职业病防治中心出自哪个规划？", "钦州市卫生健康发展“十四五”规划"),
+])
+def test_which_plan_says_a_phrase_is_answered_with_the_plan_and_its_sentence(kb, question, title):
+    result = ask(kb, question)
+    assert result["template"] == "which_plan" and texts(result) == [title]
+    assert result["answers"][0]["sources"]
+
+
+def test_which_plan_says_what_no_plan_says_is_not_answered(kb):
+    result = ask(kb, "哪个规划说要建设火星医院？")
+    assert result["status"] != "answered" and result["answers"] == []

@@ -54,7 +54,7 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
     parsed = parse(kb, stripped, context)
     if not parsed.mentions:
         # 哪个县区要巩固…示范区创建成果: no entity, but the plans may say it in so many words
-        for _, family in ranked(kb, parsed, kinds=("statement", "text_place", "claim", "holders"))[:2]:
+        for _, family in ranked(kb, parsed, kinds=("statement", "text_place", "text_plan", "claim", "holders"))[:2]:
             result = run(kb, family, parsed)
             if result["status"] == "answered":
                 return reply(text, "answered", result["message"], result["answers"], family["id"],
