@@ -162,3 +162,38 @@ def test_which_plan_says_a_phrase_is_answered_with_the_plan_and_its_sentence(kb,
 def test_which_plan_says_what_no_plan_says_is_not_answered(kb):
     result = ask(kb, "哪个规划说要建设火星医院？")
     assert result["status"] != "answered" and result["answers"] == []
+
+
+# ---- which county: a city is no county's answer; the level word of 哪个县区 is what is asked -------
+
+@pytest.mark.parametrize("question", ["钦州市第一人民医院属于哪个县？", "梧州市工人医院位于哪个区？"])
+def test_a_county_asked_of_an_institution_placed_only_in_a_city_is_not_answered_with_the_city(kb, question):
+    result = ask(kb, question)
+    assert result["status"] == "unanswerable" and result["answers"] == []
+    assert "所在的县区" in result["message"]
+
+
+@pytest.mark.parametrize("question, county", [
+    ("钦南区中医医院在哪个县区？", "钦南区"),
+    ("岑溪市人民医院在哪个县区？", "岑溪市"),       # a county-level city is a county
+    ("藤县人民医院在哪个县？", "藤县"),
+])
+def test_which_county_an_institution_is_in(kb, question, county):
+    result = ask(kb, question)
+    assert result["template"] == "where" and texts(result) == [county]
+
+
+# ---- a sum over the subjects named ---------------------------------------------------------------
+
+@pytest.mark.parametrize("question, total", [
+    ("梧州市中医医院和梧州市人民医院的规划编制床位加起来是多少？", 1910),        # 800 + 1110
+    ("梧州市工人医院和梧州市红十字会医院的实际开放床位一共有多少张？", 2108),    # 875 + 1233
+])
+def test_a_figure_of_several_subjects_asked_with_a_sum_word_is_summed(kb, question, total):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and result["answers"][0]["value"] == total
+
+
+def test_a_sum_of_subjects_with_several_figures_each_is_not_guessed(kb):
+    result = ask(kb, "梧州市中医医院和梧州市人民医院的床位加起来是多少？")   # 编制、开放、规划…
+    assert result["status"] != "answered"

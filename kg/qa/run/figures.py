@@ -61,6 +61,8 @@ def run_figure(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
         if missing:
             return no_fact(f"{'、'.join(missing)}的这项数值", results[0]["sparql"] or "")
         answers = [a for r in results for a in r["answers"]]
+        if any(w in parsed.question for w in (kb.config.get("descriptors") or {}).get("sum_words", [])):
+            return sum_of(subjects, results)
         return answered(answers, "；".join(a["text"] for a in answers) + "。", results[0]["sparql"])
     measures = named_measures(parsed)
     if len(measures) >= 2 and re.search(kb.config.get("each_words") or "$^", parsed.question):
@@ -82,6 +84,23 @@ def run_figure(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
         return no_fact(f"{''.join(str(y) + '年' for y in parsed.years)}{measure}的数值", sparql)
     answers = list({a["text"]: a for a in (figure_answer(kb, r, measure) for r in rows)}.values())
     return answered(answers, "；".join(a["text"] for a in answers) + "。", sparql)
+
+
+def sum_of(subjects: list[Mention], results: list[dict]) -> dict:
+    """A和B的规划编制床位加起来是多少: the sum of one figure of each subject named; a subject with
+    several figures (years, roles) leaves which to add unsaid."""
+    values = []
+    for subj, r in zip(subjects, results, strict=True):
+        numbers = {a["value"] for a in r["answers"] if isinstance(a.get("value"), int | float)}
+        if len(numbers) != 1:
+            return no_fact(f"{subj.entries[0].label}的哪一个数值相加（请写明年份或指标）", r["sparql"] or "")
+        values.append(numbers.pop())
+    total = round(sum(values), 6)
+    detail = "，".join(a["text"] for r in results for a in r["answers"][:1])
+    sources = [s for r in results for a in r["answers"][:1] for s in a["sources"][:1]]
+    text = f"合计{total:g}（{detail}）"
+    return answered([{"text": text, "value": total, "iri": None, "inferred": False, "sources": sources}],
+                    text + "。", results[0]["sparql"])
 
 
 def sibling_measures(kb: Knowledge, mention: Mention) -> list[Entry]:
