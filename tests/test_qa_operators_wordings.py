@@ -197,3 +197,43 @@ def test_a_figure_of_several_subjects_asked_with_a_sum_word_is_summed(kb, questi
 def test_a_sum_of_subjects_with_several_figures_each_is_not_guessed(kb):
     result = ask(kb, "梧州市中医医院和梧州市人民医院的床位加起来是多少？")   # 编制、开放、规划…
     assert result["status"] != "answered"
+
+
+# ---- thresholds met by the figure itself; two years of one figure --------------------------------
+
+@pytest.mark.parametrize("question, verdict", [
+    ("钦州每千人口床位数到2025年能达到7张吗？", "是"),     # 7 reaches 7
+    ("钦州每千人口床位数2025年会超过7张吗？", "否"),       # 7 does not exceed 7
+    ("梧州市红十字会医院的实际开放床位有没有超过1200张？", "是"),   # 1233
+])
+def test_reaching_a_number_includes_the_number_exceeding_it_does_not(kb, question, verdict):
+    result = ask(kb, question)
+    assert result["template"] == "threshold" and texts(result) == [verdict]
+
+
+@pytest.mark.parametrize("question, year", [
+    ("钦州每千人口注册护士数2020年和2025年哪个高？", "2025年"),    # 3.06 → 3.32
+    ("赣州每千人口注册护士数2020年和2025年哪年更低？", "2020年"),  # 2.63 → 3.1
+])
+def test_two_years_of_one_figure_compared(kb, question, year):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and texts(result) == [year]
+
+
+def test_two_years_of_one_figure_each_asked_are_both_given(kb):
+    result = ask(kb, "梧州每千常住人口药师（士）数2020年和2025年分别是多少？")
+    assert sorted(a["value"] for a in result["answers"]) == [0.51, 0.54]
+
+
+# ---- scope: an institution of one city asked with another city's name -----------------------------
+
+@pytest.mark.parametrize("question", ["梧州市妇幼保健院在赣州的规划里是什么定位？", "钦州的梧州市人民医院有多少床位？"])
+def test_an_institution_asked_with_another_citys_name_is_not_answered(kb, question):
+    result = ask(kb, question)
+    assert result["status"] == "unanswerable" and result["answers"] == []
+    assert "的规划中没有它" in result["message"]
+
+
+def test_an_institution_asked_with_its_own_citys_name_is_answered(kb):
+    result = ask(kb, "梧州的梧州市人民医院2025年规划编制床位是多少？")
+    assert result["status"] == "answered" and result["answers"][0]["value"] == 1110

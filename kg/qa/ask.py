@@ -11,7 +11,17 @@ from kg.errors import KGError
 from kg.qa.consistency import check
 from kg.qa.knowledge import Knowledge
 from kg.qa.linking import fuzzy_candidates
-from kg.qa.parse import PRONOUN, Context, Parsed, is_yes_no, parse, place_glued_kind, residual_words, unknown_place
+from kg.qa.parse import (
+    PRONOUN,
+    Context,
+    Parsed,
+    crossed_city,
+    is_yes_no,
+    parse,
+    place_glued_kind,
+    residual_words,
+    unknown_place,
+)
 from kg.qa.plan import ranked
 from kg.qa.render import askable_about, reply, with_passages
 from kg.qa.run import run
@@ -77,6 +87,12 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
     if elsewhere:
         return reply(text, "unanswerable", f"图谱中没有{elsewhere}的规划。目前收录的城市："
                      f"{'、'.join(sorted(kb.plan_cities()))}；可以用 `kg add` 加入新的规划。", qid=qid), parsed
+    crossed = crossed_city(kb, parsed)
+    if crossed:
+        # an answer about the institution would be about its own city's plan, not the city asked
+        name, own, asked = crossed
+        return reply(text, "unanswerable", f"{name}是{own}的机构，{asked}的规划中没有它。"
+                     f"请去掉{asked}再问，或问{asked}的机构。", qid=qid), parsed
     hop = two_hop(kb, stripped, parsed, qid, lambda q: _answer(kb, q, Context(), None)[0])
     if hop is not None:
         return hop, parsed

@@ -255,6 +255,20 @@ def place_glued_kind(kb: Knowledge, parsed: Parsed) -> tuple[str, list[str]] | N
     return None
 
 
+def crossed_city(kb: Knowledge, parsed: Parsed) -> tuple[str, str, str] | None:
+    """梧州市妇幼保健院在赣州的规划里是什么定位: one institution asked with another city's name.
+    (institution, its city, the city named) when the city named is not the institution's own."""
+    named = [m for t in ("institution", "consortium", "unit") for m in parsed.slots.get(t, [])]
+    cities = parsed.slots.get("city", [])
+    if len(named) != 1 or len(cities) != 1:
+        return None
+    own = {e.city for e in named[0].entries if e.city}
+    city = cities[0].entries[0].label
+    if not own or city in own:
+        return None
+    return named[0].entries[0].label, "、".join(sorted(own)), city
+
+
 def place_of(kb: Knowledge, parsed: Parsed) -> dict:
     city = parsed.slots.get("city", [None])[0]
     county = parsed.slots.get("county", [None])[0]

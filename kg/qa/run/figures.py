@@ -45,6 +45,8 @@ def pick_role(kb: Knowledge, rows: list[dict], parsed: Parsed) -> list[dict]:
     cues = sorted(((w, role) for role, words in (kb.config.get("value_roles") or {}).items() for w in words),
                   key=lambda x: -len(x[0]))
     for word, role in cues:
+        if word.isdigit() and len(set(parsed.years)) >= 2:
+            continue  # 2020年和2025年分别是多少: a year named among others picks no role
         if word in parsed.question:
             chosen = [r for r in rows if str(r.get("role") or "").endswith("/" + role)]
             if chosen:
@@ -316,7 +318,10 @@ def run_threshold(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
         return no_fact(f"{measure}的数值", sparql)
     r, limit = rows[0], parsed.numbers[-1]
     below = re.search(r"低于|不足|少于", parsed.question)
-    yes = float(r["value"]) < limit if below else float(r["value"]) > limit
+    # 达到7张 / 不低于7张 is met by 7 itself; 超过7张 is not
+    reach = re.search(kb.config.get("at_least_words") or "$^", parsed.question)
+    value = float(r["value"])
+    yes = value >= limit if reach else value < limit if below else value > limit
     verdict = "是" if yes else "否"
     fig = figure_answer(kb, r, measure)
     answers = [{"text": verdict, "value": r["value"], "iri": r.get("obs"), "inferred": False,
@@ -342,8 +347,32 @@ def run_compare_two_measures(kb: Knowledge, family: dict, parsed: Parsed, measur
                       "sources": sources}], message, sparql)
 
 
+def run_compare_years(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    """X的A，2020年和2025年哪个高: one figure of one subject in the years named, compared."""
+    rows, sparql, measure = numeric_rows(kb, family, parsed)
+    by_year: dict[int, dict] = {}
+    for r in rows:
+        by_year.setdefault(int(r["year"]), r)
+    subjects = {r.get("subject") for r in rows}
+    if len(subjects) > 1 or any(y not in by_year for y in set(parsed.years)):
+        return no_fact(f"{measure}在这几个年份的数值（一个对象）", sparql)
+    values = {y: float(by_year[y]["value"]) for y in sorted(set(parsed.years))}
+    detail = "，".join(f"{y}年 {by_year[y].get('vt') or by_year[y]['value']}" for y in values)
+    sources = [s for y in values for s in kb.sources_of_graph(by_year[y]["g"])[:1]]
+    if len(set(values.values())) == 1:
+        return answered([{"text": "相同", "value": None, "iri": None, "inferred": False, "sources": sources}],
+                        f"{measure}相同（{detail}）。", sparql)
+    fewer = bool(re.search(r"更少|更低|少|低", parsed.question))
+    year = (min if fewer else max)(values, key=lambda y: values[y])
+    word = ("低" if fewer else "高") if re.search(r"高|低", parsed.question) else ("少" if fewer else "多")
+    return answered([{"text": f"{year}年", "value": values[year], "iri": None, "inferred": False,
+                      "sources": sources}], f"{year}年的{measure}更{word}（{detail}）。", sparql)
+
+
 def run_compare(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     measures = named_measures(parsed)
+    if len(figure_subjects(kb, parsed)) < 2 and len(measures) < 2 and len(set(parsed.years)) >= 2:
+        return run_compare_years(kb, family, parsed)
     if len(figure_subjects(kb, parsed)) < 2 and len(measures) >= 2:
         return run_compare_two_measures(kb, family, parsed, measures)
     best: list[tuple[float, Mention, dict]] = []
