@@ -237,3 +237,20 @@ def test_an_institution_asked_with_another_citys_name_is_not_answered(kb, questi
 def test_an_institution_asked_with_its_own_citys_name_is_answered(kb):
     result = ask(kb, "梧州的梧州市人民医院2025年规划编制床位是多少？")
     assert result["status"] == "answered" and result["answers"][0]["value"] == 1110
+
+
+# ---- who is to be upgraded to a grade (the upgrade target read backwards) --------------------------
+
+@pytest.mark.parametrize("question, holder", [
+    ("钦州哪家医院要创建三级甲等医院？", "灵山县人民医院"),
+    ("钦州市哪家医院要创建三级医院？", "浦北县人民医院"),     # not 县级医院, a kind the plan says it of
+    ("哪家医院要升级为三级综合医院？", "藤县人民医院"),       # 梧州
+])
+def test_which_institution_is_to_reach_a_grade(kb, question, holder):
+    result = ask(kb, question)
+    assert result["template"] == "upgrade_holder" and texts(result) == [holder]
+
+
+def test_a_grade_no_institution_of_the_city_is_to_reach_is_not_answered(kb):
+    result = ask(kb, "赣州哪家医院要升级为三级综合医院？")
+    assert result["status"] != "answered" and result["answers"] == []
