@@ -254,3 +254,18 @@ def test_which_institution_is_to_reach_a_grade(kb, question, holder):
 def test_a_grade_no_institution_of_the_city_is_to_reach_is_not_answered(kb):
     result = ask(kb, "赣州哪家医院要升级为三级综合医院？")
     assert result["status"] != "answered" and result["answers"] == []
+
+
+# ---- the subjects of a figure beyond a number ------------------------------------------------------
+
+@pytest.mark.parametrize("question, n, names", [
+    ("梧州实际开放床位超过1000张的医院有几家？", 1, ["梧州市红十字会医院"]),                  # 1233
+    ("梧州有哪些医院2025年规划编制床位超过1000张？", 4,
+     ["梧州市人民医院", "梧州市妇幼保健院", "梧州市工人医院", "梧州市红十字会医院"]),
+    ("梧州哪些县2025年每千常住人口床位数低于6张？", 2, ["岑溪市", "藤县"]),                  # 5.73, 5.23
+    ("梧州2025年每千常住人口床位数超过7张的县有几个？", 2, ["苍梧县", "蒙山县"]),            # 城区 11.01 is none
+])
+def test_the_institutions_or_counties_whose_figure_is_beyond_a_number(kb, question, n, names):
+    result = ask(kb, question)
+    assert result["template"] == "count_threshold" and result["answers"][0]["value"] == n
+    assert sorted(t.split("（")[0] for t in texts(result)[1:]) == sorted(names)

@@ -487,3 +487,36 @@ def run_nature_value(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     if result["status"] == "answered":
         result["message"] = f"{place['place']}规划的{kind}指标只有一项：{label}。{result['message']}"
     return result
+
+
+def run_count_threshold(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    """实际开放床位超过1000张的医院有几家: the subjects (institutions, counties) of the city in scope
+    whose figure is beyond the number, one figure each (a subject with several years: the year named)."""
+    rows, sparql, measure = numeric_rows(kb, family, parsed, own_city=False)
+    asked = asked_subject_type(kb, parsed)
+    # institutions or counties (or the kind asked), not the city, its province or its 城区/县域 aggregates
+    rows = [r for r in rows if r.get("subject") and r.get("subject") != r.get("doccity")
+            and any(is_of_class(kb, r["subject"], c) for c in ([asked] if asked else ["HealthInstitution", "County"]))]
+    by_subject: dict[str, dict] = {}
+    for r in rows:
+        if r["subject"] in by_subject and by_subject[r["subject"]]["year"] != r["year"]:
+            return no_fact(f"{measure}是哪一年的（请写明年份）", sparql)
+        by_subject.setdefault(r["subject"], r)
+    if len(by_subject) < 2:
+        return no_fact(f"各机构或县区的{measure}", sparql)
+    limit = parsed.numbers[-1]
+    below = re.search(r"少于|低于|不足|小于", parsed.question)
+    reach = re.search(kb.config.get("at_least_words") or "$^", parsed.question)
+    hits = [r for r in by_subject.values()
+            if (float(r["value"]) >= limit if reach else float(r["value"]) < limit if below
+                else float(r["value"]) > limit)]
+    answers = [figure_answer(kb, r, measure) | {"text": f"{r.get('slabel') or r['subject']}"
+                                                        f"（{r.get('vt') or r['value']}）",
+                                                "iri": r["subject"]} for r in hits]
+    unit = "个" if asked == "County" else "家"
+    answers.insert(0, {"text": f"{len(hits)}{unit}", "value": len(hits), "iri": None, "inferred": False,
+                       "sources": []})
+    word = "低于" if below else "达到" if reach else "超过"
+    message = jinja2.Template(family["answer"]).render(measure=measure, relation=word, limit=f"{limit:g}",
+                                                       n=len(hits), unit=unit, items=[a["text"] for a in answers[1:]])
+    return answered(answers, message, sparql)
