@@ -269,3 +269,18 @@ def test_the_institutions_or_counties_whose_figure_is_beyond_a_number(kb, questi
     result = ask(kb, question)
     assert result["template"] == "count_threshold" and result["answers"][0]["value"] == n
     assert sorted(t.split("（")[0] for t in texts(result)[1:]) == sorted(names)
+
+
+# ---- a difference asked yes/no is a verdict, read in the question's order --------------------------
+
+@pytest.mark.parametrize("question, verdict", [
+    ("梧州市中医医院实际开放床位比梧州市人民医院多吗？", "否"),          # 600 < 790
+    ("梧州市中医医院实际开放床位是不是比梧州市人民医院少？", "是"),
+    ("梧州2025年每千人口床位数比钦州高吗？", "是"),                      # 7.68 > 7
+    ("赣州每千人口注册护士数2025年比2020年高吗？", "是"),                # 3.1 > 2.63
+    ("赣州每千人口注册护士数2020年比2025年高吗？", "否"),
+    ("钦州孕产妇死亡率2025年目标比2020年低吗？", "否"),                  # ≤14 vs 2.36
+])
+def test_a_difference_asked_yes_no_is_answered_with_the_verdict(kb, question, verdict):
+    result = ask(kb, question)
+    assert result["template"] == "compare_years" and texts(result) == [verdict]

@@ -9,7 +9,7 @@ import jinja2
 
 from kg.qa.knowledge import Knowledge
 from kg.qa.linking import Entry, Mention
-from kg.qa.parse import Parsed, figure_subjects, place_of, subject_view, years_of
+from kg.qa.parse import Parsed, figure_subjects, is_yes_no, place_of, subject_view, years_of
 from kg.qa.render import answered, figure_answer, no_fact
 
 
@@ -143,7 +143,7 @@ def run_diff_subjects(kb: Knowledge, family: dict, parsed: Parsed, subjects: lis
             f"（{a['year']}年：{a.get('vt') or a['value']}，{b.get('vt') or b['value']}）")
     sources = kb.sources_of_graph(a["g"])[:1] + kb.sources_of_graph(b["g"])[:1]
     return answered([{"text": text, "value": abs(diff), "iri": None, "inferred": False,
-                            "sources": sources}], text + "。", sparql)
+                      "sources": sources, "sign": 1 if diff > 0 else -1 if diff < 0 else 0}], text + "。", sparql)
 
 
 def named_measures(parsed: Parsed) -> list[Mention]:
@@ -180,11 +180,31 @@ def run_diff_measures(kb: Knowledge, family: dict, parsed: Parsed, measures: lis
             f"{a['year']}年{a.get('vt') or a['value']}，{b['year']}年{b.get('vt') or b['value']}")
     text = f"{m1.entries[0].label}比{m2.entries[0].label}{'多' if diff >= 0 else '少'}{abs(diff):g}（{when}）"
     sources = kb.sources_of_graph(a["g"])[:1] + kb.sources_of_graph(b["g"])[:1]
-    return answered([{"text": text, "value": abs(diff), "iri": None, "inferred": False, "sources": sources}],
+    return answered([{"text": text, "value": abs(diff), "iri": None, "inferred": False, "sources": sources,
+                      "sign": 1 if diff > 0 else -1 if diff < 0 else 0}],
                     text + "。", sparql)
 
 
 def run_diff(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    result = _run_diff(kb, family, parsed)
+    if result["status"] != "answered" or not is_yes_no(kb, parsed) \
+            or re.search(kb.config.get("ratio_words") or "$^", parsed.question):
+        return result
+    # A比B多吗 / 2025年比2020年高吗: asked yes/no, the verdict of the difference's sign
+    signs = {a.get("sign") for a in result["answers"]}
+    if len(signs) != 1 or None in signs:
+        return no_fact("这个比较的结论（几个对象的结果不同）", result["sparql"])
+    sign = signs.pop()
+    fewer = bool(re.search(kb.config.get("fewer_words") or "$^", parsed.question)) \
+        or bool(re.search(r"比[^，,？?]{1,16}?(?<!多)(少|低|小|减少|下降)", parsed.question))
+    verdict = "否" if sign == 0 else "是" if (sign < 0) == fewer else "否"
+    detail = "；".join(a["text"] for a in result["answers"])
+    answers = [{"text": verdict, "value": None, "iri": None, "inferred": False,
+                "sources": [x for a in result["answers"] for x in a["sources"]][:3]}]
+    return answered(answers, f"{verdict}。{detail}。", result["sparql"])
+
+
+def _run_diff(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     subjects = figure_subjects(kb, parsed)
     if len(subjects) >= 2:
         return run_diff_subjects(kb, family, parsed, subjects)
@@ -229,7 +249,11 @@ def run_diff(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
         text = (f"{who}{measure}{years[-1]}年比{years[0]}年{'高' if diff >= 0 else '低'}{abs(diff):g}"
                 f"（{years[0]}年{a.get('vt') or a['value']}，{years[-1]}年{b.get('vt') or b['value']}）")
         sources = kb.sources_of_graph(b["g"]) + kb.sources_of_graph(a["g"])
-        answers.append({"text": text, "value": diff, "iri": None, "inferred": False, "sources": sources[:3]})
+        # the sign read in the question's order (2020年比2025年高吗: the earlier year is the subject)
+        first_earlier = bool(parsed.years) and parsed.years[0] == years[0]
+        sign = (1 if diff > 0 else -1 if diff < 0 else 0) * (-1 if first_earlier else 1)
+        answers.append({"text": text, "value": diff, "iri": None, "inferred": False, "sources": sources[:3],
+                        "sign": sign})
     if not answers:
         return no_fact(f"{measure}在两个年份的数值", sparql)
     return answered(answers, "；".join(a["text"] for a in answers) + "。", sparql)
