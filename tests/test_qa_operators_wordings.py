@@ -284,3 +284,30 @@ def test_the_institutions_or_counties_whose_figure_is_beyond_a_number(kb, questi
 def test_a_difference_asked_yes_no_is_answered_with_the_verdict(kb, question, verdict):
     result = ask(kb, question)
     assert result["template"] == "compare_years" and texts(result) == [verdict]
+
+
+# ---- top N, rank of a named subject, is-it-the-most; a province is the scope, not a subject -------
+
+@pytest.mark.parametrize("question, names", [
+    ("梧州2025年规划编制床位最多的三家医院是哪些？", ["梧州市红十字会医院", "梧州市工人医院", "梧州市人民医院"]),
+    ("梧州哪两家医院的实际开放床位最多？", ["梧州市红十字会医院", "广西壮族自治区桂东人民医院"]),
+    ("梧州各县中2025年每千常住人口床位数最高的两个县是哪两个？", ["苍梧县", "蒙山县"]),
+])
+def test_a_superlative_asking_for_several_gives_that_many_in_order(kb, question, names):
+    result = ask(kb, question)
+    assert result["template"] == "superlative" and texts(result) == names
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("梧州市红十字会医院的实际开放床位在梧州排第几？", "第1"),
+    ("梧州市人民医院的规划编制床位是不是梧州最多的？", "否"),        # 1110: third after 1990, 1740
+    ("梧州市红十字会医院是不是梧州实际开放床位最多的医院？", "是"),
+])
+def test_a_named_institutions_rank_among_its_citys(kb, question, answer):
+    result = ask(kb, question)
+    assert result["template"] == "superlative" and texts(result) == [answer]
+
+
+def test_a_ranking_within_a_province_is_not_answered_with_a_comparison_to_it(kb):
+    result = ask(kb, "梧州2025年每千常住人口床位数是不是广西最高？")
+    assert result["status"] != "answered"

@@ -451,40 +451,108 @@ def is_of_class(kb: Knowledge, iri: str | None, name: str) -> bool:
     return any(re.search(rf"[#/]{re.escape(name)}$", r["cls"]) for r in rows)
 
 
+_CN_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def top_n(kb: Knowledge, parsed: Parsed) -> int:
+    """最多的三家 / 哪两家…最多 / 排前两位: how many a superlative asks for (1 unless said)."""
+    hit = re.search(kb.config.get("top_n") or "$^", parsed.question)
+    if not hit:
+        return 1
+    n = hit.group("n")
+    return int(n) if n.isdigit() else _CN_DIGITS.get(n, 1)
+
+
+def _peers_view(kb: Knowledge, parsed: Parsed, subject: Mention) -> Parsed | None:
+    """The question asked of the peers of its one named subject: the subject's slot left out, its
+    city (the one named, else its own) in scope."""
+    city = parsed.slots.get("city")
+    if not city:
+        label = subject.entries[0].city or kb.city_of(subject.entries[0].iri)
+        entries = [e for e in kb.lexicon.by_label.get(label or "", []) if e.type == "city"]
+        if not entries:
+            return None
+        city = [Mention(label, subject.start, subject.start, entries)]
+    slots = {k: v for k, v in parsed.slots.items() if k not in ("institution", "county")} | {"city": city}
+    return Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers, slots)
+
+
 def run_superlative(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     if len(named_measures(parsed)) >= 2:
         # 三项指标里哪一项增加得最多: a superlative over indicators, not over places (not answered)
         return no_fact("几项指标之间的比较", "")
-    if len(figure_subjects(kb, parsed)) >= 2:
+    subjects = figure_subjects(kb, parsed)
+    if any(m.type == "region" for m in subjects):
+        # 是不是广西最高: the province is where the ranking is asked, and its cities' figures are not known
+        return no_fact("这个范围内各地的数值", "")
+    named = [m for m in subjects if m.type in ("institution", "county")]
+    asks_rank = re.search(kb.config.get("rank_words") or "$^", parsed.question)
+    if len(named) == 1 and (asks_rank or is_yes_no(kb, parsed)):
+        return run_rank(kb, family, parsed, named[0], bool(asks_rank))
+    if len(subjects) >= 2:
         # 梧州、钦州、赣州三个市…谁最高: the places named are the ones ranked
         return run_compare(kb, family, parsed)
-    asked = asked_subject_type(kb, parsed)
+    if named:
+        return no_fact("和它比较的对象", "")
+    rows, sparql, measure = ranked_rows(kb, family, parsed, asked_subject_type(kb, parsed))
+    if isinstance(rows, dict):
+        return rows
+    fewest = bool(re.search(kb.config.get("fewest_words") or "$^", parsed.question))
+    rows.sort(key=lambda r: float(r["value"]), reverse=not fewest)
+    n = top_n(kb, parsed)
+    if n > 1 and len(rows) > n and rows[n]["value"] == rows[n - 1]["value"]:
+        return no_fact(f"{measure}前{n}名（第{n}名与第{n + 1}名并列）", sparql)
+    top = rows[:n] if n > 1 else [r for r in rows if r["value"] == rows[0]["value"]]
+    answers = [figure_answer(kb, r, measure) | {"text": str(r.get("slabel") or r.get("subject"))} for r in top]
+    best = "；".join(figure_answer(kb, r, measure)["text"] for r in top)
+    return answered(answers, f"{measure}{'最少' if fewest else '最多'}：{best}。", sparql)
+
+
+def ranked_rows(kb: Knowledge, family: dict, parsed: Parsed, asked: str | None) -> tuple:
+    """The figures a superlative ranks: of the kind asked (or what the figures are about), one per
+    subject, one year; else (a no-fact result, sparql, measure)."""
     # 梧州哪个县…最高 ranks the city's counties, not the city's own figure; the rows of the kind asked
     rows, sparql, measure = numeric_rows(kb, family, parsed, own_city=asked is None)
     if asked:
         rows = [r for r in rows if is_of_class(kb, r.get("subject"), asked)]
     if not rows:
-        return no_fact(f"{measure}的数值", sparql)
+        return no_fact(f"{measure}的数值", sparql), sparql, measure
     if len({r.get("year") for r in rows}) > 1:
         # figures of several years ranked together would compare one year's with another's
-        return no_fact(f"{measure}是哪一年的（请写明年份）", sparql)
-    fewest = bool(re.search(kb.config.get("fewest_words") or "$^", parsed.question))
-    rows.sort(key=lambda r: float(r["value"]), reverse=not fewest)
-    top = [r for r in rows if r["value"] == rows[0]["value"]]
-    # one answer per subject (a figure the plan states in its table and again in its text is one)
-    answers: dict[str, dict] = {}
-    for r in top:
-        a = figure_answer(kb, r, measure) | {"text": str(r.get("slabel") or r.get("subject"))}
-        if a["text"] in answers:
-            kept = answers[a["text"]]["sources"]
-            kept += [x for x in a["sources"] if x not in kept][:max(0, 3 - len(kept))]
-        else:
-            answers[a["text"]] = a
-    best = figure_answer(kb, top[0], measure)["text"]
-    if len({r.get("subject") for r in rows}) < 2:
-        return no_fact(f"可比较的{measure}（只有一个对象有数值）", sparql)
-    return answered(list(answers.values()), f"{measure}{'最少' if fewest else '最多'}：{best}。", sparql)
+        return no_fact(f"{measure}是哪一年的（请写明年份）", sparql), sparql, measure
+    # one row per subject (a figure the plan states in its table and again in its text is one)
+    rows = list({r.get("subject"): r for r in reversed(rows)}.values())[::-1]
+    if len(rows) < 2:
+        return no_fact(f"可比较的{measure}（只有一个对象有数值）", sparql), sparql, measure
+    return rows, sparql, measure
 
+
+def run_rank(kb: Knowledge, family: dict, parsed: Parsed, subject: Mention, asks_rank: bool) -> dict:
+    """X在梧州排第几 / X是不是梧州最多的: X's place among the figures of its peers (institutions or
+    counties of its city, those of its own kind)."""
+    view = _peers_view(kb, parsed, subject)
+    if view is None:
+        return no_fact(f"{subject.entries[0].label}所在城市的其他数值", "")
+    cls = "County" if subject.type == "county" else "HealthInstitution"
+    rows, sparql, measure = ranked_rows(kb, family, view, asked_subject_type(kb, parsed) or cls)
+    if isinstance(rows, dict):
+        return rows
+    mine = [r for r in rows if r.get("subject") == subject.entries[0].iri]
+    if not mine:
+        return no_fact(f"{subject.entries[0].label}的{measure}", sparql)
+    fewest = bool(re.search(kb.config.get("fewest_words") or "$^", parsed.question))
+    value = float(mine[0]["value"])
+    better = [r for r in rows if (float(r["value"]) < value if fewest else float(r["value"]) > value)]
+    rank = len(better) + 1
+    figure = mine[0].get("vt") or mine[0]["value"]
+    shown = f"{subject.entries[0].label}的{measure}为{figure}，在{len(rows)}个中排第{rank}"
+    sources = kb.sources_of_graph(mine[0]["g"])[:1] if mine[0].get("g") else []
+    if asks_rank:
+        return answered([{"text": f"第{rank}", "value": rank, "iri": None, "inferred": False, "sources": sources}],
+                        shown + "。", sparql)
+    verdict = "是" if rank == 1 else "否"
+    return answered([{"text": verdict, "value": None, "iri": None, "inferred": False, "sources": sources}],
+                    f"{verdict}。{shown}。", sparql)
 
 
 def run_nature_value(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
