@@ -311,3 +311,25 @@ def test_a_named_institutions_rank_among_its_citys(kb, question, answer):
 def test_a_ranking_within_a_province_is_not_answered_with_a_comparison_to_it(kb):
     result = ask(kb, "梧州2025年每千常住人口床位数是不是广西最高？")
     assert result["status"] != "answered"
+
+
+# ---- yes/no read from what the plan states: negative questions, tables, 建成了没有 ------------------
+
+def test_a_question_asked_in_the_negative_is_not_given_a_verdict_read_the_other_way(kb):
+    # the plan: 本区域内不设置职业病危害工程防护机构 — 否 would answer 没有…吗 backwards
+    result = ask(kb, "钦州没有职业病危害工程防护机构吗？")
+    assert result["status"] != "answered"
+
+
+@pytest.mark.parametrize("question", ["赣州有没有P3实验室？", "赣州2020年有没有生物安全三级实验室？"])
+def test_a_table_row_is_no_statement_to_read_a_verdict_from(kb, question):
+    # 赣州's indicator table: 生物安全三级（P3）实验室数量 0 (2020) → 1 (2025); 是 would be wrong
+    result = ask(kb, question)
+    assert not (result["status"] == "answered" and texts(result) == ["是"])
+
+
+@pytest.mark.parametrize("question", ["梧州市中医医院的住院医技综合楼建成了没有？",
+                                      "梧州市中医医院的住院医技综合楼建好了吗？"])
+def test_whether_a_building_is_built_is_a_verdict_not_the_institutions_roles(kb, question):
+    result = ask(kb, question)        # 一期在建住院医技综合楼: being built, not built
+    assert result["template"] == "claim_check" and texts(result) == ["否"]
