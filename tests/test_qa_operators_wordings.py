@@ -333,3 +333,27 @@ def test_a_table_row_is_no_statement_to_read_a_verdict_from(kb, question):
 def test_whether_a_building_is_built_is_a_verdict_not_the_institutions_roles(kb, question):
     result = ask(kb, question)        # 一期在建住院医技综合楼: being built, not built
     assert result["template"] == "claim_check" and texts(result) == ["否"]
+
+
+# ---- a comparison with no year whose winner depends on the year; a part of a city named -----------
+
+def test_a_comparison_whose_winner_changes_with_the_year_asks_for_the_year(kb):
+    # 2020: 钦州 6.06 > 梧州 6.02; 2025: 梧州 7.68 > 钦州 7
+    result = ask(kb, "梧州和钦州每千人口床位数哪个高？")
+    assert result["status"] != "answered" and "请写明年份" in result["message"]
+    named = ask(kb, "梧州和钦州2025年每千人口床位数哪个高？")
+    assert texts(named) == ["梧州市"]
+
+
+def test_a_comparison_whose_winner_is_the_same_every_year_is_answered(kb):
+    result = ask(kb, "梧州和赣州每千人口注册护士数哪个高？")    # 梧州 higher in 2020 and 2025
+    assert result["status"] == "answered" and texts(result) == ["梧州市"]
+
+
+@pytest.mark.parametrize("question, value", [
+    ("梧州城区2025年每千常住人口床位数是多少？", 11.01),      # not 梧州's 7.68
+    ("梧州县域2025年每千常住人口注册护士数是多少？", 2.59),
+])
+def test_a_part_of_a_city_named_with_its_short_name_is_that_part(kb, question, value):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and [a["value"] for a in result["answers"]] == [value]

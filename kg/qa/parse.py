@@ -47,6 +47,7 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
     numbers = [float(n) for n in _NUMBER.findall(_YEAR.sub(" ", text))]
     mentions = find_mentions(text, kb.lexicon)
     mentions = _with_coordinated_names(kb, text, _with_particle_free_measures(kb, text, mentions))
+    mentions = _with_city_areas(kb, text, mentions)
     mentions = resolve_city(mentions, context.city)
     if PRONOUN.match(text) and context.entity and not any(m.type in SUBJECT_TYPES[:4] for m in mentions):
         mentions.insert(0, context.entity)
@@ -159,6 +160,22 @@ def _with_measure_by_parts(kb: Knowledge, text: str, mentions: list[Mention]) ->
     kept = [m for m in mentions if not (m.type in ("measure", "measure_head", "class") and start <= m.start
                                         and m.end <= end)]
     return sorted([*kept, Mention(text[start:end], start, end, entries, fuzzy=True)], key=lambda m: m.start)
+
+
+def _with_city_areas(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
+    """梧州城区 / 梧州县域: a city's short name followed by the rest of a part of it the plan names
+    (梧州市城区) is that part, not the whole city (whose figures would answer another place)."""
+    out = []
+    for m in mentions:
+        if m.type == "city":
+            for n in range(4, 1, -1):
+                entries = kb.lexicon.by_label.get(m.entries[0].label + text[m.end:m.end + n], [])
+                found = [e for e in entries if e.type == "county"]
+                if found and not any(o.start < m.end + n and m.end < o.end for o in mentions if o is not m):
+                    m = Mention(text[m.start:m.end + n], m.start, m.end + n, found)
+                    break
+        out.append(m)
+    return out
 
 
 _COORD = "和与及、跟同"

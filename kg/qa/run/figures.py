@@ -399,7 +399,7 @@ def run_compare(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
         return run_compare_years(kb, family, parsed)
     if len(figure_subjects(kb, parsed)) < 2 and len(measures) >= 2:
         return run_compare_two_measures(kb, family, parsed, measures)
-    best: list[tuple[float, Mention, dict]] = []
+    found: list[tuple[Mention, list[dict]]] = []
     sparql = measure = ""
     if len(figure_subjects(kb, parsed)) < 2:
         return no_fact("要比较的两个对象", "")  # one of them not recognised: no winner out of one
@@ -411,7 +411,21 @@ def run_compare(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
             rows, sparql, measure = numeric_rows(kb, family, view, subject=inst)
         if not rows:
             return no_fact(f"{inst.entries[0].label}的{measure}", sparql)
-        best.append((float(rows[0]["value"]), inst, rows[0]))
+        found.append((inst, rows))
+    fewer = bool(re.search(r"更少|更低|少|低", parsed.question))
+    # no year named: figures of one year each, the same year for all (梧州和钦州每千人口床位数哪个高 is
+    # 钦州 in 2020 and 梧州 in 2025: which year is meant is not said)
+    common = sorted(set.intersection(*({r["year"] for r in rows} for _, rows in found)))
+    if not common:
+        return no_fact(f"同一年份的{measure}", sparql)
+    by_year = {y: [next(r for r in rows if r["year"] == y) for _, rows in found] for y in common}
+    winners = {y: (min if fewer else max)(range(len(found)), key=lambda i: float(rs[i]["value"]))
+               for y, rs in by_year.items()}
+    if len(set(winners.values())) > 1:
+        said = "，".join(f"{y}年{found[i][0].entries[0].label}" for y, i in winners.items())
+        return no_fact(f"问的是哪一年（{said}{'更低' if fewer else '更高'}，请写明年份）", sparql)
+    year = common[-1]
+    best = [(float(r["value"]), inst, r) for (inst, _), r in zip(found, by_year[year], strict=True)]
     if re.search(kb.config.get("same_words") or "$^", parsed.question):
         # 是不是一样 / 都是90%吗: yes when every figure is the same (and the number named)
         values = {v for v, _, _ in best} | set(parsed.numbers)
@@ -420,7 +434,6 @@ def run_compare(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
         sources = [s for _, _, r in best for s in kb.sources_of_graph(r["g"])[:1]]
         return answered([{"text": verdict, "value": None, "iri": None, "inferred": False,
                                 "sources": sources}], f"{verdict}。{measure}：{detail}。", sparql)
-    fewer = bool(re.search(r"更少|更低|少|低", parsed.question))
     word = ("低" if fewer else "高") if re.search(r"高|低", parsed.question) else ("少" if fewer else "多")
     best.sort(key=lambda x: x[0], reverse=not fewer)
     value, winner, row = best[0]
