@@ -357,3 +357,15 @@ def test_a_comparison_whose_winner_is_the_same_every_year_is_answered(kb):
 def test_a_part_of_a_city_named_with_its_short_name_is_that_part(kb, question, value):
     result = ask(kb, question)
     assert result["status"] == "answered" and [a["value"] for a in result["answers"]] == [value]
+
+
+# ---- 现在/目前 asks the base year's figures, not the plan's targets ---------------------------------
+
+@pytest.mark.parametrize("question, values", [
+    ("梧州人民医院现在有多少床位？", [790, 790]),             # 编制 and 实际开放 in 2020, not 1110 planned
+    ("赣州每千人口床位数目前是多少？", [6.03]),
+    ("钦州每千人口注册护士数现在是多少？", [3.06]),
+])
+def test_now_asks_the_figures_of_the_base_year(kb, question, values):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and [a["value"] for a in result["answers"]] == values

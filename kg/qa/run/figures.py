@@ -81,6 +81,10 @@ def run_figure(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
     if parsed.years:
         rows = [r for r in rows if r.get("year") in parsed.years]
+    elif re.search(kb.config.get("now_words") or "$^", parsed.question):
+        # 现在有多少床位: the figures of the base year, not the plan's targets
+        first = min((r["year"] for r in rows if r.get("year")), default=None)
+        rows = [r for r in rows if r.get("year") == first]
     rows = pick_role(kb, rows, parsed)
     if not rows:
         return no_fact(f"{''.join(str(y) + '年' for y in parsed.years)}{measure}的数值", sparql)
