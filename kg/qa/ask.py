@@ -11,7 +11,17 @@ from kg.errors import KGError
 from kg.qa.consistency import check
 from kg.qa.knowledge import Knowledge
 from kg.qa.linking import fuzzy_candidates
-from kg.qa.parse import PRONOUN, Context, Parsed, is_yes_no, parse, residual_words, unknown_place
+from kg.qa.parse import (
+    PRONOUN,
+    Context,
+    Parsed,
+    crossed_city,
+    is_yes_no,
+    parse,
+    place_glued_kind,
+    residual_words,
+    unknown_place,
+)
 from kg.qa.plan import ranked
 from kg.qa.render import askable_about, reply, with_passages
 from kg.qa.run import run
@@ -54,7 +64,7 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
     parsed = parse(kb, stripped, context)
     if not parsed.mentions:
         # 哪个县区要巩固…示范区创建成果: no entity, but the plans may say it in so many words
-        for _, family in ranked(kb, parsed, kinds=("statement", "text_place", "claim", "holders"))[:2]:
+        for _, family in ranked(kb, parsed, kinds=("statement", "text_place", "text_plan", "claim", "holders"))[:2]:
             result = run(kb, family, parsed)
             if result["status"] == "answered":
                 return reply(text, "answered", result["message"], result["answers"], family["id"],
@@ -77,6 +87,12 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
     if elsewhere:
         return reply(text, "unanswerable", f"图谱中没有{elsewhere}的规划。目前收录的城市："
                      f"{'、'.join(sorted(kb.plan_cities()))}；可以用 `kg add` 加入新的规划。", qid=qid), parsed
+    crossed = crossed_city(kb, parsed)
+    if crossed:
+        # an answer about the institution would be about its own city's plan, not the city asked
+        name, own, asked = crossed
+        return reply(text, "unanswerable", f"{name}是{own}的机构，{asked}的规划中没有它。"
+                     f"请去掉{asked}再问，或问{asked}的机构。", qid=qid), parsed
     hop = two_hop(kb, stripped, parsed, qid, lambda q: _answer(kb, q, Context(), None)[0])
     if hop is not None:
         return hop, parsed
@@ -93,6 +109,12 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
                     f"可以这样问：{'；'.join(askable_about(kb, parsed))}", qid=qid)
         return with_passages(kb, out, parsed), parsed
     family = families[0][1]
+    glued = place_glued_kind(kb, parsed)
+    if glued and family["kind"] in (kb.config.get("glued_kind_asks_one") or []):
+        phrase, names = glued
+        which = f"可能指：{'、'.join(names[:8])}" if names else "图谱中没有这个名称的机构"
+        return reply(text, "ambiguous", f"“{phrase}”不是图谱中的机构全称，{which}。请写明机构全称。",
+                     qid=qid), parsed
     result = check(kb, family, parsed, run(kb, family, parsed))
     if result["status"] != "answered" and family["kind"] != "claim" and is_yes_no(kb, parsed):
         # a yes/no question no fact answers: what the plan states of it, if it states it

@@ -77,7 +77,7 @@ def check(kb: Knowledge, family: dict, parsed: Parsed, result: dict) -> dict:
             # 在转诊方面承担哪两项任务: stated tasks that say nothing of 转诊 do not answer it (their
             # sentence may: it lists the kind's other tasks too)
             return no_fact(f"“{aspect.group('a')}”方面的这类关系", sparql)
-    if family["kind"] in ("list", "count"):
+    if family["kind"] in ("list", "count") and not family.get("level_is_asked"):
         levels = unbound_levels(kb, parsed)
         if levels:
             # 县区一级的疾控中心设几家 answered with the city's one; 市级、…和县区合计 with one level

@@ -47,6 +47,7 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
     numbers = [float(n) for n in _NUMBER.findall(_YEAR.sub(" ", text))]
     mentions = find_mentions(text, kb.lexicon)
     mentions = _with_coordinated_names(kb, text, _with_particle_free_measures(kb, text, mentions))
+    mentions = _with_city_areas(kb, text, mentions)
     mentions = resolve_city(mentions, context.city)
     if PRONOUN.match(text) and context.entity and not any(m.type in SUBJECT_TYPES[:4] for m in mentions):
         mentions.insert(0, context.entity)
@@ -87,7 +88,7 @@ def _with_particle_free_measures(kb: Knowledge, text: str, mentions: list[Mentio
         # a kind before the particle may be a part of an indicator's name (医院<的>病床使用率 =
         # 医院病床使用率); a kind after it is what is counted (县区的卫生计生监督所), a name never is
         particle = text.index("的", start)
-        if any(o.start < end and start < o.end and o.type != "measure"
+        if any(o.start < end and start < o.end and o.type not in ("measure", "measure_head")
                and not (o.type == "class" and o.end <= particle) for o in mentions):
             continue
         found.append(Mention(text[start:end], start, end, m.entries))
@@ -159,6 +160,22 @@ def _with_measure_by_parts(kb: Knowledge, text: str, mentions: list[Mention]) ->
     kept = [m for m in mentions if not (m.type in ("measure", "measure_head", "class") and start <= m.start
                                         and m.end <= end)]
     return sorted([*kept, Mention(text[start:end], start, end, entries, fuzzy=True)], key=lambda m: m.start)
+
+
+def _with_city_areas(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
+    """梧州城区 / 梧州县域: a city's short name followed by the rest of a part of it the plan names
+    (梧州市城区) is that part, not the whole city (whose figures would answer another place)."""
+    out = []
+    for m in mentions:
+        if m.type == "city":
+            for n in range(4, 1, -1):
+                entries = kb.lexicon.by_label.get(m.entries[0].label + text[m.end:m.end + n], [])
+                found = [e for e in entries if e.type == "county"]
+                if found and not any(o.start < m.end + n and m.end < o.end for o in mentions if o is not m):
+                    m = Mention(text[m.start:m.end + n], m.start, m.end + n, found)
+                    break
+        out.append(m)
+    return out
 
 
 _COORD = "和与及、跟同"
@@ -235,6 +252,40 @@ def unknown_place(kb: Knowledge, parsed: Parsed) -> str | None:
     return None
 
 
+def place_glued_kind(kb: Knowledge, parsed: Parsed) -> tuple[str, list[str]] | None:
+    """灵山县医院 / 梧州市医院: a county or city glued to a bare kind word (questions.yaml
+    glued_kind_words) with no institution of that name is how people name one institution of the
+    place (its county hospital), not the kind: (the phrase, the place's institutions it may be)."""
+    if any(parsed.slots.get(t) for t in ("institution", "consortium", "unit")):
+        return None
+    words = set(kb.config.get("glued_kind_words") or [])
+    for place in (m for m in parsed.mentions if m.type in ("city", "county")):
+        kind = next((m for m in parsed.mentions if m.start == place.end and m.type == "class" and m.text in words),
+                    None)
+        if kind is None:
+            continue
+        heads = {place.text, place.entries[0].label}
+        names = sorted({e.label for label, e in kb.lexicon.labelled("institution")
+                        if any(label.startswith(h) for h in heads) and label.endswith(kind.text)
+                        and e.label.startswith(place.entries[0].label)})
+        return parsed.question[place.start:kind.end], names
+    return None
+
+
+def crossed_city(kb: Knowledge, parsed: Parsed) -> tuple[str, str, str] | None:
+    """梧州市妇幼保健院在赣州的规划里是什么定位: one institution asked with another city's name.
+    (institution, its city, the city named) when the city named is not the institution's own."""
+    named = [m for t in ("institution", "consortium", "unit") for m in parsed.slots.get(t, [])]
+    cities = parsed.slots.get("city", [])
+    if len(named) != 1 or len(cities) != 1:
+        return None
+    own = {e.city for e in named[0].entries if e.city}
+    city = cities[0].entries[0].label
+    if not own or city in own:
+        return None
+    return named[0].entries[0].label, "、".join(sorted(own)), city
+
+
 def place_of(kb: Knowledge, parsed: Parsed) -> dict:
     city = parsed.slots.get("city", [None])[0]
     county = parsed.slots.get("county", [None])[0]
@@ -269,6 +320,19 @@ def leftover_words(kb: Knowledge, parsed: Parsed, family: dict | None = None) ->
     for word in sorted(words, key=len, reverse=True):
         text = text.replace(word, "|")
     return [c for c in re.split(r"[|\W\d]+", text) if len(c) >= 2]
+
+
+def years_of(parsed: Parsed, mention: Mention, others: list[Mention]) -> list[int]:
+    """The years that qualify one of several indicators named (<2025年>规划编制床位比目前编制床位):
+    a year written right before an indicator (at most 2 characters between) is that indicator's
+    only; the years before none of them qualify them all."""
+    def before(m: Mention) -> list[int]:
+        return [int(y.group(1)) for y in _YEAR.finditer(parsed.question) if 0 <= m.start - y.end() <= 2]
+    own = before(mention)
+    if own:
+        return own
+    taken = {y for o in others if o is not mention for y in before(o)}
+    return [y for y in parsed.years if y not in taken]
 
 
 def figure_subjects(kb: Knowledge, parsed: Parsed) -> list[Mention]:

@@ -55,6 +55,8 @@ def has_slot(kb: Knowledge, slot: str, parsed: Parsed) -> bool:
         return any(parsed.slots.get(t) for t in ("institution", "consortium", "unit", "county"))
     if slot == "kind":
         return bool(parsed.slots.get("class") or parsed.slots.get("class_of_ref"))
+    if slot == "yes_no":
+        return bool(re.search(kb.config.get("yes_no_words") or "$^", parsed.question))
     if slot == "year":
         return bool(parsed.years)
     if slot == "relation_cue":
@@ -71,7 +73,8 @@ def has_slot(kb: Knowledge, slot: str, parsed: Parsed) -> bool:
         # two subjects (梧州和钦州) or two indicators (A率和B率) to compare
         kinds = {(c.start, c.end) for c in parsed.slots.get("class", [])}
         measures = {m.entries[0].iri for m in parsed.slots.get("measure", []) if (m.start, m.end) not in kinds}
-        return len(figure_subjects(kb, parsed)) >= 2 or len(measures) >= 2
+        # …or two years of one figure (2020年和2025年哪个高)
+        return len(figure_subjects(kb, parsed)) >= 2 or len(measures) >= 2 or len(set(parsed.years)) >= 2
     if slot in ("institution2", "measure2"):
         return len({m.entries[0].iri for m in parsed.slots.get(slot[:-1], [])}) >= 2
     return bool(parsed.slots.get(slot))

@@ -12,6 +12,7 @@ from kg.qa.run.figures import (
     run_compare,
     run_compare_measures,
     run_count_measures,
+    run_count_threshold,
     run_diff,
     run_figure,
     run_nature_value,
@@ -21,7 +22,7 @@ from kg.qa.run.figures import (
 from kg.qa.run.holders import run_holders
 from kg.qa.run.lists import run_count, run_exists, run_list, run_nature
 from kg.qa.run.relations import run_contains, run_relation
-from kg.qa.run.text import run_statement, run_text_place
+from kg.qa.run.text import run_statement, run_text_place, run_text_plan
 
 Operator = Callable[[Knowledge, dict, Parsed], dict]
 
@@ -30,8 +31,9 @@ OPERATORS: dict[str, Operator] = {
     "relation": run_relation, "contains": run_contains,
     "figure": run_figure, "diff": run_diff, "compare": run_compare, "superlative": run_superlative,
     "threshold": run_threshold, "compare_measures": run_compare_measures, "count_measures": run_count_measures,
+    "count_threshold": run_count_threshold,
     "nature_value": run_nature_value, "holders": run_holders,
-    "statement": run_statement, "text_place": run_text_place, "claim": run_claim,
+    "statement": run_statement, "text_place": run_text_place, "text_plan": run_text_plan, "claim": run_claim,
 }
 
 

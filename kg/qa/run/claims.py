@@ -71,6 +71,9 @@ def best_sentence(kb: Knowledge, family: dict, parsed: Parsed, city: str | None,
     for row in kb.passages():
         if city and row.get("city") != city:
             continue
+        if re.search(family.get("table_row") or "$^", str(row["quote"])) \
+                and not re.search(family.get("table_prose") or "$^", str(row["quote"])):
+            continue  # a row of a table states figures (0 in 2020, 1 in 2025), not the claim
         flat = re.sub(r"\s+", "", str(row["quote"]))
         if any(not any(lb in flat for lb in labels) for labels in names):
             continue  # a named institution must be the one the sentence speaks of

@@ -9,11 +9,12 @@ import jinja2
 
 from kg.qa.knowledge import Knowledge
 from kg.qa.linking import Entry, Mention
-from kg.qa.parse import Parsed, figure_subjects, place_of, subject_view
+from kg.qa.parse import Parsed, figure_subjects, is_yes_no, place_of, subject_view, years_of
 from kg.qa.render import answered, figure_answer, no_fact
 
 
-def figure_rows(kb: Knowledge, family: dict, parsed: Parsed, subject: Mention | None = None) -> tuple[list[dict], str]:
+def figure_rows(kb: Knowledge, family: dict, parsed: Parsed, subject: Mention | None = None,
+                own_city: bool = True) -> tuple[list[dict], str]:
     # The longest indicator named (实际开放床位 rather than a column called 医院); each measure it
     # may stand for (with and without qualifiers) is asked.
     measure = max(parsed.slots["measure"], key=lambda m: len(m.text))
@@ -31,7 +32,7 @@ def figure_rows(kb: Knowledge, family: dict, parsed: Parsed, subject: Mention | 
         bindings["city"] = place["city"]
     sparql = kb.render_sparql(family, **shape)
     rows = [r for e in measure.entries for r in kb.select(sparql, bindings | {"m": e.iri})]
-    if subject is None:
+    if subject is None and own_city:
         # Without a named subject the figure is about the city asked (or each plan's own city),
         # not its counties, districts or the province quoted for comparison.
         own = [r for r in rows if r.get("subject") and r.get("subject") == (place["city"] or r.get("doccity"))]
@@ -44,6 +45,8 @@ def pick_role(kb: Knowledge, rows: list[dict], parsed: Parsed) -> list[dict]:
     cues = sorted(((w, role) for role, words in (kb.config.get("value_roles") or {}).items() for w in words),
                   key=lambda x: -len(x[0]))
     for word, role in cues:
+        if word.isdigit() and len(set(parsed.years)) >= 2:
+            continue  # 2020年和2025年分别是多少: a year named among others picks no role
         if word in parsed.question:
             chosen = [r for r in rows if str(r.get("role") or "").endswith("/" + role)]
             if chosen:
@@ -60,6 +63,8 @@ def run_figure(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
         if missing:
             return no_fact(f"{'、'.join(missing)}的这项数值", results[0]["sparql"] or "")
         answers = [a for r in results for a in r["answers"]]
+        if any(w in parsed.question for w in (kb.config.get("descriptors") or {}).get("sum_words", [])):
+            return sum_of(subjects, results)
         return answered(answers, "；".join(a["text"] for a in answers) + "。", results[0]["sparql"])
     measures = named_measures(parsed)
     if len(measures) >= 2 and re.search(kb.config.get("each_words") or "$^", parsed.question):
@@ -76,11 +81,32 @@ def run_figure(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
     if parsed.years:
         rows = [r for r in rows if r.get("year") in parsed.years]
+    elif re.search(kb.config.get("now_words") or "$^", parsed.question):
+        # 现在有多少床位: the figures of the base year, not the plan's targets
+        first = min((r["year"] for r in rows if r.get("year")), default=None)
+        rows = [r for r in rows if r.get("year") == first]
     rows = pick_role(kb, rows, parsed)
     if not rows:
         return no_fact(f"{''.join(str(y) + '年' for y in parsed.years)}{measure}的数值", sparql)
     answers = list({a["text"]: a for a in (figure_answer(kb, r, measure) for r in rows)}.values())
     return answered(answers, "；".join(a["text"] for a in answers) + "。", sparql)
+
+
+def sum_of(subjects: list[Mention], results: list[dict]) -> dict:
+    """A和B的规划编制床位加起来是多少: the sum of one figure of each subject named; a subject with
+    several figures (years, roles) leaves which to add unsaid."""
+    values = []
+    for subj, r in zip(subjects, results, strict=True):
+        numbers = {a["value"] for a in r["answers"] if isinstance(a.get("value"), int | float)}
+        if len(numbers) != 1:
+            return no_fact(f"{subj.entries[0].label}的哪一个数值相加（请写明年份或指标）", r["sparql"] or "")
+        values.append(numbers.pop())
+    total = round(sum(values), 6)
+    detail = "，".join(a["text"] for r in results for a in r["answers"][:1])
+    sources = [s for r in results for a in r["answers"][:1] for s in a["sources"][:1]]
+    text = f"合计{total:g}（{detail}）"
+    return answered([{"text": text, "value": total, "iri": None, "inferred": False, "sources": sources}],
+                    text + "。", results[0]["sparql"])
 
 
 def sibling_measures(kb: Knowledge, mention: Mention) -> list[Entry]:
@@ -121,7 +147,7 @@ def run_diff_subjects(kb: Knowledge, family: dict, parsed: Parsed, subjects: lis
             f"（{a['year']}年：{a.get('vt') or a['value']}，{b.get('vt') or b['value']}）")
     sources = kb.sources_of_graph(a["g"])[:1] + kb.sources_of_graph(b["g"])[:1]
     return answered([{"text": text, "value": abs(diff), "iri": None, "inferred": False,
-                            "sources": sources}], text + "。", sparql)
+                      "sources": sources, "sign": 1 if diff > 0 else -1 if diff < 0 else 0}], text + "。", sparql)
 
 
 def named_measures(parsed: Parsed) -> list[Mention]:
@@ -137,10 +163,11 @@ def measure_values(kb: Knowledge, family: dict, parsed: Parsed, measures: list[M
     """One figure per indicator (same place, year and role): ([(measure, row)], sparql, missing)."""
     found, sparql = [], ""
     for m in measures:
-        view = Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers,
+        view = Parsed(parsed.question, parsed.mentions, years_of(parsed, m, measures), parsed.numbers,
                       dict(parsed.slots) | {"measure": [m]})
         rows, sparql, _ = numeric_rows(kb, family, view)
-        if not rows or len({r.get("year") for r in rows}) > 1:
+        # one figure: one year and one subject (a table of hospitals is no figure of one place)
+        if not rows or len({r.get("year") for r in rows}) > 1 or len({r.get("subject") for r in rows}) > 1:
             return found, sparql, m.entries[0].label
         found.append((m, rows[0]))
     return found, sparql, None
@@ -153,14 +180,35 @@ def run_diff_measures(kb: Knowledge, family: dict, parsed: Parsed, measures: lis
         return no_fact(f"{missing}的数值（一个年份）", sparql)
     (m1, a), (m2, b) = found
     diff = round(float(a["value"]) - float(b["value"]), 6)
-    text = (f"{m1.entries[0].label}比{m2.entries[0].label}{'多' if diff >= 0 else '少'}{abs(diff):g}"
-            f"（{a['year']}年：{a.get('vt') or a['value']}，{b.get('vt') or b['value']}）")
+    when = (f"{a['year']}年：{a.get('vt') or a['value']}，{b.get('vt') or b['value']}" if a["year"] == b["year"] else
+            f"{a['year']}年{a.get('vt') or a['value']}，{b['year']}年{b.get('vt') or b['value']}")
+    text = f"{m1.entries[0].label}比{m2.entries[0].label}{'多' if diff >= 0 else '少'}{abs(diff):g}（{when}）"
     sources = kb.sources_of_graph(a["g"])[:1] + kb.sources_of_graph(b["g"])[:1]
-    return answered([{"text": text, "value": abs(diff), "iri": None, "inferred": False, "sources": sources}],
+    return answered([{"text": text, "value": abs(diff), "iri": None, "inferred": False, "sources": sources,
+                      "sign": 1 if diff > 0 else -1 if diff < 0 else 0}],
                     text + "。", sparql)
 
 
 def run_diff(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    result = _run_diff(kb, family, parsed)
+    if result["status"] != "answered" or not is_yes_no(kb, parsed) \
+            or re.search(kb.config.get("ratio_words") or "$^", parsed.question):
+        return result
+    # A比B多吗 / 2025年比2020年高吗: asked yes/no, the verdict of the difference's sign
+    signs = {a.get("sign") for a in result["answers"]}
+    if len(signs) != 1 or None in signs:
+        return no_fact("这个比较的结论（几个对象的结果不同）", result["sparql"])
+    sign = signs.pop()
+    fewer = bool(re.search(kb.config.get("fewer_words") or "$^", parsed.question)) \
+        or bool(re.search(r"比[^，,？?]{1,16}?(?<!多)(少|低|小|减少|下降)", parsed.question))
+    verdict = "否" if sign == 0 else "是" if (sign < 0) == fewer else "否"
+    detail = "；".join(a["text"] for a in result["answers"])
+    answers = [{"text": verdict, "value": None, "iri": None, "inferred": False,
+                "sources": [x for a in result["answers"] for x in a["sources"]][:3]}]
+    return answered(answers, f"{verdict}。{detail}。", result["sparql"])
+
+
+def _run_diff(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     subjects = figure_subjects(kb, parsed)
     if len(subjects) >= 2:
         return run_diff_subjects(kb, family, parsed, subjects)
@@ -205,7 +253,11 @@ def run_diff(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
         text = (f"{who}{measure}{years[-1]}年比{years[0]}年{'高' if diff >= 0 else '低'}{abs(diff):g}"
                 f"（{years[0]}年{a.get('vt') or a['value']}，{years[-1]}年{b.get('vt') or b['value']}）")
         sources = kb.sources_of_graph(b["g"]) + kb.sources_of_graph(a["g"])
-        answers.append({"text": text, "value": diff, "iri": None, "inferred": False, "sources": sources[:3]})
+        # the sign read in the question's order (2020年比2025年高吗: the earlier year is the subject)
+        first_earlier = bool(parsed.years) and parsed.years[0] == years[0]
+        sign = (1 if diff > 0 else -1 if diff < 0 else 0) * (-1 if first_earlier else 1)
+        answers.append({"text": text, "value": diff, "iri": None, "inferred": False, "sources": sources[:3],
+                        "sign": sign})
     if not answers:
         return no_fact(f"{measure}在两个年份的数值", sparql)
     return answered(answers, "；".join(a["text"] for a in answers) + "。", sparql)
@@ -227,7 +279,7 @@ def run_compare_measures(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
             return no_fact(f"{m.entries[0].label}的数值", sparql)
         values.append((m, rows[0]))
     (m1, r1), (m2, r2) = values
-    below = re.search(r"少于|低于|不足", parsed.question)
+    below = re.search(kb.config.get("fewer_words") or "$^", parsed.question)
     yes = float(r1["value"]) < float(r2["value"]) if below else float(r1["value"]) > float(r2["value"])
     verdict = "是" if yes else "否"
     detail = f"{m1.entries[0].label} {r1['value']:g}，{m2.entries[0].label} {r2['value']:g}"
@@ -255,7 +307,7 @@ def run_count_measures(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
                         and (not parsed.years or r.get("year") in parsed.years):
                     by_subject.setdefault(r["subject"], r)
         values.append(by_subject)
-    below = re.search(r"少于|低于|不足|小于", parsed.question)
+    below = re.search(kb.config.get("fewer_words") or "$^", parsed.question)
     answers = []
     for subj, r1 in values[0].items():
         r2 = values[1].get(subj)
@@ -277,11 +329,10 @@ def run_count_measures(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     return answered(answers, message, sparql)
 
 
-def numeric_rows(kb: Knowledge, family: dict, parsed: Parsed, subject: Mention | None = None
-                  ) -> tuple[list[dict], str, str]:
+def numeric_rows(kb: Knowledge, family: dict, parsed: Parsed, subject: Mention | None = None,
+                 own_city: bool = True) -> tuple[list[dict], str, str]:
     """Figures of the question's measure with a number, narrowed to its years and value role."""
-    rows, sparql = figure_rows(kb, family, parsed, subject=subject) if subject else \
-        figure_rows(kb, family, parsed)
+    rows, sparql = figure_rows(kb, family, parsed, subject=subject, own_city=own_city)
     measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
     if parsed.years:
         rows = [r for r in rows if r.get("year") in parsed.years]
@@ -295,7 +346,10 @@ def run_threshold(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
         return no_fact(f"{measure}的数值", sparql)
     r, limit = rows[0], parsed.numbers[-1]
     below = re.search(r"低于|不足|少于", parsed.question)
-    yes = float(r["value"]) < limit if below else float(r["value"]) > limit
+    # 达到7张 / 不低于7张 is met by 7 itself; 超过7张 is not
+    reach = re.search(kb.config.get("at_least_words") or "$^", parsed.question)
+    value = float(r["value"])
+    yes = value >= limit if reach else value < limit if below else value > limit
     verdict = "是" if yes else "否"
     fig = figure_answer(kb, r, measure)
     answers = [{"text": verdict, "value": r["value"], "iri": r.get("obs"), "inferred": False,
@@ -321,11 +375,35 @@ def run_compare_two_measures(kb: Knowledge, family: dict, parsed: Parsed, measur
                       "sources": sources}], message, sparql)
 
 
+def run_compare_years(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    """X的A，2020年和2025年哪个高: one figure of one subject in the years named, compared."""
+    rows, sparql, measure = numeric_rows(kb, family, parsed)
+    by_year: dict[int, dict] = {}
+    for r in rows:
+        by_year.setdefault(int(r["year"]), r)
+    subjects = {r.get("subject") for r in rows}
+    if len(subjects) > 1 or any(y not in by_year for y in set(parsed.years)):
+        return no_fact(f"{measure}在这几个年份的数值（一个对象）", sparql)
+    values = {y: float(by_year[y]["value"]) for y in sorted(set(parsed.years))}
+    detail = "，".join(f"{y}年 {by_year[y].get('vt') or by_year[y]['value']}" for y in values)
+    sources = [s for y in values for s in kb.sources_of_graph(by_year[y]["g"])[:1]]
+    if len(set(values.values())) == 1:
+        return answered([{"text": "相同", "value": None, "iri": None, "inferred": False, "sources": sources}],
+                        f"{measure}相同（{detail}）。", sparql)
+    fewer = bool(re.search(r"更少|更低|少|低", parsed.question))
+    year = (min if fewer else max)(values, key=lambda y: values[y])
+    word = ("低" if fewer else "高") if re.search(r"高|低", parsed.question) else ("少" if fewer else "多")
+    return answered([{"text": f"{year}年", "value": values[year], "iri": None, "inferred": False,
+                      "sources": sources}], f"{year}年的{measure}更{word}（{detail}）。", sparql)
+
+
 def run_compare(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     measures = named_measures(parsed)
+    if len(figure_subjects(kb, parsed)) < 2 and len(measures) < 2 and len(set(parsed.years)) >= 2:
+        return run_compare_years(kb, family, parsed)
     if len(figure_subjects(kb, parsed)) < 2 and len(measures) >= 2:
         return run_compare_two_measures(kb, family, parsed, measures)
-    best: list[tuple[float, Mention, dict]] = []
+    found: list[tuple[Mention, list[dict]]] = []
     sparql = measure = ""
     if len(figure_subjects(kb, parsed)) < 2:
         return no_fact("要比较的两个对象", "")  # one of them not recognised: no winner out of one
@@ -337,7 +415,21 @@ def run_compare(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
             rows, sparql, measure = numeric_rows(kb, family, view, subject=inst)
         if not rows:
             return no_fact(f"{inst.entries[0].label}的{measure}", sparql)
-        best.append((float(rows[0]["value"]), inst, rows[0]))
+        found.append((inst, rows))
+    fewer = bool(re.search(r"更少|更低|少|低", parsed.question))
+    # no year named: figures of one year each, the same year for all (梧州和钦州每千人口床位数哪个高 is
+    # 钦州 in 2020 and 梧州 in 2025: which year is meant is not said)
+    common = sorted(set.intersection(*({r["year"] for r in rows} for _, rows in found)))
+    if not common:
+        return no_fact(f"同一年份的{measure}", sparql)
+    by_year = {y: [next(r for r in rows if r["year"] == y) for _, rows in found] for y in common}
+    winners = {y: (min if fewer else max)(range(len(found)), key=lambda i: float(rs[i]["value"]))
+               for y, rs in by_year.items()}
+    if len(set(winners.values())) > 1:
+        said = "，".join(f"{y}年{found[i][0].entries[0].label}" for y, i in winners.items())
+        return no_fact(f"问的是哪一年（{said}{'更低' if fewer else '更高'}，请写明年份）", sparql)
+    year = common[-1]
+    best = [(float(r["value"]), inst, r) for (inst, _), r in zip(found, by_year[year], strict=True)]
     if re.search(kb.config.get("same_words") or "$^", parsed.question):
         # 是不是一样 / 都是90%吗: yes when every figure is the same (and the number named)
         values = {v for v, _, _ in best} | set(parsed.numbers)
@@ -346,7 +438,6 @@ def run_compare(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
         sources = [s for _, _, r in best for s in kb.sources_of_graph(r["g"])[:1]]
         return answered([{"text": verdict, "value": None, "iri": None, "inferred": False,
                                 "sources": sources}], f"{verdict}。{measure}：{detail}。", sparql)
-    fewer = bool(re.search(r"更少|更低|少|低", parsed.question))
     word = ("低" if fewer else "高") if re.search(r"高|低", parsed.question) else ("少" if fewer else "多")
     best.sort(key=lambda x: x[0], reverse=not fewer)
     value, winner, row = best[0]
@@ -360,20 +451,125 @@ def run_compare(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     return answered(answers, f"{winner.entries[0].label}的{measure}更{word}（{detail}）。", sparql)
 
 
+def asked_subject_type(kb: Knowledge, parsed: Parsed) -> str | None:
+    """The ontology class a superlative ranks, by its question word (哪家医院 → HealthInstitution,
+    哪个县 → County, 哪个市 → City; questions.yaml which_subject), or None when the question does not say."""
+    for spec in (kb.config.get("which_subject") or {}).values():
+        if re.search(spec["words"], parsed.question):
+            return spec["class"]
+    return None
+
+
+def is_of_class(kb: Knowledge, iri: str | None, name: str) -> bool:
+    """Whether a figure's subject is stated to be of the ontology class `name` (local name)."""
+    if not iri:
+        return False
+    rows = kb.select(kb.env.get_template("types_of.rq.j2").render(), {"s": iri})
+    return any(re.search(rf"[#/]{re.escape(name)}$", r["cls"]) for r in rows)
+
+
+_CN_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def top_n(kb: Knowledge, parsed: Parsed) -> int:
+    """最多的三家 / 哪两家…最多 / 排前两位: how many a superlative asks for (1 unless said)."""
+    hit = re.search(kb.config.get("top_n") or "$^", parsed.question)
+    if not hit:
+        return 1
+    n = hit.group("n")
+    return int(n) if n.isdigit() else _CN_DIGITS.get(n, 1)
+
+
+def _peers_view(kb: Knowledge, parsed: Parsed, subject: Mention) -> Parsed | None:
+    """The question asked of the peers of its one named subject: the subject's slot left out, its
+    city (the one named, else its own) in scope."""
+    city = parsed.slots.get("city")
+    if not city:
+        label = subject.entries[0].city or kb.city_of(subject.entries[0].iri)
+        entries = [e for e in kb.lexicon.by_label.get(label or "", []) if e.type == "city"]
+        if not entries:
+            return None
+        city = [Mention(label, subject.start, subject.start, entries)]
+    slots = {k: v for k, v in parsed.slots.items() if k not in ("institution", "county")} | {"city": city}
+    return Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers, slots)
+
+
 def run_superlative(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     if len(named_measures(parsed)) >= 2:
         # 三项指标里哪一项增加得最多: a superlative over indicators, not over places (not answered)
         return no_fact("几项指标之间的比较", "")
-    rows, sparql, measure = numeric_rows(kb, family, parsed)
-    if not rows:
-        return no_fact(f"{measure}的数值", sparql)
-    fewest = bool(re.search(r"最少|最低|最小", parsed.question))
+    subjects = figure_subjects(kb, parsed)
+    if any(m.type == "region" for m in subjects):
+        # 是不是广西最高: the province is where the ranking is asked, and its cities' figures are not known
+        return no_fact("这个范围内各地的数值", "")
+    named = [m for m in subjects if m.type in ("institution", "county")]
+    asks_rank = re.search(kb.config.get("rank_words") or "$^", parsed.question)
+    if len(named) == 1 and (asks_rank or is_yes_no(kb, parsed)):
+        return run_rank(kb, family, parsed, named[0], bool(asks_rank))
+    if len(subjects) >= 2:
+        # 梧州、钦州、赣州三个市…谁最高: the places named are the ones ranked
+        return run_compare(kb, family, parsed)
+    if named:
+        return no_fact("和它比较的对象", "")
+    rows, sparql, measure = ranked_rows(kb, family, parsed, asked_subject_type(kb, parsed))
+    if isinstance(rows, dict):
+        return rows
+    fewest = bool(re.search(kb.config.get("fewest_words") or "$^", parsed.question))
     rows.sort(key=lambda r: float(r["value"]), reverse=not fewest)
-    top = [r for r in rows if r["value"] == rows[0]["value"]]
+    n = top_n(kb, parsed)
+    if n > 1 and len(rows) > n and rows[n]["value"] == rows[n - 1]["value"]:
+        return no_fact(f"{measure}前{n}名（第{n}名与第{n + 1}名并列）", sparql)
+    top = rows[:n] if n > 1 else [r for r in rows if r["value"] == rows[0]["value"]]
     answers = [figure_answer(kb, r, measure) | {"text": str(r.get("slabel") or r.get("subject"))} for r in top]
-    best = figure_answer(kb, top[0], measure)["text"]
+    best = "；".join(figure_answer(kb, r, measure)["text"] for r in top)
     return answered(answers, f"{measure}{'最少' if fewest else '最多'}：{best}。", sparql)
 
+
+def ranked_rows(kb: Knowledge, family: dict, parsed: Parsed, asked: str | None) -> tuple:
+    """The figures a superlative ranks: of the kind asked (or what the figures are about), one per
+    subject, one year; else (a no-fact result, sparql, measure)."""
+    # 梧州哪个县…最高 ranks the city's counties, not the city's own figure; the rows of the kind asked
+    rows, sparql, measure = numeric_rows(kb, family, parsed, own_city=asked is None)
+    if asked:
+        rows = [r for r in rows if is_of_class(kb, r.get("subject"), asked)]
+    if not rows:
+        return no_fact(f"{measure}的数值", sparql), sparql, measure
+    if len({r.get("year") for r in rows}) > 1:
+        # figures of several years ranked together would compare one year's with another's
+        return no_fact(f"{measure}是哪一年的（请写明年份）", sparql), sparql, measure
+    # one row per subject (a figure the plan states in its table and again in its text is one)
+    rows = list({r.get("subject"): r for r in reversed(rows)}.values())[::-1]
+    if len(rows) < 2:
+        return no_fact(f"可比较的{measure}（只有一个对象有数值）", sparql), sparql, measure
+    return rows, sparql, measure
+
+
+def run_rank(kb: Knowledge, family: dict, parsed: Parsed, subject: Mention, asks_rank: bool) -> dict:
+    """X在梧州排第几 / X是不是梧州最多的: X's place among the figures of its peers (institutions or
+    counties of its city, those of its own kind)."""
+    view = _peers_view(kb, parsed, subject)
+    if view is None:
+        return no_fact(f"{subject.entries[0].label}所在城市的其他数值", "")
+    cls = "County" if subject.type == "county" else "HealthInstitution"
+    rows, sparql, measure = ranked_rows(kb, family, view, asked_subject_type(kb, parsed) or cls)
+    if isinstance(rows, dict):
+        return rows
+    mine = [r for r in rows if r.get("subject") == subject.entries[0].iri]
+    if not mine:
+        return no_fact(f"{subject.entries[0].label}的{measure}", sparql)
+    fewest = bool(re.search(kb.config.get("fewest_words") or "$^", parsed.question))
+    value = float(mine[0]["value"])
+    better = [r for r in rows if (float(r["value"]) < value if fewest else float(r["value"]) > value)]
+    rank = len(better) + 1
+    figure = mine[0].get("vt") or mine[0]["value"]
+    shown = f"{subject.entries[0].label}的{measure}为{figure}，在{len(rows)}个中排第{rank}"
+    sources = kb.sources_of_graph(mine[0]["g"])[:1] if mine[0].get("g") else []
+    if asks_rank:
+        return answered([{"text": f"第{rank}", "value": rank, "iri": None, "inferred": False, "sources": sources}],
+                        shown + "。", sparql)
+    verdict = "是" if rank == 1 else "否"
+    return answered([{"text": verdict, "value": None, "iri": None, "inferred": False, "sources": sources}],
+                    f"{verdict}。{shown}。", sparql)
 
 
 def run_nature_value(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
@@ -400,3 +596,36 @@ def run_nature_value(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     if result["status"] == "answered":
         result["message"] = f"{place['place']}规划的{kind}指标只有一项：{label}。{result['message']}"
     return result
+
+
+def run_count_threshold(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    """实际开放床位超过1000张的医院有几家: the subjects (institutions, counties) of the city in scope
+    whose figure is beyond the number, one figure each (a subject with several years: the year named)."""
+    rows, sparql, measure = numeric_rows(kb, family, parsed, own_city=False)
+    asked = asked_subject_type(kb, parsed)
+    # institutions or counties (or the kind asked), not the city, its province or its 城区/县域 aggregates
+    rows = [r for r in rows if r.get("subject") and r.get("subject") != r.get("doccity")
+            and any(is_of_class(kb, r["subject"], c) for c in ([asked] if asked else ["HealthInstitution", "County"]))]
+    by_subject: dict[str, dict] = {}
+    for r in rows:
+        if r["subject"] in by_subject and by_subject[r["subject"]]["year"] != r["year"]:
+            return no_fact(f"{measure}是哪一年的（请写明年份）", sparql)
+        by_subject.setdefault(r["subject"], r)
+    if len(by_subject) < 2:
+        return no_fact(f"各机构或县区的{measure}", sparql)
+    limit = parsed.numbers[-1]
+    below = re.search(r"少于|低于|不足|小于", parsed.question)
+    reach = re.search(kb.config.get("at_least_words") or "$^", parsed.question)
+    hits = [r for r in by_subject.values()
+            if (float(r["value"]) >= limit if reach else float(r["value"]) < limit if below
+                else float(r["value"]) > limit)]
+    answers = [figure_answer(kb, r, measure) | {"text": f"{r.get('slabel') or r['subject']}"
+                                                        f"（{r.get('vt') or r['value']}）",
+                                                "iri": r["subject"]} for r in hits]
+    unit = "个" if asked == "County" else "家"
+    answers.insert(0, {"text": f"{len(hits)}{unit}", "value": len(hits), "iri": None, "inferred": False,
+                       "sources": []})
+    word = "低于" if below else "达到" if reach else "超过"
+    message = jinja2.Template(family["answer"]).render(measure=measure, relation=word, limit=f"{limit:g}",
+                                                       n=len(hits), unit=unit, items=[a["text"] for a in answers[1:]])
+    return answered(answers, message, sparql)

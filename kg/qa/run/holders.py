@@ -13,6 +13,7 @@ import jinja2
 from kg.qa.knowledge import Knowledge
 from kg.qa.parse import Parsed, scope_city
 from kg.qa.render import answered, no_fact
+from kg.qa.run.figures import is_of_class
 
 
 def task_words(kb: Knowledge, family: dict, parsed: Parsed) -> list[str]:
@@ -53,6 +54,8 @@ def run_holders(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     for r in kb.select(sparql, {}):
         if city and city not in kb.row_cities(r):
             continue
+        if family.get("holder_class") and not is_of_class(kb, r["s"], family["holder_class"]):
+            continue  # 哪家医院: an institution, not a kind the plan says it of
         flat = re.sub(r"\s+", "", r["text"])
         runs = [covered(w, flat) for w in words]
         got = sum(n for n, _ in runs)

@@ -53,6 +53,12 @@ def run_list(kb: Knowledge, family: dict, parsed: Parsed, counting: bool = False
         for extra in extras:
             rows += [r for r in kb.select(sparql, bindings | {"cls": extra}) if r["item"] not in seen]
             seen |= {r["item"] for r in rows}
+    if family["id"] == "where" and named is not None and not shape["city"] and rows \
+            and re.search(family.get("county_words") or "$^", parsed.question) \
+            and all(kb.city_iri(r["label"]) == r["item"] for r in rows):
+        # 钦州市第一人民医院在哪个区: the graph knows only its city; the city is no county's answer
+        return no_fact(f"{named.entries[0].label}所在的县区（图谱只记录了它属于"
+                       f"{'、'.join(r['label'] for r in rows)}）", sparql)
     if family["id"] != "where":
         modifier = unknown_modifier(kb, kinds[-1], parsed)
         if modifier:

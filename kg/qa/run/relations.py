@@ -472,15 +472,36 @@ def relation_answers(kb: Knowledge, rows: list[dict]) -> list[dict]:
 def run_contains(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     """是否升级为X: yes when a stated target of the institution contains X's words."""
     inst = parsed.slots["institution"][0]
-    targets = [m.text for t in ("kindref", "class") for m in parsed.slots.get(t, []) if m.start > inst.end]
+    named = [m for t in ("kindref", "class") for m in parsed.slots.get(t, []) if m.start > inst.end]
+    # the target asked is all the verb governs (升级为<三级甲等综合医院>), grade words before the kind too
+    verbs = [v for v in re.finditer(family.get("target_verb") or "$^", parsed.question)
+             if named and v.end() <= min(m.start for m in named)]
+    targets = [parsed.question[verbs[-1].end():max(m.end for m in named)]] if verbs else [m.text for m in named]
     sparql = kb.render_sparql(family, subject_is_class=False, city=False, props=family["props"], reverse=False)
     answers = relation_answers(kb, kb.select(sparql, {"s": inst.entries[0].iri}))
-    hits = [a for a in answers if any(t in a["text"] for t in targets)] if targets else answers
+    hits = [a for a in answers if any(t in a["text"] or _in_order(t, a["text"]) for t in targets)] \
+        if targets else answers
+    verdict = "是"
+    if not hits and targets:
+        # 创建三级甲等医院吗, the plan saying 创建三级医院: the stated target is a coarser grade of the one
+        # asked (its characters, in order, within it) — the plan sets a lower target, so no
+        hits = [a for a in answers if any(_in_order(_target_words(a["text"]), t) for t in targets)]
+        verdict = "否"
     if not hits:
         return no_fact(f"{inst.entries[0].label}升级为{'、'.join(targets) or '该目标'}", sparql)
     for a in hits:
-        a["text"] = f"是（{a['text']}）"
-    message = jinja2.Template(family["answer"]).render(verdict="是", subject=inst.entries[0].label,
+        a["text"] = f"{verdict}（规划写的是：{a['text']}）" if verdict == "否" else f"是（{a['text']}）"
+    message = jinja2.Template(family["answer"]).render(verdict=verdict, subject=inst.entries[0].label,
                                                        items=[a["text"] for a in hits])
     return answered(hits, message, sparql)
+
+
+def _target_words(text: str) -> str:
+    return re.sub(r"^(创建|建成|升级为|升级|达到|成为)", "", text)
+
+
+def _in_order(short: str, long: str) -> bool:
+    """三级医院 in 三级甲等医院: every character of `short`, in order, within `long` (and longer)."""
+    it = iter(long)
+    return len(short) >= 3 and len(long) > len(short) and all(ch in it for ch in short)
 

@@ -129,3 +129,25 @@ def run_text_place(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
             return answered(answers, message, kb.passages_sparql())
     return no_fact(f"规划中关于“{phrase}”的地方", "")
 
+
+
+def run_text_plan(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    """哪个规划提出要建设国际生物毒素研究中心？ — the plans whose sentences say the asked phrase."""
+    phrase, words = asked_phrase(kb, family, parsed)
+    if len(phrase) < 4 and words:
+        # X是哪份规划里提到的: what follows the question word (提到的) says nothing; X is before it
+        phrase = max(words, key=len)
+        words = [w for w in words if w != phrase]
+    if len(phrase) < 4:
+        return no_fact("这个问题要找的内容", "")
+    found = find_passages(kb, phrase, words, parsed)
+    if not found:
+        return no_fact(f"规划中关于“{phrase}”的表述", "")
+    by_title: dict[str, dict] = {}
+    for _, row, _ in found:
+        by_title.setdefault(str(row.get("title") or row["doc"]), row)
+    answers = [{"text": t, "value": None, "iri": None, "inferred": False, "sources": [cite_passage(r)]}
+               for t, r in by_title.items()]
+    message = jinja2.Template(family["answer"]).render(items=[f"《{t}》" for t in by_title],
+                                                       quote=found[0][1]["quote"])
+    return answered(answers, message, kb.passages_sparql())
