@@ -9,7 +9,8 @@ kg/pipeline/relations.py): an alliance's offices (以X为理事长单位，以A�
 alliance by its short form (…专科联盟（以下简称联盟）); a member list given as a table under its title
 (…联盟首批成员单位名单, one row per member with its office); CONSORTIUM由X（X'）牵头组建 with the
 consortium before the leader; a list of members closed by 等N家 and the kind they are (…等8家乡镇卫生院
-和102个村卫生室: the last item was lost); 与X开展专科共建 (共建 as cooperation).
+和102个村卫生室: the last item was lost); 与X开展专科共建 (共建 as cooperation). Written after: X下设N个K：A设在…，B设在… (the named units enumerated after the
+colon whose names end as K does are X's; 下设 was read only as administration of kinds).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from kg.store import open_store
 
 DOCS = Path(__file__).parent / "data" / "short-docs"
 EXPECTED = json.loads((DOCS / "expected.json").read_text(encoding="utf-8"))
-OWN = ["sichuan-alliance.txt", "huoshan-ygt.txt"]
+OWN = ["sichuan-alliance.txt", "huoshan-ygt.txt", "tianshui-120.txt"]
 
 ALLIANCE = """浙江省卫生健康委员会关于成立浙江省儿科专科联盟的通知
 
@@ -46,7 +47,8 @@ ALLIANCE = """浙江省卫生健康委员会关于成立浙江省儿科专科联
 COUNTY = """长兴县医共体建设情况
 
 长兴县人民医院医共体由长兴县人民医院（长兴县总医院）牵头组建，成员单位包括雉城街道社区卫生服务中心、林城镇中心卫生院、泗安镇卫生院等3家基层医疗卫生机构和45个村卫生室。
-浙江省人民医院与长兴县中医院开展专科共建，每月派驻专家坐诊。"""
+浙江省人民医院与长兴县中医院开展专科共建，每月派驻专家坐诊。
+长兴县急救中心下设2个急救分站：雉城急救分站设在长兴县人民医院，泗安急救分站设在泗安镇卫生院。"""
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +104,10 @@ def test_member_list_closed_by_a_count_keeps_its_last_item(relations):
 def test_joint_building_is_cooperation(relations):
     assert ("浙江省人民医院", "cooperates", "长兴县中医院") in relations["changxing.txt"]
     assert ("安徽医科大学第一附属医院", "cooperates", "霍山县中医院") in relations["huoshan-ygt.txt"]
+
+
+def test_units_enumerated_after_their_centre(relations):
+    assert {("雉城急救分站", "member_of", "长兴县急救中心"),
+            ("泗安急救分站", "member_of", "长兴县急救中心")} <= relations["changxing.txt"]
+    expected = {tuple(r) for r in EXPECTED["tianshui-120.txt"]["relations"] if r[1] == "member_of"}
+    assert len(expected) == 5 and expected <= relations["tianshui-120.txt"]

@@ -778,6 +778,15 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             a = mk.clause(m.start("m"))[0]
             a = S.strip_openers(a, m.end("m"))
             facts.extend(Fact("member_of", x, g, "member") for x in parties(mk, a, m.end("m")))
+    # X下设N个K：A设在…，B设在…
+    for m in P["sub_units_re"].finditer(t):
+        whole = party(mk, m.start("s"), m.end("s"))
+        head = mk.unmask(m.start("k"), m.end("k"))[-2:]
+        if isinstance(whole, Named):
+            end = t.find("。", m.end())
+            for i in mk.ids(m.end(), len(t) if end < 0 else end):
+                if mk.named(i) and mk.span(i)._.kg_name.endswith(head):
+                    facts.append(Fact("member_of", Named(mk.span(i)._.kg_key), whole, "member"))
     # 成员包括A、B / 成员单位为…
     for m in P["members_list_re"].finditer(t, S.start):
         near = [g for g in groups if g[1] <= m.start()]
