@@ -16,6 +16,7 @@ answer differs (or when figures looked at the institutions in any other way).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -169,6 +170,7 @@ def extract_plan(plan: Plan) -> PlanExtraction:
         reading.relations = reader.read(sentence, doc)
         readings.append(reading)
     _one_place_per_name(readings, city)
+    _numbered_short_forms(readings)
     keys = ProbedKeys({m.key for r in readings for m in r.institutions})
     ctx = FigureContext(gaz, plan, city, keys, county)
     observations = figures.extract(ctx)
@@ -192,6 +194,28 @@ def _one_place_per_name(readings: list[SentenceReading], city: Region | None) ->
             others = placed.get(m.name, set())
             if m.city == city.code and m.parent is None and m.alias_of is None and len(others) == 1:
                 r.institutions[i] = replace(m, alias_of=next(iter(others)))
+
+
+_NUMBERED_SHORT = re.compile(r"^(?P<place>.+?[市县区])(?P<n>[一二三四五六七八九十]{1,2})(?P<noun>医院|院)$")
+
+
+def _numbered_short_forms(readings: list[SentenceReading]) -> None:
+    """市一医院, 市三院 is the short form of 市第一人民医院 (or 市第一医院) when the same document names
+    that hospital in full: one institution, the short form its alias."""
+    full: dict[str, set[str]] = {}
+    for r in readings:
+        for m in r.institutions:
+            if m.parent is None:
+                full.setdefault(m.name, set()).add(m.key)
+    for r in readings:
+        for i, m in enumerate(r.institutions):
+            short = _NUMBERED_SHORT.match(m.name)
+            if short is None or m.alias_of is not None or m.parent is not None:
+                continue
+            place, n = short.group("place"), short.group("n")
+            keys = set().union(*(full.get(f"{place}第{n}{noun}", set()) for noun in ("人民医院", "医院")))
+            if len(keys) == 1:
+                r.institutions[i] = replace(m, alias_of=next(iter(keys)))
 
 
 # -- the process pool -------------------------------------------------------------------------

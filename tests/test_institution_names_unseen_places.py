@@ -282,3 +282,29 @@ def test_member_rows_place_school_hospitals(text, name, city):
     gaz = Gazetteer.load()
     found = {m.name: m for m in InstitutionRecognizer(load_vocabulary(), gaz, load_rules())(text, gaz.resolve("成都市"))}
     assert found[name].city == city
+
+
+SHORT_FORMS = [
+    {"file": "yibin.txt", "city": "宜宾市", "province": "四川省", "title": "宜宾市医联体工作简报",
+     "text": "宜宾市医联体工作简报\n\n宜宾市第一人民医院牵头组建城市医疗集团。市一医院派驻专家12名到南溪区人民医院，市二医院与翠屏区人民医院开展合作。宜宾市第二人民医院新院区开诊。\n"},
+    {"file": "pingnan.txt", "city": "贵港市", "province": "广西壮族自治区", "county": "平南县", "title": "平南县医共体工作汇报",
+     "text": "平南县医共体工作汇报\n\n平南县第一人民医院与大安镇卫生院实行一体化管理。县一医院选派业务骨干到镇卫生院任职。\n"},
+]
+
+
+@pytest.fixture(scope="module")
+def short_form_facts(tmp_path_factory) -> list[dict]:
+    from conftest import build_documents
+
+    return list(institution_facts(open_store(build_documents(tmp_path_factory.mktemp("short-forms"), SHORT_FORMS))))
+
+
+@pytest.mark.parametrize("file,full,short", [
+    ("yibin.txt", "宜宾市第一人民医院", "市一医院"),
+    ("yibin.txt", "宜宾市第二人民医院", "市二医院"),
+    ("pingnan.txt", "平南县第一人民医院", "县一医院"),
+])
+def test_numbered_short_forms_are_aliases_of_the_full_name(short_form_facts, file, full, short):
+    found = facts_of_file(short_form_facts, file)
+    assert short in found[full]["aliases"]
+    assert not any(n.endswith(short[1:]) for n in found)  # no second node under the short form
