@@ -14,8 +14,9 @@ Where the reader also wrote the document's relations (`relations`: [s, p, o] bet
 roles (`roles`: [name, words of the role]), the instance relations `kg facts` gives for the document are
 scored too: relation recall over the expected triples (cooperates and integrated_with either way round),
 relation precision over the found instance relations other than roles whose ends are both expected
-institutions, and role recall (a has_role, responsible_for or upgrade_to of the institution whose object
-holds the words, or is held in them).
+institutions (a unit's member_of its expected parent is the parent link, not counted), and role recall
+(a has_role, responsible_for or upgrade_to of the institution whose object holds the words, or is held
+in them).
 """
 
 from __future__ import annotations
@@ -92,6 +93,9 @@ def score_relations(doc: dict, found: dict[str, dict], relations: list[dict]) ->
         return None
 
     want = {tuple(t) for t in doc["relations"]}
+    # a campus's or branch's membership of its parent is how the graph writes the parent link, scored
+    # with the names (parents), neither right nor wrong here
+    parent_links = {(unit, "member_of", parent) for unit, parent in doc.get("parents", {}).items()}
     hits, wrong = set(), []
     for r in relations:
         if r["p"] in ROLE_PREDICATES:
@@ -100,6 +104,8 @@ def score_relations(doc: dict, found: dict[str, dict], relations: list[dict]) ->
         if s is None or o is None:
             continue
         t = (s, r["p"], o)
+        if t in parent_links:
+            continue
         if t not in want and r["p"] in SYMMETRIC:
             t = (o, r["p"], s)
         if t in want:
