@@ -177,6 +177,7 @@ NEGATIVE = [
     # a place the gazetteer does not know, in a member list: its 市 is not the document's city
     ("3\t龙港市人民医院\t温州市", "杭州市", None, {"杭州市人民医院"}),
     ("、龙港市中医院、", "温州市", None, {"温州市中医院"}),
+    ("31龙港市人民医院温州市理事单位", "温州市", None, {"温州市人民医院"}),  # a numbered row as read, cells joined
 ]
 
 
@@ -217,6 +218,8 @@ def test_negative_phrases_are_no_institutions(recognise, text, city, county, nev
     # a county upgraded to a city after the gazetteer's date (射洪县 → 射洪市)
     ("31\t射洪市人民医院\t遂宁市\t理事单位", "成都市", None, {"射洪市人民医院"}),
     ("与蓬溪市中医医院合作。", "遂宁市", None, {"蓬溪市中医医院"}),
+    # ...but after a sentence's opening word the short form is the document's city
+    ("同时市人民医院牵头组建医联体。", "温州市", None, {"温州市人民医院"}),
     # a city's short name opening a hospital's name, as 北京协和医院 (南京鼓楼医院: 鼓 is no stop character)
     ("南京鼓楼医院与淮安市第一人民医院合作共建心血管专科联盟。", "淮安市", None, {"南京鼓楼医院", "淮安市第一人民医院"}),
     ("邀请苏州九龙医院、广州华侨医院专家坐诊。", "上饶市", None, {"苏州九龙医院", "广州华侨医院"}),

@@ -363,8 +363,9 @@ class InstitutionRecognizer:
         return None
 
     def _unknown_place_before(self, text: str, start: int) -> bool:
-        """Two or three characters after a table cell's or a list item's start (a tab, a line, 、, the
-        sentence's start) and before a short form at `start`, holding no stop character nor boundary word,
+        """Two or three characters after a table cell's or a list item's start (a tab, a line, a row's
+        number, 、, a sentence that is one cell) and before a short form at `start`, holding no stop
+        character nor boundary word,
         are a place's own name: the short form is that place's suffix (射洪市 of a gazetteer older than it),
         never the document's own region (after a verb, ，规范市…, the short form stays)."""
         if any(text.endswith(w, 0, start) for w in self.boundary):
@@ -374,8 +375,10 @@ class InstitutionRecognizer:
             if start - length < 0 or not all(is_han(c) and c not in self.town_stop for c in own) \
                     or any(w in own for w in self.boundary if len(w) > 1) or self._splits_word(text, start):
                 continue
-            if start - length == 0 or text[start - length - 1] in "\t\n、":
-                return True
+            before = text[start - length - 1] if start > length else ""
+            if before in ("\t", "\n", "、") or before.isascii() and before.isdigit() \
+                    or not before and not any(c in text for c in "，。；"):
+                return True  # a cell, a numbered row (31射洪市…), a list item; a sentence's start only as a cell
         return False
 
     def _place_ending_at(self, text: str, end: int, scope: Scope) -> _Place | None:
