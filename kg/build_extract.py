@@ -16,8 +16,9 @@ answer differs (or when figures looked at the institutions in any other way).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg.corpus import Plan, Sentence, parse_plan
 from kg.gazetteer import Gazetteer, Region
@@ -168,10 +169,53 @@ def extract_plan(plan: Plan) -> PlanExtraction:
             reading.kinds.append(KindMention(span._.kg_surface, span._.kg_kind, span._.kg_level))
         reading.relations = reader.read(sentence, doc)
         readings.append(reading)
+    _one_place_per_name(readings, city)
+    _numbered_short_forms(readings)
     keys = ProbedKeys({m.key for r in readings for m in r.institutions})
     ctx = FigureContext(gaz, plan, city, keys, county)
     observations = figures.extract(ctx)
     return PlanExtraction(plan.doc_id, readings, observations, keys.probes, keys.opaque)
+
+
+def _one_place_per_name(readings: list[SentenceReading], city: Region | None) -> None:
+    """A name a document gives one institution stands in one place: where one mention is placed in
+    the document's own city only because nothing else placed it (a university's hospital in running
+    text) and another mention of the same name is placed in one other city (its member-table row
+    says 泸州市), the first is an alias of the second."""
+    if city is None:
+        return
+    placed: dict[str, set[str]] = {}
+    for r in readings:
+        for m in r.institutions:
+            if m.parent is None and m.city != city.code:
+                placed.setdefault(m.name, set()).add(m.key)
+    for r in readings:
+        for i, m in enumerate(r.institutions):
+            others = placed.get(m.name, set())
+            if m.city == city.code and m.parent is None and m.alias_of is None and len(others) == 1:
+                r.institutions[i] = replace(m, alias_of=next(iter(others)))
+
+
+_NUMBERED_SHORT = re.compile(r"^(?P<place>.+?[市县区])(?P<n>[一二三四五六七八九十]{1,2})(?P<noun>医院|院)$")
+
+
+def _numbered_short_forms(readings: list[SentenceReading]) -> None:
+    """市一医院, 市三院 is the short form of 市第一人民医院 (or 市第一医院) when the same document names
+    that hospital in full: one institution, the short form its alias."""
+    full: dict[str, set[str]] = {}
+    for r in readings:
+        for m in r.institutions:
+            if m.parent is None:
+                full.setdefault(m.name, set()).add(m.key)
+    for r in readings:
+        for i, m in enumerate(r.institutions):
+            short = _NUMBERED_SHORT.match(m.name)
+            if short is None or m.alias_of is not None or m.parent is not None:
+                continue
+            place, n = short.group("place"), short.group("n")
+            keys = set().union(*(full.get(f"{place}第{n}{noun}", set()) for noun in ("人民医院", "医院")))
+            if len(keys) == 1:
+                r.institutions[i] = replace(m, alias_of=next(iter(keys)))
 
 
 # -- the process pool -------------------------------------------------------------------------

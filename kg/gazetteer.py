@@ -11,7 +11,8 @@ municipalities 北京/天津/上海/重庆 are provinces that also act as the ci
 琼海市…) have the province as parent and are their own city: `city_of("429004") == "429004"`.
 
 Names. Each region has a full name (梧州市), aliases (former names such as 赣县 for 赣县区, 龙南县 for
-龙南市) and short names (梧州, 岑溪, 广西, 融水; see `Region.short_names`; never one character).
+龙南市; and for a county X县 the name X市 it takes when upgraded, unless another region is so called)
+and short names (梧州, 岑溪, 广西, 融水; see `Region.short_names`; never one character).
 
 `Gazetteer.find` rules (documented contract):
 1. Only full names and aliases match, unless `short=True`.
@@ -187,6 +188,16 @@ class Gazetteer:
             if r.level == "city" and r.name.endswith("自治州"):
                 for s in r.short_names:
                     self._add(s + "州", r.code, "alias")
+
+        # a county upgraded to a county-level city (撤县设市: 射洪县 → 射洪市) after the gazetteer's date is
+        # written with 市 by newer documents: an alias, only where no region has or is called that name
+        upgraded: dict[str, list[str]] = {}
+        for r in regions:
+            if r.level == "county" and r.name.endswith("县") and not r.name.endswith("自治县") and len(r.name) >= 3:
+                upgraded.setdefault(r.name[:-1] + "市", []).append(r.code)
+        for name, codes in upgraded.items():
+            if len(codes) == 1 and name not in self._index:
+                self._add(name, codes[0], "alias")
 
     def _add(self, key: str, code: str, kind: str) -> None:
         lst = self._index.setdefault(key, [])

@@ -26,7 +26,7 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.gazetteer import Gazetteer, Region
+from kg.gazetteer import SHORT_STOPLIST, Gazetteer, Region
 from kg.paths import PACKAGE_DATA
 from kg.vocab import HK, HKV, Vocabulary, load_vocabulary
 
@@ -325,8 +325,9 @@ class InstitutionRecognizer:
             # candidate ending in a conjunction (协和, …机构和) needs a real boundary
             clean = self._boundary_before(text, start)
             if best is not None and best.start == start + 1 and self._boundary_before(text, start + 1) \
-                    and text[start] in self.boundary:
+                    and text[start] in self.boundary and not text.endswith("、", 0, start):
                 break  # 牵头医院向木乐镇…: a preposition before a town that already starts after it is no part
+                # (but no conjunction follows 、: …、与儿街镇卫生院 is a town named 与儿街)
             if clean or (text[start - 1] in self.town_stop and own[-1] not in self.rules["name_end_stop"]):
                 best = _Place(start, None, "town", text[start:end], scope.county)
         return best
@@ -349,6 +350,8 @@ class InstitutionRecognizer:
                 continue
             if start > 0 and text[start - 1] in self.rules["not_shorthand_after"] or text.startswith(("级", "域"), end):
                 return None  # 全市…, 县级…, 县域…: no short form
+            if self._unknown_place_before(text, start):
+                return None  # 射洪市人民医院 with 射洪 in no gazetteer: another place's name, not 市 alone
             if which == "province":
                 region = scope.province
             elif which == "city":
@@ -358,6 +361,25 @@ class InstitutionRecognizer:
                 region = scope.county if scope.county and scope.county.name.endswith(word) else None
             return _Place(start, region, "shorthand") if region is not None else None
         return None
+
+    def _unknown_place_before(self, text: str, start: int) -> bool:
+        """Two or three characters after a table cell's or a list item's start (a tab, a line, a row's
+        number, 、, a sentence that is one cell) and before a short form at `start`, holding no stop
+        character nor boundary word,
+        are a place's own name: the short form is that place's suffix (射洪市 of a gazetteer older than it),
+        never the document's own region (after a verb, ，规范市…, the short form stays)."""
+        if any(text.endswith(w, 0, start) for w in self.boundary):
+            return False
+        for length in (2, 3):
+            own = text[start - length:start]
+            if start - length < 0 or not all(is_han(c) and c not in self.town_stop for c in own) \
+                    or any(w in own for w in self.boundary if len(w) > 1) or self._splits_word(text, start):
+                continue
+            before = text[start - length - 1] if start > length else ""
+            if before in ("\t", "\n", "、") or before.isascii() and before.isdigit() \
+                    or not before and not any(c in text for c in "，。；"):
+                return True  # a cell, a numbered row (31射洪市…), a list item; a sentence's start only as a cell
+        return False
 
     def _place_ending_at(self, text: str, end: int, scope: Scope) -> _Place | None:
         region = self._region_ending_at(text, end, scope)
@@ -373,6 +395,19 @@ class InstitutionRecognizer:
         if town is not None:
             return town
         return self._shorthand_ending_at(text, end, scope)
+
+    def _city_short_name_ending_at(self, text: str, end: int) -> _Place | None:
+        """A city's short name opening a hospital's name after a boundary (南京鼓楼医院, 苏州九龙医院, as
+        北京协和医院 for the municipalities): two characters that are the short name of one city only and
+        no common word."""
+        start = end - 2
+        short = text[start:end]
+        if start < 0 or short in SHORT_STOPLIST or not self._boundary_before(text, start):
+            return None
+        regions = self.gaz.by_name(short)
+        if len(regions) == 1 and regions[0].level == "city" and short in regions[0].short_names:
+            return _Place(start, regions[0], "region")
+        return None
 
     def _core_ok(self, core: str) -> bool:
         if len(core) > self.rules["max_core"]:
@@ -404,6 +439,8 @@ class InstitutionRecognizer:
                 return self._make(text, _Place(core_start, scope.county or scope.home, "hotline"),
                                   noun_start, noun_end, noun, scope)
             place = self._place_ending_at(text, core_start, scope)
+            if place is None and 2 <= len(core) <= 4 and noun.endswith("医院"):
+                place = self._city_short_name_ending_at(text, core_start)
             if place is None:
                 continue
             if place.kind == "shorthand" and not core and noun in self.rules["shorthand_bare_nouns"] \
@@ -718,11 +755,17 @@ class InstitutionRecognizer:
         return cities.pop() if len(cities) == 1 and named_city else None
 
     def _row_city(self, text: str, end: int) -> str | None:
-        """A table row (序号 单位名称 所在市, read without its cell breaks) that closes with a full city
-        name right after the name: the school-run hospital of that row stands in that city."""
+        """A table row (序号 单位名称 所在市 [联盟职务], read without its cell breaks: 3西南医科大学附属医院
+        泸州市副理事长单位) whose words right after the name are a full city name, and after it no other
+        institution's noun (a role, or nothing): the school-run hospital of that row stands in that city."""
         rest = text[end:].rstrip("。；，、 ")
-        region = self.gaz.resolve(rest) if 2 < len(rest) <= 9 and self.gaz.is_full_name(rest) else None
-        return region.code if region is not None and region.level == "city" else None
+        for length in range(min(9, len(rest)), 2, -1):
+            head = rest[:length]
+            if not self.gaz.is_full_name(head) or self.noun_re.search(rest[length:]):
+                continue
+            region = self.gaz.resolve(head)
+            return region.code if region is not None and region.level == "city" else None
+        return None
 
     # -- named bodies without a class noun -----------------------------------------------------
     def _bodies(self, text: str, found: list[Mention], scope: Scope) -> list[Mention]:
@@ -788,6 +831,35 @@ class InstitutionRecognizer:
             kind = HK + stations.get(head, "FunctionalUnit")
             out.append(Mention(start, end, name, name, kind, host.level, host.city, host.county,
                                True, key=f"{host.key}|{name}", modifiers=[head], parent_key=host.key))
+        out.extend(self._stations_placed_on(text, found))
+        return out
+
+    def _stations_placed_on(self, text: str, found: list[Mention]) -> list[Mention]:
+        """建设路急救站设在天水市第一人民医院, 藉河急救站依托X设置: a station whose own name (a street, a
+        neighbourhood: 2–4 characters that are no generic word) opens its clause and which is set up on
+        a named host right after it is a unit of that host."""
+        rules = self.rules
+        stations = rules["hosted_station_heads"]
+        hosts = {m.start: m for m in found if m.named and m.parent_key is None}
+        out: list[Mention] = []
+        for m in re.finditer(_alternation(stations), text):
+            head_start, head_end = m.start(), m.end()
+            cue = next((c for c in rules["hosted_station_after_cues"] if text.startswith(c, head_end)), None)
+            host = hosts.get(head_end + len(cue)) if cue else None
+            if host is None:
+                continue
+            for length in range(2, rules["town_max"] + 1):
+                start = head_start - length
+                own = text[start:head_start]
+                if start < 0 or not all(is_han(c) and c not in self.town_stop for c in own) \
+                        or any(w in own for w in self.generic_place):
+                    break
+                if start == 0 or not is_han(text[start - 1]):
+                    name = text[start:head_end]
+                    out.append(Mention(start, head_end, name, name, HK + stations[m.group()], host.level, host.city,
+                                       host.county, True, key=f"{host.key}|{name}", modifiers=[m.group()],
+                                       parent_key=host.key))
+                    break
         return out
 
     # -- branches, campuses and facilities -----------------------------------------------------
@@ -830,6 +902,12 @@ class InstitutionRecognizer:
                 if len({p.key for p in before}) == 1 and core_start is not None:
                     out.append(self._unit(text, before[-1], core_start, head_start, head_end, kind))
         return out
+
+    @staticmethod
+    def _strip_words(text: str, words: list[str]) -> str:
+        for word in _longest_first(words):
+            text = text.replace(word, "")
+        return text
 
     def _generic_unit(self, own: str, head: str) -> bool:
         """The own words of a unit are only words of a kind of it (院士, 博士后科研 + 工作站)."""
@@ -923,6 +1001,9 @@ class InstitutionRecognizer:
                 region = self._region_ending_at(text, core_start, scope)
                 if region is None:
                     continue
+                programme = self.rules["consortium_programme_words"]
+                if not self._strip_words(core, programme) and (core or noun.startswith(tuple(programme))):
+                    break  # 霍山县紧密型县域医共体(建设): the county's programme, not one consortium
                 start = self._chain_start(text, region[0], scope)
                 level, city_code, county_code = self._placement(region[1], scope)
                 name = text[start:noun_end]
@@ -940,7 +1021,7 @@ class InstitutionRecognizer:
             any(text.startswith(cue, end) for cue in self.rules["planned_after_cues"])
 
     def _mark_aliases(self, text: str, mentions: list[Mention]) -> None:
-        """X（Y）, X（原Y）, X（加挂Y牌子）, X即Y, X加挂Y牌子: Y is another name of X."""
+        """X（Y）, X（原Y）, X（加挂Y牌子）, X即Y, X加挂Y牌子: Y is another name of X; X·Y: X is Y's."""
         named = [m for m in mentions if m.named]
         by_start: dict[int, Mention] = {}
         for m in sorted(named, key=lambda x: x.end - x.start):
@@ -950,6 +1031,10 @@ class InstitutionRecognizer:
             if m.alias_of is not None:
                 continue
             pos = m.end
+            if text[pos:pos + 1] in rules["alias_joiners"] and (joined := by_start.get(pos + 1)) is not None \
+                    and joined.parent_key is None and m.parent_key is None:
+                m.alias_of = joined.key  # 四川省医学科学院·四川省人民医院: one body, known by its hospital
+                continue
             if text.startswith("（", pos):
                 inner = pos + 1
                 for word in _longest_first(rules["alias_bracket_prefixes"]):
@@ -968,8 +1053,8 @@ class InstitutionRecognizer:
                 inner = start + len(cue)
                 inner += 1 if text.startswith("“", inner) else 0
                 alias = by_start.get(inner)
-                if alias is None or alias is m or alias.parent_key is not None:
-                    break
+                if alias is None or alias is m or alias.parent_key is not None and cue not in rules["alias_sign_cues"]:
+                    break  # (a sign may name a branch: X镇卫生院加挂Y医院X分院牌子, the centre is that branch)
                 after = alias.end + (1 if text.startswith("”", alias.end) else 0)
                 if cue in rules["alias_sign_cues"] and not text.startswith(rules["alias_sign_end"], after):
                     break

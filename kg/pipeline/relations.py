@@ -773,6 +773,9 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
                 # X为三级医院，(并)牵头组建Y: the clause names no leader; its subject is carried
                 leaders = [s for s in S.subjects(m.end("s")) if isinstance(s, (Named, Kind))]
             facts.extend(Fact("leads", s, Group(g[2], g[3]), "lead") for s in leaders)
+    for m in P["consortium_led_by_re"].finditer(t) if "牵头" in t else ():
+        for g in [g for g in groups if g[1] == m.start()][:1]:
+            facts.extend(Fact("leads", s, Group(g[2], g[3]), "lead") for s in members(m.start("s"), m.end("s")))
     for m in P["lead_then_form_re"].finditer(t) if "牵头" in t else ():
         for g in [g for g in groups if g[1] > m.start("cons") and g[0] < m.end("cons")][:1]:
             facts.extend(Fact("leads", s, Group(g[2], g[3]), "lead") for s in members(m.start("s"), m.end("s")))
@@ -806,6 +809,8 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             target = _group_of_roles(S, groups, m)
             for s in members(m.start("m"), m.end("m"), widen=False):
                 facts.append(Fact("leads" if vrole == "lead" else "member_of", s, target, vrole))
+                if role in P["consortium_offices"]:
+                    facts.append(Fact("has_role", s, role))
     # 体系由A，B和C组成 / A和B共同组成Y
     for m in P["system_members_re"].finditer(t) if "由" in t else ():
         if m.group("end") == "" and not mk.truncated:
@@ -857,6 +862,15 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             a = mk.clause(m.start("m"))[0]
             a = S.strip_openers(a, m.end("m"))
             facts.extend(Fact("member_of", x, g, "member") for x in parties(mk, a, m.end("m")))
+    # X下设N个K：A设在…，B设在…
+    for m in P["sub_units_re"].finditer(t):
+        whole = party(mk, m.start("s"), m.end("s"))
+        head = mk.unmask(m.start("k"), m.end("k"))[-2:]
+        if isinstance(whole, Named):
+            end = t.find("。", m.end())
+            for i in mk.ids(m.end(), len(t) if end < 0 else end):
+                if mk.named(i) and mk.span(i)._.kg_name.endswith(head):
+                    facts.append(Fact("member_of", Named(mk.span(i)._.kg_key), whole, "member"))
     # 成员包括A、B / 成员单位为…
     for m in P["members_list_re"].finditer(t, S.start):
         near = [g for g in groups if g[1] <= m.start()]
@@ -1212,9 +1226,19 @@ class PlanReader:
     topic: Party | None = None
     previous: tuple[Party, Sentence] | None = None
     note: tuple[Party, Sentence] | None = None  # a sentence cut off inside a note: its subject
+    short_forms: dict[str, Group] = field(default_factory=dict)  # 联盟 for …专科联盟（以下简称联盟）
+    member_table: Group | None = None  # the consortium whose member list (…成员单位名单) the rows give
 
     def read(self, sentence: Sentence, doc: Doc) -> list[RelationRecord | GroupMention]:
         reading: SentenceReading = doc._.kg_relations or read_sentence(doc)
+        P = load_patterns()  # noqa: N806
+        for g in reading.groups:
+            for m in P["short_form_re"].finditer(doc.text):
+                if doc.text.endswith(g.label, 0, m.start()):
+                    self.short_forms[m.group("short")] = g
+        if sentence.kind == "table" and self.member_table is not None:
+            return self._member_row(sentence, doc, self.member_table)
+        self.member_table = next((g for g in reading.groups if P["member_list_title_re"].search(doc.text)), None)
         if sentence.kind == "heading" or reading.is_label:
             self.topic = reading.label
         if sentence.kind == "heading" or reading.label is not None:
@@ -1232,9 +1256,13 @@ class PlanReader:
             before_note = self.note[0]
         self.note = (reading.note_subject, sentence) if reading.note_subject is not None else None
         out: list[RelationRecord | GroupMention] = [GroupMention(g, sentence) for g in reading.groups]
+        # a consortium the document named and shortened (联盟以X为理事长单位) is what its short form speaks of
+        short = next((g for w, g in self.short_forms.items() if w in doc.text), None) if not reading.groups else None
         for f in reading.facts:
             s = carried if f.s is Carry.TOPIC else before_note if f.s is Carry.BEFORE_NOTE else f.s
             o = carried if f.o is Carry.TOPIC else before_note if f.o is Carry.BEFORE_NOTE else f.o
+            if f.o is Carry.TOPIC and short is not None and f.relation in ("leads", "member_of"):
+                o = short
             if s is None or o is None or s == o or isinstance(s, Carry) or isinstance(o, Carry):
                 continue
             if f.relation == "leads" and not isinstance(o, Group) or f.relation == "member_of" \
@@ -1249,6 +1277,25 @@ class PlanReader:
                 seen.add(key)
                 unique.append(r)
         return unique
+
+    def _member_row(self, sentence: Sentence, doc: Doc, group: Group) -> list[RelationRecord | GroupMention]:
+        """A row of a consortium's member list (序号 单位名称 所在市 联盟职务): each institution is a member, in
+        the office its row names (理事长单位 leads)."""
+        P = load_patterns()  # noqa: N806
+        office = next((o for o in sorted(P["consortium_offices"], key=len, reverse=True) if o in doc.text), None)
+        role = P["consortium_roles"].get(office, "member") if office else "member"
+        out: list[RelationRecord | GroupMention] = []
+        for member in _member_row_parties(doc):
+            out.append(RelationRecord("leads" if role == "lead" else "member_of", member, group, sentence, role))
+            if office:
+                out.append(RelationRecord("has_role", member, office, sentence))
+        return out
+
+
+def _member_row_parties(doc: Doc) -> list[Named]:
+    """The named institutions of a table row (no unit of another)."""
+    return [Named(span._.kg_key) for span in doc.spans.get("kg_institutions", [])
+            if span._.kg_named and not span._.kg_parent and not span._.kg_alias_of]
 
 
 __all__ = ["MASK0", "Carry", "Fact", "PlanReader", "SentenceReading", "kind_of_label", "read_sentence"]

@@ -9,6 +9,14 @@ its city, province and county) into a temporary data directory, then compares th
 expected names, precision over the names found (a found institution is right when its name or one of
 its aliases is an expected name or alias; names the reader left open, `neutral`, are not counted), and
 how many of the right ones stand in the expected city and county. --show lists misses and wrong names.
+
+Where the reader also wrote the document's relations (`relations`: [s, p, o] between expected names) and
+roles (`roles`: [name, words of the role]), the instance relations `kg facts` gives for the document are
+scored too: relation recall over the expected triples (cooperates and integrated_with either way round),
+relation precision over the found instance relations other than roles whose ends are both expected
+institutions (a unit's member_of its expected parent is the parent link, not counted), and role recall
+(a has_role, responsible_for or upgrade_to of the institution whose object holds the words, or is held
+in them).
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ def build_facts(expected: dict[str, dict], files: list[str] | None = None) -> li
     """Institution facts of the shipped plans and the short documents, built together."""
     sys.path.insert(0, str(REPO))
     from kg.build import build
-    from kg.facts import institution_facts
+    from kg.facts import institution_facts, relation_facts
     from kg.store import open_store
 
     tmp = Path(tempfile.mkdtemp(prefix="kg-short-docs-"))
@@ -48,11 +56,71 @@ def build_facts(expected: dict[str, dict], files: list[str] | None = None) -> li
         meta.append(record)
     (corpus / "documents.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     build([REPO / "corpus", corpus], tmp / "data")
-    return list(institution_facts(open_store(tmp / "data")))
+    store = open_store(tmp / "data")
+    return [*institution_facts(store), *relation_facts(store)]
+
+
+def _in_doc(fact: dict, file: str) -> bool:
+    return any(s.get("source_file", s["doc"]) == file for s in fact["sources"])
 
 
 def of_doc(facts: list[dict], file: str) -> dict[str, dict]:
-    return {f["name"]: f for f in facts if any(s.get("source_file", s["doc"]) == file for s in f["sources"])}
+    return {f["name"]: f for f in facts if f["type"] == "institution" and _in_doc(f, file)}
+
+
+def relations_of_doc(facts: list[dict], file: str) -> list[dict]:
+    return [f for f in facts if f["type"] == "relation" and f["scope"] == "instance" and _in_doc(f, file)]
+
+
+ROLE_PREDICATES = {"has_role", "responsible_for", "upgrade_to"}
+SYMMETRIC = {"cooperates", "integrated_with"}
+
+
+def score_relations(doc: dict, found: dict[str, dict], relations: list[dict]) -> dict:
+    """Relations and roles of one document against the reader's (empty when the reader wrote none)."""
+    if "relations" not in doc:
+        return {}
+    expected = doc["expected"]
+    alias_of = {a: n for n, names in doc.get("aliases", {}).items() for a in names}
+
+    def target(name: str) -> str | None:
+        names = [name, *found[name]["aliases"]] if name in found else [name]
+        for n in names:
+            if n in expected:
+                return n
+            if n in alias_of:
+                return alias_of[n]
+        return None
+
+    want = {tuple(t) for t in doc["relations"]}
+    # a campus's or branch's membership of its parent is how the graph writes the parent link, scored
+    # with the names (parents), neither right nor wrong here
+    parent_links = {(unit, "member_of", parent) for unit, parent in doc.get("parents", {}).items()}
+    hits, wrong = set(), []
+    for r in relations:
+        if r["p"] in ROLE_PREDICATES:
+            continue
+        s, o = target(r["s"]), target(r["o"])
+        if s is None or o is None:
+            continue
+        t = (s, r["p"], o)
+        if t in parent_links:
+            continue
+        if t not in want and r["p"] in SYMMETRIC:
+            t = (o, r["p"], s)
+        if t in want:
+            hits.add(t)
+        else:
+            wrong.append("→".join((r["s"], r["p"], r["o"])))
+    roles_hit = []
+    for name, words in doc.get("roles", []):
+        if any(r["p"] in ROLE_PREDICATES and target(r["s"]) == name and (words in r["o"] or r["o"] in words)
+               for r in relations):
+            roles_hit.append((name, words))
+    return {"rel_expected": len(want), "rel_recalled": len(hits), "rel_found": len(hits) + len(wrong),
+            "rel_right": len(hits), "rel_missed": sorted("→".join(t) for t in want - hits), "rel_wrong": sorted(wrong),
+            "roles_expected": len(doc.get("roles", [])), "roles_recalled": len(roles_hit),
+            "roles_missed": sorted("：".join(r) for r in map(tuple, doc.get("roles", [])) if r not in roles_hit)}
 
 
 def score(doc: dict, found: dict[str, dict]) -> dict:
@@ -96,9 +164,12 @@ def main(argv: list[str] | None = None) -> int:
         expected = {f: d for f, d in expected.items() if d["tuned"] == (args.only == "tuned")}
     facts = build_facts(expected)
     totals: dict[bool, dict[str, int]] = {}
+    rel_totals: dict[bool, dict[str, int]] = {}
     print(f"{'document':24} {'set':8} {'R':>13} {'P':>13} {'place':>9}")
     for file, doc in expected.items():
-        s = score(doc, of_doc(facts, file))
+        found = of_doc(facts, file)
+        s = score(doc, found)
+        rel = score_relations(doc, found, relations_of_doc(facts, file))
         t = totals.setdefault(doc["tuned"], {"expected": 0, "recalled": 0, "found": 0, "right": 0, "placed": 0})
         for k in t:
             t[k] += s[k]
@@ -107,7 +178,17 @@ def main(argv: list[str] | None = None) -> int:
         p = s["right"] / s["found"] if s["found"] else 1.0
         print(f"{file:24} {tag:8} {r:5.2f} ({s['recalled']:2}/{s['expected']:2})"
               f" {p:5.2f} ({s['right']:2}/{s['found']:2}) {s['placed']:3}/{s['recalled']:<3}")
+        if rel:
+            rt = rel_totals.setdefault(doc["tuned"], dict.fromkeys(REL_KEYS, 0))
+            for k in REL_KEYS:
+                rt[k] += rel[k]
+            print(f"{'':24} {'relations':8} {_ratio(rel['rel_recalled'], rel['rel_expected'])}"
+                  f" {_ratio(rel['rel_right'], rel['rel_found'])}"
+                  f"   roles {_ratio(rel['roles_recalled'], rel['roles_expected'])}")
         if args.show:
+            for key in ("rel_missed", "rel_wrong", "roles_missed"):
+                if rel.get(key):
+                    print(f"    {key}: {'、'.join(rel[key])}")
             for key in ("missed", "wrong", "neutral"):
                 if s[key]:
                     print(f"    {key}: {'、'.join(s[key])}")
@@ -118,7 +199,17 @@ def main(argv: list[str] | None = None) -> int:
         p = t["right"] / t["found"] if t["found"] else 1.0
         print(f"{'all':24} {'tuned' if tuned else 'untuned':8} {r:5.2f} ({t['recalled']:2}/{t['expected']:2})"
               f" {p:5.2f} ({t['right']:2}/{t['found']:2}) {t['placed']:3}/{t['recalled']:<3}")
+    for tuned, t in rel_totals.items():
+        print(f"{'relations':24} {'tuned' if tuned else 'untuned':8} {_ratio(t['rel_recalled'], t['rel_expected'])}"
+              f" {_ratio(t['rel_right'], t['rel_found'])}   roles {_ratio(t['roles_recalled'], t['roles_expected'])}")
     return 0
+
+
+REL_KEYS = ("rel_expected", "rel_recalled", "rel_found", "rel_right", "roles_expected", "roles_recalled")
+
+
+def _ratio(n: int, d: int) -> str:
+    return f"{(n / d if d else 1.0):5.2f} ({n:2}/{d:2})"
 
 
 if __name__ == "__main__":
