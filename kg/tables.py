@@ -137,6 +137,13 @@ def _is_year_head(text: str) -> bool:
     return bool(_YEAR_HEAD.match(normalize_text(text)))
 
 
+def _is_page_rule(line: Line) -> bool:
+    """A page number set off by dashes or words (— 9 —, 第9页), unindented: never a cell's text (a bare
+    number on its own line may be one, 85 / 70)."""
+    body = line.body.strip()
+    return bool(body) and not line.indented and not body.isdigit() and bool(_PAGE_MARK.match(body))
+
+
 def _is_seq(text: str) -> bool:
     return bool(_SEQ.match(text.strip()))
 
@@ -355,6 +362,13 @@ class _Reader:
                 yield None, k, k
                 k = m
                 continue
+            if indented and _is_page_rule(line):
+                # a page break inside the run (— 9 —): the cells go on after it
+                m = self._past_blanks(k + 1)
+                if m < n and m - k <= 3 and self._cell_start(lines[m], indented):
+                    k = m
+                    continue
+                return
             if not self._cell_start(line, indented):
                 return
             last = k
@@ -398,8 +412,8 @@ class _Reader:
     def _continuation(self, line: Line) -> bool:
         """An unindented line going on with the cell above (2020年 / 基期值), not a caption."""
         return (not line.indented and 0 < len(line.body) <= 30 and "\t" not in line.raw
-                and not self.is_heading(line.body) and not _NOTE.match(line.body) and not _TOC.search(line.body)
-                and not _CAPTION.search(line.body))
+                and not _is_page_rule(line) and not self.is_heading(line.body) and not _NOTE.match(line.body)
+                and not _TOC.search(line.body) and not _CAPTION.search(line.body))
 
     # -- the model --------------------------------------------------------------------------------
     def _make(self, rows: list[list[Cell]], layout: str) -> Table:
@@ -701,11 +715,59 @@ def _rows_from_sequence(cells: list[Cell], merge_header: bool = True) -> tuple[l
     if len(rows) < 3:
         return None
     used_start = first_row
+    header_rows: list[list[Cell]] = []
     if header_cells is not None and len(header_cells) == period:
-        rows = [header_cells] + rows
-        used_start = next(m for m, c in enumerate(cells) if c.start == header_cells[0].start)
+        header_rows = [header_cells]
+    if not header_rows or _misaligned(header_rows[-1], rows):
+        # a header cell spanning sub-columns (指标值 over 2020年 and 2025年) gives one cell more above
+        # the first row than a row has: the top row, then the sub-columns' names
+        spanning = _spanning_header(cells[:first_row], period, rows)
+        if spanning is not None:
+            header_rows = spanning
+    if header_rows:
+        rows = header_rows + rows
+        first_cell = next(c for c in header_rows[0] if c.text)
+        used_start = next(m for m, c in enumerate(cells) if c.start == first_cell.start)
     used = cells[used_start:k]
     return rows, used
+
+
+def _misaligned(head: list[Cell], body: list[list[Cell]]) -> bool:
+    """A header whose year columns stand over words: it is not the body's header."""
+    for c, cell in enumerate(head):
+        if _is_year_head(cell.text):
+            values = sum(is_value_text(r[c].text) for r in body if c < len(r))
+            if values * 2 < len(body):
+                return True
+    return False
+
+
+def _spanning_header(above: list[Cell], period: int, body: list[list[Cell]]) -> list[list[Cell]] | None:
+    """Two header rows from the cells above the first row when one top cell spans the sub-columns
+    named last (year heads or the words of a year column: 2020年 / 2025年, 基期值 / 目标值)."""
+    subs = 0
+    while subs < len(above) and (_is_year_head(above[-1 - subs].text)
+                                 or above[-1 - subs].norm in _HEADER_TAILS):
+        subs += 1
+    if subs < 2:
+        return None
+    top_count = period + 1 - subs
+    if top_count < 2 or len(above) < top_count + subs:
+        return None
+    top = above[len(above) - subs - top_count: len(above) - subs]
+    sub = above[len(above) - subs:]
+    if any(is_value_text(c.text) or _is_seq(c.text) for c in top):
+        return None
+    at = _spanning_position(top, sub, body)
+    if at is None:
+        return None
+    pad = Cell("", top[at].end, top[at].end)
+    top_row = top[:at + 1] + [pad] * (len(sub) - 1) + top[at + 1:]
+    sub_row = [Cell("", top[m].end, top[m].end) for m in range(at)] + sub + \
+              [Cell("", top[m].end, top[m].end) for m in range(at + 1, len(top))]
+    if _misaligned(sub_row, body):
+        return None
+    return [top_row, sub_row]
 
 
 def _rows_from_rhythm(cells: list[Cell]) -> tuple[list[list[Cell]], list[Cell]] | None:
