@@ -139,7 +139,8 @@ SPAN_BY_CELLS = """常德市医疗卫生服务体系规划
 
 def _indicator_figures(root, one_plan_graph, text: str) -> set[tuple]:
     root.mkdir(parents=True)
-    data = one_plan_graph(root, text, file="span.txt", city="常德市", province="湖南省", title="常德市医疗卫生服务体系规划")
+    data = one_plan_graph(root, text, file="span.txt", city="常德市", province="湖南省",
+                          title="常德市医疗卫生服务体系规划")
     return {(f["subject"], f["measure"], f["year"], f["value"], f["role"], f["nature"])
             for f in figure_facts(open_store(data))}
 

@@ -619,6 +619,7 @@ def _list_figures(text: str, a: int, b: int, qs: list[Quantity], voc: Vocabulary
             items = items[:-1] + last
     if len(items) != len(qs):
         return None
+    items = _places_before_measure(items, voc)
     prefix = voc.per_population.match(items[0])
     out = []
     for item, q in zip(items, qs, strict=True):
@@ -630,6 +631,23 @@ def _list_figures(text: str, a: int, b: int, qs: list[Quantity], voc: Vocabulary
         if is_measure(measure, voc):
             out.append(Figure(q, measure, a + front, "", q.comparator))
     return out
+
+
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:县|区|市|旗)")
+
+
+def _places_before_measure(items: list[str], voc: Vocabulary) -> list[str]:
+    """Places listed before one measure (石门县、桃源县每千常住人口床位数分别达到6.5张和6.8张): the
+    measure goes with each place (石门县每千常住人口床位数, 桃源县每千常住人口床位数)."""
+    if len(items) < 2 or not all(_PLACE.fullmatch(i) for i in items[:-1]):
+        return items
+    last = items[-1]
+    for end in range(2, min(8, len(last) - 1)):
+        place, measure = last[:end], last[end:]
+        if _PLACE.fullmatch(place) and measure[0] not in "县区市旗" and is_measure(measure, voc) \
+                and not _PLACE.match(measure):
+            return [i + measure for i in items[:-1]] + [last]
+    return items
 
 
 _LEVEL = r"(?:省级|市级|县级|区级|乡镇级|乡级|镇级|村级|省|市|县|区)"
@@ -773,17 +791,32 @@ def standard(text: str, fig: Figure, voc: Vocabulary) -> Figure | None:
     return Figure(q, fig.measure, fig.start, "standard", fig.comparator or q.comparator, condition)
 
 
-def _county_in_measure(fig: Figure, col) -> tuple[Subject | None, Figure]:
-    """瑞昌市每千常住人口床位数达到6.8张: a county of the city opens the measure; it is the subject."""
+def _county_in_measure(fig: Figure, col) -> tuple[list[Subject] | None, Figure]:
+    """瑞昌市每千常住人口床位数达到6.8张: a county of the city opens the measure; it is the subject. Counties
+    listed there (赤水市、仁怀市每千常住人口床位数均达到7.0张) are each a subject of the figure."""
     city = col.ctx.city
     if city is None:
         return None, fig
-    for region in col.ctx.gazetteer.counties_of(city.code):
-        for name in sorted({region.name, *region.short_names}, key=len, reverse=True):
-            rest = fig.measure[len(name):].removeprefix("的")
-            if len(name) >= 2 and fig.measure.startswith(name) and len(rest) >= 2:
-                moved = replace(fig, measure=rest, start=fig.start + len(fig.measure) - len(rest))
-                return Subject("region", region.code), moved
+    names = sorted(((name, region) for region in col.ctx.gazetteer.counties_of(city.code)
+                    for name in {region.name, *region.short_names} if len(name) >= 2),
+                   key=lambda nr: len(nr[0]), reverse=True)
+    subjects: list[Subject] = []
+    measure = fig.measure
+    while True:
+        hit = next(((n, r) for n, r in names if measure.startswith(n)), None)
+        if hit is None:
+            break
+        rest = measure[len(hit[0]):]
+        joined = re.match(r"、|和|及|与", rest)
+        if joined is None:
+            rest = rest.removeprefix("的")
+            if len(rest) < 2:
+                break
+            subjects.append(Subject("region", hit[1].code))
+            moved = replace(fig, measure=rest, start=fig.start + len(fig.measure) - len(rest))
+            return subjects, moved
+        subjects.append(Subject("region", hit[1].code))
+        measure = rest[joined.end():]
     return None, fig
 
 
@@ -857,8 +890,10 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
             place = _subject_at(text, fig.start, col, voc, fig.measure)
             if place is False:
                 continue
+            places = None
             if place is None:
-                place, fig = _county_in_measure(fig, col)
+                places, fig = _county_in_measure(fig, col)
+                place = places[0] if places else None
             if named is None:
                 named = [m for m in rec(text, ctx.city, sentence.truncated) if m.named]
             owner = _owner(text, fig, named, voc)
@@ -873,6 +908,8 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
                 fig = _owned_measure(text, fig, named, voc)
             subject, area = (owner, city) if owner is not None else (place or home, None)
             each = _each_of_places(text, fig, col) if owner is None else None
+            if each is None and owner is None and places and len(places) > 1:
+                each = places
             year, role = settle(fig, text, times, carried, retrospective, voc, years)
             if year is None:
                 continue
@@ -1182,7 +1219,8 @@ def _owner(text: str, fig: Figure, named: list, voc: Vocabulary):
     inside = [n for n in named if n.start < hi and n.end > lo]
     if len(inside) == 1 and inside[0].start >= clause_start:
         rest = text[inside[0].end:q.start].removeprefix("的")
-        if rest.startswith(tuple(voc.owner_cues)):
+        if rest.startswith(tuple(voc.owner_cues)) or _opens_clause(text[clause_start:inside[0].start], voc) \
+                and _owned_rest(rest, voc):
             return Subject("institution", inside[0].key)
         return "skip"
     if inside:
@@ -1192,4 +1230,32 @@ def _owner(text: str, fig: Figure, named: list, voc: Vocabulary):
         before = [n for n in named if n.end <= clause_start and not n.alias_of]
         if len({n.key for n in before}) == 1:
             return Subject("institution", before[0].key)
+    project = _PROJECT_LABEL.match(text)
+    if project and project.end() <= clause_start:
+        # 2.X医院医疗综合大楼项目：新增床位500张: an item of a project list is about the one institution
+        # its project's name holds, as a row of a project table is
+        owners = {n.key for n in named if n.end <= project.end(1) and not n.alias_of}
+        if len(owners) == 1:
+            return Subject("institution", owners.pop())
     return None
+
+
+# a project's name opening a list item, before its content (1.X医院外科大楼项目：…; （二）X工程：…)
+_PROJECT_LABEL = re.compile(r"^[*#\s]*(?:\d{1,2}[.．、]|[（(][\d一二三四五六七八九十]{1,3}[）)]"
+                            r"|[一二三四五六七八九十]{1,3}、)?\s*([^：:。；，]{2,40}?(?:项目|工程))[：:]")
+
+
+def _opens_clause(head: str, voc: Vocabulary) -> bool:
+    """Only time, lead and label words stand before a name in its clause: the name is the clause's subject."""
+    head = _TIME_FRONT.sub("", _LABEL.sub("", head).lstrip("*#"))
+    head, _ = _strip_front(head, voc.lead_words + voc.subject_words)
+    return head == ""
+
+
+def _owned_rest(rest: str, voc: Vocabulary) -> bool:
+    """What follows an institution opening a clause is its own measure (市疾病预防控制中心实验室检测能力达到
+    300项; X医院新增精神科床位300张), not a list or a comparison it is part of (X医院等3家, X医院和Y医院)."""
+    if not rest or rest[0] in "等和与及、或（(为是在的对由把向":
+        return False
+    measure, _, _ = clean_measure(rest, voc, ())
+    return is_measure(measure, voc)
