@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 # Units, longest first when matched. 万/亿 before a unit multiply it and stay part of it (万人次).
-UNITS = ["万平方米", "平方米", "万人次", "人次", "万人", "万元", "亿元", "元", "万张", "万册", "公里", "千米",
-         "小时", "分钟",
+UNITS = ["万平方米", "平方米", "万人次", "人次", "台次", "例次", "万人", "万元", "亿元", "元", "万张", "万册", "公里",
+         "千米", "小时", "分钟",
          "个百分点", "百分点", "倍", "%", "‰", "‱",
          "个", "所", "家", "张", "床", "名", "人", "辆", "台", "座", "间", "项", "种", "支", "处", "条", "岁",
          "天", "日", "户", "例", "次", "套", "亩", "年"]

@@ -81,3 +81,38 @@ def test_places_listed_before_one_measure_each_get_their_value(facts):
     got = {(f["subject"], f["value"]) for f in facts if f["measure"] == "每千常住人口床位数" and f["year"] == 2025
            and f["sources"][0]["quote"].startswith("石门县")}
     assert got == {("石门县", 6.5), ("桃源县", 6.8)}
+
+
+# The same phenomena reworded, in another city, with what must not be read as an institution's figure.
+REWORDED = """岳阳市“十四五”医疗卫生服务体系规划
+
+一、发展目标
+
+到2025年，岳阳市中心医院年手术量达到6万台次，市疾控中心检测项目能力不少于260项。
+岳阳市第一人民医院等3家医院建成胸痛中心。
+汨罗市、临湘市每千常住人口医疗卫生机构床位数均达到6.2张。华容县、平江县、湘阴县每千常住人口执业（助理）医师数分别达到2.6人、2.4人和2.5人。
+
+专栏1 重点工程
+（一）岳阳市妇幼保健院儿童医院工程：建设儿童专科床位400张。
+（二）县级医院能力提升工程：新建县级传染病区5个。
+"""
+
+
+def test_the_phenomena_hold_in_other_words(tmp_path, one_plan_graph):
+    data = one_plan_graph(tmp_path, REWORDED, file="yueyang.txt", city="岳阳市", province="湖南省",
+                          title="岳阳市“十四五”医疗卫生服务体系规划")
+    got = {(f["subject"], f["measure"], f["value"]) for f in figure_facts(open_store(data)) if f["year"] == 2025}
+    # an institution opening its clause owns the measure after it
+    assert ("岳阳市中心医院", "年手术量", 6.0) in got
+    assert {s for s, m, v in got if m == "检测项目能力" and v == 260.0} <= {"岳阳市疾病预防控制中心", "岳阳市疾控中心"}
+    assert [s for s, m, v in got if m == "检测项目能力" and v == 260.0]
+    # places listed before one measure: each gets the value (均) or its own (分别)
+    assert {(s, v) for s, m, v in got if m == "每千常住人口医疗卫生机构床位数"} == {("汨罗市", 6.2), ("临湘市", 6.2)}
+    assert {(s, v) for s, m, v in got if m == "每千常住人口执业（助理）医师数"} == {
+        ("华容县", 2.6), ("平江县", 2.4), ("湘阴县", 2.5)}
+    # the one institution a project's name holds owns the item's figures; a project of no institution
+    # is the city's
+    assert ("岳阳市妇幼保健院", "儿童专科床位", 400.0) in got
+    assert any(s == "岳阳市" and v == 5.0 and "传染病区" in m for s, m, v in got)
+    # an institution listed with others (X等3家) owns nothing; 岳阳市… is the city, not its county 岳阳县
+    assert not [f for f in got if f[0] in ("岳阳市第一人民医院", "岳阳县")]

@@ -725,6 +725,8 @@ def _subject_at(text: str, start: int, col, voc: Vocabulary, measure: str = "") 
     if city is None:
         return None
     gaz = col.ctx.gazetteer
+    if head.startswith(city.name):
+        return None  # 岳阳市第一人民医院…: the city's name, not its county 岳阳县 (short name 岳阳)
     for region in gaz.counties_of(city.code):
         for name in (region.name, *region.short_names):
             if len(name) >= 2 and head.startswith(name):
@@ -802,6 +804,8 @@ def _county_in_measure(fig: Figure, col) -> tuple[list[Subject] | None, Figure]:
                    key=lambda nr: len(nr[0]), reverse=True)
     subjects: list[Subject] = []
     measure = fig.measure
+    if measure.startswith(city.name):
+        return None, fig  # the city's name, not a county sharing its core (岳阳市 / 岳阳县)
     while True:
         hit = next(((n, r) for n, r in names if measure.startswith(n)), None)
         if hit is None:
