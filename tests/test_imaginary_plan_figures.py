@@ -116,3 +116,26 @@ def test_the_phenomena_hold_in_other_words(tmp_path, one_plan_graph):
     assert any(s == "岳阳市" and v == 5.0 and "传染病区" in m for s, m, v in got)
     # an institution listed with others (X等3家) owns nothing; 岳阳市… is the city, not its county 岳阳县
     assert not [f for f in got if f[0] in ("岳阳市第一人民医院", "岳阳县")]
+
+
+def test_a_county_s_report_is_read_for_its_year_and_its_institutions(tmp_path, figure_score):
+    """An imaginary county report (桐庐县, tests/data/figure-plans/tonglu-report.txt, added with
+    --county): no plan period, so a figure without a time of its own is the reported year's (2023),
+    also under a heading (一、基本情况) that names no time; a breakdown (其中县级医院4家) counts, it sets no
+    standard; a sentence about an institution goes on about it (X全年完成手术1.35万台次，门急诊量达到…).
+    The first run read 15 of its 28 figures."""
+    from conftest import build_documents
+
+    text = (PLANS / "tonglu-report.txt").read_text("utf-8")
+    data = build_documents(tmp_path, [{"file": "tonglu-report.txt", "text": text, "city": "杭州市",
+                                       "province": "浙江省", "county": "桐庐县", "title": text.splitlines()[0]}])
+    facts = list(figure_facts(open_store(data)))
+    lines = (PLANS / "tonglu-report-expected.jsonl").read_text("utf-8").splitlines()
+    expected = [(e["subject"], e["measure"], e["year"], e["value"]) for e in map(json.loads, lines)]
+    missed, wrong = figure_score(facts, expected)
+    assert missed == [] and [w for w in wrong if w[4] != "standard"] == []
+    levels = {(f["measure"], f["role"]) for f in facts if f["subject"] == "桐庐县" and f["value"] == 4.0}
+    assert levels == {("县级医院", "current")}
+    # the standard of the plans' next year stays a standard, for each township's health centre
+    assert [(f["measure"], f["condition"], f["year"]) for f in facts if f["role"] == "standard"] == [
+        ("特色专科", "每个乡镇卫生院", 2024)]

@@ -690,7 +690,8 @@ def settle(fig: Figure, text: str, times: list[TimeRef], carried: TimeRef | None
             role = "target"
         else:
             role = "current"
-    elif retrospective or any(w in clause for w in voc.present_words):
+    elif retrospective or any(w in clause for w in voc.present_words) or target is None:
+        # a document with no plan period (a report) speaks of the year it reports on
         year, role = base, "current"
     else:
         # a plan speaks of its period: a figure with no time of its own is a target of the plan
@@ -883,11 +884,14 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
         figures = _band_thresholds(text, found, _with_share_standards(text, found, figures, voc), voc)
         figures = _bound_shares(text, found, _level_shares(text, found, figures, voc), voc, city_names)
         named = None
+        sentence_owner: Subject | None = None  # the institution the sentence is about, once a clause says so
         for fig in figures:
             q = fig.quantity
             if sentence.truncated and q.end >= len(text) - 1:
                 continue  # the number may have been cut
             counted_level = fig.start < q.start and fig.measure.startswith(tuple(voc.level_prefixes))
+            # 共有医疗卫生机构286家，其中县级医院4家: a breakdown of a count counts, it sets no standard
+            counted_level = counted_level or bool(_IN_BREAKDOWN.search(text[:fig.start]))
             if not counted_level and _is_norm(text, fig, voc):  # 县（市、区）疾病预防控制中心7家: a count
                 # a standard for each place of a kind, saying which when the sentence does
                 fig = standard(text, fig, voc) or replace(fig, role_cue="standard")
@@ -908,8 +912,12 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
                     continue
                 place, fig = established
                 owner = None
+            if owner is None and place is None and sentence_owner is not None \
+                    and _goes_on_about(text, fig, named, voc):
+                owner = sentence_owner  # X医院全年完成手术1.35万台次，门急诊量达到96.8万人次
             if owner is not None:
                 fig = _owned_measure(text, fig, named, voc)
+                sentence_owner = owner
             subject, area = (owner, city) if owner is not None else (place or home, None)
             each = _each_of_places(text, fig, col) if owner is None else None
             if each is None and owner is None and places and len(places) > 1:
@@ -927,6 +935,23 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
         if stated:
             carried = stated[-1]
         previous = sentence
+
+
+_IN_BREAKDOWN = re.compile(r"其中[^，；。：]*$")
+
+
+def _goes_on_about(text: str, fig: Figure, named: list, voc: Vocabulary) -> bool:
+    """A later clause of a sentence about one institution goes on about it: it names no subject of its own
+    (no institution, place or 全市/全县), its measure is no rate per population, and it is no standard."""
+    clause, _ = _segments(text, fig.quantity.start)
+    if clause == 0 or fig.role_cue == "standard" or voc.per_population.match(fig.measure):
+        return False
+    head = text[clause:fig.quantity.start]
+    if any(n.start < fig.quantity.start and n.end > clause for n in named):
+        return False
+    opening = _TIME_FRONT.sub("", head)
+    return not opening.startswith(tuple(voc.subject_words) + tuple(voc.foreign_subjects)) \
+        and not _PLACE.match(opening) and not opening.startswith(("其中", "同时", "另外", "此外"))
 
 
 _RATE_BEFORE = re.compile(r"(?:原则上|一般|可以|可|要|应|均)*(?:按照?|依据|根据|以)"

@@ -4,6 +4,7 @@ read for a listed subject and measure with another value or year (the rule of te
 standards, such as 每个县办好1所…, are not levels and are left out of that count).
 
     python tests/tools/score_figure_plan.py changde 常德市 湖南省 [--show]
+    python tests/tools/score_figure_plan.py tonglu-report 杭州市 浙江省 --county 桐庐县
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from conftest import build_one_plan, score_figures  # noqa: E402
+from conftest import build_documents, score_figures  # noqa: E402
 
 from kg.facts import figure_facts  # noqa: E402
 from kg.store import open_store  # noqa: E402
@@ -30,11 +31,11 @@ def expected_of(name: str) -> list[tuple]:
     return [(r["subject"], r["measure"], r["year"], r["value"]) for r in rows]
 
 
-def read_plan(name: str, city: str, province: str) -> list[dict]:
+def read_plan(name: str, city: str, province: str, county: str | None = None) -> list[dict]:
     text = (PLANS / f"{name}.txt").read_text("utf-8")
     with tempfile.TemporaryDirectory() as tmp:
-        data = build_one_plan(Path(tmp), text, file=f"{name}.txt", city=city, province=province,
-                              title=text.splitlines()[0])
+        data = build_documents(Path(tmp), [{"file": f"{name}.txt", "text": text, "city": city, "province": province,
+                                            "title": text.splitlines()[0], "county": county}])
         return list(figure_facts(open_store(data)))
 
 
@@ -43,9 +44,10 @@ def main() -> int:
     ap.add_argument("name")
     ap.add_argument("city")
     ap.add_argument("province")
+    ap.add_argument("--county", help="the county a county's document is about (kg add --county)")
     ap.add_argument("--show", action="store_true", help="print every figure read")
     args = ap.parse_args()
-    facts = read_plan(args.name, args.city, args.province)
+    facts = read_plan(args.name, args.city, args.province, args.county)
     expected = expected_of(args.name)
     missed, wrong = score_figures(facts, expected)
     wrong = [w for w in wrong if w[4] != "standard"]  # a standard (for each county…) is no level
