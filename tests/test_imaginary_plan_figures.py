@@ -92,6 +92,8 @@ REWORDED = """岳阳市“十四五”医疗卫生服务体系规划
 岳阳市第一人民医院等3家医院建成胸痛中心。
 汨罗市、临湘市每千常住人口医疗卫生机构床位数均达到6.2张。华容县、平江县、湘阴县每千常住人口执业（助理）医师数分别达到2.6人、2.4人和2.5人。
 
+岳阳市中医医院开放床位1200张，年出院量达到5.6万人次。岳阳市第二人民医院整体搬迁，规划床位1500张。岳阳市第三人民医院编制床位900张，全市每千常住人口床位数达到7.1张。
+
 专栏1 重点工程
 （一）岳阳市妇幼保健院儿童医院工程：建设儿童专科床位400张。
 （二）县级医院能力提升工程：新建县级传染病区5个。
@@ -114,6 +116,11 @@ def test_the_phenomena_hold_in_other_words(tmp_path, one_plan_graph):
     # is the city's
     assert ("岳阳市妇幼保健院", "儿童专科床位", 400.0) in got
     assert any(s == "岳阳市" and v == 5.0 and "传染病区" in m for s, m, v in got)
+    # a sentence about an institution goes on about it, whether its first clause holds a figure or not,
+    # until a clause names another subject (全市)
+    assert {("岳阳市中医医院", "开放床位", 1200.0), ("岳阳市第二人民医院", "规划床位", 1500.0),
+            ("岳阳市", "每千常住人口床位数", 7.1)} <= got
+    assert [s for s, m, v in got if m.startswith("年出院量") and v == 5.6] == ["岳阳市中医医院"]
     # an institution listed with others (X等3家) owns nothing; 岳阳市… is the city, not its county 岳阳县
     assert not [f for f in got if f[0] in ("岳阳市第一人民医院", "岳阳县")]
 

@@ -912,6 +912,8 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
                     continue
                 place, fig = established
                 owner = None
+            if sentence_owner is None and named:
+                sentence_owner = _opening_institution(text, named, voc)
             if owner is None and place is None and sentence_owner is not None \
                     and _goes_on_about(text, fig, named, voc):
                 owner = sentence_owner  # X医院全年完成手术1.35万台次，门急诊量达到96.8万人次
@@ -938,6 +940,20 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
 
 
 _IN_BREAKDOWN = re.compile(r"其中[^，；。：]*$")
+
+
+def _opening_institution(text: str, named: list, voc: Vocabulary) -> Subject | None:
+    """The institution a sentence opens with, as its subject (X医院异地新建，规划床位1200张): named first,
+    after time, lead and label words only, and the only institution of its first clause."""
+    first = min((k for k in (text.find(m) for m in "，；：") if k >= 0), default=len(text))
+    label = _LABEL.match(text)
+    if label and label.end() > first:
+        first = min((k for k in (text.find(m, label.end()) for m in "，；") if k >= 0), default=len(text))
+    inside = [n for n in named if n.start < first and not n.alias_of]
+    if len({n.key for n in inside}) != 1:
+        return None
+    head = text[label.end() if label and label.end() <= inside[0].start else 0:inside[0].start]
+    return Subject("institution", inside[0].key) if _opens_clause(head, voc) else None
 
 
 def _goes_on_about(text: str, fig: Figure, named: list, voc: Vocabulary) -> bool:
