@@ -338,6 +338,8 @@ class _Reader:
         if grid is None:
             grid = _rows_from_sequence(cells, merge_header=not indented)
         if grid is None:
+            grid = _rows_under_group_cells(cells)
+        if grid is None:
             grid = _rows_from_rhythm(cells)
         if grid is None:
             return None
@@ -418,7 +420,7 @@ class _Reader:
     # -- the model --------------------------------------------------------------------------------
     def _make(self, rows: list[list[Cell]], layout: str) -> Table:
         width = max(len(r) for r in rows)
-        grid = [r + [Cell("", r[-1].end, r[-1].end)] * (width - len(r)) if len(r) < width else r for r in rows]
+        grid = [_place_short_row(r, width, rows) if len(r) < width else r for r in rows]
         return Table(self.doc_id, min(c.start for r in grid for c in r if c.text),
                      max(c.end for r in grid for c in r if c.text), grid, layout=layout,
                      header_rows=count_header_rows(grid))
@@ -482,6 +484,32 @@ class _Reader:
             table.rows.extend(extra)
             table.end = max(table.end, nxt.table.end)
             found = Found(table, found.first, nxt.stop)
+
+
+def _place_short_row(row: list[Cell], width: int, rows: list[list[Cell]]) -> list[Cell]:
+    """A row with fewer cells than the table: padded on the right (trailing empty cells dropped), or on
+    the left when its first cells are under a cell spanning rows above (领域 written once for its group:
+    资源配置 / 1 / 每千… on the first row, 2 / 每千… on the next), which the kinds of its cells tell:
+    numbers stand under the full rows' numbers, words under their words."""
+    def kinds(cells: list[Cell]) -> list[bool]:
+        return [is_value_text(c.text) or bool(_BARE_NUMBER.match(c.norm)) for c in cells]
+
+    full = [kinds(r) for r in rows if len(r) == width and any(is_value_text(c.text) for c in r[1:])]
+    best = 0
+    if len(full) >= 1 and len(row) >= 2 and any(is_value_text(c.text) for c in row):
+        columns = [Counter(k[c] for k in full).most_common(1)[0][0] for c in range(width)]
+        own = kinds(row)
+
+        def fit(offset: int) -> int:
+            return sum(own[i] == columns[offset + i] for i in range(len(row)))
+
+        scores = [fit(o) for o in range(width - len(row) + 1)]
+        best = max(range(len(scores)), key=lambda o: (scores[o], -o))
+        if scores[best] <= scores[0]:
+            best = 0
+    left = [Cell("", row[0].start, row[0].start)] * best
+    right = [Cell("", row[-1].end, row[-1].end)] * (width - len(row) - best)
+    return left + row + right
 
 
 # -- row splitters for the one-row-per-line layouts ---------------------------------------------------
@@ -730,6 +758,40 @@ def _rows_from_sequence(cells: list[Cell], merge_header: bool = True) -> tuple[l
         used_start = next(m for m, c in enumerate(cells) if c.start == first_cell.start)
     used = cells[used_start:k]
     return rows, used
+
+
+def _rows_under_group_cells(cells: list[Cell]) -> tuple[list[list[Cell]], list[Cell]] | None:
+    """Rows numbered 1, 2, 3 … whose first column names a group once, on the group's first row (资源配置 /
+    1 / 每千… / …, then 2 / 每千… / …): the numbers come every p or p−1 cells. The header is the p cells
+    above the first row; a row without its group cell gets an empty one."""
+    seq_at = [k for k, c in enumerate(cells) if _is_seq(c.text)]
+    chain: list[int] = []
+    for s in seq_at:
+        if not chain:
+            if int(cells[s].text) == 1:
+                chain = [s]
+        elif int(cells[s].text) == int(cells[chain[-1]].text) + 1 and s - chain[-1] >= 3:
+            chain.append(s)
+    if len(chain) < 3:
+        return None
+    gaps = [b - a for a, b in zip(chain, chain[1:], strict=False)]
+    period = max(gaps)
+    if period < 4 or set(gaps) != {period, period - 1}:
+        return None
+    first = chain[0] - 1  # the first row opens with its group cell
+    if first - period < 0:
+        return None
+    header = cells[first - period:first]
+    if any(is_value_text(c.text) for c in header) or is_value_text(cells[first].text):
+        return None
+    rows = [header]
+    for i, s in enumerate(chain):
+        group = cells[s - 1] if i == 0 or gaps[i - 1] == period else Cell("", cells[s].start, cells[s].start)
+        rest = cells[s:s + period - 1]
+        if len(rest) < period - 1 or is_value_text(group.text):
+            return None
+        rows.append([group, *rest])
+    return rows, cells[first - period:chain[-1] + period - 1]
 
 
 def _misaligned(head: list[Cell], body: list[list[Cell]]) -> bool:

@@ -8,6 +8,8 @@ is a count of beds, not a year.
 
 from __future__ import annotations
 
+import pytest
+
 from kg.facts import figure_facts
 from kg.store import open_store
 from kg.tables import find_tables, split_lines
@@ -160,3 +162,33 @@ def test_a_header_spanning_the_year_columns_reads_the_same_in_both_layouts(tmp_p
     assert ("常德市", "二级及以上综合医院设置老年医学科的比例", 2025, 60.0, "target", "预期性") in by_cells
     # the empty cell (/) gives no figure; nothing is read from the page number
     assert len(by_cells) == 7
+
+
+# A category column written once for its group (领域: 资源配置 on the first row of its rows, 健康水平 on
+# the next group's), the rows below it one cell shorter: in tab rows and one cell per line.
+GROUP_ROWS = [["领域", "序号", "指标", "单位", "2020年", "2025年", "性质"],
+              ["资源配置", "1", "每千常住人口医疗卫生机构床位数", "张", "7.03", "8.0", "预期性"],
+              ["2", "每千常住人口注册护士数", "人", "2.95", "3.8", "预期性"],
+              ["3", "每万常住人口全科医生数", "人", "2.86", "3.93", "约束性"],
+              ["健康水平", "4", "人均预期寿命", "岁", "77.2", "78.5", "预期性"],
+              ["5", "孕产妇死亡率", "1/10万", "8.51", "≤9", "预期性"]]
+GROUP_HEAD = "常德市医疗卫生服务体系规划\n\n主要发展指标\n"
+GROUP_BY_TABS = GROUP_HEAD + "".join("\t".join(r) + "\n" for r in GROUP_ROWS)
+GROUP_BY_CELLS = GROUP_HEAD + "".join(f"\t{c}\n" for r in GROUP_ROWS for c in r) + "\n二、主要任务\n\n加强建设。\n"
+
+
+@pytest.mark.parametrize("text", [GROUP_BY_TABS, GROUP_BY_CELLS], ids=["tabs", "cells"])
+def test_a_group_cell_written_once_leaves_the_rows_below_it_aligned(text):
+    rows = [[c.text for c in r] for r in find_tables(split_lines(text), text, "x")[0].table.rows]
+    assert rows[2] == ["", "2", "每千常住人口注册护士数", "人", "2.95", "3.8", "预期性"]
+    assert rows[4][:3] == ["健康水平", "4", "人均预期寿命"]
+    assert rows[5][:5] == ["", "5", "孕产妇死亡率", "1/10万", "8.51"]
+
+
+def test_a_group_cell_written_once_gives_the_same_figures_in_both_layouts(tmp_path, one_plan_graph):
+    by_tabs = _indicator_figures(tmp_path / "tabs", one_plan_graph, GROUP_BY_TABS)
+    by_cells = _indicator_figures(tmp_path / "cells", one_plan_graph, GROUP_BY_CELLS)
+    assert by_tabs == by_cells
+    assert ("常德市", "每千常住人口注册护士数", 2020, 2.95, "baseline", "预期性") in by_tabs
+    assert ("常德市", "孕产妇死亡率", 2025, 9.0, "target", "预期性") in by_tabs
+    assert len(by_tabs) == 10
