@@ -21,6 +21,7 @@ its notes (注：…, 备注：…) and its unit line (单位：张) are kept.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -268,6 +269,10 @@ class _Reader:
             return self._grid_table(i, "tabs", _tab_cells)
         if _space_cells(line) is not None:
             return self._grid_table(i, "spaces", _space_cells)
+        if _word_cells(line) is not None:
+            found = self._grid_table(i, "words", _word_cells)
+            if found is not None:
+                return found
         if i not in self.cell_runs_tried and (line.indented or _is_seq(line.body) or self._short(line)):
             return self._cell_table(i)
         return None
@@ -278,6 +283,7 @@ class _Reader:
     # -- one row per line ---------------------------------------------------------------------------
     def _grid_table(self, i: int, layout: str, splitter) -> Found | None:
         pieces: list[list[Cell]] = []
+        piece_lines: list[int] = []
         lines, n = self.lines, len(self.lines)
         j = last = i
         while j < n:
@@ -285,6 +291,7 @@ class _Reader:
             cells = splitter(line)
             if cells is not None:
                 pieces.append(cells)
+                piece_lines.append(j)
                 last = j
                 j += 1
                 continue
@@ -311,6 +318,18 @@ class _Reader:
             return None
         if layout == "spaces" and not any(c.text and is_value_text(c.text) for r in rows for c in r):
             return None
+        if layout == "words":
+            # cells set off by single spaces: only a run of rows as wide as the first, a header of words
+            # over at least two rows of values, is a table (a line of prose has spaces too)
+            width = len(rows[0])
+            run = list(itertools.takewhile(lambda r: len(r) == width, rows))
+            if len(run) < 3 or any(is_value_text(c.text) for c in run[0]) \
+                    or sum(1 for r in run[1:] if sum(is_value_text(c.text) or bool(_BARE_NUMBER.match(c.norm))
+                                                     for c in r) >= 2) < 2:
+                return None
+            if len(run) < len(rows):
+                last = piece_lines[len(run) - 1]
+            rows = run
         return Found(self._make(rows, layout), i, last + 1)
 
     @staticmethod
@@ -579,6 +598,20 @@ def _space_cells(line: Line) -> list[Cell] | None:
     if any(c.text.endswith(("。", "；", "，")) for c in cells):
         return None
     return cells
+
+
+def _word_cells(line: Line) -> list[Cell] | None:
+    """A row whose cells are set off by single spaces (a conversion that kept no columns): short, no
+    sentence punctuation, three cells or more."""
+    body = line.body
+    if "\t" in line.raw or len(body) > 100 or " " not in body or any(p in body for p in "，。；、！？"):
+        return None
+    offset = len(line.raw) - len(line.raw.lstrip())
+    end = len(line.raw.rstrip())
+    pieces = [(m.start(), m.end()) for m in re.finditer(r"[^ \u3000]+", line.raw[:end]) if m.start() >= offset]
+    if len(pieces) < 3:
+        return None
+    return _split(line, pieces)
 
 
 def _join(a: Cell, b: Cell, text: str) -> Cell:

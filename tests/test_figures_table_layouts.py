@@ -192,3 +192,24 @@ def test_a_group_cell_written_once_gives_the_same_figures_in_both_layouts(tmp_pa
     assert ("常德市", "每千常住人口注册护士数", 2020, 2.95, "baseline", "预期性") in by_tabs
     assert ("常德市", "孕产妇死亡率", 2025, 9.0, "target", "预期性") in by_tabs
     assert len(by_tabs) == 10
+
+
+# A conversion that kept no columns: cells set off by single spaces. The same indicator table as
+# SPAN_BY_TABS without its spanning header, in tabs and in single spaces, gives the same figures; a
+# line of prose with spaces around its numbers (梧州's 新增 790 张) is no row.
+WORDS_ROWS = [["序号", "指标名称", "2020年", "2025年", "指标性质"],
+              ["1", "每千常住人口医疗卫生机构床位数（张）", "7.03", "8.0", "预期性"],
+              ["2", "每千常住人口注册护士数（人）", "2.95", "3.8", "预期性"],
+              ["3", "二级及以上综合医院设置老年医学科的比例（%）", "/", "≥60", "预期性"]]
+WORDS_TAIL = "\n在建苍海医院一期新增 790 张，建成后增加床位 790 张。\n"
+
+
+@pytest.mark.parametrize("sep", ["\t", " "], ids=["tabs", "single-spaces"])
+def test_cells_set_off_by_single_spaces_read_as_tab_rows(tmp_path, one_plan_graph, sep):
+    text = GROUP_HEAD + "".join(sep.join(r) + "\n" for r in WORDS_ROWS) + WORDS_TAIL
+    tables = find_tables(split_lines(text), text, "x")
+    assert [[c.text for c in r] for r in tables[0].table.rows] == WORDS_ROWS and len(tables) == 1
+    got = _indicator_figures(tmp_path / "t", one_plan_graph, text)
+    assert ("常德市", "每千常住人口注册护士数", 2020, 2.95, "baseline", "预期性") in got
+    assert ("常德市", "二级及以上综合医院设置老年医学科的比例", 2025, 60.0, "target", "预期性") in got
+    assert len([f for f in got if f[4] in ("baseline", "target")]) == 5
