@@ -146,3 +146,15 @@ def test_a_county_s_report_is_read_for_its_year_and_its_institutions(tmp_path, f
     # the standard of the plans' next year stays a standard, for each township's health centre
     assert [(f["measure"], f["condition"], f["year"]) for f in facts if f["role"] == "standard"] == [
         ("特色专科", "每个乡镇卫生院", 2024)]
+
+
+def test_levels_reached_and_counts_of_those_that_did(tmp_path, one_plan_graph):
+    """由2015年的A增加到2020年的B: two levels, each of its own year; X达到Y的有N家: a count of the X
+    that did (the current level), not a standard for each X."""
+    text = ("岳阳市“十四五”医疗卫生服务体系规划\n\n一、发展现状\n\n"
+            "全市卫生技术人员由2015年的3.1万人增加到2020年的3.9万人。县级公立医院达到三级医院水平的有5家。\n")
+    data = one_plan_graph(tmp_path, text, file="yy.txt", city="岳阳市", province="湖南省",
+                          title="岳阳市“十四五”医疗卫生服务体系规划")
+    got = {(f["subject"], f["measure"], f["year"], f["value"], f["role"]) for f in figure_facts(open_store(data))}
+    assert got == {("岳阳市", "卫生技术人员", 2015, 3.1, "baseline"), ("岳阳市", "卫生技术人员", 2020, 3.9, "current"),
+                   ("岳阳市", "县级公立医院达到三级医院水平", 2020, 5.0, "current")}

@@ -270,6 +270,15 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
         prev_end = a
         last: Figure | None = None
         for q in qs:
+            reached = _level_reached(text, prev_end, q, voc, city_names)
+            if reached is not None:  # 由2015年的2.8万张增加到2020年的3.86万张: the level, and where it started
+                figures.append(reached)
+                levels.append(reached)
+                start = _start_level(text, reached, voc)
+                if start is not None:
+                    figures.append(start)
+                prev_end, last = q.end, reached
+                continue
             counted = q.unit in voc.count_units and not _ends_clause(text, q.end)  # 增加2所三级医院: added
             if not counted and _is_change(text, clause_start, q, "", voc):
                 fig = _change_figure(text, prev_end, q, voc, city_names, levels[-1] if levels else None)
@@ -378,13 +387,31 @@ def _change_figure(text: str, prev_end: int, q: Quantity, voc: Vocabulary, city_
                   q.comparator)
 
 
+_REACHED = re.compile(r"(?:由|从)(?:(?:19|20)\d{2}年(?:底|末)?的?)?[\d.]+[^\d，；。]{0,3}"
+                      r"(?:增加|增长|提高|提升|上升|下降|降低|减少|扩大|缩小|缩短|压缩|降|升)(?:到|至)"
+                      r"(?:(?:19|20)\d{2}年(?:底|末)?的?)?$")
+
+
+def _level_reached(text: str, prev_end: int, q: Quantity, voc: Vocabulary,
+                   city_names: tuple[str, ...]) -> Figure | None:
+    """X由A增加到B, X从A提高到B (years may stand before each): B is the level X reached."""
+    phrase = text[prev_end:q.start]
+    m = _REACHED.search(phrase)
+    if m is None or not _ends_clause(text, q.end):
+        return None
+    measure, role, dropped = clean_measure(phrase[:m.start()], voc, city_names)
+    if not is_measure(measure, voc):
+        return None
+    return Figure(q, measure, prev_end + dropped, role, q.comparator)
+
+
 def _start_level(text: str, fig: Figure, voc: Vocabulary) -> Figure | None:
     """由X增长至Y: the level the change started from (X), of the same measure."""
-    m = re.search(r"由((?:19|20)\d{2}年的?)?$", text[: fig.quantity.start])
+    m = re.search(r"(?:由|从)((?:19|20)\d{2}年的?)?$", text[: fig.quantity.start])
     if m:
         return None  # the figure itself is X; Y follows
     before = text[fig.start:fig.quantity.start]
-    by = re.search(r"由(?:(?:19|20)\d{2}年的?)?", before)
+    by = re.search(r"(?:由|从)(?:(?:19|20)\d{2}年(?:底|末)?的?)?", before)
     if not by:
         return None
     inner = [q for q in find_quantities(text[fig.start + by.end():fig.quantity.start]) if q.value is not None]
@@ -699,7 +726,11 @@ def settle(fig: Figure, text: str, times: list[TimeRef], carried: TimeRef | None
     if fig.role_cue in ("change", "standard"):
         role = fig.role_cue
     elif fig.role_cue == "start":
-        role, year = "baseline", _period_start(year, voc)
+        own = _time_before(times, fig.quantity.start)
+        if own is not None and re.fullmatch(r"的?", text[own.end:fig.quantity.start]):
+            role = "baseline"  # 由2015年的2.8万张: the start's own year
+        else:
+            role, year = "baseline", _period_start(year, voc)
     elif fig.role_cue == "added":
         role = "added"
     elif fig.role_cue == "planned" and role == "target":
@@ -892,6 +923,8 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
             counted_level = fig.start < q.start and fig.measure.startswith(tuple(voc.level_prefixes))
             # 共有医疗卫生机构286家，其中县级医院4家: a breakdown of a count counts, it sets no standard
             counted_level = counted_level or bool(_IN_BREAKDOWN.search(text[:fig.start]))
+            # 县级综合医院达到二级甲等水平的有8家: a count of those that did, no standard
+            counted_level = counted_level or bool(re.search(r"的(?:共|已)?有$", text[:q.start]))
             if not counted_level and _is_norm(text, fig, voc):  # 县（市、区）疾病预防控制中心7家: a count
                 # a standard for each place of a kind, saying which when the sentence does
                 fig = standard(text, fig, voc) or replace(fig, role_cue="standard")
