@@ -220,3 +220,15 @@ def test_a_level_reached_from_another(voc):
     got = read("每千常住人口医疗卫生机构床位数从6.2张提高到7.03张。", voc)  # rewording, 从
     beds = "每千常住人口医疗卫生机构床位数"
     assert [g[:2] for g in got] == [(beds, "7.03"), (beds, "6.2")]
+
+
+def test_a_rate_per_population_after_its_count(voc):
+    """执业（助理）医师2.1万人，每千常住人口3.12人: the rate names only its population; it is the rate of the
+    count just read. A rate with its own measure keeps it."""
+    got = read("全市共有执业（助理）医师2.1万人，每千常住人口3.12人；注册护士2.6万人，每千常住人口3.86人。", voc)
+    assert [g[:2] for g in got] == [("执业（助理）医师", "2.1"), ("每千常住人口执业（助理）医师数", "3.12"),
+                                    ("注册护士", "2.6"), ("每千常住人口注册护士数", "3.86")]
+    got = read("全县卫生技术人员3400人，每千人口卫生技术人员数6.1人。", voc, ("融安县",))  # rewording
+    assert [g[:2] for g in got] == [("卫生技术人员", "3400"), ("每千人口卫生技术人员数", "6.1")]
+    got = read("全县卫生技术人员3400人，每千人口6.1人。", voc, ("融安县",))
+    assert [g[:2] for g in got] == [("卫生技术人员", "3400"), ("每千人口卫生技术人员数", "6.1")]

@@ -295,6 +295,7 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
             if fig is None:
                 continue
             fig = _inherit_population(fig, last, text, voc)
+            fig = _rate_of_last(fig, levels[-1] if levels else None, voc)
             figures.append(fig)
             if q in highs:  # the range's high bound: the same measure, at most
                 figures.append(Figure(highs[q], fig.measure, fig.start, fig.role_cue, "≤"))
@@ -466,6 +467,16 @@ def _inherit_population(fig: Figure, last: Figure | None, text: str, voc: Vocabu
             ("、", "，其中")):
         return fig
     return Figure(fig.quantity, prefix.group(0) + fig.measure, fig.start, fig.role_cue, fig.comparator)
+
+
+def _rate_of_last(fig: Figure, level: Figure | None, voc: Vocabulary) -> Figure:
+    """执业（助理）医师2.1万人，每千常住人口3.12人: a per-population rate with no measure of its own is the
+    rate of the count just read (每千常住人口执业（助理）医师数)."""
+    m = voc.per_population.fullmatch(fig.measure)
+    if m is None or level is None or voc.per_population.match(level.measure) or level.role_cue == "change":
+        return fig
+    count = level.measure if level.measure.endswith("数") else level.measure + "数"
+    return replace(fig, measure=fig.measure + count)
 
 
 def _inside_brackets(text: str, k: int) -> bool:
