@@ -60,14 +60,15 @@ SELECT DISTINCT ?s ?sLabel ?p ?name ?o ?oLabel ?g ?mode ?file ?title ?sourceFile
 """.replace("#DOC#", _DOC)
 
 FIGURES = """
-SELECT ?obs ?subjectLabel ?measureLabel ?wording ?year ?value ?valueText ?unit ?natureLabel ?vrole ?condition
+SELECT ?obs ?subjectLabel ?measureLabel ?wording ?year ?value ?valueText ?comparator ?unit ?natureLabel ?vrole
+       ?condition
        ?file ?title
        ?sourceFile ?page ?quote ?start ?end
 WHERE {
   GRAPH ?g { ?obs a hk:Observation ; hk:subject ?subject ; hk:measure ?measure ; hk:year ?year . }
   OPTIONAL { ?obs hk:measureWording ?wording }
   OPTIONAL { ?obs hk:value ?value } OPTIONAL { ?obs hk:valueText ?valueText }
-  OPTIONAL { ?obs hk:unit ?unit } OPTIONAL { ?obs hk:valueRole ?vrole }
+  OPTIONAL { ?obs hk:unit ?unit } OPTIONAL { ?obs hk:valueRole ?vrole } OPTIONAL { ?obs hk:comparator ?comparator }
   OPTIONAL { ?obs hk:condition ?condition }
   OPTIONAL { ?obs hk:nature/skos:prefLabel ?natureLabel . FILTER(LANG(?natureLabel) = "zh") }
   ?subject skos:prefLabel|rdfs:label ?subjectLabel .
@@ -150,6 +151,7 @@ def figure_facts(store) -> Iterator[dict]:
                 "type": "figure", "subject": _v(row, "subjectLabel"),
                 "measure": _v(row, "wording") or _v(row, "measureLabel"), "canonical_measure": _v(row, "measureLabel"),
                 "year": _v(row, "year"), "value": _v(row, "value"), "text": _v(row, "valueText"),
+                "comparator": _v(row, "comparator"),  # ≥ ≤ > < 左右, as the plan bounds the value
                 "unit": _v(row, "unit"), "nature": _v(row, "natureLabel"),
                 "role": vrole.rsplit("/", 1)[-1] if vrole else None, "condition": _v(row, "condition"),
                 "sources": []}

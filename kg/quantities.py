@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 # Units, longest first when matched. 万/亿 before a unit multiply it and stay part of it (万人次).
-UNITS = ["万平方米", "平方米", "万人次", "人次", "万人", "万元", "亿元", "元", "万张", "万册", "公里", "千米",
-         "小时", "分钟",
+UNITS = ["万平方米", "平方米", "万人次", "人次", "台次", "例次", "万人", "万元", "亿元", "元", "万张", "万册", "公里",
+         "千米", "小时", "分钟",
          "个百分点", "百分点", "倍", "%", "‰", "‱",
          "个", "所", "家", "张", "床", "名", "人", "辆", "台", "座", "间", "项", "种", "支", "处", "条", "岁",
          "天", "日", "户", "例", "次", "套", "亩", "年"]
@@ -200,6 +200,7 @@ class TimeRef:
 
 _YEAR_RANGE = re.compile(r"((?:19|20)\d{2})年?[-—–－~～至到]((?:19|20)\d{2})年")
 _YEAR = re.compile(r"(?P<lead>截至|截止到|截止|到|至|于|在)?(?P<y>(?:19|20)\d{2})年(?P<tail>底|末|年底|年末)?")
+_REACHED_VERB = re.compile(r"(?:增加|增长|提高|提升|上升|下降|降低|减少|扩大|缩小|缩短|压缩|降|升)$")
 _PERIOD = re.compile(r"“?(?P<p>十[一二三四五六]五)”?(?P<tail>期末|末期|末|期间|时期|以来|初|期初)?")
 
 
@@ -208,6 +209,8 @@ def find_times(text: str, periods: dict[str, tuple[int, int]]) -> list[TimeRef]:
 
     >>> [(t.year, t.kind) for t in find_times("截至2020年底，到2025年，2018—2020年累计", {})]
     [(2020, 'asof'), (2025, 'target'), (2020, 'span')]
+    >>> [(t.year, t.kind) for t in find_times("由2015年的2.8万张增加到2020年的3.86万张", {})]
+    [(2015, 'point'), (2020, 'point')]
     >>> periods = {"十三五": (2015, 2020), "十四五": (2020, 2025)}
     >>> [(t.year, t.kind) for t in find_times("“十三五”期间，“十四五”末", periods)]
     [(2020, 'period'), (2025, 'period')]
@@ -222,6 +225,8 @@ def find_times(text: str, periods: dict[str, tuple[int, int]]) -> list[TimeRef]:
             continue
         lead, tail = m.group("lead"), m.group("tail")
         kind = "asof" if lead in ("截至", "截止到", "截止") or tail else "target" if lead in ("到", "至") else "point"
+        if kind == "target" and _REACHED_VERB.search(text[:m.start()]):
+            kind = "point"  # 由2015年的2.8万张增加到2020年的3.86万张: the year of the level reached, no deadline
         if not lead and text[max(0, m.start() - 2):m.start()].endswith(("比", "较", "相比", "与", "同")):
             kind = "compare"  # 比2015年增长: the year compared with, not the figure's
         found.append(TimeRef(m.start(), m.end(), int(m.group("y")), kind))

@@ -21,6 +21,7 @@ its notes (注：…, 备注：…) and its unit line (单位：张) are kept.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -135,6 +136,13 @@ def _has_cjk_run(text: str, n: int) -> bool:
 
 def _is_year_head(text: str) -> bool:
     return bool(_YEAR_HEAD.match(normalize_text(text)))
+
+
+def _is_page_rule(line: Line) -> bool:
+    """A page number set off by dashes or words (— 9 —, 第9页), unindented: never a cell's text (a bare
+    number on its own line may be one, 85 / 70)."""
+    body = line.body.strip()
+    return bool(body) and not line.indented and not body.isdigit() and bool(_PAGE_MARK.match(body))
 
 
 def _is_seq(text: str) -> bool:
@@ -261,6 +269,10 @@ class _Reader:
             return self._grid_table(i, "tabs", _tab_cells)
         if _space_cells(line) is not None:
             return self._grid_table(i, "spaces", _space_cells)
+        if _word_cells(line) is not None:
+            found = self._grid_table(i, "words", _word_cells)
+            if found is not None:
+                return found
         if i not in self.cell_runs_tried and (line.indented or _is_seq(line.body) or self._short(line)):
             return self._cell_table(i)
         return None
@@ -271,6 +283,7 @@ class _Reader:
     # -- one row per line ---------------------------------------------------------------------------
     def _grid_table(self, i: int, layout: str, splitter) -> Found | None:
         pieces: list[list[Cell]] = []
+        piece_lines: list[int] = []
         lines, n = self.lines, len(self.lines)
         j = last = i
         while j < n:
@@ -278,6 +291,7 @@ class _Reader:
             cells = splitter(line)
             if cells is not None:
                 pieces.append(cells)
+                piece_lines.append(j)
                 last = j
                 j += 1
                 continue
@@ -304,6 +318,18 @@ class _Reader:
             return None
         if layout == "spaces" and not any(c.text and is_value_text(c.text) for r in rows for c in r):
             return None
+        if layout == "words":
+            # cells set off by single spaces: only a run of rows as wide as the first, a header of words
+            # over at least two rows of values, is a table (a line of prose has spaces too)
+            width = len(rows[0])
+            run = list(itertools.takewhile(lambda r: len(r) == width, rows))
+            if len(run) < 3 or any(is_value_text(c.text) for c in run[0]) \
+                    or sum(1 for r in run[1:] if sum(is_value_text(c.text) or bool(_BARE_NUMBER.match(c.norm))
+                                                     for c in r) >= 2) < 2:
+                return None
+            if len(run) < len(rows):
+                last = piece_lines[len(run) - 1]
+            rows = run
         return Found(self._make(rows, layout), i, last + 1)
 
     @staticmethod
@@ -331,6 +357,8 @@ class _Reader:
         if grid is None:
             grid = _rows_from_sequence(cells, merge_header=not indented)
         if grid is None:
+            grid = _rows_under_group_cells(cells)
+        if grid is None:
             grid = _rows_from_rhythm(cells)
         if grid is None:
             return None
@@ -355,6 +383,13 @@ class _Reader:
                 yield None, k, k
                 k = m
                 continue
+            if indented and _is_page_rule(line):
+                # a page break inside the run (— 9 —): the cells go on after it
+                m = self._past_blanks(k + 1)
+                if m < n and m - k <= 3 and self._cell_start(lines[m], indented):
+                    k = m
+                    continue
+                return
             if not self._cell_start(line, indented):
                 return
             last = k
@@ -398,13 +433,13 @@ class _Reader:
     def _continuation(self, line: Line) -> bool:
         """An unindented line going on with the cell above (2020年 / 基期值), not a caption."""
         return (not line.indented and 0 < len(line.body) <= 30 and "\t" not in line.raw
-                and not self.is_heading(line.body) and not _NOTE.match(line.body) and not _TOC.search(line.body)
-                and not _CAPTION.search(line.body))
+                and not _is_page_rule(line) and not self.is_heading(line.body) and not _NOTE.match(line.body)
+                and not _TOC.search(line.body) and not _CAPTION.search(line.body))
 
     # -- the model --------------------------------------------------------------------------------
     def _make(self, rows: list[list[Cell]], layout: str) -> Table:
         width = max(len(r) for r in rows)
-        grid = [r + [Cell("", r[-1].end, r[-1].end)] * (width - len(r)) if len(r) < width else r for r in rows]
+        grid = [_place_short_row(r, width, rows) if len(r) < width else r for r in rows]
         return Table(self.doc_id, min(c.start for r in grid for c in r if c.text),
                      max(c.end for r in grid for c in r if c.text), grid, layout=layout,
                      header_rows=count_header_rows(grid))
@@ -468,6 +503,32 @@ class _Reader:
             table.rows.extend(extra)
             table.end = max(table.end, nxt.table.end)
             found = Found(table, found.first, nxt.stop)
+
+
+def _place_short_row(row: list[Cell], width: int, rows: list[list[Cell]]) -> list[Cell]:
+    """A row with fewer cells than the table: padded on the right (trailing empty cells dropped), or on
+    the left when its first cells are under a cell spanning rows above (领域 written once for its group:
+    资源配置 / 1 / 每千… on the first row, 2 / 每千… on the next), which the kinds of its cells tell:
+    numbers stand under the full rows' numbers, words under their words."""
+    def kinds(cells: list[Cell]) -> list[bool]:
+        return [is_value_text(c.text) or bool(_BARE_NUMBER.match(c.norm)) for c in cells]
+
+    full = [kinds(r) for r in rows if len(r) == width and any(is_value_text(c.text) for c in r[1:])]
+    best = 0
+    if len(full) >= 1 and len(row) >= 2 and any(is_value_text(c.text) for c in row):
+        columns = [Counter(k[c] for k in full).most_common(1)[0][0] for c in range(width)]
+        own = kinds(row)
+
+        def fit(offset: int) -> int:
+            return sum(own[i] == columns[offset + i] for i in range(len(row)))
+
+        scores = [fit(o) for o in range(width - len(row) + 1)]
+        best = max(range(len(scores)), key=lambda o: (scores[o], -o))
+        if scores[best] <= scores[0]:
+            best = 0
+    left = [Cell("", row[0].start, row[0].start)] * best
+    right = [Cell("", row[-1].end, row[-1].end)] * (width - len(row) - best)
+    return left + row + right
 
 
 # -- row splitters for the one-row-per-line layouts ---------------------------------------------------
@@ -537,6 +598,20 @@ def _space_cells(line: Line) -> list[Cell] | None:
     if any(c.text.endswith(("。", "；", "，")) for c in cells):
         return None
     return cells
+
+
+def _word_cells(line: Line) -> list[Cell] | None:
+    """A row whose cells are set off by single spaces (a conversion that kept no columns): short, no
+    sentence punctuation, three cells or more."""
+    body = line.body
+    if "\t" in line.raw or len(body) > 100 or " " not in body or any(p in body for p in "，。；、！？"):
+        return None
+    offset = len(line.raw) - len(line.raw.lstrip())
+    end = len(line.raw.rstrip())
+    pieces = [(m.start(), m.end()) for m in re.finditer(r"[^ \u3000]+", line.raw[:end]) if m.start() >= offset]
+    if len(pieces) < 3:
+        return None
+    return _split(line, pieces)
 
 
 def _join(a: Cell, b: Cell, text: str) -> Cell:
@@ -701,11 +776,93 @@ def _rows_from_sequence(cells: list[Cell], merge_header: bool = True) -> tuple[l
     if len(rows) < 3:
         return None
     used_start = first_row
+    header_rows: list[list[Cell]] = []
     if header_cells is not None and len(header_cells) == period:
-        rows = [header_cells] + rows
-        used_start = next(m for m, c in enumerate(cells) if c.start == header_cells[0].start)
+        header_rows = [header_cells]
+    if not header_rows or _misaligned(header_rows[-1], rows):
+        # a header cell spanning sub-columns (指标值 over 2020年 and 2025年) gives one cell more above
+        # the first row than a row has: the top row, then the sub-columns' names
+        spanning = _spanning_header(cells[:first_row], period, rows)
+        if spanning is not None:
+            header_rows = spanning
+    if header_rows:
+        rows = header_rows + rows
+        first_cell = next(c for c in header_rows[0] if c.text)
+        used_start = next(m for m, c in enumerate(cells) if c.start == first_cell.start)
     used = cells[used_start:k]
     return rows, used
+
+
+def _rows_under_group_cells(cells: list[Cell]) -> tuple[list[list[Cell]], list[Cell]] | None:
+    """Rows numbered 1, 2, 3 … whose first column names a group once, on the group's first row (资源配置 /
+    1 / 每千… / …, then 2 / 每千… / …): the numbers come every p or p−1 cells. The header is the p cells
+    above the first row; a row without its group cell gets an empty one."""
+    seq_at = [k for k, c in enumerate(cells) if _is_seq(c.text)]
+    chain: list[int] = []
+    for s in seq_at:
+        if not chain:
+            if int(cells[s].text) == 1:
+                chain = [s]
+        elif int(cells[s].text) == int(cells[chain[-1]].text) + 1 and s - chain[-1] >= 3:
+            chain.append(s)
+    if len(chain) < 3:
+        return None
+    gaps = [b - a for a, b in zip(chain, chain[1:], strict=False)]
+    period = max(gaps)
+    if period < 4 or set(gaps) != {period, period - 1}:
+        return None
+    first = chain[0] - 1  # the first row opens with its group cell
+    if first - period < 0:
+        return None
+    header = cells[first - period:first]
+    if any(is_value_text(c.text) for c in header) or is_value_text(cells[first].text):
+        return None
+    rows = [header]
+    for i, s in enumerate(chain):
+        group = cells[s - 1] if i == 0 or gaps[i - 1] == period else Cell("", cells[s].start, cells[s].start)
+        rest = cells[s:s + period - 1]
+        if len(rest) < period - 1 or is_value_text(group.text):
+            return None
+        rows.append([group, *rest])
+    return rows, cells[first - period:chain[-1] + period - 1]
+
+
+def _misaligned(head: list[Cell], body: list[list[Cell]]) -> bool:
+    """A header whose year columns stand over words: it is not the body's header."""
+    for c, cell in enumerate(head):
+        if _is_year_head(cell.text):
+            values = sum(is_value_text(r[c].text) for r in body if c < len(r))
+            if values * 2 < len(body):
+                return True
+    return False
+
+
+def _spanning_header(above: list[Cell], period: int, body: list[list[Cell]]) -> list[list[Cell]] | None:
+    """Two header rows from the cells above the first row when one top cell spans the sub-columns
+    named last (year heads or the words of a year column: 2020年 / 2025年, 基期值 / 目标值)."""
+    subs = 0
+    while subs < len(above) and (_is_year_head(above[-1 - subs].text)
+                                 or above[-1 - subs].norm in _HEADER_TAILS):
+        subs += 1
+    if subs < 2:
+        return None
+    top_count = period + 1 - subs
+    if top_count < 2 or len(above) < top_count + subs:
+        return None
+    top = above[len(above) - subs - top_count: len(above) - subs]
+    sub = above[len(above) - subs:]
+    if any(is_value_text(c.text) or _is_seq(c.text) for c in top):
+        return None
+    at = _spanning_position(top, sub, body)
+    if at is None:
+        return None
+    pad = Cell("", top[at].end, top[at].end)
+    top_row = top[:at + 1] + [pad] * (len(sub) - 1) + top[at + 1:]
+    sub_row = [Cell("", top[m].end, top[m].end) for m in range(at)] + sub + \
+              [Cell("", top[m].end, top[m].end) for m in range(at + 1, len(top))]
+    if _misaligned(sub_row, body):
+        return None
+    return [top_row, sub_row]
 
 
 def _rows_from_rhythm(cells: list[Cell]) -> tuple[list[list[Cell]], list[Cell]] | None:

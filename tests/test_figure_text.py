@@ -206,3 +206,29 @@ def test_link_words_never_cut_a_word(voc):
     got = read("65岁及以上常住居民家庭医生签约22.27万人，签约率67.85%。", voc, ("钦州市", "钦州"))  # 002
     assert [g[:2] for g in got] == [("65岁及以上常住居民家庭医生签约", "22.27"), ("签约率", "67.85")]
     assert read("全市床位约5000张。", voc) == [("床位", "5000", "张", "")]  # rewording
+
+
+def test_a_level_reached_from_another(voc):
+    """X由A增加到B / X从A提高到B: B is the level X reached, A where it started (role cue start); a year
+    before each (由2015年的…增加到2020年的…) is that value's, and 到 there sets no deadline."""
+    got = read("全市卫生总费用由88.79万元增长至90.38万元。", voc)  # 002
+    assert ("卫生总费用", "90.38", "万元", "") in got and ("卫生总费用", "88.79", "万元", "start") in got
+    text = normalize_text("全市医疗卫生机构床位总数由2015年的2.8万张增加到2020年的3.86万张。")  # rewording
+    got = [(f.measure, f.quantity.value, f.role_cue) for f in read_figures(text, voc, ("常德市", "常德"))]
+    assert got == [("医疗卫生机构床位总数", "3.86", ""), ("医疗卫生机构床位总数", "2.8", "start")]
+    assert [(t.year, t.kind) for t in find_times(text, voc.periods)] == [(2015, "point"), (2020, "point")]
+    got = read("每千常住人口医疗卫生机构床位数从6.2张提高到7.03张。", voc)  # rewording, 从
+    beds = "每千常住人口医疗卫生机构床位数"
+    assert [g[:2] for g in got] == [(beds, "7.03"), (beds, "6.2")]
+
+
+def test_a_rate_per_population_after_its_count(voc):
+    """执业（助理）医师2.1万人，每千常住人口3.12人: the rate names only its population; it is the rate of the
+    count just read. A rate with its own measure keeps it."""
+    got = read("全市共有执业（助理）医师2.1万人，每千常住人口3.12人；注册护士2.6万人，每千常住人口3.86人。", voc)
+    assert [g[:2] for g in got] == [("执业（助理）医师", "2.1"), ("每千常住人口执业（助理）医师数", "3.12"),
+                                    ("注册护士", "2.6"), ("每千常住人口注册护士数", "3.86")]
+    got = read("全县卫生技术人员3400人，每千人口卫生技术人员数6.1人。", voc, ("融安县",))  # rewording
+    assert [g[:2] for g in got] == [("卫生技术人员", "3400"), ("每千人口卫生技术人员数", "6.1")]
+    got = read("全县卫生技术人员3400人，每千人口6.1人。", voc, ("融安县",))
+    assert [g[:2] for g in got] == [("卫生技术人员", "3400"), ("每千人口卫生技术人员数", "6.1")]

@@ -270,6 +270,15 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
         prev_end = a
         last: Figure | None = None
         for q in qs:
+            reached = _level_reached(text, prev_end, q, voc, city_names)
+            if reached is not None:  # 由2015年的2.8万张增加到2020年的3.86万张: the level, and where it started
+                figures.append(reached)
+                levels.append(reached)
+                start = _start_level(text, reached, voc)
+                if start is not None:
+                    figures.append(start)
+                prev_end, last = q.end, reached
+                continue
             counted = q.unit in voc.count_units and not _ends_clause(text, q.end)  # 增加2所三级医院: added
             if not counted and _is_change(text, clause_start, q, "", voc):
                 fig = _change_figure(text, prev_end, q, voc, city_names, levels[-1] if levels else None)
@@ -286,6 +295,7 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
             if fig is None:
                 continue
             fig = _inherit_population(fig, last, text, voc)
+            fig = _rate_of_last(fig, levels[-1] if levels else None, voc)
             figures.append(fig)
             if q in highs:  # the range's high bound: the same measure, at most
                 figures.append(Figure(highs[q], fig.measure, fig.start, fig.role_cue, "≤"))
@@ -378,13 +388,31 @@ def _change_figure(text: str, prev_end: int, q: Quantity, voc: Vocabulary, city_
                   q.comparator)
 
 
+_REACHED = re.compile(r"(?:由|从)(?:(?:19|20)\d{2}年(?:底|末)?的?)?[\d.]+[^\d，；。]{0,3}"
+                      r"(?:增加|增长|提高|提升|上升|下降|降低|减少|扩大|缩小|缩短|压缩|降|升)(?:到|至)"
+                      r"(?:(?:19|20)\d{2}年(?:底|末)?的?)?$")
+
+
+def _level_reached(text: str, prev_end: int, q: Quantity, voc: Vocabulary,
+                   city_names: tuple[str, ...]) -> Figure | None:
+    """X由A增加到B, X从A提高到B (years may stand before each): B is the level X reached."""
+    phrase = text[prev_end:q.start]
+    m = _REACHED.search(phrase)
+    if m is None or not _ends_clause(text, q.end):
+        return None
+    measure, role, dropped = clean_measure(phrase[:m.start()], voc, city_names)
+    if not is_measure(measure, voc):
+        return None
+    return Figure(q, measure, prev_end + dropped, role, q.comparator)
+
+
 def _start_level(text: str, fig: Figure, voc: Vocabulary) -> Figure | None:
     """由X增长至Y: the level the change started from (X), of the same measure."""
-    m = re.search(r"由((?:19|20)\d{2}年的?)?$", text[: fig.quantity.start])
+    m = re.search(r"(?:由|从)((?:19|20)\d{2}年的?)?$", text[: fig.quantity.start])
     if m:
         return None  # the figure itself is X; Y follows
     before = text[fig.start:fig.quantity.start]
-    by = re.search(r"由(?:(?:19|20)\d{2}年的?)?", before)
+    by = re.search(r"(?:由|从)(?:(?:19|20)\d{2}年(?:底|末)?的?)?", before)
     if not by:
         return None
     inner = [q for q in find_quantities(text[fig.start + by.end():fig.quantity.start]) if q.value is not None]
@@ -439,6 +467,16 @@ def _inherit_population(fig: Figure, last: Figure | None, text: str, voc: Vocabu
             ("、", "，其中")):
         return fig
     return Figure(fig.quantity, prefix.group(0) + fig.measure, fig.start, fig.role_cue, fig.comparator)
+
+
+def _rate_of_last(fig: Figure, level: Figure | None, voc: Vocabulary) -> Figure:
+    """执业（助理）医师2.1万人，每千常住人口3.12人: a per-population rate with no measure of its own is the
+    rate of the count just read (每千常住人口执业（助理）医师数)."""
+    m = voc.per_population.fullmatch(fig.measure)
+    if m is None or level is None or voc.per_population.match(level.measure) or level.role_cue == "change":
+        return fig
+    count = level.measure if level.measure.endswith("数") else level.measure + "数"
+    return replace(fig, measure=fig.measure + count)
 
 
 def _inside_brackets(text: str, k: int) -> bool:
@@ -619,6 +657,7 @@ def _list_figures(text: str, a: int, b: int, qs: list[Quantity], voc: Vocabulary
             items = items[:-1] + last
     if len(items) != len(qs):
         return None
+    items = _places_before_measure(items, voc)
     prefix = voc.per_population.match(items[0])
     out = []
     for item, q in zip(items, qs, strict=True):
@@ -630,6 +669,23 @@ def _list_figures(text: str, a: int, b: int, qs: list[Quantity], voc: Vocabulary
         if is_measure(measure, voc):
             out.append(Figure(q, measure, a + front, "", q.comparator))
     return out
+
+
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:县|区|市|旗)")
+
+
+def _places_before_measure(items: list[str], voc: Vocabulary) -> list[str]:
+    """Places listed before one measure (石门县、桃源县每千常住人口床位数分别达到6.5张和6.8张): the
+    measure goes with each place (石门县每千常住人口床位数, 桃源县每千常住人口床位数)."""
+    if len(items) < 2 or not all(_PLACE.fullmatch(i) for i in items[:-1]):
+        return items
+    last = items[-1]
+    for end in range(2, min(8, len(last) - 1)):
+        place, measure = last[:end], last[end:]
+        if _PLACE.fullmatch(place) and measure[0] not in "县区市旗" and is_measure(measure, voc) \
+                and not _PLACE.match(measure):
+            return [i + measure for i in items[:-1]] + [last]
+    return items
 
 
 _LEVEL = r"(?:省级|市级|县级|区级|乡镇级|乡级|镇级|村级|省|市|县|区)"
@@ -672,7 +728,8 @@ def settle(fig: Figure, text: str, times: list[TimeRef], carried: TimeRef | None
             role = "target"
         else:
             role = "current"
-    elif retrospective or any(w in clause for w in voc.present_words):
+    elif retrospective or any(w in clause for w in voc.present_words) or target is None:
+        # a document with no plan period (a report) speaks of the year it reports on
         year, role = base, "current"
     else:
         # a plan speaks of its period: a figure with no time of its own is a target of the plan
@@ -680,7 +737,11 @@ def settle(fig: Figure, text: str, times: list[TimeRef], carried: TimeRef | None
     if fig.role_cue in ("change", "standard"):
         role = fig.role_cue
     elif fig.role_cue == "start":
-        role, year = "baseline", _period_start(year, voc)
+        own = _time_before(times, fig.quantity.start)
+        if own is not None and re.fullmatch(r"的?", text[own.end:fig.quantity.start]):
+            role = "baseline"  # 由2015年的2.8万张: the start's own year
+        else:
+            role, year = "baseline", _period_start(year, voc)
     elif fig.role_cue == "added":
         role = "added"
     elif fig.role_cue == "planned" and role == "target":
@@ -707,6 +768,8 @@ def _subject_at(text: str, start: int, col, voc: Vocabulary, measure: str = "") 
     if city is None:
         return None
     gaz = col.ctx.gazetteer
+    if head.startswith(city.name):
+        return None  # 岳阳市第一人民医院…: the city's name, not its county 岳阳县 (short name 岳阳)
     for region in gaz.counties_of(city.code):
         for name in (region.name, *region.short_names):
             if len(name) >= 2 and head.startswith(name):
@@ -773,17 +836,34 @@ def standard(text: str, fig: Figure, voc: Vocabulary) -> Figure | None:
     return Figure(q, fig.measure, fig.start, "standard", fig.comparator or q.comparator, condition)
 
 
-def _county_in_measure(fig: Figure, col) -> tuple[Subject | None, Figure]:
-    """瑞昌市每千常住人口床位数达到6.8张: a county of the city opens the measure; it is the subject."""
+def _county_in_measure(fig: Figure, col) -> tuple[list[Subject] | None, Figure]:
+    """瑞昌市每千常住人口床位数达到6.8张: a county of the city opens the measure; it is the subject. Counties
+    listed there (赤水市、仁怀市每千常住人口床位数均达到7.0张) are each a subject of the figure."""
     city = col.ctx.city
     if city is None:
         return None, fig
-    for region in col.ctx.gazetteer.counties_of(city.code):
-        for name in sorted({region.name, *region.short_names}, key=len, reverse=True):
-            rest = fig.measure[len(name):].removeprefix("的")
-            if len(name) >= 2 and fig.measure.startswith(name) and len(rest) >= 2:
-                moved = replace(fig, measure=rest, start=fig.start + len(fig.measure) - len(rest))
-                return Subject("region", region.code), moved
+    names = sorted(((name, region) for region in col.ctx.gazetteer.counties_of(city.code)
+                    for name in {region.name, *region.short_names} if len(name) >= 2),
+                   key=lambda nr: len(nr[0]), reverse=True)
+    subjects: list[Subject] = []
+    measure = fig.measure
+    if measure.startswith(city.name):
+        return None, fig  # the city's name, not a county sharing its core (岳阳市 / 岳阳县)
+    while True:
+        hit = next(((n, r) for n, r in names if measure.startswith(n)), None)
+        if hit is None:
+            break
+        rest = measure[len(hit[0]):]
+        joined = re.match(r"、|和|及|与", rest)
+        if joined is None:
+            rest = rest.removeprefix("的")
+            if len(rest) < 2:
+                break
+            subjects.append(Subject("region", hit[1].code))
+            moved = replace(fig, measure=rest, start=fig.start + len(fig.measure) - len(rest))
+            return subjects, moved
+        subjects.append(Subject("region", hit[1].code))
+        measure = rest[joined.end():]
     return None, fig
 
 
@@ -846,19 +926,26 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
         figures = _band_thresholds(text, found, _with_share_standards(text, found, figures, voc), voc)
         figures = _bound_shares(text, found, _level_shares(text, found, figures, voc), voc, city_names)
         named = None
+        sentence_owner: Subject | None = None  # the institution the sentence is about, once a clause says so
         for fig in figures:
             q = fig.quantity
             if sentence.truncated and q.end >= len(text) - 1:
                 continue  # the number may have been cut
             counted_level = fig.start < q.start and fig.measure.startswith(tuple(voc.level_prefixes))
+            # 共有医疗卫生机构286家，其中县级医院4家: a breakdown of a count counts, it sets no standard
+            counted_level = counted_level or bool(_IN_BREAKDOWN.search(text[:fig.start]))
+            # 县级综合医院达到二级甲等水平的有8家: a count of those that did, no standard
+            counted_level = counted_level or bool(re.search(r"的(?:共|已)?有$", text[:q.start]))
             if not counted_level and _is_norm(text, fig, voc):  # 县（市、区）疾病预防控制中心7家: a count
                 # a standard for each place of a kind, saying which when the sentence does
                 fig = standard(text, fig, voc) or replace(fig, role_cue="standard")
             place = _subject_at(text, fig.start, col, voc, fig.measure)
             if place is False:
                 continue
+            places = None
             if place is None:
-                place, fig = _county_in_measure(fig, col)
+                places, fig = _county_in_measure(fig, col)
+                place = places[0] if places else None
             if named is None:
                 named = [m for m in rec(text, ctx.city, sentence.truncated) if m.named]
             owner = _owner(text, fig, named, voc)
@@ -869,10 +956,18 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
                     continue
                 place, fig = established
                 owner = None
+            if sentence_owner is None and named:
+                sentence_owner = _opening_institution(text, named, voc)
+            if owner is None and place is None and sentence_owner is not None \
+                    and _goes_on_about(text, fig, named, voc):
+                owner = sentence_owner  # X医院全年完成手术1.35万台次，门急诊量达到96.8万人次
             if owner is not None:
                 fig = _owned_measure(text, fig, named, voc)
+                sentence_owner = owner
             subject, area = (owner, city) if owner is not None else (place or home, None)
             each = _each_of_places(text, fig, col) if owner is None else None
+            if each is None and owner is None and places and len(places) > 1:
+                each = places
             year, role = settle(fig, text, times, carried, retrospective, voc, years)
             if year is None:
                 continue
@@ -886,6 +981,37 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
         if stated:
             carried = stated[-1]
         previous = sentence
+
+
+_IN_BREAKDOWN = re.compile(r"其中[^，；。：]*$")
+
+
+def _opening_institution(text: str, named: list, voc: Vocabulary) -> Subject | None:
+    """The institution a sentence opens with, as its subject (X医院异地新建，规划床位1200张): named first,
+    after time, lead and label words only, and the only institution of its first clause."""
+    first = min((k for k in (text.find(m) for m in "，；：") if k >= 0), default=len(text))
+    label = _LABEL.match(text)
+    if label and label.end() > first:
+        first = min((k for k in (text.find(m, label.end()) for m in "，；") if k >= 0), default=len(text))
+    inside = [n for n in named if n.start < first and not n.alias_of]
+    if len({n.key for n in inside}) != 1:
+        return None
+    head = text[label.end() if label and label.end() <= inside[0].start else 0:inside[0].start]
+    return Subject("institution", inside[0].key) if _opens_clause(head, voc) else None
+
+
+def _goes_on_about(text: str, fig: Figure, named: list, voc: Vocabulary) -> bool:
+    """A later clause of a sentence about one institution goes on about it: it names no subject of its own
+    (no institution, place or 全市/全县), its measure is no rate per population, and it is no standard."""
+    clause, _ = _segments(text, fig.quantity.start)
+    if clause == 0 or fig.role_cue == "standard" or voc.per_population.match(fig.measure):
+        return False
+    head = text[clause:fig.quantity.start]
+    if any(n.start < fig.quantity.start and n.end > clause for n in named):
+        return False
+    opening = _TIME_FRONT.sub("", head)
+    return not opening.startswith(tuple(voc.subject_words) + tuple(voc.foreign_subjects)) \
+        and not _PLACE.match(opening) and not opening.startswith(("其中", "同时", "另外", "此外"))
 
 
 _RATE_BEFORE = re.compile(r"(?:原则上|一般|可以|可|要|应|均)*(?:按照?|依据|根据|以)"
@@ -1182,7 +1308,8 @@ def _owner(text: str, fig: Figure, named: list, voc: Vocabulary):
     inside = [n for n in named if n.start < hi and n.end > lo]
     if len(inside) == 1 and inside[0].start >= clause_start:
         rest = text[inside[0].end:q.start].removeprefix("的")
-        if rest.startswith(tuple(voc.owner_cues)):
+        if rest.startswith(tuple(voc.owner_cues)) or _opens_clause(text[clause_start:inside[0].start], voc) \
+                and _owned_rest(rest, voc):
             return Subject("institution", inside[0].key)
         return "skip"
     if inside:
@@ -1192,4 +1319,32 @@ def _owner(text: str, fig: Figure, named: list, voc: Vocabulary):
         before = [n for n in named if n.end <= clause_start and not n.alias_of]
         if len({n.key for n in before}) == 1:
             return Subject("institution", before[0].key)
+    project = _PROJECT_LABEL.match(text)
+    if project and project.end() <= clause_start:
+        # 2.X医院医疗综合大楼项目：新增床位500张: an item of a project list is about the one institution
+        # its project's name holds, as a row of a project table is
+        owners = {n.key for n in named if n.end <= project.end(1) and not n.alias_of}
+        if len(owners) == 1:
+            return Subject("institution", owners.pop())
     return None
+
+
+# a project's name opening a list item, before its content (1.X医院外科大楼项目：…; （二）X工程：…)
+_PROJECT_LABEL = re.compile(r"^[*#\s]*(?:\d{1,2}[.．、]|[（(][\d一二三四五六七八九十]{1,3}[）)]"
+                            r"|[一二三四五六七八九十]{1,3}、)?\s*([^：:。；，]{2,40}?(?:项目|工程))[：:]")
+
+
+def _opens_clause(head: str, voc: Vocabulary) -> bool:
+    """Only time, lead and label words stand before a name in its clause: the name is the clause's subject."""
+    head = _TIME_FRONT.sub("", _LABEL.sub("", head).lstrip("*#"))
+    head, _ = _strip_front(head, voc.lead_words + voc.subject_words)
+    return head == ""
+
+
+def _owned_rest(rest: str, voc: Vocabulary) -> bool:
+    """What follows an institution opening a clause is its own measure (市疾病预防控制中心实验室检测能力达到
+    300项; X医院新增精神科床位300张), not a list or a comparison it is part of (X医院等3家, X医院和Y医院)."""
+    if not rest or rest[0] in "等和与及、或（(为是在的对由把向":
+        return False
+    measure, _, _ = clean_measure(rest, voc, ())
+    return is_measure(measure, voc)

@@ -217,14 +217,24 @@ def indicator_layout(table: Table, col: Collector) -> Layout | None:
     if "indicator" not in roles:
         return None
     columns: list[YearColumn] = []
+    paths: dict[int, tuple[str, ...]] = {}
     for k in range(table.width):
         path = table.header_path(k)
-        joined = "".join(path)
-        m = _YEAR.search(joined)
-        if not m or k in roles.values():
-            continue
-        role = next((r for r, ws in cfg["year_roles"].items() if any(w in joined for w in ws)), None)
-        columns.append(YearColumn(k, int(m.group(1)), role or "", _group_subject(path, col)))
+        m = _YEAR.search("".join(path))
+        if m and k not in roles.values():
+            paths[k] = path
+    years_under: dict[str, set[str]] = {}  # a header cell → the years of the columns under it
+    for path in paths.values():
+        year = _YEAR.search("".join(path)).group(1)
+        for text in path:
+            years_under.setdefault(text, set()).add(year)
+    for k, path in paths.items():
+        # role words count in a header cell over one year only: 指标值 spanning 2020年 and 2025年
+        # says nothing of either
+        own = "".join(text for text in path if len(years_under[text]) == 1)
+        role = next((r for r, ws in cfg["year_roles"].items() if any(w in own for w in ws)), None)
+        year = int(_YEAR.search("".join(path)).group(1))
+        columns.append(YearColumn(k, year, role or "", _group_subject(path, col)))
     if not columns:
         return None
     years = sorted({c.year for c in columns})
