@@ -369,3 +369,20 @@ def test_a_part_of_a_city_named_with_its_short_name_is_that_part(kb, question, v
 def test_now_asks_the_figures_of_the_base_year(kb, question, values):
     result = ask(kb, question)
     assert result["status"] == "answered" and [a["value"] for a in result["answers"]] == values
+
+
+# ---- a verb of leading governs the relation asked ---------------------------------------------
+# 钦州市妇幼保健院 is a member of the 妇幼保健体系 and leads nothing in the plans: asked what network it
+# leads (牵头哪个医联体 / 是哪个医联体的龙头), its membership is no answer.
+
+@pytest.mark.parametrize("question", ["钦州市妇幼保健院牵头哪个医联体？", "钦州市妇幼保健院是哪个医联体的龙头？"])
+def test_leading_asked_is_not_answered_with_membership(kb, question):
+    result = ask(kb, question)
+    assert result["template"] != "member_of"
+    assert "妇幼保健体系" not in texts(result)
+
+
+def test_membership_asked_is_still_answered(kb):
+    result = ask(kb, "钦州市妇幼保健院参加了哪个体系？")
+    assert result["status"] == "answered"
+    assert "妇幼保健体系" in texts(result)
