@@ -386,3 +386,26 @@ def test_membership_asked_is_still_answered(kb):
     result = ask(kb, "钦州市妇幼保健院参加了哪个体系？")
     assert result["status"] == "answered"
     assert "妇幼保健体系" in texts(result)
+
+
+# ---- a bare level word glued to a kind: 县医院 is the county-level kind, not every 医院 -------------
+# The plans write 县级医院 / 县办医院; people ask 县医院. What 赣州's plan says of 医院 in general (疾病诊治…)
+# is no answer for its county hospitals.
+
+def test_county_hospital_asked_short_is_the_county_level_kind(kb):
+    short = ask(kb, "赣州的县医院负责什么？")
+    written = ask(kb, "赣州的县级医院负责什么？")
+    assert short["status"] == "answered"
+    assert texts(short) == texts(written)
+    assert "急危重症抢救与疑难病转诊" in texts(short)
+    assert "疾病诊治" not in texts(short)
+
+
+def test_county_hospital_with_no_city_asks_which_city(kb):
+    assert ask(kb, "县医院负责什么？")["status"] == "ambiguous"
+
+
+def test_county_hospitals_of_a_city_are_listed_without_the_city_hospitals(kb):
+    names = texts(ask(kb, "梧州有哪些县医院？"))
+    assert {"藤县人民医院", "苍梧县人民医院", "岑溪市人民医院"} <= set(names)
+    assert "梧州市红十字会医院" not in names

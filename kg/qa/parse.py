@@ -48,6 +48,7 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
     mentions = find_mentions(text, kb.lexicon)
     mentions = _with_coordinated_names(kb, text, _with_particle_free_measures(kb, text, mentions))
     mentions = _with_city_areas(kb, text, mentions)
+    mentions = _with_level_glued_kinds(kb, text, mentions)
     mentions = resolve_city(mentions, context.city)
     if PRONOUN.match(text) and context.entity and not any(m.type in SUBJECT_TYPES[:4] for m in mentions):
         mentions.insert(0, context.entity)
@@ -176,6 +177,33 @@ def _with_city_areas(kb: Knowledge, text: str, mentions: list[Mention]) -> list[
                     break
         out.append(m)
     return out
+
+
+def _with_level_glued_kinds(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
+    """县医院 / 市妇幼保健院 / 县中医院: a bare level word glued before a kind (no place named) is how
+    people say the kind at that level, which the plans write 县级医院, 县办医院 (questions.yaml
+    level_short_forms). It is linked as those phrases; with none in the graph, as the kind and the level,
+    never as the whole kind (what the plans say of 医院 is not said of county hospitals)."""
+    forms: dict[str, list[str]] = kb.config.get("level_short_forms") or {}
+    out = []
+    for m in mentions:
+        short = next((w for w in sorted(forms, key=len, reverse=True)
+                      if m.type == "class" and text[max(0, m.start - len(w)):m.start] == w), None)
+        start = m.start - len(short) if short else m.start
+        if short is None or any(o.start < m.start and start < o.end for o in mentions if o is not m):
+            out.append(m)
+            continue
+        kinds = dict.fromkeys([m.text] + [e.label for e in m.entries if e.type == "class"])
+        entries = [e for full in forms[short] for k in kinds for e in kb.lexicon.by_label.get(full + k, [])
+                   if e.type in ("kindref", "class")]
+        if entries:
+            out.append(Mention(text[start:m.end], start, m.end, entries))
+            continue
+        levels = [e for full in forms[short] for e in kb.lexicon.by_label.get(full, []) if e.type == "level"][:1]
+        out.append(m)
+        if levels:
+            out.append(Mention(text[start:m.start], start, m.start, levels))
+    return sorted(out, key=lambda x: x.start)
 
 
 _COORD = "和与及、跟同"
