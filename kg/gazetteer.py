@@ -302,6 +302,13 @@ class Gazetteer:
         """Every name `find` can match without `short` (full names and aliases), sorted."""
         return sorted(k for k, hits in self._index.items() if any(kind != "short" for _, kind in hits))
 
+    def city_short_names(self) -> list[str]:
+        """Short names people write for prefecture-level cities (桂林, 柳州), those that name one city and
+        are no ordinary word (SHORT_STOPLIST), sorted: a question naming one names a place."""
+        return sorted(k for k, hits in self._index.items()
+                      if k not in SHORT_STOPLIST and len(hits) == 1 and hits[0][1] == "short"
+                      and getattr(self.get(hits[0][0]), "level", None) == "city")
+
     def is_full_name(self, name: str) -> bool:
         """True when `name` is a full name or an alias of some region (not only a short form)."""
         return any(kind != "short" for _, kind in self._index.get(name, ()))

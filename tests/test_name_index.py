@@ -152,7 +152,10 @@ def test_places_of_other_cities_are_told_apart_as_with_the_whole_gazetteer(data_
         assert verdicts[q] == expected, q
     assert verdicts["北京市有哪些三级医院？"] == "北京市"
     assert verdicts["梧州市人民医院和南宁市第一人民医院哪个床位多？"] == "南宁市"
-    assert kb.region_names_in("梧州市人民医院牵头哪个医联体？") == [(0, "梧州市")]
+    # the index also holds the short names of prefecture-level cities (梧州, 桂林): a city named without
+    # 市 is found by it, where the whole gazetteer is read only for names with their suffix
+    assert kb.region_names_in("梧州市人民医院牵头哪个医联体？") == [(0, "梧州"), (0, "梧州市")]
+    assert unknown_place(kb, parse(kb, "桂林的每千人口床位数是多少？")) == "桂林"
 
 
 def test_region_names_of_another_gazetteer_are_not_used(data_dir, monkeypatch):

@@ -409,3 +409,29 @@ def test_county_hospitals_of_a_city_are_listed_without_the_city_hospitals(kb):
     names = texts(ask(kb, "梧州有哪些县医院？"))
     assert {"藤县人民医院", "苍梧县人民医院", "岑溪市人民医院"} <= set(names)
     assert "梧州市红十字会医院" not in names
+
+
+# ---- a city named by its short name that has no plan in the graph -------------------------------
+# 桂林的每千人口床位数 was answered with 梧州's, 钦州's and 赣州's figures: a place written without 市
+# was not seen as a place. A county's short name that is also a word (安宁疗护) names no place.
+
+@pytest.mark.parametrize("question, place", [
+    ("桂林的每千人口床位数是多少？", "桂林"),
+    ("柳州有哪些中医医院？", "柳州"),
+    ("南宁有几家医院？", "南宁"),
+])
+def test_a_city_short_name_without_a_plan_is_said_so(kb, question, place):
+    result = ask(kb, question)
+    assert result["status"] == "unanswerable"
+    assert result["answers"] == []
+    assert f"没有{place}的规划" in result["message"]
+
+
+def test_a_plan_city_by_its_short_name_is_still_answered(kb):
+    result = ask(kb, "梧州有哪些中医医院？")
+    assert result["status"] == "answered"
+    assert "梧州市中医医院" in texts(result)
+
+
+def test_a_word_that_is_a_county_short_name_is_no_place(kb):
+    assert "的规划" not in ask(kb, "安宁疗护中心有哪些？")["message"]

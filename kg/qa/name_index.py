@@ -27,7 +27,7 @@ from kg.qa.passages import PASSAGE_COLUMNS, PASSAGE_SCHEMA, IndexedPassages, pas
 
 INDEX_FILE = "qa-names.sqlite"
 # Bump when the schema or what goes into the lexicon changes: an older index is then ignored.
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 _CHUNK = 500  # bound parameters per lookup query
 _FUZZY_MIN = 4  # fuzzy_candidates only offers names of 4+ characters
 
@@ -134,12 +134,14 @@ def write_name_index(build_dir: Path, store, config: dict | None = None, lexicon
 
 
 def _write_places(con: sqlite3.Connection) -> dict[str, str]:
-    """The gazetteer's full names and aliases (what Gazetteer.find matches), when it can be read."""
+    """The gazetteer's full names and aliases (what Gazetteer.find matches), and the short names of its
+    prefecture-level cities (桂林: a question names a city without 市), when it can be read."""
     from kg.gazetteer import load
 
     key = regions_key()
     try:
-        names = load().full_names() if key else []
+        gazetteer = load() if key else None
+        names = sorted(set(gazetteer.full_names()) | set(gazetteer.city_short_names())) if gazetteer else []
     except (OSError, ValueError, KeyError):
         return {}
     con.executemany("INSERT INTO place VALUES (?)", ((n,) for n in names))

@@ -259,23 +259,29 @@ def kinds_of_references(kb: Knowledge, parsed: Parsed) -> None:
 
 
 def unknown_place(kb: Knowledge, parsed: Parsed) -> str | None:
-    """A city or county named in the question that no plan in the graph is about (北京市…)."""
-    if parsed.slots.get("city") or parsed.slots.get("county") or not re.search(r"[省市县区州]", parsed.question):
+    """A city or county named in the question that no plan in the graph is about (北京市…, 桂林的…)."""
+    if parsed.slots.get("city") or parsed.slots.get("county"):
         return None
     # a province is known only as a comparison column of the plans, not as a place with a plan
     known = {m.start for m in parsed.mentions if m.type != "region"}
     named = kb.region_names_in(parsed.question)
+    if named is None and not re.search(r"[省市县区州]", parsed.question):
+        return None  # no index to tell a city's short name by: only names with their suffix are sought
     if named is not None and all(start in known for start, _ in named):
-        # Gazetteer.find only returns regions whose full name or alias occurs in the text: when each
+        # The index holds every full name, alias and city short name Gazetteer.find can match: when each
         # one starts where a linked name starts, none can be the answer (no gazetteer loaded).
         return None
     try:
         from kg.gazetteer import load
-        found = load().find(parsed.question)
+        gazetteer = load()
+        found = gazetteer.find(parsed.question, short=True)
     except (OSError, ValueError, KeyError):
         return None  # without the gazetteer the question is still answered
+    # short names only of prefecture-level cities: a county's short name is too often a word (安宁疗护)
+    cities = set(gazetteer.city_short_names())
     for m in found:
-        if m.region is not None and m.start not in known and len(m.text) >= 2:
+        if m.region is not None and m.start not in known and len(m.text) >= 2 \
+                and (m.kind != "short" or m.text in cities):
             return m.text
     return None
 
