@@ -41,7 +41,8 @@ SELECT DISTINCT ?e ?label ?type ?city ?ofKind ?level WHERE {
   UNION { BIND(hk:HealthInstitution AS ?e) ?e skos:prefLabel|skos:altLabel ?label . BIND("class" AS ?type) }
   UNION { ?e skos:inScheme hkv:level ; skos:prefLabel|skos:altLabel ?label . BIND("level" AS ?type) }
   UNION { ?e skos:inScheme hkv:nature ; skos:prefLabel|skos:altLabel ?label . BIND("nature" AS ?type) }
-  UNION { ?obs hk:measure ?e . ?e skos:prefLabel|skos:altLabel ?label . BIND("measure" AS ?type) }
+  UNION { { SELECT DISTINCT ?e WHERE { ?obs hk:measure ?e } } ?e skos:prefLabel|skos:altLabel ?label .
+    BIND("measure" AS ?type) }
   UNION { ?d a hk:PlanDocument ; hk:city ?e . ?e skos:prefLabel ?label . BIND("city" AS ?type) }
   UNION { { SELECT DISTINCT ?e WHERE { ?obs hk:subject ?e . ?e a hk:Province } }
     ?e skos:prefLabel|skos:altLabel ?label . BIND("region" AS ?type) }
