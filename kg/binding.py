@@ -76,13 +76,20 @@ def _term_text(term: object) -> str:
 
 
 def bind_values(text: str, substitutions: Mapping[object, object]) -> str:
-    """The query with `VALUES ?var { term }` injected at the start of its outermost WHERE group."""
-    clauses = []
+    """The query with `VALUES ?var { term }` injected at the start of its outermost WHERE group;
+    several variables are bound by one block, `VALUES (?a ?b) { (term term) }`: pyoxigraph joins a
+    block of one row into the patterns first, but two blocks one after the other it joins less well
+    (a list of a kind in a city: 20 ms with one block, 200-440 ms with two, national scale 0.05)."""
+    names, terms = [], []
     for var, term in substitutions.items():
-        name = var.value if isinstance(var, ox.Variable) else ox.Variable(str(var).lstrip("?$")).value
-        clauses.append(f"VALUES ?{name} {{ {_term_text(term)} }}")
-    if not clauses:
+        names.append(var.value if isinstance(var, ox.Variable) else ox.Variable(str(var).lstrip("?$")).value)
+        terms.append(_term_text(term))
+    if not names:
         return text
+    if len(names) == 1:
+        clause = f"VALUES ?{names[0]} {{ {terms[0]} }}"
+    else:
+        clause = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }}"
     at = _outer_where(text)
     # on the same line, so line:column of a syntax error still points into the query as written
-    return text[:at] + " " + " ".join(clauses) + " " + text[at:]
+    return text[:at] + " " + clause + " " + text[at:]

@@ -8,6 +8,7 @@ whitespace is dropped. Every character of the normalised text remembers where it
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -70,20 +71,49 @@ def normalize(text: str, base: int = 0) -> Normalized:
     """Normalise `text`; offsets are `base` + the index in `text`."""
     # kg/data/figures.yaml's `[其中：, 其中:, 其中]` reads `其中:` as a mapping; iterating it gave its key, keep that.
     text = text if isinstance(text, str) else "".join(text)
+    # Most characters are their own canonical form: the runs between the characters normalize_char
+    # may change are copied whole, with their offsets as a range.
     out: list[str] = []
     offsets: list[int] = []
-    # The context of ':' and ',' is their neighbours in the normalised text (whitespace dropped), so
-    # "1 : 2" and "1:2" agree and normalising twice changes nothing.
-    visible = [i for i, ch in enumerate(text) if ch not in _SPACE]
-    neighbours = {i: (text[visible[k - 1]] if k else "", text[visible[k + 1]] if k + 1 < len(visible) else "")
-                  for k, i in enumerate(visible) if text[i] in _CONTEXTUAL or text[i] in "：，"}
-    for i, ch in enumerate(text):
-        prev, nxt = neighbours.get(i, ("", ""))
+    done = 0
+    for m in _CHANGED.finditer(text):
+        i = m.start()
+        if i > done:
+            out.append(text[done:i])
+            offsets.extend(range(base + done, base + i))
+        ch = text[i]
+        prev = nxt = ""
+        if ch in _CONTEXTUAL or ch in "：，":
+            # The context of ':' and ',' is their neighbours in the normalised text (whitespace
+            # dropped), so "1 : 2" and "1:2" agree and normalising twice changes nothing.
+            prev, nxt = _visible_before(text, i), _visible_after(text, i)
         norm = normalize_char(ch, _digitish(prev), _digitish(nxt))
-        for c in norm:
-            out.append(c)
-            offsets.append(base + i)
+        out.append(norm)
+        offsets.extend([base + i] * len(norm))
+        done = i + 1
+    if done < len(text):
+        out.append(text[done:])
+        offsets.extend(range(base + done, base + len(text)))
     return Normalized("".join(out), tuple(offsets))
+
+
+# the characters normalize_char may change: whitespace, the full-width ASCII block, ASCII punctuation
+_CHANGED = re.compile("[" + re.escape("".join(sorted(_SPACE | set(_TO_FULLWIDTH) | set(_CONTEXTUAL))))
+                      + "\uff01-\uff5e]")
+
+
+def _visible_before(text: str, i: int) -> str:
+    for j in range(i - 1, -1, -1):
+        if text[j] not in _SPACE:
+            return text[j]
+    return ""
+
+
+def _visible_after(text: str, i: int) -> str:
+    for j in range(i + 1, len(text)):
+        if text[j] not in _SPACE:
+            return text[j]
+    return ""
 
 
 def _digitish(ch: str) -> str:

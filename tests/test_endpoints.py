@@ -144,6 +144,22 @@ def test_values_go_into_the_outermost_where_group_only():
         bind_values("SELECT * WHERE { ?s ?p ?o }", {ox.Variable("o"): ox.BlankNode()})
 
 
+
+def test_several_values_are_bound_by_one_block_of_one_row(store):
+    # one block (pyoxigraph joins it into the patterns first; two blocks in a row it joins late)
+    text = "SELECT ?item ?label WHERE { ?item a ?cls ; skos:prefLabel ?label . ?item hk:city ?city } ORDER BY ?label"
+    cls = ox.NamedNode("https://w3id.org/healthkg/ont#GeneralHospital")
+    city = ox.NamedNode("https://w3id.org/healthkg/id/region/450400")
+    bound = bind_values(text, {ox.Variable("cls"): cls, ox.Variable("city"): city})
+    assert bound.count("VALUES") == 1
+    assert f"VALUES (?cls ?city) {{ ({cls} {city}) }}" in bound
+    # the same rows as the values written into the patterns: 梧州's general hospitals
+    prefixes = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX hk: <https://w3id.org/healthkg/ont#>\n"
+    written = text.replace("?cls", str(cls)).replace("?city", str(city))
+    rows = [r["label"].value for r in store.query(prefixes + bound, use_default_graph_as_union=True)]
+    assert rows == [r["label"].value for r in store.query(prefixes + written, use_default_graph_as_union=True)]
+    assert "梧州市红十字会医院" in rows
+
 def test_hostile_value_on_the_server_matches_nothing(oxigraph, store):
     query = "SELECT ?i ?n WHERE { ?i skos:prefLabel ?n }"  # pyoxigraph binds projected variables only
     remote = RemoteStore(oxigraph.query_url)

@@ -6,9 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 
-from kg.build import build
 from kg.corpus import load_corpus
 from kg.pipeline.figures import parse_value
 from kg.store import open_store, sparql_select, term_value
@@ -32,11 +30,7 @@ SELECT ?obs ?subjectLabel ?measure ?canonical ?year ?value ?text ?cmp ?unit ?nat
 """
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    data = tmp_path_factory.mktemp("kg")
-    build(CORPUS, data)
-    return open_store(data)
+# `store`: the corpus graph, built once per session (tests/conftest.py)
 
 
 def figures(store, subject: str, measure: str, year: int | None = None) -> list[dict]:

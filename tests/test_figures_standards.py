@@ -13,22 +13,16 @@ written here in another wording:
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from kg.build import build
 from kg.facts import figure_facts
 from kg.store import open_store
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-
 
 @pytest.fixture(scope="module")
-def corpus_facts(tmp_path_factory):
-    data = tmp_path_factory.mktemp("kg")
-    build(CORPUS, data)
-    return list(figure_facts(open_store(data)))
+def corpus_facts(store):
+    """The figures of the corpus graph, built once per session (tests/conftest.py)."""
+    return list(figure_facts(store))
 
 
 def rows(facts: list[dict], doc: str, measure: str) -> set[tuple]:

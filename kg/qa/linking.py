@@ -41,7 +41,8 @@ SELECT DISTINCT ?e ?label ?type ?city ?ofKind ?level WHERE {
   UNION { BIND(hk:HealthInstitution AS ?e) ?e skos:prefLabel|skos:altLabel ?label . BIND("class" AS ?type) }
   UNION { ?e skos:inScheme hkv:level ; skos:prefLabel|skos:altLabel ?label . BIND("level" AS ?type) }
   UNION { ?e skos:inScheme hkv:nature ; skos:prefLabel|skos:altLabel ?label . BIND("nature" AS ?type) }
-  UNION { ?obs hk:measure ?e . ?e skos:prefLabel|skos:altLabel ?label . BIND("measure" AS ?type) }
+  UNION { { SELECT DISTINCT ?e WHERE { ?obs hk:measure ?e } } ?e skos:prefLabel|skos:altLabel ?label .
+    BIND("measure" AS ?type) }
   UNION { ?d a hk:PlanDocument ; hk:city ?e . ?e skos:prefLabel ?label . BIND("city" AS ?type) }
   UNION { { SELECT DISTINCT ?e WHERE { ?obs hk:subject ?e . ?e a hk:Province } }
     ?e skos:prefLabel|skos:altLabel ?label . BIND("region" AS ?type) }
@@ -218,11 +219,14 @@ def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]],
                         lex.add(label[k:], entry)
     # A unit named after its institution (钦州市第二人民医院白石湖院区) is asked by its own part
     # (白石湖院区): the rest of the label after an institution's full name, when it is 4+ characters.
-    institution_names = sorted({canon[str(r["e"])] for r in rows if str(r["type"]) == "institution"},
-                               key=len, reverse=True)
+    # (The longest such name is sought among the label's prefixes, not by a pass over every name per
+    # label: that grew with labels × institutions, hours at national scale.)
+    institution_names = {canon[str(r["e"])] for r in rows if str(r["type"]) == "institution"}
     for label, entries in list(lex.by_label.items()):
         units = [e for e in entries if e.type == "unit"]
-        head = next((n for n in institution_names if units and label.startswith(n)), None)
+        if not units:
+            continue
+        head = next((label[:k] for k in range(len(label), 0, -1) if label[:k] in institution_names), None)
         if head and len(label) - len(head) >= 4:
             for entry in units:
                 lex.add(label[len(head):], entry)

@@ -19,6 +19,7 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d+(?:\.\d+)?")
 K1, B = 1.2, 0.75
 PASSAGE_COLUMNS = ("span", "doc", "title", "city", "quote", "section", "start")  # passages.rq.j2's variables
 _CHUNK = 500  # bound parameters per query
+_STAGE_BATCH = 50_000  # postings held in memory while the index is written
 
 
 def terms(text: str) -> list[str]:
@@ -124,6 +125,11 @@ def write_passages(con: sqlite3.Connection, rows: Iterable[dict]) -> dict[str, s
     df: Counter = Counter()
     n = total = 0
     runs: list[list] = []  # [city, first, last]
+    postings: list[tuple] = []
+    # Postings arrive in sentence order but are keyed by term: inserted as they come, each lands at a
+    # random place of the table's B-tree. They are staged in a plain table instead (appended in batches)
+    # and copied over in key order, which SQLite sorts on disk when they do not fit in memory.
+    con.execute("CREATE TEMP TABLE posting_stage(term TEXT, passage INTEGER, tf INTEGER)")
 
     def passage_rows() -> Iterator[tuple]:
         nonlocal n, total
@@ -139,10 +145,16 @@ def write_passages(con: sqlite3.Connection, rows: Iterable[dict]) -> dict[str, s
                     runs[-1][2] = n
                 else:
                     runs.append([city, n, n])
-            con.executemany("INSERT INTO posting VALUES (?, ?, ?)", ((t, n, c) for t, c in tf.items()))
+            postings.extend((t, n, c) for t, c in tf.items())
+            if len(postings) >= _STAGE_BATCH:
+                con.executemany("INSERT INTO posting_stage VALUES (?, ?, ?)", postings)
+                postings.clear()
             yield (n, *(row.get(c) for c in PASSAGE_COLUMNS), length)
 
     con.executemany(f"INSERT INTO passage VALUES (?, {', '.join('?' * len(PASSAGE_COLUMNS))}, ?)", passage_rows())
+    con.executemany("INSERT INTO posting_stage VALUES (?, ?, ?)", postings)
+    con.execute("INSERT INTO posting SELECT term, passage, tf FROM posting_stage ORDER BY term, passage")
+    con.execute("DROP TABLE posting_stage")
     con.executemany("INSERT INTO term_df VALUES (?, ?)", df.items())
     con.executemany("INSERT INTO city_run VALUES (?, ?, ?)", runs)
     con.executescript(PASSAGE_INDEXES)
