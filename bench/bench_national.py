@@ -111,7 +111,8 @@ class Generator:
 
     # ---------------------------------------------------------------- pieces
     def static(self) -> Iterator[ox.Quad]:
-        from kg.build import GraphWriter, add_ontology, add_regions
+        from kg.build import add_ontology, add_regions
+        from kg.build_graph import GraphWriter
 
         w = GraphWriter()
         add_ontology(w)

@@ -19,7 +19,7 @@ from kg.pipeline.relation_text import load_patterns
 from kg.vocab import HK, HKV
 
 if TYPE_CHECKING:
-    from kg.build import BuildContext, GraphWriter
+    from kg.build_graph import BuildContext, GraphWriter
 
 HKID = "https://w3id.org/healthkg/id/"
 ORG = "http://www.w3.org/ns/org#"
