@@ -435,3 +435,21 @@ def test_a_plan_city_by_its_short_name_is_still_answered(kb):
 
 def test_a_word_that_is_a_county_short_name_is_no_place(kb):
     assert "的规划" not in ask(kb, "安宁疗护中心有哪些？")["message"]
+
+
+# ---- beds asked as people say it: 有多少张床 -------------------------------------------------------
+# 张床 stands for the bed indicators as 床位 does; a qualifier before it (编制多少张床) still picks the
+# one indicator, and 张床位 is read as the head written (床位).
+
+def test_beds_asked_with_zhang_chuang_are_the_bed_figures(kb):
+    spoken = ask(kb, "梧州市红十字会医院有多少张床？")
+    written = ask(kb, "梧州市红十字会医院有多少床位？")
+    assert spoken["status"] == "answered"
+    assert texts(spoken) == texts(written)
+    assert {a["value"] for a in spoken["answers"]} >= {1200, 1990, 1233}
+
+
+def test_a_qualified_bed_question_keeps_its_one_indicator(kb):
+    result = ask(kb, "梧州市第三人民医院现在编制多少张床？")
+    assert [a["value"] for a in result["answers"]] == [160]
+    assert "实际开放" not in result["message"]

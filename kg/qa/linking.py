@@ -203,12 +203,15 @@ def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]],
                     for entry in measures:
                         lex.add(short, entry)
     # A bare head word (床位) stands for every indicator ending with it (实际开放床位, 规划编制床位…).
-    for head in measure_heads or []:
+    # Spoken forms after a | stand for the head too (床位|张床: 有多少张床 asks its beds).
+    for item in measure_heads or []:
+        head, *spoken = item.split("|")
         for label, entries in list(lex.by_label.items()):
             if label.endswith(head) and label != head:
                 for entry in entries:
                     if entry.type == "measure":
-                        lex.add(head, Entry(entry.iri, entry.label, "measure_head", entry.city))
+                        for word in (head, *spoken):
+                            lex.add(word, Entry(entry.iri, entry.label, "measure_head", entry.city))
     # Consortia are named with optional modifiers (紧密型县域医共体 is asked as 县域医共体): keep the suffixes
     # that still name a kind of network.
     for label, entries in list(lex.by_label.items()):

@@ -53,8 +53,16 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
     if PRONOUN.match(text) and context.entity and not any(m.type in SUBJECT_TYPES[:4] for m in mentions):
         mentions.insert(0, context.entity)
     mentions = _with_measure_by_parts(kb, text, mentions)
-    if not any(m.type in ("measure", "measure_head") for m in mentions):
-        mentions = _with_measure_by_characters(kb, text, mentions)
+    if not any(m.type == "measure" for m in mentions):
+        # 编制多少张床: an indicator whose characters the words hold is more than the bare head (张床)
+        # (a head as the plans write it, 床位, keeps standing for all its indicators)
+        written = {item.split("|")[0] for item in kb.config.get("measure_heads") or []}
+        mentions = [_as_written_head(text, m, written) if m.type == "measure_head" else m for m in mentions]
+        heads = [m for m in mentions if m.type == "measure_head"]
+        if not any(m.text in written for m in heads):
+            rest = [m for m in mentions if m.type != "measure_head"]
+            found = _with_measure_by_characters(kb, text, rest)
+            mentions = found if len(found) > len(rest) or not heads else mentions
     parsed = Parsed(text, mentions, years, numbers)
     named = any(e.type in ("institution", "county") for m in mentions for e in m.entries)
     for m in mentions:
@@ -100,6 +108,15 @@ def _with_particle_free_measures(kb: Knowledge, text: str, mentions: list[Mentio
 
 
 _FIGURE_CUE = re.compile(r"多少|几[张个家所名人岁天]|百分之")
+
+
+def _as_written_head(text: str, mention: Mention, written: set[str]) -> Mention:
+    """增加多少张床位: a spoken form (张床) read across the head as written (床位) is that head."""
+    for word in written:
+        at = text.find(word, max(0, mention.start - len(word) + 1))
+        if mention.text not in written and 0 <= at < mention.end:
+            return Mention(word, at, at + len(word), mention.entries, mention.fuzzy)
+    return mention
 
 
 def _with_measure_by_characters(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
