@@ -453,3 +453,21 @@ def test_a_qualified_bed_question_keeps_its_one_indicator(kb):
     result = ask(kb, "梧州市第三人民医院现在编制多少张床？")
     assert [a["value"] for a in result["answers"]] == [160]
     assert "实际开放" not in result["message"]
+
+
+# ---- how many indicators of a nature: 约束性指标有几个 -------------------------------------------
+# 梧州's and 赣州's tables each mark one indicator 约束性 (每万常住人口全科医生数); 有几个/多少项 asks their
+# number (no template before), 目标是多少 still asks the figure.
+
+@pytest.mark.parametrize("question", ["赣州的约束性指标有几个？", "梧州的约束性指标有多少项？"])
+def test_how_many_indicators_of_a_nature(kb, question):
+    result = ask(kb, question)
+    assert result["template"] == "nature"
+    assert result["answers"][0]["value"] == 1
+    assert texts(result)[1:] == ["每万人口全科医生数"]
+
+
+def test_the_figure_of_an_indicator_of_a_nature_is_still_a_figure(kb):
+    result = ask(kb, "赣州规划里唯一的约束性指标到2025年目标是多少？")
+    assert result["template"] == "nature_value"
+    assert result["answers"][0]["value"] == 3

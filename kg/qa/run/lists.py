@@ -218,7 +218,11 @@ def run_nature(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     items = list(answers)
     message = jinja2.Template(family["answer"]).render(place=place["place"], nature=nature.entries[0].label,
                                                        items=items, n=len(items))
-    return answered(list(answers.values()), message, sparql)
+    found = list(answers.values())
+    if has_slot(kb, "asks_how_many", parsed):  # 约束性指标有几个: the number first, then which they are
+        found.insert(0, {"text": f"{len(items)}项", "value": len(items), "iri": None, "inferred": False,
+                         "sources": [s for a in found for s in a["sources"]][:3]})
+    return answered(found, message, sparql)
 
 
 def said_not(kb: Knowledge, parsed: Parsed) -> dict | None:
