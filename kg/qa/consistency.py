@@ -93,7 +93,35 @@ def check(kb: Knowledge, family: dict, parsed: Parsed, result: dict) -> dict:
         if not cities <= own:
             # 赣州规划比梧州规划多列了哪一项: two plans set side by side, an answer from one of them
             return no_fact(f"{'与'.join(sorted(cities))}两个规划的对比（这类关系只能逐个城市回答）", sparql)
-    return result
+    return within_the_city_asked(kb, parsed, result)
+
+
+def within_the_city_asked(kb: Knowledge, parsed: Parsed, result: dict) -> dict:
+    """梧州市人民医院牵头的医联体有哪些成员 answered with what 钦州's plan says of 医联体 in general: a
+    question about one city (named, or the city of the county or institution named) is answered only
+    from that city's plans; an answer whose every source is another city's plan is dropped."""
+    asked = asked_cities(kb, parsed)
+    if len(asked) != 1 or result.get("status") != "answered":
+        return result
+    kept = [a for a in result["answers"] if not (kb.answer_cities(a) and not kb.answer_cities(a) & asked)]
+    if len(kept) == len(result["answers"]):
+        return result
+    if not any(a.get("value") is None or a.get("sources") for a in kept):
+        city = next(iter(asked))
+        return no_fact(f"{city}规划中的这类关系（图谱中找到的只有其他城市规划的表述）", result.get("sparql") or "")
+    return {**result, "answers": kept}
+
+
+def asked_cities(kb: Knowledge, parsed: Parsed) -> set[str]:
+    """The cities a question is about: named, or of the county, institution, network or unit named."""
+    cities = {m.entries[0].label for m in parsed.slots.get("city", [])}
+    cities |= {m.entries[0].city for m in parsed.slots.get("county", []) if m.entries[0].city}
+    for kind in ("institution", "consortium", "unit"):
+        for m in parsed.slots.get(kind, []):
+            own = {kb.city_of(e.iri) for e in m.entries}
+            if len(own) == 1 and None not in own:
+                cities |= own
+    return cities
 
 
 def unbound_levels(kb: Knowledge, parsed: Parsed) -> list[str]:

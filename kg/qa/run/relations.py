@@ -10,7 +10,7 @@ import unicodedata
 import jinja2
 
 from kg.qa.knowledge import Knowledge
-from kg.qa.linking import Mention, strip_asides
+from kg.qa.linking import Entry, Mention, strip_asides
 from kg.qa.parse import Parsed, is_yes_no, leftover_words, scope_city
 from kg.qa.render import answered, cite_passage, no_fact
 from kg.qa.textmatch import common_run
@@ -67,6 +67,22 @@ def relation_of_each(kb: Knowledge, family: dict, parsed: Parsed, insts: list[Me
     return answered(answers, "；".join(a["text"] for a in answers) + "。", sparql)
 
 
+def led_networks(kb: Knowledge, parsed: Parsed) -> tuple[Mention, list[Mention]] | None:
+    """浦北县人民医院牵头的医共体有哪些成员: a network named by its leader (questions.yaml
+    led_by_pattern right after an institution) is the network that institution leads — (the
+    institution, the networks the graph says it leads; none when it records none), not the kind."""
+    pattern = kb.config.get("led_by_pattern")
+    for m in parsed.slots.get("institution", []) if pattern else []:
+        if len(m.entries) != 1 or not re.match(pattern, parsed.question[m.end:]):
+            continue
+        sparql = kb.env.get_template("led_by.rq.j2").render()
+        rows = kb.select(sparql, {"leader": m.entries[0].iri})
+        networks = {r["n"]: r["label"] for r in rows}
+        return m, [Mention(label, m.start, m.end, [Entry(iri, label, "consortium", m.entries[0].city)])
+                   for iri, label in networks.items()]
+    return None
+
+
 def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = True) -> dict:
     # A bare class (医院) stands for every plan's phrases of that kind: answering from all plans
     # pools what different plans say of different kinds (a guess). It is asked only within the
@@ -74,8 +90,14 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
     # 县级医院) or a named entity is.
     scope = scope_city(kb, parsed)
     candidates = [c for c in subject_candidates(kb, family, parsed) if scope or c.entries[0].type != "class"]
+    led = led_networks(kb, parsed) if family.get("of_led_network") else None
+    if led is not None:
+        leader, candidates = led
+        if not candidates:
+            return no_fact(f"{leader.entries[0].label}牵头的网络", "")
     if not candidates:
         return no_fact("相关主体", "")
+    missing = f"{led[0].entries[0].label}牵头的网络" if led else candidates[0].entries[0].label
     sparql = ""
     # the cue's direction (X由谁牵头 / X牵头组建了什么): `flip_if` turns the family's direction around
     reverse = bool(family.get("reverse", False)) != bool(family.get("flip_if") and
@@ -149,7 +171,7 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
     said = said_in_text(kb, family, candidates[0], parsed)
     if said is not None:
         return said
-    return no_fact(f"{candidates[0].entries[0].label}的这类关系", sparql)
+    return no_fact(f"{missing}的这类关系", sparql)
 
 
 def rows_of_the_kind_asked(kb: Knowledge, parsed: Parsed, subject: Mention, rows: list[dict]) -> list[dict]:
