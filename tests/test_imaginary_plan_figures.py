@@ -158,3 +158,18 @@ def test_levels_reached_and_counts_of_those_that_did(tmp_path, one_plan_graph):
     got = {(f["subject"], f["measure"], f["year"], f["value"], f["role"]) for f in figure_facts(open_store(data))}
     assert got == {("岳阳市", "卫生技术人员", 2015, 3.1, "baseline"), ("岳阳市", "卫生技术人员", 2020, 3.9, "current"),
                    ("岳阳市", "县级公立医院达到三级医院水平", 2020, 5.0, "current")}
+
+
+@pytest.mark.parametrize("title", ["嘉兴市卫生健康委员会2022年工作总结和2023年工作思路",
+                                   "嘉兴市卫生健康局2022年工作情况及2023年工作计划"])
+def test_a_report_titled_with_the_year_summed_up_and_the_year_ahead(tmp_path, one_plan_graph, title):
+    """A work report names the year it sums up and the year it plans: a figure with no time of its own
+    is of the year summed up (2022), not the year ahead — in two wordings of such a title; a figure the
+    text dates itself keeps its own year."""
+    text = (f"{title}\n\n一、2022年工作总结\n\n全市建成基层国医馆35家，婴儿死亡率2.05‰。"
+            "嘉兴市第一医院全年完成手术2.1万台次。\n\n二、2023年工作思路\n\n2023年新增急救站点4个。\n")
+    data = one_plan_graph(tmp_path, text, file="jx.txt", city="嘉兴市", province="浙江省", title=title)
+    got = {(f["subject"], f["measure"], f["year"], f["value"]) for f in figure_facts(open_store(data))}
+    assert ("嘉兴市", "婴儿死亡率", 2022, 2.05) in got
+    assert {(s, y) for s, m, y, v in got if v == 35.0} == {("嘉兴市", 2022)}
+    assert not [f for f in got if f[2] == 2023 and f[3] != 4.0]

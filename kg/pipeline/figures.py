@@ -529,8 +529,11 @@ def report_year(col: Collector, target: int | None) -> int | None:
     from kg.quantities import find_times
 
     periods = col.cfg["periods"]
-    titled = [t.year for t in find_times(normalize_text(col.ctx.plan.meta.title), periods)
-              if t.kind in ("point", "asof")]
+    title = normalize_text(col.ctx.plan.meta.title)
+    # 2022年工作总结和2023年工作思路: the year summed up is the report's, not the year planned next
+    ahead = re.compile(col.cfg.get("report_ahead_words") or "$^")
+    titled = [t.year for t in find_times(title, periods)
+              if t.kind in ("point", "asof") and not ahead.match(re.sub(r"^[^\u4e00-\u9fff]*", "", title[t.end:]))]
     if titled:
         return max(titled)
     now = [t.year for t in find_times(normalize_text(col.ctx.plan.text), periods)
