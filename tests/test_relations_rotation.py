@@ -15,6 +15,10 @@ PLAN_LIUZHOU = """# 柳州市卫生健康事业发展“十四五”规划
 柳州市工人医院成立了胸痛中心，柳州市人民医院、柳州市中医医院分别建立2个远程会诊平台。
 
 二级以上综合医院设立老年医学科。柳州市人民医院牵头组建城市医疗集团。
+
+## 二、县域医疗卫生服务
+
+全面落实乡村一体化管理，加强乡镇卫生院对村卫生室的业务指导。完善县乡一体化机制，提升县级医院综合能力。
 """
 
 
@@ -46,3 +50,14 @@ def test_named_institutions_that_found_a_centre_host_it(rels, liuzhou):
     assert ("based_on", "远程会诊平台", "柳州市中医医院", "instance") in liuzhou
     # a kind setting up a department, and a hospital leading a consortium, found nothing of their own
     assert not any(p == "based_on" and s in ("老年医学科", "城市医疗集团") for p, s, _, _ in liuzhou)
+
+
+def test_two_levels_run_as_one_integrate_their_kinds(rels, liuzhou):
+    # 钦州 002: 按照县镇一体化、镇村一体化原则，加强县级医院与镇卫生院和村卫生室的统筹管理 (the next clause's kinds)
+    assert ("integrated_with", "镇卫生院", "村卫生室", "class") in rels
+    # 赣州 003: 以“县级医院为龙头、乡镇卫生院为枢纽…”的县乡一体化管理 (the clause's own kinds)
+    assert ("integrated_with", "县级医院", "乡镇卫生院", "class") in rels
+    # reworded: 乡村一体化管理 with the kinds in the next clause
+    assert ("integrated_with", "乡镇卫生院", "村卫生室", "class") in liuzhou
+    # 县乡一体化 with no kind of the 乡 level named near it integrates nothing
+    assert not any(p == "integrated_with" and "县级医院" in (s, o) for p, s, o, _ in liuzhou)

@@ -1148,7 +1148,33 @@ def pairs(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             both = parties(mk, S.strip_openers(a, b), b, select=True)
             subs, others = both[:1], both[1:]
         facts.extend(Fact(relation, s, o) for s in subs for o in others)
+    facts.extend(_level_pairs(S))
     return facts
+
+
+def _level_pairs(S: SentenceAnalysis) -> list[Fact]:  # noqa: N803
+    """县乡一体化 / 镇村一体化: the clause's kinds of those two levels (else the next clause's) are integrated."""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    facts: list[Fact] = []
+    for m in P["level_pair_re"].finditer(t):
+        a, b = mk.clause(m.start())
+        found = _kinds_of_levels(S, a, b, m.group("a"), m.group("b"))
+        if found is None and b < len(t) and t[b] == "，":
+            found = _kinds_of_levels(S, b + 1, mk.clause(b + 1)[1], m.group("a"), m.group("b"))
+        if found is not None:
+            facts.append(Fact("integrated_with", *found))
+    return facts
+
+
+def _kinds_of_levels(S: SentenceAnalysis, a: int, b: int, upper: str, lower: str) -> tuple[Kind, Kind] | None:  # noqa: N803
+    """The first kind named in masked[a:b] of each level, when both are there and differ."""
+    mk = S.mk
+    kinds = [k for i in range(a, b) if mk.is_mention(S.t[i]) and isinstance(k := party(mk, i, i + 1), Kind)]
+    ends = []
+    for level in (upper, lower):
+        ends.append(next((k for k in kinds if k.label.startswith(tuple(S.P["level_words"][level]))), None))
+    x, y = ends
+    return (x, y) if x is not None and y is not None and x.label != y.label else None
 
 
 def upgrades(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
