@@ -19,6 +19,10 @@ PLAN_LIUZHOU = """# 柳州市卫生健康事业发展“十四五”规划
 ## 二、县域医疗卫生服务
 
 全面落实乡村一体化管理，加强乡镇卫生院对村卫生室的业务指导。完善县乡一体化机制，提升县级医院综合能力。
+
+## 三、公共卫生
+
+柳州市妇幼保健院承担全市妇幼健康业务管理和基层技术指导。各级健康教育机构的基本职能包括健康传播、健康促进，其中基层业务指导是重点。建设基层指导中心。
 """
 
 
@@ -61,3 +65,17 @@ def test_two_levels_run_as_one_integrate_their_kinds(rels, liuzhou):
     assert ("integrated_with", "乡镇卫生院", "村卫生室", "class") in liuzhou
     # 县乡一体化 with no kind of the 乡 level named near it integrates nothing
     assert not any(p == "integrated_with" and "县级医院" in (s, o) for p, s, o, _ in liuzhou)
+
+
+def test_guidance_of_the_primary_level_stated_as_jiceng_zhidao(rels, liuzhou):
+    # 梧州 001: 县级妇幼保健机构承担…人群服务和基层指导 (the clause's subject)
+    assert ("guides", "县级妇幼保健机构", "基层医疗卫生机构", "class") in rels
+    # 赣州 003: 各级疾病预防控制机构的基本职能包括…，其中…基层技术指导是核心职能 (the duties' subject, all levels)
+    assert ("guides", "疾病预防控制机构", "基层医疗卫生机构", "class") in rels
+    # reworded: a named institution's 基层技术指导, a kind's 基层业务指导 among its listed duties
+    # (a relation with a kind is of class scope in kg facts)
+    assert ("guides", "柳州市妇幼保健院", "基层医疗卫生机构", "class") in liuzhou
+    assert ("guides", "健康教育机构", "基层医疗卫生机构", "class") in liuzhou
+    # 基层指导中心 is a place, not a guidance: nothing else guides the primary level in that plan
+    guiding = {s for p, s, o, _ in liuzhou if p == "guides" and o == "基层医疗卫生机构"}
+    assert guiding == {"柳州市妇幼保健院", "健康教育机构"}
