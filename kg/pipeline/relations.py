@@ -428,7 +428,7 @@ def _grassroots_guidance(S: SentenceAnalysis) -> list[Fact]:  # noqa: N803
         a, _ = mk.clause(m.start())
         pred = P["predicate_re"].search(t, a, m.start())
         subs = S.subjects(pred.start() if pred else a)
-        duty = [d for d in P["duty_cue_re"].finditer(t, 0, m.start())] if not subs else []
+        duty = list(P["duty_cue_re"].finditer(t, 0, m.start())) if not subs else []
         if duty:  # X的基本职能包括…，其中…基层技术指导是核心职能: one of X's duties
             c = duty[-1].start()
             subs = S.subjects(c - (1 if t.endswith(P["duty_possessive"], 0, c) else 0), select=True)
@@ -1159,8 +1159,9 @@ def _level_pairs(S: SentenceAnalysis) -> list[Fact]:  # noqa: N803
         a, b = mk.clause(m.start())
         found = _kinds_of_levels(S, a, b, m.group("a"), m.group("b"))
         if found is None and b < len(t) and t[b] == "，":
-            found = _kinds_of_levels(S, b + 1, mk.clause(b + 1)[1], m.group("a"), m.group("b"))
-        if found is not None:
+            a, b = b + 1, mk.clause(b + 1)[1]
+            found = _kinds_of_levels(S, a, b, m.group("a"), m.group("b"))
+        if found is not None and not mk.reaches_cut(b):
             facts.append(Fact("integrated_with", *found))
     return facts
 
