@@ -406,12 +406,37 @@ def guidance(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
                 facts.extend(Fact("guides", s, o, prop) for s in S.subjects(a + f)[:1] for o in objs)
             elif "由" in before and cue == "统一管理":
                 facts.extend(_managed_by(S, a, b, before, m, prop))
+    facts.extend(_grassroots_guidance(S))
     # bare 指导 as a verb: 培训和指导基层医疗卫生机构人员
     for m in P["guide_verb_re"].finditer(t):
         objs = parties(mk, m.start("o"), m.end("o"))
         term = P["guide_verbs"][m.group("cue")]
         if objs and not mk.reaches_cut(m.end("o")):
             facts.extend(Fact("guides", s, o, term) for s in S.subjects(m.start()) for o in objs)
+    return facts
+
+
+def _grassroots_guidance(S: SentenceAnalysis) -> list[Fact]:  # noqa: N803
+    """X承担…和基层指导 / 其中…基层技术指导是核心职能: X guides the primary-level institutions. X is the
+    subject of the clause's predicate before the cue, else the one carried to the clause, else the subject of
+    the duties the sentence lists before it."""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    facts: list[Fact] = []
+    for m in P["grassroots_guidance_re"].finditer(t):
+        if mk.reaches_cut(m.end()):
+            continue
+        a, _ = mk.clause(m.start())
+        pred = P["predicate_re"].search(t, a, m.start())
+        subs = S.subjects(pred.start() if pred else a)
+        duty = list(P["duty_cue_re"].finditer(t, 0, m.start())) if not subs else []
+        if duty:  # X的基本职能包括…，其中…基层技术指导是核心职能: one of X's duties
+            c = duty[-1].start()
+            subs = S.subjects(c - (1 if t.endswith(P["duty_possessive"], 0, c) else 0), select=True)
+        label = P["grassroots_kind"]
+        prop = P["guidance_cues"].get(m.group("cue") + "指导") if m.group("cue") else None
+        # 各级疾病预防控制机构: all levels of the kind guide, so the kind itself (as in compositions)
+        facts.extend(Fact("guides", _unqualified(P, s), Kind(label, kind_of_label(label)), prop) for s in subs
+                     if isinstance(s, Kind | Named | Carry))
     return facts
 
 
@@ -1122,7 +1147,34 @@ def pairs(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             both = parties(mk, S.strip_openers(a, b), b, select=True)
             subs, others = both[:1], both[1:]
         facts.extend(Fact(relation, s, o) for s in subs for o in others)
+    facts.extend(_level_pairs(S))
     return facts
+
+
+def _level_pairs(S: SentenceAnalysis) -> list[Fact]:  # noqa: N803
+    """县乡一体化 / 镇村一体化: the clause's kinds of those two levels (else the next clause's) are integrated."""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    facts: list[Fact] = []
+    for m in P["level_pair_re"].finditer(t):
+        a, b = mk.clause(m.start())
+        found = _kinds_of_levels(S, a, b, m.group("a"), m.group("b"))
+        if found is None and b < len(t) and t[b] == "，":
+            a, b = b + 1, mk.clause(b + 1)[1]
+            found = _kinds_of_levels(S, a, b, m.group("a"), m.group("b"))
+        if found is not None and not mk.reaches_cut(b):
+            facts.append(Fact("integrated_with", *found))
+    return facts
+
+
+def _kinds_of_levels(S: SentenceAnalysis, a: int, b: int, upper: str, lower: str) -> tuple[Kind, Kind] | None:  # noqa: N803
+    """The first kind named in masked[a:b] of each level, when both are there and differ."""
+    mk = S.mk
+    kinds = [k for i in range(a, b) if mk.is_mention(S.t[i]) and isinstance(k := party(mk, i, i + 1), Kind)]
+    ends = []
+    for level in (upper, lower):
+        ends.append(next((k for k in kinds if k.label.startswith(tuple(S.P["level_words"][level]))), None))
+    x, y = ends
+    return (x, y) if x is not None and y is not None and x.label != y.label else None
 
 
 def upgrades(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803

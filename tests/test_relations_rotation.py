@@ -1,0 +1,63 @@
+"""Relations as plans state them, found on the misses of one plan and checked on another plan or on an
+imaginary plan written in other words (issue #11 item 5). Each test names the phenomenon."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.facts import relation_facts
+from kg.store import open_store
+
+PLAN_LIUZHOU = """# 柳州市卫生健康事业发展“十四五”规划
+
+## 二、县域医疗卫生服务
+
+全面落实乡村一体化管理，加强乡镇卫生院对村卫生室的业务指导。完善县乡一体化机制，提升县级医院综合能力。
+
+## 三、公共卫生
+
+柳州市妇幼保健院承担全市妇幼健康业务管理和基层技术指导。各级健康教育机构的基本职能包括健康传播、健康促进，其中基层业务指导是重点。建设基层指导中心。
+"""
+
+
+def _rels(facts) -> set[tuple[str, str, str, str]]:
+    return {(f["p"], f["s"], f["o"], f["scope"]) for f in facts}
+
+
+@pytest.fixture(scope="module")
+def rels(store) -> set[tuple[str, str, str, str]]:
+    return _rels(relation_facts(store))
+
+
+@pytest.fixture(scope="module")
+def liuzhou(tmp_path_factory) -> set[tuple[str, str, str, str]]:
+    from conftest import build_one_plan
+
+    data = build_one_plan(tmp_path_factory.mktemp("liuzhou_rot"), PLAN_LIUZHOU, file="140_liuzhou.txt",
+                          city="柳州市", title="柳州市卫生健康事业发展“十四五”规划")
+    return _rels(relation_facts(open_store(data)))
+
+
+def test_two_levels_run_as_one_integrate_their_kinds(rels, liuzhou):
+    # 钦州 002: 按照县镇一体化、镇村一体化原则，加强县级医院与镇卫生院和村卫生室的统筹管理 (the next clause's kinds)
+    assert ("integrated_with", "镇卫生院", "村卫生室", "class") in rels
+    # 赣州 003: 以“县级医院为龙头、乡镇卫生院为枢纽…”的县乡一体化管理 (the clause's own kinds)
+    assert ("integrated_with", "县级医院", "乡镇卫生院", "class") in rels
+    # reworded: 乡村一体化管理 with the kinds in the next clause
+    assert ("integrated_with", "乡镇卫生院", "村卫生室", "class") in liuzhou
+    # 县乡一体化 with no kind of the 乡 level named near it integrates nothing
+    assert not any(p == "integrated_with" and "县级医院" in (s, o) for p, s, o, _ in liuzhou)
+
+
+def test_guidance_of_the_primary_level_stated_as_jiceng_zhidao(rels, liuzhou):
+    # 梧州 001: 县级妇幼保健机构承担…人群服务和基层指导 (the clause's subject)
+    assert ("guides", "县级妇幼保健机构", "基层医疗卫生机构", "class") in rels
+    # 赣州 003: 各级疾病预防控制机构的基本职能包括…，其中…基层技术指导是核心职能 (the duties' subject, all levels)
+    assert ("guides", "疾病预防控制机构", "基层医疗卫生机构", "class") in rels
+    # reworded: a named institution's 基层技术指导, a kind's 基层业务指导 among its listed duties
+    # (a relation with a kind is of class scope in kg facts)
+    assert ("guides", "柳州市妇幼保健院", "基层医疗卫生机构", "class") in liuzhou
+    assert ("guides", "健康教育机构", "基层医疗卫生机构", "class") in liuzhou
+    # 基层指导中心 is a place, not a guidance: nothing else guides the primary level in that plan
+    guiding = {s for p, s, o, _ in liuzhou if p == "guides" and o == "基层医疗卫生机构"}
+    assert guiding == {"柳州市妇幼保健院", "健康教育机构"}
