@@ -128,7 +128,8 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
         if own:
             # Scope is never crossed: only what the plan(s) of that city say.
             rows = [r for r in rows if own in kb.row_cities(r)]
-        answers = drop_restatements(relation_answers(kb, rows), parsed.question, asked_noun(kb, parsed))
+        answers = drop_restatements(relation_answers(kb, rows), parsed.question, asked_noun(kb, parsed),
+                                    subject.text)
         answers = narrow_answers(kb, drop_other_places(kb, answers, parsed), parsed, family)
         answers = said_with_cue(family, answers, parsed.question)
         read = 0
@@ -453,14 +454,16 @@ def completed_from_span(kb: Knowledge, answers: list[dict]) -> list[dict]:
                       for i in missing]
 
 
-def drop_restatements(answers: list[dict], question: str, asked: str = "") -> list[dict]:
+def drop_restatements(answers: list[dict], question: str, asked: str = "",
+                      subject: str = "") -> list[dict]:
     """An answer that ends with the question's own noun phrase (…区域医疗中心 for 在哪些方面打造
     区域医疗中心) restates the question; keep it only when nothing else answers. When the question asks
     for a noun (开展什么<宣传活动>) that only the restating answers hold (开展大众卫生科学知识宣传活动), those
-    fill the question's gap: they are kept instead of the others."""
+    fill the question's gap: they are kept instead of the others. The relation's subject qualified is no
+    restatement: 健康教育机构 guides 下级健康教育机构, the other end of the relation named by its kind."""
     def restates(text: str) -> bool:
         k = next((k for k in range(6, 3, -1) if len(text) > 6 and text[-k:] in question), 0)
-        if not k:
+        if not k or subject and text.endswith(subject) and text != subject:
             return False
         # An answer that fills the question's frame (以什么为重点的… → 以肿瘤性疾病为重点的…) shares
         # much of its remaining words with the question; a restatement does not.

@@ -1,0 +1,68 @@
+"""`kg ask` on relation questions asked in other words (issue #12): a verb of guidance governing the
+question word asks whom a body guides, not the list of a kind (下辖哪些急救站, 对哪些机构进行业务指导,
+指导谁); the relation's subject named again in an answer (健康教育机构 → 下级健康教育机构) is the other end
+of the relation, not a restatement of the question. Answers are the real corpus's."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.qa import ask, load
+
+
+@pytest.fixture(scope="module")
+def kb(data_dir):
+    return load(data_dir)
+
+
+def texts(result: dict) -> list[str]:
+    return [a["text"] for a in result["answers"]]
+
+
+@pytest.mark.parametrize("question", ["钦州市医疗急救中心下辖哪些急救站？",
+                                      "钦州市医疗急救中心下面管着哪些急救站？"])
+def test_a_command_verb_before_the_kind_asks_whom_the_body_commands(kb, question):
+    # 000: 规划设置钦州市医疗急救中心1个，下辖直属急救站1个 — not every 急救站 of 钦州 (list_by_kind)
+    result = ask(kb, question)
+    assert result["status"] == "answered" and result["template"] == "guides_who"
+    assert "直属急救站" in texts(result)
+
+
+@pytest.mark.parametrize("question, subject, guided", [
+    # 003: 负责辖区内医疗卫生机构、机关、学校、媒体及下级健康教育机构的业务指导
+    ("赣州健康教育机构对哪些机构进行业务指导？", "健康教育机构", "辖区内医疗卫生机构"),
+    # 003: 培训和指导基层医疗卫生机构人员
+    ("赣州县级医院要培训指导哪些机构？", "县级医院", "基层医疗卫生机构"),
+    # 001: 市级妇幼保健机构是全市妇幼保健业务指导中心
+    ("梧州市级妇幼保健机构指导谁？", "妇幼保健机构", "全市妇幼保健机构"),
+])
+def test_a_guidance_verb_governing_the_question_word_asks_the_guided(kb, question, subject, guided):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and result["template"] == "guides_who"
+    assert guided in texts(result) and subject in result["message"]
+
+
+def test_a_list_of_a_kind_is_still_a_list(kb):
+    # no verb of guidance: the city's 县区中医医院 of 000's 设置4家县区中医医院
+    result = ask(kb, "钦州规划设置的县区中医医院有哪几家？")
+    assert result["template"] == "list_by_kind"
+    assert sorted(texts(result)) == sorted(["灵山县中医医院", "浦北县中医医院", "钦南区中医医院", "钦北区中医医院"])
+
+
+@pytest.mark.parametrize("question", ["赣州健康教育机构对哪些机构进行业务指导？",
+                                      "赣州的健康教育机构负责对哪些单位做业务指导？"])
+def test_the_subjects_own_kind_with_a_qualifier_is_an_answer_not_a_restatement(kb, question):
+    result = ask(kb, question)
+    assert "下级健康教育机构" in texts(result)
+
+
+def test_the_other_level_of_the_subjects_kind_is_the_other_end(kb):
+    # 001: 上级疾控机构对下级疾控机构实行业务领导
+    result = ask(kb, "在梧州，上级疾控机构对谁实行业务领导？")
+    assert result["status"] == "answered" and texts(result) == ["下级疾控机构"]
+
+
+def test_an_answer_sharing_only_the_subjects_head_still_restates_the_question(kb):
+    # 000: 钦州市疾病预防控制中心 is 全市疾病预防控制工作的…质量控制中心; its tasks are no 中心
+    result = ask(kb, "钦州市疾病预防控制中心在全市是什么中心？")
+    assert texts(result) == ["全市疾病预防控制工作的业务管理、技术指导、科研培训和质量控制中心"]
