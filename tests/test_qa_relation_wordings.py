@@ -66,3 +66,22 @@ def test_an_answer_sharing_only_the_subjects_head_still_restates_the_question(kb
     # 000: 钦州市疾病预防控制中心 is 全市疾病预防控制工作的…质量控制中心; its tasks are no 中心
     result = ask(kb, "钦州市疾病预防控制中心在全市是什么中心？")
     assert texts(result) == ["全市疾病预防控制工作的业务管理、技术指导、科研培训和质量控制中心"]
+
+
+# ---- a level word glued before a kind ---------------------------------------------------------------
+
+@pytest.mark.parametrize("question, kept, dropped", [
+    # 000: 设置4家县区中医医院，分别是灵山县中医医院、浦北县中医医院、钦南区中医医院、钦北区中医医院
+    ("钦州的县区中医医院都是哪些？", "钦南区中医医院", "钦州市中医医院"),
+    ("梧州的县区中医医院有哪些？", "苍梧县中医医院", "梧州市中医医院"),
+    ("梧州的县区妇幼保健院有哪些？", "藤县妇幼保健院", "梧州市妇幼保健院"),
+])
+def test_a_county_level_prefix_keeps_out_the_citys_own_institution(kb, question, kept, dropped):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and kept in texts(result) and dropped not in texts(result)
+
+
+def test_a_county_level_kind_with_only_the_citys_institution_is_not_recorded(kb):
+    # 钦州's only recorded 疾病预防控制中心 of its own is the city's: no 县区 one is named in the graph
+    result = ask(kb, "钦州的县区疾病预防控制中心有哪些？")
+    assert result["status"] == "unanswerable" and "钦州市疾病预防控制中心" not in texts(result)
