@@ -85,3 +85,32 @@ def test_a_county_level_kind_with_only_the_citys_institution_is_not_recorded(kb)
     # 钦州's only recorded 疾病预防控制中心 of its own is the city's: no 县区 one is named in the graph
     result = ask(kb, "钦州的县区疾病预防控制中心有哪些？")
     assert result["status"] == "unanswerable" and "钦州市疾病预防控制中心" not in texts(result)
+
+
+# ---- yes/no about a guidance relation ---------------------------------------------------------------
+
+@pytest.mark.parametrize("question, guided", [
+    # 002: 强化钦州市疾病预防控制中心对县区疾病预防控制中心的业务指导和工作协同 (short names in the question)
+    ("钦州市疾控中心对县区疾控中心进行业务指导吗？", "县区疾病预防控制中心"),
+    ("钦州市疾控中心是不是对县区疾控中心进行业务指导？", "县区疾病预防控制中心"),
+    # 000: 钦州市妇幼保健院是全市妇幼保健业务指导中心
+    ("钦州市妇幼保健院对全市妇幼保健机构进行业务指导吗？", "全市妇幼保健机构"),
+])
+def test_whether_a_body_guides_another_is_yes_when_the_plan_says_it(kb, question, guided):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and result["template"] == "guides_who"
+    assert texts(result) == ["是"] and guided in result["message"]
+
+
+@pytest.mark.parametrize("question", ["钦州市疾控中心对乡镇疾控中心进行业务指导吗？",
+                                      "钦州市疾控中心对医疗机构进行业务指导吗？"])
+def test_a_guidance_the_plan_does_not_state_is_no_yes(kb, question):
+    # the kind's name inside the stated 县区疾病预防控制中心 is no 乡镇 one; 医疗机构 are guided by the
+    # kind 疾病预防控制机构 (002), nothing is said of the city's centre itself
+    result = ask(kb, question)
+    assert result["status"] != "answered" and "是" not in texts(result)
+
+
+def test_who_guides_is_still_asked_the_other_way(kb):
+    result = ask(kb, "谁对县区疾病预防控制中心进行业务指导？")
+    assert result["template"] == "guided_by" and texts(result) == ["钦州市疾病预防控制中心"]

@@ -281,9 +281,15 @@ def yes_if_said(kb: Knowledge, answers: list[dict], parsed: Parsed, family: dict
     question's own words; otherwise the graph does not say (absence is not a no)."""
     # the thing asked about: the longest word left, else a name after the subject (包括<急救站>吗)
     chunks = sorted(leftover_words(kb, parsed, family), key=len, reverse=True)[:1]
-    chunks += [m.text for m in parsed.mentions if m.start >= subject.end and m.type not in ("city", "county")]
-    for chunk in chunks:
-        hits = [a for a in answers if common_run(chunk, a["text"])[0] >= min(len(chunk), 4)]
+    named = [m for m in parsed.mentions if m.start >= subject.end and m.type not in ("city", "county")]
+    chunks += [m.text for m in named]
+    # …or that name's full form (县区疾控中心 is stated as 县区疾病预防控制中心), as the answer: a full name
+    # shares long runs with other names of its kind (疾病预防控制) that are not it, and a kind's name
+    # (疾病预防控制中心 of 乡镇疾控中心) is inside any of its qualified phrases
+    full = [m.entries[0].label for m in named if m.entries[0].label != m.text]
+    for chunk in chunks + full:
+        hits = [a for a in answers if a["text"] == chunk] if chunk in full else \
+            [a for a in answers if common_run(chunk, a["text"])[0] >= min(len(chunk), 4)]
         if hits:
             verdict = {"text": "是", "value": None, "iri": None, "inferred": any(a["inferred"] for a in hits),
                        "sources": [s for a in hits for s in a["sources"]][:3]}
