@@ -114,3 +114,20 @@ def test_a_guidance_the_plan_does_not_state_is_no_yes(kb, question):
 def test_who_guides_is_still_asked_the_other_way(kb):
     result = ask(kb, "谁对县区疾病预防控制中心进行业务指导？")
     assert result["template"] == "guided_by" and texts(result) == ["钦州市疾病预防控制中心"]
+
+
+@pytest.mark.parametrize("question, guided", [
+    # 001: 其工作人员及业务由中心血站统一管理 (采血点, 储血点)
+    ("梧州的中心血站管哪些？", "储血点"),
+    # 002: 强化钦州市疾病预防控制中心对县区疾病预防控制中心的业务指导
+    ("钦州市疾控中心管哪些机构？", "县区疾病预防控制中心"),
+])
+def test_the_spoken_verb_guan_before_the_question_word_asks_the_guided(kb, question, guided):
+    result = ask(kb, question)
+    assert result["template"] == "guides_who" and guided in texts(result)
+
+
+def test_the_spoken_verb_guan_is_never_a_list_of_the_kind(kb):
+    # list_by_kind listed 钦州's 急救站 (钦州市公共卫生应急救治中心 among them) for it
+    result = ask(kb, "钦州的医疗急救中心管哪些急救站？")
+    assert result["template"] != "list_by_kind" and "钦州市公共卫生应急救治中心" not in texts(result)
