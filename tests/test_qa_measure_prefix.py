@@ -33,3 +33,20 @@ def test_the_nurses_per_thousand_are_read_by_their_characters(kb):
 def test_the_bed_indicator_is_still_asked_without_its_qualifier(kb, question, value):
     result = ask(kb, question)
     assert result["status"] == "answered" and any(a["value"] == pytest.approx(value) for a in result["answers"])
+
+
+@pytest.mark.parametrize("question, value", [
+    # 002: 每千人口执业（助理）医师数 人 2.05 2.45
+    ("钦州每千人口执业医师现在有多少？", 2.05),
+    ("钦州每千人口执业医师2025年目标是多少？", 2.45),
+])
+def test_an_indicator_asked_without_its_qualifier_is_read_by_its_characters(kb, question, value):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and "每千人口执业（助理）医师数" in result["message"]
+    assert any(a["value"] == pytest.approx(value) for a in result["answers"])
+
+
+def test_an_indicator_holding_more_of_the_questions_characters_competes(kb):
+    # 中医 is in 每千人口中医类别执业（助理）医师数 only: answering the all-doctors figure is a guess
+    result = ask(kb, "钦州每千人口中医执业医师现在有多少？")
+    assert result["status"] != "answered" and not result["answers"]
