@@ -131,3 +131,19 @@ def test_the_spoken_verb_guan_is_never_a_list_of_the_kind(kb):
     # list_by_kind listed 钦州's 急救站 (钦州市公共卫生应急救治中心 among them) for it
     result = ask(kb, "钦州的医疗急救中心管哪些急救站？")
     assert result["template"] != "list_by_kind" and "钦州市公共卫生应急救治中心" not in texts(result)
+
+
+# ---- 是不是 + a kind --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", ["钦州市精神病医院是不是精神卫生机构？", "钦州市精神病医院是不是精神病专科医院？"])
+def test_is_it_a_kind_is_answered_by_the_sentence_saying_so(kb, question):
+    # 000: 钦州市精神病医院（钦州市心理卫生中心），既是精神病专科医院，又是精神卫生机构
+    result = ask(kb, question)
+    assert result["status"] == "answered" and result["template"] == "kind_check" and texts(result)[0] == "是"
+
+
+def test_is_it_a_kind_the_plan_lists_it_under_another_kind_is_no_yes(kb):
+    # 000 lists 钦南区中医医院 among the 县区中医医院, not among the 县直综合医院
+    assert ask(kb, "钦南区中医医院是不是县区中医医院？")["status"] == "answered"
+    result = ask(kb, "钦南区中医医院是不是县直综合医院？")
+    assert result["status"] != "answered" and not result["answers"]
