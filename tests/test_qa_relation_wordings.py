@@ -147,3 +147,16 @@ def test_is_it_a_kind_the_plan_lists_it_under_another_kind_is_no_yes(kb):
     assert ask(kb, "钦南区中医医院是不是县区中医医院？")["status"] == "answered"
     result = ask(kb, "钦南区中医医院是不是县直综合医院？")
     assert result["status"] != "answered" and not result["answers"]
+
+
+def test_the_guided_the_graph_lacks_are_completed_from_the_sentences_span(kb):
+    # 003: 负责辖区内医疗卫生机构、机关、学校、媒体及下级健康教育机构的业务指导和人员的培训
+    result = ask(kb, "赣州健康教育机构对哪些单位开展业务指导？")
+    assert sorted(texts(result)) == sorted(["辖区内医疗卫生机构", "机关", "学校", "媒体", "下级健康教育机构"])
+    assert "据同一句规划原文补充" in result["message"]
+
+
+def test_a_guidance_found_whole_is_not_completed(kb):
+    # 002: 强化钦州市疾病预防控制中心对县区疾病预防控制中心的业务指导和工作协同 (one guided body)
+    result = ask(kb, "钦州市疾控中心管哪些机构？")
+    assert sorted(texts(result)) == ["全市疾病预防控制机构", "县区疾病预防控制中心"]

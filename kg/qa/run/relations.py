@@ -135,7 +135,8 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
         read = 0
         if answers and family.get("complete_from_span"):
             found = len(answers)
-            answers = completed_from_span(kb, answers)
+            key = family["complete_from_span"]
+            answers = completed_from_span(kb, answers, key if isinstance(key, str) else "composition_span")
             read = len(answers) - found
         qualified = (family.get("qualified_duties") or {})
         asked_q = re.search(qualified.get("question") or "$^", parsed.question)
@@ -434,12 +435,13 @@ def singled_out(answers: list[dict], pattern: str, qualifier: str) -> list[dict]
 _ITEM_SPLIT = re.compile(r"[、，,；;]|以及|和|及|与")
 
 
-def completed_from_span(kb: Knowledge, answers: list[dict]) -> list[dict]:
+def completed_from_span(kb: Knowledge, answers: list[dict], key: str = "composition_span") -> list[dict]:
     """体系由A、B、C构成 read into the graph as A and B only (儿科业务 of 妇产科、儿科业务): the members
     are completed with the items of that span (questions.yaml `composition_span`, cut at 、，和及) that
     no member found covers, cited with the same sentence. Only when one span is the composition of
-    the answers' sentences and covers at least two of them (it is the system asked)."""
-    pattern = kb.config.get("composition_span") or "$^"
+    the answers' sentences and covers at least two of them (it is the system asked). The same for the
+    span of another relation's objects (负责A、机关、学校及B的业务指导: questions.yaml `guidance_span`)."""
+    pattern = kb.config.get(key) or "$^"
     spans = {(m.group("span"), s["quote"], s["doc"]) for a in answers for s in a["sources"]
              for m in [re.search(pattern, s.get("quote") or "")] if m}
     if len({sp for sp, _, _ in spans}) != 1:
