@@ -189,7 +189,9 @@ def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]],
                     lex.add("市" + label[len(prefix):], entry)
                     lex.add(stem + label[len(prefix):], entry)
                     break  # 钦州市… gives 市…; the stem 钦州 would give 市市…
-    # Indicators are asked without their qualifiers (每千人口床位数 for 每千人口医疗卫生机构床位数).
+    # Indicators are asked without their qualifiers (每千人口床位数 for 每千人口医疗卫生机构床位数), never
+    # without their head: 每千人口 left of a name cut after its qualifier (每千人口医疗卫生机构) is the
+    # start of every 每千人口 indicator (每千人口执业医师), not this one.
     optional = [unicodedata.normalize("NFKC", w) for w in optional_words or []]
     for label, entries in list(lex.by_label.items()):
         measures = [e for e in entries if e.type == "measure"]
@@ -199,7 +201,7 @@ def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]],
                 short = label
                 for w in drop:
                     short = short.replace(w, "", 1)
-                if len(short) >= 4:
+                if len(short) >= 4 and short[-2:] == label[-2:]:
                     for entry in measures:
                         lex.add(short, entry)
     # A bare head word (床位) stands for every indicator ending with it (实际开放床位, 规划编制床位…).

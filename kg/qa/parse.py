@@ -129,28 +129,45 @@ def _with_measure_by_characters(kb: Knowledge, text: str, mentions: list[Mention
     for m in mentions:
         free[m.start:m.end] = ["|"] * (m.end - m.start)
     rest = "".join(free)
-    best: list[tuple[float, str]] = []
+    best: list[tuple[float, str, int, str]] = []
+    optional = [unicodedata.normalize("NFKC", w) for w in kb.config.get("measure_optional_words") or []]
+
+    def bare(name: str) -> str:
+        # the qualifiers the question leaves out (执业（助理）医师 is asked as 执业医师) are not counted
+        name = unicodedata.normalize("NFKC", name)
+        for w in optional:
+            if w not in rest and len(name.replace(w, "")) >= 4:
+                name = name.replace(w, "")
+        return name
+    seen: set[str] = set()
     for label, entries in kb.lexicon.buckets("measure"):
-        if len(label) < 4 or entries[0].type != "measure" or label != entries[0].label:
+        # each indicator once, by its own name (whatever name the index files it under)
+        if entries[0].type != "measure" or entries[0].iri in seen or len(bare(entries[0].label)) < 4:
             continue
+        seen.add(entries[0].iri)
+        own = bare(entries[0].label)
         pos, hits, first, last = 0, 0, -1, -1
-        for ch in label:
+        for ch in own:
             at = rest.find(ch, pos)
             if at >= 0:
                 hits, pos = hits + 1, at + 1
                 first = at if first < 0 else first
                 last = at
-        share = hits / len(label)
-        if hits >= 3 and share >= 0.75 and last - first < 2 * len(label):
-            best.append((share, label))
+        share = hits / len(own)
+        if hits >= 3 and share >= 0.75 and last - first < 2 * len(own):
+            best.append((share, label, hits, own))
     if not best:
         return mentions
     best.sort(reverse=True)
     if len(best) > 1 and best[1][0] == best[0][0]:
         return mentions  # two indicators fit as well: a guess
-    label = best[0][1]
-    start = min(i for i, ch in enumerate(rest) if ch in label)
-    end = max(i for i, ch in enumerate(rest) if ch in label) + 1
+    if any(b[2] > best[0][2] for b in best[1:]):
+        # another indicator holds more of the question's characters (每千人口<中医>执业医师: 中医类别执业
+        # (助理)医师数, though 执业(助理)医师数 is the larger share of its own name): a guess
+        return mentions
+    label, own = best[0][1], best[0][3]
+    start = min(i for i, ch in enumerate(rest) if ch in own)
+    end = max(i for i, ch in enumerate(rest) if ch in own) + 1
     found = Mention(text[start:end], start, end, kb.lexicon.by_label[label], fuzzy=True)
     return sorted([*mentions, found], key=lambda m: m.start)
 

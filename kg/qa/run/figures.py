@@ -85,11 +85,30 @@ def run_figure(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
         # 现在有多少床位: the figures of the base year, not the plan's targets
         first = min((r["year"] for r in rows if r.get("year")), default=None)
         rows = [r for r in rows if r.get("year") == first]
+    elif re.search(kb.config.get("target_words") or "$^", parsed.question):
+        rows = target_rows(kb, rows)
     rows = pick_role(kb, rows, parsed)
     if not rows:
         return no_fact(f"{''.join(str(y) + '年' for y in parsed.years)}{measure}的数值", sparql)
     answers = list({a["text"]: a for a in (figure_answer(kb, r, measure) for r in rows)}.values())
     return answered(answers, "；".join(a["text"] for a in answers) + "。", sparql)
+
+
+def target_rows(kb: Knowledge, rows: list[dict]) -> list[dict]:
+    """要控制在多少 (no year named): the figures the plan gives as targets; without a stated role, those
+    of the latest year when it gives several. A figure stated as the present (基期/现状) is no target:
+    梧州 gives 孕产妇死亡率 for 2020 only."""
+    def role(r: dict) -> str:
+        return str(r.get("role") or "").rsplit("/", 1)[-1]
+    roles = kb.config.get("figure_roles") or {}
+    targets = [r for r in rows if role(r) in (roles.get("target") or [])]
+    if targets:
+        return targets
+    unstated = [r for r in rows if role(r) not in (roles.get("present") or [])]
+    years = {r["year"] for r in unstated if r.get("year")}
+    if len(years) < 2:
+        return unstated
+    return [r for r in unstated if r.get("year") == max(years)]
 
 
 def sum_of(subjects: list[Mention], results: list[dict]) -> dict:

@@ -63,6 +63,8 @@ def run_list(kb: Knowledge, family: dict, parsed: Parsed, counting: bool = False
         modifier = unknown_modifier(kb, kinds[-1], parsed)
         if modifier:
             return no_fact(f"“{modifier}{kinds[-1].text}”这一类机构（图谱只认识“{kinds[-1].text}”）", sparql)
+        if not parsed.slots.get("level"):
+            rows = of_the_prefixed_level(kb, kinds[-1], rows)
         rows = narrow_by_context(kb, drop_excepted(rows, parsed), parsed)
     subject = named.entries[0].label if family["id"] == "where" and named is not None else ""
     kind = kinds[-1].text if kinds else ""
@@ -127,6 +129,41 @@ def unknown_modifier(kb: Knowledge, kind: Mention, parsed: Parsed) -> str:
     if any(before.endswith(w) for w in kb.config.get("context_stopwords") or [] if len(w) >= 2):
         return ""
     return before
+
+
+def prefixed_levels(kb: Knowledge, kind: Mention) -> set[str]:
+    """县区中医医院 / 县直综合医院: the levels a level word glued before the kind's name says (questions.yaml
+    level_short_forms: 县区 is 县 and 区); none when the phrase is the kind's name alone."""
+    entry = kind.entries[0]
+    names = [n for n in kb.labels_of(entry.iri) + [entry.label] if n and kind.text.endswith(n)]
+    if not names:
+        return set()
+    prefix = kind.text[:len(kind.text) - max(map(len, names))]
+    if not prefix:
+        return set()
+    def level_iris(word: str) -> set[str]:
+        return {e.iri for e in kb.lexicon.by_label.get(word, []) if e.type == "level"}
+    if level_iris(prefix):
+        return level_iris(prefix)
+    forms: dict[str, list[str]] = kb.config.get("level_short_forms") or {}
+    if not all(ch in forms for ch in prefix):
+        return set()
+    return {iri for ch in prefix for word in forms[ch] for iri in level_iris(word)}
+
+
+def of_the_prefixed_level(kb: Knowledge, kind: Mention, rows: list[dict]) -> list[dict]:
+    """钦州的县区中医医院: the city's 中医医院 recorded at another level (钦州市中医医院, 市级) are not
+    县区中医医院; those whose level the plan does not record are kept."""
+    levels = prefixed_levels(kb, kind)
+    if not levels:
+        return rows
+    query = kb.env.get_template("institution_levels.rq.j2").render()
+    kept = []
+    for r in rows:
+        recorded = {str(x["lv"]) for x in kb.select(query, {"s": r["item"]})}
+        if not recorded or recorded & levels:
+            kept.append(r)
+    return kept
 
 
 def drop_excepted(rows: list[dict], parsed: Parsed) -> list[dict]:

@@ -128,13 +128,15 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
         if own:
             # Scope is never crossed: only what the plan(s) of that city say.
             rows = [r for r in rows if own in kb.row_cities(r)]
-        answers = drop_restatements(relation_answers(kb, rows), parsed.question, asked_noun(kb, parsed))
+        answers = drop_restatements(relation_answers(kb, rows), parsed.question, asked_noun(kb, parsed),
+                                    subject.text)
         answers = narrow_answers(kb, drop_other_places(kb, answers, parsed), parsed, family)
         answers = said_with_cue(family, answers, parsed.question)
         read = 0
         if answers and family.get("complete_from_span"):
             found = len(answers)
-            answers = completed_from_span(kb, answers)
+            key = family["complete_from_span"]
+            answers = completed_from_span(kb, answers, key if isinstance(key, str) else "composition_span")
             read = len(answers) - found
         qualified = (family.get("qualified_duties") or {})
         asked_q = re.search(qualified.get("question") or "$^", parsed.question)
@@ -280,9 +282,15 @@ def yes_if_said(kb: Knowledge, answers: list[dict], parsed: Parsed, family: dict
     question's own words; otherwise the graph does not say (absence is not a no)."""
     # the thing asked about: the longest word left, else a name after the subject (包括<急救站>吗)
     chunks = sorted(leftover_words(kb, parsed, family), key=len, reverse=True)[:1]
-    chunks += [m.text for m in parsed.mentions if m.start >= subject.end and m.type not in ("city", "county")]
-    for chunk in chunks:
-        hits = [a for a in answers if common_run(chunk, a["text"])[0] >= min(len(chunk), 4)]
+    named = [m for m in parsed.mentions if m.start >= subject.end and m.type not in ("city", "county")]
+    chunks += [m.text for m in named]
+    # …or that name's full form (县区疾控中心 is stated as 县区疾病预防控制中心), as the answer: a full name
+    # shares long runs with other names of its kind (疾病预防控制) that are not it, and a kind's name
+    # (疾病预防控制中心 of 乡镇疾控中心) is inside any of its qualified phrases
+    full = [m.entries[0].label for m in named if m.entries[0].label != m.text]
+    for chunk in chunks + full:
+        hits = [a for a in answers if a["text"] == chunk] if chunk in full else \
+            [a for a in answers if common_run(chunk, a["text"])[0] >= min(len(chunk), 4)]
         if hits:
             verdict = {"text": "是", "value": None, "iri": None, "inferred": any(a["inferred"] for a in hits),
                        "sources": [s for a in hits for s in a["sources"]][:3]}
@@ -427,12 +435,13 @@ def singled_out(answers: list[dict], pattern: str, qualifier: str) -> list[dict]
 _ITEM_SPLIT = re.compile(r"[、，,；;]|以及|和|及|与")
 
 
-def completed_from_span(kb: Knowledge, answers: list[dict]) -> list[dict]:
+def completed_from_span(kb: Knowledge, answers: list[dict], key: str = "composition_span") -> list[dict]:
     """体系由A、B、C构成 read into the graph as A and B only (儿科业务 of 妇产科、儿科业务): the members
     are completed with the items of that span (questions.yaml `composition_span`, cut at 、，和及) that
     no member found covers, cited with the same sentence. Only when one span is the composition of
-    the answers' sentences and covers at least two of them (it is the system asked)."""
-    pattern = kb.config.get("composition_span") or "$^"
+    the answers' sentences and covers at least two of them (it is the system asked). The same for the
+    span of another relation's objects (负责A、机关、学校及B的业务指导: questions.yaml `guidance_span`)."""
+    pattern = kb.config.get(key) or "$^"
     spans = {(m.group("span"), s["quote"], s["doc"]) for a in answers for s in a["sources"]
              for m in [re.search(pattern, s.get("quote") or "")] if m}
     if len({sp for sp, _, _ in spans}) != 1:
@@ -453,14 +462,16 @@ def completed_from_span(kb: Knowledge, answers: list[dict]) -> list[dict]:
                       for i in missing]
 
 
-def drop_restatements(answers: list[dict], question: str, asked: str = "") -> list[dict]:
+def drop_restatements(answers: list[dict], question: str, asked: str = "",
+                      subject: str = "") -> list[dict]:
     """An answer that ends with the question's own noun phrase (…区域医疗中心 for 在哪些方面打造
     区域医疗中心) restates the question; keep it only when nothing else answers. When the question asks
     for a noun (开展什么<宣传活动>) that only the restating answers hold (开展大众卫生科学知识宣传活动), those
-    fill the question's gap: they are kept instead of the others."""
+    fill the question's gap: they are kept instead of the others. The relation's subject qualified is no
+    restatement: 健康教育机构 guides 下级健康教育机构, the other end of the relation named by its kind."""
     def restates(text: str) -> bool:
         k = next((k for k in range(6, 3, -1) if len(text) > 6 and text[-k:] in question), 0)
-        if not k:
+        if not k or subject and text.endswith(subject) and text != subject:
             return False
         # An answer that fills the question's frame (以什么为重点的… → 以肿瘤性疾病为重点的…) shares
         # much of its remaining words with the question; a restatement does not.
