@@ -64,6 +64,27 @@ def institutions(store) -> dict[str, dict]:
     return {f["name"]: f for f in institution_facts(store)}
 
 
+def relation_tuples(facts) -> set[tuple[str, str, str, str]]:
+    """Relation facts of `kg facts` as (relation, subject, object, scope)."""
+    return {(f["p"], f["s"], f["o"], f["scope"]) for f in facts}
+
+
+def relations_of(data_dir: Path) -> set[tuple[str, str, str, str]]:
+    """The relation tuples of the graph built into `data_dir`."""
+    from kg.facts import relation_facts
+    from kg.store import open_store
+
+    return relation_tuples(relation_facts(open_store(data_dir)))
+
+
+@pytest.fixture(scope="session")
+def rels(store) -> set[tuple[str, str, str, str]]:
+    """The corpus graph's relation tuples."""
+    from kg.facts import relation_facts
+
+    return relation_tuples(relation_facts(store))
+
+
 @pytest.fixture(scope="session")
 def plans():
     from kg.corpus import load_corpus

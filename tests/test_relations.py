@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import relations_of
 
 from kg.build import build
 from kg.facts import relation_facts
 from kg.store import open_store
-
-
-def _relations(data_dir: Path) -> set[tuple[str, str, str, str]]:
-    store = open_store(data_dir)
-    return {(f["p"], f["s"], f["o"], f["scope"]) for f in relation_facts(store)}
-
-
-@pytest.fixture(scope="session")
-def rels(tmp_path_factory) -> set[tuple[str, str, str, str]]:
-    out = tmp_path_factory.mktemp("kg")
-    build(Path("corpus"), out)
-    return _relations(out)
 
 
 def test_guidance_instance_to_kind(rels):
@@ -140,7 +127,7 @@ PLAN = """柳州市医疗卫生服务体系规划
 
 
 def test_imaginary_city_plan(build_plan):
-    rels = _relations(build_plan(PLAN, file="100_liuzhou.txt", city="柳州市", title="柳州市医疗卫生服务体系规划"))
+    rels = relations_of(build_plan(PLAN, file="100_liuzhou.txt", city="柳州市", title="柳州市医疗卫生服务体系规划"))
     assert ("has_role", "柳州市疾病预防控制中心", "全市疾病预防控制业务指导中心", "instance") in rels
     assert ("guides", "柳州市疾病预防控制中心", "县区疾病预防控制中心", "class") in rels
     assert ("upgrade_to", "柳城县人民医院", "三级综合医院", "instance") in rels
@@ -149,7 +136,7 @@ def test_imaginary_city_plan(build_plan):
 
 def test_imaginary_city_inferred_guidance(build_plan, tmp_path):
     test_imaginary_city_plan(build_plan)
-    rels = _relations(tmp_path / "data")
+    rels = relations_of(tmp_path / "data")
     # inferred by class-guidance-expansion: the kind 县区疾病预防控制中心 covers both named county CDCs
     assert ("guides", "柳州市疾病预防控制中心", "柳城县疾病预防控制中心", "instance") in rels
     assert ("guides", "柳州市疾病预防控制中心", "柳江区疾病预防控制中心", "instance") in rels
@@ -176,7 +163,7 @@ PLAN_NEW_PATTERNS = """防城港市“十四五”医疗卫生服务体系规划
 def test_imaginary_city_new_patterns(build_plan):
     data = build_plan(PLAN_NEW_PATTERNS, file="101_fangchenggang.txt", city="防城港市",
                       title="防城港市“十四五”医疗卫生服务体系规划")
-    rels = _relations(data)
+    rels = relations_of(data)
     assert ("has_role", "防城港市妇幼保健院", "全市妇幼保健业务指导中心", "instance") in rels
     assert ("guides", "中心血站", "采血点", "class") in rels
     assert ("guides", "中心血站", "储血点", "class") in rels
@@ -246,7 +233,7 @@ def yueyang(tmp_path_factory) -> set[tuple[str, str, str, str]]:
     meta = [{"file": "110_yueyang.txt", "city": "岳阳市", "province": "湖南省", "title": "岳阳市医疗卫生服务体系规划"}]
     (root / "corpus" / "documents.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     build(root / "corpus", root / "data")
-    return _relations(root / "data")
+    return relations_of(root / "data")
 
 
 def test_a_heading_naming_an_institution_is_the_subject_of_its_paragraph(yueyang):
@@ -310,7 +297,7 @@ XIANGTAN = """湘潭县紧密型县域医共体建设情况报告
 
 
 def test_a_county_report_in_its_own_wording(build_plan):
-    rels = _relations(build_plan(XIANGTAN, file="111_xiangtan.txt", city="湘潭市", province="湖南省",
+    rels = relations_of(build_plan(XIANGTAN, file="111_xiangtan.txt", city="湘潭市", province="湖南省",
                                  title="湘潭县紧密型县域医共体建设情况报告"))
     assert ("leads", "湘潭县人民医院", "紧密型县域医共体", "instance") in rels  # 以X为牵头医院
     assert ("member_of", "14家乡镇卫生院", "紧密型县域医共体", "class") in rels  # 联合14家…组建
@@ -321,7 +308,7 @@ def test_a_county_report_in_its_own_wording(build_plan):
     assert ("refers_both", "湘潭县妇幼保健院", "湘潭县人民医院", "instance") in rels
 
 
-def test_a_centre_built_on_its_host_is_a_unit_and_a_party_of_relations(rels, institutions):
+def test_a_centre_built_on_its_host_is_a_unit_and_a_party_ofrelations_of(rels, institutions):
     """002: 依托钦州市第一人民医院创建广西北部湾沿海综合医疗中心 — the names component makes the centre a
     unit of its host (hk:unitOf); it stays a party: based_on its host, and the host gets the role."""
     assert institutions["广西北部湾沿海综合医疗中心"]["parent"] == "钦州市第一人民医院"
@@ -342,7 +329,7 @@ def test_a_named_consortium_and_a_named_centre_in_another_plan(build_plan):
     """A consortium the names component recognises (横州市紧密型县域医共体) is the group the plan's
     以X为龙头 speaks of; a centre named after its city and built 依托 a hospital is based on it."""
     data = build_plan(PLAN_NAMED_CONSORTIUM, file="102_nanning.txt", city="南宁市", title="南宁市卫生健康规划")
-    rels = _relations(data)
+    rels = relations_of(data)
     assert ("leads", "横州市人民医院", "横州市紧密型县域医共体", "instance") in rels
     assert ("based_on", "南宁市胸痛救治中心", "南宁市第一人民医院", "instance") in rels
 
@@ -471,7 +458,7 @@ def yulin(tmp_path_factory) -> set[tuple[str, str, str, str]]:
 
     data = build_one_plan(tmp_path_factory.mktemp("yulin"), PLAN_YULIN, file="120_yulin.txt", city="玉林市",
                           title="玉林市医疗卫生服务体系规划（2021—2025年）")
-    return _relations(data)
+    return relations_of(data)
 
 
 def test_imaginary_plan_in_another_layout_consortia_and_systems(yulin):
@@ -536,7 +523,7 @@ REPORT_BEILIU = """北流市2023年卫生健康工作总结
 
 def test_a_short_work_report_consortia_formed_and_grades_reached(build_plan):
     data = build_plan(REPORT_BEILIU, file="121_beiliu.txt", city="玉林市", title="北流市2023年卫生健康工作总结")
-    rels = _relations(data)
+    rels = relations_of(data)
     # X牵头，整合A和B，组建Y / 由X牵头，联合…成立Y
     assert ("leads", "北流市人民医院", "北流市紧密型县域医共体", "instance") in rels
     assert ("member_of", "北流市中医医院", "北流市紧密型县域医共体", "instance") in rels
@@ -607,7 +594,7 @@ def test_a_leader_carried_from_the_clause_before_leads_what_it_forms(build_plan)
             "田阳区人民医院为二级综合医院，并牵头成立田阳区紧密型县域医共体。\n"
             "右江区人民医院为二级综合医院，加入百色市紧密型城市医疗集团。\n")
     data = build_plan(text, file="plan.txt", city="百色市", title="百色市医疗卫生服务体系规划")
-    rels = _relations(data)
+    rels = relations_of(data)
     assert ("leads", "百色市人民医院", "百色市紧密型城市医疗集团", "instance") in rels
     assert ("leads", "田阳区人民医院", "田阳区紧密型县域医共体", "instance") in rels
     assert ("member_of", "右江区人民医院", "百色市紧密型城市医疗集团", "instance") in rels

@@ -8,10 +8,9 @@ then `kg ask` answering from those facts."""
 from __future__ import annotations
 
 import pytest
+from conftest import relations_of
 
-from kg.facts import relation_facts
 from kg.qa import ask, load
-from kg.store import open_store
 
 # An imaginary plan wording the same phenomena differently.
 PLAN_LIUZHOU = """# 柳州市医疗卫生服务体系规划（2021—2025年）
@@ -40,22 +39,13 @@ PLAN_LIUZHOU = """# 柳州市医疗卫生服务体系规划（2021—2025年）
 """
 
 
-def _rels(facts) -> set[tuple[str, str, str, str]]:
-    return {(f["p"], f["s"], f["o"], f["scope"]) for f in facts}
-
-
-@pytest.fixture(scope="module")
-def rels(store) -> set[tuple[str, str, str, str]]:
-    return _rels(relation_facts(store))
-
-
 @pytest.fixture(scope="module")
 def liuzhou(tmp_path_factory) -> set[tuple[str, str, str, str]]:
     from conftest import build_one_plan
 
     data = build_one_plan(tmp_path_factory.mktemp("liuzhou-duties"), PLAN_LIUZHOU, file="140_liuzhou.txt",
                           city="柳州市", title="柳州市医疗卫生服务体系规划（2021—2025年）")
-    return _rels(relation_facts(open_store(data)))
+    return relations_of(data)
 
 
 def duties_of(rels: set, subject: str) -> set[str]:

@@ -5,9 +5,9 @@ checked on the real corpus and on an imaginary plan written in other words."""
 from __future__ import annotations
 
 import pytest
+from conftest import relations_of
 
 from kg.facts import relation_facts
-from kg.store import open_store
 
 PLAN_LIUZHOU = """# 柳州市医疗卫生服务体系规划（2021—2025年）
 
@@ -93,18 +93,9 @@ REPORT_RONGAN = """# 融安县紧密型县域医共体建设工作报告
 """
 
 
-def _rels(facts: list[dict]) -> set[tuple[str, str, str, str]]:
-    return {(f["p"], f["s"], f["o"], f["scope"]) for f in facts}
-
-
 @pytest.fixture(scope="module")
 def corpus_facts(store) -> list[dict]:
     return list(relation_facts(store))
-
-
-@pytest.fixture(scope="module")
-def rels(corpus_facts) -> set[tuple[str, str, str, str]]:
-    return _rels(corpus_facts)
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +104,7 @@ def liuzhou(tmp_path_factory) -> set[tuple[str, str, str, str]]:
 
     data = build_one_plan(tmp_path_factory.mktemp("liuzhou"), PLAN_LIUZHOU, file="130_liuzhou.txt", city="柳州市",
                           title="柳州市医疗卫生服务体系规划（2021—2025年）")
-    return _rels(relation_facts(open_store(data)))
+    return relations_of(data)
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +113,7 @@ def rongan(tmp_path_factory) -> set[tuple[str, str, str, str]]:
 
     data = build_one_plan(tmp_path_factory.mktemp("rongan"), REPORT_RONGAN, file="131_rongan.txt", city="柳州市",
                           title="融安县紧密型县域医共体建设工作报告")
-    return _rels(relation_facts(open_store(data)))
+    return relations_of(data)
 
 
 def test_a_duty_list_closed_by_deng_gongzuo_gives_every_clause(rels, liuzhou):
@@ -274,7 +265,7 @@ def test_a_heading_naming_a_partys_functional_position_is_the_topic(tmp_path):
 
     data = build_one_plan(tmp_path, PLAN_HEADINGS, file="132_headings.txt", city="柳州市",
                           title="柳州市医疗卫生服务体系规划")
-    got = _rels(relation_facts(open_store(data)))
+    got = relations_of(data)
     # （一）县级医院的功能定位 / 主要承担A，B，以及C等任务。同时负责D。
     assert {o for p, s, o, _ in got if p == "responsible_for" and s == "县级医院"} == {
         "县域居民常见病、多发病诊疗", "急危重症抢救", "疑难病转诊等任务", "基层医务人员培训"}

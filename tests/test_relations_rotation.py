@@ -4,9 +4,7 @@ imaginary plan written in other words (issue #11 item 5). Each test names the ph
 from __future__ import annotations
 
 import pytest
-
-from kg.facts import relation_facts
-from kg.store import open_store
+from conftest import relations_of
 
 PLAN_LIUZHOU = """# 柳州市卫生健康事业发展“十四五”规划
 
@@ -20,22 +18,13 @@ PLAN_LIUZHOU = """# 柳州市卫生健康事业发展“十四五”规划
 """
 
 
-def _rels(facts) -> set[tuple[str, str, str, str]]:
-    return {(f["p"], f["s"], f["o"], f["scope"]) for f in facts}
-
-
-@pytest.fixture(scope="module")
-def rels(store) -> set[tuple[str, str, str, str]]:
-    return _rels(relation_facts(store))
-
-
 @pytest.fixture(scope="module")
 def liuzhou(tmp_path_factory) -> set[tuple[str, str, str, str]]:
     from conftest import build_one_plan
 
     data = build_one_plan(tmp_path_factory.mktemp("liuzhou_rot"), PLAN_LIUZHOU, file="140_liuzhou.txt",
                           city="柳州市", title="柳州市卫生健康事业发展“十四五”规划")
-    return _rels(relation_facts(open_store(data)))
+    return relations_of(data)
 
 
 def test_two_levels_run_as_one_integrate_their_kinds(rels, liuzhou):
