@@ -302,12 +302,15 @@ class Gazetteer:
         """Every name `find` can match without `short` (full names and aliases), sorted."""
         return sorted(k for k, hits in self._index.items() if any(kind != "short" for _, kind in hits))
 
-    def city_short_names(self) -> list[str]:
+    def city_short_names(self) -> frozenset[str]:
         """Short names people write for prefecture-level cities (桂林, 柳州), those that name one city and
-        are no ordinary word (SHORT_STOPLIST), sorted: a question naming one names a place."""
-        return sorted(k for k, hits in self._index.items()
-                      if k not in SHORT_STOPLIST and len(hits) == 1 and hits[0][1] == "short"
-                      and getattr(self.get(hits[0][0]), "level", None) == "city")
+        are no ordinary word (SHORT_STOPLIST): a question naming one names a place. Read once."""
+        if not hasattr(self, "_city_short_names"):
+            self._city_short_names = frozenset(
+                k for k, hits in self._index.items()
+                if k not in SHORT_STOPLIST and len(hits) == 1 and hits[0][1] == "short"
+                and getattr(self.get(hits[0][0]), "level", None) == "city")
+        return self._city_short_names
 
     def is_full_name(self, name: str) -> bool:
         """True when `name` is a full name or an alias of some region (not only a short form)."""

@@ -141,7 +141,7 @@ def _write_places(con: sqlite3.Connection) -> dict[str, str]:
     key = regions_key()
     try:
         gazetteer = load() if key else None
-        names = sorted(set(gazetteer.full_names()) | set(gazetteer.city_short_names())) if gazetteer else []
+        names = sorted(set(gazetteer.full_names()) | gazetteer.city_short_names()) if gazetteer else []
     except (OSError, ValueError, KeyError):
         return {}
     con.executemany("INSERT INTO place VALUES (?)", ((n,) for n in names))

@@ -54,15 +54,7 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
         mentions.insert(0, context.entity)
     mentions = _with_measure_by_parts(kb, text, mentions)
     if not any(m.type == "measure" for m in mentions):
-        # 编制多少张床: an indicator whose characters the words hold is more than the bare head (张床)
-        # (a head as the plans write it, 床位, keeps standing for all its indicators)
-        written = {item.split("|")[0] for item in kb.config.get("measure_heads") or []}
-        mentions = [_as_written_head(text, m, written) if m.type == "measure_head" else m for m in mentions]
-        heads = [m for m in mentions if m.type == "measure_head"]
-        if not any(m.text in written for m in heads):
-            rest = [m for m in mentions if m.type != "measure_head"]
-            found = _with_measure_by_characters(kb, text, rest)
-            mentions = found if len(found) > len(rest) or not heads else mentions
+        mentions = _with_measure_beyond_heads(kb, text, mentions)
     parsed = Parsed(text, mentions, years, numbers)
     named = any(e.type in ("institution", "county") for m in mentions for e in m.entries)
     for m in mentions:
@@ -110,11 +102,26 @@ def _with_particle_free_measures(kb: Knowledge, text: str, mentions: list[Mentio
 _FIGURE_CUE = re.compile(r"多少|几[张个家所名人岁天]|百分之")
 
 
+def _with_measure_beyond_heads(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
+    """No indicator named: a head as the plans write it (床位) stands for all its indicators; a spoken
+    form (张床) only when no indicator's characters are in the words (编制多少张床 → 编制床位), and one
+    read across the written head (增加多少张床位) is that head."""
+    written = {item.split("|")[0] for item in kb.config.get("measure_heads") or []}
+    mentions = [_as_written_head(text, m, written) if m.type == "measure_head" else m for m in mentions]
+    heads = [m for m in mentions if m.type == "measure_head"]
+    if any(m.text in written for m in heads):
+        return mentions
+    rest = [m for m in mentions if m.type != "measure_head"]
+    found = _with_measure_by_characters(kb, text, rest)
+    return found if len(found) > len(rest) or not heads else mentions
+
+
 def _as_written_head(text: str, mention: Mention, written: set[str]) -> Mention:
-    """增加多少张床位: a spoken form (张床) read across the head as written (床位) is that head."""
+    if mention.text in written:
+        return mention
     for word in written:
         at = text.find(word, max(0, mention.start - len(word) + 1))
-        if mention.text not in written and 0 <= at < mention.end:
+        if 0 <= at < mention.end:
             return Mention(word, at, at + len(word), mention.entries, mention.fuzzy)
     return mention
 
@@ -312,7 +319,7 @@ def unknown_place(kb: Knowledge, parsed: Parsed) -> str | None:
     except (OSError, ValueError, KeyError):
         return None  # without the gazetteer the question is still answered
     # short names only of prefecture-level cities: a county's short name is too often a word (安宁疗护)
-    cities = set(gazetteer.city_short_names())
+    cities = gazetteer.city_short_names()
     for m in found:
         if m.region is not None and m.start not in known and len(m.text) >= 2 \
                 and (m.kind != "short" or m.text in cities):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from kg.qa.knowledge import Knowledge
-from kg.qa.parse import SUBJECT_TYPES, Parsed, figure_subjects
+from kg.qa.parse import SUBJECT_TYPES, Parsed, figure_subjects, is_yes_no
 
 
 def score(kb: Knowledge, family: dict, parsed: Parsed) -> float:
@@ -56,7 +56,7 @@ def has_slot(kb: Knowledge, slot: str, parsed: Parsed) -> bool:
     if slot == "kind":
         return bool(parsed.slots.get("class") or parsed.slots.get("class_of_ref"))
     if slot == "yes_no":
-        return bool(re.search(kb.config.get("yes_no_words") or "$^", parsed.question))
+        return is_yes_no(kb, parsed)
     if slot == "year":
         return bool(parsed.years)
     if slot == "relation_cue":
