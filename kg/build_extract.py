@@ -19,10 +19,12 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from kg.corpus import Plan, Sentence, parse_plan
 from kg.gazetteer import Gazetteer, Region
 from kg.observations import Observation
+from kg.pipeline.institutions import load_rules
 from kg.pipeline.relation_records import GroupMention, RelationRecord
 
 
@@ -196,12 +198,17 @@ def _one_place_per_name(readings: list[SentenceReading], city: Region | None) ->
                 r.institutions[i] = replace(m, alias_of=next(iter(others)))
 
 
-_NUMBERED_SHORT = re.compile(r"^(?P<place>.+?[市县区])(?P<n>[一二三四五六七八九十]{1,2})(?P<noun>医院|院)$")
+@cache
+def _numbered_rules() -> tuple[re.Pattern, tuple[str, ...]]:
+    rules = load_rules()
+    return re.compile(rules["numbered_short_form"]), tuple(rules["numbered_full_nouns"])
 
 
 def _numbered_short_forms(readings: list[SentenceReading]) -> None:
     """市一医院, 市三院 is the short form of 市第一人民医院 (or 市第一医院) when the same document names
-    that hospital in full: one institution, the short form its alias."""
+    that hospital in full: one institution, the short form its alias (kg/data/institutions.yaml
+    numbered_short_form)."""
+    pattern, nouns = _numbered_rules()
     full: dict[str, set[str]] = {}
     for r in readings:
         for m in r.institutions:
@@ -209,11 +216,11 @@ def _numbered_short_forms(readings: list[SentenceReading]) -> None:
                 full.setdefault(m.name, set()).add(m.key)
     for r in readings:
         for i, m in enumerate(r.institutions):
-            short = _NUMBERED_SHORT.match(m.name)
+            short = pattern.match(m.name)
             if short is None or m.alias_of is not None or m.parent is not None:
                 continue
             place, n = short.group("place"), short.group("n")
-            keys = set().union(*(full.get(f"{place}第{n}{noun}", set()) for noun in ("人民医院", "医院")))
+            keys = set().union(*(full.get(f"{place}第{n}{noun}", set()) for noun in nouns))
             if len(keys) == 1:
                 r.institutions[i] = replace(m, alias_of=next(iter(keys)))
 
