@@ -177,8 +177,11 @@ def select(g: nx.MultiDiGraph, city: str | None = None, consortium: str | None =
     if h.number_of_edges() == 0:
         # no relation at all in this view (a plan read without any): show what it names, rather than nothing
         isolated = []
+    # a name drawn under another node (远程医疗中心 the network in passing, 远程医疗中心 the unit three
+    # hospitals set up) is in the view: listing it as left out too would say it is missing
+    drawn = {h.nodes[n]["label"] for n in h if h.degree(n) > 0}
     h.graph["isolated"] = sorted(({"label": h.nodes[n]["label"], "type": h.nodes[n]["type"],
-                                   "kind": h.nodes[n]["kind"]} for n in isolated),
+                                   "kind": h.nodes[n]["kind"]} for n in isolated if h.nodes[n]["label"] not in drawn),
                                  key=lambda d: (d["type"] != "consortium", d["label"]))
     h.remove_nodes_from(isolated)
     return h

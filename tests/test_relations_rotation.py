@@ -8,6 +8,12 @@ from conftest import relations_of
 
 PLAN_LIUZHOU = """# 柳州市卫生健康事业发展“十四五”规划
 
+## 一、发展基础
+
+柳州市工人医院成立了胸痛中心，柳州市人民医院、柳州市中医医院分别建立2个远程会诊平台。
+
+二级以上综合医院设立老年医学科。柳州市人民医院牵头组建城市医疗集团。
+
 ## 二、县域医疗卫生服务
 
 全面落实乡村一体化管理，加强乡镇卫生院对村卫生室的业务指导。完善县乡一体化机制，提升县级医院综合能力。
@@ -50,3 +56,15 @@ def test_guidance_of_the_primary_level_stated_as_jiceng_zhidao(rels, liuzhou):
     # 基层指导中心 is a place, not a guidance: nothing else guides the primary level in that plan
     guiding = {s for p, s, o, _ in liuzhou if p == "guides" and o == "基层医疗卫生机构"}
     assert guiding == {"柳州市妇幼保健院", "健康教育机构"}
+
+
+def test_named_institutions_that_found_a_centre_host_it(rels, liuzhou):
+    # 钦州 002: three hospitals each set up one of the 市县两级3个 telemedicine centres
+    for host in ("钦州市第一人民医院", "灵山县人民医院", "浦北县人民医院"):
+        assert ("based_on", "远程医疗中心", host, "instance") in rels
+    # reworded: 成立了 one centre; 分别建立 a count of platforms
+    assert ("based_on", "胸痛中心", "柳州市工人医院", "instance") in liuzhou
+    assert ("based_on", "远程会诊平台", "柳州市人民医院", "instance") in liuzhou
+    assert ("based_on", "远程会诊平台", "柳州市中医医院", "instance") in liuzhou
+    # a kind setting up a department, and a hospital leading a consortium, found nothing of their own
+    assert not any(p == "based_on" and s in ("老年医学科", "城市医疗集团") for p, s, _, _ in liuzhou)

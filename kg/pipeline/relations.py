@@ -1105,6 +1105,32 @@ def based_on(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         unit = _unit_of(S, a, m.end("u"))
         if unit is not None and not mk.reaches_cut(m.end()):
             facts.extend(Fact("based_on", unit, h) for h in parties(mk, m.start("h"), m.end("h")))
+    facts.extend(_founded(S))
+    return facts
+
+
+def _founded(S: SentenceAnalysis) -> list[Fact]:  # noqa: N803
+    """X、Y组建了市县两级3个远程医疗中心: named institutions opening a clause that found a centre, base or
+    platform each host it (the unit as worded, without its scope and count)."""
+    P, mk, t = S.P, S.mk, S.t  # noqa: N806
+    facts: list[Fact] = []
+    for m in P["founder_re"].finditer(t):
+        a0, b0 = mk.clause(m.start("h"))
+        if S.strip_openers(a0, m.start("h")) != m.start("h") or mk.reaches_cut(m.end()):
+            continue  # the founders open their clause (推动X成立Y: X still; 在X设立Y is 依托's)
+        hosts = parties(mk, m.start("h"), m.end("h"))
+        if not hosts or not all(isinstance(h, Named) for h in hosts):
+            continue
+        a, b = m.start("u"), m.end("u")
+        counts = list(P["count_re"].finditer(t, a, b))
+        a = counts[-1].end() if counts else a  # 市县两级3个远程医疗中心 → 远程医疗中心
+        unit = _unit_of(S, a, b) if a < b else None
+        if not isinstance(unit, Unit | Named):
+            continue
+        label = unit.label if isinstance(unit, Unit) else mk.span(mk.ids(a, b)[-1])._.kg_name
+        if not label.endswith(tuple(P["founded_unit_nouns"])):
+            continue
+        facts.extend(Fact("based_on", unit, h) for h in hosts)
     return facts
 
 

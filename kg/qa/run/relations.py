@@ -119,8 +119,9 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
         for entry in entries:
             bindings = {"cls": entry.iri, "city": kb.city_iri(scope)} if is_class else {"s": entry.iri}
             rows += kb.select(sparql, bindings)
-            if family.get("also_units") and kind == "institution":
-                rows += kb.select(kb.env.get_template("units_based_on.rq.j2").render(), bindings)
+            # a unit set up on the institution is one of its roles, never a grade or a duty asked
+            if family.get("also_units") and kind == "institution" and "hk:functionalRole" in props:
+                rows += hosted_units(kb, family, bindings)
         if is_class:
             rows = rows_of_the_kind_asked(kb, parsed, subject, rows)
         own = scope or (entries[0].city if kind == "institution" and len({e.city for e in entries}) == 1
@@ -309,6 +310,16 @@ def drop_other_places(kb: Knowledge, answers: list[dict], parsed: Parsed) -> lis
     return [a for a in answers if not any(o in a["text"] for o in others)]
 
 
+def hosted_units(kb: Knowledge, family: dict, bindings: dict) -> list[dict]:
+    """Units set up on the institution, as the plan words hosting (questions.yaml `units_hosted_cue`)."""
+    rows = kb.select(kb.env.get_template("units_based_on.rq.j2").render(), bindings)
+    cue = family.get("units_hosted_cue")
+    if not cue:
+        return rows
+    return [r for r in rows if r.get("g") and any(re.search(cue, s.get("quote") or "")
+                                                  for s in kb.sources_of_graph(r["g"]))]
+
+
 def cue_props(family: dict, parsed: Parsed) -> list[str]:
     """The properties the question's cue asks for (承担/负责 → responsibilities; 定位/角色 → roles:
     questions.yaml `props_by_cue`), else all of the family's."""
@@ -366,6 +377,9 @@ def said_with_cue(family: dict, answers: list[dict], question: str) -> list[dict
             hits = [a for a in answers if in_cue_clause(a, cue)]
             if hits:
                 return hits
+            if family.get("quote_cues_required"):
+                # the answer's own clause may word it otherwise (依托市疾控中心 for 赣州市疾控中心): the sentence
+                return [a for a in answers if any(cue in (s.get("quote") or "") for s in a["sources"])]
     return answers
 
 
