@@ -90,8 +90,33 @@ def run_figure(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     rows = pick_role(kb, rows, parsed)
     if not rows:
         return no_fact(f"{''.join(str(y) + '年' for y in parsed.years)}{measure}的数值", sparql)
-    answers = list({a["text"]: a for a in (figure_answer(kb, r, measure) for r in rows)}.values())
+    answers = one_answer_per_value(kb, rows, measure)
     return answered(answers, "；".join(a["text"] for a in answers) + "。", sparql)
+
+
+def worded(text: str) -> int:
+    """How much a figure's wording says beyond its digits (≤, 左右, 以上, the unit)."""
+    return sum(not (c.isdigit() or c == ".") for c in text.rsplit("：", 1)[-1])
+
+
+def one_answer_per_value(kb: Knowledge, rows: list[dict], measure: str) -> list[dict]:
+    """A value the plan states twice (the indicator table's 7.68 and the text's 7.68张左右) is one answer
+    citing both: the same subject, year, indicator and number. Its wording is the fuller one (≤5‰ over
+    5.0‰: the comparator is part of what the plan says)."""
+    answers: dict[tuple, dict] = {}
+    for r in rows:
+        a = figure_answer(kb, r, measure)
+        number = r.get("value") if isinstance(r.get("value"), int | float) else None
+        key = (r.get("slabel"), r.get("year"), r.get("mlabel") or measure, number)
+        same = next((b for b in answers.values() if b["text"] == a["text"]), None) or answers.get(key)
+        if same is None or number is None and same["text"] != a["text"]:
+            answers[key if number is not None else (a["text"],)] = a
+            continue
+        if worded(a["text"]) > worded(same["text"]):
+            same["text"] = a["text"]
+        kept = same["sources"]
+        kept += [s for s in a["sources"] if s not in kept][:max(0, 3 - len(kept))]
+    return list(answers.values())
 
 
 def target_rows(kb: Knowledge, rows: list[dict]) -> list[dict]:
