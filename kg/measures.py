@@ -49,6 +49,9 @@ class MeasureCatalog:
     def __init__(self, config: dict) -> None:
         self.alike = sorted(((normalize_text(a), normalize_text(b)) for a, b in (config.get("alike") or {}).items()),
                             key=lambda ab: len(ab[0]), reverse=True)
+        counts = config.get("counts_per_population") or {}
+        self.per_population = re.compile(counts["prefix"]) if counts.get("prefix") else None
+        self.count_suffix = normalize_text(counts.get("suffix") or "")
         self.entries: dict[str, Entry] = {}
         self.by_key: dict[str, Entry] = {}
         self._names: dict[str, list[str]] = {}
@@ -84,10 +87,17 @@ class MeasureCatalog:
         ('beds-per-1000', '每千人口医疗卫生机构床位数', '每千常住人口床位数', True)
         >>> catalog().resolve("医院", "%").known  # a count's wording with a percentage: another measure
         False
+        >>> catalog().resolve("每万常住人口全科医生", "人").name  # a count per population without its 数
+        '每万人口全科医生数'
+        >>> catalog().resolve("每千常住人口注册护士", "%").known  # …but not with another unit
+        False
         """
         wording = normalize_text(wording)
         key = self.key(wording)
         entry = self.by_key.get(key)
+        if entry is None and self.per_population is not None and self.count_suffix \
+                and self.per_population.match(key) and not key.endswith(self.count_suffix):
+            entry = self.by_key.get(key + self.count_suffix)  # 每万常住人口全科医生 (人) is the count
         if entry is not None and (unit is None or entry.unit is None or unit_family(unit) == unit_family(entry.unit)):
             return Measure(entry.id, entry.name, wording, True)
         return Measure(own_measure_id(key), key_label(wording, self), wording, False)
