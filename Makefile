@@ -49,6 +49,8 @@ test: $(STAMP)
 	$(BIN)/ruff check kg tests $(wildcard bench scripts)
 	$(BIN)/python -m kg.ns_gen --check
 	$(BIN)/pytest -q
+	# the examples in kg's docstrings are tests too (measure resolution, text normalisation…)
+	$(BIN)/pytest -q -p no:cacheprovider --doctest-modules kg
 
 # Benchmarks (not part of `make test`): ~45 min on 2 cores; writes bench/results.md. `make bench QUICK=1` is short.
 bench: $(STAMP)
