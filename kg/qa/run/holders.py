@@ -74,6 +74,10 @@ def run_holders(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
                 "message": f"{'、'.join(sorted(cities))}的规划都说到这项职责，请写明城市。"}
     answers = [{"text": r["slabel"], "value": None, "iri": r["s"], "inferred": False,
                 "sources": kb.sources_of_graph(r["g"])[:1]} for r in rows]
-    message = jinja2.Template(family["answer"]).render(items=[a["text"] for a in answers],
-                                                       task=rows[0]["text"])
+    tasks = list(dict.fromkeys(r["text"] for r in rows))
+    if len(tasks) > 1:
+        # each holder's own words (以肿瘤性疾病为重点的省级区域医疗中心 is one hospital's, not all three's)
+        message = "；".join(f"{r['slabel']}：{r['text']}" for r in rows) + "。"
+    else:
+        message = jinja2.Template(family["answer"]).render(items=[a["text"] for a in answers], task=tasks[0])
     return answered(answers, message, sparql)
