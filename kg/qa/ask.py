@@ -44,6 +44,21 @@ def answer(kb: Knowledge, question: object, context: Context | None = None,
     return out, remember(context, parsed) if parsed is not None else context
 
 
+def suggested(kb: Knowledge, parsed: Parsed, most: int = 3) -> str:
+    """Questions about what was recognised that the graph answers (each tried; a suggestion that
+    fails in turn would send the user in a circle)."""
+    good: list[str] = []
+    for q in askable_about(kb, parsed):
+        if not ranked(kb, parse(kb, q, Context())):
+            continue  # no family reads it (and trying it would suggest again)
+        out, _ = _answer(kb, q, Context(), None)
+        if out["status"] == "answered":
+            good.append(q)
+            if len(good) == most:
+                break
+    return f"可以这样问：{'；'.join(good)}" if good else ""
+
+
 def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[dict, Parsed | None]:
     stripped = text.strip()
     if not stripped:
@@ -106,7 +121,7 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
     if not families:
         ents = "、".join(dict.fromkeys(m.entries[0].label for m in parsed.mentions))
         out = reply(text, "unanswerable", f"识别出了{ents}，但没有能回答这类问题的模板。"
-                    f"可以这样问：{'；'.join(askable_about(kb, parsed))}", qid=qid)
+                    f"{suggested(kb, parsed)}", qid=qid)
         return with_passages(kb, out, parsed), parsed
     family = families[0][1]
     glued = place_glued_kind(kb, parsed)

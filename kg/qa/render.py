@@ -37,13 +37,16 @@ def with_passages(kb: Knowledge, out: dict, parsed: Parsed) -> dict:
 
 def askable_about(kb: Knowledge, parsed: Parsed) -> list[str]:
     """Questions that can be asked about the first entity recognised (questions.yaml `askable`),
-    else one example of each family."""
+    else a few families' examples (a page of thirty examples is read by no one)."""
     about = kb.config.get("askable") or {}
+    # the city asked, else each of the graph's (a kind may be named in one plan only)
+    cities = [m.entries[0].label for m in parsed.mentions if m.type == "city"] or sorted(kb.plan_cities()) or [""]
     for m in parsed.mentions:
         patterns = about.get(m.type)
         if patterns:
-            return [jinja2.Template(p).render(name=m.entries[0].label) for p in patterns]
-    return [e for f in kb.families for e in f.get("examples", [])[:1]]
+            return list(dict.fromkeys(jinja2.Template(p).render(name=m.entries[0].label, city=c)
+                                      for p in patterns for c in cities))
+    return [e for f in kb.families for e in f.get("examples", [])[:1]][:5]
 
 
 def no_fact(what: str, sparql: str) -> dict:
