@@ -398,8 +398,11 @@ def guidance(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
                     objs = parties(mk, a + j + 1, end) or S.prefix_parties(a + j + 1, end)
                 facts.extend(Fact("guides", s, o, prop) for s in subs for o in objs)
             elif k >= 0:
-                guides = parties(mk, a + k + 2, _strip_de(t, a + k + 2, m.start()))
-                facts.extend(Fact("guides", g, s, prop) for g in guides for s in S.subjects(a + k, carry="focus")[:1])
+                # 接受X的(康复)业务指导: X ends at its 的 (a field of the guidance may stand after it)
+                de = t.find("的", a + k + 2, m.start())
+                end = de if de >= 0 and not mk.ids(de, m.start()) else _strip_de(t, a + k + 2, m.start())
+                guides = parties(mk, a + k + 2, end)
+                facts.extend(Fact("guides", g, s, prop) for g in guides for s in _receivers(S, a + k))
             elif "负责" in before:
                 f = before.find("负责")
                 objs = parties(mk, a + f + 2, _strip_de(t, a + f + 2, m.start()))
@@ -414,6 +417,13 @@ def guidance(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         if objs and not mk.reaches_cut(m.end("o")):
             facts.extend(Fact("guides", s, o, term) for s in S.subjects(m.start()) for o in objs)
     return facts
+
+
+def _receivers(S: SentenceAnalysis, p: int) -> list[Arg]:  # noqa: N803
+    """Who 接受 guidance at p: each party its own clause names before it (A、B接受X的业务指导), else the
+    one subject carried to the clause."""
+    stated = S.np_before(S.clauses[S.clause_index(p)][0], p)
+    return list(stated) if stated else S.subjects(p, carry="focus")[:1]
 
 
 def _grassroots_guidance(S: SentenceAnalysis) -> list[Fact]:  # noqa: N803
