@@ -10,6 +10,9 @@ rewording of another imaginary place written below.
 Phenomena:
 - Y、Z接受X的(FIELD)业务指导: every party named before 接受 is guided (only the first was), and X ends at
   its 的 when a field of the guidance stands between it and the cue (康复业务指导 was lost).
+- A、B分别牵头组建C和D: the leaders and the consortia pair up in order (both led the first); A、B分别牵头组建
+  两个医共体: each hosts its own (分别 and the numeral word 两 kept the rule from firing, and the group was
+  named 两个…医共体).
 """
 
 from __future__ import annotations
@@ -31,6 +34,12 @@ REWORDING = """遂昌县医共体建设情况
 
 一、基本情况
 妙高街道社区卫生服务中心、云峰街道社区卫生服务中心和湖山乡卫生院接受遂昌县人民医院的慢病管理技术指导。
+遂昌县人民医院、遂昌县中医院分别牵头组建两个紧密型县域医共体，实行人、财、物统一管理。
+"""
+
+REWORDING2 = """缙云县卫生健康工作总结
+
+全县共有县级医院3家。县人民医院、县中医院分别牵头组建缙云县人民医院医共体和缙云县中医院医共体，覆盖全部乡镇卫生院。
 """
 
 
@@ -41,6 +50,8 @@ def relations(tmp_path_factory) -> dict[str, set[tuple[str, str, str]]]:
     docs = [{**EXPECTED[f], "file": f, "text": (DOCS / f).read_text(encoding="utf-8")} for f in TUNED]
     docs.append({"file": "suichang.txt", "text": REWORDING, "city": "丽水市", "province": "浙江省", "county": "遂昌县",
                  "title": "遂昌县医共体建设情况"})
+    docs.append({"file": "jinyun.txt", "text": REWORDING2, "city": "丽水市", "province": "浙江省", "county": "缙云县",
+                 "title": "缙云县卫生健康工作总结"})
     data = build_documents(tmp_path_factory.mktemp("unseen-relations"), docs)
     out: dict[str, set[tuple[str, str, str]]] = {}
     for f in relation_facts(open_store(data)):
@@ -55,3 +66,12 @@ def test_every_party_before_accepting_guidance_is_guided(relations):
     assert {("松阳县中医院", "guides", "樟溪乡卫生院"), ("松阳县中医院", "guides", "三都乡卫生院")} <= relations["songyang-ygt.txt"]
     assert {("南充市中心医院", "guides", "蓬安县人民医院"), ("南充市中心医院", "guides", "西充县人民医院")} <= relations["nanchong-alliance.txt"]
     assert {("遂昌县人民医院", "guides", x) for x in ("妙高街道社区卫生服务中心", "云峰街道社区卫生服务中心", "湖山乡卫生院")} <= relations["suichang.txt"]
+
+
+def test_leaders_each_of_their_own_consortium_respectively(relations):
+    leads = {r for r in relations["songyang-ygt.txt"] if r[1] == "leads"}
+    assert leads == {("松阳县人民医院", "leads", "松阳县人民医院医共体"), ("松阳县中医院", "leads", "松阳县中医院医共体")}
+    leads = {r for r in relations["jinyun.txt"] if r[1] == "leads"}
+    assert leads == {("缙云县人民医院", "leads", "缙云县人民医院医共体"), ("缙云县中医院", "leads", "缙云县中医院医共体")}
+    leads = {r for r in relations["suichang.txt"] if r[1] == "leads"}
+    assert leads == {("遂昌县人民医院", "leads", "遂昌县人民医院医共体"), ("遂昌县中医院", "leads", "遂昌县中医院医共体")}

@@ -802,7 +802,15 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         return parties(mk, a, b)
 
     for m in P["consortium_lead_re"].finditer(t) if "牵头" in t else ():
-        for g in [g for g in groups if g[1] > m.start("cons") and g[0] < m.end("cons")][:1]:
+        named = [g for g in groups if g[1] > m.start("cons") and g[0] < m.end("cons")]
+        if P["respectively_re"].search(m.group("s")):
+            if P["counted_group_re"].match(m.group("cons")):
+                continue  # A、B分别牵头组建两个医共体: each hosts its own (consortium_each_re)
+            leaders = members(m.start("s"), m.end("s"))
+            if len(leaders) == len(named) > 1:  # A、B分别牵头组建C和D
+                facts.extend(Fact("leads", s, Group(g[2], g[3]), "lead") for s, g in zip(leaders, named, strict=True))
+                continue
+        for g in named[:1]:
             leaders = members(m.start("s"), m.end("s"))
             if not leaders and not any(mk.is_mention(c) for c in m.group("s")):
                 # X为三级医院，(并)牵头组建Y: the clause names no leader; its subject is carried
@@ -826,7 +834,8 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
     for m in P["consortium_each_re"].finditer(t):
         subs = mk.ids(m.start("s"), m.end("s"))
         cons = [g for g in groups if g[1] > m.start("cons") and g[0] < m.end("cons")]
-        if cons and len(subs) == int(m.group("n")) > 1:
+        n = int(m.group("n")) if m.group("n").isdigit() else P["numeral_words"][m.group("n")]
+        if cons and len(subs) == n > 1:
             for i in subs:
                 name = mk.span(i)._.kg_name
                 facts.append(Fact("leads", _widened(mk, i), Group(name + _tail_noun(P, cons[0][2]), cons[0][3]),
