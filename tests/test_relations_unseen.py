@@ -13,6 +13,9 @@ Phenomena:
 - A、B分别牵头组建C和D: the leaders and the consortia pair up in order (both led the first); A、B分别牵头组建
   两个医共体: each hosts its own (分别 and the numeral word 两 kept the rule from firing, and the group was
   named 两个…医共体).
+- 与X签订紧密型医联体合作协议 / 签订专科联盟协议: a consortium noun before 协议, 合同 or 章程 names a document,
+  no consortium (both parties were members of a group called 签订紧密型医联体); and A与B建立合作关系 makes
+  them members only of a consortium in that clause (not of one in the next clause).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ REWORDING = """遂昌县医共体建设情况
 REWORDING2 = """缙云县卫生健康工作总结
 
 全县共有县级医院3家。县人民医院、县中医院分别牵头组建缙云县人民医院医共体和缙云县中医院医共体，覆盖全部乡镇卫生院。
+缙云县人民医院与浙江大学医学院附属第一医院建立合作医院关系，与丽水市人民医院签订城市医联体合作协议。
 """
 
 
@@ -75,3 +79,10 @@ def test_leaders_each_of_their_own_consortium_respectively(relations):
     assert leads == {("缙云县人民医院", "leads", "缙云县人民医院医共体"), ("缙云县中医院", "leads", "缙云县中医院医共体")}
     leads = {r for r in relations["suichang.txt"] if r[1] == "leads"}
     assert leads == {("遂昌县人民医院", "leads", "遂昌县人民医院医共体"), ("遂昌县中医院", "leads", "遂昌县中医院医共体")}
+
+
+def test_a_consortium_noun_before_an_agreement_names_no_consortium(relations):
+    for file in ("songyang-ygt.txt", "jinyun.txt"):
+        assert not [r for r in relations[file] if "协议" in r[2] or "签订" in r[2] or "医联体" in r[2]], file
+    assert ("松阳县人民医院", "cooperates", "丽水市中心医院") in relations["songyang-ygt.txt"]
+    assert {("缙云县人民医院", "cooperates", "浙江大学医学院附属第一医院"), ("缙云县人民医院", "cooperates", "丽水市人民医院")} <= relations["jinyun.txt"]

@@ -823,7 +823,8 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         for g in [g for g in groups if g[1] > m.start("cons") and g[0] < m.end("cons")][:1]:
             facts.extend(Fact("leads", s, Group(g[2], g[3]), "lead") for s in members(m.start("s"), m.end("s")))
     for m in P["pair_form_re"].finditer(t):
-        for g in [g for g in groups if m.start("cons") <= g[0] <= m.start("cons") + P["join_gap"]][:1]:
+        for g in [g for g in groups if m.start("cons") <= g[0] <= m.start("cons") + P["join_gap"]
+                  and g[0] < m.end("cons")][:1]:  # in the clause of the verb
             both = parties(mk, m.start("a"), m.end("a")) + members(m.start("b"), m.end("b"))
             facts.extend(Fact("member_of", x, Group(g[2], g[3]), "member") for x in both)
     for m in P["consortium_members_re"].finditer(t) if "牵头" in t else ():
@@ -1256,7 +1257,7 @@ def consortium_terms(S: SentenceAnalysis) -> list[tuple[int, int, str, str]]:
         if mk.text.count("《", 0, m.start()) > mk.text.count("》", 0, m.start()):
             continue  # inside a document's title (《…医疗联合体建设实施方案》): the title's words, no consortium
         label = group_label(P, raw)
-        if len(label) < 2 or not any(n in label for n in nouns):
+        if len(label) < 2 or not any(n in label for n in nouns) or P["group_document_re"].match(mk.text, m.end()):
             continue
         noun = next(n for n in nouns if label.endswith(n) or n in label)
         if noun in P["group_nouns_need_words"] and len(label) <= len(noun) + 2:
