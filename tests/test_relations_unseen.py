@@ -16,6 +16,9 @@ Phenomena:
 - 与X签订紧密型医联体合作协议 / 签订专科联盟协议: a consortium noun before 协议, 合同 or 章程 names a document,
   no consortium (both parties were members of a group called 签订紧密型医联体); and A与B建立合作关系 makes
   them members only of a consortium in that clause (not of one in the next clause).
+- X为龙头，A、B为核心成员，C为成员 / X作为牵头单位，负责…: roles that open their clauses, without 以 (only
+  以X为龙头 was read). The group is the one named in the sentence, else its subject, else — in a notice that
+  shortened one consortium (…专科联盟（以下简称联盟）) — that consortium.
 """
 
 from __future__ import annotations
@@ -38,6 +41,16 @@ REWORDING = """遂昌县医共体建设情况
 一、基本情况
 妙高街道社区卫生服务中心、云峰街道社区卫生服务中心和湖山乡卫生院接受遂昌县人民医院的慢病管理技术指导。
 遂昌县人民医院、遂昌县中医院分别牵头组建两个紧密型县域医共体，实行人、财、物统一管理。
+二、城市医联体
+丽水市中心医院为龙头，遂昌县人民医院、遂昌县中医院为成员单位，组建丽水市中心医院城市医疗集团。
+"""
+
+ALLIANCE = """宜宾市卫生健康委员会关于成立宜宾市老年医学专科联盟的通知
+
+各区县卫生健康局：
+经研究，决定成立宜宾市老年医学专科联盟（以下简称联盟）。现将有关事项通知如下。
+一、组织架构
+宜宾市第二人民医院作为牵头单位，负责制定联盟章程和年度工作计划。宜宾市第一人民医院、宜宾市中医医院为核心成员单位，江安县人民医院、长宁县人民医院为成员单位。
 """
 
 REWORDING2 = """缙云县卫生健康工作总结
@@ -56,6 +69,8 @@ def relations(tmp_path_factory) -> dict[str, set[tuple[str, str, str]]]:
                  "title": "遂昌县医共体建设情况"})
     docs.append({"file": "jinyun.txt", "text": REWORDING2, "city": "丽水市", "province": "浙江省", "county": "缙云县",
                  "title": "缙云县卫生健康工作总结"})
+    docs.append({"file": "yibin.txt", "text": ALLIANCE, "city": "宜宾市", "province": "四川省",
+                 "title": "宜宾市卫生健康委员会关于成立宜宾市老年医学专科联盟的通知"})
     data = build_documents(tmp_path_factory.mktemp("unseen-relations"), docs)
     out: dict[str, set[tuple[str, str, str]]] = {}
     for f in relation_facts(open_store(data)):
@@ -77,7 +92,7 @@ def test_leaders_each_of_their_own_consortium_respectively(relations):
     assert leads == {("松阳县人民医院", "leads", "松阳县人民医院医共体"), ("松阳县中医院", "leads", "松阳县中医院医共体")}
     leads = {r for r in relations["jinyun.txt"] if r[1] == "leads"}
     assert leads == {("缙云县人民医院", "leads", "缙云县人民医院医共体"), ("缙云县中医院", "leads", "缙云县中医院医共体")}
-    leads = {r for r in relations["suichang.txt"] if r[1] == "leads"}
+    leads = {r for r in relations["suichang.txt"] if r[1] == "leads" and r[2].endswith("医共体")}
     assert leads == {("遂昌县人民医院", "leads", "遂昌县人民医院医共体"), ("遂昌县中医院", "leads", "遂昌县中医院医共体")}
 
 
@@ -86,3 +101,15 @@ def test_a_consortium_noun_before_an_agreement_names_no_consortium(relations):
         assert not [r for r in relations[file] if "协议" in r[2] or "签订" in r[2] or "医联体" in r[2]], file
     assert ("松阳县人民医院", "cooperates", "丽水市中心医院") in relations["songyang-ygt.txt"]
     assert {("缙云县人民医院", "cooperates", "浙江大学医学院附属第一医院"), ("缙云县人民医院", "cooperates", "丽水市人民医院")} <= relations["jinyun.txt"]
+
+
+def test_roles_opening_their_clauses_without_yi(relations):
+    assert ("川北医学院附属医院", "leads", "南充市康复医学专科联盟") in relations["nanchong-alliance.txt"]
+    assert ("川北医学院附属医院", "member_of", "南充市康复医学专科联盟") in relations["nanchong-alliance.txt"]  # the table's row
+    group = "丽水市中心医院城市医疗集团"
+    assert {r for r in relations["suichang.txt"] if r[2] == group} == {
+        ("丽水市中心医院", "leads", group), ("遂昌县人民医院", "member_of", group), ("遂昌县中医院", "member_of", group)}
+    group = "宜宾市老年医学专科联盟"
+    assert {r for r in relations["yibin.txt"] if r[2] == group} == {
+        ("宜宾市第二人民医院", "leads", group), ("宜宾市第一人民医院", "member_of", group), ("宜宾市中医医院", "member_of", group),
+        ("江安县人民医院", "member_of", group), ("长宁县人民医院", "member_of", group)}

@@ -856,6 +856,14 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
                 facts.append(Fact("leads" if vrole == "lead" else "member_of", s, target, vrole))
                 if role in P["consortium_offices"]:
                     facts.append(Fact("has_role", s, role))
+    # X为龙头，A、B为成员 / X作为牵头单位，…: the roles open their clauses
+    said = [m for m in P["role_clause_re"].finditer(t) if not mk.reaches_cut(m.end())]
+    for m in said if len(said) > 1 or any(m.group("cue") == "作为" for m in said) else ():
+        role = m.group("role")
+        vrole = P["consortium_roles"][role[:2] if role.startswith("牵头") else role]
+        target = _group_of_roles(S, groups, m)
+        for s in parties(mk, m.start("m"), m.end("m"), select=True, complete=True):
+            facts.append(Fact("leads" if vrole == "lead" else "member_of", s, target, vrole))
     # 体系由A，B和C组成 / A和B共同组成Y
     for m in P["system_members_re"].finditer(t) if "由" in t else ():
         if m.group("end") == "" and not mk.truncated:
@@ -1329,7 +1337,10 @@ class PlanReader:
         self.note = (reading.note_subject, sentence) if reading.note_subject is not None else None
         out: list[RelationRecord | GroupMention] = [GroupMention(g, sentence) for g in reading.groups]
         # a consortium the document named and shortened (联盟以X为理事长单位) is what its short form speaks of
+        # (or, when it shortened one only, a sentence giving roles under it: X为龙头，A、B为成员)
         short = next((g for w, g in self.short_forms.items() if w in doc.text), None) if not reading.groups else None
+        if short is None and not reading.groups and len(set(self.short_forms.values())) == 1:
+            short = next(iter(self.short_forms.values()))
         for f in reading.facts:
             s = carried if f.s is Carry.TOPIC else before_note if f.s is Carry.BEFORE_NOTE else f.s
             o = carried if f.o is Carry.TOPIC else before_note if f.o is Carry.BEFORE_NOTE else f.o
