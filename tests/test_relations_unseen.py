@@ -19,6 +19,9 @@ Phenomena:
 - X为龙头，A、B为核心成员，C为成员 / X作为牵头单位，负责…: roles that open their clauses, without 以 (only
   以X为龙头 was read). The group is the one named in the sentence, else its subject, else — in a notice that
   shortened one consortium (…专科联盟（以下简称联盟）) — that consortium.
+- 辖区内A、B、C等8家卫生院全部纳入Y: a scope word (辖区内, 县域内) before a town is no part of its name
+  (内古市镇中心卫生院, and 县域内大东坝镇… was no name at all) nor of the first item, and 全部 before the verb
+  is an adverb (the last item, before 等8家卫生院全部, was lost).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ REWORDING = """遂昌县医共体建设情况
 一、基本情况
 妙高街道社区卫生服务中心、云峰街道社区卫生服务中心和湖山乡卫生院接受遂昌县人民医院的慢病管理技术指导。
 遂昌县人民医院、遂昌县中医院分别牵头组建两个紧密型县域医共体，实行人、财、物统一管理。
+县域内北界镇中心卫生院、金竹镇卫生院和大柘镇中心卫生院等3家卫生院全部纳入遂昌县中医院医共体。
 二、城市医联体
 丽水市中心医院为龙头，遂昌县人民医院、遂昌县中医院为成员单位，组建丽水市中心医院城市医疗集团。
 """
@@ -113,3 +117,12 @@ def test_roles_opening_their_clauses_without_yi(relations):
     assert {r for r in relations["yibin.txt"] if r[2] == group} == {
         ("宜宾市第二人民医院", "leads", group), ("宜宾市第一人民医院", "member_of", group), ("宜宾市中医医院", "member_of", group),
         ("江安县人民医院", "member_of", group), ("长宁县人民医院", "member_of", group)}
+
+
+def test_all_members_brought_in_within_a_scope(relations):
+    group = "松阳县人民医院医共体"
+    assert {r[0] for r in relations["songyang-ygt.txt"] if r[1:] == ("member_of", group)} == {
+        "古市镇中心卫生院", "象溪镇卫生院", "大东坝镇中心卫生院", "新兴镇卫生院", "玉岩镇中心卫生院"}
+    group = "遂昌县中医院医共体"
+    assert {r[0] for r in relations["suichang.txt"] if r[1:] == ("member_of", group)} == {
+        "北界镇中心卫生院", "金竹镇卫生院", "大柘镇中心卫生院"}
