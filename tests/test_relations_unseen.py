@@ -22,6 +22,10 @@ Phenomena:
 - 辖区内A、B、C等8家卫生院全部纳入Y: a scope word (辖区内, 县域内) before a town is no part of its name
   (内古市镇中心卫生院, and 县域内大东坝镇… was no name at all) nor of the first item, and 全部 before the verb
   is an adverb (the last item, before 等8家卫生院全部, was lost).
+- A与B签订/签署…协议, A与B结成…对子, A与B合署办公: an agreement or a pairing is cooperation, one office of
+  two is integration (only 合作/协作/共建/一体化… were cues).
+- X派驻/下沉/选派…专家…到Y, X向Y派驻…: X guides the named Y it sends its staff to (not a kind: 派驻专家到
+  卫生院坐诊 names none).
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ REWORDING = """遂昌县医共体建设情况
 妙高街道社区卫生服务中心、云峰街道社区卫生服务中心和湖山乡卫生院接受遂昌县人民医院的慢病管理技术指导。
 遂昌县人民医院、遂昌县中医院分别牵头组建两个紧密型县域医共体，实行人、财、物统一管理。
 县域内北界镇中心卫生院、金竹镇卫生院和大柘镇中心卫生院等3家卫生院全部纳入遂昌县中医院医共体。
+县人民医院向北界镇中心卫生院、金竹镇卫生院派驻专家团队，县妇幼保健院下沉妇产科、儿科专家到濂竹乡卫生院。
+丽水市人民医院与县人民医院结成帮扶对子，县疾病预防控制中心与县人民医院合署办公。
 二、城市医联体
 丽水市中心医院为龙头，遂昌县人民医院、遂昌县中医院为成员单位，组建丽水市中心医院城市医疗集团。
 """
@@ -61,6 +67,7 @@ REWORDING2 = """缙云县卫生健康工作总结
 
 全县共有县级医院3家。县人民医院、县中医院分别牵头组建缙云县人民医院医共体和缙云县中医院医共体，覆盖全部乡镇卫生院。
 缙云县人民医院与浙江大学医学院附属第一医院建立合作医院关系，与丽水市人民医院签订城市医联体合作协议。
+县中医院与浙江省中医院签署对口支援协议，浙江省中医院选派骨干医师5名到县中医院挂职；县妇幼保健院与县疾病预防控制中心合署办公。
 """
 
 
@@ -126,3 +133,14 @@ def test_all_members_brought_in_within_a_scope(relations):
     group = "遂昌县中医院医共体"
     assert {r[0] for r in relations["suichang.txt"] if r[1:] == ("member_of", group)} == {
         "北界镇中心卫生院", "金竹镇卫生院", "大柘镇中心卫生院"}
+
+
+def test_agreements_and_pairings_are_cooperation_one_office_integration(relations):
+    assert {("丽水市人民医院", "cooperates", "遂昌县人民医院"), ("遂昌县人民医院", "integrated_with", "遂昌县疾病预防控制中心")} <= relations["suichang.txt"]
+    assert {("缙云县中医院", "cooperates", "浙江省中医院"), ("缙云县妇幼保健院", "integrated_with", "缙云县疾病预防控制中心")} <= relations["jinyun.txt"]
+
+
+def test_sending_staff_to_a_named_institution_is_guidance(relations):
+    assert {("遂昌县人民医院", "guides", "北界镇中心卫生院"), ("遂昌县人民医院", "guides", "金竹镇卫生院"),
+            ("遂昌县妇幼保健院", "guides", "濂竹乡卫生院")} <= relations["suichang.txt"]
+    assert ("浙江省中医院", "guides", "缙云县中医院") in relations["jinyun.txt"]

@@ -410,6 +410,12 @@ def guidance(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             elif "由" in before and cue == "统一管理":
                 facts.extend(_managed_by(S, a, b, before, m, prop))
     facts.extend(_grassroots_guidance(S))
+    # X派驻专家到Y / X向Y派驻…: only to named institutions (派驻专家到卫生院坐诊 names none)
+    for m in P["dispatch_re"].finditer(t):
+        objs = [o for o in parties(mk, m.start("o"), m.end("o")) if isinstance(o, Named)]
+        if objs and not mk.reaches_cut(m.end()):
+            senders = [s for s in S.subjects(m.start()) if isinstance(s, Named | Carry)]
+            facts.extend(Fact("guides", s, o) for s in senders for o in objs)
     # bare 指导 as a verb: 培训和指导基层医疗卫生机构人员
     for m in P["guide_verb_re"].finditer(t):
         objs = parties(mk, m.start("o"), m.end("o"))
