@@ -26,6 +26,8 @@ Phenomena:
   two is integration (only 合作/协作/共建/一体化… were cues).
 - X派驻/下沉/选派…专家…到Y, X向Y派驻…: X guides the named Y it sends its staff to (not a kind: 派驻专家到
   卫生院坐诊 names none).
+- X作为牵头单位组建Y / X作为牵头医院，成立Y: the leader's office before the verb (only X牵头组建Y was read;
+  牵头医院 has its 医院 masked as a kind).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ REWORDING = """遂昌县医共体建设情况
 县人民医院向北界镇中心卫生院、金竹镇卫生院派驻专家团队，县妇幼保健院下沉妇产科、儿科专家到濂竹乡卫生院。
 丽水市人民医院与县人民医院结成帮扶对子，县疾病预防控制中心与县人民医院合署办公。
 二、城市医联体
+丽水市人民医院作为牵头医院，成立丽水市人民医院城市医疗集团。
 丽水市中心医院为龙头，遂昌县人民医院、遂昌县中医院为成员单位，组建丽水市中心医院城市医疗集团。
 """
 
@@ -67,6 +70,7 @@ REWORDING2 = """缙云县卫生健康工作总结
 
 全县共有县级医院3家。县人民医院、县中医院分别牵头组建缙云县人民医院医共体和缙云县中医院医共体，覆盖全部乡镇卫生院。
 缙云县人民医院与浙江大学医学院附属第一医院建立合作医院关系，与丽水市人民医院签订城市医联体合作协议。
+缙云县第二人民医院作为牵头单位组建缙云县第二人民医院医共体，壶镇中心卫生院纳入该医共体。
 县中医院与浙江省中医院签署对口支援协议，浙江省中医院选派骨干医师5名到县中医院挂职；县妇幼保健院与县疾病预防控制中心合署办公。
 """
 
@@ -101,7 +105,7 @@ def test_every_party_before_accepting_guidance_is_guided(relations):
 def test_leaders_each_of_their_own_consortium_respectively(relations):
     leads = {r for r in relations["songyang-ygt.txt"] if r[1] == "leads"}
     assert leads == {("松阳县人民医院", "leads", "松阳县人民医院医共体"), ("松阳县中医院", "leads", "松阳县中医院医共体")}
-    leads = {r for r in relations["jinyun.txt"] if r[1] == "leads"}
+    leads = {r for r in relations["jinyun.txt"] if r[1] == "leads" and "第二" not in r[0]}
     assert leads == {("缙云县人民医院", "leads", "缙云县人民医院医共体"), ("缙云县中医院", "leads", "缙云县中医院医共体")}
     leads = {r for r in relations["suichang.txt"] if r[1] == "leads" and r[2].endswith("医共体")}
     assert leads == {("遂昌县人民医院", "leads", "遂昌县人民医院医共体"), ("遂昌县中医院", "leads", "遂昌县中医院医共体")}
@@ -144,3 +148,8 @@ def test_sending_staff_to_a_named_institution_is_guidance(relations):
     assert {("遂昌县人民医院", "guides", "北界镇中心卫生院"), ("遂昌县人民医院", "guides", "金竹镇卫生院"),
             ("遂昌县妇幼保健院", "guides", "濂竹乡卫生院")} <= relations["suichang.txt"]
     assert ("浙江省中医院", "guides", "缙云县中医院") in relations["jinyun.txt"]
+
+
+def test_leader_office_before_the_verb_of_forming(relations):
+    assert ("缙云县第二人民医院", "leads", "缙云县第二人民医院医共体") in relations["jinyun.txt"]
+    assert ("丽水市人民医院", "leads", "丽水市人民医院城市医疗集团") in relations["suichang.txt"]
