@@ -1314,6 +1314,7 @@ class PlanReader:
     note: tuple[Party, Sentence] | None = None  # a sentence cut off inside a note: its subject
     short_forms: dict[str, Group] = field(default_factory=dict)  # 联盟 for …专科联盟（以下简称联盟）
     member_table: Group | None = None  # the consortium whose member list (…成员单位名单) the rows give
+    group_columns: dict[str, int] | None = None  # a table of consortia: the columns of group, lead, members
 
     def read(self, sentence: Sentence, doc: Doc) -> list[RelationRecord | GroupMention]:
         reading: SentenceReading = doc._.kg_relations or read_sentence(doc)
@@ -1322,6 +1323,13 @@ class PlanReader:
             for m in P["short_form_re"].finditer(doc.text):
                 if doc.text.endswith(g.label, 0, m.start()):
                     self.short_forms[m.group("short")] = g
+        if sentence.kind != "table":
+            self.group_columns = None
+        elif (columns := _group_columns(P, sentence.text)) is not None:
+            self.group_columns = columns
+            return []
+        elif self.group_columns is not None:
+            return _group_row(sentence, doc, reading, self.group_columns)
         if sentence.kind == "table" and self.member_table is not None:
             return self._member_row(sentence, doc, self.member_table)
         self.member_table = next((g for g in reading.groups if P["member_list_title_re"].search(doc.text)), None)
@@ -1379,6 +1387,43 @@ class PlanReader:
             if office:
                 out.append(RelationRecord("has_role", member, office, sentence))
         return out
+
+
+def _group_columns(P: dict, row: str) -> dict[str, int] | None:  # noqa: N803
+    """The columns of a consortia table's header row (医共体 | 牵头医院 | 主要成员单位), or None."""
+    cells = row.split("\t")
+    columns: dict[str, int] = {}
+    for role, pattern in P["group_table_columns"].items():
+        found = [i for i, c in enumerate(cells) if i not in columns.values() and re.search(pattern, c)]
+        if not found:
+            return None
+        columns[role] = found[0]
+    return columns
+
+
+def _group_row(sentence: Sentence, doc: Doc, reading: SentenceReading, columns: dict[str, int]) -> list:
+    """A row of a consortia table: its consortium (the group named in its column), led by the named
+    institutions of the lead column, with those of the members column as members."""
+    cells, a = [], sentence.start  # the cells' original offsets (the normalised row has no tabs)
+    for cell in sentence.text.split("\t"):
+        cells.append((a, a + len(cell)))
+        a += len(cell) + 1
+    if max(columns.values()) >= len(cells):
+        return []
+    ga, gb = cells[columns["group"]]
+    group_cell = sentence.text[ga - sentence.start:gb - sentence.start]
+    group = next((g for g in reading.groups if g.label in group_cell), None)
+    if group is None:
+        return []
+    out: list[RelationRecord | GroupMention] = [GroupMention(group, sentence)]
+    for role, relation in (("lead", "leads"), ("members", "member_of")):
+        ca, cb = cells[columns[role]]
+        for span in doc.spans.get("kg_institutions", []):
+            oa, ob = sentence.span_of(span.start_char, span.end_char)
+            if span._.kg_named and not span._.kg_parent and ca <= oa and ob <= cb:
+                out.append(RelationRecord(relation, Named(span._.kg_key), group, sentence,
+                                          "lead" if role == "lead" else "member"))
+    return out
 
 
 def _member_row_parties(doc: Doc) -> list[Named]:
