@@ -24,6 +24,8 @@ Phenomena:
   is an adverb (the last item, before 等8家卫生院全部, was lost).
 - A与B签订/签署…协议, A与B结成…对子, A与B合署办公: an agreement or a pairing is cooperation, one office of
   two is integration (only 合作/协作/共建/一体化… were cues).
+- A与B建立…关系 (对口帮扶关系), A与B结对帮扶 / A结对帮扶B: a relationship or a pairing of two is cooperation,
+  the pairing word before a verb of guidance an adverb; Y由X托管 and X对Y实行托管 are X's guidance of Y.
 - X派驻/下沉/选派…专家…到Y, X向Y派驻…: X guides the named Y it sends its staff to (not a kind: 派驻专家到
   卫生院坐诊 names none).
 - X作为牵头单位组建Y / X作为牵头医院，成立Y: the leader's office before the verb (only X牵头组建Y was read;
@@ -55,6 +57,7 @@ REWORDING = """遂昌县医共体建设情况
 县域内北界镇中心卫生院、金竹镇卫生院和大柘镇中心卫生院等3家卫生院全部纳入遂昌县中医院医共体。
 县人民医院向北界镇中心卫生院、金竹镇卫生院派驻专家团队，县妇幼保健院下沉妇产科、儿科专家到濂竹乡卫生院。
 丽水市人民医院与县人民医院结成帮扶对子，县疾病预防控制中心与县人民医院合署办公。
+县中医院与丽水市中医院建立对口帮扶关系，县中医院结对帮扶湖山乡卫生院，金竹镇卫生院由县人民医院托管。
 二、城市医联体
 丽水市人民医院作为牵头医院，成立丽水市人民医院城市医疗集团。
 丽水市中心医院为龙头，遂昌县人民医院、遂昌县中医院为成员单位，组建丽水市中心医院城市医疗集团。
@@ -81,6 +84,7 @@ REWORDING2 = """缙云县卫生健康工作总结
 缙云县人民医院与浙江大学医学院附属第一医院建立合作医院关系，与丽水市人民医院签订城市医联体合作协议。
 缙云县第二人民医院作为牵头单位组建缙云县第二人民医院医共体，壶镇中心卫生院纳入该医共体。
 县中医院与浙江省中医院签署对口支援协议，浙江省中医院选派骨干医师5名到县中医院挂职；县妇幼保健院与县疾病预防控制中心合署办公。
+丽水市第二人民医院与县第二人民医院结对帮扶，县人民医院与温州医科大学附属第一医院建立紧密协作关系，县人民医院对舒洪镇卫生院实行托管。
 """
 
 
@@ -180,3 +184,10 @@ def test_rows_of_a_consortia_table_give_leader_and_members(facts, relations):
             ("遂昌县中医院", "leads", "遂昌县中医院医共体"), ("垵口乡卫生院", "member_of", "遂昌县中医院医共体")} <= relations["suichang.txt"]
     # the header row names no consortium, the leaders are no members
     assert not [r for r in relations["suichang.txt"] if r[2] == "医共体" or r[1] == "member_of" and r[2].endswith("医共体") and r[0].endswith(("人民医院", "县中医院"))]
+
+
+def test_relationships_and_pairings_are_cooperation_and_trusteeship_guidance(relations):
+    assert {("遂昌县中医院", "cooperates", "丽水市中医院"), ("遂昌县中医院", "guides", "湖山乡卫生院"),
+            ("遂昌县人民医院", "guides", "金竹镇卫生院")} <= relations["suichang.txt"]
+    assert {("丽水市第二人民医院", "cooperates", "缙云县第二人民医院"), ("缙云县人民医院", "cooperates", "温州医科大学附属第一医院"),
+            ("缙云县人民医院", "guides", "舒洪镇卫生院")} <= relations["jinyun.txt"]

@@ -410,6 +410,12 @@ def guidance(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             elif "由" in before and cue == "统一管理":
                 facts.extend(_managed_by(S, a, b, before, m, prop))
     facts.extend(_grassroots_guidance(S))
+    # Y由X托管
+    for m in P["guided_by_re"].finditer(t):
+        guides = parties(mk, m.start("s"), m.end("s"))
+        term = P["guide_verbs"][m.group("cue")]
+        if not mk.reaches_cut(m.end()):
+            facts.extend(Fact("guides", g, s, term) for g in guides for s in S.subjects(m.start()))
     # X派驻专家到Y / X向Y派驻…: only to named institutions (派驻专家到卫生院坐诊 names none)
     for m in P["dispatch_re"].finditer(t):
         objs = [o for o in parties(mk, m.start("o"), m.end("o")) if isinstance(o, Named)]
