@@ -26,6 +26,9 @@ Phenomena:
   two is integration (only 合作/协作/共建/一体化… were cues).
 - A与B建立…关系 (对口帮扶关系), A与B结对帮扶 / A结对帮扶B: a relationship or a pairing of two is cooperation,
   the pairing word before a verb of guidance an adverb; Y由X托管 and X对Y实行托管 are X's guidance of Y.
+- X对A、B实行一体化管理 (integration without 与); CONSORTIUM由X、A和B(等N家单位)组成 (the named members of a
+  consortium composed of them; only a 体系 or 网络 was); X成为Y成员单位 (becoming a member is joining); a
+  time between a subject and its predicate (X2024年成为…, X于2023年底加入…) is no part of the subject.
 - X派驻/下沉/选派…专家…到Y, X向Y派驻…: X guides the named Y it sends its staff to (not a kind: 派驻专家到
   卫生院坐诊 names none).
 - X作为牵头单位组建Y / X作为牵头医院，成立Y: the leader's office before the verb (only X牵头组建Y was read;
@@ -58,6 +61,8 @@ REWORDING = """遂昌县医共体建设情况
 县人民医院向北界镇中心卫生院、金竹镇卫生院派驻专家团队，县妇幼保健院下沉妇产科、儿科专家到濂竹乡卫生院。
 丽水市人民医院与县人民医院结成帮扶对子，县疾病预防控制中心与县人民医院合署办公。
 县中医院与丽水市中医院建立对口帮扶关系，县中医院结对帮扶湖山乡卫生院，金竹镇卫生院由县人民医院托管。
+县人民医院对北界镇中心卫生院、金竹镇卫生院实行一体化管理。石练镇中心卫生院于2023年底成为遂昌县人民医院医共体成员单位。
+遂昌县中医院医共体由遂昌县中医院、湖山乡卫生院和濂竹乡卫生院等3家单位组成。
 二、城市医联体
 丽水市人民医院作为牵头医院，成立丽水市人民医院城市医疗集团。
 丽水市中心医院为龙头，遂昌县人民医院、遂昌县中医院为成员单位，组建丽水市中心医院城市医疗集团。
@@ -85,6 +90,7 @@ REWORDING2 = """缙云县卫生健康工作总结
 缙云县第二人民医院作为牵头单位组建缙云县第二人民医院医共体，壶镇中心卫生院纳入该医共体。
 县中医院与浙江省中医院签署对口支援协议，浙江省中医院选派骨干医师5名到县中医院挂职；县妇幼保健院与县疾病预防控制中心合署办公。
 丽水市第二人民医院与县第二人民医院结对帮扶，县人民医院与温州医科大学附属第一医院建立紧密协作关系，县人民医院对舒洪镇卫生院实行托管。
+缙云县中医院医共体由县中医院、东方镇卫生院和大源镇卫生院共同组成，县中医院对东方镇卫生院推行一体化管理；溶江乡卫生院2024年成为缙云县中医院医共体成员单位。
 """
 
 
@@ -182,8 +188,10 @@ def test_rows_of_a_consortia_table_give_leader_and_members(facts, relations):
     assert row in quotes(facts, "songyang-ygt.txt", ("赤寿乡卫生院", "member_of", "松阳县中医院医共体"))
     assert {("遂昌县人民医院", "leads", "遂昌县人民医院医共体"), ("石练镇中心卫生院", "member_of", "遂昌县人民医院医共体"),
             ("遂昌县中医院", "leads", "遂昌县中医院医共体"), ("垵口乡卫生院", "member_of", "遂昌县中医院医共体")} <= relations["suichang.txt"]
-    # the header row names no consortium, the leaders are no members
-    assert not [r for r in relations["suichang.txt"] if r[2] == "医共体" or r[1] == "member_of" and r[2].endswith("医共体") and r[0].endswith(("人民医院", "县中医院"))]
+    # the header row names no consortium, the leaders in their column are no members
+    assert not [r for r in relations["suichang.txt"] if r[2] == "医共体"]
+    assert not quotes(facts, "suichang.txt", ("遂昌县中医院", "member_of", "遂昌县中医院医共体")) & {
+        "遂昌县中医院医共体\t遂昌县中医院\t云峰街道社区卫生服务中心、垵口乡卫生院"}
 
 
 def test_relationships_and_pairings_are_cooperation_and_trusteeship_guidance(relations):
@@ -191,3 +199,11 @@ def test_relationships_and_pairings_are_cooperation_and_trusteeship_guidance(rel
             ("遂昌县人民医院", "guides", "金竹镇卫生院")} <= relations["suichang.txt"]
     assert {("丽水市第二人民医院", "cooperates", "缙云县第二人民医院"), ("缙云县人民医院", "cooperates", "温州医科大学附属第一医院"),
             ("缙云县人民医院", "guides", "舒洪镇卫生院")} <= relations["jinyun.txt"]
+
+
+def test_integration_without_yu_composition_and_becoming_a_member(relations):
+    assert {("遂昌县人民医院", "integrated_with", "北界镇中心卫生院"), ("遂昌县人民医院", "integrated_with", "金竹镇卫生院"),
+            ("石练镇中心卫生院", "member_of", "遂昌县人民医院医共体"), ("湖山乡卫生院", "member_of", "遂昌县中医院医共体"),
+            ("濂竹乡卫生院", "member_of", "遂昌县中医院医共体")} <= relations["suichang.txt"]
+    assert {("缙云县中医院", "integrated_with", "东方镇卫生院"), ("东方镇卫生院", "member_of", "缙云县中医院医共体"),
+            ("大源镇卫生院", "member_of", "缙云县中医院医共体"), ("溶江乡卫生院", "member_of", "缙云县中医院医共体")} <= relations["jinyun.txt"]

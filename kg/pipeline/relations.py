@@ -183,6 +183,9 @@ class SentenceAnalysis:
                     b -= len(adv)
                     changed = True
                     break
+            when = self.P["time_adverbial_re"].search(t, a, b)
+            if not changed and when is not None and when.start() > a:
+                b, changed = when.start(), True
         return b
 
     def strip_openers(self, a: int, b: int) -> int:
@@ -910,6 +913,10 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         if isinstance(whole, Kind | Group) and not mk.reaches_cut(m.end()):
             items = _composed_of(P, mk, m.start("items"), m.end("items"))
             facts.extend(Fact("member_of", x, whole, "member", of_kind=True) for x in items if x != whole)
+    for m in P["group_composed_re"].finditer(t) if "由" in t else ():
+        for g in [g for g in groups if g[1] == m.start() and g[3] != "ServiceSystem"][:1]:  # 体系由… is read above
+            facts.extend(Fact("member_of", x, Group(g[2], g[3]), "member")
+                         for x in parties(mk, m.start("items"), m.end("items")) if isinstance(x, Named))
     for m in P["compose_re"].finditer(t) if "组成" in t or "构成" in t else ():
         g = party(mk, m.start("g"), m.end("g"))
         if isinstance(g, Group):
@@ -1177,11 +1184,17 @@ def pairs(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         relation = P["pair_cues"][m.group("cue")]
         a, _ = mk.clause(m.start())
         j = t.rfind("与", a, m.start())
+        k = t.rfind("对", a, m.start())
         if j >= 0:
             tail = P["pair_object_tail_re"].search(t, j + 1, m.start())
             end = tail.start() if tail else m.start()
             others = parties(mk, j + 1, end) or S.prefix_parties(j + 1, end)
             subs = S.subjects(j, select=True)
+        elif k >= 0 and relation == "integrated_with":
+            # X对A、B实行一体化管理: X runs them as one with itself
+            verb = P["pair_verb_re"].search(t, k + 1, m.start())
+            others = [o for o in parties(mk, k + 1, verb.start() if verb else m.start()) if isinstance(o, Named)]
+            subs = [s for s in S.subjects(k, select=True) if isinstance(s, Named)]
         else:
             b = _strip_de(t, a, m.start())
             both = parties(mk, S.strip_openers(a, b), b, select=True)
