@@ -211,6 +211,8 @@ def test_units_have_their_parent_and_aliases_their_institution(facts):
     ("县人民医院向木乐镇中心卫生院派驻团队。", "木乐镇中心卫生院"),
     ("市中医医院对石龙镇卫生院开展帮扶。", "石龙镇卫生院"),
     ("县人民医院向阳镇卫生院分院建设。", "向阳镇卫生院"),
+    ("辖区内古市镇中心卫生院全部纳入医共体。", "古市镇中心卫生院"),  # a scope word (区内, 域内) is no part either
+    ("县域内大东坝镇卫生院、新兴镇卫生院纳入医共体。", "大东坝镇卫生院"),
 ])
 def test_a_preposition_before_a_town_is_no_part_of_its_name(text, town):
     gaz = Gazetteer.load()

@@ -328,6 +328,9 @@ class InstitutionRecognizer:
                     and text[start] in self.boundary and not text.endswith("、", 0, start):
                 break  # 牵头医院向木乐镇…: a preposition before a town that already starts after it is no part
                 # (but no conjunction follows 、: …、与儿街镇卫生院 is a town named 与儿街)
+            if best is not None and any(len(w) > 1 and text.endswith(w, 0, best.start) and best.start - len(w) <= start
+                                        for w in self.boundary):
+                break  # 辖区内古市镇…: nor does a longer word (区内) that a town already starts after
             if clean or (text[start - 1] in self.town_stop and own[-1] not in self.rules["name_end_stop"]):
                 best = _Place(start, None, "town", text[start:end], scope.county)
         return best

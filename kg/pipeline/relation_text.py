@@ -245,6 +245,9 @@ def _trim(mk: Masked, a: int, b: int) -> tuple[int, int]:
     t = mk.text
     while a < b and (t[a] in " 　“”\"" or any(t.startswith(w, a) for w in P["item_openers"])):
         a += next((len(w) for w in P["item_openers"] if t.startswith(w, a)), 1)
+    scope = next((w for w in P["scope_before_name"] if t.startswith(w, a)), "")
+    if scope and a + len(scope) < b and mk.is_mention(t[a + len(scope)]) and mk.named(ord(t[a + len(scope)]) - MASK0):
+        a += len(scope)
     while b > a and t[b - 1] in " 　“”\"":
         b -= 1
     m = P["item_closer_re"].search(t, a, b)

@@ -183,6 +183,9 @@ class SentenceAnalysis:
                     b -= len(adv)
                     changed = True
                     break
+            when = self.P["time_adverbial_re"].search(t, a, b)
+            if not changed and when is not None and when.start() > a:
+                b, changed = when.start(), True
         return b
 
     def strip_openers(self, a: int, b: int) -> int:
@@ -398,8 +401,11 @@ def guidance(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
                     objs = parties(mk, a + j + 1, end) or S.prefix_parties(a + j + 1, end)
                 facts.extend(Fact("guides", s, o, prop) for s in subs for o in objs)
             elif k >= 0:
-                guides = parties(mk, a + k + 2, _strip_de(t, a + k + 2, m.start()))
-                facts.extend(Fact("guides", g, s, prop) for g in guides for s in S.subjects(a + k, carry="focus")[:1])
+                # 接受X的(康复)业务指导: X ends at its 的 (a field of the guidance may stand after it)
+                de = t.find("的", a + k + 2, m.start())
+                end = de if de >= 0 and not mk.ids(de, m.start()) else _strip_de(t, a + k + 2, m.start())
+                guides = parties(mk, a + k + 2, end)
+                facts.extend(Fact("guides", g, s, prop) for g in guides for s in _receivers(S, a + k))
             elif "负责" in before:
                 f = before.find("负责")
                 objs = parties(mk, a + f + 2, _strip_de(t, a + f + 2, m.start()))
@@ -407,6 +413,18 @@ def guidance(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             elif "由" in before and cue == "统一管理":
                 facts.extend(_managed_by(S, a, b, before, m, prop))
     facts.extend(_grassroots_guidance(S))
+    # Y由X托管
+    for m in P["guided_by_re"].finditer(t):
+        guides = parties(mk, m.start("s"), m.end("s"))
+        term = P["guide_verbs"][m.group("cue")]
+        if not mk.reaches_cut(m.end()):
+            facts.extend(Fact("guides", g, s, term) for g in guides for s in S.subjects(m.start()))
+    # X派驻专家到Y / X向Y派驻…: only to named institutions (派驻专家到卫生院坐诊 names none)
+    for m in P["dispatch_re"].finditer(t):
+        objs = [o for o in parties(mk, m.start("o"), m.end("o")) if isinstance(o, Named)]
+        if objs and not mk.reaches_cut(m.end()):
+            senders = [s for s in S.subjects(m.start()) if isinstance(s, Named | Carry)]
+            facts.extend(Fact("guides", s, o) for s in senders for o in objs)
     # bare 指导 as a verb: 培训和指导基层医疗卫生机构人员
     for m in P["guide_verb_re"].finditer(t):
         objs = parties(mk, m.start("o"), m.end("o"))
@@ -414,6 +432,13 @@ def guidance(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         if objs and not mk.reaches_cut(m.end("o")):
             facts.extend(Fact("guides", s, o, term) for s in S.subjects(m.start()) for o in objs)
     return facts
+
+
+def _receivers(S: SentenceAnalysis, p: int) -> list[Arg]:  # noqa: N803
+    """Who 接受 guidance at p: each party its own clause names before it (A、B接受X的业务指导), else the
+    one subject carried to the clause."""
+    stated = S.np_before(S.clauses[S.clause_index(p)][0], p)
+    return list(stated) if stated else S.subjects(p, carry="focus")[:1]
 
 
 def _grassroots_guidance(S: SentenceAnalysis) -> list[Fact]:  # noqa: N803
@@ -792,7 +817,15 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         return parties(mk, a, b)
 
     for m in P["consortium_lead_re"].finditer(t) if "牵头" in t else ():
-        for g in [g for g in groups if g[1] > m.start("cons") and g[0] < m.end("cons")][:1]:
+        named = [g for g in groups if g[1] > m.start("cons") and g[0] < m.end("cons")]
+        if P["respectively_re"].search(m.group("s")):
+            if P["counted_group_re"].match(m.group("cons")):
+                continue  # A、B分别牵头组建两个医共体: each hosts its own (consortium_each_re)
+            leaders = members(m.start("s"), m.end("s"))
+            if len(leaders) == len(named) > 1:  # A、B分别牵头组建C和D
+                facts.extend(Fact("leads", s, Group(g[2], g[3]), "lead") for s, g in zip(leaders, named, strict=True))
+                continue
+        for g in named[:1]:
             leaders = members(m.start("s"), m.end("s"))
             if not leaders and not any(mk.is_mention(c) for c in m.group("s")):
                 # X为三级医院，(并)牵头组建Y: the clause names no leader; its subject is carried
@@ -805,7 +838,8 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         for g in [g for g in groups if g[1] > m.start("cons") and g[0] < m.end("cons")][:1]:
             facts.extend(Fact("leads", s, Group(g[2], g[3]), "lead") for s in members(m.start("s"), m.end("s")))
     for m in P["pair_form_re"].finditer(t):
-        for g in [g for g in groups if m.start("cons") <= g[0] <= m.start("cons") + P["join_gap"]][:1]:
+        for g in [g for g in groups if m.start("cons") <= g[0] <= m.start("cons") + P["join_gap"]
+                  and g[0] < m.end("cons")][:1]:  # in the clause of the verb
             both = parties(mk, m.start("a"), m.end("a")) + members(m.start("b"), m.end("b"))
             facts.extend(Fact("member_of", x, Group(g[2], g[3]), "member") for x in both)
     for m in P["consortium_members_re"].finditer(t) if "牵头" in t else ():
@@ -816,7 +850,8 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
     for m in P["consortium_each_re"].finditer(t):
         subs = mk.ids(m.start("s"), m.end("s"))
         cons = [g for g in groups if g[1] > m.start("cons") and g[0] < m.end("cons")]
-        if cons and len(subs) == int(m.group("n")) > 1:
+        n = int(m.group("n")) if m.group("n").isdigit() else P["numeral_words"][m.group("n")]
+        if cons and len(subs) == n > 1:
             for i in subs:
                 name = mk.span(i)._.kg_name
                 facts.append(Fact("leads", _widened(mk, i), Group(name + _tail_noun(P, cons[0][2]), cons[0][3]),
@@ -836,6 +871,14 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
                 facts.append(Fact("leads" if vrole == "lead" else "member_of", s, target, vrole))
                 if role in P["consortium_offices"]:
                     facts.append(Fact("has_role", s, role))
+    # X为龙头，A、B为成员 / X作为牵头单位，…: the roles open their clauses
+    said = [m for m in P["role_clause_re"].finditer(t) if not mk.reaches_cut(m.end())]
+    for m in said if len(said) > 1 or any(m.group("cue") == "作为" for m in said) else ():
+        role = m.group("role")
+        vrole = P["consortium_roles"][role[:2] if role.startswith("牵头") else role]
+        target = _group_of_roles(S, groups, m)
+        for s in parties(mk, m.start("m"), m.end("m"), select=True, complete=True):
+            facts.append(Fact("leads" if vrole == "lead" else "member_of", s, target, vrole))
     # 体系由A，B和C组成 / A和B共同组成Y
     for m in P["system_members_re"].finditer(t) if "由" in t else ():
         if m.group("end") == "" and not mk.truncated:
@@ -870,6 +913,10 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         if isinstance(whole, Kind | Group) and not mk.reaches_cut(m.end()):
             items = _composed_of(P, mk, m.start("items"), m.end("items"))
             facts.extend(Fact("member_of", x, whole, "member", of_kind=True) for x in items if x != whole)
+    for m in P["group_composed_re"].finditer(t) if "由" in t else ():
+        for g in [g for g in groups if g[1] == m.start() and g[3] != "ServiceSystem"][:1]:  # 体系由… is read above
+            facts.extend(Fact("member_of", x, Group(g[2], g[3]), "member")
+                         for x in parties(mk, m.start("items"), m.end("items")) if isinstance(x, Named))
     for m in P["compose_re"].finditer(t) if "组成" in t or "构成" in t else ():
         g = party(mk, m.start("g"), m.end("g"))
         if isinstance(g, Group):
@@ -1163,11 +1210,17 @@ def pairs(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         relation = P["pair_cues"][m.group("cue")]
         a, _ = mk.clause(m.start())
         j = t.rfind("与", a, m.start())
+        k = t.rfind("对", a, m.start())
         if j >= 0:
             tail = P["pair_object_tail_re"].search(t, j + 1, m.start())
             end = tail.start() if tail else m.start()
             others = parties(mk, j + 1, end) or S.prefix_parties(j + 1, end)
             subs = S.subjects(j, select=True)
+        elif k >= 0 and relation == "integrated_with":
+            # X对A、B实行一体化管理: X runs them as one with itself
+            verb = P["pair_verb_re"].search(t, k + 1, m.start())
+            others = [o for o in parties(mk, k + 1, verb.start() if verb else m.start()) if isinstance(o, Named)]
+            subs = [s for s in S.subjects(k, select=True) if isinstance(s, Named)]
         else:
             b = _strip_de(t, a, m.start())
             both = parties(mk, S.strip_openers(a, b), b, select=True)
@@ -1263,7 +1316,7 @@ def consortium_terms(S: SentenceAnalysis) -> list[tuple[int, int, str, str]]:
         if mk.text.count("《", 0, m.start()) > mk.text.count("》", 0, m.start()):
             continue  # inside a document's title (《…医疗联合体建设实施方案》): the title's words, no consortium
         label = group_label(P, raw)
-        if len(label) < 2 or not any(n in label for n in nouns):
+        if len(label) < 2 or not any(n in label for n in nouns) or P["group_document_re"].match(mk.text, m.end()):
             continue
         noun = next(n for n in nouns if label.endswith(n) or n in label)
         if noun in P["group_nouns_need_words"] and len(label) <= len(noun) + 2:
@@ -1306,6 +1359,7 @@ class PlanReader:
     note: tuple[Party, Sentence] | None = None  # a sentence cut off inside a note: its subject
     short_forms: dict[str, Group] = field(default_factory=dict)  # 联盟 for …专科联盟（以下简称联盟）
     member_table: Group | None = None  # the consortium whose member list (…成员单位名单) the rows give
+    group_columns: dict[str, int] | None = None  # a table of consortia: the columns of group, lead, members
 
     def read(self, sentence: Sentence, doc: Doc) -> list[RelationRecord | GroupMention]:
         reading: SentenceReading = doc._.kg_relations or read_sentence(doc)
@@ -1314,6 +1368,13 @@ class PlanReader:
             for m in P["short_form_re"].finditer(doc.text):
                 if doc.text.endswith(g.label, 0, m.start()):
                     self.short_forms[m.group("short")] = g
+        if sentence.kind != "table":
+            self.group_columns = None
+        elif (columns := _group_columns(P, sentence.text)) is not None:
+            self.group_columns = columns
+            return []
+        elif self.group_columns is not None:
+            return _group_row(sentence, doc, reading, self.group_columns)
         if sentence.kind == "table" and self.member_table is not None:
             return self._member_row(sentence, doc, self.member_table)
         self.member_table = next((g for g in reading.groups if P["member_list_title_re"].search(doc.text)), None)
@@ -1335,7 +1396,10 @@ class PlanReader:
         self.note = (reading.note_subject, sentence) if reading.note_subject is not None else None
         out: list[RelationRecord | GroupMention] = [GroupMention(g, sentence) for g in reading.groups]
         # a consortium the document named and shortened (联盟以X为理事长单位) is what its short form speaks of
+        # (or, when it shortened one only, a sentence giving roles under it: X为龙头，A、B为成员)
         short = next((g for w, g in self.short_forms.items() if w in doc.text), None) if not reading.groups else None
+        if short is None and not reading.groups and len(set(self.short_forms.values())) == 1:
+            short = next(iter(self.short_forms.values()))
         for f in reading.facts:
             s = carried if f.s is Carry.TOPIC else before_note if f.s is Carry.BEFORE_NOTE else f.s
             o = carried if f.o is Carry.TOPIC else before_note if f.o is Carry.BEFORE_NOTE else f.o
@@ -1368,6 +1432,43 @@ class PlanReader:
             if office:
                 out.append(RelationRecord("has_role", member, office, sentence))
         return out
+
+
+def _group_columns(P: dict, row: str) -> dict[str, int] | None:  # noqa: N803
+    """The columns of a consortia table's header row (医共体 | 牵头医院 | 主要成员单位), or None."""
+    cells = row.split("\t")
+    columns: dict[str, int] = {}
+    for role, pattern in P["group_table_columns"].items():
+        found = [i for i, c in enumerate(cells) if i not in columns.values() and re.search(pattern, c)]
+        if not found:
+            return None
+        columns[role] = found[0]
+    return columns
+
+
+def _group_row(sentence: Sentence, doc: Doc, reading: SentenceReading, columns: dict[str, int]) -> list:
+    """A row of a consortia table: its consortium (the group named in its column), led by the named
+    institutions of the lead column, with those of the members column as members."""
+    cells, a = [], sentence.start  # the cells' original offsets (the normalised row has no tabs)
+    for cell in sentence.text.split("\t"):
+        cells.append((a, a + len(cell)))
+        a += len(cell) + 1
+    if max(columns.values()) >= len(cells):
+        return []
+    ga, gb = cells[columns["group"]]
+    group_cell = sentence.text[ga - sentence.start:gb - sentence.start]
+    group = next((g for g in reading.groups if g.label in group_cell), None)
+    if group is None:
+        return []
+    out: list[RelationRecord | GroupMention] = [GroupMention(group, sentence)]
+    for role, relation in (("lead", "leads"), ("members", "member_of")):
+        ca, cb = cells[columns[role]]
+        for span in doc.spans.get("kg_institutions", []):
+            oa, ob = sentence.span_of(span.start_char, span.end_char)
+            if span._.kg_named and not span._.kg_parent and ca <= oa and ob <= cb:
+                out.append(RelationRecord(relation, Named(span._.kg_key), group, sentence,
+                                          "lead" if role == "lead" else "member"))
+    return out
 
 
 def _member_row_parties(doc: Doc) -> list[Named]:
