@@ -511,8 +511,7 @@ def _single_figure(text: str, clause_start: int, prev_end: int, q: Quantity, voc
     link = phrase[dropped + len(measure):]
     if unitless and not (measure.endswith(("比", "率", "指数", "系数", "比值", "比例")) and link):
         return None
-    if q.unit in ("人次", "万人次") and not measure.endswith(("人次", "人数")) and not _ENTITY.search(measure[-3:]):
-        measure += "人次"  # 总诊疗1359.44万人次: the measure is 总诊疗人次
+    measure = _with_visits(measure, q.unit)
     if not is_measure(measure, voc) and not (loose and q.unit in voc.count_units and len(measure) >= 2
                                              and _CJK.fullmatch(measure[-1])):
         return None
@@ -874,6 +873,7 @@ def _owned_measure(text: str, fig: Figure, named: list, voc: Vocabulary) -> Figu
     if end is None:
         return fig
     rest, _, _ = clean_measure(text[end:fig.quantity.start].removeprefix("的"), voc, ())
+    rest = _with_visits(rest, fig.quantity.unit)
     if len(rest) >= 2 and is_measure(rest, voc):
         return replace(fig, measure=rest, start=end)
     return fig
@@ -1002,16 +1002,17 @@ def _opening_institution(text: str, named: list, voc: Vocabulary) -> Subject | N
 
 def _goes_on_about(text: str, fig: Figure, named: list, voc: Vocabulary) -> bool:
     """A later clause of a sentence about one institution goes on about it: it names no subject of its own
-    (no institution, place or 全市/全县), its measure is no rate per population, and it is no standard."""
+    (no institution, place or 全市/全县), its measure is no rate per population, and it is no standard.
+    A breakdown (其中三、四级手术占比…) is of the institution's figure before it."""
     clause, _ = _segments(text, fig.quantity.start)
     if clause == 0 or fig.role_cue == "standard" or voc.per_population.match(fig.measure):
         return False
     head = text[clause:fig.quantity.start]
     if any(n.start < fig.quantity.start and n.end > clause for n in named):
         return False
-    opening = _TIME_FRONT.sub("", head)
+    opening = _TIME_FRONT.sub("", head).removeprefix("其中")
     return not opening.startswith(tuple(voc.subject_words) + tuple(voc.foreign_subjects)) \
-        and not _PLACE.match(opening) and not opening.startswith(("其中", "同时", "另外", "此外"))
+        and not _PLACE.match(opening) and not opening.startswith(("同时", "另外", "此外"))
 
 
 _RATE_BEFORE = re.compile(r"(?:原则上|一般|可以|可|要|应|均)*(?:按照?|依据|根据|以)"
@@ -1309,7 +1310,7 @@ def _owner(text: str, fig: Figure, named: list, voc: Vocabulary):
     if len(inside) == 1 and inside[0].start >= clause_start:
         rest = text[inside[0].end:q.start].removeprefix("的")
         if rest.startswith(tuple(voc.owner_cues)) or _opens_clause(text[clause_start:inside[0].start], voc) \
-                and _owned_rest(rest, voc):
+                and _owned_rest(rest, voc, q.unit):
             return Subject("institution", inside[0].key)
         return "skip"
     if inside:
@@ -1341,10 +1342,18 @@ def _opens_clause(head: str, voc: Vocabulary) -> bool:
     return head == ""
 
 
-def _owned_rest(rest: str, voc: Vocabulary) -> bool:
+def _owned_rest(rest: str, voc: Vocabulary, unit: str | None = None) -> bool:
     """What follows an institution opening a clause is its own measure (市疾病预防控制中心实验室检测能力达到
-    300项; X医院新增精神科床位300张), not a list or a comparison it is part of (X医院等3家, X医院和Y医院)."""
+    300项; X医院新增精神科床位300张; X医院全年门急诊48.6万人次), not a list or a comparison it is part of
+    (X医院等3家, X医院和Y医院)."""
     if not rest or rest[0] in "等和与及、或（(为是在的对由把向":
         return False
     measure, _, _ = clean_measure(rest, voc, ())
-    return is_measure(measure, voc)
+    return is_measure(_with_visits(measure, unit), voc)
+
+
+def _with_visits(measure: str, unit: str | None) -> str:
+    """总诊疗1359.44万人次, 门急诊48.6万人次: a count of visits measures the 人次 of what precedes it."""
+    if unit in ("人次", "万人次") and not measure.endswith(("人次", "人数")) and not _ENTITY.search(measure[-3:]):
+        return measure + "人次"
+    return measure
