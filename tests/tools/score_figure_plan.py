@@ -5,7 +5,8 @@ standards, such as 每个县办好1所…, are not levels and are left out of th
 
     python tests/tools/score_figure_plan.py changde 常德市 湖南省 [--show]
     python tests/tools/score_figure_plan.py tonglu-report 杭州市 浙江省 --county 桐庐县
-    python tests/tools/score_figure_plan.py huoshan-bulletin 六安市 安徽省 --county 霍山县 --dir tests/data/figure-unseen
+    python tests/tools/score_figure_plan.py huoshan-bulletin 六安市 安徽省 --county 霍山县 \
+        --dir tests/data/figure-unseen
 """
 
 from __future__ import annotations
