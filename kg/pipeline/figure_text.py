@@ -256,6 +256,8 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
     figures_out = figures
     levels: list[Figure] = []  # the levels read so far, for the changes that follow them
     last_list: list[Figure] = []
+    part_of: Figure | None = None  # the figure a bare qualifier's part is of (医院9个（公立4个…）)
+    parts: list[Figure] = []
     for (a, b), qs in zip(bounds, by_clause, strict=True):
         if not qs:
             continue
@@ -287,19 +289,29 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
                 if fig is not None:
                     figures.append(fig)
                 continue
-            fig = _single_figure(text, a, prev_end, q, voc, city_names, loose)
+            fig = _named_share_of_last(text, prev_end, q, levels[-1] if levels else None, voc)
+            if fig is None:
+                fig = _single_figure(text, a, prev_end, q, voc, city_names, loose)
             if fig is None and levels:
                 fig = _share_of_last(text, prev_end, q, levels[-1])
+            part = fig is None
+            if fig is None:
+                fig = _qualified_part(text, prev_end, q, part_of, voc)
             if fig is not None or _ends_clause(text, q.end):
                 prev_end = q.end  # a number inside a phrase (3岁以下婴幼儿) does not end a measure
             if fig is None:
                 continue
             fig = _inherit_population(fig, last, text, voc)
-            fig = _rate_of_last(fig, levels[-1] if levels else None, voc)
+            # a rate after a part (其中女性1.5万人，每千常住人口3.1人) is of the whole
+            fig = _rate_of_last(fig, part_of if levels and levels[-1] in parts else levels[-1] if levels else None, voc)
             figures.append(fig)
             if q in highs:  # the range's high bound: the same measure, at most
                 figures.append(Figure(highs[q], fig.measure, fig.start, fig.role_cue, "≤"))
             levels.append(fig)
+            if not part:
+                part_of = fig
+            else:
+                parts.append(fig)
             last = fig
             start = _start_level(text, fig, voc)
             if start is not None:
@@ -531,6 +543,45 @@ def _share_of_last(text: str, prev_end: int, q: Quantity, level: Figure) -> Figu
     if q.unit != "%" or phrase not in ("占", "占比", "占比为", "占比达", "占全市的", "占全市"):
         return None
     return Figure(q, level.measure + "占比", prev_end, "", q.comparator)
+
+
+_NAMED_SHARE = re.compile(r"^[、，（(]*占(?P<base>[^，。；：\d]{2,24}?)的?(?:比例|比重)?(?:为|达到?)?$")
+
+
+def _named_share_of_last(text: str, prev_end: int, q: Quantity, level: Figure | None,
+                         voc: Vocabulary) -> Figure | None:
+    """中医类别执业（助理）医师168人，占全县执业（助理）医师总数的18.6%: a share of a named whole right after
+    a figure is that figure's share of it (中医类别执业（助理）医师占执业（助理）医师总数的比例), not a measure
+    of its own."""
+    m = _NAMED_SHARE.match(text[prev_end:q.start])
+    if q.unit != "%" or level is None or m is None or level.role_cue == "change":
+        return None
+    base, _ = _strip_front(m.group("base"), voc.subject_words)
+    if base in ("比", "") or not is_measure(base, voc):
+        return None
+    return Figure(q, f"{level.measure}占{base}的比例", level.start, "", q.comparator)
+
+
+def _qualified_part(text: str, prev_end: int, q: Quantity, parent: Figure | None, voc: Vocabulary) -> Figure | None:
+    """医院9个（公立4个、民营5个）, 卫生技术人员2530人，其中女性1800人: a bare qualifier after a figure, in
+    brackets or after 其中, counts a part of the figure's kind (公立医院, 女性卫生技术人员)."""
+    from kg.measures import unit_family
+
+    if parent is None or parent.role_cue == "change" or q.unit is None \
+            or unit_family(q.unit) != unit_family(parent.quantity.unit):
+        return None
+    m = _QUALIFIER.fullmatch(text[prev_end:q.start])
+    if m is None:
+        return None
+    if not (_inside_brackets(text, q.start) or _IN_BREAKDOWN.search(text[:q.start])):
+        return None  # a list item outside a breakdown is a figure of its own
+    qualifier = m.group("q")
+    if is_measure(qualifier, voc) or qualifier in voc.not_measures or _CJK.search(qualifier) is None:
+        return None
+    return Figure(q, qualifier + parent.measure, prev_end + m.start("q"), "", q.comparator)
+
+
+_QUALIFIER = re.compile(r"[（(、，]?(?:其中[：:]?)?(?P<q>[\u4e00-\u9fff]{1,4}?)(?:为|有)?")
 
 
 def _share_figure(text: str, q: Quantity, voc: Vocabulary, role: str) -> Figure | None:
