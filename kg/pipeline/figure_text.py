@@ -400,7 +400,7 @@ def _change_figure(text: str, prev_end: int, q: Quantity, voc: Vocabulary, city_
                   q.comparator)
 
 
-_REACHED = re.compile(r"(?:由|从)(?:(?:19|20)\d{2}年(?:底|末)?的?)?[\d.]+[^\d，；。]{0,3}"
+_REACHED = re.compile(r"(?:由|从)(?:(?:19|20)\d{2}年(?:底|末)?的?)?[\d.]+(?:/(?:10|1|十)?[万千])?[^\d，；。]{0,3}"
                       r"(?:增加|增长|提高|提升|上升|下降|降低|减少|扩大|缩小|缩短|压缩|降|升)(?:到|至)"
                       r"(?:(?:19|20)\d{2}年(?:底|末)?的?)?$")
 
@@ -524,12 +524,16 @@ def _single_figure(text: str, clause_start: int, prev_end: int, q: Quantity, voc
     if unitless and not (measure.endswith(("比", "率", "指数", "系数", "比值", "比例")) and link):
         return None
     measure = _with_visits(measure, q.unit)
+    if _GAP.search(measure) and any(w in measure for w in voc.foreign_subjects):
+        return None  # 每千常住人口执业（助理）医师数低于全省平均水平0.4人: a gap to another place, no level
     if not is_measure(measure, voc) and not (loose and q.unit in voc.count_units and len(measure) >= 2
                                              and _CJK.fullmatch(measure[-1])):
         return None
     comparator = q.comparator or _comparator_of_link(phrase[dropped + len(measure):])
     return Figure(q, measure, start + dropped, role, comparator)
 
+
+_GAP = re.compile(r"(?:低于|高于|超过|少于|多于|优于|落后于?|领先于?|差于)")
 
 _LINK_COMPARATORS = [  # longest first: 不高于 before 高于
     ("不得低于", "≥"), ("不得少于", "≥"), ("不得高于", "≤"), ("不得超过", "≤"), ("不低于", "≥"), ("不少于", "≥"),
@@ -978,6 +982,7 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
         figures = _bound_shares(text, found, _level_shares(text, found, figures, voc), voc, city_names)
         named = None
         sentence_owner: Subject | None = None  # the institution the sentence is about, once a clause says so
+        whole_place: Subject | None = None  # the place of the figure a 其中 list breaks down
         for fig in figures:
             q = fig.quantity
             if sentence.truncated and q.end >= len(text) - 1:
@@ -997,6 +1002,11 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
             if place is None:
                 places, fig = _county_in_measure(fig, col)
                 place = places[0] if places else None
+            in_breakdown = bool(_IN_BREAKDOWN.search(text[:fig.start]))
+            if place is None and in_breakdown:
+                place = whole_place  # 驿城区共有医疗卫生机构512个，其中社区卫生服务中心9个: 驿城区's
+            elif not in_breakdown:
+                whole_place = place
             if named is None:
                 named = [m for m in rec(text, ctx.city, sentence.truncated) if m.named]
             owner = _owner(text, fig, named, voc)
