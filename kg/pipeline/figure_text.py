@@ -1415,6 +1415,6 @@ def _owned_rest(rest: str, voc: Vocabulary, unit: str | None = None) -> bool:
 
 def _with_visits(measure: str, unit: str | None) -> str:
     """总诊疗1359.44万人次, 门急诊48.6万人次: a count of visits measures the 人次 of what precedes it."""
-    if unit in ("人次", "万人次") and not measure.endswith(("人次", "人数")) and not _ENTITY.search(measure[-3:]):
+    if unit in ("人次", "万人次") and not measure.endswith(("人次", "人数", "量")) and not _ENTITY.search(measure[-3:]):
         return measure + "人次"
     return measure
