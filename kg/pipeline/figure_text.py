@@ -39,6 +39,8 @@ class Vocabulary:
     """The words of figures.yaml's `text` section, ready for matching."""
 
     subject_words: list[str]
+    anaphora_words: list[str]
+    founding_words: tuple[str, ...]
     lead_words: list[str]
     link_words: list[str]
     added_cues: list[str]
@@ -71,6 +73,7 @@ def vocabulary() -> Vocabulary:
     t = cfg["text"]
     return Vocabulary(
         subject_words=longest_first(t["subject_words"]), lead_words=longest_first(t["lead_words"]),
+        anaphora_words=longest_first(t["anaphora_words"]), founding_words=tuple(t["founding_words"]),
         link_words=longest_first(t["link_words"]), added_cues=longest_first(t["added_cues"]),
         planned_cues=longest_first(t["planned_cues"]),
         status_verbs=longest_first(t["status_verbs"]),
@@ -149,7 +152,7 @@ def clean_measure(phrase: str, voc: Vocabulary, city_names: tuple[str, ...]) -> 
         m = _TIME_FRONT.match(text)
         if m and m.end() < len(text):
             text, dropped, changed = text[m.end():], dropped + m.end(), True
-        for words in (voc.subject_words, city_names, voc.lead_words):
+        for words in (voc.subject_words, voc.anaphora_words, city_names, voc.lead_words):
             rest, n = _strip_front(text, list(words))
             if n:
                 text, dropped, changed = rest, dropped + n, True
@@ -511,6 +514,8 @@ def _single_figure(text: str, clause_start: int, prev_end: int, q: Quantity, voc
     if q.unit == "%" and text.startswith("的", q.end):
         # 100%的社区卫生服务中心和镇卫生院建成中医馆: the share of X that do Y
         return _share_figure(text, q, voc, _role_before(phrase, voc))
+    if q.chinese and q.value == "1" and re.search(r"(?:是|为|系|作为|成为)$", text[:q.start]):
+        return None  # X医院是一所三级甲等综合医院: what it is, no count
     if q.unit in voc.count_units and not _ends_clause(text, q.end):
         # a count before what it counts: 配备220张及以上传染病救治床位, 设置6家县直综合医院
         after = _noun_after(text, q.end, voc)
@@ -970,7 +975,7 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
         if sentence.kind != "prose":
             continue
         text = sentence.norm.text
-        times = find_times(text, voc.periods)
+        times = [t for t in find_times(text, voc.periods) if not _founded(text, t, voc)]
         same_paragraph = previous is not None and "\n" not in ctx.plan.text[previous.end:sentence.start]
         if not same_paragraph:
             carried = None
@@ -1022,6 +1027,8 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
             if owner is None and place is None and sentence_owner is not None \
                     and _goes_on_about(text, fig, named, voc):
                 owner = sentence_owner  # X医院全年完成手术1.35万台次，门急诊量达到96.8万人次
+            if owner is None and place is None and _points_back(text, fig, voc):
+                owner = sentence_owner or _earlier_institution(ctx, sentence, rec)  # 该院现有职工1200余人
             if owner is not None:
                 fig = _owned_measure(text, fig, named, voc)
                 sentence_owner = owner
@@ -1045,6 +1052,34 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
 
 
 _IN_BREAKDOWN = re.compile(r"其中[^，；。：]*$")
+
+
+def _founded(text: str, time: TimeRef, voc: Vocabulary) -> bool:
+    """始建于1950年: the year an institution was founded (the time's own 于 may open its span)."""
+    lead = "于" if text.startswith("于", time.start) else ""
+    return (text[:time.start] + lead).endswith(voc.founding_words)
+
+
+def _points_back(text: str, fig: Figure, voc: Vocabulary) -> bool:
+    """The figure's clause opens with a word pointing back to an institution (该院, 本院), after time and
+    lead words only."""
+    clause, _ = _segments(text, fig.quantity.start)
+    head = _TIME_FRONT.sub("", _LABEL.sub("", text[clause:fig.quantity.start]))
+    head, _ = _strip_front(head, voc.lead_words + voc.subject_words)
+    return head.startswith(tuple(voc.anaphora_words))
+
+
+def _earlier_institution(ctx, sentence: Sentence, rec) -> Subject | None:
+    """The institution the sentences just before this one (in its section) open with: what 该院 points to."""
+    voc = vocabulary()
+    before = [s for s in ctx.plan.sentences if s.end <= sentence.start and s.kind == "prose"
+              and s.section == sentence.section][-3:]
+    for earlier in reversed(before):
+        named = [m for m in rec(earlier.norm.text, ctx.city, earlier.truncated) if m.named]
+        found = _opening_institution(earlier.norm.text, named, voc)
+        if found is not None:
+            return found
+    return None
 
 
 def _opening_institution(text: str, named: list, voc: Vocabulary) -> Subject | None:
