@@ -27,6 +27,8 @@ _UNIT_FAMILIES = [
     {"万人次", "人次"},
 ]
 _DROP = re.compile(r"[（）()“”\"《》\s]")
+_PER_POPULATION = re.compile(r"^每(?:千|万|10万|百万)(?:名|个)?(?:常住|户籍)?(?:人口|儿童|老年人|妇女|居民)")
+_NO_COUNT_TAIL = ("数", "率", "比", "量", "人次", "比例", "比重", "人口")
 
 
 def unit_family(unit: str | None) -> str | None:
@@ -70,11 +72,16 @@ class MeasureCatalog:
 
         >>> catalog().key("每千常住人口医疗卫生机构床位数（张）") == catalog().key("每千人口医疗卫生机构床位数(张)")
         True
+        >>> catalog().key("每千常住人口注册护士") == catalog().key("每千人口注册护士数")
+        True
         """
         text = normalize_text(wording)
         for a, b in self.alike:
             text = text.replace(a, b)
-        return _DROP.sub("", text)
+        text = _DROP.sub("", text)
+        if _PER_POPULATION.match(text) and not text.endswith(_NO_COUNT_TAIL):
+            text += "数"  # 每千常住人口注册护士3.34人 counts what 每千常住人口注册护士数 counts
+        return text
 
     def resolve(self, wording: str, unit: str | None = None) -> Measure:
         """The measure a plan's wording names.
