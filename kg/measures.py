@@ -40,6 +40,11 @@ def unit_family(unit: str | None) -> str | None:
     return unit
 
 
+def _scaled_family(unit: str) -> str | None:
+    """万人 counts what 人 counts, 万人次 what 人次 counts: a count's scale is no other measure."""
+    return unit_family(unit[1:] if len(unit) > 1 and unit[0] in "万亿" and unit[1:] != "元" else unit)
+
+
 @dataclass(frozen=True)
 class Entry:
     id: str
@@ -95,7 +100,8 @@ class MeasureCatalog:
         wording = normalize_text(wording)
         key = self.key(wording)
         entry = self.by_key.get(key)
-        if entry is not None and (unit is None or entry.unit is None or unit_family(unit) == unit_family(entry.unit)):
+        if entry is not None and (unit is None or entry.unit is None
+                                  or _scaled_family(unit) == _scaled_family(entry.unit)):
             return Measure(entry.id, entry.name, wording, True)
         return Measure(own_measure_id(key), key_label(wording, self), wording, False)
 
