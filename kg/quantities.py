@@ -170,6 +170,8 @@ def _chinese(text: str, m: re.Match, units: list[str]) -> Quantity | None:
     unit = _unit_at(text, end, units)
     if unit is None or unit not in COUNT_UNITS:
         return None  # 三级医院, 一体化, 十四五: no count
+    if digits in ("千", "百", "万"):
+        return None  # 千人床位数, 百人: a population a rate is per, no count
     value = chinese_number(digits)
     if value is None or value == 0:
         return None

@@ -165,3 +165,20 @@ def test_by_the_reading_rule_no_level_is_wrong(facts):
         wrong = [w for w in wrong if "占" not in w[1] and "实有床位" not in w[1]
                  and w[4] not in ("added", "planned", "standard")]
         assert not wrong, (name, wrong)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # a bare rate right after a count is the rate of the kind counted
+    ("全县建成标准化村卫生室213个，覆盖率达100%。", ("标准化村卫生室覆盖率", "100")),
+    ("全市建成胸痛中心、卒中中心12个，达标率为91.7%。", ("胸痛中心、卒中中心达标率", "91.7")),
+    # 千人 is the population a rate is per, no count of 1000 people
+    ("全市千人床位数达到6.9张。", ("千人床位数", "6.9")),
+    ("全县每千人口拥有执业（助理）医师2.1人，千人注册护士数2.4人。", ("千人注册护士数", "2.4")),
+])
+def test_rates_in_a_sentence(sentence, expected):
+    from kg.pipeline.figure_text import read_figures, vocabulary
+    from kg.textnorm import normalize_text
+
+    read = [(f.measure, f.quantity.value) for f in read_figures(normalize_text(sentence), vocabulary())]
+    assert expected in read
+    assert not [r for r in read if r[1] == "1000"]

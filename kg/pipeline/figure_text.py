@@ -304,6 +304,7 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
                 prev_end = q.end  # a number inside a phrase (3岁以下婴幼儿) does not end a measure
             if fig is None:
                 continue
+            fig = _rate_of_kind(fig, part_of)
             fig = _inherit_population(fig, last, text, voc)
             # a rate after a part (其中女性1.5万人，每千常住人口3.1人) is of the whole
             fig = _rate_of_last(fig, part_of if levels and levels[-1] in parts else levels[-1] if levels else None, voc)
@@ -470,6 +471,18 @@ def _breakdowns(figures: list[Figure], text: str) -> list[Figure]:
             tail = tail.removeprefix("总") if tail.endswith(_METRIC) else ""
         out.append(fig)
     return out
+
+
+_BARE_RATES = ("覆盖率", "达标率", "完成率", "使用率", "建成率", "配备率", "设置率", "达标比例")
+
+
+def _rate_of_kind(fig: Figure, whole: Figure | None) -> Figure:
+    """建成标准化村卫生室213个，覆盖率达100%: a bare rate right after a count is the rate of the kind
+    counted (标准化村卫生室覆盖率)."""
+    if fig.measure not in _BARE_RATES or whole is None or whole.quantity.unit == "%" \
+            or whole.role_cue == "change" or whole.measure.endswith(("率", "比例", "比重")):
+        return fig
+    return replace(fig, measure=whole.measure + fig.measure)
 
 
 def _inherit_population(fig: Figure, last: Figure | None, text: str, voc: Vocabulary) -> Figure:
