@@ -294,6 +294,8 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
                 continue
             fig = _named_share_of_last(text, prev_end, q, levels[-1] if levels else None, voc)
             if fig is None:
+                fig = _counted_that_did(text, prev_end, q, part_of, voc)
+            if fig is None:
                 fig = _single_figure(text, a, prev_end, q, voc, city_names, loose)
             if fig is None and levels:
                 fig = _share_of_last(text, prev_end, q, levels[-1])
@@ -473,6 +475,30 @@ def _breakdowns(figures: list[Figure], text: str) -> list[Figure]:
     return out
 
 
+_DID = re.compile(r"(?:达到|通过|获得|获评|被评为|建成|成为|具备|完成|实现|开展|纳入|创建)[^，。；：、]{2,24}")
+_AMONG = re.compile(r"(?:(?P<kind>[\u4e00-\u9fff（）]{2,12}?)中|其中[：:]?)(?:仅|只|共|已)?有?$")
+
+
+def _counted_that_did(text: str, prev_end: int, q: Quantity, whole: Figure | None, voc: Vocabulary) -> Figure | None:
+    """县级医院中仅有3家达到三级医院服务能力; 16所乡镇卫生院…，其中5所达到推荐标准: a count among a kind of
+    those that did something is a count of 达到推荐标准的乡镇卫生院 (the kind named before 中, else the
+    kind of the count the 其中 breaks down), a present count, no standard."""
+    if q.unit not in voc.institution_count_units:
+        return None
+    among = _AMONG.search(text[prev_end:q.start])
+    did = _DID.match(text, q.end)
+    if among is None or did is None:
+        return None
+    kind = among.group("kind")
+    if kind:
+        kind, _, _ = clean_measure(kind, voc, ())
+    elif whole is not None and whole.quantity.unit in voc.institution_count_units:
+        kind = whole.measure
+    if not kind or not is_measure(kind, voc):
+        return None
+    return Figure(q, f"{did.group(0)}的{kind}", q.end, "", q.comparator)
+
+
 _BARE_RATES = ("覆盖率", "达标率", "完成率", "使用率", "建成率", "配备率", "设置率", "达标比例")
 
 
@@ -641,7 +667,7 @@ def _role_before(phrase: str, voc: Vocabulary) -> str:
 
 
 _NOUN_ENDS = re.compile(r"能够|可以|参与|参加|设置|设有|开展|提供|实现|完成|达到|纳入|建成|获得|覆盖|承担|负责"
-                        r"|分别|均|已|将|为|是"
+                        r"|分别|全部|均|已|将|为|是"
                         r"|并|积极|以及|牵头|组建|建设|共建")
 
 
