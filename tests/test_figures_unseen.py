@@ -182,3 +182,17 @@ def test_rates_in_a_sentence(sentence, expected):
     read = [(f.measure, f.quantity.value) for f in read_figures(normalize_text(sentence), vocabulary())]
     assert expected in read
     assert not [r for r in read if r[1] == "1000"]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("全县16所乡镇卫生院全部达到“优质服务基层行”基本标准，其中5所达到推荐标准。", ("达到推荐标准的乡镇卫生院", "5")),
+    ("全县有乡镇卫生院21所，其中8所通过社区医院评审。", ("通过社区医院评审的乡镇卫生院", "8")),
+    ("优质医疗资源主要集中在市区，县级医院中仅有3家达到三级医院服务能力。", ("达到三级医院服务能力的县级医院", "3")),
+])
+def test_a_count_of_those_that_did(sentence, expected):
+    """A count among a kind of those that did something counts them, as the kind that did it."""
+    from kg.pipeline.figure_text import read_figures, vocabulary
+    from kg.textnorm import normalize_text
+
+    read = [(f.measure, f.quantity.value, f.role_cue) for f in read_figures(normalize_text(sentence), vocabulary())]
+    assert (*expected, "") in read
