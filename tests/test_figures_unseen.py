@@ -196,3 +196,20 @@ def test_a_count_of_those_that_did(sentence, expected):
 
     read = [(f.measure, f.quantity.value, f.role_cue) for f in read_figures(normalize_text(sentence), vocabulary())]
     assert (*expected, "") in read
+
+
+@pytest.mark.parametrize(("sentence", "expected", "absent"), [
+    # a bare total after what was added is the total of that kind
+    ("“十三五”期间，全市新增医疗卫生机构床位8600张，总数达到3.3万张。", ("医疗卫生机构床位总数", "3.3"), "总数"),
+    ("全县新建标准化村卫生室120个，总数达到356个。", ("标准化村卫生室总数", "356"), "总数"),
+    # a gap to another place stated as a change is no change of this place
+    ("基层医疗卫生机构门急诊量占比为55.3%，低于全省平均水平5个百分点。", ("基层医疗卫生机构门急诊量占比", "55.3"), "5"),
+    ("全市人均预期寿命达到78.2岁，高于全国平均水平0.9岁。", ("人均预期寿命", "78.2"), "0.9"),
+])
+def test_totals_and_gaps(sentence, expected, absent):
+    from kg.pipeline.figure_text import read_figures, vocabulary
+    from kg.textnorm import normalize_text
+
+    read = [(f.measure, f.quantity.value) for f in read_figures(normalize_text(sentence), vocabulary())]
+    assert expected in read
+    assert not [r for r in read if absent in (r[0], r[1])]

@@ -285,6 +285,10 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
                 prev_end, last = q.end, reached
                 continue
             counted = q.unit in voc.count_units and not _ends_clause(text, q.end)  # 增加2所三级医院: added
+            before = text[a:q.start]
+            if _GAP.search(before) and any(w in before for w in voc.foreign_subjects):
+                prev_end = q.end  # 低于全省平均水平5个百分点: a gap to another place, no figure of this one
+                continue
             if not counted and _is_change(text, clause_start, q, "", voc):
                 fig = _change_figure(text, prev_end, q, voc, city_names, levels[-1] if levels else None)
                 if fig is not None or _ends_clause(text, q.end):
@@ -505,10 +509,18 @@ _BARE_RATES = ("覆盖率", "达标率", "完成率", "使用率", "建成率", 
 def _rate_of_kind(fig: Figure, whole: Figure | None) -> Figure:
     """建成标准化村卫生室213个，覆盖率达100%: a bare rate right after a count is the rate of the kind
     counted (标准化村卫生室覆盖率)."""
-    if fig.measure not in _BARE_RATES or whole is None or whole.quantity.unit == "%" \
+    if fig.measure not in _BARE_RATES + _BARE_TOTALS or whole is None or whole.quantity.unit == "%" \
             or whole.role_cue == "change" or whole.measure.endswith(("率", "比例", "比重")):
         return fig
+    if fig.measure in _BARE_TOTALS:
+        # 新增医疗卫生机构床位8600张，总数达到3.3万张: the total of what was added
+        kind, _ = _strip_front(whole.measure, _ADDED_WORDS)
+        return replace(fig, measure=kind + fig.measure) if is_measure(kind, vocabulary()) else fig
     return replace(fig, measure=whole.measure + fig.measure)
+
+
+_BARE_TOTALS = ("总数", "总量", "总规模")
+_ADDED_WORDS = ["新增", "增加", "增设", "新建成", "新建", "累计"]
 
 
 def _inherit_population(fig: Figure, last: Figure | None, text: str, voc: Vocabulary) -> Figure:
