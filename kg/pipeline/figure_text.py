@@ -1486,7 +1486,7 @@ def _opens_clause(head: str, voc: Vocabulary) -> bool:
     """Only time, lead and label words stand before a name in its clause: the name is the clause's subject."""
     head = _TIME_FRONT.sub("", _LABEL.sub("", head).lstrip("*#"))
     head, _ = _strip_front(head, voc.lead_words + voc.subject_words)
-    return head == ""
+    return head == "" or head in voc.lead_words or head in voc.subject_words  # 支持X…, 全县X…
 
 
 def _owned_rest(rest: str, voc: Vocabulary, unit: str | None = None) -> bool:
