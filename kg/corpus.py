@@ -29,6 +29,10 @@ METADATA_FILE = "documents.json"
 TERMINAL = "。；！？"
 _LINE_END_OK = TERMINAL + "：:”」）)》"
 _HEADING_PATTERNS = [
+    # 第一篇 / 第一章 / 第一节 above 一、: the parts, chapters and sections of a long plan
+    (-2, re.compile(r"^第[一二三四五六七八九十]+[篇编](?=[\s\u3000]|$)")),
+    (-1, re.compile(r"^第[一二三四五六七八九十]+章(?=[\s\u3000]|$)")),
+    (0, re.compile(r"^第[一二三四五六七八九十]+节(?=[\s\u3000]|$)")),
     (1, re.compile(r"^[一二三四五六七八九十]+、")),
     (2, re.compile(r"^[（(][一二三四五六七八九十]+[）)]")),
     (3, re.compile(r"^\d{1,2}\s*[.．、](?!\d)")),
@@ -284,6 +288,8 @@ def heading_level(body: str) -> int | None:
     >>> heading_level("（一）专业公共卫生机构。")
     2
     >>> heading_level("1. 发展机遇。从历史发展看，党的十九大作出实施健康中国战略的重大决策部署")
+    >>> heading_level("第二章　发展目标"), heading_level("第一节 发展现状")
+    (-1, 0)
     """
     text = _BOLD.sub("", _MARKDOWN.sub("", body)).strip()
     if not text:

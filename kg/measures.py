@@ -27,6 +27,8 @@ _UNIT_FAMILIES = [
     {"万人次", "人次"},
 ]
 _DROP = re.compile(r"[（）()“”\"《》\s]")
+_PER_POPULATION = re.compile(r"^每(?:千|万|10万|百万)(?:名|个)?(?:常住|户籍)?(?:人口|儿童|老年人|妇女|居民)")
+_NO_COUNT_TAIL = ("数", "率", "比", "量", "人次", "比例", "比重", "人口")
 
 
 def unit_family(unit: str | None) -> str | None:
@@ -36,6 +38,11 @@ def unit_family(unit: str | None) -> str | None:
         if unit in family:
             return min(family)
     return unit
+
+
+def _scaled_family(unit: str) -> str | None:
+    """万人 counts what 人 counts, 万人次 what 人次 counts: a count's scale is no other measure."""
+    return unit_family(unit[1:] if len(unit) > 1 and unit[0] in "万亿" and unit[1:] != "元" else unit)
 
 
 @dataclass(frozen=True)
@@ -49,9 +56,6 @@ class MeasureCatalog:
     def __init__(self, config: dict) -> None:
         self.alike = sorted(((normalize_text(a), normalize_text(b)) for a, b in (config.get("alike") or {}).items()),
                             key=lambda ab: len(ab[0]), reverse=True)
-        counts = config.get("counts_per_population") or {}
-        self.per_population = re.compile(counts["prefix"]) if counts.get("prefix") else None
-        self.count_suffix = normalize_text(counts.get("suffix") or "")
         self.entries: dict[str, Entry] = {}
         self.by_key: dict[str, Entry] = {}
         self._names: dict[str, list[str]] = {}
@@ -73,11 +77,16 @@ class MeasureCatalog:
 
         >>> catalog().key("每千常住人口医疗卫生机构床位数（张）") == catalog().key("每千人口医疗卫生机构床位数(张)")
         True
+        >>> catalog().key("每千常住人口注册护士") == catalog().key("每千人口注册护士数")
+        True
         """
         text = normalize_text(wording)
         for a, b in self.alike:
             text = text.replace(a, b)
-        return _DROP.sub("", text)
+        text = _DROP.sub("", text)
+        if _PER_POPULATION.match(text) and not text.endswith(_NO_COUNT_TAIL):
+            text += "数"  # 每千常住人口注册护士3.34人 counts what 每千常住人口注册护士数 counts
+        return text
 
     def resolve(self, wording: str, unit: str | None = None) -> Measure:
         """The measure a plan's wording names.
@@ -95,10 +104,8 @@ class MeasureCatalog:
         wording = normalize_text(wording)
         key = self.key(wording)
         entry = self.by_key.get(key)
-        if entry is None and self.per_population is not None and self.count_suffix \
-                and self.per_population.match(key) and not key.endswith(self.count_suffix):
-            entry = self.by_key.get(key + self.count_suffix)  # 每万常住人口全科医生 (人) is the count
-        if entry is not None and (unit is None or entry.unit is None or unit_family(unit) == unit_family(entry.unit)):
+        if entry is not None and (unit is None or entry.unit is None
+                                  or _scaled_family(unit) == _scaled_family(entry.unit)):
             return Measure(entry.id, entry.name, wording, True)
         return Measure(own_measure_id(key), key_label(wording, self), wording, False)
 

@@ -12,6 +12,8 @@ kg/pipeline/figure_text.py; this module only says where numbers are and what the
 [('1', '所', None), ('2', '家', None), ('90', '%', '≥')]
 >>> find_quantities("建成5—7个中心")[0].low, find_quantities("建成5—7个中心")[0].value
 ('5', None)
+>>> [(q.value, q.unit, q.comparator) for q in find_quantities("职工1200余人，年门急诊120余万人次、出院4万余人次")]
+[('1200', '人', '>'), ('120', '万人次', '>'), ('4', '万人次', '>')]
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ _NUMBER = re.compile(
     rf"|(?P<num>{_ARABIC})(?:(?P<rsep>[-—–－~～至到])(?P<hi>{_ARABIC}))?"
     rf"(?P<per>/(?:\d*万|十万|千|百))?"
     r"|(?P<cn>[零〇一二两三四五六七八九十百千]+)")
+_OVER = re.compile(r"[余多]")
 _RANGE_CN_CONTEXT = "第统唯之单同逐进初某每"  # 第一, 统一, 唯一, 之一 … are no counts
 _DATE_TAILS = ("月", "号", "期", "届", "版", "号文", "周年", "次会议", "级", "类", "型", "大", "线", "代", "维", "G",
                "元素", "方面", "环节", "批次")
@@ -130,13 +133,21 @@ def find_quantities(text: str, units: list[str] | None = None) -> list[Quantity]
             continue
         if after.startswith("日") and before == "月":
             continue  # 1月6日
+        # 1200余人, 120余万人次, 4万余人次, 20多家: more than the number written
+        over = _OVER.match(text, end)
+        more = None
+        if over and (_unit_at(text, over.end(), units) or text.startswith(("万", "亿"), over.end())):
+            more, end = ">", over.end()
         unit = _unit_at(text, end, units)
         unit_end = end + len(unit) if unit else end
-        if unit is None and after.startswith(("万", "亿")):
-            mult = after[0]
-            rest = _unit_at(text, end + 1, units)
+        if unit is None and text.startswith(("万", "亿"), end):
+            mult = text[end]
+            k = end + 1
+            if _OVER.match(text, k) and _unit_at(text, k + 1, units):
+                more, k = ">", k + 1
+            rest = _unit_at(text, k, units)
             unit = mult + (rest or "")
-            unit_end = end + 1 + (len(rest) if rest else 0)
+            unit_end = k + (len(rest) if rest else 0)
         if unit == "年":
             continue  # durations and years (3年, 2025年)
         per = re.match(r"/(?:\d*万|十万|千|百)(?:人口|人|名|常住人口)?", text[unit_end:]) if unit else None
@@ -144,9 +155,9 @@ def find_quantities(text: str, units: list[str] | None = None) -> list[Quantity]
             unit, unit_end = unit + per.group(0).replace("十万", "10万"), unit_end + per.end()
         written = text[start:unit_end]
         if hi is not None:
-            q = Quantity(start, unit_end, start, end, written, None, unit, None, _decimal(num), _decimal(hi))
+            q = Quantity(start, unit_end, start, m.end(), written, None, unit, None, _decimal(num), _decimal(hi))
         else:
-            q = Quantity(start, unit_end, start, end, written, _decimal(num), unit, None)
+            q = Quantity(start, unit_end, start, m.end(), written, _decimal(num), unit, more)
         out.append(_with_comparators(text, q))
     return out
 
@@ -159,6 +170,8 @@ def _chinese(text: str, m: re.Match, units: list[str]) -> Quantity | None:
     unit = _unit_at(text, end, units)
     if unit is None or unit not in COUNT_UNITS:
         return None  # 三级医院, 一体化, 十四五: no count
+    if digits in ("千", "百", "万"):
+        return None  # 千人床位数, 百人: a population a rate is per, no count
     value = chinese_number(digits)
     if value is None or value == 0:
         return None

@@ -72,14 +72,16 @@ def figures(tmp_path_factory):
     return rows
 
 
+# counts of kinds, staff and beds resolve to the canonical measures of kg/data/measures.yaml
+# (乡镇卫生院数, 医疗卫生机构床位数 for 医疗卫生机构实有床位, 卫生技术人员数 also for 4.6万人)
 COUNTY_FIGURES = {
     ("rongan-yigongti", "融安县", "医疗卫生机构数", 2023, 312.0, "个", "current"),
-    ("rongan-yigongti", "融安县", "乡镇卫生院", 2023, 12.0, "家", "current"),
-    ("rongan-yigongti", "融安县", "村卫生室", 2023, 205.0, "个", "current"),
-    ("rongan-yigongti", "融安县", "医疗卫生机构实有床位", 2023, 2150.0, "张", "current"),
+    ("rongan-yigongti", "融安县", "乡镇卫生院数", 2023, 12.0, "家", "current"),
+    ("rongan-yigongti", "融安县", "村卫生室数", 2023, 205.0, "个", "current"),
+    ("rongan-yigongti", "融安县", "医疗卫生机构床位数", 2023, 2150.0, "张", "current"),
     ("rongan-yigongti", "融安县", "每千人口医疗卫生机构床位数", 2023, 5.8, "张", "current"),
-    ("rongan-yigongti", "融安县", "卫生技术人员", 2023, 3400.0, "人", "current"),
-    ("rongan-yigongti", "融安县", "注册护士", 2023, 1480.0, "人", "current"),
+    ("rongan-yigongti", "融安县", "卫生技术人员数", 2023, 3400.0, "人", "current"),
+    ("rongan-yigongti", "融安县", "注册护士数", 2023, 1480.0, "人", "current"),
     ("rongan-yigongti", "融安县", "县域内就诊率", 2025, 92.0, "%", "target"),
     ("rongan-yigongti", "融安县", "每千人口执业（助理）医师数", 2025, 2.8, "人", "target"),
     ("rongan-120", "融安县", "平均急救反应时间", 2023, 12.0, "分钟", "current"),
@@ -99,7 +101,7 @@ COUNTY_FIGURES = {
 CITY_FIGURES = {
     ("liuzhou-report", "柳州市", "每千人口医疗卫生机构床位数", 2023, 7.2, "张", "current"),
     ("liuzhou-report", "柳州市", "每千人口执业（助理）医师数", 2023, 3.1, "人", "current"),
-    ("liuzhou-report", "柳州市", "卫生技术人员", 2023, 4.6, "万人", "current"),
+    ("liuzhou-report", "柳州市", "卫生技术人员数", 2023, 4.6, "万人", "current"),
     ("liuzhou-report", "柳州市", "孕产妇死亡率", 2023, 8.5, "1/10万", "current"),
     ("liuzhou-report", "柳州市", "婴儿死亡率", 2023, 3.2, "‰", "current"),
     ("liuzhou-report", "柳州市", "居民健康素养水平", 2023, 28.6, "%", "current"),

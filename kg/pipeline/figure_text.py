@@ -39,6 +39,8 @@ class Vocabulary:
     """The words of figures.yaml's `text` section, ready for matching."""
 
     subject_words: list[str]
+    anaphora_words: list[str]
+    founding_words: tuple[str, ...]
     lead_words: list[str]
     link_words: list[str]
     added_cues: list[str]
@@ -71,6 +73,7 @@ def vocabulary() -> Vocabulary:
     t = cfg["text"]
     return Vocabulary(
         subject_words=longest_first(t["subject_words"]), lead_words=longest_first(t["lead_words"]),
+        anaphora_words=longest_first(t["anaphora_words"]), founding_words=tuple(t["founding_words"]),
         link_words=longest_first(t["link_words"]), added_cues=longest_first(t["added_cues"]),
         planned_cues=longest_first(t["planned_cues"]),
         status_verbs=longest_first(t["status_verbs"]),
@@ -149,7 +152,7 @@ def clean_measure(phrase: str, voc: Vocabulary, city_names: tuple[str, ...]) -> 
         m = _TIME_FRONT.match(text)
         if m and m.end() < len(text):
             text, dropped, changed = text[m.end():], dropped + m.end(), True
-        for words in (voc.subject_words, city_names, voc.lead_words):
+        for words in (voc.subject_words, voc.anaphora_words, city_names, voc.lead_words):
             rest, n = _strip_front(text, list(words))
             if n:
                 text, dropped, changed = rest, dropped + n, True
@@ -256,6 +259,8 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
     figures_out = figures
     levels: list[Figure] = []  # the levels read so far, for the changes that follow them
     last_list: list[Figure] = []
+    part_of: Figure | None = None  # the figure a bare qualifier's part is of (医院9个（公立4个…）)
+    parts: list[Figure] = []
     for (a, b), qs in zip(bounds, by_clause, strict=True):
         if not qs:
             continue
@@ -280,6 +285,10 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
                 prev_end, last = q.end, reached
                 continue
             counted = q.unit in voc.count_units and not _ends_clause(text, q.end)  # 增加2所三级医院: added
+            before = text[a:q.start]
+            if _GAP.search(before) and any(w in before for w in voc.foreign_subjects):
+                prev_end = q.end  # 低于全省平均水平5个百分点: a gap to another place, no figure of this one
+                continue
             if not counted and _is_change(text, clause_start, q, "", voc):
                 fig = _change_figure(text, prev_end, q, voc, city_names, levels[-1] if levels else None)
                 if fig is not None or _ends_clause(text, q.end):
@@ -287,19 +296,32 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
                 if fig is not None:
                     figures.append(fig)
                 continue
-            fig = _single_figure(text, a, prev_end, q, voc, city_names, loose)
+            fig = _named_share_of_last(text, prev_end, q, levels[-1] if levels else None, voc)
+            if fig is None:
+                fig = _counted_that_did(text, prev_end, q, part_of, voc)
+            if fig is None:
+                fig = _single_figure(text, a, prev_end, q, voc, city_names, loose)
             if fig is None and levels:
                 fig = _share_of_last(text, prev_end, q, levels[-1])
+            part = fig is None
+            if fig is None:
+                fig = _qualified_part(text, prev_end, q, part_of, voc)
             if fig is not None or _ends_clause(text, q.end):
                 prev_end = q.end  # a number inside a phrase (3岁以下婴幼儿) does not end a measure
             if fig is None:
                 continue
+            fig = _rate_of_kind(fig, part_of)
             fig = _inherit_population(fig, last, text, voc)
-            fig = _rate_of_last(fig, levels[-1] if levels else None, voc)
+            # a rate after a part (其中女性1.5万人，每千常住人口3.1人) is of the whole
+            fig = _rate_of_last(fig, part_of if levels and levels[-1] in parts else levels[-1] if levels else None, voc)
             figures.append(fig)
             if q in highs:  # the range's high bound: the same measure, at most
                 figures.append(Figure(highs[q], fig.measure, fig.start, fig.role_cue, "≤"))
             levels.append(fig)
+            if not part:
+                part_of = fig
+            else:
+                parts.append(fig)
             last = fig
             start = _start_level(text, fig, voc)
             if start is not None:
@@ -388,7 +410,7 @@ def _change_figure(text: str, prev_end: int, q: Quantity, voc: Vocabulary, city_
                   q.comparator)
 
 
-_REACHED = re.compile(r"(?:由|从)(?:(?:19|20)\d{2}年(?:底|末)?的?)?[\d.]+[^\d，；。]{0,3}"
+_REACHED = re.compile(r"(?:由|从)(?:(?:19|20)\d{2}年(?:底|末)?的?)?[\d.]+(?:/(?:10|1|十)?[万千])?[^\d，；。]{0,3}"
                       r"(?:增加|增长|提高|提升|上升|下降|降低|减少|扩大|缩小|缩短|压缩|降|升)(?:到|至)"
                       r"(?:(?:19|20)\d{2}年(?:底|末)?的?)?$")
 
@@ -457,6 +479,50 @@ def _breakdowns(figures: list[Figure], text: str) -> list[Figure]:
     return out
 
 
+_DID = re.compile(r"(?:达到|通过|获得|获评|被评为|建成|成为|具备|完成|实现|开展|纳入|创建)[^，。；：、]{2,24}")
+_AMONG = re.compile(r"(?:(?P<kind>[\u4e00-\u9fff（）]{2,12}?)中|其中[：:]?)(?:仅|只|共|已)?有?$")
+
+
+def _counted_that_did(text: str, prev_end: int, q: Quantity, whole: Figure | None, voc: Vocabulary) -> Figure | None:
+    """县级医院中仅有3家达到三级医院服务能力; 16所乡镇卫生院…，其中5所达到推荐标准: a count among a kind of
+    those that did something is a count of 达到推荐标准的乡镇卫生院 (the kind named before 中, else the
+    kind of the count the 其中 breaks down), a present count, no standard."""
+    if q.unit not in voc.institution_count_units:
+        return None
+    among = _AMONG.search(text[prev_end:q.start])
+    did = _DID.match(text, q.end)
+    if among is None or did is None:
+        return None
+    kind = among.group("kind")
+    if kind:
+        kind, _, _ = clean_measure(kind, voc, ())
+    elif whole is not None and whole.quantity.unit in voc.institution_count_units:
+        kind = whole.measure
+    if not kind or not is_measure(kind, voc):
+        return None
+    return Figure(q, f"{did.group(0)}的{kind}", q.end, "", q.comparator)
+
+
+_BARE_RATES = ("覆盖率", "达标率", "完成率", "使用率", "建成率", "配备率", "设置率", "达标比例")
+
+
+def _rate_of_kind(fig: Figure, whole: Figure | None) -> Figure:
+    """建成标准化村卫生室213个，覆盖率达100%: a bare rate right after a count is the rate of the kind
+    counted (标准化村卫生室覆盖率)."""
+    if fig.measure not in _BARE_RATES + _BARE_TOTALS or whole is None or whole.quantity.unit == "%" \
+            or whole.role_cue == "change" or whole.measure.endswith(("率", "比例", "比重")):
+        return fig
+    if fig.measure in _BARE_TOTALS:
+        # 新增医疗卫生机构床位8600张，总数达到3.3万张: the total of what was added
+        kind, _ = _strip_front(whole.measure, _ADDED_WORDS)
+        return replace(fig, measure=kind + fig.measure) if is_measure(kind, vocabulary()) else fig
+    return replace(fig, measure=whole.measure + fig.measure)
+
+
+_BARE_TOTALS = ("总数", "总量", "总规模")
+_ADDED_WORDS = ["新增", "增加", "增设", "新建成", "新建", "累计"]
+
+
 def _inherit_population(fig: Figure, last: Figure | None, text: str, voc: Vocabulary) -> Figure:
     """An item after a per-population measure shares its population (每千名儿童…医师0.87名、床位1.79张;
     每千常住人口…7.68张，其中公立医院4.99张)."""
@@ -499,6 +565,8 @@ def _single_figure(text: str, clause_start: int, prev_end: int, q: Quantity, voc
     if q.unit == "%" and text.startswith("的", q.end):
         # 100%的社区卫生服务中心和镇卫生院建成中医馆: the share of X that do Y
         return _share_figure(text, q, voc, _role_before(phrase, voc))
+    if q.chinese and q.value == "1" and re.search(r"(?:是|为|系|作为|成为)$", text[:q.start]):
+        return None  # X医院是一所三级甲等综合医院: what it is, no count
     if q.unit in voc.count_units and not _ends_clause(text, q.end):
         # a count before what it counts: 配备220张及以上传染病救治床位, 设置6家县直综合医院
         after = _noun_after(text, q.end, voc)
@@ -511,14 +579,17 @@ def _single_figure(text: str, clause_start: int, prev_end: int, q: Quantity, voc
     link = phrase[dropped + len(measure):]
     if unitless and not (measure.endswith(("比", "率", "指数", "系数", "比值", "比例")) and link):
         return None
-    if q.unit in ("人次", "万人次") and not measure.endswith(("人次", "人数")) and not _ENTITY.search(measure[-3:]):
-        measure += "人次"  # 总诊疗1359.44万人次: the measure is 总诊疗人次
+    measure = _with_visits(measure, q.unit)
+    if _GAP.search(measure) and any(w in measure for w in voc.foreign_subjects):
+        return None  # 每千常住人口执业（助理）医师数低于全省平均水平0.4人: a gap to another place, no level
     if not is_measure(measure, voc) and not (loose and q.unit in voc.count_units and len(measure) >= 2
                                              and _CJK.fullmatch(measure[-1])):
         return None
     comparator = q.comparator or _comparator_of_link(phrase[dropped + len(measure):])
     return Figure(q, measure, start + dropped, role, comparator)
 
+
+_GAP = re.compile(r"(?:低于|高于|超过|少于|多于|优于|落后于?|领先于?|差于)")
 
 _LINK_COMPARATORS = [  # longest first: 不高于 before 高于
     ("不得低于", "≥"), ("不得少于", "≥"), ("不得高于", "≤"), ("不得超过", "≤"), ("不低于", "≥"), ("不少于", "≥"),
@@ -532,6 +603,45 @@ def _share_of_last(text: str, prev_end: int, q: Quantity, level: Figure) -> Figu
     if q.unit != "%" or phrase not in ("占", "占比", "占比为", "占比达", "占全市的", "占全市"):
         return None
     return Figure(q, level.measure + "占比", prev_end, "", q.comparator)
+
+
+_NAMED_SHARE = re.compile(r"^[、，（(]*占(?P<base>[^，。；：\d]{2,24}?)的?(?:比例|比重)?(?:为|达到?)?$")
+
+
+def _named_share_of_last(text: str, prev_end: int, q: Quantity, level: Figure | None,
+                         voc: Vocabulary) -> Figure | None:
+    """中医类别执业（助理）医师168人，占全县执业（助理）医师总数的18.6%: a share of a named whole right after
+    a figure is that figure's share of it (中医类别执业（助理）医师占执业（助理）医师总数的比例), not a measure
+    of its own."""
+    m = _NAMED_SHARE.match(text[prev_end:q.start])
+    if q.unit != "%" or level is None or m is None or level.role_cue == "change":
+        return None
+    base, _ = _strip_front(m.group("base"), voc.subject_words)
+    if base in ("比", "") or not is_measure(base, voc):
+        return None
+    return Figure(q, f"{level.measure}占{base}的比例", level.start, "", q.comparator)
+
+
+def _qualified_part(text: str, prev_end: int, q: Quantity, parent: Figure | None, voc: Vocabulary) -> Figure | None:
+    """医院9个（公立4个、民营5个）, 卫生技术人员2530人，其中女性1800人: a bare qualifier after a figure, in
+    brackets or after 其中, counts a part of the figure's kind (公立医院, 女性卫生技术人员)."""
+    from kg.measures import unit_family
+
+    if parent is None or parent.role_cue == "change" or q.unit is None \
+            or unit_family(q.unit) != unit_family(parent.quantity.unit):
+        return None
+    m = _QUALIFIER.fullmatch(text[prev_end:q.start])
+    if m is None:
+        return None
+    if not (_inside_brackets(text, q.start) or _IN_BREAKDOWN.search(text[:q.start])):
+        return None  # a list item outside a breakdown is a figure of its own
+    qualifier = m.group("q")
+    if is_measure(qualifier, voc) or qualifier in voc.not_measures or _CJK.search(qualifier) is None:
+        return None
+    return Figure(q, qualifier + parent.measure, prev_end + m.start("q"), "", q.comparator)
+
+
+_QUALIFIER = re.compile(r"[（(、，]?(?:其中[：:]?)?(?P<q>[\u4e00-\u9fff]{1,4}?)(?:为|有)?")
 
 
 def _share_figure(text: str, q: Quantity, voc: Vocabulary, role: str) -> Figure | None:
@@ -569,7 +679,7 @@ def _role_before(phrase: str, voc: Vocabulary) -> str:
 
 
 _NOUN_ENDS = re.compile(r"能够|可以|参与|参加|设置|设有|开展|提供|实现|完成|达到|纳入|建成|获得|覆盖|承担|负责"
-                        r"|分别|均|已|将|为|是"
+                        r"|分别|全部|均|已|将|为|是"
                         r"|并|积极|以及|牵头|组建|建设|共建")
 
 
@@ -874,6 +984,7 @@ def _owned_measure(text: str, fig: Figure, named: list, voc: Vocabulary) -> Figu
     if end is None:
         return fig
     rest, _, _ = clean_measure(text[end:fig.quantity.start].removeprefix("的"), voc, ())
+    rest = _with_visits(rest, fig.quantity.unit)
     if len(rest) >= 2 and is_measure(rest, voc):
         return replace(fig, measure=rest, start=end)
     return fig
@@ -915,7 +1026,7 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
         if sentence.kind != "prose":
             continue
         text = sentence.norm.text
-        times = find_times(text, voc.periods)
+        times = [t for t in find_times(text, voc.periods) if not _founded(text, t, voc)]
         same_paragraph = previous is not None and "\n" not in ctx.plan.text[previous.end:sentence.start]
         if not same_paragraph:
             carried = None
@@ -927,6 +1038,7 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
         figures = _bound_shares(text, found, _level_shares(text, found, figures, voc), voc, city_names)
         named = None
         sentence_owner: Subject | None = None  # the institution the sentence is about, once a clause says so
+        whole_place: Subject | None = None  # the place of the figure a 其中 list breaks down
         for fig in figures:
             q = fig.quantity
             if sentence.truncated and q.end >= len(text) - 1:
@@ -946,6 +1058,11 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
             if place is None:
                 places, fig = _county_in_measure(fig, col)
                 place = places[0] if places else None
+            in_breakdown = bool(_IN_BREAKDOWN.search(text[:fig.start]))
+            if place is None and in_breakdown:
+                place = whole_place  # 驿城区共有医疗卫生机构512个，其中社区卫生服务中心9个: 驿城区's
+            elif not in_breakdown:
+                whole_place = place
             if named is None:
                 named = [m for m in rec(text, ctx.city, sentence.truncated) if m.named]
             owner = _owner(text, fig, named, voc)
@@ -961,6 +1078,8 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
             if owner is None and place is None and sentence_owner is not None \
                     and _goes_on_about(text, fig, named, voc):
                 owner = sentence_owner  # X医院全年完成手术1.35万台次，门急诊量达到96.8万人次
+            if owner is None and place is None and _points_back(text, fig, voc):
+                owner = sentence_owner or _earlier_institution(ctx, sentence, rec)  # 该院现有职工1200余人
             if owner is not None:
                 fig = _owned_measure(text, fig, named, voc)
                 sentence_owner = owner
@@ -986,6 +1105,34 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
 _IN_BREAKDOWN = re.compile(r"其中[^，；。：]*$")
 
 
+def _founded(text: str, time: TimeRef, voc: Vocabulary) -> bool:
+    """始建于1950年: the year an institution was founded (the time's own 于 may open its span)."""
+    lead = "于" if text.startswith("于", time.start) else ""
+    return (text[:time.start] + lead).endswith(voc.founding_words)
+
+
+def _points_back(text: str, fig: Figure, voc: Vocabulary) -> bool:
+    """The figure's clause opens with a word pointing back to an institution (该院, 本院), after time and
+    lead words only."""
+    clause, _ = _segments(text, fig.quantity.start)
+    head = _TIME_FRONT.sub("", _LABEL.sub("", text[clause:fig.quantity.start]))
+    head, _ = _strip_front(head, voc.lead_words + voc.subject_words)
+    return head.startswith(tuple(voc.anaphora_words))
+
+
+def _earlier_institution(ctx, sentence: Sentence, rec) -> Subject | None:
+    """The institution the sentences just before this one (in its section) open with: what 该院 points to."""
+    voc = vocabulary()
+    before = [s for s in ctx.plan.sentences if s.end <= sentence.start and s.kind == "prose"
+              and s.section == sentence.section][-3:]
+    for earlier in reversed(before):
+        named = [m for m in rec(earlier.norm.text, ctx.city, earlier.truncated) if m.named]
+        found = _opening_institution(earlier.norm.text, named, voc)
+        if found is not None:
+            return found
+    return None
+
+
 def _opening_institution(text: str, named: list, voc: Vocabulary) -> Subject | None:
     """The institution a sentence opens with, as its subject (X医院异地新建，规划床位1200张): named first,
     after time, lead and label words only, and the only institution of its first clause."""
@@ -1002,16 +1149,17 @@ def _opening_institution(text: str, named: list, voc: Vocabulary) -> Subject | N
 
 def _goes_on_about(text: str, fig: Figure, named: list, voc: Vocabulary) -> bool:
     """A later clause of a sentence about one institution goes on about it: it names no subject of its own
-    (no institution, place or 全市/全县), its measure is no rate per population, and it is no standard."""
+    (no institution, place or 全市/全县), its measure is no rate per population, and it is no standard.
+    A breakdown (其中三、四级手术占比…) is of the institution's figure before it."""
     clause, _ = _segments(text, fig.quantity.start)
     if clause == 0 or fig.role_cue == "standard" or voc.per_population.match(fig.measure):
         return False
     head = text[clause:fig.quantity.start]
     if any(n.start < fig.quantity.start and n.end > clause for n in named):
         return False
-    opening = _TIME_FRONT.sub("", head)
+    opening = _TIME_FRONT.sub("", head).removeprefix("其中")
     return not opening.startswith(tuple(voc.subject_words) + tuple(voc.foreign_subjects)) \
-        and not _PLACE.match(opening) and not opening.startswith(("其中", "同时", "另外", "此外"))
+        and not _PLACE.match(opening) and not opening.startswith(("同时", "另外", "此外"))
 
 
 _RATE_BEFORE = re.compile(r"(?:原则上|一般|可以|可|要|应|均)*(?:按照?|依据|根据|以)"
@@ -1309,7 +1457,7 @@ def _owner(text: str, fig: Figure, named: list, voc: Vocabulary):
     if len(inside) == 1 and inside[0].start >= clause_start:
         rest = text[inside[0].end:q.start].removeprefix("的")
         if rest.startswith(tuple(voc.owner_cues)) or _opens_clause(text[clause_start:inside[0].start], voc) \
-                and _owned_rest(rest, voc):
+                and _owned_rest(rest, voc, q.unit):
             return Subject("institution", inside[0].key)
         return "skip"
     if inside:
@@ -1338,13 +1486,21 @@ def _opens_clause(head: str, voc: Vocabulary) -> bool:
     """Only time, lead and label words stand before a name in its clause: the name is the clause's subject."""
     head = _TIME_FRONT.sub("", _LABEL.sub("", head).lstrip("*#"))
     head, _ = _strip_front(head, voc.lead_words + voc.subject_words)
-    return head == ""
+    return head == "" or head in voc.lead_words or head in voc.subject_words  # 支持X…, 全县X…
 
 
-def _owned_rest(rest: str, voc: Vocabulary) -> bool:
+def _owned_rest(rest: str, voc: Vocabulary, unit: str | None = None) -> bool:
     """What follows an institution opening a clause is its own measure (市疾病预防控制中心实验室检测能力达到
-    300项; X医院新增精神科床位300张), not a list or a comparison it is part of (X医院等3家, X医院和Y医院)."""
+    300项; X医院新增精神科床位300张; X医院全年门急诊48.6万人次), not a list or a comparison it is part of
+    (X医院等3家, X医院和Y医院)."""
     if not rest or rest[0] in "等和与及、或（(为是在的对由把向":
         return False
     measure, _, _ = clean_measure(rest, voc, ())
-    return is_measure(measure, voc)
+    return is_measure(_with_visits(measure, unit), voc)
+
+
+def _with_visits(measure: str, unit: str | None) -> str:
+    """总诊疗1359.44万人次, 门急诊48.6万人次: a count of visits measures the 人次 of what precedes it."""
+    if unit in ("人次", "万人次") and not measure.endswith(("人次", "人数", "量")) and not _ENTITY.search(measure[-3:]):
+        return measure + "人次"
+    return measure

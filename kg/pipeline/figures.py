@@ -512,6 +512,11 @@ def plan_years(col: Collector, layouts: list[tuple[Table, Layout]]) -> tuple[int
     for word, (b, t) in col.cfg["periods"].items():
         if word in title:
             return b, t
+    # a report whose title names the year it sums up (霍山县2022年卫生健康事业发展统计公报, …2023年工作总结):
+    # its figures are of that year, whatever plan period its text mentions in passing
+    titled = _title_report_years(col)
+    if titled and not (base or target):
+        return max(titled), None
     # an excerpt without its title page: the period the text speaks of most
     counts = {word: col.ctx.plan.text.count(word) for word in col.cfg["periods"]}
     word = max(counts, key=lambda w: counts[w])
@@ -522,6 +527,17 @@ def plan_years(col: Collector, layouts: list[tuple[Table, Layout]]) -> tuple[int
     return (first if first is not None else report_year(col, last)), last
 
 
+def _title_report_years(col: Collector) -> list[int]:
+    """The years a document's title names as the one it reports on (2023年柳州市卫生健康工作报告);
+    2022年工作总结和2023年工作思路: the year summed up is the report's, not the year planned next."""
+    from kg.quantities import find_times
+
+    title = normalize_text(col.ctx.plan.meta.title)
+    ahead = re.compile(col.cfg.get("report_ahead_words") or "$^")
+    return [t.year for t in find_times(title, col.cfg["periods"])
+            if t.kind in ("point", "asof") and not ahead.match(re.sub(r"^[^\u4e00-\u9fff]*", "", title[t.end:]))]
+
+
 def report_year(col: Collector, target: int | None) -> int | None:
     """The year a document without a plan period reports on (a work report, a county's account of
     its 医共体): the year of its title (2023年柳州市卫生健康工作报告), else the latest year its text
@@ -529,11 +545,7 @@ def report_year(col: Collector, target: int | None) -> int | None:
     from kg.quantities import find_times
 
     periods = col.cfg["periods"]
-    title = normalize_text(col.ctx.plan.meta.title)
-    # 2022年工作总结和2023年工作思路: the year summed up is the report's, not the year planned next
-    ahead = re.compile(col.cfg.get("report_ahead_words") or "$^")
-    titled = [t.year for t in find_times(title, periods)
-              if t.kind in ("point", "asof") and not ahead.match(re.sub(r"^[^\u4e00-\u9fff]*", "", title[t.end:]))]
+    titled = _title_report_years(col)
     if titled:
         return max(titled)
     now = [t.year for t in find_times(normalize_text(col.ctx.plan.text), periods)

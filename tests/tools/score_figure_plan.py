@@ -5,6 +5,8 @@ standards, such as 每个县办好1所…, are not levels and are left out of th
 
     python tests/tools/score_figure_plan.py changde 常德市 湖南省 [--show]
     python tests/tools/score_figure_plan.py tonglu-report 杭州市 浙江省 --county 桐庐县
+    python tests/tools/score_figure_plan.py huoshan-bulletin 六安市 安徽省 --county 霍山县 \
+        --dir tests/data/figure-unseen
 """
 
 from __future__ import annotations
@@ -26,13 +28,13 @@ from kg.store import open_store  # noqa: E402
 PLANS = HERE.parent / "data" / "figure-plans"
 
 
-def expected_of(name: str) -> list[tuple]:
-    rows = [json.loads(line) for line in (PLANS / f"{name}-expected.jsonl").read_text("utf-8").splitlines() if line]
+def expected_of(name: str, plans: Path = PLANS) -> list[tuple]:
+    rows = [json.loads(line) for line in (plans / f"{name}-expected.jsonl").read_text("utf-8").splitlines() if line]
     return [(r["subject"], r["measure"], r["year"], r["value"]) for r in rows]
 
 
-def read_plan(name: str, city: str, province: str, county: str | None = None) -> list[dict]:
-    text = (PLANS / f"{name}.txt").read_text("utf-8")
+def read_plan(name: str, city: str, province: str, county: str | None = None, plans: Path = PLANS) -> list[dict]:
+    text = (plans / f"{name}.txt").read_text("utf-8")
     with tempfile.TemporaryDirectory() as tmp:
         data = build_documents(Path(tmp), [{"file": f"{name}.txt", "text": text, "city": city, "province": province,
                                             "title": text.splitlines()[0], "county": county}])
@@ -46,9 +48,10 @@ def main() -> int:
     ap.add_argument("province")
     ap.add_argument("--county", help="the county a county's document is about (kg add --county)")
     ap.add_argument("--show", action="store_true", help="print every figure read")
+    ap.add_argument("--dir", type=Path, default=PLANS, help="the folder of NAME.txt and NAME-expected.jsonl")
     args = ap.parse_args()
-    facts = read_plan(args.name, args.city, args.province, args.county)
-    expected = expected_of(args.name)
+    facts = read_plan(args.name, args.city, args.province, args.county, args.dir)
+    expected = expected_of(args.name, args.dir)
     missed, wrong = score_figures(facts, expected)
     wrong = [w for w in wrong if w[4] != "standard"]  # a standard (for each county…) is no level
     levels = [f for f in facts if f["role"] != "change"]

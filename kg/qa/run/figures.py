@@ -638,6 +638,12 @@ def run_nature_value(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     figure = next(f for f in kb.families if f["kind"] == "figure")
     result = run_figure(kb, figure, view)
     if result["status"] == "answered":
+        # the indicator as its table gives it: the same measure stated in prose is another figure
+        tabled = {r["obs"] for r in rows if r.get("obs")}
+        answers = [a for a in result["answers"] if a.get("iri") in tabled]
+        if answers and len(answers) < len(result["answers"]):
+            result["answers"] = answers
+            result["message"] = "；".join(a["text"] for a in answers) + "。"
         result["message"] = f"{place['place']}规划的{kind}指标只有一项：{label}。{result['message']}"
     return result
 
