@@ -175,8 +175,30 @@ def _with_measure_by_characters(kb: Knowledge, text: str, mentions: list[Mention
     label, own = best[0][1], best[0][3]
     start = min(i for i, ch in enumerate(rest) if ch in own)
     end = max(i for i, ch in enumerate(rest) if ch in own) + 1
+    if _other_indicators_qualifier(kb, rest[start:end], label, own):
+        return mentions
     found = Mention(text[start:end], start, end, kb.lexicon.by_label[label], fuzzy=True)
     return sorted([*mentions, found], key=lambda m: m.start)
+
+
+def _other_indicators_qualifier(kb: Knowledge, span: str, label: str, own: str) -> str | None:
+    """每千人口<中医>医师 is not 每千人口执业（助理）医师数: a word of two characters inside the words an
+    indicator was guessed from, which that indicator's name lacks and another indicator's name has
+    (中医 of 每千人口中医类别执业（助理）医师数), is the qualifier of that other indicator. The guess
+    would drop it and answer another figure; the word found, or None."""
+    full = unicodedata.normalize("NFKC", label)
+    others = {unicodedata.normalize("NFKC", entries[0].label) for _, entries in kb.lexicon.buckets("measure")
+              if entries[0].type == "measure"} - {full}
+    for i in range(len(span) - 1):
+        word = span[i:i + 2]
+        if "|" in word or not all(_CJK_CHAR.match(ch) for ch in word) or word in full or word in own:
+            continue
+        if any(word in other for other in others):
+            return word
+    return None
+
+
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _with_measure_by_parts(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
