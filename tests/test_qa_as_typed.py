@@ -32,3 +32,20 @@ def test_the_indicator_without_a_foreign_qualifier_is_still_read(kb, question, v
     result = ask(kb, question)
     assert result["status"] == "answered" and "执业（助理）医师数" in result["message"]
     assert any(a["value"] == pytest.approx(value) for a in result["answers"])
+
+
+# --- a question for the patients referred answered with where they go ------------------------------
+# 001/003: 基层医疗卫生机构…接收医院转诊患者，向医院转诊超出自身服务能力的患者. 转诊什么患者 was answered
+# 基层医疗卫生机构 (梧州, the other direction) or 医院 (赣州): an institution, never the patients asked for.
+
+@pytest.mark.parametrize("question", ["梧州基层医疗卫生机构向医院转诊什么患者", "赣州基层医疗机构向上转诊什么病人",
+                                      "钦州基层医疗机构转诊哪类患者"])
+def test_which_patients_are_not_answered_with_an_institution(kb, question):
+    result = ask(kb, question)
+    assert result["status"] != "answered"
+    assert not any(a["text"] in ("医院", "基层医疗卫生机构") for a in result["answers"])
+
+
+def test_where_to_is_still_the_referral_relation(kb):
+    result = ask(kb, "基层医疗卫生机构向哪里转诊？")
+    assert result["status"] == "answered" and [a["text"] for a in result["answers"]] == ["医院"]
