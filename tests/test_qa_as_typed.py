@@ -49,3 +49,26 @@ def test_which_patients_are_not_answered_with_an_institution(kb, question):
 def test_where_to_is_still_the_referral_relation(kb):
     result = ask(kb, "基层医疗卫生机构向哪里转诊？")
     assert result["status"] == "answered" and [a["text"] for a in result["answers"]] == ["医院"]
+
+
+# --- a count of a kind answered with the institutions the graph happens to name ----------------------
+# 001: 2020年，全市共有医疗卫生机构1671个，其中医院50个，…专业公共卫生机构28个; 梧州有多少家医院 was answered
+# 21家 (the hospitals the plan names). The plans count the kind: its figure answers, or nothing does.
+
+@pytest.mark.parametrize("question, value", [("梧州有多少家医院", 50), ("梧州市一共有几家医院？", 50),
+                                             ("赣州有多少家医院", 124), ("梧州有几家专业公共卫生机构", 28)])
+def test_a_kind_the_plan_counts_is_answered_with_its_figure(kb, question, value):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and result["answers"][0]["value"] == value
+    assert len(result["answers"]) == 1
+
+
+@pytest.mark.parametrize("question", ["钦州有多少家医院", "浦北县有多少家医院"])
+def test_no_figure_of_a_counted_kind_is_no_answer(kb, question):
+    result = ask(kb, question)
+    assert result["status"] == "unanswerable" and not result["answers"]
+
+
+def test_a_kind_no_plan_counts_is_still_listed(kb):
+    result = ask(kb, "梧州有几家中医医院")
+    assert result["status"] == "answered" and result["answers"][0]["value"] == 5

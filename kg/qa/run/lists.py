@@ -305,5 +305,39 @@ def nature_of_measure(kb: Knowledge, family: dict, parsed: Parsed, place: dict) 
 
 
 def run_count(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    stock = counted_by_the_plan(kb, parsed)
+    if stock is not None:
+        return stock
     return run_list(kb, family, parsed, counting=True)
+
+
+def counted_by_the_plan(kb: Knowledge, parsed: Parsed) -> dict | None:
+    """梧州有多少家医院: the plan counts the kind itself (医院数 50, 2020) — the institutions it happens to
+    name (21) are not how many there are. A count of a whole kind (no level, no plan phrase) that the
+    plans count (an indicator named the kind + 数, questions.yaml kind_count_suffixes) is the figure
+    of the place's plan, or no answer when that plan gives none; None for a kind no plan counts."""
+    kinds = parsed.slots.get("class") or []
+    if not kinds or parsed.slots.get("level") or not scope_city(kb, parsed):
+        return None
+    if any(e.label != kinds[-1].entries[0].label for m in parsed.slots.get("kindref", []) for e in m.entries):
+        return None  # a plan's phrase (县直综合医院) is a part of the kind, not the kind counted
+    from kg.qa.run.figures import run_figure  # one operator answers for another only here
+    figure = next(f for f in kb.families if f["kind"] == "figure")
+    for suffix in kb.config.get("kind_count_suffixes") or []:
+        entries = [e for e in kb.lexicon.by_label.get(kinds[-1].entries[0].label + suffix, []) if e.type == "measure"]
+        if not entries:
+            continue
+        kind = kinds[-1]
+        view = Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers,
+                      {k: v for k, v in parsed.slots.items() if k != "class"}
+                      | {"measure": [Mention(kind.text, kind.start, kind.end, entries)]})
+        result = run_figure(kb, figure, view)
+        if result["status"] == "answered":
+            return result
+        # the plans count this kind as a whole, this place's plan does not: the few it names are not
+        # how many there are
+        place = place_of(kb, parsed)["place"]
+        return no_fact(f"{place}{kind.text}的总数（规划统计{entries[0].label}，图谱中点名的几家不是总数）",
+                       result.get("sparql") or "")
+    return None
 
