@@ -68,8 +68,25 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
                     continue
                 kind = "measure"
             parsed.slots.setdefault(kind, []).append(view)
+    _without_repeated_short_names(parsed)
     kinds_of_references(kb, parsed)
     return parsed
+
+
+def _without_repeated_short_names(parsed: Parsed) -> None:
+    """钦州市妇幼保健院是不是全<市妇幼>保健业务指导中心: a short name several institutions share, one of which
+    the question names in full, is that one again (or a piece of another word) — not a second name to
+    ask back about. It is dropped, so the question is about the institution it names."""
+    named = {m.entries[0].iri for m in parsed.slots.get("institution", []) if len({e.iri for e in m.entries}) == 1}
+    repeated = [m for m in parsed.slots.get("institution", []) if len({e.iri for e in m.entries}) > 1
+                and named & {e.iri for e in m.entries}]
+    if not repeated:
+        return
+    parsed.mentions = [m for m in parsed.mentions if not any(m.start == r.start and m.end == r.end for r in repeated)]
+    for kind, views in list(parsed.slots.items()):
+        parsed.slots[kind] = [v for v in views if not any(v.start == r.start and v.end == r.end for r in repeated)]
+        if not parsed.slots[kind]:
+            del parsed.slots[kind]
 
 
 def _with_particle_free_measures(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
