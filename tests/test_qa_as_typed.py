@@ -90,3 +90,23 @@ def test_a_short_name_repeating_the_named_institution_is_not_asked_back(kb, ques
 def test_the_short_name_alone_is_still_asked_back(kb):
     result = ask(kb, "市妇幼是不是全市妇幼保健业务指导中心")
     assert result["status"] == "ambiguous"
+
+
+# --- a question for places answered with a duty ----------------------------------------------------
+# 000: 钦州市医疗急救中心负责全市突发事件紧急医疗救援指挥调度工作，负责提供自贸区钦州港片区、钦南区、钦北区…
+# 负责哪些区的院前急救 was answered with the first duty: a duty names no place.
+
+@pytest.mark.parametrize("question", ["钦州市医疗急救中心负责哪些区的院前急救",
+                                      "钦州市医疗急救中心负责哪几个区的院前医疗急救",
+                                      "钦州市医疗急救中心负责哪里的院前急救"])
+def test_which_places_are_not_answered_with_a_duty(kb, question):
+    result = ask(kb, question)
+    assert result["status"] != "answered"
+    assert not any("指挥调度" in a["text"] for a in result["answers"])
+
+
+@pytest.mark.parametrize("question, duty", [("钦州市医疗急救中心负责什么", "全市突发事件紧急医疗救援指挥调度工作"),
+                                            ("钦州市医疗急救中心负责哪些工作", "全市突发事件紧急医疗救援指挥调度工作")])
+def test_the_duties_are_still_answered(kb, question, duty):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and duty in [a["text"] for a in result["answers"]]
