@@ -110,3 +110,31 @@ def test_which_places_are_not_answered_with_a_duty(kb, question):
 def test_the_duties_are_still_answered(kb, question, duty):
     result = ask(kb, question)
     assert result["status"] == "answered" and duty in [a["text"] for a in result["answers"]]
+
+
+# --- an indicator typed with a place and a year, no question word -----------------------------------
+# 002: 每千人口药师（士）数 人 0.22 0.54; 001: 医护比 1:1.39 1:1.29; 003: 10万人口精神科执业（助理）医师 3.05 3.5.
+# 钦州 每千人口药师数 2020年实际 found no family (no 多少 / 几): a figure asked by naming it.
+
+@pytest.mark.parametrize("question, text", [
+    ("钦州 每千人口药师数 2020年实际", "0.22"),
+    ("梧州 医护比 2025 目标?", "1:1.29"),
+    ("赣州 每10万人口精神科执业医师 2025目标?", "3.5"),
+    ("梧州市红十字会医院实际开放床位", "1233"),
+])
+def test_an_indicator_typed_without_a_question_word_is_its_figure(kb, question, text):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and result["template"] == "figure_typed"
+    assert all(text in a["text"] for a in result["answers"]) and len(result["answers"]) == 1
+
+
+@pytest.mark.parametrize("question", ["梧州 医护比 高不高", "梧州的医护比是什么性质的指标"])
+def test_an_indicator_with_another_question_word_is_not_read_as_its_figure(kb, question):
+    assert ask(kb, question)["template"] != "figure_typed"
+
+
+def test_a_unit_starting_with_a_digit_is_not_glued_to_the_figure(kb):
+    # 002: 孕产妇死亡率 1/10万 2.36 ≤14 — ≤14 and 1/10万 glued read ≤141/10万
+    result = ask(kb, "钦州孕产妇死亡率2025年是多少")
+    assert result["status"] == "answered"
+    assert not any("141" in a["text"] for a in result["answers"])
