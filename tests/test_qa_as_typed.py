@@ -138,3 +138,28 @@ def test_a_unit_starting_with_a_digit_is_not_glued_to_the_figure(kb):
     result = ask(kb, "钦州孕产妇死亡率2025年是多少")
     assert result["status"] == "answered"
     assert not any("141" in a["text"] for a in result["answers"])
+
+
+# --- a per-head indicator typed with its rate apart from its noun ----------------------------------
+# 003: 每万人口全科医生数（人） 1.45 3; 每千人口康复病床数（张） — 0.2; 每千人口中医类医院床位数（张） 0.61 0.75;
+# 001: 每千常住人口精神科床位数(张) 0.42 0.65. 全科医生 每万人 / 康复床位每千人 linked no indicator.
+
+@pytest.mark.parametrize("question, value", [
+    ("赣州全科医生 每万人 ２０２５年 多少", 3),
+    ("梧州全科医生每万人2025年多少", 4),
+    ("赣州康复床位 每千人 目标?", 0.2),
+    ("赣州中医类医院床位每千人多少", 0.75),
+    ("梧州精神科床位每千人多少", 0.65),
+])
+def test_the_rate_apart_from_the_noun_is_the_per_head_indicator(kb, question, value):
+    result = ask(kb, question)
+    assert result["status"] == "answered"
+    assert any(a["value"] == pytest.approx(value) for a in result["answers"])
+    assert not any("医疗卫生机构床位数" in a["text"] for a in result["answers"])
+
+
+@pytest.mark.parametrize("question", ["钦州全科医生 每千人 多少",  # 每万人口 is the rate, not 每千人口
+                                      "梧州中医床位每千人口2025年多少"])  # 中医 is not 中医类医院
+def test_a_rate_or_noun_no_indicator_has_is_no_answer(kb, question):
+    result = ask(kb, question)
+    assert result["status"] != "answered"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kg.qa.knowledge import Knowledge
@@ -53,6 +54,7 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
     if PRONOUN.match(text) and context.entity and not any(m.type in SUBJECT_TYPES[:4] for m in mentions):
         mentions.insert(0, context.entity)
     mentions = _with_measure_by_parts(kb, text, mentions)
+    mentions = _with_per_capita_apart(kb, text, mentions)
     if not any(m.type == "measure" for m in mentions):
         mentions = _with_measure_beyond_heads(kb, text, mentions)
     parsed = Parsed(text, mentions, years, numbers)
@@ -153,6 +155,23 @@ def _with_measure_by_characters(kb: Knowledge, text: str, mentions: list[Mention
     for m in mentions:
         free[m.start:m.end] = ["|"] * (m.end - m.start)
     rest = "".join(free)
+    best = _indicator_by_characters(kb, rest)
+    if best is None:
+        return mentions
+    labels, own = best
+    start = min(i for i, ch in enumerate(rest) if ch in own)
+    end = max(i for i, ch in enumerate(rest) if ch in own) + 1
+    if _other_indicators_qualifier(kb, rest[start:end], labels, own):
+        return mentions
+    found = Mention(text[start:end], start, end, [e for la in labels for e in kb.lexicon.by_label[la]], fuzzy=True)
+    return sorted([*mentions, found], key=lambda m: m.start)
+
+
+def _indicator_by_characters(kb: Knowledge, rest: str,
+                             keep: Callable[[str, str], bool] | None = None) -> tuple[list[str], str] | None:
+    """The indicator whose name's characters `rest` holds in order (3+ and 3 of 4 of them, the
+    qualifiers questions leave out not counted), when exactly one is best: (its labels, the name
+    counted). `keep` says which indicators may be read at all."""
     best: list[tuple[float, str, int, str]] = []
     optional = [unicodedata.normalize("NFKC", w) for w in kb.config.get("measure_optional_words") or []]
 
@@ -178,37 +197,88 @@ def _with_measure_by_characters(kb: Knowledge, text: str, mentions: list[Mention
                 first = at if first < 0 else first
                 last = at
         share = hits / len(own)
-        if hits >= 3 and share >= 0.75 and last - first < 2 * len(own):
+        if hits >= 3 and share >= 0.75 and last - first < 2 * len(own) and (keep is None or keep(label, own)):
             best.append((share, label, hits, own))
     if not best:
-        return mentions
+        return None
     best.sort(reverse=True)
+    # one indicator under the names of two plans (每千常住人口康复病床数 / 每千人口康复病床数, 每万人口全科医生
+    # / 每万人口全科医生数) is one reading, asked under each name
+    same = [b for b in best if b[3].removesuffix("数") == best[0][3].removesuffix("数")]
+    best = same[:1] + [b for b in best if b not in same]
     if len(best) > 1 and best[1][0] == best[0][0]:
-        return mentions  # two indicators fit as well: a guess
+        return None  # two indicators fit as well: a guess
     if any(b[2] > best[0][2] for b in best[1:]):
         # another indicator holds more of the question's characters (每千人口<中医>执业医师: 中医类别执业
         # (助理)医师数, though 执业(助理)医师数 is the larger share of its own name): a guess
-        return mentions
-    label, own = best[0][1], best[0][3]
-    start = min(i for i, ch in enumerate(rest) if ch in own)
-    end = max(i for i, ch in enumerate(rest) if ch in own) + 1
-    if _other_indicators_qualifier(kb, rest[start:end], label, own):
-        return mentions
-    found = Mention(text[start:end], start, end, kb.lexicon.by_label[label], fuzzy=True)
-    return sorted([*mentions, found], key=lambda m: m.start)
+        return None
+    return [b[1] for b in same], best[0][3]
 
 
-def _other_indicators_qualifier(kb: Knowledge, span: str, label: str, own: str) -> str | None:
+_PER_CAPITA = re.compile(r"每\s*(千|万|10万|十万)\s*(常住)?\s*人口?")
+_CHUNK = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _with_per_capita_apart(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
+    """赣州全科医生 每万人 2025年 / 康复床位每千人: a per-head indicator (每万人口全科医生数) typed with
+    its rate apart from its noun. The rate put back before the noun next to it (the words left of it,
+    else right of it, without the names) is read by its characters as 编制多少张床 is; the indicator must
+    be of that rate (每万 is not 每千) and hold no other indicator's qualifier."""
+    if any(m.type == "measure" for m in mentions):
+        return mentions
+    rate = _PER_CAPITA.search(text)
+    if rate is None:
+        return mentions
+    per = "每" + rate.group(1).replace("十万", "10万") + "人口"
+    free = list(text)
+    for m in mentions:
+        # names are cut out; a kind stays, it may be a part of the indicator's name (中医类医院床位)
+        if m.type in ("city", "county", "region", "institution", "consortium", "unit"):
+            free[m.start:m.end] = ["|"] * (m.end - m.start)
+    free[rate.start():rate.end()] = ["|"] * (rate.end() - rate.start())
+    rest = "".join(free)
+    words = [c for c in _CHUNK.finditer(rest)]
+    before = [c for c in words if c.end() <= rate.start() and not _is_question_word(kb, c.group())]
+    after = [c for c in words if c.start() >= rate.end() and not _is_question_word(kb, c.group())]
+    for noun in ([before[-1]] if before else []) + ([after[0]] if after else []):
+        if len(noun.group()) < 2:
+            continue
+        typed = per + noun.group()
+
+        def of_the_rate(label: str, own: str, typed: str = typed) -> bool:
+            return unicodedata.normalize("NFKC", label).replace("常住", "").startswith(per) \
+                and not _other_indicators_qualifier(kb, typed, [label], own)
+        best = _indicator_by_characters(kb, typed, of_the_rate)
+        if best is None:
+            continue
+        labels, own = best
+        start, end = min(noun.start(), rate.start()), max(noun.end(), rate.end())
+        kept = [m for m in mentions if not (m.type == "measure_head" and start <= m.start and m.end <= end)]
+        found = Mention(text[start:end], start, end, [e for la in labels for e in kb.lexicon.by_label[la]],
+                        fuzzy=True)
+        return sorted([*kept, found], key=lambda m: m.start)
+    return mentions
+
+
+def _is_question_word(kb: Knowledge, word: str) -> bool:
+    words = list(kb.config.get("question_words") or []) + ["目标", "实际", "现状", "目前", "现在", "年"]
+    return any(word == w or word.strip("是要达到的") == w for w in words) or bool(re.fullmatch(r"(多少|几).*", word))
+
+
+def _other_indicators_qualifier(kb: Knowledge, span: str, labels: list[str], own: str) -> str | None:
     """每千人口<中医>医师 is not 每千人口执业（助理）医师数: a word of two characters inside the words an
     indicator was guessed from, which that indicator's name lacks and another indicator's name has
     (中医 of 每千人口中医类别执业（助理）医师数), is the qualifier of that other indicator. The guess
     would drop it and answer another figure; the word found, or None."""
-    full = unicodedata.normalize("NFKC", label)
+    fulls = {unicodedata.normalize("NFKC", label) for label in labels}
+    # a head word (床位, 张床) is what is counted, said of every bed indicator (病床 / 床位): no qualifier
+    heads = {w for item in kb.config.get("measure_heads") or [] for w in item.split("|")}
     others = {unicodedata.normalize("NFKC", entries[0].label) for _, entries in kb.lexicon.buckets("measure")
-              if entries[0].type == "measure"} - {full}
+              if entries[0].type == "measure"} - fulls
     for i in range(len(span) - 1):
         word = span[i:i + 2]
-        if "|" in word or not all(_CJK_CHAR.match(ch) for ch in word) or word in full or word in own:
+        if "|" in word or not all(_CJK_CHAR.match(ch) for ch in word) or any(word in f for f in fulls) \
+                or word in own or word in heads:
             continue
         if any(word in other for other in others):
             return word
