@@ -163,3 +163,21 @@ def test_the_rate_apart_from_the_noun_is_the_per_head_indicator(kb, question, va
 def test_a_rate_or_noun_no_indicator_has_is_no_answer(kb, question):
     result = ask(kb, question)
     assert result["status"] != "answered"
+
+
+# --- a list of a kind asked with a network: the network dropped ------------------------------------
+# 002: 钦州市第一人民医院、灵山县人民医院、浦北县人民医院组建了市县两级3个远程医疗中心. 远程医疗中心 哪几家医院建的
+# was answered with every hospital of 钦州; 钦州城市医联体有哪几家医院 likewise (the plan names none: 市直4家).
+
+@pytest.mark.parametrize("question", ["钦州远程医疗中心 哪几家医院建的", "钦州的远程医疗中心是哪些医院组建的"])
+def test_the_hospitals_named_with_the_network_answer(kb, question):
+    result = ask(kb, question)
+    assert result["status"] == "answered"
+    assert {a["text"] for a in result["answers"]} == {"钦州市第一人民医院", "灵山县人民医院", "浦北县人民医院"}
+
+
+@pytest.mark.parametrize("question", ["钦州城市医疗联合体有哪些医院", "钦州城市医联体有哪几家医院",
+                                      "梧州城市医疗集团有哪些医院", "赣州县域医共体有哪些医院"])
+def test_no_hospital_named_with_the_network_is_no_list(kb, question):
+    result = ask(kb, question)
+    assert result["status"] != "answered" and not result["answers"]

@@ -65,7 +65,15 @@ def run_list(kb: Knowledge, family: dict, parsed: Parsed, counting: bool = False
             return no_fact(f"“{modifier}{kinds[-1].text}”这一类机构（图谱只认识“{kinds[-1].text}”）", sparql)
         if not parsed.slots.get("level"):
             rows = of_the_prefixed_level(kb, kinds[-1], rows)
-        rows = narrow_by_context(kb, drop_excepted(rows, parsed), parsed)
+        network = [m.text for t in ("consortium", "unit") for m in parsed.slots.get(t, [])]
+        listed = drop_excepted(rows, parsed)
+        rows = narrow_by_context(kb, listed, parsed)
+        if network and len(rows) == len(listed):
+            # 远程医疗中心哪几家医院建的: a network named asks for the institutions named in one clause with
+            # it (the words did not narrow the kind); when none is, the kind's list is no answer
+            rows = named_with(kb, listed, network)
+            if not rows:
+                return no_fact(f"{place['place']}{'、'.join(network)}与{kinds[-1].text}的关系", sparql)
     subject = named.entries[0].label if family["id"] == "where" and named is not None else ""
     kind = kinds[-1].text if kinds else ""
     level = parsed.slots["level"][0].text if parsed.slots.get("level") else ""
@@ -173,6 +181,19 @@ def drop_excepted(rows: list[dict], parsed: Parsed) -> list[dict]:
         return rows
     excepted = {e.iri for x in parsed.mentions if m.start(1) <= x.start < m.end(1) for e in x.entries}
     return [r for r in rows if r["item"] not in excepted]
+
+
+def named_with(kb: Knowledge, rows: list[dict], names: list[str]) -> list[dict]:
+    """The institutions a clause of their sentences names together with one of `names`
+    (钦州市第一人民医院、灵山县人民医院、浦北县人民医院组建了市县两级3个远程医疗中心)."""
+    def together(iri: str) -> bool:
+        own = kb.labels_of(iri)
+        for src in kb.evidence_of(iri):
+            for clause in re.split(r"[，,；;。：:]", re.sub(r"\s+", "", src["quote"])):
+                if any(names_in(n, clause) for n in own) and any(w in clause for w in names):
+                    return True
+        return False
+    return [r for r in rows if together(r["item"])]
 
 
 def narrow_by_context(kb: Knowledge, rows: list[dict], parsed: Parsed) -> list[dict]:
