@@ -181,3 +181,20 @@ def test_the_hospitals_named_with_the_network_answer(kb, question):
 def test_no_hospital_named_with_the_network_is_no_list(kb, question):
     result = ask(kb, question)
     assert result["status"] != "answered" and not result["answers"]
+
+
+# --- a total asked of a kind answered with each institution's figure -------------------------------
+# 001's 市办医院床位配置规划 lists each hospital's 2025 年规划编制床位数 (1990, 1740, …) and no total:
+# 合计多少 was answered with the list — no answer is the sum asked.
+
+@pytest.mark.parametrize("question", ["梧州市办医院2025年规划编制床位合计多少", "梧州市办医院2025年规划编制床位一共多少张"])
+def test_a_total_the_plan_does_not_state_is_no_list(kb, question):
+    result = ask(kb, question)
+    assert result["status"] != "answered" and not result["answers"]
+
+
+def test_the_sum_of_named_institutions_and_the_list_are_still_answered(kb):
+    total = ask(kb, "梧州市人民医院和梧州市中医医院2025年规划编制床位加起来是多少")
+    assert total["status"] == "answered" and total["answers"][0]["value"] == 1910
+    listed = ask(kb, "梧州市办医院2025年规划编制床位是多少")
+    assert listed["status"] == "answered" and any(a["value"] == 1990 for a in listed["answers"])

@@ -90,6 +90,11 @@ def run_figure(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     rows = pick_role(kb, rows, parsed)
     if not rows:
         return no_fact(f"{''.join(str(y) + '年' for y in parsed.years)}{measure}的数值", sparql)
+    if len({r.get("subject") for r in rows}) > 1 \
+            and any(w in parsed.question for w in (kb.config.get("descriptors") or {}).get("sum_words", [])):
+        # 梧州市办医院规划编制床位合计多少: the plan states each institution's figure, not their total;
+        # the list is not the sum asked, and which rows a reader would add is not said
+        return no_fact(f"{measure}的合计（规划只列出各家的数值）", sparql)
     answers = list({a["text"]: a for a in (figure_answer(kb, r, measure) for r in rows)}.values())
     return answered(answers, "；".join(a["text"] for a in answers) + "。", sparql)
 
