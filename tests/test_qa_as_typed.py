@@ -187,7 +187,8 @@ def test_no_hospital_named_with_the_network_is_no_list(kb, question):
 # 001's 市办医院床位配置规划 lists each hospital's 2025 年规划编制床位数 (1990, 1740, …) and no total:
 # 合计多少 was answered with the list — no answer is the sum asked.
 
-@pytest.mark.parametrize("question", ["梧州市办医院2025年规划编制床位合计多少", "梧州市办医院2025年规划编制床位一共多少张"])
+@pytest.mark.parametrize("question", ["梧州市办医院2025年规划编制床位合计多少",
+                                      "梧州市办医院2025年规划编制床位一共多少张"])
 def test_a_total_the_plan_does_not_state_is_no_list(kb, question):
     result = ask(kb, question)
     assert result["status"] != "answered" and not result["answers"]
