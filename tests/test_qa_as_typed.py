@@ -199,3 +199,19 @@ def test_the_sum_of_named_institutions_and_the_list_are_still_answered(kb):
     assert total["status"] == "answered" and total["answers"][0]["value"] == 1910
     listed = ask(kb, "梧州市办医院2025年规划编制床位是多少")
     assert listed["status"] == "answered" and any(a["value"] == 1990 for a in listed["answers"])
+
+
+# --- a short name cut from a kind's name -------------------------------------------------------------
+# 000/001: 妇幼保健机构以孕产保健、妇女保健、儿童保健和生殖保健为中心. 钦州<妇幼保健机构> was read as 钦州妇幼
+# (钦州市妇幼保健院) and answered with that hospital's roles (广西北部湾沿海妇幼保健中心).
+
+@pytest.mark.parametrize("question", ["钦州妇幼保健机构以什么为中心", "梧州的妇幼保健机构以哪几类保健为中心"])
+def test_a_kind_running_on_past_a_short_name_is_the_kind(kb, question):
+    result = ask(kb, question)
+    assert result["status"] == "answered"
+    assert {a["text"] for a in result["answers"]} == {"孕产保健", "妇女保健", "儿童保健", "生殖保健"}
+
+
+def test_the_short_name_alone_is_still_the_institution(kb):
+    result = ask(kb, "钦州妇幼负责什么")
+    assert result["status"] == "answered" and result["message"].startswith("钦州市妇幼保健院")

@@ -46,7 +46,7 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
         years = [int(y) for w, y in (kb.config.get("period_years") or {}).items()
                  if w in text.replace("“", "").replace("”", "").replace('"', "")][:1]
     numbers = [float(n) for n in _NUMBER.findall(_YEAR.sub(" ", text))]
-    mentions = find_mentions(text, kb.lexicon)
+    mentions = _without_names_cut_from_kinds(kb, text, find_mentions(text, kb.lexicon))
     mentions = _with_coordinated_names(kb, text, _with_particle_free_measures(kb, text, mentions))
     mentions = _with_city_areas(kb, text, mentions)
     mentions = _with_level_glued_kinds(kb, text, mentions)
@@ -89,6 +89,37 @@ def _without_repeated_short_names(parsed: Parsed) -> None:
         parsed.slots[kind] = [v for v in views if not any(v.start == r.start and v.end == r.end for r in repeated)]
         if not parsed.slots[kind]:
             del parsed.slots[kind]
+
+
+_KIND_TYPES = ("class", "kindref")
+
+
+def _without_names_cut_from_kinds(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
+    """钦州<妇幼保健机构>: a short name (钦州妇幼 → 钦州市妇幼保健院) whose last characters begin a kind's
+    name running on past it (妇幼保健机构) is the place and the kind, not the institution — the plans
+    say 妇幼保健机构以孕产保健…为中心 of the kind. The name is read as what it leaves before the kind
+    (a place) and the kind; a full name, or a kind that ends with it, leaves the name as it is."""
+    out: list[Mention] = []
+    added: list[Mention] = []
+    for m in mentions:
+        kind = None
+        if m.type == "institution" and not any(m.text == e.label for e in m.entries):
+            for s in range(m.start + 1, m.end):
+                for n in range(min(kb.lexicon.max_len, len(text) - s), m.end - s, -1):
+                    entries = [e for e in kb.lexicon.by_label.get(text[s:s + n], []) if e.type in _KIND_TYPES]
+                    if entries:
+                        kind = Mention(text[s:s + n], s, s + n, entries)
+                        break
+                if kind:
+                    break
+        if kind is None:
+            out.append(m)
+            continue
+        out += [Mention(p.text, m.start + p.start, m.start + p.end, p.entries)
+                for p in find_mentions(text[m.start:kind.start], kb.lexicon)] + [kind]
+        added.append(kind)
+    # a mention the kind now covers (the rest of its characters, 保健机构) is part of it
+    return [o for o in out if o in added or not any(k.start < o.end and o.start < k.end for k in added)]
 
 
 def _with_particle_free_measures(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -415,8 +446,8 @@ def unknown_place(kb: Knowledge, parsed: Parsed) -> str | None:
     # a province is known only as a comparison column of the plans, not as a place with a plan
     known = {m.start for m in parsed.mentions if m.type != "region"}
     named = kb.region_names_in(parsed.question)
-    if named is None and not re.search(r"[省市县区州]", parsed.question):
-        return None  # no index to tell a city's short name by: only names with their suffix are sought
+    # (no index: the gazetteer itself is asked, for names with their suffix and for a city's short name
+    # alone — 北海 2025 每千人口床位数 目标? would otherwise be answered with the plans' cities)
     if named is not None and all(start in known for start, _ in named):
         # The index holds every full name, alias and city short name Gazetteer.find can match: when each
         # one starts where a linked name starts, none can be the answer (no gazetteer loaded).
