@@ -215,3 +215,31 @@ def test_a_kind_running_on_past_a_short_name_is_the_kind(kb, question):
 def test_the_short_name_alone_is_still_the_institution(kb):
     result = ask(kb, "钦州妇幼负责什么")
     assert result["status"] == "answered" and result["message"].startswith("钦州市妇幼保健院")
+
+
+# --- a city's full name eating the 市 of a level word ----------------------------------------------
+# 003: ——市级医院。主要向区域内居民提供代表本区域高水平的综合性或专科医疗服务，接受下级医院转诊…
+# 赣州市级医院 was read 赣州市 + 医院 (the level lost) and offered 赣州市中医院 as a name.
+
+@pytest.mark.parametrize("question", ["赣州市级医院的定位", "赣州市级医院的功能定位是什么"])
+def test_a_level_word_after_the_city_is_kept(kb, question):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and "市级医院" in result["message"]
+    assert any("代表本区域高水平" in a["text"] for a in result["answers"])
+
+
+# --- spoken question words and a generic noun with a qualifier -----------------------------------
+# 001: 县办医院主要承担县域内常见病多发病临床诊治、急诊急救和危重症转诊功能，负责基层卫生人才培养任务…
+# 承担啥转诊功能 found no family (啥), and 什么转诊功能 was answered with the other duties (功能 generic,
+# the duty ending in 转诊功能 taken for a restatement of the question).
+
+@pytest.mark.parametrize("question", ["梧州县办医院 承担啥转诊功能", "梧州县办医院承担什么转诊功能"])
+def test_the_duty_of_the_asked_qualifier_answers(kb, question):
+    result = ask(kb, question)
+    assert result["status"] == "answered"
+    assert [a["text"] for a in result["answers"]] == ["县域内常见病多发病临床诊治、急诊急救和危重症转诊功能"]
+
+
+def test_a_spoken_question_word_is_the_written_one(kb):
+    spoken, written = ask(kb, "钦州市一医院定位是啥"), ask(kb, "钦州市一医院定位是什么")
+    assert spoken["status"] == "answered" and spoken["answers"] == written["answers"]

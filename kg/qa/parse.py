@@ -40,6 +40,8 @@ class Context:
 def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parsed:
     context = context or Context()
     text = strip_asides(unicodedata.normalize("NFKC", question).strip())
+    for spoken, written in (kb.config.get("spoken_question_words") or {}).items():
+        text = text.replace(spoken, written)  # 承担啥转诊功能 is asked as 承担什么转诊功能
     years = [int(y) for y in _YEAR.findall(text)]
     if not years:
         # 十三五末 / 十四五期间: a plan period stands for its last year
@@ -47,6 +49,7 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
                  if w in text.replace("“", "").replace("”", "").replace('"', "")][:1]
     numbers = [float(n) for n in _NUMBER.findall(_YEAR.sub(" ", text))]
     mentions = _without_names_cut_from_kinds(kb, text, find_mentions(text, kb.lexicon))
+    mentions = _with_level_after_city(kb, text, mentions)
     mentions = _with_coordinated_names(kb, text, _with_particle_free_measures(kb, text, mentions))
     mentions = _with_city_areas(kb, text, mentions)
     mentions = _with_level_glued_kinds(kb, text, mentions)
@@ -92,6 +95,25 @@ def _without_repeated_short_names(parsed: Parsed) -> None:
 
 
 _KIND_TYPES = ("class", "kindref")
+
+
+def _with_level_after_city(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
+    """赣州<市级医院> / 钦州<市直医院>: a city's full name whose 市 begins a level word (市级, 市直, 市办 of
+    questions.yaml kind_phrase_prefixes) that, with what follows, is a kind the plans name, is the
+    city's short name and that kind — not the city and a bare kind (医院) with the level lost."""
+    prefixes = [p for p in kb.config.get("kind_phrase_prefixes") or [] if len(p) >= 2]
+    out = list(mentions)
+    for m in mentions:
+        if m.type != "city" or not m.text.endswith("市") \
+                or not any(text.startswith(p, m.end - 1) for p in prefixes):
+            continue
+        rest = find_mentions(text[m.end - 1:], kb.lexicon)
+        if not rest or rest[0].start != 0 or rest[0].type not in _KIND_TYPES:
+            continue
+        kind = Mention(rest[0].text, m.end - 1, m.end - 1 + rest[0].end, rest[0].entries)
+        city = Mention(m.text[:-1], m.start, m.end - 1, m.entries)
+        out = [o for o in out if o is not m and not (o.start < kind.end and kind.start < o.end)] + [city, kind]
+    return sorted(out, key=lambda x: x.start)
 
 
 def _without_names_cut_from_kinds(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:

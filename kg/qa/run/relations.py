@@ -326,6 +326,9 @@ def asked_noun(kb: Knowledge, parsed: Parsed) -> str:
         return ""
     noun = re.split(r"[为的来去和与及是呢吗]", m.group(1))[0]
     generic = kb.config.get("generic_asked") or []
+    # 什么<转诊>功能: a generic noun with a qualifier asks for the qualifier's kind of it
+    noun = next((noun[:-len(g)] for g in sorted(generic, key=len, reverse=True)
+                 if noun.endswith(g) and len(noun) - len(g) >= 2), noun)
     if len(noun) < 2 or any(noun.endswith(g) or noun == g for g in generic):
         return ""
     return noun
