@@ -243,3 +243,17 @@ def test_the_duty_of_the_asked_qualifier_answers(kb, question):
 def test_a_spoken_question_word_is_the_written_one(kb):
     spoken, written = ask(kb, "钦州市一医院定位是啥"), ask(kb, "钦州市一医院定位是什么")
     assert spoken["status"] == "answered" and spoken["answers"] == written["answers"]
+
+
+# --- an indicator typed short in a comparison -----------------------------------------------------
+# 001: 每千常住人口执业(助理)医师数(人) 2.49 3.10; 003: 每千人口执业（助理）医师数（人） 2.1 2.6; 002: 2.05 2.45.
+# 每千人口执业医师 was read by its characters only with 多少/几 in the question, not with 哪个高 / 比…低.
+
+def test_a_short_indicator_in_a_which_is_higher_question(kb):
+    result = ask(kb, "梧州跟赣州比，2025年每千人口执业医师目标哪个高？")
+    assert result["status"] == "answered" and result["answers"][0]["text"] == "梧州市"
+
+
+def test_a_short_indicator_in_a_difference_question(kb):
+    result = ask(kb, "钦州2025年每千人口执业医师比梧州低多少")
+    assert result["status"] == "answered" and result["answers"][0]["value"] == pytest.approx(0.65)

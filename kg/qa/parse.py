@@ -171,7 +171,9 @@ def _with_particle_free_measures(kb: Knowledge, text: str, mentions: list[Mentio
     return sorted(kept + found, key=lambda m: m.start)
 
 
-_FIGURE_CUE = re.compile(r"多少|几[张个家所名人岁天]|百分之")
+# a figure asked, or two compared (梧州跟赣州比…哪个高)
+_FIGURE_CUE = re.compile(r"多少|几[张个家所名人岁天]|百分之"
+                         r"|(哪个|哪家|谁|哪一?年)[^，,。？?]{0,6}(高|低|多|少)|比[^，,。？?]{0,12}(高|低|多|少)")
 
 
 def _with_measure_beyond_heads(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
