@@ -257,3 +257,20 @@ def test_a_short_indicator_in_a_which_is_higher_question(kb):
 def test_a_short_indicator_in_a_difference_question(kb):
     result = ask(kb, "钦州2025年每千人口执业医师比梧州低多少")
     assert result["status"] == "answered" and result["answers"][0]["value"] == pytest.approx(0.65)
+
+
+# --- a figure per unit read as how many there are, and back --------------------------------------
+# 001: 每个乡镇设置 1 所乡镇卫生院 (乡镇卫生院（每个乡镇）：1所); 003: 在各县（市、区）设立一个中心血库.
+# 梧州乡镇卫生院有多少 was answered 1所 (what each township has); 每个乡镇设几个 found no count.
+
+@pytest.mark.parametrize("question", ["梧州乡镇卫生院有多少", "梧州乡镇卫生院有多少个"])
+def test_a_figure_per_unit_is_not_how_many_there_are(kb, question):
+    result = ask(kb, question)
+    assert result["status"] != "answered" and not result["answers"]
+
+
+@pytest.mark.parametrize("question, value", [("梧州每个乡镇设几个乡镇卫生院", 1),
+                                             ("赣州每个县（市、区）要设几个中心血库？", 1)])
+def test_a_figure_per_unit_answers_each_unit(kb, question, value):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and result["answers"][0]["value"] == value

@@ -90,6 +90,11 @@ def run_figure(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     rows = pick_role(kb, rows, parsed)
     if not rows:
         return no_fact(f"{''.join(str(y) + '年' for y in parsed.years)}{measure}的数值", sparql)
+    scoped = [r for r in rows if _PER_UNIT.search(str(r.get("mlabel") or measure))]
+    if scoped and len(scoped) == len(rows) and not re.search(r"每|各|单个|一个", parsed.question):
+        # 乡镇卫生院（每个乡镇）：1所 is what each township has, not how many there are (梧州乡镇卫生院有多少)
+        return no_fact(f"{measure}的总数（规划只写了{_PER_UNIT.search(str(rows[0].get('mlabel') or measure)).group(1)}"
+                       f"的数量）", sparql)
     if len({r.get("subject") for r in rows}) > 1 \
             and any(w in parsed.question for w in (kb.config.get("descriptors") or {}).get("sum_words", [])):
         # 梧州市办医院规划编制床位合计多少: the plan states each institution's figure, not their total;
@@ -97,6 +102,9 @@ def run_figure(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
         return no_fact(f"{measure}的合计（规划只列出各家的数值）", sparql)
     answers = list({a["text"]: a for a in (figure_answer(kb, r, measure) for r in rows)}.values())
     return answered(answers, "；".join(a["text"] for a in answers) + "。", sparql)
+
+
+_PER_UNIT = re.compile(r"[（(]((?:每|各)[^（）()]*(?:[（(][^）)]*[）)])?[^（）()]*)[）)]")
 
 
 def target_rows(kb: Knowledge, rows: list[dict]) -> list[dict]:

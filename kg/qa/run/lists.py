@@ -326,10 +326,34 @@ def nature_of_measure(kb: Knowledge, family: dict, parsed: Parsed, place: dict) 
 
 
 def run_count(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
-    stock = counted_by_the_plan(kb, parsed)
+    stock = counted_by_the_plan(kb, parsed) or set_per_unit(kb, parsed)
     if stock is not None:
         return stock
     return run_list(kb, family, parsed, counting=True)
+
+
+def set_per_unit(kb: Knowledge, parsed: Parsed) -> dict | None:
+    """梧州每个乡镇设几所乡镇卫生院: how many of a kind each unit gets is the plan's figure written with
+    that unit (乡镇卫生院（每个乡镇）：1所), asked with 每/各 — not the institutions the graph names."""
+    kinds = parsed.slots.get("class") or []
+    if not kinds or not re.search(r"每|各", parsed.question) or not scope_city(kb, parsed):
+        return None
+    from kg.qa.run.figures import run_figure  # one operator answers for another only here
+    kind = kinds[-1]
+    names = {kind.text, kind.entries[0].label}
+    # the indicator filed under the kind's own name, its unit in brackets (乡镇卫生院（每个乡镇）)
+    filed = [e for n in names for e in kb.lexicon.by_label.get(n, [])] \
+        + [e for _, es in kb.lexicon.buckets("measure") for e in es]
+    entries = [e for e in filed if e.type == "measure"
+               and any(re.match(re.escape(n) + r"[（(](每|各)", e.label) for n in names)]
+    if not entries:
+        return None
+    figure = next(f for f in kb.families if f["kind"] == "figure")
+    view = Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers,
+                  {k: v for k, v in parsed.slots.items() if k != "class"}
+                  | {"measure": [Mention(kind.text, kind.start, kind.end, list({e.iri: e for e in entries}.values()))]})
+    result = run_figure(kb, figure, view)
+    return result if result["status"] == "answered" else None
 
 
 def counted_by_the_plan(kb: Knowledge, parsed: Parsed) -> dict | None:
