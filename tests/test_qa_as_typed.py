@@ -274,3 +274,18 @@ def test_a_figure_per_unit_is_not_how_many_there_are(kb, question):
 def test_a_figure_per_unit_answers_each_unit(kb, question, value):
     result = ask(kb, question)
     assert result["status"] == "answered" and result["answers"][0]["value"] == value
+
+
+# --- one indicator under two names (with and without its final 数) -------------------------------
+# 002: 每万人口全科医生数 人 2.1 4 (table); 003 also says 每万人口全科医生达到3名 in a sentence, filed as
+# 每万人口全科医生. 钦州 每万人口全科医生 2025 found no figure: the name typed is the sentence's.
+
+@pytest.mark.parametrize("question", ["钦州，每万人口全科医生，2025？", "钦州每万人口全科医生2025年多少"])
+def test_the_indicator_named_without_its_final_shu_is_asked_under_both(kb, question):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and [a["value"] for a in result["answers"]] == [4]
+
+
+def test_the_cities_tie_on_the_indicator_under_both_names(kb):
+    result = ask(kb, "哪个城市的每万人口全科医生目标最高")
+    assert result["status"] == "answered" and {a["text"] for a in result["answers"]} == {"梧州市", "钦州市"}

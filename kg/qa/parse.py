@@ -58,6 +58,7 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
         mentions.insert(0, context.entity)
     mentions = _with_measure_by_parts(kb, text, mentions)
     mentions = _with_per_capita_apart(kb, text, mentions)
+    mentions = [_with_names_of_one_indicator(kb, m) if m.type == "measure" else m for m in mentions]
     if not any(m.type == "measure" for m in mentions):
         mentions = _with_measure_beyond_heads(kb, text, mentions)
     parsed = Parsed(text, mentions, years, numbers)
@@ -95,6 +96,23 @@ def _without_repeated_short_names(parsed: Parsed) -> None:
 
 
 _KIND_TYPES = ("class", "kindref")
+
+
+def _with_names_of_one_indicator(kb: Knowledge, mention: Mention) -> Mention:
+    """每万人口全科医生 / 每万人口全科医生数: one indicator that two plans name with and without its
+    final 数 (a table's row, a sentence's target) is asked under both names — 钦州's figure is filed
+    under the one, 赣州's under the other."""
+    known = {e.iri for e in mention.entries}
+    more = []
+    for e in [e for e in mention.entries if e.type == "measure"]:
+        label = unicodedata.normalize("NFKC", e.label)
+        other = label.removesuffix("数") if label.endswith("数") else label + "数"
+        more += [o for o in kb.lexicon.by_label.get(other, []) if o.type == "measure" and o.iri not in known
+                 and unicodedata.normalize("NFKC", o.label) == other]
+    if not more:
+        return mention
+    return Mention(mention.text, mention.start, mention.end,
+                   mention.entries + list({o.iri: o for o in more}.values()), mention.fuzzy)
 
 
 def _with_level_after_city(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
