@@ -289,3 +289,21 @@ def test_the_indicator_named_without_its_final_shu_is_asked_under_both(kb, quest
 def test_the_cities_tie_on_the_indicator_under_both_names(kb):
     result = ask(kb, "哪个城市的每万人口全科医生目标最高")
     assert result["status"] == "answered" and {a["text"] for a in result["answers"]} == {"梧州市", "钦州市"}
+
+
+# --- a yes/no claim with its two parties the other way round ---------------------------------------
+# 002: 强化钦州市疾病预防控制中心对县区疾病预防控制中心的业务指导和工作协同. 县区…指导钦州市…吗 was answered 是
+# (the sentence holds both names and 指导, in the other order).
+
+@pytest.mark.parametrize("question", ["县区疾病预防控制中心指导钦州市疾病预防控制中心吗",
+                                      "县区疾控中心对钦州市疾控中心进行业务指导吗"])
+def test_a_claim_with_its_parties_inverted_is_no_yes(kb, question):
+    result = ask(kb, question)
+    assert not any(a["text"] == "是" for a in result["answers"])
+
+
+def test_the_claim_in_the_order_stated_and_an_attribute_in_another_order_are_still_answered(kb):
+    assert ask(kb, "钦州市疾病预防控制中心指导县区疾病预防控制中心吗")["answers"][0]["text"] == "是"
+    # 001: 公立综合医院床位使用率低于75%、平均住院日高于9天的，不再增加床位 — 平均住院日 is no party
+    result = ask(kb, "梧州平均住院日高于9天的公立综合医院还可以加床位吗？")
+    assert result["status"] == "answered" and result["answers"][0]["text"] == "否"

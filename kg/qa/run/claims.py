@@ -99,6 +99,30 @@ def verdict_of(kb: Knowledge, family: dict, parsed: Parsed, flat: str, at: list[
     return "否" if re.search(family["negation"], span) else "是"
 
 
+def in_the_order_asked(kb: Knowledge, parsed: Parsed, flat: str) -> bool:
+    """县区疾控中心指导钦州市疾控中心吗 against 强化钦州市疾控中心对县区疾控中心的业务指导: the sentence
+    holds both names and the claimed words, but who does what to whom is the other way round. Two
+    parties of the question (a body named and another body or kind: 4+ characters) found in the
+    sentence in the other order are no yes — the plan may say it in the passive, but then a plain
+    yes is a guess too. An attribute (平均住院日高于9天的公立综合医院) is no party."""
+    found = []
+    bodies = ("institution", "consortium", "unit")
+    if not any(m.type in bodies for m in parsed.mentions):
+        return True
+    for m in sorted(parsed.mentions, key=lambda m: m.start):
+        # the parties: bodies named, kinds, or a name of a body linked otherwise (县区疾病预防控制中心)
+        party = m.type in bodies + ("kindref", "class") or re.search(r"(机构|中心|医院|院|所|站|室)$", m.text)
+        if not party or len(m.text) < 4:
+            continue
+        names = sorted({m.text, *(e.label for e in m.entries), *(lb for e in m.entries[:1]
+                        if e.type in ("institution", "consortium", "unit") for lb in kb.labels_of(e.iri))},
+                       key=len, reverse=True)
+        at = min((flat.find(n) for n in names if n and n in flat), default=-1)
+        if at >= 0:
+            found.append(at)
+    return all(a <= b for a, b in zip(found, found[1:], strict=False))
+
+
 def run_claim(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     if re.search(family["question_negated"], re.sub(r"(.)不\1", "", parsed.question)):
         # 不设置…吗: a negated question flips the verdict; better no answer than a wrong one
@@ -120,6 +144,8 @@ def run_claim(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
         if best is None:
             return no_fact(f"{city or ''}规划中关于“{''.join(chunks)}”的表述", "")
         _, row, at = best
+        if not in_the_order_asked(kb, parsed, row["flat"]):
+            return no_fact(f"{city or ''}规划中按问题的先后说的“{''.join(chunks)}”（规划的说法主客不同）", "")
         verdicts.append(verdict_of(kb, family, parsed, row["flat"], at))
         sources.append(cite_passage(row))
         quotes.append((row.get("title") or row["doc"], row["quote"]))
