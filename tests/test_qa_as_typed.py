@@ -296,7 +296,11 @@ def test_the_cities_tie_on_the_indicator_under_both_names(kb):
 # (the sentence holds both names and 指导, in the other order).
 
 @pytest.mark.parametrize("question", ["县区疾病预防控制中心指导钦州市疾病预防控制中心吗",
-                                      "县区疾控中心对钦州市疾控中心进行业务指导吗"])
+                                      "县区疾控中心对钦州市疾控中心进行业务指导吗",
+                                      # 000: 钦州市卫生计生监督所受钦州市卫生健康委员会的委托 (a body not linked)
+                                      "钦州市卫生健康委员会受钦州市卫生计生监督所委托吗",
+                                      # 003: a sentence naming 基层医疗卫生机构 and 县办医院, not 县级医院
+                                      "赣州基层医疗卫生机构指导县级医院吗"])
 def test_a_claim_with_its_parties_inverted_is_no_yes(kb, question):
     result = ask(kb, question)
     assert not any(a["text"] == "是" for a in result["answers"])
@@ -304,6 +308,7 @@ def test_a_claim_with_its_parties_inverted_is_no_yes(kb, question):
 
 def test_the_claim_in_the_order_stated_and_an_attribute_in_another_order_are_still_answered(kb):
     assert ask(kb, "钦州市疾病预防控制中心指导县区疾病预防控制中心吗")["answers"][0]["text"] == "是"
+    assert ask(kb, "钦州市卫生计生监督所受钦州市卫生健康委员会委托吗")["answers"][0]["text"] == "是"
     # 001: 公立综合医院床位使用率低于75%、平均住院日高于9天的，不再增加床位 — 平均住院日 is no party
     result = ask(kb, "梧州平均住院日高于9天的公立综合医院还可以加床位吗？")
     assert result["status"] == "answered" and result["answers"][0]["text"] == "否"

@@ -107,19 +107,30 @@ def in_the_order_asked(kb: Knowledge, parsed: Parsed, flat: str) -> bool:
     yes is a guess too. An attribute (平均住院日高于9天的公立综合医院) is no party."""
     found = []
     bodies = ("institution", "consortium", "unit")
-    if not any(m.type in bodies for m in parsed.mentions):
+    suffix = kb.config.get("party_suffixes") or "$^"
+    # the parties: bodies named, kinds, or a name of a body linked otherwise (县区疾病预防控制中心)
+    parties = [(m.start, sorted({m.text, *(e.label for e in m.entries), *(lb for e in m.entries[:1]
+                if e.type in bodies for lb in kb.labels_of(e.iri))}, key=len, reverse=True))
+               for m in parsed.mentions if len(m.text) >= 4
+               and (m.type in bodies + ("kindref", "class") or re.search(suffix, m.text))]
+    # …or not linked at all (钦州市<卫生健康委员会>): a run of the question ending as a body's name does
+    free = list(parsed.question)
+    for m in parsed.mentions:
+        if m.type not in ("city", "county"):
+            free[m.start:m.end] = ["|"] * (m.end - m.start)
+    for run in re.finditer(r"[\u4e00-\u9fff]{4,}", "".join(free)):
+        end = re.search(suffix.rstrip("$") + "(?=$|[^\u4e00-\u9fff]|受|对|的|是|为)", run.group())
+        if end and end.end() >= 4:
+            name = run.group()[:end.end()]
+            parties.append((run.start(), [name[k:] for k in range(0, len(name) - 3)]))
+    parties.sort(key=lambda p: p[0])
+    if len(parties) < 2:
         return True
-    for m in sorted(parsed.mentions, key=lambda m: m.start):
-        # the parties: bodies named, kinds, or a name of a body linked otherwise (县区疾病预防控制中心)
-        party = m.type in bodies + ("kindref", "class") or re.search(r"(机构|中心|医院|院|所|站|室)$", m.text)
-        if not party or len(m.text) < 4:
-            continue
-        names = sorted({m.text, *(e.label for e in m.entries), *(lb for e in m.entries[:1]
-                        if e.type in ("institution", "consortium", "unit") for lb in kb.labels_of(e.iri))},
-                       key=len, reverse=True)
+    for _, names in parties:
         at = min((flat.find(n) for n in names if n and n in flat), default=-1)
-        if at >= 0:
-            found.append(at)
+        if at < 0:
+            return False  # 基层医疗卫生机构指导县级医院吗: a sentence without 县级医院 says nothing of it
+        found.append(at)
     return all(a <= b for a, b in zip(found, found[1:], strict=False))
 
 
