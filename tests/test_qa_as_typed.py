@@ -313,3 +313,16 @@ def test_the_claim_in_the_order_stated_and_an_attribute_in_another_order_are_sti
     # 001: 公立综合医院床位使用率低于75%、平均住院日高于9天的，不再增加床位 — 平均住院日 is no party
     result = ask(kb, "梧州平均住院日高于9天的公立综合医院还可以加床位吗？")
     assert result["status"] == "answered" and result["answers"][0]["text"] == "否"
+
+
+# --- a figure asked for a year its indicator has not, its sibling has ------------------------------
+# 001: 梧州市中医医院 600 600 … 800 (目前编制床位, 实际开放床位, 2025 年规划编制床位数).
+
+@pytest.mark.parametrize("question", ["梧州市中医医院 2025年 编制床位", "梧州市中医医院2025年编制床位多少张"])
+def test_the_same_quantity_at_the_year_asked_is_the_siblings_figure(kb, question):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and [a["value"] for a in result["answers"]] == [800]
+
+
+def test_a_sibling_of_another_quantity_is_not_read(kb):
+    assert ask(kb, "梧州市中医医院2025年实际开放床位")["status"] != "answered"

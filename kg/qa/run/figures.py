@@ -81,6 +81,8 @@ def run_figure(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
     if parsed.years:
         rows = [r for r in rows if r.get("year") in parsed.years]
+        if not rows:
+            rows = of_the_year_in_a_sibling(kb, family, parsed)
     elif re.search(kb.config.get("now_words") or "$^", parsed.question):
         # 现在有多少床位: the figures of the base year, not the plan's targets
         first = min((r["year"] for r in rows if r.get("year")), default=None)
@@ -139,6 +141,20 @@ def sum_of(subjects: list[Mention], results: list[dict]) -> dict:
     text = f"合计{total:g}（{detail}）"
     return answered([{"text": text, "value": total, "iri": None, "inferred": False, "sources": sources}],
                     text + "。", results[0]["sparql"])
+
+
+def of_the_year_in_a_sibling(kb: Knowledge, family: dict, parsed: Parsed) -> list[dict]:
+    """梧州市中医医院2025年编制床位: the table gives 编制床位 for now and 规划编制床位 for 2025 — the same
+    quantity at the year asked is the sibling indicator's figure of that year (none when no sibling
+    has one)."""
+    asked = max(parsed.slots["measure"], key=lambda m: len(m.text))
+    siblings = sibling_measures(kb, asked)
+    if not siblings:
+        return []
+    view = Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers,
+                  dict(parsed.slots) | {"measure": [Mention(asked.text, asked.start, asked.end, siblings)]})
+    rows, _ = figure_rows(kb, family, view)
+    return [r for r in rows if r.get("year") in parsed.years]
 
 
 def sibling_measures(kb: Knowledge, mention: Mention) -> list[Entry]:
