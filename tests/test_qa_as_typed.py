@@ -326,3 +326,19 @@ def test_the_same_quantity_at_the_year_asked_is_the_siblings_figure(kb, question
 
 def test_a_sibling_of_another_quantity_is_not_read(kb):
     assert ask(kb, "梧州市中医医院2025年实际开放床位")["status"] != "answered"
+
+
+# --- a grade as people say it (创三甲) ---------------------------------------------------------------
+# 002: 支持灵山县人民医院创建三级甲等医院、浦北县人民医院创建三级医院.
+
+@pytest.mark.parametrize("question, verdict", [("浦北县人民医院要创三甲吗", "否"),
+                                               ("浦北县人民医院要创三甲医院吗", "否"),
+                                               ("灵山县人民医院要创三甲吗", "是")])
+def test_san_jia_is_the_third_grade_first_class(kb, question, verdict):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and result["answers"][0]["text"].startswith(verdict)
+
+
+def test_which_hospital_is_to_become_san_jia(kb):
+    result = ask(kb, "钦州哪家医院要创三甲")
+    assert result["status"] == "answered" and [a["text"] for a in result["answers"]] == ["灵山县人民医院"]

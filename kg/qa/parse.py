@@ -40,8 +40,9 @@ class Context:
 def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parsed:
     context = context or Context()
     text = strip_asides(unicodedata.normalize("NFKC", question).strip())
-    for spoken, written in (kb.config.get("spoken_question_words") or {}).items():
-        text = text.replace(spoken, written)  # 承担啥转诊功能 is asked as 承担什么转诊功能
+    spoken = (kb.config.get("spoken_question_words") or {}) | (kb.config.get("spoken_abbreviations") or {})
+    for word in sorted(spoken, key=len, reverse=True):
+        text = text.replace(word, spoken[word])  # 承担啥转诊功能 is asked as 承担什么转诊功能, 创三甲 as 创三级甲等医院
     years = [int(y) for y in _YEAR.findall(text)]
     if not years:
         # 十三五末 / 十四五期间: a plan period stands for its last year
