@@ -342,3 +342,35 @@ def test_san_jia_is_the_third_grade_first_class(kb, question, verdict):
 def test_which_hospital_is_to_become_san_jia(kb):
     result = ask(kb, "钦州哪家医院要创三甲")
     assert result["status"] == "answered" and [a["text"] for a in result["answers"]] == ["灵山县人民医院"]
+
+
+# --- a list of institutions answering a question for aspects, or naming the institution asked -------
+# 001: 支持梧州市人民医院在紧急医学救援、儿童医疗和心血管疾病等方面打造形成一批…区域医疗中心.
+# 梧州市人民医院 区域医疗中心 哪几个方面 was answered 梧州市人民医院 (the 区域医疗中心 kind's list).
+
+@pytest.mark.parametrize("question", ["梧州市人民医院 区域医疗中心 哪几个方面", "梧州市人民医院 区域医疗中心 哪些领域"])
+def test_aspects_are_not_answered_with_institutions(kb, question):
+    result = ask(kb, question)
+    assert not any("医院" in a["text"] for a in result["answers"])
+
+
+def test_the_aspects_with_their_verb_are_answered(kb):
+    result = ask(kb, "梧州的市人民医院重点在哪几个方面打造区域医疗中心？")
+    assert result["status"] == "answered"
+    assert {a["text"] for a in result["answers"]} == {"紧急医学救援", "儿童医疗", "心血管疾病"}
+
+
+def test_a_list_asked_with_an_institution_is_of_the_others_and_membership_still_checked(kb):
+    result = ask(kb, "灵山县红十字会医院在不在规划设置的县直综合医院名单里？")
+    assert result["status"] == "answered" and result["answers"][0]["text"] == "是"
+
+
+# --- the noun asked typed as the topic, before the verb --------------------------------------------
+# 000: 钦州市健康教育与健康促进中心负责开展大众卫生科学知识宣传活动，向社会提供预防保健的相关知识服务.
+
+@pytest.mark.parametrize("question", ["钦州市健康教育与健康促进中心 宣传活动 开展啥",
+                                      "钦州市健康教育与健康促进中心 宣传活动 开展什么"])
+def test_the_topic_typed_first_is_the_noun_asked(kb, question):
+    result = ask(kb, question)
+    assert result["status"] == "answered"
+    assert len(result["answers"]) == 1 and "大众卫生科学知识宣传活动" in result["answers"][0]["text"]

@@ -66,6 +66,15 @@ def run_list(kb: Knowledge, family: dict, parsed: Parsed, counting: bool = False
         if not parsed.slots.get("level"):
             rows = of_the_prefixed_level(kb, kinds[-1], rows)
         network = [m.text for t in ("consortium", "unit") for m in parsed.slots.get(t, [])]
+        # 梧州市人民医院 区域医疗中心 哪几个方面 / A和哪些医院一起…: a list asked with an institution named is
+        # of the others — the institution itself is never the answer (it was the whole 区域医疗中心 list)
+        # (在不在…名单里 asks whether it is one of them: kept)
+        named_insts = {m.entries[0].iri for m in parsed.slots.get("institution", []) if len(m.entries) == 1}
+        if not counting and is_yes_no(kb, parsed):
+            named_insts = set()
+        rows = [r for r in rows if r["item"] not in named_insts]
+        if not rows:
+            return no_fact(f"{place['place']}{kinds[-1].text}中除所问机构以外的机构", sparql)
         listed = drop_excepted(rows, parsed)
         rows = narrow_by_context(kb, listed, parsed)
         if network and len(rows) == len(listed):
