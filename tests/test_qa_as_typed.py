@@ -374,3 +374,27 @@ def test_the_topic_typed_first_is_the_noun_asked(kb, question):
     result = ask(kb, question)
     assert result["status"] == "answered"
     assert len(result["answers"]) == 1 and "大众卫生科学知识宣传活动" in result["answers"][0]["text"]
+
+
+# --- a short indicator typed as the head of a per-head one ------------------------------------------
+# 003: 每千人口康复病床数（张） — 0.2. 每千人口康复<病床> linked the indicator 病床 (100-600张) and
+# 超过0.5张没有 was answered 是.
+
+@pytest.mark.parametrize("question, verdict", [("赣州2025 每千人口康复病床 超过0.5张没有", "否"),
+                                               ("赣州每千人口康复病床数目标有没有超过0.5张？", "否")])
+def test_the_per_head_indicator_is_read_not_its_head(kb, question, verdict):
+    result = ask(kb, question)
+    assert result["status"] == "answered" and result["answers"][0]["text"] == verdict
+
+
+def test_the_per_head_indicator_typed_short_is_its_figure(kb):
+    result = ask(kb, "赣州2025年每千人口康复病床多少")
+    assert result["status"] == "answered" and [a["value"] for a in result["answers"]] == [0.2]
+
+
+# --- an indicator typed with a word of another question ---------------------------------------------
+@pytest.mark.parametrize("question", ["每万人口全科医生数 约束性还是预期性", "钦州 每万人口全科医生数 指标性质"])
+def test_an_indicator_typed_with_its_nature_asked_is_no_figure(kb, question):
+    result = ask(kb, question)
+    assert result["template"] != "figure_typed"
+    assert not any(a.get("value") for a in result["answers"])

@@ -298,11 +298,18 @@ def _with_per_capita_apart(kb: Knowledge, text: str, mentions: list[Mention]) ->
     its rate apart from its noun. The rate put back before the noun next to it (the words left of it,
     else right of it, without the names) is read by its characters as 编制多少张床 is; the indicator must
     be of that rate (每万 is not 每千) and hold no other indicator's qualifier."""
-    if any(m.type == "measure" for m in mentions):
-        return mentions
     rate = _PER_CAPITA.search(text)
     if rate is None:
         return mentions
+    measures = [m for m in mentions if m.type == "measure"]
+    if measures:
+        # 每千人口康复<病床>: a short indicator (病床) typed after the rate and its qualifiers is the head
+        # of the per-head indicator asked, not that indicator — read without it (or not at all)
+        glued = [m for m in measures if rate.end() <= m.start and _CHUNK.fullmatch(text[rate.end():m.start] or "每")
+                 and not unicodedata.normalize("NFKC", m.entries[0].label).startswith("每")]
+        if len(glued) != len(measures):
+            return mentions
+        mentions = [m for m in mentions if m not in glued]
     per = "每" + rate.group(1).replace("十万", "10万") + "人口"
     free = list(text)
     for m in mentions:
