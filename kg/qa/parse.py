@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kg.qa.knowledge import Knowledge
@@ -39,13 +40,17 @@ class Context:
 def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parsed:
     context = context or Context()
     text = strip_asides(unicodedata.normalize("NFKC", question).strip())
+    spoken = (kb.config.get("spoken_question_words") or {}) | (kb.config.get("spoken_abbreviations") or {})
+    for word in sorted(spoken, key=len, reverse=True):
+        text = text.replace(word, spoken[word])  # 承担啥转诊功能 is asked as 承担什么转诊功能, 创三甲 as 创三级甲等医院
     years = [int(y) for y in _YEAR.findall(text)]
     if not years:
         # 十三五末 / 十四五期间: a plan period stands for its last year
         years = [int(y) for w, y in (kb.config.get("period_years") or {}).items()
                  if w in text.replace("“", "").replace("”", "").replace('"', "")][:1]
     numbers = [float(n) for n in _NUMBER.findall(_YEAR.sub(" ", text))]
-    mentions = find_mentions(text, kb.lexicon)
+    mentions = _without_names_cut_from_kinds(kb, text, find_mentions(text, kb.lexicon))
+    mentions = _with_level_after_city(kb, text, mentions)
     mentions = _with_coordinated_names(kb, text, _with_particle_free_measures(kb, text, mentions))
     mentions = _with_city_areas(kb, text, mentions)
     mentions = _with_level_glued_kinds(kb, text, mentions)
@@ -53,6 +58,8 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
     if PRONOUN.match(text) and context.entity and not any(m.type in SUBJECT_TYPES[:4] for m in mentions):
         mentions.insert(0, context.entity)
     mentions = _with_measure_by_parts(kb, text, mentions)
+    mentions = _with_per_capita_apart(kb, text, mentions)
+    mentions = [_with_names_of_one_indicator(kb, m) if m.type == "measure" else m for m in mentions]
     if not any(m.type == "measure" for m in mentions):
         mentions = _with_measure_beyond_heads(kb, text, mentions)
     parsed = Parsed(text, mentions, years, numbers)
@@ -68,8 +75,92 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
                     continue
                 kind = "measure"
             parsed.slots.setdefault(kind, []).append(view)
+    _without_repeated_short_names(parsed)
     kinds_of_references(kb, parsed)
     return parsed
+
+
+def _without_repeated_short_names(parsed: Parsed) -> None:
+    """钦州市妇幼保健院是不是全<市妇幼>保健业务指导中心: a short name several institutions share, one of which
+    the question names in full, is that one again (or a piece of another word) — not a second name to
+    ask back about. It is dropped, so the question is about the institution it names."""
+    named = {m.entries[0].iri for m in parsed.slots.get("institution", []) if len({e.iri for e in m.entries}) == 1}
+    repeated = [m for m in parsed.slots.get("institution", []) if len({e.iri for e in m.entries}) > 1
+                and named & {e.iri for e in m.entries}]
+    if not repeated:
+        return
+    parsed.mentions = [m for m in parsed.mentions if not any(m.start == r.start and m.end == r.end for r in repeated)]
+    for kind, views in list(parsed.slots.items()):
+        parsed.slots[kind] = [v for v in views if not any(v.start == r.start and v.end == r.end for r in repeated)]
+        if not parsed.slots[kind]:
+            del parsed.slots[kind]
+
+
+_KIND_TYPES = ("class", "kindref")
+
+
+def _with_names_of_one_indicator(kb: Knowledge, mention: Mention) -> Mention:
+    """每万人口全科医生 / 每万人口全科医生数: one indicator that two plans name with and without its
+    final 数 (a table's row, a sentence's target) is asked under both names — 钦州's figure is filed
+    under the one, 赣州's under the other."""
+    known = {e.iri for e in mention.entries}
+    more = []
+    for e in [e for e in mention.entries if e.type == "measure"]:
+        label = unicodedata.normalize("NFKC", e.label)
+        other = label.removesuffix("数") if label.endswith("数") else label + "数"
+        more += [o for o in kb.lexicon.by_label.get(other, []) if o.type == "measure" and o.iri not in known
+                 and unicodedata.normalize("NFKC", o.label) == other]
+    if not more:
+        return mention
+    return Mention(mention.text, mention.start, mention.end,
+                   mention.entries + list({o.iri: o for o in more}.values()), mention.fuzzy)
+
+
+def _with_level_after_city(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
+    """赣州<市级医院> / 钦州<市直医院>: a city's full name whose 市 begins a level word (市级, 市直, 市办 of
+    questions.yaml kind_phrase_prefixes) that, with what follows, is a kind the plans name, is the
+    city's short name and that kind — not the city and a bare kind (医院) with the level lost."""
+    prefixes = [p for p in kb.config.get("kind_phrase_prefixes") or [] if len(p) >= 2]
+    out = list(mentions)
+    for m in mentions:
+        if m.type != "city" or not m.text.endswith("市") \
+                or not any(text.startswith(p, m.end - 1) for p in prefixes):
+            continue
+        rest = find_mentions(text[m.end - 1:], kb.lexicon)
+        if not rest or rest[0].start != 0 or rest[0].type not in _KIND_TYPES:
+            continue
+        kind = Mention(rest[0].text, m.end - 1, m.end - 1 + rest[0].end, rest[0].entries)
+        city = Mention(m.text[:-1], m.start, m.end - 1, m.entries)
+        out = [o for o in out if o is not m and not (o.start < kind.end and kind.start < o.end)] + [city, kind]
+    return sorted(out, key=lambda x: x.start)
+
+
+def _without_names_cut_from_kinds(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
+    """钦州<妇幼保健机构>: a short name (钦州妇幼 → 钦州市妇幼保健院) whose last characters begin a kind's
+    name running on past it (妇幼保健机构) is the place and the kind, not the institution — the plans
+    say 妇幼保健机构以孕产保健…为中心 of the kind. The name is read as what it leaves before the kind
+    (a place) and the kind; a full name, or a kind that ends with it, leaves the name as it is."""
+    out: list[Mention] = []
+    added: list[Mention] = []
+    for m in mentions:
+        kind = None
+        if m.type == "institution" and not any(m.text == e.label for e in m.entries):
+            for s in range(m.start + 1, m.end):
+                for n in range(min(kb.lexicon.max_len, len(text) - s), m.end - s, -1):
+                    entries = [e for e in kb.lexicon.by_label.get(text[s:s + n], []) if e.type in _KIND_TYPES]
+                    if entries:
+                        kind = Mention(text[s:s + n], s, s + n, entries)
+                        break
+                if kind:
+                    break
+        if kind is None:
+            out.append(m)
+            continue
+        out += [Mention(p.text, m.start + p.start, m.start + p.end, p.entries)
+                for p in find_mentions(text[m.start:kind.start], kb.lexicon)] + [kind]
+        added.append(kind)
+    # a mention the kind now covers (the rest of its characters, 保健机构) is part of it
+    return [o for o in out if o in added or not any(k.start < o.end and o.start < k.end for k in added)]
 
 
 def _with_particle_free_measures(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -99,7 +190,9 @@ def _with_particle_free_measures(kb: Knowledge, text: str, mentions: list[Mentio
     return sorted(kept + found, key=lambda m: m.start)
 
 
-_FIGURE_CUE = re.compile(r"多少|几[张个家所名人岁天]|百分之")
+# a figure asked, or two compared (梧州跟赣州比…哪个高)
+_FIGURE_CUE = re.compile(r"多少|几[张个家所名人岁天]|百分之"
+                         r"|(哪个|哪家|谁|哪一?年)[^，,。？?]{0,6}(高|低|多|少)|比[^，,。？?]{0,12}(高|低|多|少)")
 
 
 def _with_measure_beyond_heads(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -136,6 +229,23 @@ def _with_measure_by_characters(kb: Knowledge, text: str, mentions: list[Mention
     for m in mentions:
         free[m.start:m.end] = ["|"] * (m.end - m.start)
     rest = "".join(free)
+    best = _indicator_by_characters(kb, rest)
+    if best is None:
+        return mentions
+    labels, own = best
+    start = min(i for i, ch in enumerate(rest) if ch in own)
+    end = max(i for i, ch in enumerate(rest) if ch in own) + 1
+    if _other_indicators_qualifier(kb, rest[start:end], labels, own):
+        return mentions
+    found = Mention(text[start:end], start, end, [e for la in labels for e in kb.lexicon.by_label[la]], fuzzy=True)
+    return sorted([*mentions, found], key=lambda m: m.start)
+
+
+def _indicator_by_characters(kb: Knowledge, rest: str,
+                             keep: Callable[[str, str], bool] | None = None) -> tuple[list[str], str] | None:
+    """The indicator whose name's characters `rest` holds in order (3+ and 3 of 4 of them, the
+    qualifiers questions leave out not counted), when exactly one is best: (its labels, the name
+    counted). `keep` says which indicators may be read at all."""
     best: list[tuple[float, str, int, str]] = []
     optional = [unicodedata.normalize("NFKC", w) for w in kb.config.get("measure_optional_words") or []]
 
@@ -161,22 +271,102 @@ def _with_measure_by_characters(kb: Knowledge, text: str, mentions: list[Mention
                 first = at if first < 0 else first
                 last = at
         share = hits / len(own)
-        if hits >= 3 and share >= 0.75 and last - first < 2 * len(own):
+        if hits >= 3 and share >= 0.75 and last - first < 2 * len(own) and (keep is None or keep(label, own)):
             best.append((share, label, hits, own))
     if not best:
-        return mentions
+        return None
     best.sort(reverse=True)
+    # one indicator under the names of two plans (每千常住人口康复病床数 / 每千人口康复病床数, 每万人口全科医生
+    # / 每万人口全科医生数) is one reading, asked under each name
+    same = [b for b in best if b[3].removesuffix("数") == best[0][3].removesuffix("数")]
+    best = same[:1] + [b for b in best if b not in same]
     if len(best) > 1 and best[1][0] == best[0][0]:
-        return mentions  # two indicators fit as well: a guess
+        return None  # two indicators fit as well: a guess
     if any(b[2] > best[0][2] for b in best[1:]):
         # another indicator holds more of the question's characters (每千人口<中医>执业医师: 中医类别执业
         # (助理)医师数, though 执业(助理)医师数 is the larger share of its own name): a guess
+        return None
+    return [b[1] for b in same], best[0][3]
+
+
+_PER_CAPITA = re.compile(r"每\s*(千|万|10万|十万)\s*(常住)?\s*人口?")
+_CHUNK = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _with_per_capita_apart(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
+    """赣州全科医生 每万人 2025年 / 康复床位每千人: a per-head indicator (每万人口全科医生数) typed with
+    its rate apart from its noun. The rate put back before the noun next to it (the words left of it,
+    else right of it, without the names) is read by its characters as 编制多少张床 is; the indicator must
+    be of that rate (每万 is not 每千) and hold no other indicator's qualifier."""
+    rate = _PER_CAPITA.search(text)
+    if rate is None:
         return mentions
-    label, own = best[0][1], best[0][3]
-    start = min(i for i, ch in enumerate(rest) if ch in own)
-    end = max(i for i, ch in enumerate(rest) if ch in own) + 1
-    found = Mention(text[start:end], start, end, kb.lexicon.by_label[label], fuzzy=True)
-    return sorted([*mentions, found], key=lambda m: m.start)
+    measures = [m for m in mentions if m.type == "measure"]
+    if measures:
+        # 每千人口康复<病床>: a short indicator (病床) typed after the rate and its qualifiers is the head
+        # of the per-head indicator asked, not that indicator — read without it (or not at all)
+        glued = [m for m in measures if rate.end() <= m.start and _CHUNK.fullmatch(text[rate.end():m.start] or "每")
+                 and not unicodedata.normalize("NFKC", m.entries[0].label).startswith("每")]
+        if len(glued) != len(measures):
+            return mentions
+        mentions = [m for m in mentions if m not in glued]
+    per = "每" + rate.group(1).replace("十万", "10万") + "人口"
+    free = list(text)
+    for m in mentions:
+        # names are cut out; a kind stays, it may be a part of the indicator's name (中医类医院床位)
+        if m.type in ("city", "county", "region", "institution", "consortium", "unit"):
+            free[m.start:m.end] = ["|"] * (m.end - m.start)
+    free[rate.start():rate.end()] = ["|"] * (rate.end() - rate.start())
+    rest = "".join(free)
+    words = [c for c in _CHUNK.finditer(rest)]
+    before = [c for c in words if c.end() <= rate.start() and not _is_question_word(kb, c.group())]
+    after = [c for c in words if c.start() >= rate.end() and not _is_question_word(kb, c.group())]
+    for noun in ([before[-1]] if before else []) + ([after[0]] if after else []):
+        if len(noun.group()) < 2:
+            continue
+        typed = per + noun.group()
+
+        def of_the_rate(label: str, own: str, typed: str = typed) -> bool:
+            return unicodedata.normalize("NFKC", label).replace("常住", "").startswith(per) \
+                and not _other_indicators_qualifier(kb, typed, [label], own)
+        best = _indicator_by_characters(kb, typed, of_the_rate)
+        if best is None:
+            continue
+        labels, own = best
+        start, end = min(noun.start(), rate.start()), max(noun.end(), rate.end())
+        kept = [m for m in mentions if not (m.type == "measure_head" and start <= m.start and m.end <= end)]
+        found = Mention(text[start:end], start, end, [e for la in labels for e in kb.lexicon.by_label[la]],
+                        fuzzy=True)
+        return sorted([*kept, found], key=lambda m: m.start)
+    return mentions
+
+
+def _is_question_word(kb: Knowledge, word: str) -> bool:
+    words = list(kb.config.get("question_words") or []) + ["目标", "实际", "现状", "目前", "现在", "年"]
+    return any(word == w or word.strip("是要达到的") == w for w in words) or bool(re.fullmatch(r"(多少|几).*", word))
+
+
+def _other_indicators_qualifier(kb: Knowledge, span: str, labels: list[str], own: str) -> str | None:
+    """每千人口<中医>医师 is not 每千人口执业（助理）医师数: a word of two characters inside the words an
+    indicator was guessed from, which that indicator's name lacks and another indicator's name has
+    (中医 of 每千人口中医类别执业（助理）医师数), is the qualifier of that other indicator. The guess
+    would drop it and answer another figure; the word found, or None."""
+    fulls = {unicodedata.normalize("NFKC", label) for label in labels}
+    # a head word (床位, 张床) is what is counted, said of every bed indicator (病床 / 床位): no qualifier
+    heads = {w for item in kb.config.get("measure_heads") or [] for w in item.split("|")}
+    others = {unicodedata.normalize("NFKC", entries[0].label) for _, entries in kb.lexicon.buckets("measure")
+              if entries[0].type == "measure"} - fulls
+    for i in range(len(span) - 1):
+        word = span[i:i + 2]
+        if "|" in word or not all(_CJK_CHAR.match(ch) for ch in word) or any(word in f for f in fulls) \
+                or word in own or word in heads:
+            continue
+        if any(word in other for other in others):
+            return word
+    return None
+
+
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _with_measure_by_parts(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -306,8 +496,8 @@ def unknown_place(kb: Knowledge, parsed: Parsed) -> str | None:
     # a province is known only as a comparison column of the plans, not as a place with a plan
     known = {m.start for m in parsed.mentions if m.type != "region"}
     named = kb.region_names_in(parsed.question)
-    if named is None and not re.search(r"[省市县区州]", parsed.question):
-        return None  # no index to tell a city's short name by: only names with their suffix are sought
+    # (no index: the gazetteer itself is asked, for names with their suffix and for a city's short name
+    # alone — 北海 2025 每千人口床位数 目标? would otherwise be answered with the plans' cities)
     if named is not None and all(start in known for start, _ in named):
         # The index holds every full name, alias and city short name Gazetteer.find can match: when each
         # one starts where a linked name starts, none can be the answer (no gazetteer loaded).

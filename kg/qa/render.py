@@ -61,7 +61,12 @@ def answered(answers: list[dict], message: str, sparql: str) -> dict:
 def figure_answer(kb: Knowledge, r: dict, measure: str) -> dict:
     text = str(r.get("vt") or r.get("value"))
     unit = r.get("unit") or ""
-    shown = f"{text}{unit if unit not in text else ''}"
+    if not unit or unit in text or (unit[:1].isdigit() and unit.lstrip("0123456789.") in text):
+        shown = text  # 14.0/10万 says its unit (1/10万) already
+    elif unit[:1].isdigit():
+        shown = f"{text}（{unit}）"  # ≤14 and 1/10万 glued would read ≤141/10万
+    else:
+        shown = f"{text}{unit}"
     label = f"{r.get('slabel') or ''}{r.get('year')}年{r.get('mlabel') or measure}：{shown}"
     return {"text": label, "value": r.get("value"), "iri": r.get("obs"), "inferred": False,
             "sources": kb.sources_of_graph(r["g"]) if r.get("g") else []}

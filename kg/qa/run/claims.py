@@ -99,6 +99,41 @@ def verdict_of(kb: Knowledge, family: dict, parsed: Parsed, flat: str, at: list[
     return "否" if re.search(family["negation"], span) else "是"
 
 
+def in_the_order_asked(kb: Knowledge, parsed: Parsed, flat: str) -> bool:
+    """县区疾控中心指导钦州市疾控中心吗 against 强化钦州市疾控中心对县区疾控中心的业务指导: the sentence
+    holds both names and the claimed words, but who does what to whom is the other way round. Two
+    parties of the question (a body named and another body or kind: 4+ characters) found in the
+    sentence in the other order are no yes — the plan may say it in the passive, but then a plain
+    yes is a guess too. An attribute (平均住院日高于9天的公立综合医院) is no party."""
+    found = []
+    bodies = ("institution", "consortium", "unit")
+    suffix = kb.config.get("party_suffixes") or "$^"
+    # the parties: bodies named, kinds, or a name of a body linked otherwise (县区疾病预防控制中心)
+    parties = [(m.start, sorted({m.text, *(e.label for e in m.entries), *(lb for e in m.entries[:1]
+                if e.type in bodies for lb in kb.labels_of(e.iri))}, key=len, reverse=True))
+               for m in parsed.mentions if len(m.text) >= 4
+               and (m.type in bodies + ("kindref", "class") or re.search(suffix, m.text))]
+    # …or not linked at all (钦州市<卫生健康委员会>): a run of the question ending as a body's name does
+    free = list(parsed.question)
+    for m in parsed.mentions:
+        if m.type not in ("city", "county"):
+            free[m.start:m.end] = ["|"] * (m.end - m.start)
+    for run in re.finditer(r"[\u4e00-\u9fff]{4,}", "".join(free)):
+        end = re.search(suffix.rstrip("$") + "(?=$|[^\u4e00-\u9fff]|受|对|的|是|为)", run.group())
+        if end and end.end() >= 4:
+            name = run.group()[:end.end()]
+            parties.append((run.start(), [name[k:] for k in range(0, len(name) - 3)]))
+    parties.sort(key=lambda p: p[0])
+    if len(parties) < 2:
+        return True
+    for _, names in parties:
+        at = min((flat.find(n) for n in names if n and n in flat), default=-1)
+        if at < 0:
+            return False  # 基层医疗卫生机构指导县级医院吗: a sentence without 县级医院 says nothing of it
+        found.append(at)
+    return all(a <= b for a, b in zip(found, found[1:], strict=False))
+
+
 def run_claim(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     if re.search(family["question_negated"], re.sub(r"(.)不\1", "", parsed.question)):
         # 不设置…吗: a negated question flips the verdict; better no answer than a wrong one
@@ -120,6 +155,8 @@ def run_claim(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
         if best is None:
             return no_fact(f"{city or ''}规划中关于“{''.join(chunks)}”的表述", "")
         _, row, at = best
+        if not in_the_order_asked(kb, parsed, row["flat"]):
+            return no_fact(f"{city or ''}规划中按问题的先后说的“{''.join(chunks)}”（规划的说法主客不同）", "")
         verdicts.append(verdict_of(kb, family, parsed, row["flat"], at))
         sources.append(cite_passage(row))
         quotes.append((row.get("title") or row["doc"], row["quote"]))

@@ -81,6 +81,8 @@ def run_figure(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     measure = max(parsed.slots["measure"], key=lambda m: len(m.text)).entries[0].label
     if parsed.years:
         rows = [r for r in rows if r.get("year") in parsed.years]
+        if not rows:
+            rows = of_the_year_in_a_sibling(kb, family, parsed)
     elif re.search(kb.config.get("now_words") or "$^", parsed.question):
         # 现在有多少床位: the figures of the base year, not the plan's targets
         first = min((r["year"] for r in rows if r.get("year")), default=None)
@@ -90,8 +92,21 @@ def run_figure(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     rows = pick_role(kb, rows, parsed)
     if not rows:
         return no_fact(f"{''.join(str(y) + '年' for y in parsed.years)}{measure}的数值", sparql)
+    scoped = [r for r in rows if _PER_UNIT.search(str(r.get("mlabel") or measure))]
+    if scoped and len(scoped) == len(rows) and not re.search(r"每|各|单个|一个", parsed.question):
+        # 乡镇卫生院（每个乡镇）：1所 is what each township has, not how many there are (梧州乡镇卫生院有多少)
+        return no_fact(f"{measure}的总数（规划只写了{_PER_UNIT.search(str(rows[0].get('mlabel') or measure)).group(1)}"
+                       f"的数量）", sparql)
+    if len({r.get("subject") for r in rows}) > 1 \
+            and any(w in parsed.question for w in (kb.config.get("descriptors") or {}).get("sum_words", [])):
+        # 梧州市办医院规划编制床位合计多少: the plan states each institution's figure, not their total;
+        # the list is not the sum asked, and which rows a reader would add is not said
+        return no_fact(f"{measure}的合计（规划只列出各家的数值）", sparql)
     answers = one_answer_per_value(kb, rows, measure)
     return answered(answers, "；".join(a["text"] for a in answers) + "。", sparql)
+
+
+_PER_UNIT = re.compile(r"[（(]((?:每|各)[^（）()]*(?:[（(][^）)]*[）)])?[^（）()]*)[）)]")
 
 
 def worded(text: str) -> int:
@@ -151,6 +166,20 @@ def sum_of(subjects: list[Mention], results: list[dict]) -> dict:
     text = f"合计{total:g}（{detail}）"
     return answered([{"text": text, "value": total, "iri": None, "inferred": False, "sources": sources}],
                     text + "。", results[0]["sparql"])
+
+
+def of_the_year_in_a_sibling(kb: Knowledge, family: dict, parsed: Parsed) -> list[dict]:
+    """梧州市中医医院2025年编制床位: the table gives 编制床位 for now and 规划编制床位 for 2025 — the same
+    quantity at the year asked is the sibling indicator's figure of that year (none when no sibling
+    has one)."""
+    asked = max(parsed.slots["measure"], key=lambda m: len(m.text))
+    siblings = sibling_measures(kb, asked)
+    if not siblings:
+        return []
+    view = Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers,
+                  dict(parsed.slots) | {"measure": [Mention(asked.text, asked.start, asked.end, siblings)]})
+    rows, _ = figure_rows(kb, family, view)
+    return [r for r in rows if r.get("year") in parsed.years]
 
 
 def sibling_measures(kb: Knowledge, mention: Mention) -> list[Entry]:

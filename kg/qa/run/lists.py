@@ -65,7 +65,24 @@ def run_list(kb: Knowledge, family: dict, parsed: Parsed, counting: bool = False
             return no_fact(f"“{modifier}{kinds[-1].text}”这一类机构（图谱只认识“{kinds[-1].text}”）", sparql)
         if not parsed.slots.get("level"):
             rows = of_the_prefixed_level(kb, kinds[-1], rows)
-        rows = narrow_by_context(kb, drop_excepted(rows, parsed), parsed)
+        network = [m.text for t in ("consortium", "unit") for m in parsed.slots.get(t, [])]
+        # 梧州市人民医院 区域医疗中心 哪几个方面 / A和哪些医院一起…: a list asked with an institution named is
+        # of the others — the institution itself is never the answer (it was the whole 区域医疗中心 list)
+        # (在不在…名单里 asks whether it is one of them: kept)
+        named_insts = {m.entries[0].iri for m in parsed.slots.get("institution", []) if len(m.entries) == 1}
+        if not counting and is_yes_no(kb, parsed):
+            named_insts = set()
+        rows = [r for r in rows if r["item"] not in named_insts]
+        if not rows:
+            return no_fact(f"{place['place']}{kinds[-1].text}中除所问机构以外的机构", sparql)
+        listed = drop_excepted(rows, parsed)
+        rows = narrow_by_context(kb, listed, parsed)
+        if network and len(rows) == len(listed):
+            # 远程医疗中心哪几家医院建的: a network named asks for the institutions named in one clause with
+            # it (the words did not narrow the kind); when none is, the kind's list is no answer
+            rows = named_with(kb, listed, network)
+            if not rows:
+                return no_fact(f"{place['place']}{'、'.join(network)}与{kinds[-1].text}的关系", sparql)
     subject = named.entries[0].label if family["id"] == "where" and named is not None else ""
     kind = kinds[-1].text if kinds else ""
     level = parsed.slots["level"][0].text if parsed.slots.get("level") else ""
@@ -173,6 +190,19 @@ def drop_excepted(rows: list[dict], parsed: Parsed) -> list[dict]:
         return rows
     excepted = {e.iri for x in parsed.mentions if m.start(1) <= x.start < m.end(1) for e in x.entries}
     return [r for r in rows if r["item"] not in excepted]
+
+
+def named_with(kb: Knowledge, rows: list[dict], names: list[str]) -> list[dict]:
+    """The institutions a clause of their sentences names together with one of `names`
+    (钦州市第一人民医院、灵山县人民医院、浦北县人民医院组建了市县两级3个远程医疗中心)."""
+    def together(iri: str) -> bool:
+        own = kb.labels_of(iri)
+        for src in kb.evidence_of(iri):
+            for clause in re.split(r"[，,；;。：:]", re.sub(r"\s+", "", src["quote"])):
+                if any(names_in(n, clause) for n in own) and any(w in clause for w in names):
+                    return True
+        return False
+    return [r for r in rows if together(r["item"])]
 
 
 def narrow_by_context(kb: Knowledge, rows: list[dict], parsed: Parsed) -> list[dict]:
@@ -305,5 +335,63 @@ def nature_of_measure(kb: Knowledge, family: dict, parsed: Parsed, place: dict) 
 
 
 def run_count(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
+    stock = counted_by_the_plan(kb, parsed) or set_per_unit(kb, parsed)
+    if stock is not None:
+        return stock
     return run_list(kb, family, parsed, counting=True)
+
+
+def set_per_unit(kb: Knowledge, parsed: Parsed) -> dict | None:
+    """梧州每个乡镇设几所乡镇卫生院: how many of a kind each unit gets is the plan's figure written with
+    that unit (乡镇卫生院（每个乡镇）：1所), asked with 每/各 — not the institutions the graph names."""
+    kinds = parsed.slots.get("class") or []
+    if not kinds or not re.search(r"每|各", parsed.question) or not scope_city(kb, parsed):
+        return None
+    from kg.qa.run.figures import run_figure  # one operator answers for another only here
+    kind = kinds[-1]
+    names = {kind.text, kind.entries[0].label}
+    # the indicator filed under the kind's own name, its unit in brackets (乡镇卫生院（每个乡镇）)
+    filed = [e for n in names for e in kb.lexicon.by_label.get(n, [])] \
+        + [e for _, es in kb.lexicon.buckets("measure") for e in es]
+    entries = [e for e in filed if e.type == "measure"
+               and any(re.match(re.escape(n) + r"[（(](每|各)", e.label) for n in names)]
+    if not entries:
+        return None
+    figure = next(f for f in kb.families if f["kind"] == "figure")
+    view = Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers,
+                  {k: v for k, v in parsed.slots.items() if k != "class"}
+                  | {"measure": [Mention(kind.text, kind.start, kind.end, list({e.iri: e for e in entries}.values()))]})
+    result = run_figure(kb, figure, view)
+    return result if result["status"] == "answered" else None
+
+
+def counted_by_the_plan(kb: Knowledge, parsed: Parsed) -> dict | None:
+    """梧州有多少家医院: the plan counts the kind itself (医院数 50, 2020) — the institutions it happens to
+    name (21) are not how many there are. A count of a whole kind (no level, no plan phrase) that the
+    plans count (an indicator named the kind + 数, questions.yaml kind_count_suffixes) is the figure
+    of the place's plan, or no answer when that plan gives none; None for a kind no plan counts."""
+    kinds = parsed.slots.get("class") or []
+    if not kinds or parsed.slots.get("level") or not scope_city(kb, parsed):
+        return None
+    if any(e.label != kinds[-1].entries[0].label for m in parsed.slots.get("kindref", []) for e in m.entries):
+        return None  # a plan's phrase (县直综合医院) is a part of the kind, not the kind counted
+    from kg.qa.run.figures import run_figure  # one operator answers for another only here
+    figure = next(f for f in kb.families if f["kind"] == "figure")
+    for suffix in kb.config.get("kind_count_suffixes") or []:
+        entries = [e for e in kb.lexicon.by_label.get(kinds[-1].entries[0].label + suffix, []) if e.type == "measure"]
+        if not entries:
+            continue
+        kind = kinds[-1]
+        view = Parsed(parsed.question, parsed.mentions, parsed.years, parsed.numbers,
+                      {k: v for k, v in parsed.slots.items() if k != "class"}
+                      | {"measure": [Mention(kind.text, kind.start, kind.end, entries)]})
+        result = run_figure(kb, figure, view)
+        if result["status"] == "answered":
+            return result
+        # the plans count this kind as a whole, this place's plan does not: the few it names are not
+        # how many there are
+        place = place_of(kb, parsed)["place"]
+        return no_fact(f"{place}{kind.text}的总数（规划统计{entries[0].label}，图谱中点名的几家不是总数）",
+                       result.get("sparql") or "")
+    return None
 

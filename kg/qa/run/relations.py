@@ -334,9 +334,15 @@ def asked_noun(kb: Knowledge, parsed: Parsed) -> str:
     generic one (工作, 任务, 职责…: questions.yaml `generic_asked`)."""
     m = re.search(r"(?:什么样的|什么|哪些|哪几[类项个种家所]?|哪[类种个项家所])([\u4e00-\u9fff]{2,8})", parsed.question)
     if not m:
-        return ""
+        # 宣传活动 开展什么: the noun typed as the topic, apart, before a verb and the bare question word
+        m = re.search(r"([\u4e00-\u9fff]{2,8})\s+[\u4e00-\u9fff]{1,3}(?:什么|哪些)[？?]?$", parsed.question)
+        if m is None or any(o.start < m.end(1) and m.start(1) < o.end for o in parsed.mentions):
+            return ""
     noun = re.split(r"[为的来去和与及是呢吗]", m.group(1))[0]
     generic = kb.config.get("generic_asked") or []
+    # 什么<转诊>功能: a generic noun with a qualifier asks for the qualifier's kind of it
+    noun = next((noun[:-len(g)] for g in sorted(generic, key=len, reverse=True)
+                 if noun.endswith(g) and len(noun) - len(g) >= 2), noun)
     if len(noun) < 2 or any(noun.endswith(g) or noun == g for g in generic):
         return ""
     return noun
