@@ -77,6 +77,11 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
         out["message"] = f"（按“{follow}”理解）{out['message']}"
         return out, parsed
     parsed = parse(kb, stripped, context)
+    if parsed.unknown_names:
+        # 梧州市一医院 when no plan names a 梧州市第一人民医院: no institution, never the kind 医院
+        name = parsed.unknown_names[0]
+        return reply(text, "unanswerable", f"图谱中没有“{name}”这家机构（按编号简称查找第N人民医院/第N医院，"
+                     f"规划中未出现）。请写明机构全称。", qid=qid), parsed
     if not parsed.mentions:
         # 哪个县区要巩固…示范区创建成果: no entity, but the plans may say it in so many words
         for _, family in ranked(kb, parsed, kinds=("statement", "text_place", "text_plan", "claim", "holders"))[:2]:

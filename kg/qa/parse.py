@@ -9,7 +9,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
+import yaml
+
+from kg.paths import PACKAGE_DATA
 from kg.qa.knowledge import Knowledge
 from kg.qa.linking import Entry, Mention, find_mentions, resolve_city, strip_asides
 
@@ -26,6 +30,8 @@ class Parsed:
     years: list[int]
     numbers: list[float]
     slots: dict[str, list[Mention]] = field(default_factory=dict)
+    # names the question gives in a form that names one institution (市一医院) but that no plan holds
+    unknown_names: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
     mentions = _with_coordinated_names(kb, text, _with_particle_free_measures(kb, text, mentions))
     mentions = _with_city_areas(kb, text, mentions)
     mentions = _with_level_glued_kinds(kb, text, mentions)
+    mentions, unknown = _with_numbered_short_forms(kb, text, mentions, context.city)
     mentions = resolve_city(mentions, context.city)
     if PRONOUN.match(text) and context.entity and not any(m.type in SUBJECT_TYPES[:4] for m in mentions):
         mentions.insert(0, context.entity)
@@ -62,7 +69,7 @@ def parse(kb: Knowledge, question: str, context: Context | None = None) -> Parse
     mentions = [_with_names_of_one_indicator(kb, m) if m.type == "measure" else m for m in mentions]
     if not any(m.type == "measure" for m in mentions):
         mentions = _with_measure_beyond_heads(kb, text, mentions)
-    parsed = Parsed(text, mentions, years, numbers)
+    parsed = Parsed(text, mentions, years, numbers, unknown_names=unknown)
     named = any(e.type in ("institution", "county") for m in mentions for e in m.entries)
     for m in mentions:
         # A mention fills a slot for each type it can be (中医医院: class and a plan's kind reference).
@@ -392,6 +399,55 @@ def _with_measure_by_parts(kb: Knowledge, text: str, mentions: list[Mention]) ->
     kept = [m for m in mentions if not (m.type in ("measure", "measure_head", "class") and start <= m.start
                                         and m.end <= end)]
     return sorted([*kept, Mention(text[start:end], start, end, entries, fuzzy=True)], key=lambda m: m.start)
+
+
+@cache
+def _numbered_rules() -> tuple[re.Pattern, tuple[str, ...]]:
+    """The numbered short form (市一医院 → 市第一人民医院), as the extraction reads it
+    (kg/data/institutions.yaml numbered_short_form / numbered_full_nouns)."""
+    with open(PACKAGE_DATA / "institutions.yaml", encoding="utf-8") as f:
+        rules = yaml.safe_load(f)
+    return re.compile(rules["numbered_short_form"]), tuple(rules["numbered_full_nouns"])
+
+
+def _with_numbered_short_forms(kb: Knowledge, text: str, mentions: list[Mention],
+                               context_city: str | None) -> tuple[list[Mention], list[str]]:
+    """梧州市一医院 / 市二院 typed by a user names a numbered hospital (梧州市第一人民医院), not the city and
+    the kind 医院: the hospital of the place written (a bare 市/县: the city named or talked of, else every
+    city of the graph — several are asked back). A form no plan's hospital answers is an unknown name,
+    never the kind (which would answer for every hospital)."""
+    if "院" not in text:
+        return mentions, []
+    pattern, nouns = _numbered_rules()
+    cities = [m.entries[0].label for m in mentions if m.type == "city"] or ([context_city] if context_city else [])
+    places = {lb for lb, _ in kb.lexicon.labelled("city", "county")}
+    for end in (m.end() for m in re.finditer("院", text)):
+        unknown = None
+        for start in range(max(0, end - 12), end - 2):
+            # a bare 市/县 before the number is the place too (the pattern wants a name before it)
+            short = pattern.match(text[start:end]) or pattern.match("〇" + text[start:end])
+            if short is None or any(m.start < start < m.end for m in mentions):
+                continue  # not the form, or it begins inside another name (全市一院 is no 市一院)
+            place, n = short.group("place").lstrip("〇"), short.group("n")
+            if place in ("市", "县", "区") and start and text[start - 1] in (kb.config.get("place_determiners") or ""):
+                continue  # 全市一院一策: the whole city, not a hospital's short name
+            if place in ("市", "县", "区"):
+                owners = [c for c in cities if c.endswith(place)] or sorted(kb.plan_cities())
+            elif place in places:
+                owners = [place]
+            else:
+                continue
+            found = {e.iri: e for owner in owners for noun in nouns
+                     for e in kb.lexicon.by_label.get(f"{owner}第{n}{noun}", []) if e.type == "institution"}
+            if not found:
+                unknown = unknown or text[start:end]
+                continue
+            kept = [m for m in mentions if m.end <= start or m.start >= end]
+            mention = Mention(text[start:end], start, end, list(found.values()))
+            return sorted(kept + [mention], key=lambda m: m.start), []
+        if unknown:
+            return mentions, [unknown]
+    return mentions, []
 
 
 def _with_city_areas(kb: Knowledge, text: str, mentions: list[Mention]) -> list[Mention]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from kg.qa.knowledge import Knowledge
-from kg.qa.parse import SUBJECT_TYPES, Parsed, figure_subjects, is_yes_no
+from kg.qa.parse import SUBJECT_TYPES, Parsed, figure_subjects, is_yes_no, residual_words
 
 
 def score(kb: Knowledge, family: dict, parsed: Parsed) -> float:
@@ -67,6 +67,8 @@ def has_slot(kb: Knowledge, slot: str, parsed: Parsed) -> bool:
         # an indicator named by itself, not a kind that is also a table column (医院)
         kinds = {(c.start, c.end) for c in parsed.slots.get("class", [])}
         return any((m.start, m.end) not in kinds for m in parsed.slots.get("measure", []))
+    if slot == "said_beyond_names":
+        return bool(residual_words(parsed, list(kb.config.get("typed_figure_words") or [])))
     if slot == "subject2":
         return len(figure_subjects(kb, parsed)) >= 2
     if slot == "compared2":
