@@ -420,7 +420,6 @@ def _with_numbered_short_forms(kb: Knowledge, text: str, mentions: list[Mention]
         return mentions, []
     pattern, nouns = _numbered_rules()
     cities = [m.entries[0].label for m in mentions if m.type == "city"] or ([context_city] if context_city else [])
-    places = {lb for lb, _ in kb.lexicon.labelled("city", "county")}
     for end in (m.end() for m in re.finditer("院", text)):
         unknown = None
         for start in range(max(0, end - 12), end - 2):
@@ -433,7 +432,7 @@ def _with_numbered_short_forms(kb: Knowledge, text: str, mentions: list[Mention]
                 continue  # 全市一院一策: the whole city, not a hospital's short name
             if place in ("市", "县", "区"):
                 owners = [c for c in cities if c.endswith(place)] or sorted(kb.plan_cities())
-            elif place in places:
+            elif any(e.type in ("city", "county") for e in kb.lexicon.by_label.get(place, [])):
                 owners = [place]
             else:
                 continue
