@@ -1,0 +1,69 @@
+"""The add-one / full ratio of `kg build`, side by side in one process (issue #14 item 3).
+
+Writes N synthetic plans (bench/synth.py) and the same plus one more plan (another seed's plan, as
+`kg add` adds one), then: a full build of the N plans into a fresh data directory, and a build of the
+N + 1 plans into the same directory (the one plan read, the rest from the previous build). Wall and
+CPU seconds (this process and its worker processes); one JSON line per repetition on stdout.
+
+Usage: .venv/bin/python bench/addone.py [--n 30] [--repeat 1] [--work /tmp/kg-bench-addone] [--jobs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_build import add_one_plan  # noqa: E402
+from synth import synthesize  # noqa: E402
+
+
+def cpu() -> float:
+    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+
+
+def corpora(work: Path, n: int) -> tuple[Path, Path]:
+    """N synthetic plans, and the same plus one (bench_build.add_one_plan: another seed's plan, as `kg add` adds it)."""
+    base, plus = work / f"s{n}", work / f"s{n}+1"
+    if not (plus / "documents.json").exists():
+        shutil.rmtree(base, ignore_errors=True)
+        synthesize(base, n)
+        add_one_plan(base, plus)
+    return base, plus
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/kg-bench-addone"))
+    args = parser.parse_args()
+    from kg.build import build
+
+    args.work.mkdir(parents=True, exist_ok=True)
+    base, plus = corpora(args.work, args.n)
+    data = args.work / "data"
+    for _ in range(args.repeat):
+        shutil.rmtree(data, ignore_errors=True)
+        out: dict = {"n": args.n, "load": round(os.getloadavg()[0], 2)}
+        for name, corpus in (("full", base), ("add_one", plus)):
+            c, t = cpu(), time.perf_counter()
+            r = build(corpus, data, jobs=args.jobs)
+            out[name] = {"wall": round(time.perf_counter() - t, 2), "cpu": round(cpu() - c, 2),
+                         "from_cache": r.from_cache, "quads": r.quads}
+        out["ratio_wall"] = round(out["add_one"]["wall"] / out["full"]["wall"], 3)
+        out["ratio_cpu"] = round(out["add_one"]["cpu"] / out["full"]["cpu"], 3)
+        out["load_after"] = round(os.getloadavg()[0], 2)
+        print(json.dumps(out), flush=True)
+
+
+if __name__ == "__main__":
+    main()
