@@ -16,7 +16,21 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.build_cache import ExtractionCache, loads, plan_key
+from kg.build_cache import ExtractionCache, graph_version, loads, plan_key
+from kg.build_delta import (
+    GLOBAL,
+    Lookups,
+    PartRecord,
+    Parts,
+    TrackedMapping,
+    TrackedMeasures,
+    apply_delta,
+    label_key,
+    part_digest,
+    part_file,
+    registry_digest,
+    remove_inferred,
+)
 from kg.build_extract import (
     InstitutionMention,
     PlanExtraction,
@@ -140,6 +154,7 @@ class BuildReport:
     build_dir: Path | None = None
     warnings: list[str] = field(default_factory=list)
     from_cache: int = 0  # plans whose records came from the extraction cache
+    from_previous: int = 0  # plans whose triples were taken over from the previous build (kg/build_delta.py)
 
 
 def corpus_dirs(corpus_dir: Path | Sequence[Path]) -> list[Path]:
@@ -219,39 +234,68 @@ def extract_corpus(corpus_dir: Path | Sequence[Path], progress: Callable[[str, i
     return Extraction(plans, keys, registry, sentences, len(plans) - len(pending), cache, held)
 
 
-def write_graph(extraction: Extraction, writer: GraphWriter) -> BuildReport:
+def write_graph(extraction: Extraction, writer: GraphWriter, parts: Parts | None = None) -> BuildReport:
     """The records → triples, plan by plan in corpus order (the writer may pass them on to the store
-    in batches), then what spans plans: each institution's summary."""
+    in batches), then what spans plans: each institution's summary.
+
+    With `parts`, each plan's triples are kept as its part (kg/build_delta.py) with the lookups they
+    made; a plan whose part in the previous build made the same lookups with the same answers is not
+    written again (its part is taken over, and nothing of it reaches `writer`)."""
     from kg.pipeline import figures
 
     plans = extraction.plans
     gaz = Gazetteer.load()
     writer.plans = {p.doc_id: p for p in plans}
-    add_ontology(writer)
     warnings: list[str] = []
     places = [plan_places(gaz, plan, warnings) for plan in plans]
     institutions = extraction.registry.merged()
     measure_labels: dict[str, str] = {}
     labels = label_index(institutions)
-    add_regions(writer, gaz, {city.code for city, _ in places if city},
-                {code for inst in institutions.values() for code in (inst.city, inst.county) if code})
+    registry = registry_digest(institutions) if parts is not None else None
     for i, plan in enumerate(plans):
-        ext = extraction.records(i)
         city, county = places[i]
-        ctx = BuildContext(writer, gaz, plan, city, institutions, county, measure_labels, labels)
-        add_document(writer, plan, city, county)
+        codes = [city.code if city else None, county.code if county else None]
+        previous = parts.previous.get(plan.doc_id) if parts is not None else None
+        if (previous is not None and previous.plan_key == extraction.keys[i] and previous.places == codes
+                and previous.replay(institutions, labels, measure_labels, registry) == previous.digest):
+            for key, value in previous.measures_set:
+                measure_labels[key] = value
+            parts.reuse(previous)  # type: ignore[union-attr]
+            continue
+        ext = extraction.records(i)
+        lookups = Lookups()
+        part = GraphWriter()
+        part.plans = writer.plans
+        known = TrackedMapping(institutions, lookups.keys, on_iter=lambda lk=lookups: setattr(lk, "whole", True))
+        ctx = BuildContext(part, gaz, plan, city, known, county, TrackedMeasures(measure_labels, lookups),  # type: ignore[arg-type]
+                           TrackedMapping(labels, lookups.labels, encode=label_key))  # type: ignore[arg-type]
+        add_document(part, plan, city, county)
         for reading in ext.readings:
-            writer.add_span(reading.sentence)
+            part.add_span(reading.sentence)
             emit_institutions(ctx, reading)
             write_relations(ctx, reading.relations)
         observations = ext.observations
-        if not ext.probes_hold(institutions):
+        if not ext.probes_hold(known):
             # a name in a table row is an institution another plan names: read the figures with the registry
-            observations = figures.extract(BuildContext(writer, gaz, parsed(plan), city, institutions, county))
+            observations = figures.extract(BuildContext(part, gaz, parsed(plan), city, known, county))  # type: ignore[arg-type]
         write_observations(ctx, observations)
+        if parts is not None:
+            digest = part_digest(extraction.keys[i], codes, lookups, registry)
+            parts.write(PartRecord(plan.doc_id, extraction.keys[i], codes, digest, part_file(plan.doc_id, digest),
+                                   sorted(lookups.keys), sorted(lookups.labels), sorted(lookups.measures),
+                                   lookups.measures_set, lookups.whole), part.quads)
+        writer.quads |= part.quads
         writer.plan_done()
+    common = GraphWriter()
+    common.plans = writer.plans
+    add_ontology(common)
+    add_regions(common, gaz, {city.code for city, _ in places if city},
+                {code for inst in institutions.values() for code in (inst.city, inst.county) if code})
     for inst in {id(i): i for i in institutions.values()}.values():
-        add_institution_summary(writer, inst, institutions)
+        add_institution_summary(common, inst, institutions)
+    if parts is not None:
+        parts.write(PartRecord(GLOBAL, "", [], "", part_file(GLOBAL, registry or "")), common.quads)
+    writer.quads |= common.quads
     return BuildReport(len(plans), extraction.sentences, len({id(i) for i in institutions.values()}), 0, 0.0,
                        warnings=warnings, from_cache=extraction.from_cache)
 
@@ -455,10 +499,25 @@ def build(corpus_dir: Path | Sequence[Path], data_dir: Path, progress=None, warn
     extraction = extract_corpus(corpus_dir, progress, warn, jobs=jobs or default_jobs(), cache=cache, full=full)
     build_dir = kgstore.new_build_dir(data_dir)
     try:
-        st = kgstore.open_new_store(build_dir)
-        writer = GraphWriter(sink=st)
-        report = write_graph(extraction, writer)
-        writer.flush()
+        previous = None if full else kgstore.previous_build(data_dir)
+        parts = Parts(build_dir, graph_version(), previous)
+        if parts.previous:  # the previous build's store, changed by the parts that changed
+            st = kgstore.copy_store(previous, build_dir)  # type: ignore[arg-type]
+            writer = GraphWriter()
+            report = write_graph(extraction, writer, parts)
+            old: set[ox.Quad] = set()
+            for doc_id in parts.previous.keys() - parts.reused:
+                old |= parts.quads(doc_id, previous=True)
+            remove_inferred(st)
+            apply_delta(st, parts, old, writer.quads, parts.reused)
+            del old, writer
+        else:
+            st = kgstore.open_new_store(build_dir)
+            writer = GraphWriter(sink=st)
+            report = write_graph(extraction, writer, parts)
+            writer.flush()
+        report.from_previous = len(parts.reused)
+        parts.save()
         inferred = apply_rules(st)
         st.flush()
         write_name_index(build_dir, st)  # what `kg ask` links names with, opened lazily (kg/qa/name_index.py)
@@ -468,6 +527,7 @@ def build(corpus_dir: Path | Sequence[Path], data_dir: Path, progress=None, warn
         meta = {"version": __version__, "corpus": [str(d) for d in corpus_dirs(corpus_dir)], "plans": report.plans,
                 "sentences": report.sentences, "institutions": report.institutions,
                 "quads": report.quads, "inferred_quads": inferred, "plans_from_cache": report.from_cache,
+                "plans_from_previous_build": report.from_previous,
                 "built": time.strftime("%Y-%m-%dT%H:%M:%S")}
         report.build_dir = kgstore.publish(data_dir, build_dir, meta)
     except BaseException:

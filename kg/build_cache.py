@@ -39,6 +39,8 @@ FORMAT = 1  # of the pickled records (kg/build_extract.py); bump when their clas
 CACHE_DIR = "cache/extract"
 # the modules whose imports lead to all the code extraction runs (kg/build_extract.py runs them)
 ENTRY_MODULES = ("kg.build_extract",)
+# the modules that turn records into triples and a build's parts into its store (kg/build_delta.py)
+GRAPH_MODULES = ("kg.build", "kg.build_delta")
 # data the pipeline never reads (the web pages' assets, the graph viewer's style)
 IGNORED_DATA = ("web", "viz")
 
@@ -72,9 +74,9 @@ def _kg_imports(path: Path, name: str) -> set[str]:
     return {m for m in found if m == "kg" or m.startswith("kg.")}
 
 
-def extraction_modules() -> dict[str, Path]:
-    """Every kg module reachable by imports from the extraction's entry modules, with its file."""
-    todo = list(ENTRY_MODULES)
+def extraction_modules(entries: tuple[str, ...] = ENTRY_MODULES) -> dict[str, Path]:
+    """Every kg module reachable by imports from the extraction's entry modules (or `entries`), with its file."""
+    todo = list(entries)
     seen: dict[str, Path] = {}
     while todo:
         name = todo.pop()
@@ -118,6 +120,26 @@ def pipeline_version() -> str:
     for name, path in _data_files():
         h.update(f"data {name}\n".encode())
         h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def graph_version() -> str:
+    """A digest of everything the graph written from the records depends on besides the plans: the
+    pipeline's version, the source of the modules that write triples (GRAPH_MODULES and their kg
+    imports) and the inference rules. A build whose parts were written under another version is
+    not reused piecewise (kg/build_delta.py): the next build writes every part again."""
+    from kg.paths import RULES_DIR
+
+    h = hashlib.sha256()
+    h.update(pipeline_version().encode())
+    modules = extraction_modules(GRAPH_MODULES)
+    for name in sorted(modules):
+        h.update(f"module {name}\n".encode())
+        h.update(modules[name].read_bytes())
+    for rule in sorted(RULES_DIR.glob("*.ru")):
+        h.update(f"rule {rule.name}\n".encode())
+        h.update(rule.read_bytes())
     return h.hexdigest()
 
 
