@@ -520,7 +520,12 @@ def build(corpus_dir: Path | Sequence[Path], data_dir: Path, progress=None, warn
         parts.save()
         inferred = apply_rules(st)
         st.flush()
-        write_name_index(build_dir, st)  # what `kg ask` links names with, opened lazily (kg/qa/name_index.py)
+        # what `kg ask` links names with, opened lazily (kg/qa/name_index.py); the sentences of the parts
+        # taken over are taken over from the previous build's index
+        files = {plan.doc_id: plan.meta.file for plan in extraction.plans}
+        write_name_index(build_dir, st, parts={files[d]: (r.file, f"{HKID}doc/{d}") for d, r in parts.records.items()
+                                               if d in files},
+                         version=parts.version, previous=previous if parts.previous else None)
         (build_dir / "vocabulary.json").write_text(load_vocabulary().to_json(), encoding="utf-8")
         report.quads = len(st)
         del st

@@ -30,7 +30,7 @@ import pickle
 import shutil
 import sys
 from dataclasses import asdict
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from kg.paths import ONTOLOGY_DIR, PACKAGE_DATA, PACKAGE_DIR
@@ -56,7 +56,8 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
-def _kg_imports(path: Path, name: str) -> set[str]:
+@cache
+def _kg_imports(path: Path, name: str) -> frozenset[str]:
     """The kg modules a source file imports (at top level or inside functions)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
@@ -71,7 +72,7 @@ def _kg_imports(path: Path, name: str) -> set[str]:
                 base = ".".join(parts[:len(parts) - node.level + 1] + ([base] if base else []))
             found.add(base)
             found.update(f"{base}.{a.name}" for a in node.names)  # `from kg.pipeline import figures`
-    return {m for m in found if m == "kg" or m.startswith("kg.")}
+    return frozenset(m for m in found if m == "kg" or m.startswith("kg."))
 
 
 def extraction_modules(entries: tuple[str, ...] = ENTRY_MODULES) -> dict[str, Path]:
