@@ -17,6 +17,7 @@ that changed; the inferred quads are removed and the rules run again. Everything
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -30,7 +31,7 @@ from kg.build_graph import HKID, META_GRAPH
 
 PARTS_DIR = "parts"
 MANIFEST = "parts.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2  # bump when the manifest or the parts' files change form
 GLOBAL = "_global"  # the part of what spans plans
 _EV = HKID + "ev/"
 _DOC_GRAPH = HKID + "graph/doc/"
@@ -204,14 +205,15 @@ def doc_of(quad: ox.Quad) -> str | None:
 
 
 def write_quads(path: Path, quads: Iterable[ox.Quad]) -> None:
+    """N-Quads, gzipped (a tenth of the size; a part is read only when it or its document changed)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
+    with gzip.open(tmp, "wb", compresslevel=1) as f:
         ox.serialize(quads, f, format=ox.RdfFormat.N_QUADS)
     os.replace(tmp, path)
 
 
 def read_quads(path: Path) -> set[ox.Quad]:
-    with open(path, "rb") as f:
+    with gzip.open(path, "rb") as f:
         return set(ox.parse(f, format=ox.RdfFormat.N_QUADS))
 
 
@@ -278,7 +280,7 @@ def read_manifest(build_dir: Path, version: str) -> dict[str, PartRecord] | None
 
 
 def part_file(doc_id: str, digest: str) -> str:
-    return hashlib.sha256(doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:16] + f"-{digest[:16]}.nq"
+    return hashlib.sha256(doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:16] + f"-{digest[:16]}.nq.gz"
 
 
 def remove_inferred(store: ox.Store) -> None:
