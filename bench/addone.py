@@ -2,8 +2,9 @@
 
 Writes N synthetic plans (bench/synth.py) and the same plus one more plan (another seed's plan, as
 `kg add` adds one), then: a full build of the N plans into a fresh data directory, and a build of the
-N + 1 plans into the same directory (the one plan read, the rest from the previous build). Wall and
-CPU seconds (this process and its worker processes); one JSON line per repetition on stdout.
+N + 1 plans into the same directory (the one plan read, the rest from the previous build). Each build
+runs in a fresh process (so the model load counts, as in `kg build`); wall and CPU seconds of that
+process and its workers (user + system, all threads); one JSON line per repetition on stdout.
 
 Usage: .venv/bin/python bench/addone.py [--n 30] [--repeat 1] [--work /tmp/kg-bench-addone] [--jobs 2]
 """
@@ -15,6 +16,7 @@ import json
 import os
 import resource
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,9 +26,26 @@ from bench_build import add_one_plan  # noqa: E402
 from synth import synthesize  # noqa: E402
 
 
-def cpu() -> float:
-    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+def children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def timed_build(corpus: Path, data: Path, jobs: int) -> dict:
+    """One `build` in a child process: its wall and CPU seconds (its workers included) and its report."""
+    c, t = children_cpu(), time.perf_counter()
+    out = subprocess.run([sys.executable, __file__, "--child", str(corpus), str(data), str(jobs)],
+                         check=True, capture_output=True, text=True).stdout
+    return {"wall": round(time.perf_counter() - t, 2), "cpu": round(children_cpu() - c, 2),
+            **json.loads(out.strip().splitlines()[-1])}
+
+
+def child(corpus: Path, data: Path, jobs: int) -> None:
+    from kg.build import build
+
+    r = build(corpus, data, jobs=jobs)
+    print(json.dumps({"from_cache": r.from_cache, "from_previous": getattr(r, "from_previous", None),
+                      "quads": r.quads, "build_seconds": r.seconds}))
 
 
 def corpora(work: Path, n: int) -> tuple[Path, Path]:
@@ -45,8 +64,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--work", type=Path, default=Path("/tmp/kg-bench-addone"))
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    from kg.build import build
+    if args.child:
+        child(Path(args.child[0]), Path(args.child[1]), int(args.child[2]))
+        return
 
     args.work.mkdir(parents=True, exist_ok=True)
     base, plus = corpora(args.work, args.n)
@@ -55,10 +77,7 @@ def main() -> None:
         shutil.rmtree(data, ignore_errors=True)
         out: dict = {"n": args.n, "load": round(os.getloadavg()[0], 2)}
         for name, corpus in (("full", base), ("add_one", plus)):
-            c, t = cpu(), time.perf_counter()
-            r = build(corpus, data, jobs=args.jobs)
-            out[name] = {"wall": round(time.perf_counter() - t, 2), "cpu": round(cpu() - c, 2),
-                         "from_cache": r.from_cache, "quads": r.quads}
+            out[name] = timed_build(corpus, data, args.jobs)
         out["ratio_wall"] = round(out["add_one"]["wall"] / out["full"]["wall"], 3)
         out["ratio_cpu"] = round(out["add_one"]["cpu"] / out["full"]["cpu"], 3)
         out["load_after"] = round(os.getloadavg()[0], 2)
