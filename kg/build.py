@@ -199,7 +199,9 @@ def extract_corpus(corpus_dir: Path | Sequence[Path], progress: Callable[[str, i
                    cache: ExtractionCache | None = None, full: bool = False) -> Extraction:
     """Every plan's records (from the cache, or read by `jobs` processes) and the institution registry,
     fed in plan and sentence order whichever way the records came. With a cache, records are written
-    to it as plans finish and not kept in memory."""
+    to it as plans finish and not kept in memory; the registry is fed from each plan's mentions alone
+    (cached beside its records: a fraction of their size), so a plan whose part is taken over from the
+    previous build (kg/build_delta.py) is not read whole."""
     plans = load_corpora(corpus_dirs(corpus_dir), warn=warn, parse=False)
     keys = [plan_key(p, cache.version) if cache else "" for p in plans]
     todo = [i for i in range(len(plans)) if cache is None or full or not cache.has(keys[i])]
@@ -210,25 +212,32 @@ def extract_corpus(corpus_dir: Path | Sequence[Path], progress: Callable[[str, i
     sentences = 0
     for i, plan in enumerate(plans):
         ext = None
+        mentions = cache.get_mentions(keys[i]) if cache is not None and i not in pending else None
         if i in pending:
             data = next(fresh)
             ext = loads(data)
             if cache is not None:
                 cache.put(keys[i], data)
-        elif cache is not None:
+        elif cache is not None and mentions is None:
             ext = cache.get(keys[i])
             if ext is None:  # unreadable: read the plan again
                 pending.add(i)
                 data = extract_pickled(plan)
                 cache.put(keys[i], data)
                 ext = loads(data)
-        assert isinstance(ext, PlanExtraction)
-        for reading in ext.readings:
-            for mention in reading.institutions:
-                registry.record(mention, reading.sentence)
-        sentences += len(ext.readings)
+        if ext is not None:
+            assert isinstance(ext, PlanExtraction)
+            mentions = (len(ext.readings), [(r.sentence, r.institutions) for r in ext.readings if r.institutions])
+            if cache is not None:
+                cache.put_mentions(keys[i], mentions)
+        assert mentions is not None
+        count, named = mentions
+        for sentence, found in named:
+            for mention in found:
+                registry.record(mention, sentence)
+        sentences += count
         if cache is None:
-            held[i] = ext
+            held[i] = ext  # type: ignore[assignment]
         if progress:
             progress(plan.meta.file, i + 1, len(plans))
     return Extraction(plans, keys, registry, sentences, len(plans) - len(pending), cache, held)

@@ -213,15 +213,30 @@ class ExtractionCache:
         except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
             return None
 
-    def put(self, key: str, data: bytes) -> None:
+    def put(self, key: str, data: bytes, path: Path | None = None) -> None:
         """Store pickled records (`dumps`); a cache that cannot be written only costs time."""
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
             tmp = self.dir / f".{key}.{os.getpid()}.tmp"
             tmp.write_bytes(data)
-            os.replace(tmp, self.path(key))
+            os.replace(tmp, path or self.path(key))
         except OSError:
             pass
+
+    def mentions_path(self, key: str) -> Path:
+        return self.dir / f"{key}.mentions"
+
+    def get_mentions(self, key: str) -> tuple[int, list] | None:
+        """(sentences, [(sentence, its institution mentions)]) of a plan's records, what the registry is
+        fed with; None when not stored or unreadable."""
+        try:
+            found = loads(self.mentions_path(key).read_bytes())
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+            return None
+        return found if isinstance(found, tuple) and len(found) == 2 else None
+
+    def put_mentions(self, key: str, mentions: tuple[int, list]) -> None:
+        self.put(key, dumps(mentions), self.mentions_path(key))
 
     def prune(self) -> None:
         """Remove the records of other pipeline versions (they can never be read again)."""
