@@ -72,19 +72,19 @@ class TrackedMapping(Mapping):
         self._on_iter = on_iter
         self._encode = encode
 
+    def _record(self, key) -> None:
+        # what a key answers does not change while a build writes: recorded at its first lookup
+        encoded = self._encode(key)
+        if encoded not in self._log:
+            self._log[encoded] = _frozen(self._data[key]) if key in self._data else None
+
     def __getitem__(self, key):
-        try:
-            value = self._data[key]
-        except KeyError:
-            self._log[self._encode(key)] = None
-            raise
-        self._log[self._encode(key)] = _frozen(value)
-        return value
+        self._record(key)
+        return self._data[key]
 
     def __contains__(self, key) -> bool:
-        found = key in self._data
-        self._log[self._encode(key)] = _frozen(self._data[key]) if found else None
-        return found
+        self._record(key)
+        return key in self._data
 
     def __iter__(self) -> Iterator:
         if self._on_iter:
