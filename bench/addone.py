@@ -21,9 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_build import add_one_plan  # noqa: E402
-from synth import synthesize  # noqa: E402
+BENCH = Path(__file__).resolve().parent
 
 
 def children_cpu() -> float:
@@ -41,15 +39,23 @@ def timed_build(corpus: Path, data: Path, jobs: int) -> dict:
 
 
 def child(corpus: Path, data: Path, jobs: int) -> None:
+    import kg
     from kg.build import build
 
     r = build(corpus, data, jobs=jobs)
-    print(json.dumps({"from_cache": r.from_cache, "from_previous": getattr(r, "from_previous", None),
-                      "quads": r.quads, "build_seconds": r.seconds}))
+    print(json.dumps({"kg": str(Path(kg.__file__).parent.parent), "from_cache": r.from_cache,
+                      "from_previous": getattr(r, "from_previous", None), "quads": r.quads,
+                      "build_seconds": r.seconds}))
 
 
 def corpora(work: Path, n: int) -> tuple[Path, Path]:
     """N synthetic plans, and the same plus one (bench_build.add_one_plan: another seed's plan, as `kg add` adds it)."""
+    # imported here, not in the child builds: bench/common.py puts this checkout first on sys.path, and
+    # a child must build with the `kg` of its PYTHONPATH (another commit's, side by side)
+    sys.path.insert(0, str(BENCH))
+    from bench_build import add_one_plan
+    from synth import synthesize
+
     base, plus = work / f"s{n}", work / f"s{n}+1"
     if not (plus / "documents.json").exists():
         shutil.rmtree(base, ignore_errors=True)
