@@ -16,7 +16,21 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.build_cache import ExtractionCache, loads, plan_key
+from kg.build_cache import ExtractionCache, graph_version, loads, plan_key
+from kg.build_delta import (
+    GLOBAL,
+    Lookups,
+    PartRecord,
+    Parts,
+    TrackedMapping,
+    TrackedMeasures,
+    apply_delta,
+    label_key,
+    part_digest,
+    part_file,
+    registry_digest,
+    remove_inferred,
+)
 from kg.build_extract import (
     InstitutionMention,
     PlanExtraction,
@@ -140,6 +154,7 @@ class BuildReport:
     build_dir: Path | None = None
     warnings: list[str] = field(default_factory=list)
     from_cache: int = 0  # plans whose records came from the extraction cache
+    from_previous: int = 0  # plans whose triples were taken over from the previous build (kg/build_delta.py)
 
 
 def corpus_dirs(corpus_dir: Path | Sequence[Path]) -> list[Path]:
@@ -184,7 +199,9 @@ def extract_corpus(corpus_dir: Path | Sequence[Path], progress: Callable[[str, i
                    cache: ExtractionCache | None = None, full: bool = False) -> Extraction:
     """Every plan's records (from the cache, or read by `jobs` processes) and the institution registry,
     fed in plan and sentence order whichever way the records came. With a cache, records are written
-    to it as plans finish and not kept in memory."""
+    to it as plans finish and not kept in memory; the registry is fed from each plan's mentions alone
+    (cached beside its records: a fraction of their size), so a plan whose part is taken over from the
+    previous build (kg/build_delta.py) is not read whole."""
     plans = load_corpora(corpus_dirs(corpus_dir), warn=warn, parse=False)
     keys = [plan_key(p, cache.version) if cache else "" for p in plans]
     todo = [i for i in range(len(plans)) if cache is None or full or not cache.has(keys[i])]
@@ -195,63 +212,99 @@ def extract_corpus(corpus_dir: Path | Sequence[Path], progress: Callable[[str, i
     sentences = 0
     for i, plan in enumerate(plans):
         ext = None
+        mentions = cache.get_mentions(keys[i]) if cache is not None and i not in pending else None
         if i in pending:
             data = next(fresh)
             ext = loads(data)
             if cache is not None:
                 cache.put(keys[i], data)
-        elif cache is not None:
+        elif cache is not None and mentions is None:
             ext = cache.get(keys[i])
             if ext is None:  # unreadable: read the plan again
                 pending.add(i)
                 data = extract_pickled(plan)
                 cache.put(keys[i], data)
                 ext = loads(data)
-        assert isinstance(ext, PlanExtraction)
-        for reading in ext.readings:
-            for mention in reading.institutions:
-                registry.record(mention, reading.sentence)
-        sentences += len(ext.readings)
+        if ext is not None:
+            assert isinstance(ext, PlanExtraction)
+            mentions = (len(ext.readings), [(r.sentence, r.institutions) for r in ext.readings if r.institutions])
+            if cache is not None:
+                cache.put_mentions(keys[i], mentions)
+        assert mentions is not None
+        count, named = mentions
+        for sentence, found in named:
+            for mention in found:
+                registry.record(mention, sentence)
+        sentences += count
         if cache is None:
-            held[i] = ext
+            held[i] = ext  # type: ignore[assignment]
         if progress:
             progress(plan.meta.file, i + 1, len(plans))
     return Extraction(plans, keys, registry, sentences, len(plans) - len(pending), cache, held)
 
 
-def write_graph(extraction: Extraction, writer: GraphWriter) -> BuildReport:
+def write_graph(extraction: Extraction, writer: GraphWriter, parts: Parts | None = None) -> BuildReport:
     """The records → triples, plan by plan in corpus order (the writer may pass them on to the store
-    in batches), then what spans plans: each institution's summary."""
+    in batches), then what spans plans: each institution's summary.
+
+    With `parts`, each plan's triples are kept as its part (kg/build_delta.py) with the lookups they
+    made; a plan whose part in the previous build made the same lookups with the same answers is not
+    written again (its part is taken over, and nothing of it reaches `writer`)."""
     from kg.pipeline import figures
 
     plans = extraction.plans
     gaz = Gazetteer.load()
     writer.plans = {p.doc_id: p for p in plans}
-    add_ontology(writer)
     warnings: list[str] = []
     places = [plan_places(gaz, plan, warnings) for plan in plans]
     institutions = extraction.registry.merged()
     measure_labels: dict[str, str] = {}
     labels = label_index(institutions)
-    add_regions(writer, gaz, {city.code for city, _ in places if city},
-                {code for inst in institutions.values() for code in (inst.city, inst.county) if code})
+    registry = registry_digest(institutions) if parts is not None else None
     for i, plan in enumerate(plans):
-        ext = extraction.records(i)
         city, county = places[i]
-        ctx = BuildContext(writer, gaz, plan, city, institutions, county, measure_labels, labels)
-        add_document(writer, plan, city, county)
+        codes = [city.code if city else None, county.code if county else None]
+        previous = parts.previous.get(plan.doc_id) if parts is not None else None
+        if (previous is not None and previous.plan_key == extraction.keys[i] and previous.places == codes
+                and previous.replay(institutions, labels, measure_labels, registry) == previous.digest):
+            for key, value in previous.measures_set:
+                measure_labels[key] = value
+            parts.reuse(previous)  # type: ignore[union-attr]
+            continue
+        ext = extraction.records(i)
+        lookups = Lookups()
+        part = GraphWriter()
+        part.plans = writer.plans
+        known = TrackedMapping(institutions, lookups.keys, on_iter=lambda lk=lookups: setattr(lk, "whole", True))
+        ctx = BuildContext(part, gaz, plan, city, known, county, TrackedMeasures(measure_labels, lookups),  # type: ignore[arg-type]
+                           TrackedMapping(labels, lookups.labels, encode=label_key))  # type: ignore[arg-type]
+        add_document(part, plan, city, county)
         for reading in ext.readings:
-            writer.add_span(reading.sentence)
+            part.add_span(reading.sentence)
             emit_institutions(ctx, reading)
             write_relations(ctx, reading.relations)
         observations = ext.observations
-        if not ext.probes_hold(institutions):
+        if not ext.probes_hold(known):
             # a name in a table row is an institution another plan names: read the figures with the registry
-            observations = figures.extract(BuildContext(writer, gaz, parsed(plan), city, institutions, county))
+            observations = figures.extract(BuildContext(part, gaz, parsed(plan), city, known, county))  # type: ignore[arg-type]
         write_observations(ctx, observations)
+        if parts is not None:
+            digest = part_digest(extraction.keys[i], codes, lookups, registry)
+            parts.write(PartRecord(plan.doc_id, extraction.keys[i], codes, digest, part_file(plan.doc_id, digest),
+                                   sorted(lookups.keys), sorted(lookups.labels), sorted(lookups.measures),
+                                   lookups.measures_set, lookups.whole), part.quads)
+        writer.quads |= part.quads
         writer.plan_done()
+    common = GraphWriter()
+    common.plans = writer.plans
+    add_ontology(common)
+    add_regions(common, gaz, {city.code for city, _ in places if city},
+                {code for inst in institutions.values() for code in (inst.city, inst.county) if code})
     for inst in {id(i): i for i in institutions.values()}.values():
-        add_institution_summary(writer, inst, institutions)
+        add_institution_summary(common, inst, institutions)
+    if parts is not None:
+        parts.write(PartRecord(GLOBAL, "", [], "", part_file(GLOBAL, registry or "")), common.quads)
+    writer.quads |= common.quads
     return BuildReport(len(plans), extraction.sentences, len({id(i) for i in institutions.values()}), 0, 0.0,
                        warnings=warnings, from_cache=extraction.from_cache)
 
@@ -455,19 +508,40 @@ def build(corpus_dir: Path | Sequence[Path], data_dir: Path, progress=None, warn
     extraction = extract_corpus(corpus_dir, progress, warn, jobs=jobs or default_jobs(), cache=cache, full=full)
     build_dir = kgstore.new_build_dir(data_dir)
     try:
-        st = kgstore.open_new_store(build_dir)
-        writer = GraphWriter(sink=st)
-        report = write_graph(extraction, writer)
-        writer.flush()
+        previous = None if full else kgstore.previous_build(data_dir)
+        parts = Parts(build_dir, graph_version(), previous)
+        if parts.previous:  # the previous build's store, changed by the parts that changed
+            st = kgstore.copy_store(previous, build_dir)  # type: ignore[arg-type]
+            writer = GraphWriter()
+            report = write_graph(extraction, writer, parts)
+            old: set[ox.Quad] = set()
+            for doc_id in parts.previous.keys() - parts.reused:
+                old |= parts.quads(doc_id, previous=True)
+            remove_inferred(st)
+            apply_delta(st, parts, old, writer.quads, parts.reused)
+            del old, writer
+        else:
+            st = kgstore.open_new_store(build_dir)
+            writer = GraphWriter(sink=st)
+            report = write_graph(extraction, writer, parts)
+            writer.flush()
+        report.from_previous = len(parts.reused)
+        parts.save()
         inferred = apply_rules(st)
         st.flush()
-        write_name_index(build_dir, st)  # what `kg ask` links names with, opened lazily (kg/qa/name_index.py)
+        # what `kg ask` links names with, opened lazily (kg/qa/name_index.py); the sentences of the parts
+        # taken over are taken over from the previous build's index
+        files = {plan.doc_id: plan.meta.file for plan in extraction.plans}
+        write_name_index(build_dir, st, parts={files[d]: (r.file, f"{HKID}doc/{d}") for d, r in parts.records.items()
+                                               if d in files},
+                         version=parts.version, previous=previous if parts.previous else None)
         (build_dir / "vocabulary.json").write_text(load_vocabulary().to_json(), encoding="utf-8")
         report.quads = len(st)
         del st
         meta = {"version": __version__, "corpus": [str(d) for d in corpus_dirs(corpus_dir)], "plans": report.plans,
                 "sentences": report.sentences, "institutions": report.institutions,
                 "quads": report.quads, "inferred_quads": inferred, "plans_from_cache": report.from_cache,
+                "plans_from_previous_build": report.from_previous,
                 "built": time.strftime("%Y-%m-%dT%H:%M:%S")}
         report.build_dir = kgstore.publish(data_dir, build_dir, meta)
     except BaseException:

@@ -21,16 +21,16 @@ Records are pickled (with the format version in the file); the normalised form o
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import io
 import json
 import os
 import pickle
+import re
 import shutil
 import sys
 from dataclasses import asdict
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from kg.paths import ONTOLOGY_DIR, PACKAGE_DATA, PACKAGE_DIR
@@ -39,6 +39,8 @@ FORMAT = 1  # of the pickled records (kg/build_extract.py); bump when their clas
 CACHE_DIR = "cache/extract"
 # the modules whose imports lead to all the code extraction runs (kg/build_extract.py runs them)
 ENTRY_MODULES = ("kg.build_extract",)
+# the modules that turn records into triples and a build's parts into its store (kg/build_delta.py)
+GRAPH_MODULES = ("kg.build", "kg.build_delta")
 # data the pipeline never reads (the web pages' assets, the graph viewer's style)
 IGNORED_DATA = ("web", "viz")
 
@@ -54,27 +56,41 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
-def _kg_imports(path: Path, name: str) -> set[str]:
+# import statements, read from the source text (parsing every module with `ast` took ~1 s of each build):
+# `from X import (a, b)` (parenthesised over lines, or to the end of the line) and `import a, b as c`.
+# Text in a docstring that reads like an import only adds a module to the digest: never one too few.
+_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.M)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n]+)", re.M)
+
+
+def _names(text: str) -> list[str]:
+    text = re.sub(r"#[^\n]*", "", text).strip("() \t\n\\")
+    return [part.split()[0] for part in text.replace("\n", ",").split(",") if part.strip()]
+
+
+@cache
+def _kg_imports(path: Path, name: str) -> frozenset[str]:
     """The kg modules a source file imports (at top level or inside functions)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    source = path.read_text(encoding="utf-8")
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")
-                base = ".".join(parts[:len(parts) - node.level + 1] + ([base] if base else []))
-            found.add(base)
-            found.update(f"{base}.{a.name}" for a in node.names)  # `from kg.pipeline import figures`
-    return {m for m in found if m == "kg" or m.startswith("kg.")}
+    for line in _IMPORT.finditer(source):
+        found.update(_names(line.group(1).split(";")[0]))
+    for stmt in _FROM_IMPORT.finditer(source):
+        base, names = stmt.group(1), _names(stmt.group(2).split(";")[0] if "(" not in stmt.group(2) else stmt.group(2))
+        level = len(base) - len(base.lstrip("."))
+        base = base[level:]
+        if level:
+            parts = package.split(".")
+            base = ".".join(parts[:len(parts) - level + 1] + ([base] if base else []))
+        found.add(base)
+        found.update(f"{base}.{n}" for n in names)  # `from kg.pipeline import figures`
+    return frozenset(m for m in found if m == "kg" or m.startswith("kg."))
 
 
-def extraction_modules() -> dict[str, Path]:
-    """Every kg module reachable by imports from the extraction's entry modules, with its file."""
-    todo = list(ENTRY_MODULES)
+def extraction_modules(entries: tuple[str, ...] = ENTRY_MODULES) -> dict[str, Path]:
+    """Every kg module reachable by imports from the extraction's entry modules (or `entries`), with its file."""
+    todo = list(entries)
     seen: dict[str, Path] = {}
     while todo:
         name = todo.pop()
@@ -118,6 +134,26 @@ def pipeline_version() -> str:
     for name, path in _data_files():
         h.update(f"data {name}\n".encode())
         h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def graph_version() -> str:
+    """A digest of everything the graph written from the records depends on besides the plans: the
+    pipeline's version, the source of the modules that write triples (GRAPH_MODULES and their kg
+    imports) and the inference rules. A build whose parts were written under another version is
+    not reused piecewise (kg/build_delta.py): the next build writes every part again."""
+    from kg.paths import RULES_DIR
+
+    h = hashlib.sha256()
+    h.update(pipeline_version().encode())
+    modules = extraction_modules(GRAPH_MODULES)
+    for name in sorted(modules):
+        h.update(f"module {name}\n".encode())
+        h.update(modules[name].read_bytes())
+    for rule in sorted(RULES_DIR.glob("*.ru")):
+        h.update(f"rule {rule.name}\n".encode())
+        h.update(rule.read_bytes())
     return h.hexdigest()
 
 
@@ -177,15 +213,30 @@ class ExtractionCache:
         except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
             return None
 
-    def put(self, key: str, data: bytes) -> None:
+    def put(self, key: str, data: bytes, path: Path | None = None) -> None:
         """Store pickled records (`dumps`); a cache that cannot be written only costs time."""
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
             tmp = self.dir / f".{key}.{os.getpid()}.tmp"
             tmp.write_bytes(data)
-            os.replace(tmp, self.path(key))
+            os.replace(tmp, path or self.path(key))
         except OSError:
             pass
+
+    def mentions_path(self, key: str) -> Path:
+        return self.dir / f"{key}.mentions"
+
+    def get_mentions(self, key: str) -> tuple[int, list] | None:
+        """(sentences, [(sentence, its institution mentions)]) of a plan's records, what the registry is
+        fed with; None when not stored or unreadable."""
+        try:
+            found = loads(self.mentions_path(key).read_bytes())
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+            return None
+        return found if isinstance(found, tuple) and len(found) == 2 else None
+
+    def put_mentions(self, key: str, mentions: tuple[int, list]) -> None:
+        self.put(key, dumps(mentions), self.mentions_path(key))
 
     def prune(self) -> None:
         """Remove the records of other pipeline versions (they can never be read again)."""

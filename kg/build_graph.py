@@ -123,6 +123,12 @@ class Institution:
     def kind(self) -> str:
         return max(self.kinds.items(), key=lambda kv: (kv[1], kv[0]))[0]
 
+    def digest_state(self) -> list:
+        """What a plan's triples may read of the institution (kg/build_delta.py): a plan whose
+        institutions say the same is written the same."""
+        return [self.iri.value, self.name, self.kind, sorted(self.aliases), self.level, self.city, self.county,
+                self.parent, any(self.planned_votes)]
+
     @property
     def iri(self) -> ox.NamedNode:
         if self.kind in load_vocabulary().consortium_kinds:

@@ -168,6 +168,24 @@ def open_new_store(build_dir: Path) -> ox.Store:
     return ox.Store(str(build_dir / "store"))
 
 
+def previous_build(data_dir: Path) -> Path | None:
+    """The current build, to start the next one from; None when there is none or it cannot be read."""
+    try:
+        return current_build(data_dir)
+    except (NoGraphError, StoreError):
+        return None
+
+
+def copy_store(previous: Path, build_dir: Path) -> ox.Store:
+    """A copy of a build's store in a build in progress, to be changed there (hard links to the
+    previous store's immutable files: the previous build is left as it was, readers included)."""
+    try:
+        ox.Store.read_only(str(previous / "store")).backup(str(build_dir / "store"))
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise StoreError(f"cannot copy the graph of {previous}: {exc}", hint="rebuild with `kg build --full`") from None
+    return ox.Store(str(build_dir / "store"))
+
+
 def write_store(build_dir: Path, quads: Iterable[ox.Quad]) -> ox.Store:
     store = open_new_store(build_dir)
     store.bulk_extend(quads)

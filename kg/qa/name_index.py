@@ -18,12 +18,23 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from kg.qa.linking import PREFIXES, Entry, Lexicon, build_lexicon_rows, lexicon_from_rows
-from kg.qa.passages import PASSAGE_COLUMNS, PASSAGE_SCHEMA, IndexedPassages, passages_sparql, write_passages
+from kg.qa.passages import (
+    PASSAGE_COLUMNS,
+    PASSAGE_SCHEMA,
+    IndexedPassages,
+    NoRoom,
+    add_passages,
+    finish_passages,
+    passages_sparql,
+    remove_passages,
+    write_passages,
+)
 
 INDEX_FILE = "qa-names.sqlite"
 # Bump when the schema or what goes into the lexicon changes: an older index is then ignored.
@@ -56,17 +67,67 @@ def regions_key() -> str:
         return ""
 
 
-def _passage_rows(store) -> Iterator[dict]:
-    """The sentences of passages.rq.j2, streamed (a national graph has millions)."""
+def _passage_rows(store, doc: str | None = None) -> Iterator[dict]:
+    """The sentences of passages.rq.j2 (of the document whose IRI is `doc`, or all), streamed (a
+    national graph has millions)."""
     from kg.store import run_query, term_value
 
-    for sol in run_query(store, passages_sparql(), prefixes=PREFIXES):
+    bindings = {"d": doc} if doc else None
+    for sol in run_query(store, passages_sparql(), bindings, prefixes=PREFIXES):
         yield {c: term_value(sol[c]) for c in PASSAGE_COLUMNS}
 
 
-def write_name_index(build_dir: Path, store, config: dict | None = None, lexicon: Lexicon | None = None) -> Path:
+_LEXICON_SCHEMA = """
+    CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+    CREATE TABLE entry(id INTEGER PRIMARY KEY, iri TEXT, label TEXT, type TEXT, city TEXT,
+                       of_kind TEXT, level TEXT);
+    CREATE TABLE name(ord INTEGER, pos INTEGER, label TEXT, entry INTEGER, PRIMARY KEY(ord, pos))
+        WITHOUT ROWID;
+    CREATE TABLE canon(iri TEXT PRIMARY KEY, label TEXT) WITHOUT ROWID;
+    CREATE TABLE fuzzy(len INTEGER, label TEXT, head TEXT, tail TEXT, type TEXT);
+    CREATE TABLE place(name TEXT PRIMARY KEY) WITHOUT ROWID;
+"""
+_LEXICON_TABLES = ("meta", "entry", "name", "canon", "fuzzy", "place")
+
+
+def _writer_digest(version: str) -> str:
+    """What the sentence tables of an index depend on besides the graph: the graph's version (given by
+    the build) and this writer's code and query."""
+    from kg.paths import TEMPLATES_DIR
+    from kg.qa import passages
+
+    h = hashlib.sha256(f"{INDEX_VERSION} {version}".encode())
+    for path in (Path(__file__), Path(passages.__file__), TEMPLATES_DIR / "passages.rq.j2"):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _reusable(previous: Path | None, digest: str) -> bool:
+    """Whether the name index of a previous build holds sentence tables written the same way."""
+    path = previous / INDEX_FILE if previous else None
+    if path is None or not path.is_file():
+        return False
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = 'blocks'").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == digest
+
+
+def write_name_index(build_dir: Path, store, config: dict | None = None, lexicon: Lexicon | None = None, *,
+                     parts: Mapping[str, tuple[str, str]] | None = None, version: str = "",
+                     previous: Path | None = None) -> Path:
     """Write the name index of the graph in `store` (or of a `lexicon` already read from it), its
-    sentences and the gazetteer's region names into `build_dir`, once per build."""
+    sentences and the gazetteer's region names into `build_dir`, once per build.
+
+    `parts` (a document's file name → its part and its IRI, kg/build_delta.py) and `version` (the
+    graph's) let the next build start from this index: the name index of the `previous` build, when
+    written under the same version, is copied and only the sentences of the parts that changed are
+    removed and added; the lexicon, a question's vocabulary and the places are written again whole."""
     if config is None:
         from kg.qa.vocabulary import load_config
 
@@ -77,60 +138,82 @@ def write_name_index(build_dir: Path, store, config: dict | None = None, lexicon
     path = build_dir / INDEX_FILE
     tmp = build_dir / f"{INDEX_FILE}.{os.getpid()}.tmp"
     tmp.unlink(missing_ok=True)
+    digest = _writer_digest(version) if parts is not None else ""
+    reuse = parts is not None and _reusable(previous, digest)
+    if reuse:
+        shutil.copyfile(previous / INDEX_FILE, tmp)  # type: ignore[operator]
     con = sqlite3.connect(str(tmp))
     try:
-        con.executescript("""
-            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -131072;  -- 128 MB
-            CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
-            CREATE TABLE entry(id INTEGER PRIMARY KEY, iri TEXT, label TEXT, type TEXT, city TEXT,
-                               of_kind TEXT, level TEXT);
-            CREATE TABLE name(ord INTEGER, pos INTEGER, label TEXT, entry INTEGER, PRIMARY KEY(ord, pos))
-                WITHOUT ROWID;
-            CREATE TABLE canon(iri TEXT PRIMARY KEY, label TEXT) WITHOUT ROWID;
-            CREATE TABLE fuzzy(len INTEGER, label TEXT, head TEXT, tail TEXT, type TEXT);
-            CREATE TABLE place(name TEXT PRIMARY KEY) WITHOUT ROWID;
-        """ + PASSAGE_SCHEMA)
-        ids: dict[tuple, int] = {}
-
-        def entry_id(e: Entry) -> int:
-            key = (e.iri, e.label, e.type, e.city, e.of_kind, e.level)
-            found = ids.get(key)
-            if found is None:
-                found = ids[key] = len(ids) + 1
-            return found
-
-        def name_rows() -> Iterator[tuple]:
-            for ord_, (label, entries) in enumerate(lex.by_label.items()):
-                for pos, e in enumerate(entries):
-                    yield ord_, pos, label, entry_id(e)
-
-        con.executemany("INSERT INTO name VALUES (?, ?, ?, ?)", name_rows())
-        con.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        ((i, *key) for key, i in ids.items()))
-        con.executemany("INSERT INTO canon VALUES (?, ?)", lex.names.items())
-        # A label one character off a piece of a question keeps its first or its second half intact.
-        con.executemany("INSERT INTO fuzzy VALUES (?, ?, ?, ?, ?)",
-                        ((len(label), label, label[:len(label) // 2], label[len(label) // 2:], es[0].type)
-                         for label, es in lex.by_label.items()
-                         if len(label) >= _FUZZY_MIN and label == es[0].label))
-        con.executescript("""
-            CREATE INDEX name_label ON name(label);
-            CREATE INDEX name_entry ON name(entry);
-            CREATE INDEX entry_iri ON entry(iri);
-            CREATE INDEX entry_type ON entry(type);
-            CREATE INDEX fuzzy_head ON fuzzy(head);
-            CREATE INDEX fuzzy_tail ON fuzzy(tail);
-        """)
-        meta = write_passages(con, _passage_rows(store))
+        con.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -131072;")
+        if reuse:
+            con.executescript("".join(f"DROP TABLE {t};" for t in _LEXICON_TABLES) + _LEXICON_SCHEMA)
+        else:
+            con.executescript(_LEXICON_SCHEMA + PASSAGE_SCHEMA)
+        _write_lexicon(con, lex)
+        if reuse:
+            try:
+                meta = _update_passages(con, store, parts)  # type: ignore[arg-type]
+            except NoRoom:
+                con.close()
+                return write_name_index(build_dir, store, config, lex, parts=parts, version=version)
+        else:
+            meta = write_passages(con, _passage_rows(store), {doc: part for doc, (part, _) in (parts or {}).items()})
         place_meta = _write_places(con)
         con.executemany("INSERT INTO meta VALUES (?, ?)",
                         [("version", str(INDEX_VERSION)), ("params", params_key(params)),
-                         ("max_len", str(lex.max_len)), *meta.items(), *place_meta.items()])
+                         ("max_len", str(lex.max_len)), *meta.items(), *place_meta.items(),
+                         *([("blocks", digest)] if digest else [])])
         con.commit()
     finally:
         con.close()
     os.replace(tmp, path)
     return path
+
+
+def _update_passages(con: sqlite3.Connection, store, parts: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """The sentence tables of a copied index brought to this build's parts (NoRoom: write them whole)."""
+    have = {part for (part,) in con.execute("SELECT part FROM passage_block")}
+    wanted = {part: (doc, iri) for doc, (part, iri) in parts.items()}
+    for part in sorted(have - wanted.keys()):
+        remove_passages(con, part)
+    for part in sorted(wanted.keys() - have, key=lambda p: (wanted[p][0], p)):
+        doc, iri = wanted[part]
+        add_passages(con, _passage_rows(store, iri), doc, part)
+    return finish_passages(con)
+
+
+def _write_lexicon(con: sqlite3.Connection, lex: Lexicon) -> None:
+    ids: dict[tuple, int] = {}
+
+    def entry_id(e: Entry) -> int:
+        key = (e.iri, e.label, e.type, e.city, e.of_kind, e.level)
+        found = ids.get(key)
+        if found is None:
+            found = ids[key] = len(ids) + 1
+        return found
+
+    def name_rows() -> Iterator[tuple]:
+        for ord_, (label, entries) in enumerate(lex.by_label.items()):
+            for pos, e in enumerate(entries):
+                yield ord_, pos, label, entry_id(e)
+
+    con.executemany("INSERT INTO name VALUES (?, ?, ?, ?)", name_rows())
+    con.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    ((i, *key) for key, i in ids.items()))
+    con.executemany("INSERT INTO canon VALUES (?, ?)", lex.names.items())
+    # A label one character off a piece of a question keeps its first or its second half intact.
+    con.executemany("INSERT INTO fuzzy VALUES (?, ?, ?, ?, ?)",
+                    ((len(label), label, label[:len(label) // 2], label[len(label) // 2:], es[0].type)
+                     for label, es in lex.by_label.items()
+                     if len(label) >= _FUZZY_MIN and label == es[0].label))
+    con.executescript("""
+        CREATE INDEX name_label ON name(label);
+        CREATE INDEX name_entry ON name(entry);
+        CREATE INDEX entry_iri ON entry(iri);
+        CREATE INDEX entry_type ON entry(type);
+        CREATE INDEX fuzzy_head ON fuzzy(head);
+        CREATE INDEX fuzzy_tail ON fuzzy(tail);
+    """)
 
 
 def _write_places(con: sqlite3.Connection) -> dict[str, str]:

@@ -12,7 +12,7 @@ import math
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d+(?:\.\d+)?")
@@ -110,21 +110,74 @@ PASSAGE_SCHEMA = """
     CREATE TABLE posting(term TEXT, passage INTEGER, tf INTEGER, PRIMARY KEY(term, passage)) WITHOUT ROWID;
     CREATE TABLE term_df(term TEXT PRIMARY KEY, df INTEGER) WITHOUT ROWID;
     CREATE TABLE city_run(city TEXT, lo INTEGER, hi INTEGER);
+    CREATE TABLE passage_block(part TEXT PRIMARY KEY, doc TEXT, block INTEGER, city TEXT, n INTEGER, total INTEGER)
+        WITHOUT ROWID;
 """
-# Sentences are numbered in document order and a document is one city's: a city's sentences are a
-# few runs of consecutive numbers, so a city's postings of a term are ranges of the term's postings.
+# Sentences are numbered per document: the k-th sentence of a document (in passages.rq.j2's order) is
+# block * BLOCK + k, and blocks are numbered in document order with room between them, so a document
+# added later is numbered between its neighbours and the others keep their numbers (an incremental
+# build rewrites only the documents that changed). A document is one city's: a city's sentences are a
+# few runs of numbers, so a city's postings of a term are ranges of the term's postings.
+BLOCK = 1 << 24  # sentences of one document at most
+GAP = 1 << 20  # blocks left free between two documents by a full write
+MAX_ID = 1 << 62
 PASSAGE_INDEXES = """
-    CREATE INDEX passage_city ON passage(city);
-    CREATE INDEX city_run_city ON city_run(city);
+    CREATE INDEX IF NOT EXISTS passage_city ON passage(city);
+    CREATE INDEX IF NOT EXISTS city_run_city ON city_run(city);
 """
 
 
-def write_passages(con: sqlite3.Connection, rows: Iterable[dict]) -> dict[str, str]:
-    """The sentences (rows of passages.rq.j2, in its order) and their bigram postings, into the
-    name index being written; returns the meta entries (count, average length)."""
+class NoRoom(Exception):
+    """No free block between two documents: the sentences must be written again whole."""
+
+
+def write_passages(con: sqlite3.Connection, rows: Iterable[dict], parts: Mapping[str, str] | None = None
+                   ) -> dict[str, str]:
+    """The sentences (rows of passages.rq.j2, in its order: by document) and their bigram postings,
+    into the name index being written; each document is filed under its part (`parts`: document →
+    part, kg/build_delta.py; the document itself without). Returns the meta entries (count, average length)."""
+    blocks: dict[str, int] = {}
+
+    def block_of(doc: str) -> int:
+        if doc not in blocks:
+            blocks[doc] = (len(blocks) + 1) * GAP
+        return blocks[doc]
+
+    _insert(con, rows, block_of, parts or {})
+    return finish_passages(con)
+
+
+def add_passages(con: sqlite3.Connection, rows: Iterable[dict], doc: str, part: str) -> None:
+    """Add one document's sentences (rows of passages.rq.j2 for it) under a block between its neighbours'."""
+    order = [(d, p, b) for p, d, b in con.execute("SELECT part, doc, block FROM passage_block")]
+    before = max((b for d, p, b in order if (d, p) < (doc, part)), default=0)
+    after = min((b for d, p, b in order if (d, p) > (doc, part)), default=before + 2 * GAP)
+    block = (before + after) // 2
+    if block <= before or block * BLOCK > MAX_ID:
+        raise NoRoom(doc)
+    _insert(con, rows, lambda _doc: block, {doc: part})
+
+
+def remove_passages(con: sqlite3.Connection, part: str) -> None:
+    """Remove the sentences filed under `part`, their postings and their share of the terms' counts."""
+    row = con.execute("SELECT block, n FROM passage_block WHERE part = ?", (part,)).fetchone()
+    if row is None:
+        return
+    lo, hi = row[0] * BLOCK + 1, row[0] * BLOCK + row[1]
     df: Counter = Counter()
-    n = total = 0
-    runs: list[list] = []  # [city, first, last]
+    for (quote,) in con.execute("SELECT quote FROM passage WHERE id BETWEEN ? AND ?", (lo, hi)):
+        df.update(set(terms(str(quote or ""))))
+    for term, count in df.items():
+        con.execute("DELETE FROM posting WHERE term = ? AND passage BETWEEN ? AND ?", (term, lo, hi))
+        con.execute("UPDATE term_df SET df = df - ? WHERE term = ?", (count, term))
+    con.execute("DELETE FROM term_df WHERE df <= 0")
+    con.execute("DELETE FROM passage WHERE id BETWEEN ? AND ?", (lo, hi))
+    con.execute("DELETE FROM passage_block WHERE part = ?", (part,))
+
+
+def _insert(con: sqlite3.Connection, rows: Iterable[dict], block_of, parts: Mapping[str, str]) -> None:
+    df: Counter = Counter()
+    counts: dict[str, list] = {}  # doc → [block, n, total, city]
     postings: list[tuple] = []
     # Postings arrive in sentence order but are keyed by term: inserted as they come, each lands at a
     # random place of the table's B-tree. They are staged in a plain table instead (appended in batches)
@@ -132,32 +185,48 @@ def write_passages(con: sqlite3.Connection, rows: Iterable[dict]) -> dict[str, s
     con.execute("CREATE TEMP TABLE posting_stage(term TEXT, passage INTEGER, tf INTEGER)")
 
     def passage_rows() -> Iterator[tuple]:
-        nonlocal n, total
         for row in rows:
+            doc = str(row.get("doc"))
             tf = Counter(terms(str(row.get("quote") or "")))
             length = sum(tf.values())
-            n += 1
-            total += length
+            if doc not in counts:
+                counts[doc] = [block_of(doc), 0, 0, row.get("city")]
+            c = counts[doc]
+            c[1] += 1
+            c[2] += length
+            pid = c[0] * BLOCK + c[1]
             df.update(tf.keys())
-            city = row.get("city")
-            if city:
-                if runs and runs[-1][0] == city and runs[-1][2] == n - 1:
-                    runs[-1][2] = n
-                else:
-                    runs.append([city, n, n])
-            postings.extend((t, n, c) for t, c in tf.items())
+            postings.extend((t, pid, k) for t, k in tf.items())
             if len(postings) >= _STAGE_BATCH:
                 con.executemany("INSERT INTO posting_stage VALUES (?, ?, ?)", postings)
                 postings.clear()
-            yield (n, *(row.get(c) for c in PASSAGE_COLUMNS), length)
+            yield (pid, *(row.get(c) for c in PASSAGE_COLUMNS), length)
 
     con.executemany(f"INSERT INTO passage VALUES (?, {', '.join('?' * len(PASSAGE_COLUMNS))}, ?)", passage_rows())
     con.executemany("INSERT INTO posting_stage VALUES (?, ?, ?)", postings)
     con.execute("INSERT INTO posting SELECT term, passage, tf FROM posting_stage ORDER BY term, passage")
     con.execute("DROP TABLE posting_stage")
-    con.executemany("INSERT INTO term_df VALUES (?, ?)", df.items())
+    con.executemany("INSERT INTO term_df VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+                    df.items())
+    con.executemany("INSERT INTO passage_block VALUES (?, ?, ?, ?, ?, ?)",
+                    ((parts.get(doc, doc), doc, block, city, n, total)
+                     for doc, (block, n, total, city) in counts.items()))
+
+
+def finish_passages(con: sqlite3.Connection) -> dict[str, str]:
+    """The cities' runs of sentence numbers, and the meta entries (count, average length)."""
+    runs: list[list] = []  # [city, first, last]
+    last_city: object = None
+    for block, n, city in con.execute("SELECT block, n, city FROM passage_block WHERE n > 0 ORDER BY block"):
+        if city and runs and last_city == city:
+            runs[-1][2] = block * BLOCK + n
+        elif city:
+            runs.append([city, block * BLOCK + 1, block * BLOCK + n])
+        last_city = city
+    con.execute("DELETE FROM city_run")
     con.executemany("INSERT INTO city_run VALUES (?, ?, ?)", runs)
     con.executescript(PASSAGE_INDEXES)
+    n, total = con.execute("SELECT coalesce(sum(n), 0), coalesce(sum(total), 0) FROM passage_block").fetchone()
     # the average exactly as PassageIndex computes it (a float written with repr reads back the same)
     return {"passages": str(n), "passage_avg_len": repr(total / max(1, n))}
 
@@ -198,7 +267,7 @@ class IndexedPassages:
         if len(present) < need:
             return []
         runs = [(lo, hi) for lo, hi in self.con.execute("SELECT lo, hi FROM city_run WHERE city = ?", (city,))] \
-            if city else [(1, self.n)]
+            if city else [(0, MAX_ID)]
         tfs: dict[int, dict[str, int]] = {}
         rare = present[:len(present) - need + 1]
         for t in rare:
