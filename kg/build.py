@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.build_cache import ExtractionCache, loads, plan_key
+from kg.build_enumerations import write_enumerations
 from kg.build_extract import (
     InstitutionMention,
     PlanExtraction,
@@ -244,6 +245,7 @@ def write_graph(extraction: Extraction, writer: GraphWriter) -> BuildReport:
             writer.add_span(reading.sentence)
             emit_institutions(ctx, reading)
             write_relations(ctx, reading.relations)
+            write_enumerations(ctx, reading.enumerations, reading.sentence)
         observations = ext.observations
         if not ext.probes_hold(institutions):
             # a name in a table row is an institution another plan names: read the figures with the registry
