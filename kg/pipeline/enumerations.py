@@ -69,7 +69,8 @@ def _enumeration(m: re.Match, word: str, sentence: Sentence, data: dict) -> Enum
     else:
         cut = _items(m.group("items"), m.start("items"), data, leftward=word in ("项", "三位一体"))
     items = [Item(t, *sentence.span_of(a, a + len(t))) for t, a in cut]
-    if n is not None and len(items) != n or len(items) < (1 if n == 1 else 2):
+    fewest = 1 if n == 1 or word in data["single_item_roles"] else 2
+    if n is not None and len(items) != n or len(items) < fewest:
         return None
     whole = groups.get("whole") or ""
     text = sentence.norm.text
@@ -96,7 +97,7 @@ def _role_whole(m: re.Match, text: str) -> str:
     before = text[:m.start()]
     if before.endswith("是"):
         return re.split(r"由|是|，", before)[0]
-    after = re.match(r"，?(?P<c>[^，。；]{2,30})", text[m.end():])
+    after = re.match(r"，?(?P<c>[^，。；]{2,30})(?=[，。；]|$)", text[m.end():])
     if after is None or after.group("c").startswith(("以", "、")) or "为" in after.group("c"):
         return ""
     return after.group("c")

@@ -64,7 +64,8 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
     parsed = parse(kb, stripped, context)
     if not parsed.mentions:
         # 哪个县区要巩固…示范区创建成果: no entity, but the plans may say it in so many words
-        for _, family in ranked(kb, parsed, kinds=("statement", "text_place", "text_plan", "claim", "holders"))[:2]:
+        for _, family in ranked(kb, parsed, kinds=("statement", "text_place", "text_plan", "claim", "holders",
+                                                   "enumeration"))[:2]:
             result = run(kb, family, parsed)
             if result["status"] == "answered":
                 return reply(text, "answered", result["message"], result["answers"], family["id"],
@@ -108,7 +109,8 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
         out = reply(text, "unanswerable", f"识别出了{ents}，但没有能回答这类问题的模板。"
                     f"可以这样问：{'；'.join(askable_about(kb, parsed))}", qid=qid)
         return with_passages(kb, out, parsed), parsed
-    family = families[0][1]
+    # an enumeration is what the plan lists of a thing: asked when no family of a fact answers
+    family = next((f for _, f in families if f["kind"] != "enumeration"), families[0][1])
     glued = place_glued_kind(kb, parsed)
     if glued and family["kind"] in (kb.config.get("glued_kind_asks_one") or []):
         phrase, names = glued
@@ -116,6 +118,12 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
         return reply(text, "ambiguous", f"“{phrase}”不是图谱中的机构全称，{which}。请写明机构全称。",
                      qid=qid), parsed
     result = check(kb, family, parsed, run(kb, family, parsed))
+    if result["status"] != "answered" and family["kind"] != "enumeration":
+        # 医院按性质分成哪几类 / 是哪四级: what the plan enumerates of the thing the question names
+        for _, listed in ranked(kb, parsed, kinds=("enumeration",))[:1]:
+            said = run(kb, listed, parsed)
+            if said["status"] == "answered":
+                family, result = listed, said
     if result["status"] != "answered" and family["kind"] != "claim" and is_yes_no(kb, parsed):
         # a yes/no question no fact answers: what the plan states of it, if it states it
         for _, claim in ranked(kb, parsed, kinds=("claim",))[:1]:
