@@ -75,9 +75,11 @@ def _enumeration(m: re.Match, word: str, sentence: Sentence, data: dict) -> Enum
     whole = groups.get("whole") or ""
     text = sentence.norm.text
     if groups.get("role"):
-        whole = _role_whole(m, text)
+        whole = _role_whole(m, text, data)
     before = text[:m.start("whole") if "whole" in groups else m.start()]
-    at_start = not groups.get("whole") and not re.sub(data["sentence_label"], "", before).strip("*")
+    opening = re.sub(data["sentence_label"], "", before).strip("*")
+    # the list opens its sentence, or (a chain of roles: 以A为主体，以B为基础) the chain does
+    at_start = not whole and (not opening or bool(groups.get("role")) and opening.startswith("以"))
     whole = _whole(whole, word, sentence, data, heading=at_start and (groups.get("role") and "role" or word)
                    in data["heading_wholes"])
     if not whole:
@@ -91,14 +93,20 @@ def _number(text: str | None, data: dict) -> int | None:
     return int(text) if text.isdigit() else data["numbers"].get(text)
 
 
-def _role_whole(m: re.Match, text: str) -> str:
-    """以A、B为重点，加强X: the clause it goes on with; X是以A为主体: X; none when another role
-    follows (以A为骨干、B为依托): the heading's thing."""
+def _role_whole(m: re.Match, text: str, data: dict) -> str:
+    """X是以A为主体: X; 以A为龙头、B为骨干…的Y体系: Y; 以A、B为重点，加强X (a focus): the clause it goes
+    on with; else none (the heading's thing, when the list opens its sentence)."""
     before = text[:m.start()]
     if before.endswith("是"):
         return re.split(r"由|是|，", before)[0]
-    after = re.match(r"，?(?P<c>[^，。；]{2,30})(?=[，。；]|$)", text[m.end():])
-    if after is None or after.group("c").startswith(("以", "、")) or "为" in after.group("c"):
+    rest = text[m.end():]
+    named = re.match(r"的(?P<w>[^，。；]{2,20})(?=[，。；]|$)", rest)  # 以A、B为基础的X
+    whole = named or re.search(data["role_whole_after"], rest.split("。")[0])
+    if whole:
+        return whole.group("w")
+    after = re.match(r"，?(?P<c>[^，。；]{2,30})(?=[，。；]|$)", rest)
+    if m.group("role") not in data["clause_roles"] or after is None \
+            or after.group("c").startswith(("以", "、")) or "为" in after.group("c"):
         return ""
     return after.group("c")
 
@@ -143,13 +151,18 @@ def _items(text: str, base: int, data: dict, leftward: bool = False) -> list[tup
         text = text[:etc]  # A、B等机构: what follows 等 is the kind of all of them, no item
     top = data["top_separator"]
     parts = _split(text, top if _outside(text, top) >= 0 else data["separators"])
+    # A、B和C: the joiner of the last item; A、B和医院的C、D (D short): the joiner before the modifier
+    # the short tail shares; 家庭和工作场所托育点 (a modifier too short to be an item): no item of its own
+    joined = len(parts) - 1
+    if len(parts) >= 2 and len(parts[-1][0]) <= data["short_tail"] and not _joiner_at(parts[-1][0], data):
+        joined = len(parts) - 2
     if parts:
-        last, start = parts[-1]
-        for joiner in data["last_joiners"]:
-            k = _outside(last, joiner)
-            if k > 0:
-                parts[-1:] = [(last[:k], start), (last[k + len(joiner):], start + k + len(joiner))]
-                break
+        part, start = parts[joined]
+        k, joiner = _joiner_at(part, data) or (-1, "")
+        modifier = k < data["modifier_max"] and len(part) - k - len(joiner) >= 4 \
+            and not re.search(data["noun_heads"], part[:k])
+        if k > 0 and not modifier:
+            parts[joined:joined + 1] = [(part[:k], start), (part[k + len(joiner):], start + k + len(joiner))]
     items = []
     for i, (part, start) in enumerate(parts):
         if leftward and i == 0:
@@ -170,6 +183,14 @@ def _items(text: str, base: int, data: dict, leftward: bool = False) -> list[tup
     return items
 
 
+def _joiner_at(part: str, data: dict) -> tuple[int, str] | None:
+    for joiner in data["last_joiners"]:
+        k = _outside(part, joiner)
+        if k > 0:
+            return k, joiner
+    return None
+
+
 def _trim(part: str, start: int, data: dict) -> tuple[str, int]:
     while part and part[0] in " “\"":
         part, start = part[1:], start + 1
@@ -179,6 +200,7 @@ def _trim(part: str, start: int, data: dict) -> tuple[str, int]:
             part, start = part[len(opener):], start + len(opener)
             break
     part = re.sub(data["item_note"], "", part)
+    part = re.sub(data["item_count_head"], "", part)
     return re.sub(r"等$", "", part).rstrip(" ”\""), start
 
 
