@@ -117,6 +117,8 @@ def _whole(text: str, word: str, sentence: Sentence, data: dict, heading: bool) 
     if word in ("级", "项", "三位一体", "举办"):
         text = re.split(data["whole_end"], text)[0]
     text = re.sub(data["whole_openers"], "", text.strip()).strip("“”\"：:* ")
+    if word in ("项", "三位一体"):
+        text = re.sub(data["first_item_verbs"], "", text)
     if not text and heading and sentence.section:
         text = re.sub(r"^[\s\d一二三四五六七八九十（）()、.．]+", "", sentence.section[-1]).rstrip("。．.：: ")
         if re.search(data["heading_labels"], text):
