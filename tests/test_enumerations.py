@@ -250,3 +250,11 @@ def test_a_question_of_institutions_is_still_answered_by_its_own_family(kb):
     result = ask(kb, "钦州的院前医疗急救体系由哪些部分构成？")
     assert result["status"] == "answered"
     assert result["template"] == "members"
+
+
+def test_a_system_another_plan_names_as_a_network_is_what_the_city_asked_enumerates(kb):
+    # 中医药服务体系 is a network of 赣州's graph; 钦州's plan enumerates its levels (四级中医药服务体系)
+    result = ask(kb, "钦州规划的中医药服务体系分为哪几个层级？")
+    assert result["status"] == "answered"
+    assert texts(result) == ["市", "县区", "镇（街道）", "村（社区）"]
+    assert all(s["doc"].startswith("002_") for a in result["answers"] for s in a["sources"])
