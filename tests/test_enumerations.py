@@ -243,6 +243,9 @@ def test_the_city_asked_is_kept(kb):
 def test_a_count_other_than_the_plans_or_an_unknown_thing_is_no_answer(kb):
     assert texts(ask(kb, "梧州的医院分为哪三类？")) == []
     assert texts(ask(kb, "梧州的航天医疗体系是哪四级？")) == []
+    assert texts(ask(kb, "梧州的医疗急救服务体系是哪四级？")) == []  # the plan says 市、县、乡三级
+    # 钦州's 医院 is divided into 公立/民营: no answer to what its 中医医院 include
+    assert texts(ask(kb, "钦州的中医医院包括哪些？")) == []
 
 
 def test_a_question_of_institutions_is_still_answered_by_its_own_family(kb):

@@ -2,12 +2,14 @@
 是哪四级, 老年健康服务机构以哪些机构为主体, 母婴安全5项制度分别是什么). The question's cue says which
 of the plan's cues answer it (questions.yaml enumeration `cues`: 哪几级 → 级, 为主体 → 主体, 分成哪几类 →
 分为/包括/组成…); the question less its places, cue and question words names the thing: the
-enumerations of the plans in scope whose thing, heading and sentence hold most of those words (a run
-of 4+ characters, or a share of `min_share`) answer, each item cited with its sentence. A count the
+enumerations of the plans in scope whose thing or heading holds `min_named` of those words, and with
+its sentence `min_share` of them, answer (a class of institution the question names must be in the thing or heading),
+each item cited with its sentence. A count the
 question states (哪两类) keeps only lists of that length. Nothing close enough is no answer."""
 
 from __future__ import annotations
 
+import math
 import re
 
 import jinja2
@@ -46,6 +48,8 @@ def run_enumeration(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     sparql = kb.render_sparql(family)
     cues = asked_cues(family, parsed.question)
     words = thing_words(kb, family, parsed)
+    # a kind of institution the question names (a class: 中医医院) is the thing or in it
+    kinds = [m.text for m in parsed.mentions if m.type == "class"]
     size = sum(len(w) for w in words)
     if not cues or size < int(family.get("min_chars", 2)):
         return no_fact("这个问题所说的列举", sparql)
@@ -67,8 +71,10 @@ def run_enumeration(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
         got = sum(covered(w, said)[0] for w in words)
         # the thing or its heading names most of the words, and with its sentence all but a few
         if named < size * float(family.get("min_named", 0.5)) \
-                or got < min(size, max(2, int(size * float(family.get("min_share", 0.6))))):
+                or got < min(size, max(2, math.ceil(size * float(family.get("min_share", 0.6))))):
             continue
+        if any(k not in thing for k in kinds):
+            continue  # 中医医院包括哪些 is not answered by what 医院 is divided into
         # of two equally close, the one whose own name the question says most fully
         whole = re.sub(r"\s+", "", e["whole"])
         scored.append(((named, sum(covered(w, whole)[0] for w in words) / len(whole), got), e))
