@@ -246,6 +246,10 @@ def test_a_count_other_than_the_plans_or_an_unknown_thing_is_no_answer(kb):
     assert texts(ask(kb, "梧州的医疗急救服务体系是哪四级？")) == []  # the plan says 市、县、乡三级
     # 钦州's 医院 is divided into 公立/民营: no answer to what its 中医医院 include
     assert texts(ask(kb, "钦州的中医医院包括哪些？")) == []
+    # 钦州's plan divides 医院 into 公立医院 and 民营医院, and lists what 市直医院 (under 公立医院) are made
+    # of: neither is what 公立医院 are divided into
+    assert texts(ask(kb, "钦州的公立医院分为哪几类？")) == []
+    assert texts(ask(kb, "梧州的公立医院分为哪几类？")) == ["政府办医院", "其他公立医院"]
 
 
 def test_a_question_of_institutions_is_still_answered_by_its_own_family(kb):

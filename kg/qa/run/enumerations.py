@@ -65,8 +65,15 @@ def run_enumeration(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
     for e in found.values():
         if n is not None and len(e["items"]) != n:
             continue
-        thing = re.sub(r"\s+", "", f"{e['whole']}|{e.get('section') or ''}")
-        said = thing + "|" + re.sub(r"\s+", "", e["quote"])
+        # the thing and the heading of its own paragraph (the headings above it are broader: a list under
+        # 1.公立医院 / (1)市直医院 says what 市直医院 are made of, not 公立医院)
+        heading = (e.get("section") or "").split(" / ")[-1]
+        thing = re.sub(r"\s+", "", f"{e['whole']}|{heading}")
+        # …and its sentence less the items (钦州的公立医院分为哪几类 is not asked of 医院分为公立医院和民营医院)
+        quote = re.sub(r"\s+", "", e["quote"])
+        for _, label in e["items"].values():
+            quote = quote.replace(label, "|")
+        said = thing + "|" + quote
         named = sum(covered(w, thing)[0] for w in words)
         got = sum(covered(w, said)[0] for w in words)
         # the thing or its heading names most of the words, and with its sentence all but a few
