@@ -109,6 +109,20 @@ def test_the_role_items_play_in_a_thing(text, section, expected):
     assert listed(text, section) == expected
 
 
+def test_two_networks_each_with_its_own_leader():
+    # a county's short document (tests/data/short-docs/yongxin-ygt.txt): 以A为龙头的X和以B为龙头的Y
+    assert listed("组建了以永新县人民医院为龙头的永新县人民医院医共体和以永新县中医院为龙头的永新县中医院医共体。") == [
+        ("永新县人民医院医共体", "龙头", ["永新县人民医院"]), ("永新县中医院医共体", "龙头", ["永新县中医院"])]
+
+
+def test_who_leads_and_joins_is_no_part_of_a_composition():
+    # tests/data/short-docs/hubei-alliance.txt: 同意由X牵头，联合Y组成Z — an approval, not Z's parts
+    assert listed("经研究，同意由华中科技大学同济医学院附属协和医院牵头，联合全省二级以上医疗机构，"
+                  "组成湖北省呼吸专科联盟。") == []
+    assert listed("全市院前医疗急救网络由天水市急救中心、县急救分中心和急救站组成。") == [
+        ("院前医疗急救网络", "组成", ["天水市急救中心", "县急救分中心", "急救站"])]
+
+
 def test_a_focus_of_one_item_is_no_enumeration():
     # 001 梧州 / 002 钦州: 以基层为重点 names one focus, not a list (主体 and 龙头 may be one)
     assert listed("以基层为重点，推动优质医疗资源下沉。") == []

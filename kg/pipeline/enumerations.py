@@ -100,7 +100,7 @@ def _role_whole(m: re.Match, text: str, data: dict) -> str:
     if before.endswith("是"):
         return re.split(r"由|是|，", before)[0]
     rest = text[m.end():]
-    named = re.match(r"的(?P<w>[^，。；]{2,20})(?=[，。；]|$)", rest)  # 以A、B为基础的X
+    named = re.match(r"的(?P<w>[^，。；、和]{2,20}?)(?=[，。；、]|和以|$)", rest)  # 以A、B为基础的X
     whole = named or re.search(data["role_whole_after"], rest.split("。")[0])
     if whole:
         return whole.group("w")
