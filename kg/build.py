@@ -31,6 +31,7 @@ from kg.build_delta import (
     registry_digest,
     remove_inferred,
 )
+from kg.build_enumerations import write_enumerations
 from kg.build_extract import (
     InstitutionMention,
     PlanExtraction,
@@ -283,6 +284,7 @@ def write_graph(extraction: Extraction, writer: GraphWriter, parts: Parts | None
             part.add_span(reading.sentence)
             emit_institutions(ctx, reading)
             write_relations(ctx, reading.relations)
+            write_enumerations(ctx, reading.enumerations, reading.sentence)
         observations = ext.observations
         if not ext.probes_hold(known):
             # a name in a table row is an institution another plan names: read the figures with the registry

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from kg.paths import ONTOLOGY_DIR, PACKAGE_DATA, PACKAGE_DIR
 
-FORMAT = 1  # of the pickled records (kg/build_extract.py); bump when their classes change shape
+FORMAT = 2  # of the pickled records (kg/build_extract.py); bump when their classes change shape
 CACHE_DIR = "cache/extract"
 # the modules whose imports lead to all the code extraction runs (kg/build_extract.py runs them)
 ENTRY_MODULES = ("kg.build_extract",)

@@ -24,6 +24,7 @@ from functools import cache
 from kg.corpus import Plan, Sentence, parse_plan
 from kg.gazetteer import Gazetteer, Region
 from kg.observations import Observation
+from kg.pipeline.enumerations import Enumeration
 from kg.pipeline.institutions import load_rules
 from kg.pipeline.relation_records import GroupMention, RelationRecord
 
@@ -59,6 +60,7 @@ class SentenceReading:
     institutions: list[InstitutionMention] = field(default_factory=list)
     kinds: list[KindMention] = field(default_factory=list)
     relations: list[RelationRecord | GroupMention] = field(default_factory=list)
+    enumerations: list[Enumeration] = field(default_factory=list)
 
 
 @dataclass
@@ -151,7 +153,7 @@ def parsed(plan: Plan) -> Plan:
 
 def extract_plan(plan: Plan) -> PlanExtraction:
     """Run the pipeline over one plan: its sentences' mentions and relations, and its figures."""
-    from kg.pipeline import figures
+    from kg.pipeline import enumerations, figures
     from kg.pipeline.nlp import sentence_docs
     from kg.pipeline.relations import PlanReader
 
@@ -170,6 +172,7 @@ def extract_plan(plan: Plan) -> PlanExtraction:
         for span in doc.spans["kg_kinds"]:
             reading.kinds.append(KindMention(span._.kg_surface, span._.kg_kind, span._.kg_level))
         reading.relations = reader.read(sentence, doc)
+        reading.enumerations = enumerations.read(sentence)
         readings.append(reading)
     _one_place_per_name(readings, city)
     _numbered_short_forms(readings)

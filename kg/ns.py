@@ -37,6 +37,7 @@ class HK(DefinedNamespace):
     EmergencyCentre: URIRef  # emergency medical centre
     EmergencyMedicalInstitution: URIRef  # emergency medical service institution
     EmergencyStation: URIRef  # emergency station
+    Enumeration: URIRef  # enumeration
     EthnicMedicineHospital: URIRef  # ethnic minority medicine hospital
     EyeHospital: URIRef  # eye hospital
     FunctionalUnit: URIRef  # functional unit
@@ -116,6 +117,7 @@ class HK(DefinedNamespace):
     county: URIRef  # county
     derivedByRule: URIRef  # derived by rule
     documentForm: URIRef  # document form
+    enumerationCue: URIRef  # enumeration cue
     fileName: URIRef  # file name
     functionalRole: URIRef  # functional role
     guides: URIRef  # guides

@@ -144,14 +144,16 @@ def test_every_referenced_hk_term_is_declared(tbox: Graph, vocab: Graph, shapes:
 
 
 def test_superclasses_and_superproperties_resolve(tbox: Graph) -> None:
+    # the vocabularies docs/model.md says are reused (hk:Enumeration ⊑ skos:Collection)
     reused = ("http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#", "https://schema.org/",
-              "http://purl.org/linked-data/cube#")  # fmt: skip
+              "http://purl.org/linked-data/cube#", "http://www.w3.org/2004/02/skos/core#")  # fmt: skip
     for p in (RDFS.subClassOf, RDFS.subPropertyOf):
         for s, o in tbox.subject_objects(p):
             assert str(o).startswith(HK_IRI) or str(o).startswith(reused), (s, o)
     assert (HK.HealthInstitution, RDFS.subClassOf, ORG.FormalOrganization) in tbox
     assert (HK.Hospital, RDFS.subClassOf, URIRef("https://schema.org/Hospital")) in tbox
     assert (HK.PlanDocument, RDFS.subClassOf, URIRef("http://www.w3.org/ns/prov#Entity")) in tbox
+    assert (HK.Enumeration, RDFS.subClassOf, URIRef("http://www.w3.org/2004/02/skos/core#Collection")) in tbox
     assert (HK.leads, RDFS.subPropertyOf, ORG.memberOf) in tbox
     assert (HK.withinRegion, RDF.type, OWL.TransitiveProperty) in tbox
     for sym in (HK.referralPartner, HK.integratedWith, HK.cooperatesWith):

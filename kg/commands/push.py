@@ -184,6 +184,9 @@ def _push_update(client, quads: list, graph: str | None, replace: bool, batch: i
     return len(items)
 
 
+GRAPH_BLOCK = 1000
+
+
 def _insert_data(items: list) -> str:
     """INSERT DATA with the triples grouped by graph; terms in N-Triples syntax (pyoxigraph escapes them)."""
     import pyoxigraph as ox
@@ -193,6 +196,9 @@ def _insert_data(items: list) -> str:
         by_graph.setdefault(g, []).append(f"{t.subject} {t.predicate} {t.object} .")
     parts = []
     for g, lines in by_graph.items():
-        body = "\n".join(lines)
-        parts.append(f"GRAPH {g} {{\n{body}\n}}" if isinstance(g, ox.NamedNode) else body)
+        # a graph's triples in blocks of GRAPH_BLOCK: Virtuoso's SPARQL compiler runs out of memory on one
+        # block of some thousands (a plan's text spans), though the same triples in several blocks pass
+        for i in range(0, len(lines), GRAPH_BLOCK):
+            body = "\n".join(lines[i:i + GRAPH_BLOCK])
+            parts.append(f"GRAPH {g} {{\n{body}\n}}" if isinstance(g, ox.NamedNode) else body)
     return "INSERT DATA {\n" + "\n".join(parts) + "\n}"

@@ -84,7 +84,8 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
                      f"规划中未出现）。请写明机构全称。", qid=qid), parsed
     if not parsed.mentions:
         # 哪个县区要巩固…示范区创建成果: no entity, but the plans may say it in so many words
-        for _, family in ranked(kb, parsed, kinds=("statement", "text_place", "text_plan", "claim", "holders"))[:2]:
+        for _, family in ranked(kb, parsed, kinds=("statement", "text_place", "text_plan", "claim", "holders",
+                                                   "enumeration"))[:2]:
             result = run(kb, family, parsed)
             if result["status"] == "answered":
                 return reply(text, "answered", result["message"], result["answers"], family["id"],
@@ -108,6 +109,13 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
         return reply(text, "unanswerable", f"图谱中没有{elsewhere}的规划。目前收录的城市："
                      f"{'、'.join(sorted(kb.plan_cities()))}；可以用 `kg add` 加入新的规划。", qid=qid), parsed
     crossed = crossed_city(kb, parsed)
+    listed = enumerated(kb, parsed) if crossed else None
+    if listed is not None:
+        # 钦州…四级中医药服务体系是哪四级: a system named as another city's network is, in the city asked,
+        # what its plan enumerates
+        family, result = listed
+        return reply(text, "answered", result["message"], result["answers"], family["id"], result["sparql"],
+                     qid), parsed
     if crossed:
         # an answer about the institution would be about its own city's plan, not the city asked
         name, own, asked = crossed
@@ -128,7 +136,8 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
         out = reply(text, "unanswerable", f"识别出了{ents}，但没有能回答这类问题的模板。"
                     f"{suggested(kb, parsed)}", qid=qid)
         return with_passages(kb, out, parsed), parsed
-    family = families[0][1]
+    # an enumeration is what the plan lists of a thing: asked when no family of a fact answers
+    family = next((f for _, f in families if f["kind"] != "enumeration"), families[0][1])
     glued = place_glued_kind(kb, parsed)
     if glued and family["kind"] in (kb.config.get("glued_kind_asks_one") or []):
         phrase, names = glued
@@ -136,6 +145,9 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
         return reply(text, "ambiguous", f"“{phrase}”不是图谱中的机构全称，{which}。请写明机构全称。",
                      qid=qid), parsed
     result = check(kb, family, parsed, run(kb, family, parsed))
+    if result["status"] != "answered" and family["kind"] != "enumeration":
+        # 医院按性质分成哪几类 / 是哪四级: what the plan enumerates of the thing the question names
+        family, result = enumerated(kb, parsed) or (family, result)
     if result["status"] != "answered" and family["kind"] != "claim" and is_yes_no(kb, parsed):
         # a yes/no question no fact answers: what the plan states of it, if it states it
         for _, claim in ranked(kb, parsed, kinds=("claim",))[:1]:
@@ -147,6 +159,15 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
     if guessed and out["status"] == "answered":
         out["message"] = f"（“{guessed[0].text}”按指标“{guessed[0].entries[0].label}”理解）{out['message']}"
     return (with_passages(kb, out, parsed) if result.get("no_fact") else out), parsed
+
+
+def enumerated(kb: Knowledge, parsed: Parsed) -> tuple[dict, dict] | None:
+    """What the plans in scope enumerate of the thing the question names, when it asks that."""
+    for _, family in ranked(kb, parsed, kinds=("enumeration",))[:1]:
+        result = run(kb, family, parsed)
+        if result["status"] == "answered":
+            return family, result
+    return None
 
 
 def only_reading_with_fact(kb: Knowledge, parsed: Parsed, mention) -> tuple[dict, dict, str] | None:

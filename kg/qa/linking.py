@@ -23,7 +23,7 @@ from kg.store import sparql_select, term_value
 # graphs: each of its attributes is made DISTINCT on its own before the join (else the join grows
 # to millions of rows).
 LEXICON_QUERY = """
-SELECT DISTINCT ?e ?label ?type ?city ?ofKind ?level WHERE {
+SELECT DISTINCT ?e ?label ?type ?city ?ofKind ?level ?pref WHERE {
   { ?e a hk:HealthInstitution ; skos:prefLabel|skos:altLabel ?label . BIND("institution" AS ?type)
     OPTIONAL { ?e hk:city/skos:prefLabel ?city } }
   UNION { ?e a/rdfs:subClassOf* org:OrganizationalCollaboration ; skos:prefLabel|skos:altLabel ?label .
@@ -41,7 +41,8 @@ SELECT DISTINCT ?e ?label ?type ?city ?ofKind ?level WHERE {
   UNION { BIND(hk:HealthInstitution AS ?e) ?e skos:prefLabel|skos:altLabel ?label . BIND("class" AS ?type) }
   UNION { ?e skos:inScheme hkv:level ; skos:prefLabel|skos:altLabel ?label . BIND("level" AS ?type) }
   UNION { ?e skos:inScheme hkv:nature ; skos:prefLabel|skos:altLabel ?label . BIND("nature" AS ?type) }
-  UNION { { SELECT DISTINCT ?e WHERE { ?obs hk:measure ?e } } ?e skos:prefLabel|skos:altLabel ?label .
+  UNION { { SELECT DISTINCT ?e WHERE { ?obs hk:measure ?e } }
+    { ?e skos:prefLabel ?label BIND(true AS ?pref) } UNION { ?e skos:altLabel ?label }
     BIND("measure" AS ?type) }
   UNION { ?d a hk:PlanDocument ; hk:city ?e . ?e skos:prefLabel ?label . BIND("city" AS ?type) }
   UNION { { SELECT DISTINCT ?e WHERE { ?obs hk:subject ?e . ?e a hk:Province } }
@@ -164,13 +165,18 @@ def lexicon_from_rows(rows: list[dict], synonyms: dict[str, list[str]],
                       ordinal_names: dict[str, str] | None = None) -> Lexicon:
     lex = Lexicon()
     canon: dict[str, str] = {}
+    preferred: set[str] = set()
     for row in rows:
         iri, label, kind = str(row["e"]), str(row["label"]), str(row["type"])
         # The canonical label is the first prefLabel seen; rows list pref and alt labels alike,
         # so prefer the longest label for institutions (full names) and the shortest for classes.
+        # A measure's is its prefLabel (the query marks it): the engine's row order is no rule.
         old = canon.get(iri)
-        if old is None or (kind in ("institution", "consortium", "unit") and len(label) > len(old)):
+        if old is None or (kind in ("institution", "consortium", "unit") and len(label) > len(old)) \
+                or row.get("pref") and iri not in preferred:
             canon[iri] = label
+            if row.get("pref"):
+                preferred.add(iri)
     for row in rows:
         iri, label, kind, city = str(row["e"]), str(row["label"]), str(row["type"]), row.get("city")
         entry = Entry(iri, canon[iri], kind, str(city) if city else None,

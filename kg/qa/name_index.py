@@ -38,7 +38,7 @@ from kg.qa.passages import (
 
 INDEX_FILE = "qa-names.sqlite"
 # Bump when the schema or what goes into the lexicon changes: an older index is then ignored.
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 _CHUNK = 500  # bound parameters per lookup query
 _FUZZY_MIN = 4  # fuzzy_candidates only offers names of 4+ characters
 

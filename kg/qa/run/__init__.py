@@ -8,6 +8,7 @@ from collections.abc import Callable
 from kg.qa.knowledge import Knowledge
 from kg.qa.parse import Parsed
 from kg.qa.run.claims import run_claim
+from kg.qa.run.enumerations import run_enumeration
 from kg.qa.run.figures import (
     run_compare,
     run_compare_measures,
@@ -32,7 +33,7 @@ OPERATORS: dict[str, Operator] = {
     "figure": run_figure, "diff": run_diff, "compare": run_compare, "superlative": run_superlative,
     "threshold": run_threshold, "compare_measures": run_compare_measures, "count_measures": run_count_measures,
     "count_threshold": run_count_threshold,
-    "nature_value": run_nature_value, "holders": run_holders,
+    "nature_value": run_nature_value, "holders": run_holders, "enumeration": run_enumeration,
     "statement": run_statement, "text_place": run_text_place, "text_plan": run_text_plan, "claim": run_claim,
 }
 
