@@ -127,7 +127,8 @@ def one_answer_per_value(kb: Knowledge, rows: list[dict], measure: str) -> list[
         if same is None or number is None and same["text"] != a["text"]:
             answers[key if number is not None else (a["text"],)] = a
             continue
-        if worded(a["text"]) > worded(same["text"]):
+        # the fuller wording; between equally full ones (3人 / 3名) one rule, not the engine's row order
+        if (worded(a["text"]), same["text"]) > (worded(same["text"]), a["text"]):
             same["text"] = a["text"]
         kept = same["sources"]
         kept += [s for s in a["sources"] if s not in kept][:max(0, 3 - len(kept))]
