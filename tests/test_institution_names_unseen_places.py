@@ -235,6 +235,13 @@ def test_negative_phrases_are_no_institutions(recognise, text, city, county, nev
      {"建设路急救站", "天水市第一人民医院", "七里墩急救站", "天水市第四人民医院"}),
     ("，城北急救站设于柳州市工人医院，藉河急救站依托天水市妇幼保健院设置。", "柳州市", None,
      {"城北急救站", "柳州市工人医院", "藉河急救站", "天水市妇幼保健院"}),
+    # a town of the gazetteer's towns' table whose own name holds a boundary or kind character (村, the
+    # verb 新建): read whole in its city's documents
+    ("王村口镇卫生院、安民乡卫生院加入医共体。", "丽水市", "遂昌县", {"王村口镇卫生院", "安民乡卫生院"}),
+    ("依托缙云县新建镇中心卫生院设立急救站点。", "丽水市", None, {"缙云县新建镇中心卫生院"}),
+    ("推动新建镇卫生院与市人民医院组建医共体。", "无锡市", "宜兴市", {"新建镇卫生院", "宜兴市人民医院"}),
+    # ...but only there: 新建 stays a verb where the city has no such town
+    ("新建镇卫生院3所。", "南昌市", "新建区", set()),
     # short and long names of autonomous prefectures and counties
     ("红河州第一人民医院、黔东南州人民医院、威宁彝族回族苗族自治县人民医院。", "昆明市", None,
      {"红河州第一人民医院", "黔东南州人民医院", "威宁彝族回族苗族自治县人民医院"}),

@@ -307,6 +307,9 @@ class InstitutionRecognizer:
         if suffix is None:
             return None
         name_end = end - len(suffix)
+        known = self._known_town_ending_at(text, end, scope)
+        if known is not None:
+            return known
         best: _Place | None = None
         for length in range(2, self.rules["town_max"] + 1):
             start = name_end - length
@@ -334,6 +337,25 @@ class InstitutionRecognizer:
             if clean or (text[start - 1] in self.town_stop and own[-1] not in self.rules["name_end_stop"]):
                 best = _Place(start, None, "town", text[start:end], scope.county)
         return best
+
+    def _known_town_ending_at(self, text: str, end: int, scope: Scope) -> _Place | None:
+        """A town the gazetteer's towns' table gives in the document's city (or province), after a boundary or
+        its county's name: read whole even where its own name holds a boundary or kind character (王村口镇
+        with 村, 新建镇 with the verb 新建), which the structural reading cannot."""
+        within = scope.city or scope.province
+        if within is None:
+            return None
+        towns = self.gaz.towns_within(within.code)
+        for start in range(max(0, end - self.rules["known_town_max"]), end - 2):
+            if text[start:end] not in towns:
+                continue
+            region = self._region_ending_at(text, start, scope)
+            if region is not None:
+                county = region[1] if region[1].level == "county" else None
+                return _Place(self._chain_start(text, start, scope), region[1], "town", text[start:end], county)
+            if self._boundary_before(text, start):
+                return _Place(start, None, "town", text[start:end], scope.county)
+        return None
 
     def _own_name_ok(self, own: str, inner: bool = False) -> bool:
         """A town's or campus's own name (石塘, 北山) is no generic word and holds no boundary word;
