@@ -62,8 +62,7 @@ KNOWN_MISSES: set[str] = {
 # names found that the reader did not expect, left as they are (see above; 表1 松阳县医共体组成情况, a table's
 # title, names the county's consortia as one)
 KNOWN_WRONG = {"县中医药适宜技术推广中心", "松阳县医共体"}
-KNOWN_MISPLACED = {"四川省八一康复中心",  # nanchong: a province-run centre named by no city, placed by the document
-                   "福建医科大学附属协和医院", "复旦大学附属儿科医院", "首都医科大学附属北京儿童医院",
+KNOWN_MISPLACED = {"福建医科大学附属协和医院", "复旦大学附属儿科医院", "首都医科大学附属北京儿童医院",
                    "华中科技大学同济医学院附属同济医院", "广西中医药大学第一附属医院", "安徽医科大学第一附属医院",
                    # right county (510922), named by the gazetteer's older name 射洪县
                    "射洪市人民医院"}
@@ -257,9 +256,13 @@ def test_names_found_whole(recognise, text, city, county, names):
     ("与上海市第一人民医院合作。", "昆明市", "上海市第一人民医院", "上海市"),
     ("重庆医科大学附属儿童医院为技术指导单位。", "昆明市", "重庆医科大学附属儿童医院", "重庆市"),
     ("与北京协和医院合作。", "昆明市", "北京协和医院", "北京市"),
-    # ...but a province-run hospital with a name of its own is placed by the document, and so is a
-    # university of the document's province (广西科技大学 stands in 柳州)
+    # a name of its own after the document's province: still the province's, in its seat
+    ("与湖北省荣军医院签订康复协作协议。", "宜昌市", "湖北省荣军医院", "武汉市"),
+    ("贵州省荣誉军人康复医院派驻专家到县人民医院。", "遵义市", "贵州省荣誉军人康复医院", "贵阳市"),
+    # ...but one named by a part of the province (its one-character name and a direction) is placed by
+    # the document, and so is a university of the document's province (广西科技大学 stands in 柳州)
     ("广西壮族自治区桂东人民医院。", "梧州市", "广西壮族自治区桂东人民医院", "梧州市"),
+    ("广东省粤北人民医院牵头组建专科联盟。", "韶关市", "广东省粤北人民医院", "韶关市"),
     ("广西科技大学第一附属医院。", "柳州市", "广西科技大学第一附属医院", "柳州市"),
 ])
 def test_province_run_institutions_stand_in_their_seat(text, city, name, seat):

@@ -579,18 +579,23 @@ class InstitutionRecognizer:
             return HKV + "level/" + level, self.gaz.city_of(region.code).code, region.code
         if region.level == "city":
             return HKV + "level/municipal", region.code, None
-        # a province-run institution stands in its province's seat when the name says nothing but the
-        # province and its kind (江西省人民医院, 福建省立医院, 四川省肿瘤医院) or the province is not the
-        # document's (and a municipality's is in the municipality: 上海市第一人民医院); one with a
-        # name of its own in the document's province (广西壮族自治区桂东人民医院) is placed in the
-        # document's city (or, in a provincial document, in the province)
+        # a province-run institution (its name opens with the province) stands in its province's seat
+        # (江西省人民医院, 福建省立医院, 四川省八一康复中心; a municipality's in the municipality:
+        # 上海市第一人民医院), not in the document's city; only one named by a part of the province
+        # (广西壮族自治区桂东人民医院: 桂 and a direction) stands in the document's city (or, in a
+        # provincial document, in the province)
         home = scope.home
         level = HKV + "level/provincial"
         seat = self._seat(region)
         own_province = scope.province is not None and region.code == scope.province.code
-        if seat is not None and (not own_province or (core is not None and self._seat_core(core))):
+        if seat is not None and not (own_province and core is not None and self._names_part_of(region, core)):
             return level, seat, None
         return level, home.code if home else None, None
+
+    def _names_part_of(self, province: Region, core: str) -> bool:
+        """桂东, 川北, 赣南: the province's one-character name and a direction open the name's own words."""
+        short = self.rules["province_characters"].get(province.code, "")
+        return any(core.startswith(c + d) for c in short for d in self.rules["directions"])
 
     def _core_after(self, place: _Place, words: str) -> str | None:
         """The words between a place and the noun (人民 of 省人民医院, 江西省人民医院), if known."""
