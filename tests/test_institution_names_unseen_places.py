@@ -55,13 +55,10 @@ TUNED = [f for f, d in EXPECTED.items() if d["tuned"]]
 # what the rules still miss or misplace on the tuned documents (universities named by no place, whose
 # city no gazetteer gives; one of the document's province placed by the document): listed so that a
 # change is seen either way
-KNOWN_MISSES: set[str] = {
-    # 依托县中医院设立县中医药适宜技术推广中心 (songyang, written for relations): the county's short form of a
-    # centre whose noun is no kind of the vocabulary stays unexpanded (县中医药适宜技术推广中心, in KNOWN_WRONG)
-    "松阳县中医药适宜技术推广中心"}
-# names found that the reader did not expect, left as they are (see above; 表1 松阳县医共体组成情况, a table's
-# title, names the county's consortia as one)
-KNOWN_WRONG = {"县中医药适宜技术推广中心", "松阳县医共体"}
+KNOWN_MISSES: set[str] = set()
+# names found that the reader did not expect, left as they are (表1 松阳县医共体组成情况, a table's title,
+# names the county's consortia as one)
+KNOWN_WRONG = {"松阳县医共体"}
 KNOWN_MISPLACED = {"福建医科大学附属协和医院", "复旦大学附属儿科医院", "首都医科大学附属北京儿童医院",
                    "华中科技大学同济医学院附属同济医院", "广西中医药大学第一附属医院", "安徽医科大学第一附属医院",
                    # right county (510922), named by the gazetteer's older name 射洪县
@@ -328,3 +325,23 @@ def test_numbered_short_forms_are_aliases_of_the_full_name(short_form_facts, fil
     found = facts_of_file(short_form_facts, file)
     assert short in found[full]["aliases"]
     assert not any(n.endswith(short[1:]) for n in found)  # no second node under the short form
+
+
+@pytest.mark.parametrize("text,city,county,names", [
+    # a centre created on a host and opening with 县/市 alone is the county's or the city's own, by its full name
+    ("依托县中医院设立县中医药适宜技术推广中心，负责全县培训。", "丽水市", "松阳县", {"松阳县中医院", "松阳县中医药适宜技术推广中心"}),
+    ("依托县人民医院成立县医学检验共享中心。", "吉安市", "永新县", {"永新县人民医院", "永新县医学检验共享中心"}),
+    ("依托市中医医院建设市中医药适宜技术推广中心。", "钦州市", None, {"钦州市中医医院", "钦州市中医药适宜技术推广中心"}),
+])
+def test_own_region_short_forms_of_hosted_centres_are_expanded(recognise, text, city, county, names):
+    assert recognise(text, city, county) == names
+
+
+@pytest.mark.parametrize("text,city,county,never", [
+    # ...never a word of class or scope opening with 县/市 (县域, 县乡, 县级, 市县): no county's own centre
+    ("依托县人民医院建设县域医学影像中心。", "吉安市", "永新县", {"永新县域医学影像中心"}),
+    ("依托县人民医院建设县乡一体化管理中心。", "吉安市", "永新县", {"永新县乡一体化管理中心"}),
+    ("依托市人民医院建设市县两级远程会诊中心。", "钦州市", None, {"钦州市县两级远程会诊中心"}),
+])
+def test_scope_words_of_hosted_centres_are_not_expanded(recognise, text, city, county, never):
+    assert recognise(text, city, county) & never == set()

@@ -857,12 +857,28 @@ class InstitutionRecognizer:
                 continue  # a station on a host is named by a place (城中急救站, 茅坪急救站), else it is a kind
             if head not in stations and own < (1 if opening else rules["hosted_centre_min_own"]):
                 continue
-            name = text[start:end]
+            surface = name = text[start:end]
+            if not opening and (short := self._own_region_short_form(text, start, scope)) is not None:
+                name = short[1].name + surface[short[0]:]  # 县中医药适宜技术推广中心: the county's own centre
             kind = HK + stations.get(head, "FunctionalUnit")
-            out.append(Mention(start, end, name, name, kind, host.level, host.city, host.county,
+            out.append(Mention(start, end, surface, name, kind, host.level, host.city, host.county,
                                True, key=f"{host.key}|{name}", modifiers=[head], parent_key=host.key))
         out.extend(self._stations_placed_on(text, found))
         return out
+
+    def _own_region_short_form(self, text: str, start: int, scope: Scope) -> tuple[int, Region] | None:
+        """县/市 opening a name at `start` as the document's own county or city (县中医药适宜技术推广中心 in
+        a county's document): the short form's length and the region; never 县级, 县域, 县乡, 市县 words."""
+        for word, _ in self.shorthands:
+            end = start + len(word)
+            if not text.startswith(word, start) or end >= len(text) \
+                    or text[end] in self.rules["not_own_region_after"]:
+                continue
+            place = self._shorthand_ending_at(text, end, scope)
+            if place is not None and place.start == start and place.region is not None \
+                    and place.region.level != "province":
+                return len(word), place.region
+        return None
 
     def _stations_placed_on(self, text: str, found: list[Mention]) -> list[Mention]:
         """建设路急救站设在天水市第一人民医院, 藉河急救站依托X设置: a station whose own name (a street, a
