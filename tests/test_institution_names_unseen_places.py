@@ -332,6 +332,9 @@ def test_numbered_short_forms_are_aliases_of_the_full_name(short_form_facts, fil
     ("依托县中医院设立县中医药适宜技术推广中心，负责全县培训。", "丽水市", "松阳县", {"松阳县中医院", "松阳县中医药适宜技术推广中心"}),
     ("依托县人民医院成立县医学检验共享中心。", "吉安市", "永新县", {"永新县人民医院", "永新县医学检验共享中心"}),
     ("依托市中医医院建设市中医药适宜技术推广中心。", "钦州市", None, {"钦州市中医医院", "钦州市中医药适宜技术推广中心"}),
+    # ...and so is such a centre named by the work it does (推广, a verb) standing alone
+    ("县中医药适宜技术推广中心全年开展培训12期。", "丽水市", "松阳县", {"松阳县中医药适宜技术推广中心"}),
+    ("市卫生适宜技术推广中心组织基层医生进修。", "吉安市", None, {"吉安市卫生适宜技术推广中心"}),
 ])
 def test_own_region_short_forms_of_hosted_centres_are_expanded(recognise, text, city, county, names):
     assert recognise(text, city, county) == names
@@ -342,6 +345,8 @@ def test_own_region_short_forms_of_hosted_centres_are_expanded(recognise, text, 
     ("依托县人民医院建设县域医学影像中心。", "吉安市", "永新县", {"永新县域医学影像中心"}),
     ("依托县人民医院建设县乡一体化管理中心。", "吉安市", "永新县", {"永新县乡一体化管理中心"}),
     ("依托市人民医院建设市县两级远程会诊中心。", "钦州市", None, {"钦州市县两级远程会诊中心"}),
+    # (推广 in a body's own words only: 在县推广医院管理经验 names no hospital)
+    ("在县推广医院管理经验。", "吉安市", "永新县", {"永新县推广医院"}),
 ])
 def test_scope_words_of_hosted_centres_are_not_expanded(recognise, text, city, county, never):
     assert recognise(text, city, county) & never == set()

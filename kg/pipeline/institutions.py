@@ -142,6 +142,7 @@ class InstitutionRecognizer:
         self.shorthands = [(word, scope) for scope, words in rules["shorthands"].items() for word in words]
         self.shorthands.sort(key=lambda ws: len(ws[0]), reverse=True)
         self.health_words = tuple(rules["health_words"])
+        self.body_core_words = tuple(rules["body_core_words"])
         self.body_re = re.compile(_alternation(rules["body_heads"]))
         # heads of branches, campuses and facilities: the labels of hk:InstitutionUnit's sub-classes
         abstract = {HK + "InstitutionUnit", HK + "FunctionalUnit"}
@@ -434,12 +435,12 @@ class InstitutionRecognizer:
             return _Place(start, regions[0], "region")
         return None
 
-    def _core_ok(self, core: str) -> bool:
+    def _core_ok(self, core: str, extra: tuple[str, ...] = ()) -> bool:
         if len(core) > self.rules["max_core"]:
             return False
         if self.noun_re.search(core) or any(c in core for c in "院站所室"):
             return False
-        for word in self.core_words:
+        for word in _longest_first([*self.core_words, *extra]):
             core = core.replace(word, "")
         return all((is_han(c) or c.isdigit()) and c not in self.stop for c in core)
 
@@ -811,7 +812,7 @@ class InstitutionRecognizer:
             for core_len in range(2, min(self.rules["max_core"], head_start) + 1):
                 core_start = head_start - core_len
                 core = text[core_start:head_start]
-                if not self._core_ok(core):
+                if not self._core_ok(core, self.body_core_words):
                     break
                 place = self._place_ending_at(text, core_start, scope)
                 if place is None or place.kind == "town":
