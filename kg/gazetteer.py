@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -82,6 +82,16 @@ _WEAK_BLOCK_NEXT = frozenset("级域")
 
 _CSV = Path(__file__).resolve().parent / "data" / "regions.csv"
 REGIONS_CSV = _CSV  # the default source, for indexes derived from it (kg/qa/name_index.py)
+# township-level divisions (镇, 乡, 街道) by county, built by `scripts/make_towns.py`; not regions of the
+# gazetteer (no node, no code of their own), only names a document's towns may have
+_TOWNS_CSV = _CSV.with_name("towns.csv")
+
+
+@lru_cache(maxsize=64)
+def _towns_with_prefix(prefix: str) -> frozenset[str]:
+    with _TOWNS_CSV.open(encoding="utf-8", newline="") as fh:
+        return frozenset(t for row in csv.DictReader(fh) if row["county"].startswith(prefix)
+                         for t in row["towns"].split("|"))
 
 
 def _is_han(ch: str) -> bool:
@@ -231,6 +241,19 @@ class Gazetteer:
                     )
             g = _CACHE[key] = cls(regions)
         return g
+
+    # ---------------------------------------------------------------- towns
+    def towns_within(self, code: str) -> frozenset[str]:
+        """The names of the towns (王村口镇, 新建镇, 云峰街道) inside a region: a county's own, a city's
+        or a province's all (by code prefix; the towns' table is newer than the regions', so a county
+        renamed since keeps its towns under its city)."""
+        region = self.get(code)
+        if region is None:
+            return frozenset()
+        prefix = {"province": code[:2], "city": code[:4]}.get(region.level, code)
+        if self._is_municipality(region):
+            prefix = code[:2]
+        return _towns_with_prefix(prefix)
 
     # ---------------------------------------------------------------- hierarchy
     def get(self, code: str) -> Region | None:

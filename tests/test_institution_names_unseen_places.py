@@ -55,15 +55,11 @@ TUNED = [f for f, d in EXPECTED.items() if d["tuned"]]
 # what the rules still miss or misplace on the tuned documents (universities named by no place, whose
 # city no gazetteer gives; one of the document's province placed by the document): listed so that a
 # change is seen either way
-KNOWN_MISSES: set[str] = {
-    # 依托县中医院设立县中医药适宜技术推广中心 (songyang, written for relations): the county's short form of a
-    # centre whose noun is no kind of the vocabulary stays unexpanded (县中医药适宜技术推广中心, in KNOWN_WRONG)
-    "松阳县中医药适宜技术推广中心"}
-# names found that the reader did not expect, left as they are (see above; 表1 松阳县医共体组成情况, a table's
-# title, names the county's consortia as one)
-KNOWN_WRONG = {"县中医药适宜技术推广中心", "松阳县医共体"}
-KNOWN_MISPLACED = {"四川省八一康复中心",  # nanchong: a province-run centre named by no city, placed by the document
-                   "福建医科大学附属协和医院", "复旦大学附属儿科医院", "首都医科大学附属北京儿童医院",
+KNOWN_MISSES: set[str] = set()
+# names found that the reader did not expect, left as they are (表1 松阳县医共体组成情况, a table's title,
+# names the county's consortia as one)
+KNOWN_WRONG = {"松阳县医共体"}
+KNOWN_MISPLACED = {"福建医科大学附属协和医院", "复旦大学附属儿科医院", "首都医科大学附属北京儿童医院",
                    "华中科技大学同济医学院附属同济医院", "广西中医药大学第一附属医院", "安徽医科大学第一附属医院",
                    # right county (510922), named by the gazetteer's older name 射洪县
                    "射洪市人民医院"}
@@ -235,6 +231,13 @@ def test_negative_phrases_are_no_institutions(recognise, text, city, county, nev
      {"建设路急救站", "天水市第一人民医院", "七里墩急救站", "天水市第四人民医院"}),
     ("，城北急救站设于柳州市工人医院，藉河急救站依托天水市妇幼保健院设置。", "柳州市", None,
      {"城北急救站", "柳州市工人医院", "藉河急救站", "天水市妇幼保健院"}),
+    # a town of the gazetteer's towns' table whose own name holds a boundary or kind character (村, the
+    # verb 新建): read whole in its city's documents
+    ("王村口镇卫生院、安民乡卫生院加入医共体。", "丽水市", "遂昌县", {"王村口镇卫生院", "安民乡卫生院"}),
+    ("依托缙云县新建镇中心卫生院设立急救站点。", "丽水市", None, {"缙云县新建镇中心卫生院"}),
+    ("推动新建镇卫生院与市人民医院组建医共体。", "无锡市", "宜兴市", {"新建镇卫生院", "宜兴市人民医院"}),
+    # ...but only there: 新建 stays a verb where the city has no such town
+    ("新建镇卫生院3所。", "南昌市", "新建区", set()),
     # short and long names of autonomous prefectures and counties
     ("红河州第一人民医院、黔东南州人民医院、威宁彝族回族苗族自治县人民医院。", "昆明市", None,
      {"红河州第一人民医院", "黔东南州人民医院", "威宁彝族回族苗族自治县人民医院"}),
@@ -250,9 +253,13 @@ def test_names_found_whole(recognise, text, city, county, names):
     ("与上海市第一人民医院合作。", "昆明市", "上海市第一人民医院", "上海市"),
     ("重庆医科大学附属儿童医院为技术指导单位。", "昆明市", "重庆医科大学附属儿童医院", "重庆市"),
     ("与北京协和医院合作。", "昆明市", "北京协和医院", "北京市"),
-    # ...but a province-run hospital with a name of its own is placed by the document, and so is a
-    # university of the document's province (广西科技大学 stands in 柳州)
+    # a name of its own after the document's province: still the province's, in its seat
+    ("与湖北省荣军医院签订康复协作协议。", "宜昌市", "湖北省荣军医院", "武汉市"),
+    ("贵州省荣誉军人康复医院派驻专家到县人民医院。", "遵义市", "贵州省荣誉军人康复医院", "贵阳市"),
+    # ...but one named by a part of the province (its one-character name and a direction) is placed by
+    # the document, and so is a university of the document's province (广西科技大学 stands in 柳州)
     ("广西壮族自治区桂东人民医院。", "梧州市", "广西壮族自治区桂东人民医院", "梧州市"),
+    ("广东省粤北人民医院牵头组建专科联盟。", "韶关市", "广东省粤北人民医院", "韶关市"),
     ("广西科技大学第一附属医院。", "柳州市", "广西科技大学第一附属医院", "柳州市"),
 ])
 def test_province_run_institutions_stand_in_their_seat(text, city, name, seat):
@@ -318,3 +325,28 @@ def test_numbered_short_forms_are_aliases_of_the_full_name(short_form_facts, fil
     found = facts_of_file(short_form_facts, file)
     assert short in found[full]["aliases"]
     assert not any(n.endswith(short[1:]) for n in found)  # no second node under the short form
+
+
+@pytest.mark.parametrize("text,city,county,names", [
+    # a centre created on a host and opening with 县/市 alone is the county's or the city's own, by its full name
+    ("依托县中医院设立县中医药适宜技术推广中心，负责全县培训。", "丽水市", "松阳县", {"松阳县中医院", "松阳县中医药适宜技术推广中心"}),
+    ("依托县人民医院成立县医学检验共享中心。", "吉安市", "永新县", {"永新县人民医院", "永新县医学检验共享中心"}),
+    ("依托市中医医院建设市中医药适宜技术推广中心。", "钦州市", None, {"钦州市中医医院", "钦州市中医药适宜技术推广中心"}),
+    # ...and so is such a centre named by the work it does (推广, a verb) standing alone
+    ("县中医药适宜技术推广中心全年开展培训12期。", "丽水市", "松阳县", {"松阳县中医药适宜技术推广中心"}),
+    ("市卫生适宜技术推广中心组织基层医生进修。", "吉安市", None, {"吉安市卫生适宜技术推广中心"}),
+])
+def test_own_region_short_forms_of_hosted_centres_are_expanded(recognise, text, city, county, names):
+    assert recognise(text, city, county) == names
+
+
+@pytest.mark.parametrize("text,city,county,never", [
+    # ...never a word of class or scope opening with 县/市 (县域, 县乡, 县级, 市县): no county's own centre
+    ("依托县人民医院建设县域医学影像中心。", "吉安市", "永新县", {"永新县域医学影像中心"}),
+    ("依托县人民医院建设县乡一体化管理中心。", "吉安市", "永新县", {"永新县乡一体化管理中心"}),
+    ("依托市人民医院建设市县两级远程会诊中心。", "钦州市", None, {"钦州市县两级远程会诊中心"}),
+    # (推广 in a body's own words only: 在县推广医院管理经验 names no hospital)
+    ("在县推广医院管理经验。", "吉安市", "永新县", {"永新县推广医院"}),
+])
+def test_scope_words_of_hosted_centres_are_not_expanded(recognise, text, city, county, never):
+    assert recognise(text, city, county) & never == set()

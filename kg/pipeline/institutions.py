@@ -142,6 +142,7 @@ class InstitutionRecognizer:
         self.shorthands = [(word, scope) for scope, words in rules["shorthands"].items() for word in words]
         self.shorthands.sort(key=lambda ws: len(ws[0]), reverse=True)
         self.health_words = tuple(rules["health_words"])
+        self.body_core_words = tuple(rules["body_core_words"])
         self.body_re = re.compile(_alternation(rules["body_heads"]))
         # heads of branches, campuses and facilities: the labels of hk:InstitutionUnit's sub-classes
         abstract = {HK + "InstitutionUnit", HK + "FunctionalUnit"}
@@ -307,6 +308,9 @@ class InstitutionRecognizer:
         if suffix is None:
             return None
         name_end = end - len(suffix)
+        known = self._known_town_ending_at(text, end, scope)
+        if known is not None:
+            return known
         best: _Place | None = None
         for length in range(2, self.rules["town_max"] + 1):
             start = name_end - length
@@ -334,6 +338,25 @@ class InstitutionRecognizer:
             if clean or (text[start - 1] in self.town_stop and own[-1] not in self.rules["name_end_stop"]):
                 best = _Place(start, None, "town", text[start:end], scope.county)
         return best
+
+    def _known_town_ending_at(self, text: str, end: int, scope: Scope) -> _Place | None:
+        """A town the gazetteer's towns' table gives in the document's city (or province), after a boundary or
+        its county's name: read whole even where its own name holds a boundary or kind character (王村口镇
+        with 村, 新建镇 with the verb 新建), which the structural reading cannot."""
+        within = scope.city or scope.province
+        if within is None:
+            return None
+        towns = self.gaz.towns_within(within.code)
+        for start in range(max(0, end - self.rules["known_town_max"]), end - 2):
+            if text[start:end] not in towns:
+                continue
+            region = self._region_ending_at(text, start, scope)
+            if region is not None:
+                county = region[1] if region[1].level == "county" else None
+                return _Place(self._chain_start(text, start, scope), region[1], "town", text[start:end], county)
+            if self._boundary_before(text, start):
+                return _Place(start, None, "town", text[start:end], scope.county)
+        return None
 
     def _own_name_ok(self, own: str, inner: bool = False) -> bool:
         """A town's or campus's own name (石塘, 北山) is no generic word and holds no boundary word;
@@ -412,12 +435,12 @@ class InstitutionRecognizer:
             return _Place(start, regions[0], "region")
         return None
 
-    def _core_ok(self, core: str) -> bool:
+    def _core_ok(self, core: str, extra: tuple[str, ...] = ()) -> bool:
         if len(core) > self.rules["max_core"]:
             return False
         if self.noun_re.search(core) or any(c in core for c in "院站所室"):
             return False
-        for word in self.core_words:
+        for word in _longest_first([*self.core_words, *extra]):
             core = core.replace(word, "")
         return all((is_han(c) or c.isdigit()) and c not in self.stop for c in core)
 
@@ -557,18 +580,23 @@ class InstitutionRecognizer:
             return HKV + "level/" + level, self.gaz.city_of(region.code).code, region.code
         if region.level == "city":
             return HKV + "level/municipal", region.code, None
-        # a province-run institution stands in its province's seat when the name says nothing but the
-        # province and its kind (江西省人民医院, 福建省立医院, 四川省肿瘤医院) or the province is not the
-        # document's (and a municipality's is in the municipality: 上海市第一人民医院); one with a
-        # name of its own in the document's province (广西壮族自治区桂东人民医院) is placed in the
-        # document's city (or, in a provincial document, in the province)
+        # a province-run institution (its name opens with the province) stands in its province's seat
+        # (江西省人民医院, 福建省立医院, 四川省八一康复中心; a municipality's in the municipality:
+        # 上海市第一人民医院), not in the document's city; only one named by a part of the province
+        # (广西壮族自治区桂东人民医院: 桂 and a direction) stands in the document's city (or, in a
+        # provincial document, in the province)
         home = scope.home
         level = HKV + "level/provincial"
         seat = self._seat(region)
         own_province = scope.province is not None and region.code == scope.province.code
-        if seat is not None and (not own_province or (core is not None and self._seat_core(core))):
+        if seat is not None and not (own_province and core is not None and self._names_part_of(region, core)):
             return level, seat, None
         return level, home.code if home else None, None
+
+    def _names_part_of(self, province: Region, core: str) -> bool:
+        """桂东, 川北, 赣南: the province's one-character name and a direction open the name's own words."""
+        short = self.rules["province_characters"].get(province.code, "")
+        return any(core.startswith(c + d) for c in short for d in self.rules["directions"])
 
     def _core_after(self, place: _Place, words: str) -> str | None:
         """The words between a place and the noun (人民 of 省人民医院, 江西省人民医院), if known."""
@@ -784,7 +812,7 @@ class InstitutionRecognizer:
             for core_len in range(2, min(self.rules["max_core"], head_start) + 1):
                 core_start = head_start - core_len
                 core = text[core_start:head_start]
-                if not self._core_ok(core):
+                if not self._core_ok(core, self.body_core_words):
                     break
                 place = self._place_ending_at(text, core_start, scope)
                 if place is None or place.kind == "town":
@@ -830,12 +858,28 @@ class InstitutionRecognizer:
                 continue  # a station on a host is named by a place (城中急救站, 茅坪急救站), else it is a kind
             if head not in stations and own < (1 if opening else rules["hosted_centre_min_own"]):
                 continue
-            name = text[start:end]
+            surface = name = text[start:end]
+            if not opening and (short := self._own_region_short_form(text, start, scope)) is not None:
+                name = short[1].name + surface[short[0]:]  # 县中医药适宜技术推广中心: the county's own centre
             kind = HK + stations.get(head, "FunctionalUnit")
-            out.append(Mention(start, end, name, name, kind, host.level, host.city, host.county,
+            out.append(Mention(start, end, surface, name, kind, host.level, host.city, host.county,
                                True, key=f"{host.key}|{name}", modifiers=[head], parent_key=host.key))
         out.extend(self._stations_placed_on(text, found))
         return out
+
+    def _own_region_short_form(self, text: str, start: int, scope: Scope) -> tuple[int, Region] | None:
+        """县/市 opening a name at `start` as the document's own county or city (县中医药适宜技术推广中心 in
+        a county's document): the short form's length and the region; never 县级, 县域, 县乡, 市县 words."""
+        for word, _ in self.shorthands:
+            end = start + len(word)
+            if not text.startswith(word, start) or end >= len(text) \
+                    or text[end] in self.rules["not_own_region_after"]:
+                continue
+            place = self._shorthand_ending_at(text, end, scope)
+            if place is not None and place.start == start and place.region is not None \
+                    and place.region.level != "province":
+                return len(word), place.region
+        return None
 
     def _stations_placed_on(self, text: str, found: list[Mention]) -> list[Mention]:
         """建设路急救站设在天水市第一人民医院, 藉河急救站依托X设置: a station whose own name (a street, a
