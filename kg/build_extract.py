@@ -16,16 +16,14 @@ answer differs (or when figures looked at the institutions in any other way).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
 
 from kg.corpus import Plan, Sentence, parse_plan
 from kg.gazetteer import Gazetteer, Region
+from kg.numbered_names import numbered_rules
 from kg.observations import Observation
 from kg.pipeline.enumerations import Enumeration
-from kg.pipeline.institutions import load_rules
 from kg.pipeline.relation_records import GroupMention, RelationRecord
 
 
@@ -201,17 +199,11 @@ def _one_place_per_name(readings: list[SentenceReading], city: Region | None) ->
                 r.institutions[i] = replace(m, alias_of=next(iter(others)))
 
 
-@cache
-def _numbered_rules() -> tuple[re.Pattern, tuple[str, ...]]:
-    rules = load_rules()
-    return re.compile(rules["numbered_short_form"]), tuple(rules["numbered_full_nouns"])
-
-
 def _numbered_short_forms(readings: list[SentenceReading]) -> None:
     """市一医院, 市三院 is the short form of 市第一人民医院 (or 市第一医院) when the same document names
     that hospital in full: one institution, the short form its alias (kg/data/institutions.yaml
     numbered_short_form)."""
-    pattern, nouns = _numbered_rules()
+    pattern, nouns = numbered_rules()
     full: dict[str, set[str]] = {}
     for r in readings:
         for m in r.institutions:

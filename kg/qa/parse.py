@@ -9,11 +9,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 
-import yaml
-
-from kg.paths import PACKAGE_DATA
+from kg.numbered_names import numbered_rules
 from kg.qa.knowledge import Knowledge
 from kg.qa.linking import Entry, Mention, find_mentions, resolve_city, strip_asides
 
@@ -401,15 +398,6 @@ def _with_measure_by_parts(kb: Knowledge, text: str, mentions: list[Mention]) ->
     return sorted([*kept, Mention(text[start:end], start, end, entries, fuzzy=True)], key=lambda m: m.start)
 
 
-@cache
-def _numbered_rules() -> tuple[re.Pattern, tuple[str, ...]]:
-    """The numbered short form (市一医院 → 市第一人民医院), as the extraction reads it
-    (kg/data/institutions.yaml numbered_short_form / numbered_full_nouns)."""
-    with open(PACKAGE_DATA / "institutions.yaml", encoding="utf-8") as f:
-        rules = yaml.safe_load(f)
-    return re.compile(rules["numbered_short_form"]), tuple(rules["numbered_full_nouns"])
-
-
 def _with_numbered_short_forms(kb: Knowledge, text: str, mentions: list[Mention],
                                context_city: str | None) -> tuple[list[Mention], list[str]]:
     """梧州市一医院 / 市二院 typed by a user names a numbered hospital (梧州市第一人民医院), not the city and
@@ -418,7 +406,7 @@ def _with_numbered_short_forms(kb: Knowledge, text: str, mentions: list[Mention]
     never the kind (which would answer for every hospital)."""
     if "院" not in text:
         return mentions, []
-    pattern, nouns = _numbered_rules()
+    pattern, nouns = numbered_rules()
     cities = [m.entries[0].label for m in mentions if m.type == "city"] or ([context_city] if context_city else [])
     for end in (m.end() for m in re.finditer("院", text)):
         unknown = None
