@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kg.qa.knowledge import Knowledge
-from kg.qa.parse import Parsed
+from kg.qa.parse import Parsed, is_yes_no
 from kg.qa.render import no_fact
 from kg.qa.textmatch import common_run
 
@@ -25,6 +25,42 @@ def stated_count(kb: Knowledge, question: str) -> int | None:
         return None
     n = m.group("n")
     return int(n) if n.isdigit() else _NUMERALS.get(n)
+
+
+_KIND_NAMES = {"number": "数值", "institution": "机构", "county": "县区", "city": "城市"}
+# a counted phrase (3张, 两家, 十个); 二级医院 is a kind, not a count
+_NUMERAL_TEXT = re.compile(r"\d|[一二两三四五六七八九十百千万]+(?:[个家所张人名项次辆倍岁年天%]|成)")
+
+
+def asked_answer_kind(kb: Knowledge, parsed: Parsed) -> str | None:
+    """The kind of thing the question word asks for (questions.yaml `answer_kind_asked`): None when none
+    or several match (哪家医院牵头的医共体有几个成员 asks a number through an institution), or the
+    question asks yes or no."""
+    if is_yes_no(kb, parsed):
+        return None
+    found = [kind for kind, pattern in (kb.config.get("answer_kind_asked") or {}).items()
+             if re.search(pattern, parsed.question)]
+    return found[0] if len(found) == 1 else None
+
+
+def answer_kind(kb: Knowledge, answer: dict) -> str | None:
+    """What an answer is: the lexicon type of its label or entity, else a number when it has a value;
+    None when the graph cannot tell (a phrase of a plan sentence)."""
+    labels = [answer["text"], *(kb.labels_of(answer["iri"]) if answer.get("iri") else [])]
+    for entries in kb.lexicon.lookup(dict.fromkeys(labels)).values():
+        if entries:
+            return entries[0].type  # 哪家医院床位最多: the hospital, its figure beside it
+    return "number" if answer.get("value") is not None else None
+
+
+def of_the_kind_asked(kb: Knowledge, asked: str, answers: list[dict]) -> bool:
+    """Whether the answers can be what was asked: a number asked is answered by a value or a counted
+    phrase; an entity asked by no answer the graph knows to be of another kind."""
+    if asked == "number":
+        return any(answer_kind(kb, a) == "number" or _NUMERAL_TEXT.search(a["text"]) for a in answers)
+    accepted = set((kb.config.get("answer_kinds_accepted") or {}).get(asked) or [])
+    kinds = [answer_kind(kb, a) for a in answers]
+    return not accepted or any(k is None or k in accepted for k in kinds)
 
 
 def _group(kb: Knowledge, word: str) -> int | None:
@@ -46,6 +82,11 @@ def check(kb: Knowledge, family: dict, parsed: Parsed, result: dict) -> dict:
     if result.get("status") != "answered":
         return result
     sparql = result.get("sparql") or ""
+    asked = asked_answer_kind(kb, parsed)
+    if asked and not of_the_kind_asked(kb, asked, result["answers"]):
+        # 秘书处设在哪家单位 answered with a city; 百分之几 with a kind: the answer of another question
+        return no_fact(f"问题所问的{_KIND_NAMES[asked]}（图谱中找到的是"
+                       f"{'、'.join(a['text'] for a in result['answers'][:4])}，不是{_KIND_NAMES[asked]}）", sparql)
     items = [a for a in result["answers"] if a.get("value") is None]
     n = stated_count(kb, parsed.question)
     if n is not None and family["kind"] in ("list", "relation") and items and len(items) != n:
