@@ -34,6 +34,15 @@ def test_a_kind_does_not_answer_how_much(kb, question):
     assert "不是数值" in result["message"]
 
 
+@pytest.mark.parametrize("question", ["梧州的综合医院要设哪些科室？", "钦州二级以上综合医院要设置哪些科室？",
+                                      "钦州的卫生教育机构有哪些部门？"])
+def test_institutions_do_not_answer_which_departments(kb, question):
+    # they used to be answered with the city's list of hospitals: a department is no institution
+    result = ask(kb, question)
+    assert result["status"] != "answered" and not result["answers"]
+    assert "不是科室或部门" in result["message"]
+
+
 @pytest.mark.parametrize("question, expected", [
     # a superlative names the institution or county, its figure beside it
     ("梧州哪家医院2025年规划床位最多？", ["梧州市红十字会医院"]),
@@ -54,6 +63,7 @@ def test_answers_of_the_kind_asked_stay(kb, question, expected):
     ("梧州市人民医院属于哪个地级市？", "city"),
     ("梧州市有多少家中医医院？", "number"),
     ("梧州多大比例的中医馆要建成旗舰中医馆？", "number"),
+    ("县医院要设置哪些科室？", "department"),
     # two question words: the number is asked through the institution, so neither is checked
     ("哪家医院牵头的医共体有几个成员？", None),
     # yes or no is asked, whatever else the question names

@@ -27,7 +27,7 @@ def stated_count(kb: Knowledge, question: str) -> int | None:
     return int(n) if n.isdigit() else _NUMERALS.get(n)
 
 
-_KIND_NAMES = {"number": "数值", "institution": "机构", "county": "县区", "city": "城市"}
+_KIND_NAMES = {"number": "数值", "institution": "机构", "county": "县区", "city": "城市", "department": "科室或部门"}
 # a counted phrase (3张, 两家, 十个); 二级医院 is a kind, not a count
 _NUMERAL_TEXT = re.compile(r"\d|[一二两三四五六七八九十百千万]+(?:[个家所张人名项次辆倍岁年天%]|成)")
 
@@ -58,9 +58,12 @@ def of_the_kind_asked(kb: Knowledge, asked: str, answers: list[dict]) -> bool:
     phrase; an entity asked by no answer the graph knows to be of another kind."""
     if asked == "number":
         return any(answer_kind(kb, a) == "number" or _NUMERAL_TEXT.search(a["text"]) for a in answers)
-    accepted = set((kb.config.get("answer_kinds_accepted") or {}).get(asked) or [])
-    kinds = [answer_kind(kb, a) for a in answers]
-    return not accepted or any(k is None or k in accepted for k in kinds)
+    table = kb.config.get("answer_kinds_accepted") or {}
+    if asked not in table:
+        return True
+    # an empty list: no entity the graph names is of that kind (哪些科室: never an institution or a kind)
+    accepted = set(table[asked] or [])
+    return any(k is None or k in accepted for k in (answer_kind(kb, a) for a in answers))
 
 
 def _group(kb: Knowledge, word: str) -> int | None:
