@@ -749,10 +749,11 @@ def _rows_from_sequence(cells: list[Cell], merge_header: bool = True) -> tuple[l
     period = gaps.most_common(1)[0][0]
     if period < 3 or any(g % period for g in gaps):
         return None
+    named = _header_over_numbers(cells, best[0], period)
     # the header: the cells just above the first row, as many as a row has (broken header cells
     # joined); the sequence column is where 序号 stands in it
     candidates: list[tuple[int, int, int, int, list[Cell]]] = []  # (rows, preference, first row, offset, header)
-    for first_row in range(best[0], best[0] - period, -1):
+    for first_row in range(best[0], best[0] - period, -1) if named is None else ():
         offset = best[0] - first_row
         for h in range(first_row - period, max(-1, first_row - 2 * period - 1), -1):
             head = _merge_header_lines(cells[h:first_row], merge_header)
@@ -765,6 +766,8 @@ def _rows_from_sequence(cells: list[Cell], merge_header: bool = True) -> tuple[l
                 break
     found = min(candidates, key=lambda c: c[:2])[2:] if candidates else None
     first_row, offset, header_cells = found if found else (best[0], 0, None)
+    if named is not None:
+        first_row, offset, header_cells = best[0], 0, None
     rows: list[list[Cell]] = []
     k = first_row
     while k + period <= len(cells):
@@ -776,10 +779,10 @@ def _rows_from_sequence(cells: list[Cell], merge_header: bool = True) -> tuple[l
     if len(rows) < 3:
         return None
     used_start = first_row
-    header_rows: list[list[Cell]] = []
+    header_rows: list[list[Cell]] = named or []
     if header_cells is not None and len(header_cells) == period:
         header_rows = [header_cells]
-    if not header_rows or _misaligned(header_rows[-1], rows):
+    if named is None and (not header_rows or _misaligned(header_rows[-1], rows)):
         # a header cell spanning sub-columns (指标值 over 2020年 and 2025年) gives one cell more above
         # the first row than a row has: the top row, then the sub-columns' names
         spanning = _spanning_header(cells[:first_row], period, rows)
@@ -791,6 +794,21 @@ def _rows_from_sequence(cells: list[Cell], merge_header: bool = True) -> tuple[l
         used_start = next(m for m, c in enumerate(cells) if c.start == first_cell.start)
     used = cells[used_start:k]
     return rows, used
+
+
+def _header_over_numbers(cells: list[Cell], first: int, period: int) -> list[list[Cell]] | None:
+    """A run of cells opening with 序号 one or two rows above the first number: the number column is the
+    first, the rows open with their numbers, and the cells from 序号 on are the header, one row or two
+    (年份 / 指标值 over 2020年 and 2025年, a bare tab for each empty header cell). Read so, the phase of
+    the rows is the number's, whatever cells follow the table. (序号 after another column, 领域 | 序号,
+    is left to the general reading.)"""
+    for rows in (1, 2):
+        at = first - rows * period
+        if at == 0 and cells[at].norm == "序号":
+            head = [cells[at + r * period: at + (r + 1) * period] for r in range(rows)]
+            if not any(is_value_text(c.text) or _is_seq(c.text) for row in head for c in row):
+                return head
+    return None
 
 
 def _rows_under_group_cells(cells: list[Cell]) -> tuple[list[list[Cell]], list[Cell]] | None:
