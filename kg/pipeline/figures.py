@@ -489,6 +489,67 @@ def _area_subject(name: str, col: Collector) -> tuple[Subject | None, Subject | 
 # ---------------------------------------------------------------------------------------------
 
 
+_YEAR_ROW = re.compile(r"^((?:19|20)\d{2})年?(?:度|底|末)?$")
+
+
+def year_rows(table: Table) -> tuple[int, list[tuple[list[Cell], int]]] | None:
+    """A table whose rows are years (年度 | 免费培训医师（人次） | 专家工作站（个）, then 2023年 | 200 | 3):
+    the column of years and each body row with its year; None for any other table."""
+    body = table.body()
+    if len(body) < 2 or table.width < 2:
+        return None
+    k = next((c for c in range(table.width) if any(r[c].text for r in body)), 0)
+    found = [_YEAR_ROW.match(normalize_text(r[k].text)) for r in body]
+    if not all(found) or len({m.group(1) for m in found}) != len(found):
+        return None
+    return k, [(r, int(m.group(1))) for r, m in zip(body, found, strict=True)]
+
+
+def emit_year_rows_table(table: Table, year_col: int, rows: list[tuple[list[Cell], int]], col: Collector,
+                         years: tuple[int | None, int | None]) -> None:
+    """Each number of a table of years is a figure of the document's place in its row's year, measured by
+    its column's header (unit from the header's parentheses). A year after the one the document speaks
+    of as now is a target, and so is every year of a document that speaks of no present (年度目标)."""
+    home = col.home()
+    if home is None:
+        return
+    now = _now_outside(col, table, years[1])
+    for c in range(table.width):
+        path = table.header_path(c)
+        if c == year_col or not path or column_role(path, col.cfg) or _YEAR.search("".join(path)):
+            continue
+        label, unit = col.split_unit(normalize_text(path[-1]))
+        if not label:
+            continue
+        for row, year in rows:
+            if not row[c].text or is_empty_mark(row[c].text):
+                continue
+            sentence = col.row_sentence(row)
+            if sentence is None:
+                continue
+            role = "target" if now is None or year > now else "current"
+            for value in split_values(row[c]):
+                col.add(sentence, home, label, year, role, value, unit or table.unit)
+
+
+def _now_outside(col: Collector, table: Table, target: int | None) -> int | None:
+    """The year a document speaks of as now (its title's, else the latest 截至/point year before the
+    target) in its text outside the table: the table's own years say nothing of it."""
+    from kg.quantities import find_times
+
+    titled = _title_report_years(col)
+    if titled:
+        return max(titled)
+    cells = [c for r in table.rows for c in r if c.text]
+    text = col.ctx.plan.text
+    if cells:
+        a, b = min(c.start for c in cells), max(c.end for c in cells)
+        text = text[:a] + " " * (b - a) + text[b:]
+    now = [t.year for t in find_times(normalize_text(text), col.cfg["periods"])
+           if t.kind in ("point", "asof") and (target is None or t.year < target)]
+    return max(now) if now else None
+
+
 def label_column(table: Table, cfg: dict) -> tuple[int, str] | None:
     """The column naming each row's subject, and its kind (institution, area or project)."""
     found: dict[str, int] = {}
@@ -570,6 +631,10 @@ def extract(ctx: PlanContext) -> list[Observation]:
     for table, layout in layouts:
         emit_indicator_table(table, layout, col)
     for table in others:
+        by_year = year_rows(table)
+        if by_year is not None:
+            emit_year_rows_table(table, *by_year, col, years)
+            continue
         found = label_column(table, col.cfg)
         if found is None:
             continue
