@@ -525,11 +525,12 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         if not subs and cue in P["role_cues_carry"]:
             subs = _department(S, m.start(), facts)  # 把X医院心血管内科打造成…: the department's role
         for s in subs:
-            facts.append(Fact("has_role", s, role_text))
+            for item in role_items(P, role_text):
+                facts.append(Fact("has_role", s, item))
+                if cue in P["upgrade_role_cues"]:
+                    facts.append(Fact("upgrade_to", s, item))
             if guided is not None:  # 是全市妇幼保健业务指导中心: guides 全市妇幼保健机构
                 facts.append(Fact("guides", s, Kind(guided, kind_of_label(guided)), "businessGuidance"))
-            if cue in P["upgrade_role_cues"]:
-                facts.append(Fact("upgrade_to", s, role_text))
     for m in P["role_as_re"].finditer(t):
         role = mk.unmask(m.start("role"), m.end("role"))
         ids = mk.ids(m.start("s"), m.end("s"))
@@ -538,7 +539,8 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         if not role.endswith(tuple(P["role_nouns"])) or role in P["consortium_roles"] \
                 or P["role_skip_start_re"].match(role):
             continue
-        facts.extend(Fact("has_role", s, role) for s in parties(mk, m.start("s"), m.end("s")))
+        facts.extend(Fact("has_role", s, item) for s in parties(mk, m.start("s"), m.end("s"))
+                     for item in role_items(P, role))
     for m in P["bracket_role_re"].finditer(t):  # 设置X（Y）: Y a further capacity of X
         role = mk.unmask(m.start("role"), m.end("role"))
         holder = party(mk, m.start("s"), m.end("s"))
@@ -580,6 +582,16 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
                 fields = re.split("[、和及]", mk.unmask(m.start("fields"), m.end("fields")))
                 facts.extend(Fact("has_role", s, f) for f in fields if f)
     return facts
+
+
+def role_items(P: dict, role: str) -> list[str]:  # noqa: N803
+    """胸痛中心、卒中中心和创伤中心(三大中心) → each centre; a phrase whose items do not all end in a role
+    noun (医疗、教学和科研中心) is one role as written."""
+    listed = P["role_list_close_re"].sub("", role)
+    items = [i for i in P["role_list_split_re"].split(listed) if i]
+    if len(items) < 2 or not all(i.endswith(tuple(P["role_nouns"])) and len(i) <= P["role_item_max"] for i in items):
+        return [role]
+    return items
 
 
 def _department(S: SentenceAnalysis, p: int, facts: list[Fact]) -> list[Party]:  # noqa: N803
