@@ -56,6 +56,7 @@ class Mention:
     key: str = ""
     modifiers: list[str] = field(default_factory=list)
     parent_key: str | None = None  # a branch, campus or facility: the key of its institution
+    lead_key: str | None = None  # a consortium named after the institution that leads it: that one's key
 
 
 @dataclass(frozen=True)
@@ -1033,11 +1034,12 @@ class InstitutionRecognizer:
                 continue  # 永新县医共体管理委员会: the consortium's committee, an organ of government
             noun = m.group()
             kind = self.consortium_kind[noun]
-            lead = by_end.get(noun_start)
+            lead = by_end.get(noun_start) or self._leader_short_form(text, noun_start, scope)
             if lead is not None:
                 name = lead.name + noun
                 out.append(Mention(lead.start, noun_end, text[lead.start:noun_end], name, kind, lead.level, lead.city,
-                                   lead.county, True, key=f"{lead.key}|{noun}", modifiers=[noun]))
+                                   lead.county, True, key=f"{lead.key}|{noun}", modifiers=[noun],
+                                   lead_key=lead.key))
                 continue
             for core_len in range(0, min(self.rules["consortium_core_max"], noun_start) + 1):
                 core_start = noun_start - core_len
@@ -1058,6 +1060,31 @@ class InstitutionRecognizer:
                                    key=identity_key(city_code, name, "", self.canonical), modifiers=[noun]))
                 break
         return out
+
+    def _leader_short_form(self, text: str, noun_start: int, scope: Scope) -> Mention | None:
+        """人民医院医共体, 中医院医共体 (after 以县人民医院、县中医院…为牵头医院，组建3个医共体): a consortium named
+        by its leader's name without the place, in a document about a county or a city, is that region's
+        institution's (read as if the region's short form, 县 or 市, stood before it)."""
+        region = scope.county or scope.city
+        if region is None:
+            return None
+        short = region.name[-1] if region.name[-1] in self.rules["shorthands"]["county"] else "市"
+        if region is scope.city and scope.county is None and short != "市":
+            return None
+        for m in self.noun_re.finditer(text, max(0, noun_start - self.rules["leader_short_form_max"]), noun_start):
+            if m.end() != noun_start:
+                continue
+            for start in range(m.start(), max(-1, m.start() - self.rules["max_core"] - 1), -1):
+                if not all(is_han(c) for c in text[start:m.start()]):
+                    break
+                if not self._boundary_before(text, start):
+                    continue
+                synthetic = short + text[start:noun_start]
+                lead = self._named(synthetic, 1 + m.start() - start, len(synthetic), scope)
+                if lead is not None and lead.named and lead.start == 0 and lead.name.startswith(region.name):
+                    lead.start, lead.end, lead.surface = start, noun_start, text[start:noun_start]
+                    return lead
+        return None
 
     # -- planned and aliases --------------------------------------------------------------------
     def _planned(self, text: str, start: int, end: int) -> bool:
@@ -1113,7 +1140,7 @@ class InstitutionRecognizer:
 # spaCy glue: the recogniser as a pipeline component writing spans with `kg_` extensions
 
 for _name in ("kg_name", "kg_kind", "kg_level", "kg_city", "kg_county", "kg_key", "kg_alias_of",
-              "kg_planned", "kg_named", "kg_surface", "kg_norm_span", "kg_parent"):
+              "kg_planned", "kg_named", "kg_surface", "kg_norm_span", "kg_parent", "kg_lead"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
 for _name in ("kg_city", "kg_county", "kg_truncated", "kg_sentence"):
@@ -1144,6 +1171,7 @@ def make_institution_component(nlp: Language, name: str):
             span._.kg_surface = m.surface
             span._.kg_norm_span = (m.start, m.end)
             span._.kg_parent = m.parent_key
+            span._.kg_lead = m.lead_key
             (spans_named if m.named else spans_kind).append(span)
         doc.spans["kg_institutions"] = spans_named
         doc.spans["kg_kinds"] = spans_kind

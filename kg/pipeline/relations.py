@@ -962,6 +962,11 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         if m.start() == S.start and not near:
             target = Carry.TOPIC  # 3.…救治体系。主要包括A、B以及C
         facts.extend(Fact("member_of", x, target, "member") for x in parties(mk, m.start("m"), m.end("m")))
+    # 人民医院医共体覆盖A、B等7家单位: the named institutions a consortium covers are its members
+    for m in P["group_covers_re"].finditer(t):
+        for g in [g for g in groups if g[1] == m.start()][:1]:
+            facts.extend(Fact("member_of", x, Group(g[2], g[3]), "member")
+                         for x in parties(mk, m.start("m"), m.end("m")) if isinstance(x, Named))
     # X参与/加入/参加Y, 将X纳入Y, X是/作为Y的组成部分
     for m in P["join_re"].finditer(t):
         near = [g for g in groups if m.end() <= g[0] <= m.end() + P["join_gap"]
@@ -1407,6 +1412,7 @@ class PlanReader:
             before_note = self.note[0]
         self.note = (reading.note_subject, sentence) if reading.note_subject is not None else None
         out: list[RelationRecord | GroupMention] = [GroupMention(g, sentence) for g in reading.groups]
+        out.extend(_named_after_leader(P, doc, sentence))
         # a consortium the document named and shortened (联盟以X为理事长单位) is what its short form speaks of
         # (or, when it shortened one only, a sentence giving roles under it: X为龙头，A、B为成员)
         short = next((g for w, g in self.short_forms.items() if w in doc.text), None) if not reading.groups else None
@@ -1444,6 +1450,14 @@ class PlanReader:
             if office:
                 out.append(RelationRecord("has_role", member, office, sentence))
         return out
+
+
+def _named_after_leader(P: dict, doc: Doc, sentence: Sentence) -> list[RelationRecord]:  # noqa: N803
+    """县人民医院医共体, 人民医院医共体: a consortium named after the institution that leads it is led by it."""
+    classes = {HK + cls: cls for cls in P["consortium_nouns"].values()}
+    return [RelationRecord("leads", Named(span._.kg_lead), Group(span._.kg_name, classes[span._.kg_kind]), sentence,
+                           "lead")
+            for span in doc.spans.get("kg_institutions", []) if span._.kg_lead and span._.kg_kind in classes]
 
 
 def _group_columns(P: dict, row: str) -> dict[str, int] | None:  # noqa: N803
