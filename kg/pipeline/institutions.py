@@ -828,20 +828,70 @@ class InstitutionRecognizer:
         return out
 
     def _hosted_centres(self, text: str, found: list[Mention], scope: Scope) -> list[Mention]:
-        """依托X创建Y中心: Y (opening with a place name, or long enough to be a name) is a functional unit of X."""
+        """依托X创建Y中心: Y (opening with a place name, or long enough to be a name) is a functional unit of X;
+        so is each further item of a list (依托X建设A、B和C) and each facility a named host founds itself
+        (X设立Y工作站, 在X挂牌成立Y) that names its service (医学检验中心, 国医大师工作站); X互联网医院 is X's."""
         rules = self.rules
         out: list[Mention] = []
         stations = rules["hosted_station_heads"]
-        heads = _longest_first(rules["hosted_centre_heads"] + list(stations))
         for host in found:
-            if not host.named or not text.endswith(rules["hosted_centre_cue"], 0, host.start):
+            if not host.named:
                 continue
-            verb = next((v for v in _longest_first(rules["hosted_centre_verbs"]) if text.startswith(v, host.end)),
-                        None)
+            hosted = text.endswith(rules["hosted_centre_cue"], 0, host.start)
+            if not host.parent_key and text.startswith(tuple(rules["facility_after_host"]), host.end):
+                head = next(h for h in _longest_first(rules["facility_after_host"]) if text.startswith(h, host.end))
+                out.append(Mention(host.start, host.end + len(head), text[host.start:host.end + len(head)],
+                                   host.name + head, HK + rules["facility_after_host"][head], host.level, host.city,
+                                   host.county, True, key=f"{host.key}|{head}", modifiers=[head],
+                                   parent_key=host.key))
+            verb = self._facility_verb(text, host, hosted)
             if verb is None:
                 continue
-            start = end = host.end + len(verb)
-            stop = set(rules["consortium_core_stop"])
+            for k, (start, end, head) in enumerate(self._facility_items(text, verb)):
+                opening = [g for g in self.gaz.find(text[start:end], short=True) if g.start == 0]
+                own = end - start - len(head) - (len(opening[0].text) if opening else 0)
+                station_own = text[start:end - len(head)]
+                if head in stations:
+                    if not hosted or k or not (opening and own == 0) \
+                            and not (len(station_own) >= 2 and self._own_name_ok(station_own)):
+                        continue  # a station on a host is named by a place (城中急救站, 茅坪急救站), else it is a kind
+                elif not (hosted and k == 0 and own >= (1 if opening else rules["hosted_centre_min_own"])) \
+                        and not self._facility_ok(text[end - len(head) - own:end - len(head)], head):
+                    continue
+                surface = name = text[start:end]
+                if not opening and (short := self._own_region_short_form(text, start, scope)) is not None:
+                    name = short[1].name + surface[short[0]:]  # 县中医药适宜技术推广中心: the county's own centre
+                kind = HK + stations[head] if head in stations else self._facility_kind(name)
+                out.append(Mention(start, end, surface, name, kind, host.level, host.city, host.county,
+                                   True, key=f"{host.key}|{name}", modifiers=[head], parent_key=host.key))
+        out.extend(self._stations_placed_on(text, found))
+        return out
+
+    def _facility_verb(self, text: str, host: Mention, hosted: bool) -> int | None:
+        """Where the facilities start after a host: 依托X + a verb of creation, or X/在X (adverb) + a verb of
+        founding (X设立…, 在X挂牌成立…)."""
+        rules = self.rules
+        if hosted:
+            verb = next((v for v in _longest_first(rules["hosted_centre_verbs"]) if text.startswith(v, host.end)),
+                        None)
+            return None if verb is None else host.end + len(verb)
+        if host.parent_key:
+            return None
+        pos = host.end
+        adverb = next((a for a in _longest_first(rules["facility_adverbs"]) if text.startswith(a, pos)), "")
+        pos += len(adverb)
+        verb = next((v for v in _longest_first(rules["facility_verbs"]) if text.startswith(v, pos)), None)
+        return None if verb is None else pos + len(verb)
+
+    def _facility_items(self, text: str, start: int) -> list[tuple[int, int, str]]:
+        """The items (start, end, head) of a list of centres after a verb, each ending in a head
+        (远程心电诊断中心、医学检验中心和消毒供应中心); the list ends at the first item without one."""
+        rules = self.rules
+        heads = _longest_first(rules["hosted_centre_heads"] + list(rules["hosted_station_heads"]))
+        stop = set(rules["consortium_core_stop"])
+        out = []
+        while True:
+            end = start
             while end < len(text) and end - start < rules["hosted_centre_max"] and is_han(text[end]) \
                     and text[end] not in stop:
                 end += 1
@@ -850,23 +900,27 @@ class InstitutionRecognizer:
                 end -= 1
             head = next((h for h in heads if text.endswith(h, 0, end)), None)
             if head is None:
-                continue
-            opening = [g for g in self.gaz.find(text[start:end], short=True) if g.start == 0]
-            own = end - start - len(head) - (len(opening[0].text) if opening else 0)
-            station_own = text[start:end - len(head)]
-            if head in stations and not (opening and own == 0) \
-                    and not (len(station_own) >= 2 and self._own_name_ok(station_own)):
-                continue  # a station on a host is named by a place (城中急救站, 茅坪急救站), else it is a kind
-            if head not in stations and own < (1 if opening else rules["hosted_centre_min_own"]):
-                continue
-            surface = name = text[start:end]
-            if not opening and (short := self._own_region_short_form(text, start, scope)) is not None:
-                name = short[1].name + surface[short[0]:]  # 县中医药适宜技术推广中心: the county's own centre
-            kind = HK + stations.get(head, "FunctionalUnit")
-            out.append(Mention(start, end, surface, name, kind, host.level, host.city, host.county,
-                               True, key=f"{host.key}|{name}", modifiers=[head], parent_key=host.key))
-        out.extend(self._stations_placed_on(text, found))
-        return out
+                return out
+            if end < len(text) and is_han(text[end]) and not text.startswith(tuple(rules["facility_item_after"]), end):
+                return out  # 建立健全工作站制度: the head inside a longer noun
+            out.append((start, end, head))
+            joiner = next((j for j in _longest_first(rules["facility_list_joiners"]) if text.startswith(j, end)), None)
+            if joiner is None:
+                return out
+            start = end + len(joiner)
+
+    def _facility_ok(self, own: str, head: str) -> bool:
+        """A centre named by the service it gives others (医学检验, 消毒供应, 远程心电诊断), or a workstation with
+        words of its own (国医大师工作站); 胸痛中心, 卒中中心 are a hospital's departments, no facility."""
+        rules = self.rules
+        if head in rules["facility_own_heads"]:
+            return len(own) >= 2
+        return len(own) >= 2 and any(w in own for w in rules["facility_words"])
+
+    def _facility_kind(self, name: str) -> str:
+        """The unit class a facility's name ends with (…工作站, …研究中心), else a functional unit."""
+        return next((iri for label, iri in sorted(self.unit_kind.items(), key=lambda x: -len(x[0]))
+                     if name.endswith(label) and iri != HK + "TCMHall"), HK + "FunctionalUnit")
 
     def _own_region_short_form(self, text: str, start: int, scope: Scope) -> tuple[int, Region] | None:
         """县/市 opening a name at `start` as the document's own county or city (县中医药适宜技术推广中心 in

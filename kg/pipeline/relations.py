@@ -1413,6 +1413,7 @@ class PlanReader:
         self.note = (reading.note_subject, sentence) if reading.note_subject is not None else None
         out: list[RelationRecord | GroupMention] = [GroupMention(g, sentence) for g in reading.groups]
         out.extend(_named_after_leader(P, doc, sentence))
+        out.extend(_hosted_facilities(P, doc, sentence))
         # a consortium the document named and shortened (联盟以X为理事长单位) is what its short form speaks of
         # (or, when it shortened one only, a sentence giving roles under it: X为龙头，A、B为成员)
         short = next((g for w, g in self.short_forms.items() if w in doc.text), None) if not reading.groups else None
@@ -1458,6 +1459,14 @@ def _named_after_leader(P: dict, doc: Doc, sentence: Sentence) -> list[RelationR
     return [RelationRecord("leads", Named(span._.kg_lead), Group(span._.kg_name, classes[span._.kg_kind]), sentence,
                            "lead")
             for span in doc.spans.get("kg_institutions", []) if span._.kg_lead and span._.kg_kind in classes]
+
+
+def _hosted_facilities(P: dict, doc: Doc, sentence: Sentence) -> list[RelationRecord]:  # noqa: N803
+    """依托X建设A、B和C / X设立Y工作站 / X互联网医院: a facility the names component found on its host is based
+    on that host."""
+    kinds = {HK + k for k in P["hosted_unit_kinds"]}
+    return [RelationRecord("based_on", Named(span._.kg_key), Named(span._.kg_parent), sentence)
+            for span in doc.spans.get("kg_institutions", []) if span._.kg_parent and span._.kg_kind in kinds]
 
 
 def _group_columns(P: dict, row: str) -> dict[str, int] | None:  # noqa: N803
