@@ -879,8 +879,10 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
                 continue
             vrole = P["consortium_roles"][role]
             target = _group_of_roles(S, groups, m)
-            for s in members(m.start("m"), m.end("m"), widen=False):
-                facts.append(Fact("leads" if vrole == "lead" else "member_of", s, target, vrole))
+            leaders = members(m.start("m"), m.end("m"), widen=False)
+            each = _each_their_own(P, mk, groups, m, leaders) if vrole == "lead" else None
+            for s in leaders:
+                facts.append(Fact("leads" if vrole == "lead" else "member_of", s, each(s) if each else target, vrole))
                 if role in P["consortium_offices"]:
                     facts.append(Fact("has_role", s, role))
     # X为龙头，A、B为成员 / X作为牵头单位，…: the roles open their clauses
@@ -1031,6 +1033,23 @@ def _composed_of(P: dict, mk: Masked, a: int, b: int) -> list[Party]:  # noqa: N
         out.extend(Kind(f + head, kind_of_label(f + head), x.level)
                    for f in re.split("[、和及]", m.group("fields")) if len(f) >= 2)
     return out
+
+
+def _each_their_own(P: dict, mk: Masked, groups: list, m, leaders: list[Party]):  # noqa: N803
+    """以A、B、C为牵头医院，组建3个医共体: as many consortia as leaders, each leads its own (named after it, as
+    人民医院医共体 later names it); None when the count is not the leaders'."""
+    c = P["each_own_group_re"].match(mk.text, m.end())
+    named = [x for x in leaders if isinstance(x, Named)]
+    if c is None or len(named) != len(leaders) or len(leaders) < 2:
+        return None
+    n = int(c.group("n")) if c.group("n").isdigit() else P["numeral_words"][c.group("n")]
+    cons = [g for g in groups if c.start("cons") <= g[0] < c.end("cons")]
+    if n != len(leaders) or not cons:
+        return None
+    names = {}
+    for i in mk.ids(m.start("m"), m.end("m")):
+        names[Named(mk.span(i)._.kg_key)] = mk.span(i)._.kg_name
+    return lambda s: Group(names[s] + _tail_noun(P, cons[0][2]), cons[0][3])
 
 
 def _group_of_roles(S: SentenceAnalysis, groups: list, m) -> Arg:  # noqa: N803
