@@ -632,6 +632,7 @@ def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         start = m.start() - (1 if t.endswith(P["duty_possessive"], 0, m.start()) else 0)
         subs = S.subjects(start, select=True)
         facts.extend(Fact("responsible_for", s, duty) for s in subs)
+        facts.extend(_duty_guidance(S, m.end(), b, subs))
         if m.group(0) in P["duty_list_cues"]:  # X的主要职责是A，B，C: each clause after is a duty too
             facts.extend(Fact("responsible_for", s, d) for d in _listed_duties(S, b) for s in subs)
         elif not P["duty_list_close_re"].search(duty):  # 承担A，B，以及C等工作: a closed list
@@ -653,6 +654,17 @@ def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         duty = mk.unmask(m.end(), b)
         facts.extend(Fact("responsible_for", s, duty) for s in S.subjects(m.start(), select=True))
     return facts
+
+
+def _duty_guidance(S: SentenceAnalysis, a: int, b: int, subs: list) -> list[Fact]:  # noqa: N803
+    """(由)X负责全县基层医疗卫生机构公共卫生服务的技术指导: a duty of guiding the institutions it names (a kind
+    or named ones) is X's guidance of them."""
+    g = S.P["duty_guidance_re"].fullmatch(S.t, a, b)
+    if g is None:
+        return []
+    objects = [_widened(S.mk, i) for i in S.mk.ids(g.start("o"), g.end("o"))]
+    term = S.P["guidance_cues"].get(g.group("cue"))
+    return [Fact("guides", s, o, term) for s in subs for o in objects if o != s and not isinstance(o, Group)]
 
 
 def duty_items(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
