@@ -855,7 +855,7 @@ class InstitutionRecognizer:
                     if not hosted or k or not (opening and own == 0) \
                             and not (len(station_own) >= 2 and self._own_name_ok(station_own)):
                         continue  # a station on a host is named by a place (城中急救站, 茅坪急救站), else it is a kind
-                elif not (hosted and k == 0 and own >= (1 if opening else rules["hosted_centre_min_own"])) \
+                elif not (opening and own >= 1 or hosted and k == 0 and own >= rules["hosted_centre_min_own"]) \
                         and not self._facility_ok(text[end - len(head) - own:end - len(head)], head):
                     continue
                 surface = name = text[start:end]

@@ -541,6 +541,10 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             continue
         facts.extend(Fact("has_role", s, item) for s in parties(mk, m.start("s"), m.end("s"))
                      for item in role_items(P, role))
+    for m in P["role_office_re"].finditer(t):  # X任…副理事长单位
+        if all(mk.named(i) for i in mk.ids(m.start("s"), m.end("s"))) and not mk.reaches_cut(m.end()):
+            facts.extend(Fact("has_role", s, mk.unmask(m.start("role"), m.end("role")))
+                         for s in parties(mk, m.start("s"), m.end("s")))
     for m in P["bracket_role_re"].finditer(t):  # 设置X（Y）: Y a further capacity of X
         role = mk.unmask(m.start("role"), m.end("role"))
         holder = party(mk, m.start("s"), m.end("s"))
