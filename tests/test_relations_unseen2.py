@@ -12,12 +12,13 @@ must not become facilities or relations.
 Phenomena:
 - Facilities on a host: 依托X建设/建成A、B和C (every item, not only a first one long enough to be a name);
   X(先后)设立Y工作站/工作室 and 在X挂牌成立Y (a host founding a facility itself); X互联网医院 (named after its
-  host). A centre is a facility when its words name a service it gives others (医学检验, 消毒供应, 心电诊断);
+  host), X医学检验中心 (named after its host by its service), X获批设立Y. A centre is a facility when its words name a service it gives others (医学检验, 消毒供应, 心电诊断);
   胸痛中心, 卒中中心 are the host's departments (roles). Each is based_on its host.
 - Consortia named after their leader: X牵头的X医共体, and 以A、B、C为牵头医院，组建3个医共体 followed by
   人民医院医共体 (the leader's name without the place): the leader leads it; each of N leaders of N consortia
   leads its own; CONSORTIUM覆盖A、B: the named institutions covered are members.
-- Upgrades: 创成 / 创建成为 / 通过…评审 / 建成 a grade or a status (省级示范国医馆, 县域医疗次中心).
+- Upgrades: 创成 / 创建成为 / 创建为 / 晋级为 / 被评为 / 通过…评审 / 建成 a grade or a status (省级示范国医馆,
+  县域医疗次中心).
 - Roles listed: 建成胸痛中心、卒中中心和创伤中心(三大中心) is one role per item; 为…副理事长单位、秘书处所在单位
   and 任…常务理事单位 are roles.
 - Duties as guidance: (由)X负责…(institutions)…的技术指导/业务指导: X guides the institutions named (a kind or
@@ -49,6 +50,8 @@ YUEXI = """岳西县2024年卫生健康工作总结
 县人民医院创成三级综合医院，建成胸痛中心、卒中中心和危重孕产妇救治中心三大中心。县中医院顺利通过三级中医医院评审。温泉镇中心卫生院创建成为县域医疗次中心，天堂镇卫生院建成省级示范中医馆。县人民医院为大别山区域心血管专科联盟副理事长单位、秘书处所在单位，县中医院任安庆市中医专科联盟常务理事单位。
 四、业务指导
 县疾病预防控制中心负责全县基层医疗卫生机构的技术指导和质量控制。县中医院负责响肠镇中心卫生院和河图镇卫生院的业务指导。
+五、其他
+县妇幼保健院被评为二级甲等妇幼保健院，县第二人民医院晋级为二级综合医院。县人民医院医学检验中心承担全县基层标本集中检测。县中医院获批设立全国基层名老中医药专家传承工作室。
 """
 
 # A city's report: the city's short form (市) before a leader's and a host's name.
@@ -56,6 +59,7 @@ JIUJIANG = """九江市2024年医疗卫生工作情况
 
 市第一人民医院牵头的市第一人民医院医疗集团新吸纳成员单位4家。以市第一人民医院、市中医医院为牵头医院，组建2个城市医疗集团。中医医院医疗集团覆盖浔阳区人民医院和濂溪区中医医院。
 依托市第一人民医院建设区域消毒供应中心、临床检验中心和远程心电会诊中心。市妇幼保健院设立国家级名中医传承工作室。
+市中医医院成功创建为三级甲等中医医院。市第一人民医院病理诊断中心为全市基层医疗机构提供病理诊断服务。市第一人民医院获批设立博士后科研工作站。
 """
 
 
@@ -111,6 +115,18 @@ def test_a_facility_a_host_founds_itself_is_based_on_it(institutions, relations)
     assert institutions[TUNED]["国医大师工作站"]["kind"] == "工作站"
 
 
+def test_a_facility_named_after_its_host_by_its_service(institutions, relations):
+    for file, host, unit in (("yuexi.txt", "岳西县人民医院", "岳西县人民医院医学检验中心"),
+                             ("jiujiang.txt", "九江市第一人民医院", "九江市第一人民医院病理诊断中心")):
+        assert institutions[file][unit]["parent"] == host
+        assert (unit, "based_on", host) in relations[file]
+
+
+def test_a_facility_a_host_was_approved_to_set_up(relations):
+    assert ("全国基层名老中医药专家传承工作室", "based_on", "岳西县中医院") in relations["yuexi.txt"]
+    assert ("博士后科研工作站", "based_on", "九江市第一人民医院") in relations["jiujiang.txt"]
+
+
 def test_an_internet_hospital_is_its_hosts(institutions, relations):
     for file, host in ((TUNED, "光山县人民医院"), ("yuexi.txt", "岳西县中医院")):
         unit = host + "互联网医院"
@@ -155,6 +171,8 @@ def test_upgrades_reached_or_created(relations):
             ("光山县第二人民医院", "upgrade_to", "二级甲等综合医院")} <= relations[TUNED]
     assert {("岳西县人民医院", "upgrade_to", "三级综合医院"), ("岳西县中医院", "upgrade_to", "三级中医医院"),
             ("温泉镇中心卫生院", "upgrade_to", "县域医疗次中心"), ("天堂镇卫生院", "upgrade_to", "省级示范中医馆")} <= relations["yuexi.txt"]
+    assert {("岳西县妇幼保健院", "upgrade_to", "二级甲等妇幼保健院"), ("岳西县第二人民医院", "upgrade_to", "二级综合医院")} <= relations["yuexi.txt"]
+    assert ("九江市中医医院", "upgrade_to", "三级甲等中医医院") in relations["jiujiang.txt"]  # 创建为: not 为三级…
     # a status reached is also a role of the institution (what a careful reader annotates as its capacity)
     assert ("十里镇中心卫生院", "has_role", "县域医疗次中心") in relations[TUNED]
 

@@ -844,6 +844,8 @@ class InstitutionRecognizer:
                                    host.name + head, HK + rules["facility_after_host"][head], host.level, host.city,
                                    host.county, True, key=f"{host.key}|{head}", modifiers=[head],
                                    parent_key=host.key))
+            if not host.parent_key and (after := self._facility_after_name(text, host)) is not None:
+                out.append(after)
             verb = self._facility_verb(text, host, hosted)
             if verb is None:
                 continue
@@ -866,6 +868,21 @@ class InstitutionRecognizer:
                                    True, key=f"{host.key}|{name}", modifiers=[head], parent_key=host.key))
         out.extend(self._stations_placed_on(text, found))
         return out
+
+    def _facility_after_name(self, text: str, host: Mention) -> Mention | None:
+        """县人民医院医学检验中心: a facility named right after its host, by the service it gives others."""
+        if text.startswith((*self.boundary, *self.rules["facility_verbs"], *self.rules["facility_adverbs"]), host.end):
+            return None
+        items = self._facility_items(text, host.end)
+        if not items or items[0][2] in self.rules["hosted_station_heads"]:
+            return None
+        _, end, head = items[0]
+        own = text[host.end:end - len(head)]
+        if not self._facility_ok(own, head) or head in self.rules["facility_own_heads"]:
+            return None  # a workstation after its host is read with units (院士工作站: no name of its own)
+        return Mention(host.start, end, text[host.start:end], host.name + own + head, self._facility_kind(own + head),
+                       host.level, host.city, host.county, True, key=f"{host.key}|{own}{head}", modifiers=[head],
+                       parent_key=host.key)
 
     def _facility_verb(self, text: str, host: Mention, hosted: bool) -> int | None:
         """Where the facilities start after a host: 依托X + a verb of creation, or X/在X (adverb) + a verb of
@@ -901,7 +918,8 @@ class InstitutionRecognizer:
             head = next((h for h in heads if text.endswith(h, 0, end)), None)
             if head is None:
                 return out
-            if end < len(text) and is_han(text[end]) and not text.startswith(tuple(rules["facility_item_after"]), end):
+            if end < len(text) and is_han(text[end]) \
+                    and not text.startswith((*rules["facility_item_after"], *self.boundary), end):
                 return out  # 建立健全工作站制度: the head inside a longer noun
             out.append((start, end, head))
             joiner = next((j for j in _longest_first(rules["facility_list_joiners"]) if text.startswith(j, end)), None)
