@@ -22,7 +22,8 @@ Phenomena:
 - Roles listed: 建成胸痛中心、卒中中心和创伤中心(三大中心) is one role per item; 为…副理事长单位、秘书处所在单位
   and 任…常务理事单位 are roles.
 - Duties as guidance: (由)X负责…(institutions)…的技术指导/业务指导: X guides the institutions named (a kind or
-  named ones), the duty stays a duty.
+  named ones); X负责全县Y工作 / 全市Y工作的技术指导: X guides the field's institutions of the region (全县Y机构);
+  the duty stays a duty.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ YUEXI = """岳西县2024年卫生健康工作总结
 三、能力提升
 县人民医院创成三级综合医院，建成胸痛中心、卒中中心和危重孕产妇救治中心三大中心。县中医院顺利通过三级中医医院评审。温泉镇中心卫生院创建成为县域医疗次中心，天堂镇卫生院建成省级示范中医馆。县人民医院为大别山区域心血管专科联盟副理事长单位、秘书处所在单位，县中医院任安庆市中医专科联盟常务理事单位。
 四、业务指导
-县疾病预防控制中心负责全县基层医疗卫生机构的技术指导和质量控制。县中医院负责响肠镇中心卫生院和河图镇卫生院的业务指导。
+县疾病预防控制中心负责全县基层医疗卫生机构的技术指导和质量控制。县中医院负责响肠镇中心卫生院和河图镇卫生院的业务指导。县人民医院负责全县院前急救工作，县中医院负责全县中医药适宜技术推广。
 五、其他
 县妇幼保健院被评为二级甲等妇幼保健院，县第二人民医院晋级为二级综合医院。县人民医院医学检验中心承担全县基层标本集中检测。县中医院获批设立全国基层名老中医药专家传承工作室。
 """
@@ -198,6 +199,10 @@ def test_a_duty_of_guidance_guides_the_institutions_it_names(built, relations):
     for cdc in ("光山县疾病预防控制中心", "岳西县疾病预防控制中心"):
         assert any(s == cdc and p == "guides" and o.endswith("基层医疗卫生机构") for s, p, o in classes), cdc
     assert {("岳西县中医院", "guides", "响肠镇中心卫生院"), ("岳西县中医院", "guides", "河图镇卫生院")} <= relations["yuexi.txt"]
+    # a field's work over the region: the field's institutions there (not an activity: 适宜技术推广)
+    assert ("光山县妇幼保健院", "guides", "全县妇幼健康机构") in classes
+    assert ("岳西县人民医院", "guides", "全县院前急救机构") in classes
+    assert not any(s == "岳西县中医院" and p == "guides" and "推广" in o for s, p, o in classes)
     # the duty itself stays, with its words
     assert ("光山县疾病预防控制中心", "responsible_for", "全县基层医疗卫生机构公共卫生服务的技术指导") in relations[TUNED]
     assert ("光山县妇幼保健院", "responsible_for", "全县妇幼健康工作") in relations[TUNED]

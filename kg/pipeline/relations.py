@@ -663,11 +663,19 @@ def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
 def _duty_guidance(S: SentenceAnalysis, a: int, b: int, subs: list) -> list[Fact]:  # noqa: N803
     """(由)X负责全县基层医疗卫生机构公共卫生服务的技术指导: a duty of guiding the institutions it names (a kind
     or named ones) is X's guidance of them."""
-    g = S.P["duty_guidance_re"].fullmatch(S.t, a, b)
+    P = S.P  # noqa: N806
+    area = P["duty_area_re"].fullmatch(S.t, a, b)
+    if area is not None and (area.group("work") or area.group("cue")) and not S.mk.ids(a, b) \
+            and not area.group("field").endswith(tuple(P["kind_heads"])):
+        # 负责全县妇幼健康工作 / 负责全市疾病预防控制工作的技术指导: the field's institutions of that region
+        guided = area.group("scope") + area.group("field") + P["guidance_centre_noun"]
+        term = P["guidance_cues"].get(area.group("cue") or "")
+        return [Fact("guides", s, Kind(guided, kind_of_label(guided)), term) for s in subs if isinstance(s, Named)]
+    g = P["duty_guidance_re"].fullmatch(S.t, a, b)
     if g is None:
         return []
     objects = [_widened(S.mk, i) for i in S.mk.ids(g.start("o"), g.end("o"))]
-    term = S.P["guidance_cues"].get(g.group("cue"))
+    term = P["guidance_cues"].get(g.group("cue"))
     return [Fact("guides", s, o, term) for s in subs for o in objects if o != s and not isinstance(o, Group)]
 
 
