@@ -12,8 +12,9 @@ must not become facilities or relations.
 Phenomena:
 - Facilities on a host: 依托X建设/建成A、B和C (every item, not only a first one long enough to be a name);
   X(先后)设立Y工作站/工作室 and 在X挂牌成立Y (a host founding a facility itself); X互联网医院 (named after its
-  host), X医学检验中心 (named after its host by its service), X获批设立Y. A centre is a facility when its words name a service it gives others (医学检验, 消毒供应, 心电诊断);
-  胸痛中心, 卒中中心 are the host's departments (roles). Each is based_on its host.
+  host), X医学检验中心 (named after its host by its service), X获批设立Y; 依托X在乡镇卫生院建设国医馆18个 (a hall
+  based on X, not on "X在乡镇卫生院"). A centre is a facility when its words name a service it gives others
+  (医学检验, 消毒供应, 心电诊断); 胸痛中心, 卒中中心 are the host's departments (roles). Each is based_on its host.
 - Consortia named after their leader: X牵头的X医共体, and 以A、B、C为牵头医院，组建3个医共体 followed by
   人民医院医共体 (the leader's name without the place): the leader leads it; each of N leaders of N consortia
   leads its own; CONSORTIUM覆盖A、B: the named institutions covered are members.
@@ -46,7 +47,7 @@ YUEXI = """岳西县2024年卫生健康工作总结
 一、医共体建设
 全县以县人民医院、县中医院为牵头单位，组建2个医共体。县人民医院医共体覆盖温泉镇中心卫生院、天堂镇卫生院和店前镇卫生院；中医院医共体覆盖响肠镇中心卫生院、河图镇卫生院等5家单位。县中医院牵头的县中医院医共体推行“两员一中心”管理。
 二、资源共享
-依托县人民医院建成医学影像诊断中心和病理诊断中心，依托县中医院建设中药饮片集中配送中心。县人民医院先后设立院士工作站和国家级名医工作室，在县妇幼保健院挂牌成立岳西县儿童早期发展指导中心。县中医院互联网医院正式运行。全县建设紧密型医共体信息系统，依托信息平台开展远程会诊。县人民医院建立健全工作站管理制度。
+依托县人民医院建成医学影像诊断中心和病理诊断中心，依托县中医院建设中药饮片集中配送中心。县人民医院先后设立院士工作站和国家级名医工作室，在县妇幼保健院挂牌成立岳西县儿童早期发展指导中心。县中医院互联网医院正式运行。依托县中医院在河图镇卫生院、天堂镇卫生院建设中医馆2个。全县建设紧密型医共体信息系统，依托信息平台开展远程会诊。县人民医院建立健全工作站管理制度。
 三、能力提升
 县人民医院创成三级综合医院，建成胸痛中心、卒中中心和危重孕产妇救治中心三大中心。县中医院顺利通过三级中医医院评审。温泉镇中心卫生院创建成为县域医疗次中心，天堂镇卫生院建成省级示范中医馆。县人民医院为大别山区域心血管专科联盟副理事长单位、秘书处所在单位，县中医院任安庆市中医专科联盟常务理事单位。
 四、业务指导
@@ -114,6 +115,13 @@ def test_a_facility_a_host_founds_itself_is_based_on_it(institutions, relations)
             assert unit in institutions[file], (file, unit)
             assert (unit, "based_on", host) in relations[file]
     assert institutions[TUNED]["国医大师工作站"]["kind"] == "工作站"
+
+
+def test_a_hall_built_at_township_centres_relying_on_a_host_is_based_on_it(relations):
+    # 依托X在乡镇卫生院建设国医馆18个: X is the host (not "X在乡镇卫生院"), the count no part of the hall
+    assert ("国医馆", "based_on", "光山县中医院") in relations[TUNED]
+    assert ("中医馆", "based_on", "岳西县中医院") in relations["yuexi.txt"]
+    assert not {r for r in relations[TUNED] | relations["yuexi.txt"] if r[1] == "based_on" and ("在" in r[2] or "个" in r[0])}
 
 
 def test_a_facility_named_after_its_host_by_its_service(institutions, relations):

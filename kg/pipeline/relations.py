@@ -1153,7 +1153,10 @@ def based_on(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         _, c1 = mk.clause(i)
         first_verb = P["based_on_verb_re"].search(t, i, c1)
         hosts, host_end = [], i
-        for e in range(first_verb.start() if first_verb else c1, i, -1):
+        limit = first_verb.start() if first_verb else c1
+        at = t.find("在", i + 1, limit)  # 依托X在乡镇卫生院建设Y: the host ends before where Y is built
+        limit = at if at > 0 and mk.is_mention(t[at - 1]) else limit
+        for e in range(limit, i, -1):
             found = parties(mk, i, e, complete=True)
             if found:
                 hosts, host_end = found, e
@@ -1182,6 +1185,9 @@ def based_on(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             a, b, verb = inner.start("unit"), inner.end("unit"), "建设"
         elif v is not None:
             a, b, verb = v.end(), mk.clause(v.end())[1], v.group("verb")
+            # 在乡镇卫生院建设国医馆18个: the count after the unit is none of its name
+            count = re.search(f"(?:{P['count_tail_re'].pattern})$", t[a:b])
+            b -= len(count.group()) if count and count.start() > 0 else 0
         else:
             continue
         if mk.reaches_cut(b) or a >= b or "依托" in t[host_end:a]:
