@@ -25,6 +25,8 @@ Phenomena:
 - Duties as guidance: (由)X负责…(institutions)…的技术指导/业务指导: X guides the institutions named (a kind or
   named ones); X负责全县Y工作 / 全市Y工作的技术指导: X guides the field's institutions of the region (全县Y机构);
   the duty stays a duty.
+- Cooperation: X成为Y的协作医院 / X挂牌成为Y协作医院 (a partner hospital); X先后与A、B开展技术协作 (an adverb
+  before 与).
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ YUEXI = """岳西县2024年卫生健康工作总结
 四、业务指导
 县疾病预防控制中心负责全县基层医疗卫生机构的技术指导和质量控制。县中医院负责响肠镇中心卫生院和河图镇卫生院的业务指导。县人民医院负责全县院前急救工作，县中医院负责全县中医药适宜技术推广。
 五、其他
-县妇幼保健院被评为二级甲等妇幼保健院，县第二人民医院晋级为二级综合医院。县人民医院医学检验中心承担全县基层标本集中检测。县中医院获批设立全国基层名老中医药专家传承工作室。
+县妇幼保健院被评为二级甲等妇幼保健院，县第二人民医院晋级为二级综合医院。县人民医院医学检验中心承担全县基层标本集中检测。县中医院获批设立全国基层名老中医药专家传承工作室。县人民医院成为四川大学华西医院的协作医院，县中医院先后与安徽中医药大学第一附属医院、安徽省中医院开展技术协作。
 """
 
 # A city's report: the city's short form (市) before a leader's and a host's name.
@@ -61,7 +63,7 @@ JIUJIANG = """九江市2024年医疗卫生工作情况
 
 市第一人民医院牵头的市第一人民医院医疗集团新吸纳成员单位4家。以市第一人民医院、市中医医院为牵头医院，组建2个城市医疗集团。中医医院医疗集团覆盖浔阳区人民医院和濂溪区中医医院。
 依托市第一人民医院建设区域消毒供应中心、临床检验中心和远程心电会诊中心。市妇幼保健院设立国家级名中医传承工作室。
-市中医医院成功创建为三级甲等中医医院。市第一人民医院病理诊断中心为全市基层医疗机构提供病理诊断服务。市第一人民医院获批设立博士后科研工作站。
+市中医医院成功创建为三级甲等中医医院。市第一人民医院病理诊断中心为全市基层医疗机构提供病理诊断服务。市第一人民医院获批设立博士后科研工作站。市中医医院挂牌成为江西中医药大学附属医院协作医院。
 """
 
 
@@ -219,3 +221,11 @@ def test_a_duty_of_guidance_guides_the_institutions_it_names(built, relations):
 def test_cooperation_with_hospitals_of_universities(relations):
     assert {("光山县人民医院", "cooperates", "复旦大学附属华山医院"), ("光山县人民医院", "cooperates", "河南省人民医院"),
             ("光山县中医院", "cooperates", "河南中医药大学第一附属医院")} <= relations[TUNED]
+    # 先后与A、B开展技术协作: an adverb before 与 is no part of the subject
+    assert {("岳西县中医院", "cooperates", "安徽中医药大学第一附属医院"), ("岳西县中医院", "cooperates", "安徽省中医院")} <= relations["yuexi.txt"]
+
+
+def test_a_partner_hospital_of_another_cooperates_with_it(relations):
+    # X成为Y的协作医院 / X挂牌成为Y协作医院
+    assert ("岳西县人民医院", "cooperates", "四川大学华西医院") in relations["yuexi.txt"]
+    assert ("九江市中医医院", "cooperates", "江西中医药大学附属医院") in relations["jiujiang.txt"]

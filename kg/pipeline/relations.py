@@ -1292,6 +1292,11 @@ def pairs(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             both = parties(mk, S.strip_openers(a, b), b, select=True)
             subs, others = both[:1], both[1:]
         facts.extend(Fact(relation, s, o) for s in subs for o in others)
+    for m in P["partner_of_re"].finditer(t):  # X成为Y的协作医院
+        if not mk.reaches_cut(m.end()):
+            partners = [o for o in parties(mk, m.start("o"), m.end("o")) if isinstance(o, Named)]
+            subs = [s for s in S.subjects(m.start(), select=True) if isinstance(s, Named)]
+            facts.extend(Fact("cooperates", s, o) for s in subs for o in partners if s != o)
     facts.extend(_level_pairs(S))
     return facts
 
