@@ -21,7 +21,7 @@ Phenomena:
 - Upgrades: 创成 / 创建成为 / 创建为 / 晋级为 / 被评为 / 通过…评审 / 建成 a grade or a status (省级示范国医馆,
   县域医疗次中心).
 - Roles listed: 建成胸痛中心、卒中中心和创伤中心(三大中心) is one role per item; 为…副理事长单位、秘书处所在单位
-  and 任…常务理事单位 are roles.
+  and 任…常务理事单位 are roles, and the office is held in the consortium it names (理事长单位 leads it).
 - Duties as guidance: (由)X负责…(institutions)…的技术指导/业务指导: X guides the institutions named (a kind or
   named ones); X负责全县Y工作 / 全市Y工作的技术指导: X guides the field's institutions of the region (全县Y机构);
   the duty stays a duty.
@@ -63,7 +63,7 @@ JIUJIANG = """九江市2024年医疗卫生工作情况
 
 市第一人民医院牵头的市第一人民医院医疗集团新吸纳成员单位4家。以市第一人民医院、市中医医院为牵头医院，组建2个城市医疗集团。中医医院医疗集团覆盖浔阳区人民医院和濂溪区中医医院。
 依托市第一人民医院建设区域消毒供应中心、临床检验中心和远程心电会诊中心。市妇幼保健院设立国家级名中医传承工作室。
-市中医医院成功创建为三级甲等中医医院。市第一人民医院病理诊断中心为全市基层医疗机构提供病理诊断服务。市第一人民医院获批设立博士后科研工作站。市中医医院挂牌成为江西中医药大学附属医院协作医院。
+市中医医院成功创建为三级甲等中医医院。市第一人民医院病理诊断中心为全市基层医疗机构提供病理诊断服务。市第一人民医院获批设立博士后科研工作站。市中医医院挂牌成为江西中医药大学附属医院协作医院。市第一人民医院为赣北胸痛专科联盟理事长单位，市妇幼保健院担任九江市妇产科专科联盟副理事长单位。
 """
 
 
@@ -202,6 +202,10 @@ def test_council_offices_are_roles(relations):
     assert ("岳西县人民医院", "has_role", "秘书处所在单位") in rel
     assert any(s == "岳西县人民医院" and p == "has_role" and o.endswith("副理事长单位") for s, p, o in rel)
     assert any(s == "岳西县中医院" and p == "has_role" and o.endswith("常务理事单位") for s, p, o in rel)
+    # ...and the office is held in the consortium it names: a member of it
+    assert {("岳西县人民医院", "member_of", "大别山区域心血管专科联盟"), ("岳西县中医院", "member_of", "安庆市中医专科联盟")} <= rel
+    assert {("九江市第一人民医院", "leads", "赣北胸痛专科联盟"), ("九江市妇幼保健院", "member_of", "九江市妇产科专科联盟"),
+            ("九江市第一人民医院", "has_role", "赣北胸痛专科联盟理事长单位")} <= relations["jiujiang.txt"]
 
 
 def test_a_duty_of_guidance_guides_the_institutions_it_names(built, relations):

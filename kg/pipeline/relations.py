@@ -541,10 +541,14 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             continue
         facts.extend(Fact("has_role", s, item) for s in parties(mk, m.start("s"), m.end("s"))
                      for item in role_items(P, role))
+        holders = parties(mk, m.start("s"), m.end("s"))
+        facts.extend(_office_in_group(P, groups, holders, m.start("role"), m.end("role"), t))
     for m in P["role_office_re"].finditer(t):  # X任…副理事长单位
         if all(mk.named(i) for i in mk.ids(m.start("s"), m.end("s"))) and not mk.reaches_cut(m.end()):
             facts.extend(Fact("has_role", s, mk.unmask(m.start("role"), m.end("role")))
                          for s in parties(mk, m.start("s"), m.end("s")))
+            facts.extend(_office_in_group(P, groups, parties(mk, m.start("s"), m.end("s")), m.start("role"),
+                                          m.end("role"), t))
     for m in P["bracket_role_re"].finditer(t):  # 设置X（Y）: Y a further capacity of X
         role = mk.unmask(m.start("role"), m.end("role"))
         holder = party(mk, m.start("s"), m.end("s"))
@@ -586,6 +590,20 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
                 fields = re.split("[、和及]", mk.unmask(m.start("fields"), m.end("fields")))
                 facts.extend(Fact("has_role", s, f) for f in fields if f)
     return facts
+
+
+def _office_in_group(P: dict, groups: list, holders: list, a: int, b: int, t: str) -> list[Fact]:  # noqa: N803
+    """X为/任Y联盟副理事长单位: X holds that office in the consortium named right before it (理事长单位 leads)."""
+    out = []
+    for g in groups:
+        if a <= g[0] and g[1] <= b:
+            office = next((o for o in sorted(P["consortium_offices"], key=len, reverse=True) if t.startswith(o, g[1])),
+                          None)
+            if office is not None:
+                vrole = P["consortium_roles"][office]
+                out.extend(Fact("leads" if vrole == "lead" else "member_of", s, Group(g[2], g[3]), vrole)
+                           for s in holders if isinstance(s, Named))
+    return out
 
 
 def role_items(P: dict, role: str) -> list[str]:  # noqa: N803
