@@ -63,7 +63,7 @@ JIUJIANG = """九江市2024年医疗卫生工作情况
 
 市第一人民医院牵头的市第一人民医院医疗集团新吸纳成员单位4家。以市第一人民医院、市中医医院为牵头医院，组建2个城市医疗集团。中医医院医疗集团覆盖浔阳区人民医院和濂溪区中医医院。
 依托市第一人民医院建设区域消毒供应中心、临床检验中心和远程心电会诊中心。市妇幼保健院设立国家级名中医传承工作室。
-市中医医院成功创建为三级甲等中医医院。市第一人民医院病理诊断中心为全市基层医疗机构提供病理诊断服务。市第一人民医院获批设立博士后科研工作站。市中医医院挂牌成为江西中医药大学附属医院协作医院。市第一人民医院为赣北胸痛专科联盟理事长单位，市妇幼保健院担任九江市妇产科专科联盟副理事长单位。
+市中医医院成功创建为三级甲等中医医院。市第一人民医院病理诊断中心为全市基层医疗机构提供病理诊断服务。市第一人民医院获批设立博士后科研工作站。市中医医院挂牌成为江西中医药大学附属医院协作医院。市妇幼保健院牵头成立市产前诊断中心和新生儿疾病筛查中心。市第一人民医院、市中医医院共同建成远程会诊中心。市第一人民医院为赣北胸痛专科联盟理事长单位，市妇幼保健院担任九江市妇产科专科联盟副理事长单位。
 """
 
 
@@ -135,6 +135,8 @@ def test_a_facility_named_after_its_host_by_its_service(institutions, relations)
 
 def test_a_facility_a_host_was_approved_to_set_up(relations):
     assert ("全国基层名老中医药专家传承工作室", "based_on", "岳西县中医院") in relations["yuexi.txt"]
+    # X牵头成立A和B: the leading host founds them
+    assert {("九江市产前诊断中心", "based_on", "九江市妇幼保健院"), ("新生儿疾病筛查中心", "based_on", "九江市妇幼保健院")} <= relations["jiujiang.txt"]
     assert ("博士后科研工作站", "based_on", "九江市第一人民医院") in relations["jiujiang.txt"]
 
 
@@ -152,6 +154,8 @@ def test_no_facility_from_networks_platforms_departments_or_rules(institutions, 
             assert not name.endswith(("协作网", "平台", "信息系统", "国医馆", "制度")), name
             assert not name.endswith(("胸痛中心", "卒中中心", "创伤中心")), name
         assert not {r for r in relations[file] if r[1] == "based_on" and ("平台" in r[2] or "协作网" in r[0])}
+    # 县中医院共同建成远程会诊中心: a verb after a host is no facility's own name
+    assert not any("建成" in n or "共同" in n for n in institutions["jiujiang.txt"])
     # 建立健全工作站管理制度: the head inside a longer noun
     assert not any("工作站" in n and "院士" not in n for n in institutions["yuexi.txt"])
 

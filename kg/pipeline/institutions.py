@@ -860,6 +860,10 @@ class InstitutionRecognizer:
                 elif not (opening and own >= 1 or hosted and k == 0 and own >= rules["hosted_centre_min_own"]) \
                         and not self._facility_ok(text[end - len(head) - own:end - len(head)], head):
                     continue
+                same = next((m for m in found if m.named and (m.start, m.end) == (start, end)), None)
+                if same is not None:  # 市产前诊断中心: a body named by its place, now known to be the host's
+                    same.parent_key = same.parent_key or (host.key if same.key != host.key else None)
+                    continue
                 surface = name = text[start:end]
                 if not opening and (short := self._own_region_short_form(text, start, scope)) is not None:
                     name = short[1].name + surface[short[0]:]  # 县中医药适宜技术推广中心: the county's own centre
@@ -878,6 +882,8 @@ class InstitutionRecognizer:
             return None
         _, end, head = items[0]
         own = text[host.end:end - len(head)]
+        if any(w in own for w in (*self.boundary, *self.rules["facility_verbs"]) if len(w) > 1):
+            return None  # 县中医院共同建成远程会诊中心: a verb, no name
         if not self._facility_ok(own, head) or head in self.rules["facility_own_heads"]:
             return None  # a workstation after its host is read with units (院士工作站: no name of its own)
         return Mention(host.start, end, text[host.start:end], host.name + own + head, self._facility_kind(own + head),
