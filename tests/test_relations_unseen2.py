@@ -23,8 +23,8 @@ Phenomena:
 - Roles listed: 建成胸痛中心、卒中中心和创伤中心(三大中心) is one role per item; 为…副理事长单位、秘书处所在单位
   and 任…常务理事单位 are roles, and the office is held in the consortium it names (理事长单位 leads it).
 - Duties as guidance: (由)X负责…(institutions)…的技术指导/业务指导: X guides the institutions named (a kind or
-  named ones); X负责全县Y工作 / 全市Y工作的技术指导: X guides the field's institutions of the region (全县Y机构);
-  the duty stays a duty.
+  named ones); X负责全县Y工作 / 全市Y工作的技术指导: X guides the field's institutions of the region (全县Y机构)
+  when those name a kind (疾病预防控制机构, not 妇幼健康机构); the duty stays a duty.
 - Cooperation: X成为Y的协作医院 / X挂牌成为Y协作医院 (a partner hospital); X先后与A、B开展技术协作 (an adverb
   before 与).
 """
@@ -63,7 +63,7 @@ JIUJIANG = """九江市2024年医疗卫生工作情况
 
 市第一人民医院牵头的市第一人民医院医疗集团新吸纳成员单位4家。以市第一人民医院、市中医医院为牵头医院，组建2个城市医疗集团。中医医院医疗集团覆盖浔阳区人民医院和濂溪区中医医院。
 依托市第一人民医院建设区域消毒供应中心、临床检验中心和远程心电会诊中心。市妇幼保健院设立国家级名中医传承工作室。
-市中医医院成功创建为三级甲等中医医院。市第一人民医院病理诊断中心为全市基层医疗机构提供病理诊断服务。市第一人民医院获批设立博士后科研工作站。市中医医院挂牌成为江西中医药大学附属医院协作医院。市妇幼保健院牵头成立市产前诊断中心和新生儿疾病筛查中心。市第一人民医院、市中医医院共同建成远程会诊中心。市第一人民医院为赣北胸痛专科联盟理事长单位，市妇幼保健院担任九江市妇产科专科联盟副理事长单位。
+市中医医院成功创建为三级甲等中医医院。市第一人民医院病理诊断中心为全市基层医疗机构提供病理诊断服务。市第一人民医院获批设立博士后科研工作站。市中医医院挂牌成为江西中医药大学附属医院协作医院。市妇幼保健院牵头成立市产前诊断中心和新生儿疾病筛查中心。市疾病预防控制中心负责全市疾病预防控制工作的技术指导。市第一人民医院、市中医医院共同建成远程会诊中心。市第一人民医院为赣北胸痛专科联盟理事长单位，市妇幼保健院担任九江市妇产科专科联盟副理事长单位。
 """
 
 
@@ -218,8 +218,10 @@ def test_a_duty_of_guidance_guides_the_institutions_it_names(built, relations):
         assert any(s == cdc and p == "guides" and o.endswith("基层医疗卫生机构") for s, p, o in classes), cdc
     assert {("岳西县中医院", "guides", "响肠镇中心卫生院"), ("岳西县中医院", "guides", "河图镇卫生院")} <= relations["yuexi.txt"]
     # a field's work over the region: the field's institutions there (not an activity: 适宜技术推广)
-    assert ("光山县妇幼保健院", "guides", "全县妇幼健康机构") in classes
     assert ("岳西县人民医院", "guides", "全县院前急救机构") in classes
+    assert ("九江市疾病预防控制中心", "guides", "全市疾病预防控制机构") in classes
+    # 全县妇幼健康工作: 妇幼健康机构 names no kind (it would stand for every institution of the county)
+    assert not any(s == "光山县妇幼保健院" and p == "guides" for s, p, o in classes | relations[TUNED])
     assert not any(s == "岳西县中医院" and p == "guides" and "推广" in o for s, p, o in classes)
     # the duty itself stays, with its words
     assert ("光山县疾病预防控制中心", "responsible_for", "全县基层医疗卫生机构公共卫生服务的技术指导") in relations[TUNED]

@@ -687,8 +687,11 @@ def _duty_guidance(S: SentenceAnalysis, a: int, b: int, subs: list) -> list[Fact
             and not area.group("field").endswith(tuple(P["kind_heads"])):
         # 负责全县妇幼健康工作 / 负责全市疾病预防控制工作的技术指导: the field's institutions of that region
         guided = area.group("scope") + area.group("field") + P["guidance_centre_noun"]
+        kind = kind_of_label(guided)
+        if kind == HK + "HealthInstitution":
+            return []  # 全县妇幼健康机构 names no kind: it would stand for every institution of the region
         term = P["guidance_cues"].get(area.group("cue") or "")
-        return [Fact("guides", s, Kind(guided, kind_of_label(guided)), term) for s in subs if isinstance(s, Named)]
+        return [Fact("guides", s, Kind(guided, kind), term) for s in subs if isinstance(s, Named)]
     g = P["duty_guidance_re"].fullmatch(S.t, a, b)
     if g is None:
         return []
