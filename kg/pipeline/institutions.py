@@ -56,6 +56,7 @@ class Mention:
     key: str = ""
     modifiers: list[str] = field(default_factory=list)
     parent_key: str | None = None  # a branch, campus or facility: the key of its institution
+    lead_key: str | None = None  # a consortium named after the institution that leads it: that one's key
 
 
 @dataclass(frozen=True)
@@ -827,20 +828,93 @@ class InstitutionRecognizer:
         return out
 
     def _hosted_centres(self, text: str, found: list[Mention], scope: Scope) -> list[Mention]:
-        """依托X创建Y中心: Y (opening with a place name, or long enough to be a name) is a functional unit of X."""
+        """依托X创建Y中心: Y (opening with a place name, or long enough to be a name) is a functional unit of X;
+        so is each further item of a list (依托X建设A、B和C) and each facility a named host founds itself
+        (X设立Y工作站, 在X挂牌成立Y) that names its service (医学检验中心, 国医大师工作站); X互联网医院 is X's."""
         rules = self.rules
         out: list[Mention] = []
         stations = rules["hosted_station_heads"]
-        heads = _longest_first(rules["hosted_centre_heads"] + list(stations))
         for host in found:
-            if not host.named or not text.endswith(rules["hosted_centre_cue"], 0, host.start):
+            if not host.named:
                 continue
-            verb = next((v for v in _longest_first(rules["hosted_centre_verbs"]) if text.startswith(v, host.end)),
-                        None)
+            hosted = text.endswith(rules["hosted_centre_cue"], 0, host.start)
+            if not host.parent_key and text.startswith(tuple(rules["facility_after_host"]), host.end):
+                head = next(h for h in _longest_first(rules["facility_after_host"]) if text.startswith(h, host.end))
+                out.append(Mention(host.start, host.end + len(head), text[host.start:host.end + len(head)],
+                                   host.name + head, HK + rules["facility_after_host"][head], host.level, host.city,
+                                   host.county, True, key=f"{host.key}|{head}", modifiers=[head],
+                                   parent_key=host.key))
+            if not host.parent_key and (after := self._facility_after_name(text, host)) is not None:
+                out.append(after)
+            verb = self._facility_verb(text, host, hosted)
             if verb is None:
                 continue
-            start = end = host.end + len(verb)
-            stop = set(rules["consortium_core_stop"])
+            for k, (start, end, head) in enumerate(self._facility_items(text, verb)):
+                opening = [g for g in self.gaz.find(text[start:end], short=True) if g.start == 0]
+                own = end - start - len(head) - (len(opening[0].text) if opening else 0)
+                station_own = text[start:end - len(head)]
+                if head in stations:
+                    if not hosted or k or not (opening and own == 0) \
+                            and not (len(station_own) >= 2 and self._own_name_ok(station_own)):
+                        continue  # a station on a host is named by a place (城中急救站, 茅坪急救站), else it is a kind
+                elif not (opening and own >= 1 or hosted and k == 0 and own >= rules["hosted_centre_min_own"]) \
+                        and not self._facility_ok(text[end - len(head) - own:end - len(head)], head):
+                    continue
+                same = next((m for m in found if m.named and (m.start, m.end) == (start, end)), None)
+                if same is not None:  # 市产前诊断中心: a body named by its place, now known to be the host's
+                    same.parent_key = same.parent_key or (host.key if same.key != host.key else None)
+                    continue
+                surface = name = text[start:end]
+                if not opening and (short := self._own_region_short_form(text, start, scope)) is not None:
+                    name = short[1].name + surface[short[0]:]  # 县中医药适宜技术推广中心: the county's own centre
+                kind = HK + stations[head] if head in stations else self._facility_kind(name)
+                out.append(Mention(start, end, surface, name, kind, host.level, host.city, host.county,
+                                   True, key=f"{host.key}|{name}", modifiers=[head], parent_key=host.key))
+        out.extend(self._stations_placed_on(text, found))
+        return out
+
+    def _facility_after_name(self, text: str, host: Mention) -> Mention | None:
+        """县人民医院医学检验中心: a facility named right after its host, by the service it gives others."""
+        if text.startswith((*self.boundary, *self.rules["facility_verbs"], *self.rules["facility_adverbs"]), host.end):
+            return None
+        items = self._facility_items(text, host.end)
+        if not items or items[0][2] in self.rules["hosted_station_heads"]:
+            return None
+        _, end, head = items[0]
+        own = text[host.end:end - len(head)]
+        if any(w in own for w in (*self.boundary, *self.rules["facility_verbs"]) if len(w) > 1):
+            return None  # 县中医院共同建成远程会诊中心: a verb, no name
+        if not self._facility_ok(own, head) or head in self.rules["facility_own_heads"]:
+            return None  # a workstation after its host is read with units (院士工作站: no name of its own)
+        return Mention(host.start, end, text[host.start:end], host.name + own + head, self._facility_kind(own + head),
+                       host.level, host.city, host.county, True, key=f"{host.key}|{own}{head}", modifiers=[head],
+                       parent_key=host.key)
+
+    def _facility_verb(self, text: str, host: Mention, hosted: bool) -> int | None:
+        """Where the facilities start after a host: 依托X + a verb of creation, or X/在X (adverb) + a verb of
+        founding (X设立…, 在X挂牌成立…)."""
+        rules = self.rules
+        if hosted:
+            verb = next((v for v in _longest_first(rules["hosted_centre_verbs"]) if text.startswith(v, host.end)),
+                        None)
+            return None if verb is None else host.end + len(verb)
+        if host.parent_key:
+            return None
+        pos = host.end
+        adverb = next((a for a in _longest_first(rules["facility_adverbs"]) if text.startswith(a, pos)), "")
+        pos += len(adverb)
+        verb = next((v for v in _longest_first(rules["facility_verbs"]) if text.startswith(v, pos)), None)
+        return None if verb is None else pos + len(verb)
+
+    def _facility_items(self, text: str, start: int) -> list[tuple[int, int, str]]:
+        """The items (start, end, head) of a list of centres after a verb, each ending in a head
+        (远程心电诊断中心、医学检验中心和消毒供应中心); the list ends at the first item without one."""
+        rules = self.rules
+        heads = _longest_first(rules["hosted_centre_heads"] + list(rules["hosted_station_heads"]))
+        stop = set(rules["consortium_core_stop"])
+        out = []
+        while True:
+            end = start
             while end < len(text) and end - start < rules["hosted_centre_max"] and is_han(text[end]) \
                     and text[end] not in stop:
                 end += 1
@@ -849,23 +923,28 @@ class InstitutionRecognizer:
                 end -= 1
             head = next((h for h in heads if text.endswith(h, 0, end)), None)
             if head is None:
-                continue
-            opening = [g for g in self.gaz.find(text[start:end], short=True) if g.start == 0]
-            own = end - start - len(head) - (len(opening[0].text) if opening else 0)
-            station_own = text[start:end - len(head)]
-            if head in stations and not (opening and own == 0) \
-                    and not (len(station_own) >= 2 and self._own_name_ok(station_own)):
-                continue  # a station on a host is named by a place (城中急救站, 茅坪急救站), else it is a kind
-            if head not in stations and own < (1 if opening else rules["hosted_centre_min_own"]):
-                continue
-            surface = name = text[start:end]
-            if not opening and (short := self._own_region_short_form(text, start, scope)) is not None:
-                name = short[1].name + surface[short[0]:]  # 县中医药适宜技术推广中心: the county's own centre
-            kind = HK + stations.get(head, "FunctionalUnit")
-            out.append(Mention(start, end, surface, name, kind, host.level, host.city, host.county,
-                               True, key=f"{host.key}|{name}", modifiers=[head], parent_key=host.key))
-        out.extend(self._stations_placed_on(text, found))
-        return out
+                return out
+            if end < len(text) and is_han(text[end]) \
+                    and not text.startswith((*rules["facility_item_after"], *self.boundary), end):
+                return out  # 建立健全工作站制度: the head inside a longer noun
+            out.append((start, end, head))
+            joiner = next((j for j in _longest_first(rules["facility_list_joiners"]) if text.startswith(j, end)), None)
+            if joiner is None:
+                return out
+            start = end + len(joiner)
+
+    def _facility_ok(self, own: str, head: str) -> bool:
+        """A centre named by the service it gives others (医学检验, 消毒供应, 远程心电诊断), or a workstation with
+        words of its own (国医大师工作站); 胸痛中心, 卒中中心 are a hospital's departments, no facility."""
+        rules = self.rules
+        if head in rules["facility_own_heads"]:
+            return len(own) >= 2
+        return len(own) >= 2 and any(w in own for w in rules["facility_words"])
+
+    def _facility_kind(self, name: str) -> str:
+        """The unit class a facility's name ends with (…工作站, …研究中心), else a functional unit."""
+        return next((iri for label, iri in sorted(self.unit_kind.items(), key=lambda x: -len(x[0]))
+                     if name.endswith(label) and iri != HK + "TCMHall"), HK + "FunctionalUnit")
 
     def _own_region_short_form(self, text: str, start: int, scope: Scope) -> tuple[int, Region] | None:
         """县/市 opening a name at `start` as the document's own county or city (县中医药适宜技术推广中心 in
@@ -1033,11 +1112,12 @@ class InstitutionRecognizer:
                 continue  # 永新县医共体管理委员会: the consortium's committee, an organ of government
             noun = m.group()
             kind = self.consortium_kind[noun]
-            lead = by_end.get(noun_start)
+            lead = by_end.get(noun_start) or self._leader_short_form(text, noun_start, scope)
             if lead is not None:
                 name = lead.name + noun
                 out.append(Mention(lead.start, noun_end, text[lead.start:noun_end], name, kind, lead.level, lead.city,
-                                   lead.county, True, key=f"{lead.key}|{noun}", modifiers=[noun]))
+                                   lead.county, True, key=f"{lead.key}|{noun}", modifiers=[noun],
+                                   lead_key=lead.key))
                 continue
             for core_len in range(0, min(self.rules["consortium_core_max"], noun_start) + 1):
                 core_start = noun_start - core_len
@@ -1058,6 +1138,31 @@ class InstitutionRecognizer:
                                    key=identity_key(city_code, name, "", self.canonical), modifiers=[noun]))
                 break
         return out
+
+    def _leader_short_form(self, text: str, noun_start: int, scope: Scope) -> Mention | None:
+        """人民医院医共体, 中医院医共体 (after 以县人民医院、县中医院…为牵头医院，组建3个医共体): a consortium named
+        by its leader's name without the place, in a document about a county or a city, is that region's
+        institution's (read as if the region's short form, 县 or 市, stood before it)."""
+        region = scope.county or scope.city
+        if region is None:
+            return None
+        short = region.name[-1] if region.name[-1] in self.rules["shorthands"]["county"] else "市"
+        if region is scope.city and scope.county is None and short != "市":
+            return None
+        for m in self.noun_re.finditer(text, max(0, noun_start - self.rules["leader_short_form_max"]), noun_start):
+            if m.end() != noun_start:
+                continue
+            for start in range(m.start(), max(-1, m.start() - self.rules["max_core"] - 1), -1):
+                if not all(is_han(c) for c in text[start:m.start()]):
+                    break
+                if not self._boundary_before(text, start):
+                    continue
+                synthetic = short + text[start:noun_start]
+                lead = self._named(synthetic, 1 + m.start() - start, len(synthetic), scope)
+                if lead is not None and lead.named and lead.start == 0 and lead.name.startswith(region.name):
+                    lead.start, lead.end, lead.surface = start, noun_start, text[start:noun_start]
+                    return lead
+        return None
 
     # -- planned and aliases --------------------------------------------------------------------
     def _planned(self, text: str, start: int, end: int) -> bool:
@@ -1113,7 +1218,7 @@ class InstitutionRecognizer:
 # spaCy glue: the recogniser as a pipeline component writing spans with `kg_` extensions
 
 for _name in ("kg_name", "kg_kind", "kg_level", "kg_city", "kg_county", "kg_key", "kg_alias_of",
-              "kg_planned", "kg_named", "kg_surface", "kg_norm_span", "kg_parent"):
+              "kg_planned", "kg_named", "kg_surface", "kg_norm_span", "kg_parent", "kg_lead"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
 for _name in ("kg_city", "kg_county", "kg_truncated", "kg_sentence"):
@@ -1144,6 +1249,7 @@ def make_institution_component(nlp: Language, name: str):
             span._.kg_surface = m.surface
             span._.kg_norm_span = (m.start, m.end)
             span._.kg_parent = m.parent_key
+            span._.kg_lead = m.lead_key
             (spans_named if m.named else spans_kind).append(span)
         doc.spans["kg_institutions"] = spans_named
         doc.spans["kg_kinds"] = spans_kind

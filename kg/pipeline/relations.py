@@ -525,11 +525,12 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         if not subs and cue in P["role_cues_carry"]:
             subs = _department(S, m.start(), facts)  # 把X医院心血管内科打造成…: the department's role
         for s in subs:
-            facts.append(Fact("has_role", s, role_text))
+            for item in role_items(P, role_text):
+                facts.append(Fact("has_role", s, item))
+                if cue in P["upgrade_role_cues"]:
+                    facts.append(Fact("upgrade_to", s, item))
             if guided is not None:  # 是全市妇幼保健业务指导中心: guides 全市妇幼保健机构
                 facts.append(Fact("guides", s, Kind(guided, kind_of_label(guided)), "businessGuidance"))
-            if cue in P["upgrade_role_cues"]:
-                facts.append(Fact("upgrade_to", s, role_text))
     for m in P["role_as_re"].finditer(t):
         role = mk.unmask(m.start("role"), m.end("role"))
         ids = mk.ids(m.start("s"), m.end("s"))
@@ -538,7 +539,16 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         if not role.endswith(tuple(P["role_nouns"])) or role in P["consortium_roles"] \
                 or P["role_skip_start_re"].match(role):
             continue
-        facts.extend(Fact("has_role", s, role) for s in parties(mk, m.start("s"), m.end("s")))
+        facts.extend(Fact("has_role", s, item) for s in parties(mk, m.start("s"), m.end("s"))
+                     for item in role_items(P, role))
+        holders = parties(mk, m.start("s"), m.end("s"))
+        facts.extend(_office_in_group(P, groups, holders, m.start("role"), m.end("role"), t))
+    for m in P["role_office_re"].finditer(t):  # X任…副理事长单位
+        if all(mk.named(i) for i in mk.ids(m.start("s"), m.end("s"))) and not mk.reaches_cut(m.end()):
+            facts.extend(Fact("has_role", s, mk.unmask(m.start("role"), m.end("role")))
+                         for s in parties(mk, m.start("s"), m.end("s")))
+            facts.extend(_office_in_group(P, groups, parties(mk, m.start("s"), m.end("s")), m.start("role"),
+                                          m.end("role"), t))
     for m in P["bracket_role_re"].finditer(t):  # 设置X（Y）: Y a further capacity of X
         role = mk.unmask(m.start("role"), m.end("role"))
         holder = party(mk, m.start("s"), m.end("s"))
@@ -582,6 +592,30 @@ def roles(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
     return facts
 
 
+def _office_in_group(P: dict, groups: list, holders: list, a: int, b: int, t: str) -> list[Fact]:  # noqa: N803
+    """X为/任Y联盟副理事长单位: X holds that office in the consortium named right before it (理事长单位 leads)."""
+    out = []
+    for g in groups:
+        if a <= g[0] and g[1] <= b:
+            office = next((o for o in sorted(P["consortium_offices"], key=len, reverse=True) if t.startswith(o, g[1])),
+                          None)
+            if office is not None:
+                vrole = P["consortium_roles"][office]
+                out.extend(Fact("leads" if vrole == "lead" else "member_of", s, Group(g[2], g[3]), vrole)
+                           for s in holders if isinstance(s, Named))
+    return out
+
+
+def role_items(P: dict, role: str) -> list[str]:  # noqa: N803
+    """胸痛中心、卒中中心和创伤中心(三大中心) → each centre; a phrase whose items do not all end in a role
+    noun (医疗、教学和科研中心) is one role as written."""
+    listed = P["role_list_close_re"].sub("", role)
+    items = [i for i in P["role_list_split_re"].split(listed) if i]
+    if len(items) < 2 or not all(i.endswith(tuple(P["role_nouns"])) and len(i) <= P["role_item_max"] for i in items):
+        return [role]
+    return items
+
+
 def _department(S: SentenceAnalysis, p: int, facts: list[Fact]) -> list[Party]:  # noqa: N803
     """把X医院心血管内科打造成… / 推动蛇伤专科建设成为…: a department or speciality (of the named hospital
     right before it) is the subject, as a unit of its own (a part of that hospital: member_of it)."""
@@ -620,6 +654,7 @@ def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         start = m.start() - (1 if t.endswith(P["duty_possessive"], 0, m.start()) else 0)
         subs = S.subjects(start, select=True)
         facts.extend(Fact("responsible_for", s, duty) for s in subs)
+        facts.extend(_duty_guidance(S, m.end(), b, subs))
         if m.group(0) in P["duty_list_cues"]:  # X的主要职责是A，B，C: each clause after is a duty too
             facts.extend(Fact("responsible_for", s, d) for d in _listed_duties(S, b) for s in subs)
         elif not P["duty_list_close_re"].search(duty):  # 承担A，B，以及C等工作: a closed list
@@ -641,6 +676,28 @@ def duties(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         duty = mk.unmask(m.end(), b)
         facts.extend(Fact("responsible_for", s, duty) for s in S.subjects(m.start(), select=True))
     return facts
+
+
+def _duty_guidance(S: SentenceAnalysis, a: int, b: int, subs: list) -> list[Fact]:  # noqa: N803
+    """(由)X负责全县基层医疗卫生机构公共卫生服务的技术指导: a duty of guiding the institutions it names (a kind
+    or named ones) is X's guidance of them."""
+    P = S.P  # noqa: N806
+    area = P["duty_area_re"].fullmatch(S.t, a, b)
+    if area is not None and (area.group("work") or area.group("cue")) and not S.mk.ids(a, b) \
+            and not area.group("field").endswith(tuple(P["kind_heads"])):
+        # 负责全县妇幼健康工作 / 负责全市疾病预防控制工作的技术指导: the field's institutions of that region
+        guided = area.group("scope") + area.group("field") + P["guidance_centre_noun"]
+        kind = kind_of_label(guided)
+        if kind == HK + "HealthInstitution":
+            return []  # 全县妇幼健康机构 names no kind: it would stand for every institution of the region
+        term = P["guidance_cues"].get(area.group("cue") or "")
+        return [Fact("guides", s, Kind(guided, kind), term) for s in subs if isinstance(s, Named)]
+    g = P["duty_guidance_re"].fullmatch(S.t, a, b)
+    if g is None:
+        return []
+    objects = [_widened(S.mk, i) for i in S.mk.ids(g.start("o"), g.end("o"))]
+    term = P["guidance_cues"].get(g.group("cue"))
+    return [Fact("guides", s, o, term) for s in subs for o in objects if o != s and not isinstance(o, Group)]
 
 
 def duty_items(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
@@ -867,8 +924,10 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
                 continue
             vrole = P["consortium_roles"][role]
             target = _group_of_roles(S, groups, m)
-            for s in members(m.start("m"), m.end("m"), widen=False):
-                facts.append(Fact("leads" if vrole == "lead" else "member_of", s, target, vrole))
+            leaders = members(m.start("m"), m.end("m"), widen=False)
+            each = _each_their_own(P, mk, groups, m, leaders) if vrole == "lead" else None
+            for s in leaders:
+                facts.append(Fact("leads" if vrole == "lead" else "member_of", s, each(s) if each else target, vrole))
                 if role in P["consortium_offices"]:
                     facts.append(Fact("has_role", s, role))
     # X为龙头，A、B为成员 / X作为牵头单位，…: the roles open their clauses
@@ -950,6 +1009,11 @@ def consortia(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         if m.start() == S.start and not near:
             target = Carry.TOPIC  # 3.…救治体系。主要包括A、B以及C
         facts.extend(Fact("member_of", x, target, "member") for x in parties(mk, m.start("m"), m.end("m")))
+    # 人民医院医共体覆盖A、B等7家单位: the named institutions a consortium covers are its members
+    for m in P["group_covers_re"].finditer(t):
+        for g in [g for g in groups if g[1] == m.start()][:1]:
+            facts.extend(Fact("member_of", x, Group(g[2], g[3]), "member")
+                         for x in parties(mk, m.start("m"), m.end("m")) if isinstance(x, Named))
     # X参与/加入/参加Y, 将X纳入Y, X是/作为Y的组成部分
     for m in P["join_re"].finditer(t):
         near = [g for g in groups if m.end() <= g[0] <= m.end() + P["join_gap"]
@@ -1014,6 +1078,23 @@ def _composed_of(P: dict, mk: Masked, a: int, b: int) -> list[Party]:  # noqa: N
         out.extend(Kind(f + head, kind_of_label(f + head), x.level)
                    for f in re.split("[、和及]", m.group("fields")) if len(f) >= 2)
     return out
+
+
+def _each_their_own(P: dict, mk: Masked, groups: list, m, leaders: list[Party]):  # noqa: N803
+    """以A、B、C为牵头医院，组建3个医共体: as many consortia as leaders, each leads its own (named after it, as
+    人民医院医共体 later names it); None when the count is not the leaders'."""
+    c = P["each_own_group_re"].match(mk.text, m.end())
+    named = [x for x in leaders if isinstance(x, Named)]
+    if c is None or len(named) != len(leaders) or len(leaders) < 2:
+        return None
+    n = int(c.group("n")) if c.group("n").isdigit() else P["numeral_words"][c.group("n")]
+    cons = [g for g in groups if c.start("cons") <= g[0] < c.end("cons")]
+    if n != len(leaders) or not cons:
+        return None
+    names = {}
+    for i in mk.ids(m.start("m"), m.end("m")):
+        names[Named(mk.span(i)._.kg_key)] = mk.span(i)._.kg_name
+    return lambda s: Group(names[s] + _tail_noun(P, cons[0][2]), cons[0][3])
 
 
 def _group_of_roles(S: SentenceAnalysis, groups: list, m) -> Arg:  # noqa: N803
@@ -1093,7 +1174,10 @@ def based_on(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
         _, c1 = mk.clause(i)
         first_verb = P["based_on_verb_re"].search(t, i, c1)
         hosts, host_end = [], i
-        for e in range(first_verb.start() if first_verb else c1, i, -1):
+        limit = first_verb.start() if first_verb else c1
+        at = t.find("在", i + 1, limit)  # 依托X在乡镇卫生院建设Y: the host ends before where Y is built
+        limit = at if at > 0 and mk.is_mention(t[at - 1]) else limit
+        for e in range(limit, i, -1):
             found = parties(mk, i, e, complete=True)
             if found:
                 hosts, host_end = found, e
@@ -1122,6 +1206,9 @@ def based_on(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             a, b, verb = inner.start("unit"), inner.end("unit"), "建设"
         elif v is not None:
             a, b, verb = v.end(), mk.clause(v.end())[1], v.group("verb")
+            # 在乡镇卫生院建设国医馆18个: the count after the unit is none of its name
+            count = re.search(f"(?:{P['count_tail_re'].pattern})$", t[a:b])
+            b -= len(count.group()) if count and count.start() > 0 else 0
         else:
             continue
         if mk.reaches_cut(b) or a >= b or "依托" in t[host_end:a]:
@@ -1226,6 +1313,11 @@ def pairs(S: SentenceAnalysis, groups: list) -> list[Fact]:  # noqa: N803
             both = parties(mk, S.strip_openers(a, b), b, select=True)
             subs, others = both[:1], both[1:]
         facts.extend(Fact(relation, s, o) for s in subs for o in others)
+    for m in P["partner_of_re"].finditer(t):  # X成为Y的协作医院
+        if not mk.reaches_cut(m.end()):
+            partners = [o for o in parties(mk, m.start("o"), m.end("o")) if isinstance(o, Named)]
+            subs = [s for s in S.subjects(m.start(), select=True) if isinstance(s, Named)]
+            facts.extend(Fact("cooperates", s, o) for s in subs for o in partners if s != o)
     facts.extend(_level_pairs(S))
     return facts
 
@@ -1395,6 +1487,8 @@ class PlanReader:
             before_note = self.note[0]
         self.note = (reading.note_subject, sentence) if reading.note_subject is not None else None
         out: list[RelationRecord | GroupMention] = [GroupMention(g, sentence) for g in reading.groups]
+        out.extend(_named_after_leader(P, doc, sentence))
+        out.extend(_hosted_facilities(P, doc, sentence))
         # a consortium the document named and shortened (联盟以X为理事长单位) is what its short form speaks of
         # (or, when it shortened one only, a sentence giving roles under it: X为龙头，A、B为成员)
         short = next((g for w, g in self.short_forms.items() if w in doc.text), None) if not reading.groups else None
@@ -1432,6 +1526,22 @@ class PlanReader:
             if office:
                 out.append(RelationRecord("has_role", member, office, sentence))
         return out
+
+
+def _named_after_leader(P: dict, doc: Doc, sentence: Sentence) -> list[RelationRecord]:  # noqa: N803
+    """县人民医院医共体, 人民医院医共体: a consortium named after the institution that leads it is led by it."""
+    classes = {HK + cls: cls for cls in P["consortium_nouns"].values()}
+    return [RelationRecord("leads", Named(span._.kg_lead), Group(span._.kg_name, classes[span._.kg_kind]), sentence,
+                           "lead")
+            for span in doc.spans.get("kg_institutions", []) if span._.kg_lead and span._.kg_kind in classes]
+
+
+def _hosted_facilities(P: dict, doc: Doc, sentence: Sentence) -> list[RelationRecord]:  # noqa: N803
+    """依托X建设A、B和C / X设立Y工作站 / X互联网医院: a facility the names component found on its host is based
+    on that host."""
+    kinds = {HK + k for k in P["hosted_unit_kinds"]}
+    return [RelationRecord("based_on", Named(span._.kg_key), Named(span._.kg_parent), sentence)
+            for span in doc.spans.get("kg_institutions", []) if span._.kg_parent and span._.kg_kind in kinds]
 
 
 def _group_columns(P: dict, row: str) -> dict[str, int] | None:  # noqa: N803

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Score institution names on the imaginary short documents of other places in tests/data/short-docs.
 
-Usage: score_short_docs.py [--show] [--only tuned|untuned]
+Usage: score_short_docs.py [--show] [--only tuned|untuned] [--dir DIR]
 
 Builds the shipped plans together with the short documents (as a user's `kg add` of each would, with
 its city, province and county) into a temporary data directory, then compares the institutions
@@ -31,11 +31,11 @@ REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "tests" / "data" / "short-docs"
 
 
-def load_expected() -> dict[str, dict]:
-    return json.loads((DOCS / "expected.json").read_text(encoding="utf-8"))
+def load_expected(docs: Path = DOCS) -> dict[str, dict]:
+    return json.loads((docs / "expected.json").read_text(encoding="utf-8"))
 
 
-def build_facts(expected: dict[str, dict], files: list[str] | None = None) -> list[dict]:
+def build_facts(expected: dict[str, dict], files: list[str] | None = None, docs: Path = DOCS) -> list[dict]:
     """Institution facts of the shipped plans and the short documents, built together."""
     sys.path.insert(0, str(REPO))
     from kg.build import build
@@ -49,7 +49,7 @@ def build_facts(expected: dict[str, dict], files: list[str] | None = None) -> li
     for file, doc in expected.items():
         if files is not None and file not in files:
             continue
-        (corpus / file).write_text((DOCS / file).read_text(encoding="utf-8"), encoding="utf-8")
+        (corpus / file).write_text((docs / file).read_text(encoding="utf-8"), encoding="utf-8")
         record = {"file": file, "city": doc["city"], "province": doc["province"], "title": doc["title"]}
         if doc.get("county"):
             record["county"] = doc["county"]
@@ -158,11 +158,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--show", action="store_true", help="list misses, wrong names and misplaced ones")
     ap.add_argument("--only", choices=("tuned", "untuned"))
+    ap.add_argument("--dir", type=Path, default=DOCS,
+                    help="a directory of documents with their expected.json (default tests/data/short-docs)")
     args = ap.parse_args(argv)
-    expected = load_expected()
+    expected = load_expected(args.dir)
     if args.only:
         expected = {f: d for f, d in expected.items() if d["tuned"] == (args.only == "tuned")}
-    facts = build_facts(expected)
+    facts = build_facts(expected, docs=args.dir)
     totals: dict[bool, dict[str, int]] = {}
     rel_totals: dict[bool, dict[str, int]] = {}
     print(f"{'document':24} {'set':8} {'R':>13} {'P':>13} {'place':>9}")
