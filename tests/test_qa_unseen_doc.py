@@ -1,0 +1,139 @@
+"""Questions as planners type them, on a document of a place not in the corpus (tests/data/qa-unseen/:
+a county's 医共体 work report written for these tests, 祁东县 of 衡阳市, added with `kg add` next to the
+corpus plans) and on the corpus plans. Each class of misreading found on them is tested on two wordings:
+
+- 要把X建成什么中心 asks what X is to become: a role X has now (X是全县医疗救治中心) is no answer to it;
+- 设在哪家医院 asks the body X is set up in, not X's county; 在哪个镇/街道 asks a place below the county,
+  which X's county does not answer;
+- a question no fact answers whose question word stands where a sentence in scope has a phrase
+  (X要与<哪家医院>深度融合) is shown the phrase and its sentence as the plan's words: status `passage`,
+  never `answered`; a yes/no question or one no sentence aligns with gets no phrase.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.qa import ask, load
+
+DOC = Path(__file__).parent / "data" / "qa-unseen" / "qidong-yigongti-2024.txt"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    """The corpus plans and the 祁东县 report, added the way a user adds it (`kg add`, then `kg build`)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("qa-unseen")
+    corpus, data = root / "corpus", root / "data"
+    shutil.copytree(CORPUS, corpus)
+    runner = CliRunner()
+    result = runner.invoke(app, ["add", str(DOC), "--city", "衡阳市", "--county", "祁东县", "--province", "湖南省",
+                                 "--corpus", str(corpus), "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["build", "--corpus", str(corpus), "--data-dir", str(data), "-q"])
+    assert result.exit_code == 0, result.output
+    return load(data)
+
+
+def texts(reply: dict) -> list[str]:
+    return [a["text"] for a in reply["answers"]]
+
+
+def quotes(reply: dict) -> list[str]:
+    return [s["quote"] for a in reply["answers"] for s in a["sources"]]
+
+
+# --- what X is to become, not what it is -------------------------------------------------------------
+
+@pytest.mark.parametrize("question", ["祁东要把县人民医院建成什么中心？", "祁东县人民医院要建成什么样的中心"])
+def test_becoming_is_not_answered_with_the_present_role(kb, question):
+    reply = ask(kb, question)
+    # the graph's present role of it (是全县医疗救治中心和急危重症救治中心) answers another question
+    assert not any("医疗救治中心" in t for t in texts(reply))
+    # the plan's sentence says what it is to become: the phrase, as the plan's words
+    assert reply["status"] == "passage"
+    assert texts(reply) == ["县域医疗中心"]
+    assert quotes(reply) == ["到2025年，要把祁东县人民医院建成县域医疗中心，把祁东县中医医院建成县域中医医疗中心。"]
+
+
+@pytest.mark.parametrize("question", ["要把祁东县中医医院建成什么？", "祁东县中医医院要打造成什么中心"])
+def test_becoming_answered_with_the_upgrade_target(kb, question):
+    reply = ask(kb, question)
+    assert reply["status"] == "answered"
+    assert texts(reply) == ["县域中医医疗中心"]
+
+
+def test_becoming_keeps_what_a_corpus_plan_says_is_founded_on_it(kb):
+    # 依托它创建啥中心: the centre founded on it, not its present role (全市妇幼保健业务指导中心)
+    reply = ask(kb, "钦州市妇幼保健院 要依托它创建啥中心")
+    assert reply["status"] == "answered"
+    assert texts(reply) == ["广西北部湾沿海妇幼保健中心"]
+
+
+# --- the host body and places below the county --------------------------------------------------------
+
+@pytest.mark.parametrize("question", ["祁东县急救中心设在哪家医院？", "祁东县急救中心设在什么机构"])
+def test_set_up_in_which_body_is_the_host_not_the_county(kb, question):
+    reply = ask(kb, question)
+    assert reply["status"] == "answered"
+    assert texts(reply) == ["祁东县人民医院"]
+
+
+def test_county_of_an_added_institution_still_answered(kb):
+    reply = ask(kb, "祁东县急救中心在哪个县？")
+    assert reply["status"] == "answered"
+    assert texts(reply) == ["祁东县"]
+
+
+@pytest.mark.parametrize("question, town", [("祁东县第二人民医院在哪个镇", "归阳镇"),
+                                             ("祁东县中医医院位于哪个街道？", "玉合街道")])
+def test_town_is_not_answered_with_the_county(kb, question, town):
+    reply = ask(kb, question)
+    assert "祁东县" not in texts(reply)
+    assert reply["status"] == "passage"
+    assert texts(reply) == [town]
+    assert quotes(reply) == ["祁东县人民医院位于洪桥街道，祁东县中医医院位于玉合街道，祁东县第二人民医院位于归阳镇。"]
+
+
+# --- the plan's phrase where the question word stands --------------------------------------------------
+
+@pytest.mark.parametrize("question, phrase", [
+    ("祁东县人民医院要与哪家医院深度融合？", "南华大学附属第一医院"),
+    ("钦州市卫生学校跟哪家医院深度融合", "钦州市中西医结合医院"),
+    ("钦州力争把全市创建成什么医疗中心？", "北部湾沿海医疗中心"),
+    ("祁东县中医医院负责指导什么？", "乡镇卫生院中医馆建设"),
+])
+def test_phrase_of_the_sentence_shown_as_passage(kb, question, phrase):
+    reply = ask(kb, question)
+    assert reply["status"] == "passage"
+    assert texts(reply) == [phrase]
+    assert all(phrase in q for q in quotes(reply))
+
+
+@pytest.mark.parametrize("question, items", [
+    ("祁东县支持社会力量举办哪些机构？", ["康复医院", "护理院", "安宁疗护机构"]),
+    # one name qualified twice (国有和集体) is one item
+    ("梧州支持哪些单位举办非营利性医院？", ["国有和集体企事业单位"]),
+])
+def test_list_phrase_split_into_items(kb, question, items):
+    reply = ask(kb, question)
+    assert reply["status"] == "passage"
+    assert texts(reply) == items
+
+
+@pytest.mark.parametrize("question", ["祁东县中医医院的编制床位有多少？", "祁东县人民医院要和哪家高校共建医学院？"])
+def test_no_phrase_when_no_sentence_aligns(kb, question):
+    assert ask(kb, question)["status"] == "unanswerable"
+
+
+def test_yes_no_gets_a_verdict_not_a_phrase(kb):
+    reply = ask(kb, "祁东县有没有专门的传染病医院？")
+    assert reply["status"] == "answered"
+    assert texts(reply) == ["否"]
+    assert quotes(reply)[0].startswith("全县未设置专门的传染病医院")
