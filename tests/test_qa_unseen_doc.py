@@ -137,3 +137,21 @@ def test_yes_no_gets_a_verdict_not_a_phrase(kb):
     assert reply["status"] == "answered"
     assert texts(reply) == ["否"]
     assert quotes(reply)[0].startswith("全县未设置专门的传染病医院")
+
+
+# --- figures of a report: what has happened, and 占比 is no comparison ---------------------------------
+
+@pytest.mark.parametrize("question", ["祁东县外住院费用占比降到多少了", "祁东县县外住院费用占比下降到多少了？"])
+def test_share_fallen_to_is_the_reported_figure(kb, question):
+    # 占比 is part of the indicator's name (no 比…低 comparison), and 降到多少了 asks what it has come to
+    # (the report's present figure), not a target the report does not set
+    reply = ask(kb, question)
+    assert reply["status"] == "answered"
+    assert [a["value"] for a in reply["answers"]] == [18.6]
+    assert quotes(reply) == ["2024年县域医保基金支出9.8亿元，县外住院费用占比下降至18.6%。"]
+
+
+def test_share_compared_across_years_still_a_difference(kb):
+    reply = ask(kb, "赣州每千人口医师数2025年比2020年增加多少？")
+    assert reply["status"] == "answered"
+    assert reply["template"] == "compare_years"

@@ -163,7 +163,10 @@ def aligned_passage(kb: Knowledge, parsed: Parsed) -> dict | None:
     conf = kb.config.get("text_alignment") or {}
     if not conf:
         return None
-    question = re.sub(r"[？?。！!\s]+$", "", unicodedata.normalize("NFKC", parsed.question))
+    # the names' offsets are the question's: full-width digits read as digits only where that keeps them
+    folded = unicodedata.normalize("NFKC", parsed.question)
+    question = folded if len(folded) == len(parsed.question) else parsed.question
+    question = re.sub(r"[？?。！!\s]+$", "", question)
     question = re.sub(r"[呢吗啊]$", "", question)
     asked = re.search(conf["asking"], question)
     if asked is None:
