@@ -155,3 +155,35 @@ def test_share_compared_across_years_still_a_difference(kb):
     reply = ask(kb, "赣州每千人口医师数2025年比2020年增加多少？")
     assert reply["status"] == "answered"
     assert reply["template"] == "compare_years"
+
+
+# --- a county's figure is not its city's; a hospital's short form with the city's short name ------------
+
+@pytest.mark.parametrize("question", ["衡阳市每千人口床位数是多少？", "衡阳市的乡镇卫生院有几家"])
+def test_city_asked_is_not_answered_with_a_county_report(kb, question):
+    # the only 衡阳市 document is 祁东县's report: its figures are the county's, not the city's
+    reply = ask(kb, question)
+    assert reply["status"] != "answered"
+    assert not any("祁东县" in t for t in texts(reply))
+
+
+def test_county_named_still_gets_its_figure(kb):
+    reply = ask(kb, "祁东每千人口床位数是多少")
+    assert reply["status"] == "answered"
+    assert [a["value"] for a in reply["answers"]] == [4.9]
+
+
+@pytest.mark.parametrize("question, name, beds", [
+    ("梧州三院2025年规划编制床位有多少张？", "梧州市第三人民医院", 420),
+    ("梧州红会医院2025年规划编制床位多少张", "梧州市红十字会医院", 1990),
+])
+def test_short_forms_name_one_hospital_not_all(kb, question, name, beds):
+    reply = ask(kb, question)
+    assert reply["status"] == "answered"
+    assert texts(reply) == [f"{name}2025年规划编制床位：{beds}张"]
+
+
+def test_short_form_of_a_number_no_plan_has_is_unknown(kb):
+    reply = ask(kb, "梧州九院的规划编制床位有多少")
+    assert reply["status"] == "unanswerable"
+    assert "梧州九院" in reply["message"]

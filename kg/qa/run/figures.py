@@ -36,7 +36,10 @@ def figure_rows(kb: Knowledge, family: dict, parsed: Parsed, subject: Mention | 
         # Without a named subject the figure is about the city asked (or each plan's own city),
         # not its counties, districts or the province quoted for comparison.
         own = [r for r in rows if r.get("subject") and r.get("subject") == (place["city"] or r.get("doccity"))]
-        rows = own or rows
+        # a city named whose plans state no figure of its own: a county's figure (a county's report added
+        # under the city) is not the city's — the scope is not crossed
+        others = place["city"] and all(r.get("subject") and r.get("doccity") == place["city"] for r in rows)
+        rows = own or ([] if others else rows)
     return rows, sparql
 
 
