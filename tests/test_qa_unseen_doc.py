@@ -187,3 +187,11 @@ def test_short_form_of_a_number_no_plan_has_is_unknown(kb):
     reply = ask(kb, "梧州九院的规划编制床位有多少")
     assert reply["status"] == "unanswerable"
     assert "梧州九院" in reply["message"]
+
+
+def test_each_hospital_of_a_city_still_listed(kb):
+    # the figures of the city's institutions are the city plan's own: 各医院 asks for each of them
+    reply = ask(kb, "梧州各医院2025年规划编制床位")
+    assert reply["status"] == "answered"
+    assert "梧州市第三人民医院2025年规划编制床位：420张" in texts(reply)
+    assert len(texts(reply)) == 9
