@@ -195,3 +195,25 @@ def test_each_hospital_of_a_city_still_listed(kb):
     assert reply["status"] == "answered"
     assert "梧州市第三人民医院2025年规划编制床位：420张" in texts(reply)
     assert len(texts(reply)) == 9
+
+
+# --- yes/no from what a plan states, in the negative too ------------------------------------------------
+
+@pytest.mark.parametrize("question, quote", [
+    ("祁东县是否设置了传染病医院？", "全县未设置专门的传染病医院"),
+    ("钦州设置了传染病医院吗", "全市范围内均未设置有专门的传染病防治医院"),
+])
+def test_negative_statement_answers_no(kb, question, quote):
+    # 设置了X: 了 glued before the kind is no unknown modifier; a sentence that only names the kind
+    # (实现市、县传染病医院或综合医院传染病区全覆盖) says neither yes nor no
+    reply = ask(kb, question)
+    assert reply["status"] == "answered"
+    assert texts(reply) == ["否"]
+    assert quotes(reply)[0].startswith(quote) or quote in quotes(reply)[0]
+
+
+def test_statement_found_through_the_full_form_of_a_short_name(kb):
+    # 疾控机构 is looked for as 疾病预防控制机构 too: the verdict cites the sentence that says it
+    reply = ask(kb, "赣州的经济技术开发区、新区这类非独立建制区需要设疾控机构吗？")
+    assert texts(reply) == ["是"]
+    assert "非独立建制区，应设置疾病预防控制机构" in quotes(reply)[0]

@@ -12,6 +12,7 @@ from kg.qa.knowledge import Knowledge
 from kg.qa.linking import Mention, find_mentions
 from kg.qa.parse import Parsed, place_of, scope_city
 from kg.qa.render import answered, cite_passage, no_fact
+from kg.qa.run.lists import said_not
 from kg.qa.textmatch import common_run
 
 
@@ -43,7 +44,20 @@ def asked_phrase(kb: Knowledge, family: dict, parsed: Parsed) -> tuple[str, list
 
 
 def find_passages(kb: Knowledge, phrase: str, words: list[str], parsed: Parsed) -> list[tuple[int, dict, int]]:
-    """Sentences of the question's city (or of any plan) holding the phrase, or a run of 80% of it."""
+    """Sentences of the question's city (or of any plan) holding the phrase, or a run of 80% of it; a
+    phrase with a short form (疾控机构) is looked for in full too (疾病预防控制机构: questions.yaml synonyms)."""
+    found = _find_passages(kb, phrase, words, parsed)
+    for full, shorts in (kb.config.get("synonyms") or {}).items():
+        for short in shorts:
+            if short in phrase and full not in phrase:
+                seen = {(id(f[1]), f[2]) for f in found}
+                found += [f for f in _find_passages(kb, phrase.replace(short, full), words, parsed)
+                          if (id(f[1]), f[2]) not in seen]
+    found.sort(key=lambda x: -x[0])
+    return found
+
+
+def _find_passages(kb: Knowledge, phrase: str, words: list[str], parsed: Parsed) -> list[tuple[int, dict, int]]:
     city = place_of(kb, parsed)["place"]
     city_label = parsed.slots["city"][0].entries[0].label if parsed.slots.get("city") else None
     named = [lb for t in ("institution", "consortium", "unit") for m in parsed.slots.get(t, [])
@@ -83,10 +97,17 @@ def run_statement(kb: Knowledge, family: dict, parsed: Parsed) -> dict:
         says = [p.replace("{kind}", re.escape(phrase)) for p in family["require_named"]]
         found = [f for f in found if any(re.search(p.replace("{name}", re.escape(n)), f[1]["flat"])
                                          for n in named for p in says)]
+    if family.get("affirm"):
+        # only a sentence saying it (设置…) or saying it is not (未设置…) gives a verdict
+        found = [f for f in found if re.search(family["negation"], f[1]["flat"][max(0, f[2] - 10):f[2]])
+                 or re.search(family["affirm"], f[1]["flat"][max(0, f[2] - 6):f[2]])]
+    if not found and family.get("affirm"):
+        # 钦州设置了传染病医院吗 — 全市范围内均未设置有专门的传染病防治医院: a kind's modifier and head apart
+        return said_not(kb, parsed) or no_fact(f"规划中关于“{phrase}”的表述", "")
     if not found:
         return no_fact(f"规划中关于“{phrase}”的表述", "")
     _, row, at = found[0]
-    before = row["flat"][max(0, at - 6):at]
+    before = row["flat"][max(0, at - (10 if family.get("affirm") else 6)):at]
     negated = re.search(family["negation"], before)
     verdict = "否" if negated else "是"
     answers = [{"text": verdict, "value": None, "iri": None, "inferred": False,
