@@ -217,3 +217,14 @@ def test_statement_found_through_the_full_form_of_a_short_name(kb):
     reply = ask(kb, "赣州的经济技术开发区、新区这类非独立建制区需要设疾控机构吗？")
     assert texts(reply) == ["是"]
     assert "非独立建制区，应设置疾病预防控制机构" in quotes(reply)[0]
+
+
+@pytest.mark.parametrize("question, holder", [
+    ("祁东全县妇幼保健业务指导由哪家负责？", "祁东县妇幼保健院"),
+    ("钦州全市的紧急医疗救援指挥调度由哪家负责？", "钦州市医疗急救中心"),
+])
+def test_who_holds_a_task_asked_with_a_bare_which(kb, question, holder):
+    # 由哪家负责: the body is left out after 哪家; the task read backwards, not a kind 县妇幼 matched inside it
+    reply = ask(kb, question)
+    assert reply["status"] == "answered"
+    assert texts(reply) == [holder]
