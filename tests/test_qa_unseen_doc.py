@@ -228,3 +228,36 @@ def test_who_holds_a_task_asked_with_a_bare_which(kb, question, holder):
     reply = ask(kb, question)
     assert reply["status"] == "answered"
     assert texts(reply) == [holder]
+
+
+# --- two hops: the body a clause describes, then the rest of the question about it -----------------------
+
+@pytest.mark.parametrize("question, centre", [
+    ("祁东县第一医共体的牵头医院是什么中心", "全县医疗救治中心和急危重症救治中心"),
+    ("第二医共体的牵头医院是全县什么中心？", "全县中医药服务指导中心"),
+])
+def test_leader_of_a_network_then_its_role(kb, question, centre):
+    reply = ask(kb, question)
+    assert reply["status"] == "answered"
+    assert texts(reply) == [centre]
+
+
+@pytest.mark.parametrize("question, street", [("为第一医共体牵头的医院在哪个街道", "洪桥街道"),
+                                              ("第二医共体的牵头医院位于哪个街道？", "玉合街道")])
+def test_second_hop_not_recorded_is_not_answered_with_the_first(kb, question, street):
+    # the clause resolves to the leader; the leader is not the answer to 在哪个街道
+    reply = ask(kb, question)
+    assert reply["status"] == "passage"
+    assert texts(reply) == [street]
+    assert "医院" not in "".join(texts(reply))
+
+
+@pytest.mark.parametrize("question, centres", [
+    ("钦州市妇幼保健院在全市是什么中心？", ["广西北部湾沿海妇幼保健中心", "全市妇幼保健业务指导中心"]),
+    ("梧州市级妇幼保健机构是什么中心？", ["全市妇幼保健业务指导中心"]),
+])
+def test_what_centre_is_answered_with_centres_only(kb, question, centres):
+    # not the tasks it carries (…等任务) nor the grade it is to reach (三级妇幼保健院)
+    reply = ask(kb, question)
+    assert reply["status"] == "answered"
+    assert texts(reply) == centres

@@ -134,6 +134,9 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
         answers = narrow_answers(kb, drop_other_places(kb, answers, parsed), parsed, family)
         answers = said_with_cue(family, answers, parsed.question)
         answers = said_becoming(family, answers, rows, parsed.question)
+        head = re.search(family.get("asked_head") or "$^", parsed.question)
+        if head:
+            answers = [a for a in answers if head.group("head") in a["text"]] or answers
         read = 0
         if answers and family.get("complete_from_span"):
             found = len(answers)
