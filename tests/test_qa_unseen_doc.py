@@ -261,3 +261,12 @@ def test_what_centre_is_answered_with_centres_only(kb, question, centres):
     reply = ask(kb, question)
     assert reply["status"] == "answered"
     assert texts(reply) == centres
+
+
+@pytest.mark.parametrize("question", ["钦州全市疾控工作的质量控制中心是哪家单位？",
+                                      "祁东全县的中医药服务指导中心是哪家医院"])
+def test_no_phrase_that_restates_what_is_asked_about(kb, question):
+    # the sentence says X是…中心: the phrase after 是 is what the question is about, never its answer
+    reply = ask(kb, question)
+    assert reply["status"] != "passage"
+    assert not any("指导中心" in t or "质量控制中心" in t for t in texts(reply))

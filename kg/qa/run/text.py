@@ -288,6 +288,10 @@ def _align(quote: str, labels: list[str], tail: str, right: str, noun: str, conf
         return None
     if any(lb in span for lb in labels):
         return None
+    # the phrase restates the question's own words (…质量控制中心是哪家单位 ↔ X是…质量控制中心): the
+    # sentence says it the other way round, and the phrase is what was asked about, not the answer
+    if common_run(tail, span)[0] >= 4:
+        return None
     return context, span
 
 
