@@ -270,3 +270,12 @@ def test_no_phrase_that_restates_what_is_asked_about(kb, question):
     reply = ask(kb, question)
     assert reply["status"] != "passage"
     assert not any("指导中心" in t or "质量控制中心" in t for t in texts(reply))
+
+
+@pytest.mark.parametrize("question", ["梧州要把国家中医药综合改革试验区建成什么中心？",
+                                      "梧州要把健康产业园建成什么中心"])
+def test_no_phrase_aligned_by_the_verb_alone(kb, question):
+    # no name anchors it and the sentence shares only 建成/建设成为 with the question: no phrase
+    reply = ask(kb, question)
+    assert reply["status"] == "unanswerable"
+    assert reply["answers"] == []

@@ -267,6 +267,13 @@ def _align(quote: str, labels: list[str], tail: str, right: str, noun: str, conf
         if tail or not labels:
             return None
         left_end, context_left = start, 0
+    rest = tail[:max(0, len(tail) - context_left)]
+    if not labels and len(rest) >= 3:
+        # no name to anchor it: the words before the verb must be the sentence's too (a third of their
+        # character pairs), else the verb alone (建成) aligns any sentence (建设成为县域医疗次中心)
+        pairs = [rest[i:i + 2] for i in range(len(rest) - 1)]
+        if sum(p in quote for p in pairs) * 3 < len(pairs):
+            return None
     context += context_left
     clause_end = re.search(r"[，,。；;：:！!？?]|$", quote[left_end:]).start() + left_end
     right_at, context_right = clause_end, 0
