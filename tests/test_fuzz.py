@@ -16,7 +16,7 @@ import pytest
 
 N_INPUTS = 10_200
 SEED = 20261122
-STATUSES = {"answered", "unanswerable", "ambiguous", "error"}
+STATUSES = {"answered", "passage", "unanswerable", "ambiguous", "error"}
 QUESTION_WORDS = ("有哪些 哪些 是什么 多少 几家 几个 是否 有没有 在哪里 在哪个县 的功能定位 牵头 参加了哪些体系 "
                   "指导 转诊 床位 规划 2025年 2020年 比 超过 低于 最多 最少 加起来 的那家医院 "
                   "它 该院 吗 ？ ? ， 。 的 和 与"

@@ -161,7 +161,7 @@ def test_sparql_fragments_in_a_question_are_never_query_text(asker, clean):
         # before or after the question (inside a name it would change the name, not the query)
         for question in (clean + payload, payload + clean):
             got = _fresh(asker, question)
-            assert got["status"] in ("answered", "unanswerable", "ambiguous"), (question, got["message"])
+            assert got["status"] in ("answered", "passage", "unanswerable", "ambiguous"), (question, got["message"])
             sparql = got["sparql"] or ""
             assert "INJECTED" not in sparql and "DROP" not in sparql and "FILTER(true)" not in sparql
             assert not any("\u4e00" <= ch <= "\u9fff" for ch in sparql), "question text in the SPARQL"

@@ -32,7 +32,7 @@ def _print_reply(result: dict, explained: str | None = None) -> None:
         console.print(_text(explained, "dim"))
         if result.get("sparql"):
             console.print(_text(result["sparql"], "dim"))
-    style = {"answered": "green", "ambiguous": "yellow"}.get(result["status"], "red")
+    style = {"answered": "green", "ambiguous": "yellow", "passage": "cyan"}.get(result["status"], "red")
     console.print(_text(result["message"], style))
     for answer in result["answers"]:
         console.print(_text(f"  • {answer['text']}" + ("  [推理]" if answer.get("inferred") else "")))

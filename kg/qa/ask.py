@@ -26,6 +26,7 @@ from kg.qa.plan import ranked
 from kg.qa.render import askable_about, reply, with_passages
 from kg.qa.run import run
 from kg.qa.run.hops import two_hop
+from kg.qa.run.text import aligned_passage
 from kg.qa.textmatch import common_run
 
 MAX_CHARS = 300
@@ -90,6 +91,9 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
             if result["status"] == "answered":
                 return reply(text, "answered", result["message"], result["answers"], family["id"],
                              result["sparql"], qid), parsed
+        said = as_passage(kb, parsed, text, qid)
+        if said is not None:
+            return said, parsed
         near = fuzzy_candidates(parsed.question, kb.lexicon)
         hint = f"您是不是要问：{'、'.join(near[:5])}？" if near else "请写出机构、医联体、城市或指标的名称。"
         return reply(text, "unanswerable", f"没有识别出图谱中的实体。{hint}", qid=qid), parsed
@@ -132,6 +136,9 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
                          qid=qid), parsed
     families = ranked(kb, parsed)
     if not families:
+        said = as_passage(kb, parsed, text, qid)
+        if said is not None:
+            return said, parsed
         ents = "、".join(dict.fromkeys(m.entries[0].label for m in parsed.mentions))
         out = reply(text, "unanswerable", f"识别出了{ents}，但没有能回答这类问题的模板。"
                     f"{suggested(kb, parsed)}", qid=qid)
@@ -158,7 +165,23 @@ def _answer(kb: Knowledge, text: str, context: Context, qid: object) -> tuple[di
     guessed = [m for m in parsed.mentions if m.fuzzy and m.type == "measure"]
     if guessed and out["status"] == "answered":
         out["message"] = f"（“{guessed[0].text}”按指标“{guessed[0].entries[0].label}”理解）{out['message']}"
+    if result.get("no_fact") and out["status"] == "unanswerable":
+        said = as_passage(kb, parsed, text, qid)
+        if said is not None:
+            return said, parsed
     return (with_passages(kb, out, parsed) if result.get("no_fact") else out), parsed
+
+
+def as_passage(kb: Knowledge, parsed: Parsed, text: str, qid: object) -> dict | None:
+    """No fact answers the question, but a plan sentence in scope has a phrase where the question has its
+    question word: that phrase with its sentence, as the plan's words (status `passage`, not `answered`).
+    A yes/no question is never answered by a phrase."""
+    if is_yes_no(kb, parsed):
+        return None
+    found = aligned_passage(kb, parsed)
+    if found is None:
+        return None
+    return reply(text, "passage", found["message"], found["answers"], "text_alignment", found["sparql"], qid)
 
 
 def enumerated(kb: Knowledge, parsed: Parsed) -> tuple[dict, dict] | None:

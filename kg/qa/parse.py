@@ -410,6 +410,19 @@ def _with_numbered_short_forms(kb: Knowledge, text: str, mentions: list[Mention]
     cities = [m.entries[0].label for m in mentions if m.type == "city"] or ([context_city] if context_city else [])
     for end in (m.end() for m in re.finditer("院", text)):
         unknown = None
+        # 梧州三院: a place's short name (梧州 for 梧州市) before the number is that place
+        for place_m in (m for m in mentions if m.type in ("city", "county")):
+            n_m = re.fullmatch(r"(?P<n>[一二三四五六七八九十]{1,2})(?:医院|院)", text[place_m.end:end])
+            if n_m is None or place_m.text == place_m.entries[0].label:
+                continue
+            found = {e.iri: e for e in place_m.entries for noun in nouns
+                     for e in kb.lexicon.by_label.get(f"{e.label}第{n_m.group('n')}{noun}", [])
+                     if e.type == "institution"}
+            if not found:
+                return mentions, [text[place_m.start:end]]
+            kept = [m for m in mentions if m.end <= place_m.start or m.start >= end]
+            mention = Mention(text[place_m.start:end], place_m.start, end, list(found.values()))
+            return sorted(kept + [mention], key=lambda m: m.start), []
         for start in range(max(0, end - 12), end - 2):
             # a bare 市/县 before the number is the place too (the pattern wants a name before it)
             short = pattern.match(text[start:end]) or pattern.match("〇" + text[start:end])

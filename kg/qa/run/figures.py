@@ -36,8 +36,17 @@ def figure_rows(kb: Knowledge, family: dict, parsed: Parsed, subject: Mention | 
         # Without a named subject the figure is about the city asked (or each plan's own city),
         # not its counties, districts or the province quoted for comparison.
         own = [r for r in rows if r.get("subject") and r.get("subject") == (place["city"] or r.get("doccity"))]
-        rows = own or rows
+        # a city named whose plans state no figure of its own: a county's figure (a county's report added
+        # under the city) is not the city's — the scope is not crossed
+        others = place["city"] and rows and all(_is_place(kb, r.get("subject")) for r in rows)
+        rows = own or ([] if others else rows)
     return rows, sparql
+
+
+def _is_place(kb: Knowledge, iri: object) -> bool:
+    """The subject of a figure is a county or district (not an institution of the city)."""
+    return bool(iri) and any(e.iri == iri and e.type in ("county", "region")
+                             for label in kb.labels_of(str(iri)) for e in kb.lexicon.by_label.get(label, []))
 
 
 def pick_role(kb: Knowledge, rows: list[dict], parsed: Parsed) -> list[dict]:

@@ -32,12 +32,22 @@ def two_hop(kb: Knowledge, text: str, parsed: Parsed, qid: object, ask_again: As
     rest = m.group("rest").lstrip("，,、 ")
     if not rest.strip("？?。 "):
         return None
-    found = described_by_relation(kb, m.group("desc"), ask_again) or described_by_text(kb, desc, parsed, m, spec)
+    if m.groupdict().get("role"):
+        # X的牵头医院: only what the graph says leads X (a sentence naming X names its members too)
+        found = described_by_relation(kb, f"{m.group('desc')}由谁{m.group('role')}", ask_again)
+    else:
+        found = described_by_relation(kb, m.group("desc"), ask_again) or described_by_text(kb, desc, parsed, m, spec)
     if not found:
         return None
     answers, sub = [], None
+    meant = "、".join(e.label for e in found)
     for entry in found:
         sub = ask_again(entry.label + "，" + rest.replace("它", entry.label))
+        if sub["status"] in ("passage", "unanswerable") and len(found) == 1:
+            # the clause names it, the rest of the question is not recorded of it: say so — never answer
+            # the clause alone (为第一医共体牵头的医院在哪个街道 is not answered by who leads it)
+            said = f"（“{m.group('desc')}”指{meant}）{sub['message']}"
+            return reply(text, sub["status"], said, sub["answers"], f"two_hop+{sub['template']}", sub["sparql"], qid)
         if sub["status"] != "answered":
             return None
         if re.search(r"(?:和|与|同|跟)(?:哪些|哪几|哪家|哪个|谁)", rest):
@@ -52,7 +62,6 @@ def two_hop(kb: Knowledge, text: str, parsed: Parsed, qid: object, ask_again: As
         sources = [s for a in answers for s in a["sources"]][:4]
         answers = [{"text": f"{names_text}合计{total:g}", "value": total, "iri": None, "inferred": False,
                     "sources": sources}]
-    meant = "、".join(e.label for e in found)
     message = "；".join(a["text"] for a in answers) + f"（“{m.group('desc')}”指{meant}）"
     return reply(text, "answered", message, answers, f"two_hop+{sub['template']}", sub["sparql"], qid)
 

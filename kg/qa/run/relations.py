@@ -133,6 +133,10 @@ def relation_of_one(kb: Knowledge, family: dict, parsed: Parsed, yes_no: bool = 
                                     subject.text)
         answers = narrow_answers(kb, drop_other_places(kb, answers, parsed), parsed, family)
         answers = said_with_cue(family, answers, parsed.question)
+        answers = said_becoming(family, answers, rows, parsed.question)
+        head = re.search(family.get("asked_head") or "$^", parsed.question)
+        if head:
+            answers = [a for a in answers if head.group("head") in a["text"]] or answers
         read = 0
         if answers and family.get("complete_from_span"):
             found = len(answers)
@@ -387,6 +391,27 @@ def said_with_cue(family: dict, answers: list[dict], question: str) -> list[dict
                 # the answer's own clause may word it otherwise (依托市疾控中心 for 赣州市疾控中心): the sentence
                 return [a for a in answers if any(cue in (s.get("quote") or "") for s in a["sources"])]
     return answers
+
+
+def said_becoming(family: dict, answers: list[dict], rows: list[dict], question: str) -> list[dict]:
+    """要把X建成什么中心 asks what X is to become (questions.yaml `becoming_cue`): of the answers, what the
+    graph says X is to be upgraded to, and roles whose sentence states them with a verb of becoming
+    (`becoming_said`: 打造成为…中心); a role X has now (X是全县…中心) answers another question."""
+    cue = family.get("becoming_cue")
+    if not cue or not re.search(cue, question):
+        return answers
+    upgraded = {r.get("label") for r in rows if str(r.get("p") or "").endswith("upgradeTarget")}
+    said = family.get("becoming_said") or "$^"
+
+    def becoming(a: dict) -> bool:
+        text = re.sub(r"\s+", "", a["text"])
+        for s in a.get("sources") or []:
+            quote = re.sub(r"\s+", "", s.get("quote") or "")
+            at = quote.find(text)
+            if at >= 0 and re.search(said, quote[max(0, at - 12):at]):
+                return True
+        return False
+    return [a for a in answers if a["text"] in upgraded or becoming(a)]
 
 
 def said_with_question_words(kb: Knowledge, answers: list[dict], parsed: Parsed) -> list[dict]:
