@@ -172,12 +172,39 @@ def extract_plan(plan: Plan) -> PlanExtraction:
         reading.relations = reader.read(sentence, doc)
         reading.enumerations = enumerations.read(sentence)
         readings.append(reading)
+    _table_units(plan, readings, gaz, city, county)
     _one_place_per_name(readings, city)
     _numbered_short_forms(readings)
     keys = ProbedKeys({m.key for r in readings for m in r.institutions})
     ctx = FigureContext(gaz, plan, city, keys, county)
     observations = figures.extract(ctx)
     return PlanExtraction(plan.doc_id, readings, observations, keys.probes, keys.opaque)
+
+
+def _table_units(plan: Plan, readings: list[SentenceReading], gaz: Gazetteer, city: Region | None,
+                 county: Region | None) -> None:
+    """Tables whose rows are named units (kg/pipeline/table_entities.py): each row's unit is an
+    institution mentioned in the row, with the relations its other columns state."""
+    from kg.pipeline.figure_config import recognizer
+    from kg.pipeline.table_entities import RowReader, table_columns
+
+    by_span = {(r.sentence.start, r.sentence.end): r for r in readings if r.sentence.kind == "table"}
+    reader: RowReader | None = None
+    for table in plan.tables:
+        cols = table_columns(table)
+        if cols is None:
+            continue
+        reader = reader or RowReader(recognizer(gaz), gaz, city, county)
+        for row in table.body():
+            filled = [c for c in row if c.text]
+            reading = by_span.get((filled[0].start, filled[-1].end)) if filled else None
+            unit = reader.unit(row, cols) if reading is not None else None
+            if unit is None or reading is None:
+                continue
+            if not any(m.key == unit.key for m in reading.institutions):
+                reading.institutions.append(InstitutionMention(unit.key, unit.name, unit.surface, unit.kind, unit.level,
+                                                               unit.city, unit.county, False, None, None))
+            reading.relations.extend(reader.relations(row, cols, unit, reading.sentence))
 
 
 def _one_place_per_name(readings: list[SentenceReading], city: Region | None) -> None:

@@ -27,6 +27,7 @@ from kg.gazetteer import Gazetteer, Region
 from kg.measures import catalog
 from kg.observations import Observation, Subject, Value
 from kg.pipeline.figure_config import load_config, longest_first, recognizer
+from kg.pipeline.table_entities import Columns, RowReader, is_total, table_columns
 from kg.tables import is_empty_mark
 from kg.textnorm import normalize, normalize_text
 
@@ -371,7 +372,8 @@ class ValueColumn:
 
 
 def value_columns(table: Table, label_col: int, col: Collector, years: tuple[int | None, int | None],
-                  projects: bool = False) -> tuple[list[ValueColumn], list[int]]:
+                  projects: bool = False, words: set[int] | frozenset[int] = frozenset()
+                  ) -> tuple[list[ValueColumn], list[int]]:
     """Columns holding numbers (with their measure, role, year and unit) and columns holding text.
 
     A column's year is in its header, else in the caption (各县（市、区）2025年床位配置规划); a project
@@ -383,7 +385,7 @@ def value_columns(table: Table, label_col: int, col: Collector, years: tuple[int
     numeric: list[ValueColumn] = []
     text_cols: list[int] = []
     for k in range(table.width):
-        if k == label_col:
+        if k == label_col or k in words:
             continue
         path = table.header_path(k)
         role_name = column_role(path, col.cfg)
@@ -439,6 +441,30 @@ def emit_entity_table(table: Table, label_col: int, kind: str, col: Collector,
                 col.add(sentence, subject, vc.wording, vc.year, vc.role, value, vc.unit, area=area)
         for k in text_cols:
             _read_text_cell(row[k], sentence, subject, area, col, years)
+
+
+def emit_unit_table(table: Table, cols: Columns, col: Collector, years: tuple[int | None, int | None],
+                    reader: RowReader) -> None:
+    """A table whose rows are named units (kg/pipeline/table_entities.py): each number is a figure of
+    its row's unit, measured by its column's header; a 合计 row's are the document's place's."""
+    numeric, _ = value_columns(table, cols.subject, col, years, words=cols.words)
+    home = col.home()
+    for row in table.body():
+        sentence = col.row_sentence(row)
+        if sentence is None:
+            continue
+        if is_total(row[cols.subject].text):
+            subject, area = home, None
+        else:
+            unit = reader.unit(row, cols)
+            if unit is None or unit.key not in col.ctx.institutions:
+                continue
+            subject, area = Subject("institution", unit.key), home
+        if subject is None:
+            continue
+        for vc in numeric:
+            for value in split_values(row[vc.index]):
+                col.add(sentence, subject, vc.wording, vc.year, vc.role, value, vc.unit, area=area)
 
 
 def _read_text_cell(cell: Cell, sentence: Sentence, subject: Subject, area: Subject | None, col: Collector,
@@ -569,7 +595,12 @@ def extract(ctx: PlanContext) -> list[Observation]:
     years = plan_years(col, layouts)
     for table, layout in layouts:
         emit_indicator_table(table, layout, col)
+    rows = RowReader(recognizer(ctx.gazetteer), ctx.gazetteer, ctx.city, getattr(ctx, "county", None))
     for table in others:
+        units = table_columns(table)
+        if units is not None:
+            emit_unit_table(table, units, col, years, rows)
+            continue
         found = label_column(table, col.cfg)
         if found is None:
             continue
