@@ -883,7 +883,8 @@ def _rows_from_rhythm(cells: list[Cell]) -> tuple[list[list[Cell]], list[Cell]] 
                 break  # a row opens with its name
             if kinds is None:
                 kinds = row_kinds
-            elif row_kinds != kinds:
+            elif any(a != b for a, b, c in zip(row_kinds, kinds, row, strict=True) if not c.empty):
+                # an empty cell (—, /) stands in a column of words as well as in one of values: 合计 | — | 32
                 break
             kept.append(row)
         if len(kept) >= 2 and kinds is not None and any(kinds):

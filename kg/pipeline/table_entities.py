@@ -25,7 +25,7 @@ from kg.gazetteer import Gazetteer, Region
 from kg.paths import PACKAGE_DATA
 from kg.pipeline.institutions import InstitutionRecognizer, Mention, identity_key, is_han
 from kg.pipeline.relation_records import Group, Named, RelationRecord
-from kg.tables import Cell, Table, is_empty_mark
+from kg.tables import Cell, Table, is_empty_mark, is_value_text
 from kg.textnorm import normalize_text
 
 
@@ -70,6 +70,8 @@ def table_columns(table: Table) -> Columns | None:
         if found and subject is None and not _match(head, [w for ws in cfg["relations"].values() for w in ws]):
             subject = (k, max(found, key=lambda f: len(f[0]))[1])
             continue
+        if _values(table, k):
+            continue  # a column of numbers is a measure (成员单位（个）), whatever its words
         relation = next((r for r, ws in cfg["relations"].items() if _match(head, ws)), None)
         if relation is not None:
             relations[k] = relation
@@ -80,6 +82,12 @@ def table_columns(table: Table) -> Columns | None:
     if subject is None:
         return None
     return Columns(subject[0], subject[1], relations, places, attributes)
+
+
+def _values(table: Table, k: int) -> bool:
+    """Most of the column's filled body cells are numbers."""
+    cells = [r[k].text for r in table.body() if k < len(r) and r[k].text and not is_empty_mark(r[k].text)]
+    return bool(cells) and sum(is_value_text(c) for c in cells) * 2 > len(cells)
 
 
 def is_total(text: str) -> bool:
@@ -181,15 +189,24 @@ class RowReader:
     def relations(self, row: list[Cell], cols: Columns, unit: Unit, sentence) -> list[RelationRecord]:
         """The relations the row's other columns state of its unit."""
         out: list[RelationRecord] = []
+        group = Group(unit.name, unit.kind.rsplit("#", 1)[-1]) if cols.kind == "consortium" else None
         for k, relation in cols.relations.items():
             if k >= len(row):
+                continue
+            if relation == "member_of":
+                # a list of members (A、B、C): every institution the cell names
+                text = normalize_text(row[k].text)
+                members = [m for m in self.rec(text, self.scope) if m.named and not m.parent_key and not m.alias_of]
+                if group is not None:
+                    out.extend(RelationRecord("member_of", Named(m.key), group, sentence, "member")
+                               for m in members if m.key != unit.key)
                 continue
             other = self.named(row[k])
             if other is None or other.key == unit.key:
                 continue
             if relation == "leads":
-                cls = unit.kind.rsplit("#", 1)[-1]
-                out.append(RelationRecord("leads", Named(other.key), Group(unit.name, cls), sentence, "lead"))
+                if group is not None:
+                    out.append(RelationRecord("leads", Named(other.key), group, sentence, "lead"))
             else:
                 out.append(RelationRecord(relation, Named(unit.key), Named(other.key), sentence))
         return out
