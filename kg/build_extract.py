@@ -24,7 +24,7 @@ from kg.gazetteer import Gazetteer, Region
 from kg.numbered_names import numbered_rules
 from kg.observations import Observation
 from kg.pipeline.enumerations import Enumeration
-from kg.pipeline.relation_records import GroupMention, RelationRecord
+from kg.pipeline.relation_records import Group, GroupMention, RelationRecord
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,16 @@ def _table_units(plan: Plan, readings: list[SentenceReading], gaz: Gazetteer, ci
             if not any(m.key == unit.key for m in reading.institutions):
                 reading.institutions.append(InstitutionMention(unit.key, unit.name, unit.surface, unit.kind, unit.level,
                                                                unit.city, unit.county, False, None, None))
+            if cols.kind == "consortium":
+                # the row's consortium is its unit: the running-text reading of the joined cells (the bare
+                # 医共体 of 人民医院医共体, led by the lead column's hospital) gives way to the columns'
+                reading.relations = [r for r in reading.relations if not _of_other_group(r, unit.name)]
             reading.relations.extend(reader.relations(row, cols, unit, reading.sentence))
+
+
+def _of_other_group(record: RelationRecord | GroupMention, name: str) -> bool:
+    group = record.group if isinstance(record, GroupMention) else record.obj
+    return isinstance(group, Group) and group.label != name
 
 
 def _one_place_per_name(readings: list[SentenceReading], city: Region | None) -> None:

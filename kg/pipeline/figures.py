@@ -392,8 +392,8 @@ def value_columns(table: Table, label_col: int, col: Collector, years: tuple[int
         cells = [r[k].text for r in body if r[k].text and not is_empty_mark(r[k].text)]
         if not cells:
             continue
-        if role_name in ("seq", "domain", "nature", "unit", "institution", "area"):
-            continue
+        if role_name == "seq" or role_name in ("domain", "nature", "unit", "institution", "area") and not words:
+            continue  # (in a table of named units, a column of numbers is a measure whatever its words: 成员单位（个）)
         numbers = sum(parse_value(c) is not None and parse_value(c).value is not None for c in cells)
         if numbers < max(1, len(cells) // 2):
             text_cols.append(k)

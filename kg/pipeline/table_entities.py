@@ -183,8 +183,9 @@ class RowReader:
             return None  # 急救站, 乡镇急救站 alone name a kind, no facility
         city = self.scope.city.code if self.scope.city else None
         county = self.scope.county.code if self.scope.county else None
-        name = text if text.startswith(home.name) else home.name + text
-        return Unit(identity_key(city, name, "", self.rec.canonical), name, text, kinds[0].kind, None, city, county)
+        # named as written, told apart from another county's 城区急救站 by its county
+        return Unit(identity_key(f"{city}|{county or ''}", text, "", self.rec.canonical), text, text, kinds[0].kind,
+                    None, city, county)
 
     def relations(self, row: list[Cell], cols: Columns, unit: Unit, sentence) -> list[RelationRecord]:
         """The relations the row's other columns state of its unit."""
