@@ -24,7 +24,7 @@ from kg.gazetteer import Gazetteer, Region
 from kg.numbered_names import numbered_rules
 from kg.observations import Observation
 from kg.pipeline.enumerations import Enumeration
-from kg.pipeline.relation_records import Group, GroupMention, RelationRecord
+from kg.pipeline.relation_records import Group, GroupMention, Named, RelationRecord
 
 
 @dataclass(frozen=True)
@@ -193,6 +193,7 @@ def _table_units(plan: Plan, readings: list[SentenceReading], gaz: Gazetteer, ci
     for table in plan.tables:
         cols = table_columns(table)
         if cols is None:
+            _member_list(plan, table, readings, by_span)
             continue
         reader = reader or RowReader(recognizer(gaz), gaz, city, county)
         for row in table.body():
@@ -209,6 +210,35 @@ def _table_units(plan: Plan, readings: list[SentenceReading], gaz: Gazetteer, ci
                 # 医共体 of 人民医院医共体, led by the lead column's hospital) gives way to the columns'
                 reading.relations = [r for r in reading.relations if not _of_other_group(r, unit.name)]
             reading.relations.extend(reader.relations(row, cols, unit, reading.sentence))
+
+
+def _member_list(plan: Plan, table, readings: list[SentenceReading], by_span: dict) -> None:
+    """A member list whose caption names no consortium (附件：首批成员单位名单): its rows' institutions are
+    members of the consortium the document's title names (关于成立江西省胸痛中心联盟的通知), when the
+    rows were given none."""
+    from kg.pipeline.table_entities import member_name_column
+    from kg.textnorm import normalize_text
+
+    k = member_name_column(table)
+    if k is None:
+        return
+    rows = []
+    for row in table.body():
+        filled = [c for c in row if c.text]
+        reading = by_span.get((filled[0].start, filled[-1].end)) if filled else None
+        if reading is not None and k < len(row):
+            rows.append((normalize_text(row[k].text), reading))
+    if any(isinstance(rec, RelationRecord) and isinstance(rec.obj, Group) for _, r in rows for rec in r.relations):
+        return
+    named = {rec.group for r in readings for rec in r.relations
+             if isinstance(rec, GroupMention) and rec.group.label in plan.meta.title}
+    if len(named) != 1:
+        return
+    group = named.pop()
+    for cell, reading in rows:
+        for m in reading.institutions:
+            if m.surface and m.surface in cell and m.parent is None and m.alias_of is None:
+                reading.relations.append(RelationRecord("member_of", Named(m.key), group, reading.sentence, "member"))
 
 
 def _of_other_group(record: RelationRecord | GroupMention, name: str) -> bool:

@@ -263,3 +263,19 @@ def test_the_corpus_s_tables_by_area_and_institution_keep_their_figures(store):
            if any("\t" in s["quote"] for s in f["sources"])}
     assert {("岑溪市", "每千常住人口床位数", 2025, 5.73, "target"),
             ("梧州市红十字会医院", "目前编制床位", 2020, 1200.0, "current")} <= got
+
+
+def test_a_member_list_whose_caption_names_no_consortium_gives_the_title_s():
+    """附件：首批成员单位名单 under 关于成立江西省胸痛中心联盟的通知: the rows' hospitals are members of the
+    alliance the title names (with the alliance in the caption, relations.py reads it so already)."""
+    text = (UNSEEN / "jiangxi-alliance.txt").read_text(encoding="utf-8")
+    text = text.replace("附件：江西省胸痛中心联盟首批成员单位名单", "附件：首批成员单位名单")
+    meta = PlanMeta(file="j.txt", city="南昌市", province="江西省", title="关于成立江西省胸痛中心联盟的通知")
+    for doc in (text, (UNSEEN / "jiangxi-alliance.txt").read_text(encoding="utf-8")):
+        ext = extract_plan(parse_plan("j", meta, doc))
+        names = {m.key: m.name for r in ext.readings for m in r.institutions}
+        members = {names[rec.subject.key] for r in ext.readings for rec in r.relations
+                   if getattr(rec, "relation", None) == "member_of" and isinstance(rec.obj, Group)
+                   and rec.obj.label == "江西省胸痛中心联盟"}
+        assert members == {"南昌大学第一附属医院", "九江市第一人民医院", "上饶市立医院", "萍乡市人民医院",
+                           "景德镇市第一人民医院", "宜春市人民医院"}

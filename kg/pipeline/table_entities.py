@@ -16,6 +16,7 @@ The unit a row names is resolved in the document's scope:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -88,6 +89,17 @@ def _values(table: Table, k: int) -> bool:
     """Most of the column's filled body cells are numbers."""
     cells = [r[k].text for r in table.body() if k < len(r) and r[k].text and not is_empty_mark(r[k].text)]
     return bool(cells) and sum(is_value_text(c) for c in cells) * 2 > len(cells)
+
+
+def member_name_column(table: Table) -> int | None:
+    """The name column of a consortium's member list (its caption says 成员单位名单), or None."""
+    cfg = load_columns()
+    if not re.search(cfg["member_list_caption"], normalize_text(table.caption)):
+        return None
+    for k in range(table.width):
+        if _match("".join(table.header_path(k)), cfg["member_names"]) and not _values(table, k):
+            return k
+    return None
 
 
 def is_total(text: str) -> bool:
