@@ -279,3 +279,16 @@ def test_a_member_list_whose_caption_names_no_consortium_gives_the_title_s():
                    and rec.obj.label == "江西省胸痛中心联盟"}
         assert members == {"南昌大学第一附属医院", "九江市第一人民医院", "上饶市立医院", "萍乡市人民医院",
                            "景德镇市第一人民医院", "宜春市人民医院"}
+
+
+@pytest.mark.parametrize("layout", [tabs, cells_blank_lines, pipes])
+def test_units_named_under_a_plain_header_with_the_total_in_the_sequence_column(layout):
+    """序号 | 名称 | 牵头单位 | …: the column whose cells all end in 医共体 names the rows' consortia; 合计
+    written in the sequence column is the county's."""
+    rows = [["序号", "名称", "牵头单位", "村卫生室（个）"], ["1", "人民医院医共体", "县人民医院", "48"],
+            ["2", "中医院医共体", "县中医院", "36"], ["合计", "/", "/", "84"]]
+    figures, relations = facts_of(document("表1 浦江县医共体基本情况", layout(rows)))
+    assert figures == {("浦江县人民医院医共体", "村卫生室", 2023, "48", "个"),
+                       ("浦江县中医院医共体", "村卫生室", 2023, "36", "个"), ("浦江县", "村卫生室", 2023, "84", "个")}
+    assert {r for r in relations if r[0] == "leads"} == {("leads", "浦江县人民医院", "浦江县人民医院医共体"),
+                                                         ("leads", "浦江县中医院", "浦江县中医院医共体")}

@@ -453,7 +453,7 @@ def emit_unit_table(table: Table, cols: Columns, col: Collector, years: tuple[in
         sentence = col.row_sentence(row)
         if sentence is None:
             continue
-        if is_total(row[cols.subject].text):
+        if any(is_total(c.text) for c in row[: cols.subject + 1]):  # 合计, in its column or the first
             subject, area = home, None
         else:
             unit = reader.unit(row, cols)

@@ -81,8 +81,26 @@ def table_columns(table: Table) -> Columns | None:
         elif _match(head, cfg["attributes"]):
             attributes.append(k)
     if subject is None:
+        subject = _subject_by_cells(table, set(relations) | set(places) | set(attributes))
+    if subject is None:
         return None
     return Columns(subject[0], subject[1], relations, places, attributes)
+
+
+def _subject_by_cells(table: Table, taken: set[int]) -> tuple[int, str] | None:
+    """The column whose every filled cell (a 合计 aside) names a unit of one kind (人民医院医共体)."""
+    ends = load_columns()["subject_cells"]
+    for k in range(table.width):
+        if k in taken:
+            continue
+        cells = [normalize_text(r[k].text) for r in table.body() if k < len(r)]
+        cells = [c for c in cells if c and not is_empty_mark(c) and not is_total(c)]
+        if len(cells) < 2:
+            continue
+        for kind, words in ends.items():
+            if all(c.endswith(tuple(words)) and len(c) <= 20 for c in cells):
+                return k, kind
+    return None
 
 
 def _values(table: Table, k: int) -> bool:
