@@ -147,12 +147,13 @@ class RowReader:
         self.scope = recognizer.scope(city, county)
         self.consortia: dict[str, Unit] = {}  # a consortium's words → the consortium a row resolved them to
 
-    def named(self, cell: Cell) -> Mention | None:
-        """The one named institution a cell holds whole (a name, or a name and a short suffix)."""
+    def named(self, cell: Cell, units: bool = False) -> Mention | None:
+        """The named institution a cell ends with (with `units`, a unit of another: 县人民医院急救站)."""
         text = normalize_text(cell.text)
         if not text or is_empty_mark(text):
             return None
-        found = [m for m in self.rec(text, self.scope) if m.named and not m.parent_key and m.end == len(text)]
+        found = [m for m in self.rec(text, self.scope)
+                 if m.named and (units or not m.parent_key) and m.end == len(text)]
         return max(found, key=lambda m: m.end - m.start) if found else None
 
     def unit(self, row: list[Cell], cols: Columns) -> Unit | None:
@@ -160,7 +161,7 @@ class RowReader:
         text = normalize_text(cell.text)
         if not text or is_empty_mark(text) or is_total(text) or len(text) > 20:
             return None
-        m = self.named(cell)
+        m = self.named(cell, units=True)
         if cols.kind == "consortium":
             found = self._consortium_of_leader(text, row, cols) or (
                 Unit(m.key, m.name, text, m.kind, m.level, m.city, m.county) if m is not None and m.start == 0
