@@ -37,9 +37,9 @@ CONSORTIA = [("人民医院医共体", "县人民医院", "浦江县人民医院
 CONSORTIUM_HEAD = ["医共体名称", "牵头医院", "成员乡镇卫生院（个）", "社区卫生服务中心（个）", "覆盖人口（万人）"]
 CONSORTIUM_MEASURES = [("成员乡镇卫生院", "个"), ("社区卫生服务中心", "个"), ("覆盖人口", "万人")]
 # (station as written, its host as written, the station's and the host's names)
-# (names as written: a town's institutions open with the town, 城区急救站 is the county's; a hospital's
+# (a town's institutions are named as written, opening with the town; 城区急救站 is the county's; a hospital's
 # station, its unit, is named with the hospital's full name)
-STATIONS = [("城区急救站", "浦江县人民医院", "城区急救站", "浦江县人民医院"),
+STATIONS = [("城区急救站", "浦江县人民医院", "浦江县城区急救站", "浦江县人民医院"),
             ("黄宅镇急救站", "黄宅镇中心卫生院", "黄宅镇急救站", "黄宅镇中心卫生院"),
             ("郑宅镇急救站", "郑宅镇卫生院", "郑宅镇急救站", "郑宅镇卫生院"),
             ("岩头镇急救站", "/", "岩头镇急救站", None),

@@ -11,7 +11,7 @@ The unit a row names is resolved in the document's scope:
 - a consortium named by its leader's short form (人民医院医共体, 牵头医院 县人民医院) is the leader's
   consortium: 泾县人民医院医共体, the identity the recogniser gives 泾县人民医院医共体 written in full;
 - a facility named without a place (城区急救站, 柳城急救站) is a named facility of the document's
-  county (or city): its name as written, placed there.
+  county (or city), placed there: 武义县城区急救站, the words as written another of its names.
 """
 
 from __future__ import annotations
@@ -205,7 +205,7 @@ class RowReader:
 
     def _facility(self, text: str) -> Unit | None:
         """城区急救站: a cell of the facility column ending in a kind of institution, with no place the
-        recogniser knows: a facility of the document's county (or city), named as written."""
+        recogniser knows: a facility of the document's county (or city)."""
         kinds = [m for m in self.rec(text, self.scope) if not m.named and m.end == len(text)]
         home = self.scope.county or self.scope.city
         if not kinds or home is None or not all(is_han(ch) for ch in text):
@@ -214,9 +214,10 @@ class RowReader:
             return None  # 急救站, 乡镇急救站 alone name a kind, no facility
         city = self.scope.city.code if self.scope.city else None
         county = self.scope.county.code if self.scope.county else None
-        # named as written, told apart from another county's 城区急救站 by its county
-        return Unit(identity_key(f"{city}|{county or ''}", text, "", self.rec.canonical), text, text, kinds[0].kind,
-                    None, city, county)
+        # its full name opens with its county (as 县人民医院 is 泾县人民医院), the words as written another
+        # name: 城区急救站 of two counties are two stations, each found by its full name
+        name = text if text.startswith(home.name) else home.name + text
+        return Unit(identity_key(city, name, "", self.rec.canonical), name, text, kinds[0].kind, None, city, county)
 
     def relations(self, row: list[Cell], cols: Columns, unit: Unit, sentence) -> list[RelationRecord]:
         """The relations the row's other columns state of its unit."""
