@@ -27,7 +27,6 @@ from kg.gazetteer import Gazetteer, Region
 from kg.measures import catalog
 from kg.observations import Observation, Subject, Value
 from kg.pipeline.figure_config import load_config, longest_first, recognizer
-from kg.pipeline.table_entities import Columns, RowReader, is_total, table_columns
 from kg.tables import is_empty_mark
 from kg.textnorm import normalize, normalize_text
 
@@ -443,30 +442,6 @@ def emit_entity_table(table: Table, label_col: int, kind: str, col: Collector,
             _read_text_cell(row[k], sentence, subject, area, col, years)
 
 
-def emit_unit_table(table: Table, cols: Columns, col: Collector, years: tuple[int | None, int | None],
-                    reader: RowReader) -> None:
-    """A table whose rows are named units (kg/pipeline/table_entities.py): each number is a figure of
-    its row's unit, measured by its column's header; a 合计 row's are the document's place's."""
-    numeric, _ = value_columns(table, cols.subject, col, years, words=cols.words)
-    home = col.home()
-    for row in table.body():
-        sentence = col.row_sentence(row)
-        if sentence is None:
-            continue
-        if any(is_total(c.text) for c in row[: cols.subject + 1]):  # 合计, in its column or the first
-            subject, area = home, None
-        else:
-            unit = reader.unit(row, cols)
-            if unit is None or unit.key not in col.ctx.institutions:
-                continue
-            subject, area = Subject("institution", unit.key), home
-        if subject is None:
-            continue
-        for vc in numeric:
-            for value in split_values(row[vc.index]):
-                col.add(sentence, subject, vc.wording, vc.year, vc.role, value, vc.unit, area=area)
-
-
 def _read_text_cell(cell: Cell, sentence: Sentence, subject: Subject, area: Subject | None, col: Collector,
                     years: tuple[int | None, int | None]) -> None:
     """A text cell of a row (a project, 建设内容): added beds by the configured pattern, and every
@@ -595,11 +570,11 @@ def extract(ctx: PlanContext) -> list[Observation]:
     years = plan_years(col, layouts)
     for table, layout in layouts:
         emit_indicator_table(table, layout, col)
-    rows = RowReader(recognizer(ctx.gazetteer), ctx.gazetteer, ctx.city, getattr(ctx, "county", None))
+    from kg.pipeline import table_figures
+
+    units = table_figures.UnitTables(col, years)
     for table in others:
-        units = table_columns(table)
-        if units is not None:
-            emit_unit_table(table, units, col, years, rows)
+        if units.emit(table):  # a table whose rows are named units (kg/pipeline/table_figures.py)
             continue
         found = label_column(table, col.cfg)
         if found is None:
