@@ -24,7 +24,7 @@ from kg.gazetteer import Gazetteer, Region
 from kg.numbered_names import numbered_rules
 from kg.observations import Observation
 from kg.pipeline.enumerations import Enumeration
-from kg.pipeline.relation_records import GroupMention, RelationRecord
+from kg.pipeline.relation_records import Group, GroupMention, Named, RelationRecord
 
 
 @dataclass(frozen=True)
@@ -172,12 +172,78 @@ def extract_plan(plan: Plan) -> PlanExtraction:
         reading.relations = reader.read(sentence, doc)
         reading.enumerations = enumerations.read(sentence)
         readings.append(reading)
+    _table_units(plan, readings, gaz, city, county)
     _one_place_per_name(readings, city)
     _numbered_short_forms(readings)
     keys = ProbedKeys({m.key for r in readings for m in r.institutions})
     ctx = FigureContext(gaz, plan, city, keys, county)
     observations = figures.extract(ctx)
     return PlanExtraction(plan.doc_id, readings, observations, keys.probes, keys.opaque)
+
+
+def _table_units(plan: Plan, readings: list[SentenceReading], gaz: Gazetteer, city: Region | None,
+                 county: Region | None) -> None:
+    """Tables whose rows are named units (kg/pipeline/table_entities.py): each row's unit is an
+    institution mentioned in the row, with the relations its other columns state."""
+    from kg.pipeline.figure_config import recognizer
+    from kg.pipeline.table_entities import RowReader, table_columns
+
+    by_span = {(r.sentence.start, r.sentence.end): r for r in readings if r.sentence.kind == "table"}
+    reader: RowReader | None = None
+    for table in plan.tables:
+        cols = table_columns(table)
+        if cols is None:
+            _member_list(plan, table, readings, by_span)
+            continue
+        reader = reader or RowReader(recognizer(gaz), gaz, city, county)
+        for row in table.body():
+            filled = [c for c in row if c.text]
+            reading = by_span.get((filled[0].start, filled[-1].end)) if filled else None
+            unit = reader.unit(row, cols) if reading is not None else None
+            if unit is None or reading is None:
+                continue
+            if not any(m.key == unit.key for m in reading.institutions):
+                reading.institutions.append(InstitutionMention(unit.key, unit.name, unit.surface, unit.kind, unit.level,
+                                                               unit.city, unit.county, False, None, None))
+            if cols.kind == "consortium":
+                # the row's consortium is its unit: the running-text reading of the joined cells (the bare
+                # 医共体 of 人民医院医共体, led by the lead column's hospital) gives way to the columns'
+                reading.relations = [r for r in reading.relations if not _of_other_group(r, unit.name)]
+            reading.relations.extend(reader.relations(row, cols, unit, reading.sentence))
+
+
+def _member_list(plan: Plan, table, readings: list[SentenceReading], by_span: dict) -> None:
+    """A member list whose caption names no consortium (附件：首批成员单位名单): its rows' institutions are
+    members of the consortium the document's title names (关于成立江西省胸痛中心联盟的通知), when the
+    rows were given none."""
+    from kg.pipeline.table_entities import member_name_column
+    from kg.textnorm import normalize_text
+
+    k = member_name_column(table)
+    if k is None:
+        return
+    rows = []
+    for row in table.body():
+        filled = [c for c in row if c.text]
+        reading = by_span.get((filled[0].start, filled[-1].end)) if filled else None
+        if reading is not None and k < len(row):
+            rows.append((normalize_text(row[k].text), reading))
+    if any(isinstance(rec, RelationRecord) and isinstance(rec.obj, Group) for _, r in rows for rec in r.relations):
+        return
+    named = {rec.group for r in readings for rec in r.relations
+             if isinstance(rec, GroupMention) and rec.group.label in plan.meta.title}
+    if len(named) != 1:
+        return
+    group = named.pop()
+    for cell, reading in rows:
+        for m in reading.institutions:
+            if m.surface and m.surface in cell and m.parent is None and m.alias_of is None:
+                reading.relations.append(RelationRecord("member_of", Named(m.key), group, reading.sentence, "member"))
+
+
+def _of_other_group(record: RelationRecord | GroupMention, name: str) -> bool:
+    group = record.group if isinstance(record, GroupMention) else record.obj
+    return isinstance(group, Group) and group.label != name
 
 
 def _one_place_per_name(readings: list[SentenceReading], city: Region | None) -> None:

@@ -893,18 +893,21 @@ def _rows_from_rhythm(cells: list[Cell]) -> tuple[list[list[Cell]], list[Cell]] 
             return None
         rows = [cells[k:k + period] for k in range(period, len(cells) - period + 1, period)]
         kept: list[list[Cell]] = []
-        kinds: list[bool] | None = None
+        # what each column holds (values or words), from its first filled cell: an empty cell (—, /)
+        # stands in a column of words as well as in one of values (合计 | — | 32, 岩头镇急救站 | / | 1)
+        kinds: list[bool | None] = [None] * period
         for row in rows:
             # in a body row a bare 2000 is a count (of beds), not a year
             row_kinds = [is_value_text(c.text) or bool(_BARE_NUMBER.match(c.norm)) for c in row]
             if row_kinds[0]:
                 break  # a row opens with its name
-            if kinds is None:
-                kinds = row_kinds
-            elif row_kinds != kinds:
+            if any(kinds[k] is not None and kinds[k] != row_kinds[k] for k, c in enumerate(row) if not c.empty):
                 break
+            for k, c in enumerate(row):
+                if kinds[k] is None and not c.empty:
+                    kinds[k] = row_kinds[k]
             kept.append(row)
-        if len(kept) >= 2 and kinds is not None and any(kinds):
+        if len(kept) >= 2 and any(kinds):
             used = cells[: period * (len(kept) + 1)]
             return [header] + kept, used
         if len(kept) >= 2 and all(c.norm.endswith(_TEXT_HEADER_TAILS) for c in header) \

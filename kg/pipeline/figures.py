@@ -371,7 +371,8 @@ class ValueColumn:
 
 
 def value_columns(table: Table, label_col: int, col: Collector, years: tuple[int | None, int | None],
-                  projects: bool = False) -> tuple[list[ValueColumn], list[int]]:
+                  projects: bool = False, words: set[int] | frozenset[int] = frozenset()
+                  ) -> tuple[list[ValueColumn], list[int]]:
     """Columns holding numbers (with their measure, role, year and unit) and columns holding text.
 
     A column's year is in its header, else in the caption (各县（市、区）2025年床位配置规划); a project
@@ -383,15 +384,15 @@ def value_columns(table: Table, label_col: int, col: Collector, years: tuple[int
     numeric: list[ValueColumn] = []
     text_cols: list[int] = []
     for k in range(table.width):
-        if k == label_col:
+        if k == label_col or k in words:
             continue
         path = table.header_path(k)
         role_name = column_role(path, col.cfg)
         cells = [r[k].text for r in body if r[k].text and not is_empty_mark(r[k].text)]
         if not cells:
             continue
-        if role_name in ("seq", "domain", "nature", "unit", "institution", "area"):
-            continue
+        if role_name == "seq" or role_name in ("domain", "nature", "unit", "institution", "area") and not words:
+            continue  # (in a table of named units, a column of numbers is a measure whatever its words: 成员单位（个）)
         numbers = sum(parse_value(c) is not None and parse_value(c).value is not None for c in cells)
         if numbers < max(1, len(cells) // 2):
             text_cols.append(k)
@@ -630,7 +631,12 @@ def extract(ctx: PlanContext) -> list[Observation]:
     years = plan_years(col, layouts)
     for table, layout in layouts:
         emit_indicator_table(table, layout, col)
+    from kg.pipeline import table_figures
+
+    units = table_figures.UnitTables(col, years)
     for table in others:
+        if units.emit(table):  # a table whose rows are named units (kg/pipeline/table_figures.py)
+            continue
         by_year = year_rows(table)
         if by_year is not None:
             emit_year_rows_table(table, *by_year, col, years)

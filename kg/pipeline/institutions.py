@@ -208,7 +208,9 @@ class InstitutionRecognizer:
 
     # -- recognition --------------------------------------------------------------------------
     def __call__(self, text: str, city: Region | Scope | None, truncated: bool = False,
-                 county: Region | None = None) -> list[Mention]:
+                 county: Region | None = None, breaks: tuple[int, ...] = ()) -> list[Mention]:
+        """Mentions in `text`; `breaks` are the positions where a table row's cells meet (a name never
+        spans two cells: 九江市 | 九江市第一人民医院 is a city column and a name)."""
         scope = city if isinstance(city, Scope) else self.scope(city, county)
         mentions: list[Mention] = []
         for m in self.noun_re.finditer(text):
@@ -232,6 +234,8 @@ class InstitutionRecognizer:
         mentions.extend(self._consortia(text, mentions, scope))
         if truncated:  # the line was cut here: a name ending there may be incomplete
             mentions = [m for m in mentions if m.end < len(text)]
+        if breaks:
+            mentions = self._within_cells(text, mentions, breaks, scope)
         mentions = self._drop_nested(mentions)
         unit_parents = {(m.start, m.parent_key) for m in mentions if m.parent_key}
         for mention in mentions:
@@ -242,6 +246,22 @@ class InstitutionRecognizer:
         self._mark_aliases(text, mentions)
         mentions.sort(key=lambda x: (x.start, -x.end))
         return mentions
+
+    def _within_cells(self, text: str, mentions: list[Mention], breaks: tuple[int, ...],
+                      scope: Scope) -> list[Mention]:
+        """A name read over a cell break (a city column before a name that opens with the city) is read
+        again within the cell it ends in."""
+        out: list[Mention] = []
+        for m in mentions:
+            if not any(m.start < b < m.end for b in breaks):
+                out.append(m)
+                continue
+            lo = max(b for b in breaks if b < m.end)
+            hi = min((b for b in breaks if b >= m.end), default=len(text))
+            for inner in self(text[lo:hi], scope):
+                inner.start, inner.end = inner.start + lo, inner.end + lo
+                out.append(inner)
+        return out
 
     def _word_goes_on(self, text: str, end: int) -> bool:
         """急救站点, 服务站点: the noun's last character starts another word with the next one; 医院协会,
@@ -1226,13 +1246,24 @@ for _name in ("kg_city", "kg_county", "kg_truncated", "kg_sentence"):
         Doc.set_extension(_name, default=None)
 
 
+def cell_breaks(sentence) -> tuple[int, ...]:
+    """Where the cells of a table row meet in its normalised text: a tab (a cell break, or the tab that
+    opens a cell written on a line of its own) between two characters."""
+    if sentence is None or getattr(sentence, "kind", None) != "table":
+        return ()
+    offsets, text, base = sentence.norm.offsets, sentence.text, sentence.start
+    return tuple(i for i in range(1, len(offsets))
+                 if "\t" in text[offsets[i - 1] + 1 - base:offsets[i] - base])
+
+
 @Language.factory("kg_institutions_v1", default_config={})
 def make_institution_component(nlp: Language, name: str):
     recognizer = InstitutionRecognizer(load_vocabulary(), Gazetteer.load(), load_rules())
 
     def component(doc: Doc) -> Doc:
         spans_named, spans_kind = [], []
-        found = recognizer(doc.text, doc._.kg_city, bool(doc._.kg_truncated), county=doc._.kg_county)
+        found = recognizer(doc.text, doc._.kg_city, bool(doc._.kg_truncated), county=doc._.kg_county,
+                           breaks=cell_breaks(doc._.kg_sentence))
         for m in found:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None:
