@@ -48,7 +48,14 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check kg tests $(wildcard bench scripts)
 	$(BIN)/python -m kg.ns_gen --check
-	$(BIN)/pytest -q
+	# The fuzz test (marked slow: ten thousand questions, one test, ~40 % of the suite's time) runs in a
+	# second process beside the rest, so two cores share the work; the same tests and assertions, and
+	# `make test` fails when either run fails. Plain `pytest` still runs everything in one process.
+	@slowlog=$$(mktemp); \
+	  $(BIN)/pytest -q -p no:cacheprovider -m slow > $$slowlog 2>&1 & slow=$$!; \
+	  $(BIN)/pytest -q -m "not slow"; rest=$$?; \
+	  wait $$slow; status=$$?; echo "--- tests marked slow:"; cat $$slowlog; rm -f $$slowlog; \
+	  test $$rest -eq 0 && test $$status -eq 0
 	# the examples in kg's docstrings are tests too (measure resolution, text normalisation…)
 	$(BIN)/pytest -q -p no:cacheprovider --doctest-modules kg
 

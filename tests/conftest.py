@@ -58,6 +58,16 @@ def store(data_dir):
 
 
 @pytest.fixture(scope="session")
+def kb(data_dir):
+    """One question answerer (kg.qa Knowledge) of the corpus graph for every test file, as `kg serve`
+    keeps one for every request: what earlier questions leave in its caches must never change a later
+    answer (tests/test_qa_shared_knowledge.py). A file asking of another graph defines its own."""
+    from kg.qa import load
+
+    return load(data_dir)
+
+
+@pytest.fixture(scope="session")
 def institutions(store) -> dict[str, dict]:
     from kg.facts import institution_facts
 

@@ -9,7 +9,7 @@ import pytest
 
 from kg.corpus import Sentence
 from kg.pipeline.enumerations import read
-from kg.qa import ask, load
+from kg.qa import ask
 from kg.textnorm import normalize
 
 
@@ -216,10 +216,6 @@ def test_the_corpus_enumerations_are_in_the_graph_with_their_evidence(store):
 
 
 # ---- kg ask ------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def kb(data_dir):
-    return load(data_dir)
 
 
 def texts(result: dict) -> list[str]:

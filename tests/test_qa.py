@@ -27,10 +27,6 @@ DEV_FLOOR = 0.66
 DEV_PRECISION_FLOOR = 0.94
 
 
-@pytest.fixture(scope="module")
-def kb(data_dir):
-    return load(data_dir)
-
 
 @pytest.fixture(scope="module")
 def plan_texts(corpus_dir):

@@ -6,13 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.qa import ask, load
-
-
-@pytest.fixture(scope="module")
-def kb(data_dir):
-    return load(data_dir)
-
+from kg.qa import ask
 
 # --- a measure guessed by similarity drops the question's qualifier --------------------------------
 # 每千人口<中医>医师 was answered with 每千人口执业（助理）医师数 (002: 2.05 → 2.45): the word 中医 is the

@@ -5,12 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.qa import ask, load
-
-
-@pytest.fixture(scope="module")
-def kb(data_dir):
-    return load(data_dir)
+from kg.qa import ask
 
 
 def test_each_city_once_when_two_are_asked(kb):

@@ -11,11 +11,6 @@ from kg.qa import ask, load
 from kg.qa.run.relations import names_whole_kind
 
 
-@pytest.fixture(scope="module")
-def kb(data_dir):
-    return load(data_dir)
-
-
 def texts(result: dict) -> list[str]:
     return [a["text"] for a in result["answers"]]
 

@@ -6,12 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.qa import ask, load
-
-
-@pytest.fixture(scope="module")
-def kb(data_dir):
-    return load(data_dir)
+from kg.qa import ask
 
 
 @pytest.mark.parametrize("question", ["钦州每千人口执业医师现在有多少？", "赣州的每千人口护士数到2025年要达到多少？"])

@@ -7,12 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.qa import ask, load
-
-
-@pytest.fixture(scope="module")
-def kb(data_dir):
-    return load(data_dir)
+from kg.qa import ask
 
 
 @pytest.mark.parametrize(("question", "name"), [("梧州 市二院 2025年规划床位", "梧州市第二人民医院"),

@@ -6,12 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.qa import ask, load
-
-
-@pytest.fixture(scope="module")
-def kb(data_dir):
-    return load(data_dir)
+from kg.qa import ask
 
 
 def texts(result: dict) -> list[str]:

@@ -5,12 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.qa import ask, load
-
-
-@pytest.fixture(scope="module")
-def kb(data_dir):
-    return load(data_dir)
+from kg.qa import ask
 
 
 @pytest.mark.parametrize("question", ["梧州市哪些医院是区域医疗中心？", "梧州哪几家医院要打造成区域医疗中心"])

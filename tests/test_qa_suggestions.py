@@ -5,12 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.qa import ask, load
-
-
-@pytest.fixture(scope="module")
-def kb(data_dir):
-    return load(data_dir)
+from kg.qa import ask
 
 
 @pytest.mark.parametrize(("question", "named"), [("乡镇卫生院在传染病防控上要设立什么？", "乡镇卫生院"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from conftest import relations_of
 
-from kg.qa import ask, load
+from kg.qa import ask
 
 # An imaginary plan wording the same phenomena differently.
 PLAN_LIUZHOU = """# 柳州市医疗卫生服务体系规划（2021—2025年）
@@ -134,10 +134,6 @@ def test_a_note_the_source_split_keeps_the_subject_before_it(rels, liuzhou):
 
 
 # ---- kg ask ---------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def kb(data_dir):
-    return load(data_dir)
 
 
 def texts(result: dict) -> list[str]:

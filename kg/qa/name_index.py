@@ -333,6 +333,8 @@ class _Names:
 class IndexedLexicon(Lexicon):
     """The Lexicon interface over the SQLite name index: lookups by label, by iri and by type."""
 
+    cache_limit = 100_000  # labels looked up kept in memory (`kg serve` asks for as long as it runs)
+
     def __init__(self, con: sqlite3.Connection, max_len: int, meta: dict[str, str] | None = None) -> None:
         self.con = con
         self.max_len = max_len
@@ -363,7 +365,10 @@ class IndexedLexicon(Lexicon):
 
     def lookup(self, labels: Iterable[str]) -> dict[str, list[Entry]]:
         labels = [lb for lb in labels if _storable(lb)]
-        wanted = [lb for lb in dict.fromkeys(labels) if lb not in self._cache]
+        # The answer is collected apart from the cache: the cache may be emptied in the middle of this
+        # call (it is bounded), and the labels it held before must still be in this call's answer.
+        known = {lb: self._cache[lb] for lb in dict.fromkeys(labels) if lb in self._cache}
+        wanted = [lb for lb in dict.fromkeys(labels) if lb not in known]
         for i in range(0, len(wanted), _CHUNK):
             chunk = wanted[i:i + _CHUNK]
             found: dict[str, list[Entry]] = {}
@@ -371,11 +376,11 @@ class IndexedLexicon(Lexicon):
             for row in self.con.execute(f"SELECT n.label, {_ENTRY_COLS} FROM name n JOIN entry e ON e.id = n.entry "
                                         f"WHERE n.label IN ({marks}) ORDER BY n.label, n.pos", chunk):
                 found.setdefault(row[0], []).append(Entry(*row[1:]))
-            if len(self._cache) > 100_000:
+            if len(self._cache) > self.cache_limit:
                 self._cache.clear()
             for lb in chunk:
-                self._cache[lb] = found.get(lb, [])
-        return {lb: self._cache[lb] for lb in labels if self._cache.get(lb)}
+                self._cache[lb] = known[lb] = found.get(lb, [])
+        return {lb: known[lb] for lb in labels if known.get(lb)}
 
     def labelled(self, *types: str) -> Iterator[tuple[str, Entry]]:
         marks = ",".join("?" * len(types))
