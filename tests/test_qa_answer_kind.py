@@ -7,14 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.qa import ask, load
+from kg.qa import ask
 from kg.qa.consistency import asked_answer_kind, of_the_kind_asked
 from kg.qa.parse import parse
-
-
-@pytest.fixture(scope="module")
-def kb(data_dir):
-    return load(data_dir)
 
 
 @pytest.mark.parametrize("question", ["钦州市急救中心设在哪家医院？", "梧州市120急救指挥中心设在哪家医院？"])
