@@ -50,10 +50,15 @@ def suggested(kb: Knowledge, parsed: Parsed, most: int = 3) -> str:
     fails in turn would send the user in a circle)."""
     good: list[str] = []
     for q in askable_about(kb, parsed):
-        if not ranked(kb, parse(kb, q, Context())):
-            continue  # no family reads it (and trying it would suggest again)
-        out, _ = _answer(kb, q, Context(), None)
-        if out["status"] == "answered":
+        answered = kb.suggestions.get(q)
+        if answered is None:
+            # no family reads it (and trying it would suggest again), or it is tried once per Knowledge
+            answered = bool(ranked(kb, parse(kb, q, Context()))) and \
+                _answer(kb, q, Context(), None)[0]["status"] == "answered"
+            if len(kb.suggestions) > 10_000:
+                kb.suggestions.clear()
+            kb.suggestions[q] = answered
+        if answered:
             good.append(q)
             if len(good) == most:
                 break

@@ -40,6 +40,7 @@ class Knowledge:
         self._passage_rows: dict[str | None, list[dict]] = {}
         self._passage_index: PassageIndex | IndexedPassages | None = None
         self._city_of: dict[str, str | None] = {}
+        self.suggestions: dict[str, bool] = {}  # a suggested question → whether it is answered (kg/qa/ask.py)
 
     def plan_cities(self) -> set[str]:
         return {e.label for _, e in self.lexicon.labelled("city")}

@@ -4,6 +4,8 @@ fact, and `--explain` output as readable text."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import jinja2
 
 from kg.qa.knowledge import Knowledge
@@ -44,9 +46,15 @@ def askable_about(kb: Knowledge, parsed: Parsed) -> list[str]:
     for m in parsed.mentions:
         patterns = about.get(m.type)
         if patterns:
-            return list(dict.fromkeys(jinja2.Template(p).render(name=m.entries[0].label, city=c)
+            return list(dict.fromkeys(_template(p).render(name=m.entries[0].label, city=c)
                                       for p in patterns for c in cities))
     return [e for f in kb.families for e in f.get("examples", [])[:1]][:5]
+
+
+@lru_cache(maxsize=256)
+def _template(pattern: str) -> jinja2.Template:
+    # compiled once per pattern: each failed question offers suggestions from the same few patterns
+    return jinja2.Template(pattern)
 
 
 def no_fact(what: str, sparql: str) -> dict:
