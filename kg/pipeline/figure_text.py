@@ -60,6 +60,8 @@ class Vocabulary:
     count_units: set[str]
     unit_word_tails: dict[str, tuple[str, ...]]
     retrospective: list[str]
+    ahead_sections: re.Pattern
+    report_ahead: re.Pattern
     present_words: list[str]
     per_population: re.Pattern
     periods: dict[str, tuple[int, int]]
@@ -87,6 +89,7 @@ def vocabulary() -> Vocabulary:
         change_patterns=[re.compile(p) for p in t["change_patterns"]], count_units=set(t["count_units"]) | COUNT_UNITS,
         unit_word_tails={u: tuple(ws) for u, ws in t["unit_word_tails"].items()},
         retrospective=t["retrospective_sections"], present_words=t["present_words"],
+        ahead_sections=re.compile(t["ahead_sections"]), report_ahead=re.compile(cfg["report_ahead_words"]),
         per_population=re.compile(cfg["per_population"]),
         periods={k: tuple(v) for k, v in cfg["periods"].items()},
         institution_count_units=set(t["institution_count_units"]), level_prefixes=longest_first(t["level_prefixes"]))
@@ -820,21 +823,47 @@ def _section_year(sentence: Sentence, voc: Vocabulary, years: tuple[int | None, 
     return None
 
 
+def section_time(section: tuple[str, ...], voc: Vocabulary, years: tuple[int | None, int | None]) -> TimeRef | None:
+    """The time a section's heading gives the figures under it that name none of their own: 五、2024年工作打算,
+    （三）2023年重点工作, 到2025年, “十四五”期间, 近期重点（2024—2025年): that year; in a report (no plan period)
+    下一步工作安排 / 明年工作打算: the year after the one reported. The innermost heading naming one wins; a heading
+    reviewing the past (工作成效, 回顾) leaves its figures to the report's year."""
+    base, target = years
+    for heading in reversed(section):
+        if any(w in heading for w in voc.retrospective):
+            return None
+        times = [t for t in find_times(heading, voc.periods) if t.kind != "compare"
+                 and not heading.startswith(("以来", "来"), t.end)]  # “十四五”以来: since, no time ahead
+        if times:
+            t = times[-1]
+            rest = re.sub(r"^[”」』\s]*", "", heading[t.end:])
+            if t.kind == "point" and voc.report_ahead.match(rest):
+                return TimeRef(t.start, t.end, t.year, "target")  # 2024年工作打算: the year planned
+            return t
+        if target is None and base is not None and voc.ahead_sections.search(heading):
+            return TimeRef(0, 0, base + 1, "target")
+    return None
+
+
 def _time_before(times: list[TimeRef], pos: int) -> TimeRef | None:
     before = [t for t in times if t.end <= pos and t.kind != "compare"]
     return before[-1] if before else None
 
 
 def settle(fig: Figure, text: str, times: list[TimeRef], carried: TimeRef | None, retrospective: bool,
-           voc: Vocabulary, years: tuple[int | None, int | None]) -> tuple[int | None, str]:
-    """The year and role of a figure."""
+           voc: Vocabulary, years: tuple[int | None, int | None],
+           heading: TimeRef | None = None) -> tuple[int | None, str]:
+    """The year and role of a figure: the time its sentence (or paragraph) names before it, else its
+    section heading's, else the report's year or the plan's target."""
     base, target = years
     clause_start = max(text.rfind(m, 0, fig.quantity.start) for m in "。；") + 1
     clause = text[clause_start:fig.quantity.end]
-    time = _time_before(times, fig.quantity.start) or carried
+    time = _time_before(times, fig.quantity.start) or carried or heading
     if time is not None:
         year = time.year
-        if time.kind == "target" or (target is not None and year >= target):
+        # a report (no plan period) speaks of a later year than the one it reports on as a target
+        ahead = target is None and base is not None and year > base
+        if time.kind == "target" or (target is not None and year >= target) or ahead:
             role = "target"
         else:
             role = "current"
@@ -1031,12 +1060,14 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
         if not same_paragraph:
             carried = None
         retrospective = any(w in s for s in sentence.section for w in voc.retrospective)
+        heading = section_time(sentence.section, voc, years)
         found = find_quantities(text)
         figures = read_figures(text, voc, city_names) if found else []
         figures = _with_rate_standards(text, found, figures, voc, city_names)
         figures = _band_thresholds(text, found, _with_share_standards(text, found, figures, voc), voc)
         figures = _bound_shares(text, found, _level_shares(text, found, figures, voc), voc, city_names)
         named = None
+        listed: tuple[str, str | None] | None = None  # the measure and unit of the last institution's figure
         sentence_owner: Subject | None = None  # the institution the sentence is about, once a clause says so
         whole_place: Subject | None = None  # the place of the figure a 其中 list breaks down
         for fig in figures:
@@ -1064,8 +1095,11 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
             elif not in_breakdown:
                 whole_place = place
             if named is None:
-                named = [m for m in rec(text, ctx.city, sentence.truncated) if m.named]
+                named = _units_as_their_institution([m for m in rec(text, ctx.city, sentence.truncated) if m.named])
             owner = _owner(text, fig, named, voc)
+            if owner == "skip" and listed is not None:
+                # X规划编制床位1500张，Y 800张，Z 400张: a list of names and numbers shares the measure of its first
+                owner, fig = _listed_owner(text, fig, named, listed)
             if owner == "skip":
                 # 设置钦州市疾病预防控制中心1家: the plan sets up one of a kind at its level
                 established = _establishment(text, fig, named, col, voc)
@@ -1083,11 +1117,14 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
             if owner is not None:
                 fig = _owned_measure(text, fig, named, voc)
                 sentence_owner = owner
+                listed = (fig.measure, q.unit)
+            else:
+                listed = None
             subject, area = (owner, city) if owner is not None else (place or home, None)
             each = _each_of_places(text, fig, col) if owner is None else None
             if each is None and owner is None and places and len(places) > 1:
                 each = places
-            year, role = settle(fig, text, times, carried, retrospective, voc, years)
+            year, role = settle(fig, text, times, carried, retrospective, voc, years, heading)
             if year is None:
                 continue
             value = Value(q.text, q.value, fig.comparator)
@@ -1103,6 +1140,30 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
 
 
 _IN_BREAKDOWN = re.compile(r"其中[^，；。：]*$")
+
+
+def _units_as_their_institution(named: list) -> list:
+    """X医院东院区规划床位600张: a campus, branch or facility named after its institution (its name opening
+    with the institution's) is the institution's part; its figures are the institution's, the unit's name
+    staying in the measure (东院区规划床位). The unit's mention gives way to the institution's."""
+    parents = {(n.start, n.parent_key) for n in named}
+    return [n for n in named if not n.parent_key
+            or not any((n.start, p.key) in parents for p in named if p.key == n.parent_key)]
+
+
+def _listed_owner(text: str, fig: Figure, named: list, listed: tuple[str, str | None]) -> tuple:
+    """X医院规划编制床位1500张，Y医院800张，Z医院400张: an institution named right before a number, after a
+    figure of another institution in the same unit, has a figure of the same measure; else "skip"."""
+    q = fig.quantity
+    measure, unit = listed
+    before = [n for n in named if n.end <= q.start and not n.alias_of]
+    if not before or q.unit != unit or text[before[-1].end:q.start].strip("的 ") != "":
+        return "skip", fig
+    mention = before[-1]
+    clause, item = _segments(text, mention.start)
+    if max(clause, item) != mention.start:
+        return "skip", fig  # the name opens its clause or list item: nothing else before it
+    return Subject("institution", mention.key), replace(fig, measure=measure, start=mention.end)
 
 
 def _founded(text: str, time: TimeRef, voc: Vocabulary) -> bool:
