@@ -190,12 +190,16 @@ def clean_measure(phrase: str, voc: Vocabulary, city_names: tuple[str, ...]) -> 
     return text, role, dropped
 
 
+# a service's telephone number naming it (120急救电话10秒内接听率, 12320热线): part of a name, no number of the measure
+_SERVICE_NUMBER = re.compile(r"(?<!\d)(?:120|12320|12345|12356)(?=[\u4e00-\u9fff])")
+
+
 def is_measure(text: str, voc: Vocabulary) -> bool:
     if not (2 <= len(text) <= 40) or text in voc.not_measures:
         return False
     if not _CJK.search(text) or text[0] in "（）、，和及与或等" or text.endswith(("等", "和", "及", "与", "或")):
         return False
-    if sum(1 for ch in text if ch.isdigit()) > 3:
+    if sum(1 for ch in _SERVICE_NUMBER.sub("", text) if ch.isdigit()) > 3:
         return False
     core = re.sub(r"（[^（）]*）$", "", text)
     return core.endswith(voc.heads)
@@ -301,6 +305,8 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
                 continue
             fig = _named_share_of_last(text, prev_end, q, levels[-1] if levels else None, voc)
             if fig is None:
+                fig = _share_in_whole(text, a, prev_end, q, voc, city_names)
+            if fig is None:
                 fig = _counted_that_did(text, prev_end, q, part_of, voc)
             if fig is None:
                 fig = _single_figure(text, a, prev_end, q, voc, city_names, loose)
@@ -313,6 +319,9 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
                 prev_end = q.end  # a number inside a phrase (3岁以下婴幼儿) does not end a measure
             if fig is None:
                 continue
+            if last is not None and fig.start >= q.end and last.start >= last.quantity.end and not fig.role_cue \
+                    and text[last.start + len(last.measure):q.start] in ("和", "及", "与", "、"):
+                fig = replace(fig, role_cue=last.role_cue)  # 新建8个急救站和21个急救点: the verb counts both
             fig = _rate_of_kind(fig, part_of)
             fig = _inherit_population(fig, last, text, voc)
             # a rate after a part (其中女性1.5万人，每千常住人口3.1人) is of the whole
@@ -575,6 +584,10 @@ def _single_figure(text: str, clause_start: int, prev_end: int, q: Quantity, voc
         after = _noun_after(text, q.end, voc)
         if after is None:
             return None
+        per = _PER_POPULATION_BEFORE.search(phrase)
+        if per is not None and voc.per_population.match(per.group(1)):
+            # 每3万人口配置1辆救护车: a rate per population of what is counted (每3万人口救护车)
+            return Figure(q, per.group(1) + after, start + per.start(1), "", q.comparator)
         return Figure(q, after, q.end, _role_before(phrase, voc), q.comparator)
     if not _ends_clause(text, q.end):
         return None
@@ -593,10 +606,13 @@ def _single_figure(text: str, clause_start: int, prev_end: int, q: Quantity, voc
 
 
 _GAP = re.compile(r"(?:低于|高于|超过|少于|多于|优于|落后于?|领先于?|差于)")
+# a population right before the verb that sets a count (每3万人口配置1辆救护车, 每万人口拥有2名全科医生)
+_PER_POPULATION_BEFORE = re.compile(r"(每[^，。；：、]{1,12}?)(?:平均)?(?:配置|配备|拥有|有|设置|建有)"
+                                    r"(?:不少于|不低于|至少)?$")
 
 _LINK_COMPARATORS = [  # longest first: 不高于 before 高于
     ("不得低于", "≥"), ("不得少于", "≥"), ("不得高于", "≤"), ("不得超过", "≤"), ("不低于", "≥"), ("不少于", "≥"),
-    ("不高于", "≤"), ("不超过", "≤"), ("控制在", None), ("超过", ">"), ("高于", ">"), ("低于", "<"),
+    ("不高于", "≤"), ("不超过", "≤"), ("控制在", None), ("超过", ">"), ("突破", ">"), ("高于", ">"), ("低于", "<"),
 ]
 
 
@@ -609,6 +625,30 @@ def _share_of_last(text: str, prev_end: int, q: Quantity, level: Figure) -> Figu
 
 
 _NAMED_SHARE = re.compile(r"^[、，（(]*占(?P<base>[^，。；：\d]{2,24}?)的?(?:比例|比重)?(?:为|达到?)?$")
+
+
+_PART_SHARE = re.compile(r"^(?P<part>[^，。；：\d]{2,24}?)(?:所)?占(?:比)?(?:为|达到?)?$")
+_WHOLE_BEFORE = re.compile(r"(?:^|[，。；：])(?P<whole>[^，。；：\d]{2,24})中，$")
+
+
+_SHARE_IN_WHOLE = re.compile(r"..中.{2,}的?占比$")
+
+
+def _share_in_whole(text: str, clause_start: int, prev_end: int, q: Quantity, voc: Vocabulary,
+                    city_names: tuple[str, ...]) -> Figure | None:
+    """县域内住院患者中，医共体牵头医院收治的占81.5%: the share of a part in a whole the clause before names
+    (A中，B占N%): measure A中B占比."""
+    if q.unit != "%" or prev_end != clause_start:
+        return None
+    m = _PART_SHARE.match(text[clause_start:q.start])
+    whole = _WHOLE_BEFORE.search(text[:clause_start])
+    if m is None or whole is None:
+        return None
+    part, _ = _strip_front(m.group("part"), voc.lead_words + voc.subject_words)
+    whole_words, _, _ = clean_measure(whole.group("whole"), voc, city_names)
+    if not (is_measure(whole_words, voc) or whole_words.endswith(("患者", "病人", "人群"))) or len(part) < 2:
+        return None
+    return Figure(q, f"{whole_words}中{part}占比", clause_start, "", q.comparator)
 
 
 def _named_share_of_last(text: str, prev_end: int, q: Quantity, level: Figure | None,
@@ -1097,6 +1137,8 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
             if named is None:
                 named = _units_as_their_institution([m for m in rec(text, ctx.city, sentence.truncated) if m.named])
             owner = _owner(text, fig, named, voc)
+            if owner == "skip" and _SHARE_IN_WHOLE.search(fig.measure):
+                owner = None  # 出院患者中，市人民医院收治的占46.8%: the place's share, an institution's part of it
             if owner == "skip" and listed is not None:
                 # X规划编制床位1500张，Y 800张，Z 400张: a list of names and numbers shares the measure of its first
                 owner, fig = _listed_owner(text, fig, named, listed)
