@@ -14,6 +14,7 @@ The classes tested, each on two wordings:
 - rates with a time limit (10秒内接听率, 3分钟内出车率; the 120 of a service's name is no number of the
   measure) and per-population counts (每3万人口配置1辆救护车: 每3万人口救护车, no level of 救护车);
 - counts of built things (新建N个急救站和M个急救点: both added; 国医馆达到N个; 组建N个紧密型医共体);
+- an indicator table set off by spaces whose row names break onto a second line keeps every row;
 - a part's share of a whole the clause before names (出院患者中，X收治的占N%), even when the part is an
   institution's; people recruited (招聘…毕业生, 引进…研究生); 突破N (more than N).
 """
@@ -77,7 +78,28 @@ DONGTAI = """东台市2023年院前医疗急救工作情况
 2023年，全市院前急救网络进一步完善。全市新建3个急救站和6个急救点，全市急救站达到11个。全市每5万人口配备1辆救护车。市120急救电话10秒钟内接听率达到99.6%，3分钟内出车率达到97.2%。全市国医馆达到21个，组建2个紧密型医共体。全年出院患者中，市人民医院收治的占46.8%。全年招聘医学类毕业生120人，引进硕士研究生15名。远程会诊突破8000例。
 """
 
+# an indicator table set off by spaces whose long names break onto a second line (the number and the
+# name's first half, then the rest with the values), as a PDF conversion writes it; and the same table
+# with every row on one line
+_TABLE = """序号  指标名称                    2020年    2025年    指标性质
+1     人均预期寿命（岁）          79.2      80        预期性
+2     {bed}床位数（张）                5.1       6.0       预期性
+3     {doc}医师数（人）                2.8       3.3       约束性
+4     孕产妇死亡率（/10万）       8         ≤9        约束性
+5     {old}规范健康管理服务率（%）   61.5      70        预期性
+6     县域内就诊率（%）           88.6      ≥90       预期性
+"""
+_BROKEN = {"bed": "每千常住人口医疗卫生机构\n      ", "doc": "每千常住人口执业（助理）\n      ",
+           "old": "65岁及以上老年人城乡社区\n      "}
+_WHOLE = {"bed": "每千常住人口医疗卫生机构", "doc": "每千常住人口执业（助理）", "old": "65岁及以上老年人城乡社区"}
+CHANGSHAN = ("常山县卫生健康事业发展“十四五”规划\n\n第二节 主要指标\n\n表1 常山县卫生健康主要发展指标\n\n"
+             + _TABLE.format(**_BROKEN) + "\n第三章 主要任务\n\n全县新建2个急救站。\n")
+JIANGSHAN = ("江山市卫生健康事业发展“十四五”规划\n\n第二节 主要指标\n\n表1 江山市卫生健康主要发展指标\n\n"
+             + _TABLE.format(**_WHOLE) + "\n第三章 主要任务\n\n全市新建2个急救站。\n")
+
 DOCS = [
+    {"file": "changshan-plan.txt", "text": CHANGSHAN, "city": "衢州市", "province": "浙江省", "county": "常山县"},
+    {"file": "jiangshan-plan.txt", "text": JIANGSHAN, "city": "衢州市", "province": "浙江省", "county": "江山市"},
     {"file": "dongtai-120.txt", "text": DONGTAI, "city": "盐城市", "province": "江苏省", "county": "东台市"},
     {"file": "qingyuan-beds.txt", "text": QINGYUAN, "city": "清远市", "province": "广东省"},
     {"file": "yingtan-summary.txt", "text": YINGTAN, "city": "鹰潭市", "province": "江西省"},
@@ -245,3 +267,21 @@ def test_people_recruited_and_a_figure_passed(facts):
     assert _find(dt, "东台市", "引进硕士研究生", "15", 2023)
     assert [(f["year"], f["comparator"]) for f in _find(zy, "张掖市", "远程会诊", "1.5")] == [(2025, ">")]
     assert [f["comparator"] for f in _find(dt, "东台市", "远程会诊", "8000")] == [">"]
+
+
+# ---------------------------------------------------------------------------------------------
+# an indicator table whose row names break
+
+
+def test_an_indicator_tables_broken_rows_are_read_as_the_whole_rows(facts):
+    """Rows whose names break onto a second line give the figures the same rows on one line give (all
+    six rows, 2020 and 2025), and the rows after them are not lost."""
+    def table(figs: list[dict]) -> set[tuple]:
+        return {(f["measure"], f["year"], f["value"], f["comparator"]) for f in figs if f["measure"] != "急救站"}
+
+    broken, whole = table(facts["changshan-plan.txt"]), table(facts["jiangshan-plan.txt"])
+    assert broken == whole
+    assert len(whole) == 12
+    assert ("每千常住人口医疗卫生机构床位数", 2025, 6.0, None) in broken
+    assert ("65岁及以上老年人城乡社区规范健康管理服务率", 2020, 61.5, None) in broken
+    assert ("县域内就诊率", 2025, 90.0, "≥") in broken
