@@ -11,6 +11,7 @@ The classes tested, each on two wordings:
 - the subject is the institution named in the clause: 依托X设置传染病救治床位N张 (X's beds); a list of
   name + number + unit after an institution's figure (X规划编制床位N张，Y M张) shares its measure; a campus
   named after its institution (X东院区规划床位N张) is the institution's; 加快X建设，新增床位N张 is X's;
+  in a county's document 县人民医院 / 市中医院 are the county's institutions;
 - rates with a time limit (10秒内接听率, 3分钟内出车率; the 120 of a service's name is no number of the
   measure) and per-population counts (每3万人口配置1辆救护车: 每3万人口救护车, no level of 救护车);
 - counts of built things (新建N个急救站和M个急救点: both added; 国医馆达到N个; 组建N个紧密型医共体);
@@ -56,6 +57,8 @@ WUYANG = """舞阳县2023年卫生健康工作情况报告
 
 2023年，全县卫生健康系统围绕健康舞阳建设，扎实推进各项工作。全县共有医疗卫生机构412个，乡镇卫生院14个。全县每千常住人口执业（助理）医师2.6人。
 
+县人民医院新增床位200张；县中医院规划编制床位500张，县妇幼保健院 120张。
+
 一、下一步工作安排
 
 全县乡镇卫生院全部达到“优质服务基层行”基本标准，每千常住人口执业（助理）医师达到2.9人。
@@ -75,7 +78,7 @@ QINGYUAN = """清远市2023年医疗卫生资源建设情况
 # counts of what was built, a part's share of a whole, people recruited
 DONGTAI = """东台市2023年院前医疗急救工作情况
 
-2023年，全市院前急救网络进一步完善。全市新建3个急救站和6个急救点，全市急救站达到11个。全市每5万人口配备1辆救护车。市120急救电话10秒钟内接听率达到99.6%，3分钟内出车率达到97.2%。全市国医馆达到21个，组建2个紧密型医共体。全年出院患者中，市人民医院收治的占46.8%。全年招聘医学类毕业生120人，引进硕士研究生15名。远程会诊突破8000例。
+2023年，全市院前急救网络进一步完善。全市新建3个急救站和6个急救点，全市急救站达到11个。全市每5万人口配备1辆救护车。市120急救电话10秒钟内接听率达到99.6%，3分钟内出车率达到97.2%。全市国医馆达到21个，组建2个紧密型医共体。全年出院患者中，市人民医院收治的占46.8%。全年招聘医学类毕业生120人，引进硕士研究生15名。远程会诊突破8000例。依托市人民医院设置传染病救治床位200张。市中医院城南院区规划床位500张，已开工建设。
 """
 
 # an indicator table set off by spaces whose long names break onto a second line (the number and the
@@ -216,6 +219,17 @@ def test_beds_added_by_building_an_institution_are_its_own(facts):
             and f["measure"].endswith("床位") and f["role"] in ("added", "planned", "target")] == [2025]
     third = [f["measure"] for f in qy if f["subject"] == "清远市第三人民医院" and f["value"] == 200]
     assert third == ["新增精神科床位"]
+
+
+def test_a_county_documents_short_names_are_its_countys_institutions(facts):
+    """县人民医院 / 市中医院 in a county's (or county-level city's) document are that county's institutions,
+    as the names read: their figures are theirs (not lost to the city's 市人民医院)."""
+    wy, dt = facts["wuyang-report.txt"], facts["dongtai-120.txt"]
+    assert _find(wy, "舞阳县人民医院", "新增床位", "200", 2023)
+    assert _find(wy, "舞阳县中医院", "规划编制床位", "500", 2023)
+    assert _find(wy, "舞阳县妇幼保健院", "规划编制床位", "120", 2023)
+    assert _find(dt, "东台市人民医院", "传染病救治床位", "200", 2023)
+    assert _find(dt, "东台市中医院", "城南院区规划床位", "500", 2023)
 
 
 # ---------------------------------------------------------------------------------------------

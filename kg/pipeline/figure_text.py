@@ -1089,6 +1089,7 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
     home = col.home() or city
     city_names = tuple(sorted({ctx.city.name, *ctx.city.short_names}, key=len, reverse=True))
     rec = recognizer(ctx.gazetteer)
+    county = getattr(ctx, "county", None)  # a county's document: 县人民医院, 市中医院 are its county's (as names read)
     carried: TimeRef | None = None
     previous: Sentence | None = None
     for sentence in ctx.plan.sentences:
@@ -1135,7 +1136,8 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
             elif not in_breakdown:
                 whole_place = place
             if named is None:
-                named = _units_as_their_institution([m for m in rec(text, ctx.city, sentence.truncated) if m.named])
+                named = _units_as_their_institution([m for m in rec(text, ctx.city, sentence.truncated, county=county)
+                                                     if m.named])
             owner = _owner(text, fig, named, voc)
             if owner == "skip" and _SHARE_IN_WHOLE.search(fig.measure):
                 owner = None  # 出院患者中，市人民医院收治的占46.8%: the place's share, an institution's part of it
@@ -1229,7 +1231,8 @@ def _earlier_institution(ctx, sentence: Sentence, rec) -> Subject | None:
     before = [s for s in ctx.plan.sentences if s.end <= sentence.start and s.kind == "prose"
               and s.section == sentence.section][-3:]
     for earlier in reversed(before):
-        named = [m for m in rec(earlier.norm.text, ctx.city, earlier.truncated) if m.named]
+        named = [m for m in rec(earlier.norm.text, ctx.city, earlier.truncated, county=getattr(ctx, "county", None))
+                 if m.named]
         found = _opening_institution(earlier.norm.text, named, voc)
         if found is not None:
             return found
