@@ -41,9 +41,9 @@ YINGTAN = """鹰潭市卫生健康委员会2023年工作总结
 
 截至2023年底，全市三级医院达到4家，每千常住人口医疗卫生机构床位数6.8张。全市县域内就诊率88.5%。
 
-二、存在的困难
+二、2023年重点工作完成情况
 
-基层医疗卫生人才不足，全市乡镇卫生院执业（助理）医师空缺率12%。
+全市新建社区卫生服务中心3个。基层医疗卫生人才不足，全市乡镇卫生院执业（助理）医师空缺率12%。
 
 三、2024年工作打算
 
@@ -140,7 +140,7 @@ def _years(figs: list[dict], subject: str, measure: str, value: str) -> list[tup
 
 def test_a_heading_naming_the_year_planned_gives_its_figures_that_year(facts):
     """三、2024年工作打算 in a report of 2023: its figures are 2024's targets; those of 一、2023年工作成效 and
-    of 二、存在的困难 (no year) stay the report's."""
+    of 二、2023年重点工作完成情况 (the report's year, though 重点工作 may plan) stay the report's."""
     figs = facts["yingtan-summary.txt"]
     assert _years(figs, "鹰潭市", "三级医院", "4") == [(2023, "current")]
     assert _years(figs, "鹰潭市", "三级医院", "5") == [(2024, "target")]
@@ -148,6 +148,8 @@ def test_a_heading_naming_the_year_planned_gives_its_figures_that_year(facts):
     assert _years(figs, "鹰潭市", "县域内就诊率", "90") == [(2024, "target")]
     assert _years(figs, "鹰潭市", "县域内就诊率", "88.5") == [(2023, "current")]
     assert [f["year"] for f in figs if f["unit"] == "%" and f["value"] == 12] == [2023]
+    # 2023年重点工作完成情况: the report's own year, done, no target
+    assert _years(figs, "鹰潭市", "新建社区卫生服务中心", "3") == [(2023, "added")]
 
 
 def test_a_heading_of_next_steps_or_of_a_period_gives_its_figures_their_year(facts):

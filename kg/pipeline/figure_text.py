@@ -877,7 +877,7 @@ def section_time(section: tuple[str, ...], voc: Vocabulary, years: tuple[int | N
         if times:
             t = times[-1]
             rest = re.sub(r"^[”」』\s]*", "", heading[t.end:])
-            if t.kind == "point" and voc.report_ahead.match(rest):
+            if t.kind == "point" and voc.report_ahead.match(rest) and (base is None or t.year > base):
                 return TimeRef(t.start, t.end, t.year, "target")  # 2024年工作打算: the year planned
             return t
         if target is None and base is not None and voc.ahead_sections.search(heading):
