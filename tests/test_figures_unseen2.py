@@ -6,8 +6,8 @@ work summary is tested here, the 开化县 120 network plan is kept out of the t
 (tests/tools/score_figure_plan.py kaihua-120plan 衢州市 浙江省 --county 开化县 --dir tests/data/figure-unseen2).
 
 The classes tested, each on two wordings:
-- time from a section heading: figures under 三、2024年工作打算 / 下一步工作安排 / “十四五”期间主要目标 are
-  of that year (a target of a report), not the report's year;
+- time from a section heading: figures under 三、2024年工作打算 / 下一步工作安排 / “十四五”期间主要目标 /
+  近期目标（2023—2025年） are of that year (a target), not the report's year or the plan's end;
 - the subject is the institution named in the clause: 依托X设置传染病救治床位N张 (X's beds); a list of
   name + number + unit after an institution's figure (X规划编制床位N张，Y M张) shares its measure; a campus
   named after its institution (X东院区规划床位N张) is the institution's; 加快X建设，新增床位N张 is X's;
@@ -100,7 +100,26 @@ CHANGSHAN = ("常山县卫生健康事业发展“十四五”规划\n\n第二�
 JIANGSHAN = ("江山市卫生健康事业发展“十四五”规划\n\n第二节 主要指标\n\n表1 江山市卫生健康主要发展指标\n\n"
              + _TABLE.format(**_WHOLE) + "\n第三章 主要任务\n\n全市新建2个急救站。\n")
 
+# a county plan whose goals come under near- and long-term headings (a span, a deadline)
+LONGYOU = """龙游县院前急救体系建设规划（2023—2030年）
+
+一、发展现状
+
+截至2022年底，全县急救站4个，救护车9辆。
+
+二、发展目标
+
+（一）近期目标（2023—2025年）
+
+全县急救站达到7个，救护车达到14辆。
+
+（二）远期目标（到2030年）
+
+全县急救站达到10个，救护车达到20辆。
+"""
+
 DOCS = [
+    {"file": "longyou-plan.txt", "text": LONGYOU, "city": "衢州市", "province": "浙江省", "county": "龙游县"},
     {"file": "changshan-plan.txt", "text": CHANGSHAN, "city": "衢州市", "province": "浙江省", "county": "常山县"},
     {"file": "jiangshan-plan.txt", "text": JIANGSHAN, "city": "衢州市", "province": "浙江省", "county": "江山市"},
     {"file": "dongtai-120.txt", "text": DONGTAI, "city": "盐城市", "province": "江苏省", "county": "东台市"},
@@ -159,6 +178,17 @@ def test_a_heading_of_next_steps_or_of_a_period_gives_its_figures_their_year(fac
     assert _years(figs, "舞阳县", "每千常住人口执业（助理）医师", "2.9") == [(2024, "target")]
     assert _years(figs, "舞阳县", "每千常住人口医疗卫生机构床位数", "6.5") == [(2025, "target")]
     assert _years(figs, "舞阳县", "二级以上医院", "6") == [(2025, "target")]
+
+
+def test_a_plans_near_and_long_term_headings_date_their_goals(facts):
+    """近期目标（2023—2025年） / 远期目标（到2030年） in a plan to 2030: the near term's goals are 2025's targets,
+    not the plan's end's."""
+    figs = facts["longyou-plan.txt"]
+    assert _years(figs, "龙游县", "急救站", "4") == [(2022, "current")]
+    assert _years(figs, "龙游县", "急救站", "7") == [(2025, "target")]
+    assert _years(figs, "龙游县", "救护车", "14") == [(2025, "target")]
+    assert _years(figs, "龙游县", "急救站", "10") == [(2030, "target")]
+    assert _years(figs, "龙游县", "救护车", "20") == [(2030, "target")]
 
 
 def test_the_work_summarys_plans_are_the_next_years(facts):

@@ -901,8 +901,9 @@ def settle(fig: Figure, text: str, times: list[TimeRef], carried: TimeRef | None
     time = _time_before(times, fig.quantity.start) or carried or heading
     if time is not None:
         year = time.year
-        # a report (no plan period) speaks of a later year than the one it reports on as a target
-        ahead = target is None and base is not None and year > base
+        # a report (no plan period) speaks of a later year than the one it reports on as a target, and so
+        # does a plan's heading (近期重点（2024—2025年）: the near term's targets, before the plan's end)
+        ahead = base is not None and year > base and (target is None or time is heading)
         if time.kind == "target" or (target is not None and year >= target) or ahead:
             role = "target"
         else:
