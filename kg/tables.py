@@ -312,6 +312,13 @@ class _Reader:
                 pieces.append([Cell(line.body, line.content_start, line.content_end)])
                 j += 1
                 continue
+            # a row whose name held a line break, set off by spaces: its number and the name's first half on
+            # one line (2     每千常住人口医疗卫生机构), the rest and the values on the next
+            started = _space_row_start(line) if layout == "spaces" and pieces and j + 1 < n else None
+            if started is not None and splitter(lines[j + 1]) is not None:
+                pieces.append(started)
+                j += 1
+                continue
             break
         rows = [r for r in _join_broken_rows(pieces, self.text) if any(c.text for c in r)]
         if len(rows) < 2 or sum(1 for r in rows if sum(1 for c in r if c.text) >= 2) < 2:
@@ -596,6 +603,22 @@ def _space_cells(line: Line) -> list[Cell] | None:
         return None
     cells = _split(line, pieces)
     if any(c.text.endswith(("。", "；", "，")) for c in cells):
+        return None
+    return cells
+
+
+def _space_row_start(line: Line) -> list[Cell] | None:
+    """The first line of a space-set row whose name breaks: a sequence number and words, nothing else."""
+    if "\t" in line.raw or not line.body or len(line.body) > 60:
+        return None
+    offset = len(line.raw) - len(line.raw.lstrip())
+    end = len(line.raw.rstrip())
+    gaps = [m for m in _SPACE_GAP.finditer(line.raw, offset) if offset < m.start() and m.end() < end]
+    if len(gaps) != 1:
+        return None
+    cells = _split(line, [(offset, gaps[0].start()), (gaps[0].end(), end)])
+    name = cells[1].text
+    if not _is_seq(cells[0].text) or is_value_text(name) or name.endswith(("。", "；", "，")):
         return None
     return cells
 

@@ -60,6 +60,8 @@ class Vocabulary:
     count_units: set[str]
     unit_word_tails: dict[str, tuple[str, ...]]
     retrospective: list[str]
+    ahead_sections: re.Pattern
+    report_ahead: re.Pattern
     present_words: list[str]
     per_population: re.Pattern
     periods: dict[str, tuple[int, int]]
@@ -87,6 +89,7 @@ def vocabulary() -> Vocabulary:
         change_patterns=[re.compile(p) for p in t["change_patterns"]], count_units=set(t["count_units"]) | COUNT_UNITS,
         unit_word_tails={u: tuple(ws) for u, ws in t["unit_word_tails"].items()},
         retrospective=t["retrospective_sections"], present_words=t["present_words"],
+        ahead_sections=re.compile(t["ahead_sections"]), report_ahead=re.compile(cfg["report_ahead_words"]),
         per_population=re.compile(cfg["per_population"]),
         periods={k: tuple(v) for k, v in cfg["periods"].items()},
         institution_count_units=set(t["institution_count_units"]), level_prefixes=longest_first(t["level_prefixes"]))
@@ -187,12 +190,16 @@ def clean_measure(phrase: str, voc: Vocabulary, city_names: tuple[str, ...]) -> 
     return text, role, dropped
 
 
+# a service's telephone number naming it (120急救电话10秒内接听率, 12320热线): part of a name, no number of the measure
+_SERVICE_NUMBER = re.compile(r"(?<!\d)(?:120|12320|12345|12356)(?=[\u4e00-\u9fff])")
+
+
 def is_measure(text: str, voc: Vocabulary) -> bool:
     if not (2 <= len(text) <= 40) or text in voc.not_measures:
         return False
     if not _CJK.search(text) or text[0] in "（）、，和及与或等" or text.endswith(("等", "和", "及", "与", "或")):
         return False
-    if sum(1 for ch in text if ch.isdigit()) > 3:
+    if sum(1 for ch in _SERVICE_NUMBER.sub("", text) if ch.isdigit()) > 3:
         return False
     core = re.sub(r"（[^（）]*）$", "", text)
     return core.endswith(voc.heads)
@@ -298,6 +305,8 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
                 continue
             fig = _named_share_of_last(text, prev_end, q, levels[-1] if levels else None, voc)
             if fig is None:
+                fig = _share_in_whole(text, a, prev_end, q, voc, city_names)
+            if fig is None:
                 fig = _counted_that_did(text, prev_end, q, part_of, voc)
             if fig is None:
                 fig = _single_figure(text, a, prev_end, q, voc, city_names, loose)
@@ -310,6 +319,9 @@ def read_figures(text: str, voc: Vocabulary, city_names: tuple[str, ...] = (), l
                 prev_end = q.end  # a number inside a phrase (3岁以下婴幼儿) does not end a measure
             if fig is None:
                 continue
+            if last is not None and fig.start >= q.end and last.start >= last.quantity.end and not fig.role_cue \
+                    and text[last.start + len(last.measure):q.start] in ("和", "及", "与", "、"):
+                fig = replace(fig, role_cue=last.role_cue)  # 新建8个急救站和21个急救点: the verb counts both
             fig = _rate_of_kind(fig, part_of)
             fig = _inherit_population(fig, last, text, voc)
             # a rate after a part (其中女性1.5万人，每千常住人口3.1人) is of the whole
@@ -572,6 +584,10 @@ def _single_figure(text: str, clause_start: int, prev_end: int, q: Quantity, voc
         after = _noun_after(text, q.end, voc)
         if after is None:
             return None
+        per = _PER_POPULATION_BEFORE.search(phrase)
+        if per is not None and voc.per_population.match(per.group(1)):
+            # 每3万人口配置1辆救护车: a rate per population of what is counted (每3万人口救护车)
+            return Figure(q, per.group(1) + after, start + per.start(1), "", q.comparator)
         return Figure(q, after, q.end, _role_before(phrase, voc), q.comparator)
     if not _ends_clause(text, q.end):
         return None
@@ -590,10 +606,13 @@ def _single_figure(text: str, clause_start: int, prev_end: int, q: Quantity, voc
 
 
 _GAP = re.compile(r"(?:低于|高于|超过|少于|多于|优于|落后于?|领先于?|差于)")
+# a population right before the verb that sets a count (每3万人口配置1辆救护车, 每万人口拥有2名全科医生)
+_PER_POPULATION_BEFORE = re.compile(r"(每[^，。；：、]{1,12}?)(?:平均)?(?:配置|配备|拥有|有|设置|建有)"
+                                    r"(?:不少于|不低于|至少)?$")
 
 _LINK_COMPARATORS = [  # longest first: 不高于 before 高于
     ("不得低于", "≥"), ("不得少于", "≥"), ("不得高于", "≤"), ("不得超过", "≤"), ("不低于", "≥"), ("不少于", "≥"),
-    ("不高于", "≤"), ("不超过", "≤"), ("控制在", None), ("超过", ">"), ("高于", ">"), ("低于", "<"),
+    ("不高于", "≤"), ("不超过", "≤"), ("控制在", None), ("超过", ">"), ("突破", ">"), ("高于", ">"), ("低于", "<"),
 ]
 
 
@@ -606,6 +625,30 @@ def _share_of_last(text: str, prev_end: int, q: Quantity, level: Figure) -> Figu
 
 
 _NAMED_SHARE = re.compile(r"^[、，（(]*占(?P<base>[^，。；：\d]{2,24}?)的?(?:比例|比重)?(?:为|达到?)?$")
+
+
+_PART_SHARE = re.compile(r"^(?P<part>[^，。；：\d]{2,24}?)(?:所)?占(?:比)?(?:为|达到?)?$")
+_WHOLE_BEFORE = re.compile(r"(?:^|[，。；：])(?P<whole>[^，。；：\d]{2,24})中，$")
+
+
+_SHARE_IN_WHOLE = re.compile(r"..中.{2,}的?占比$")
+
+
+def _share_in_whole(text: str, clause_start: int, prev_end: int, q: Quantity, voc: Vocabulary,
+                    city_names: tuple[str, ...]) -> Figure | None:
+    """县域内住院患者中，医共体牵头医院收治的占81.5%: the share of a part in a whole the clause before names
+    (A中，B占N%): measure A中B占比."""
+    if q.unit != "%" or prev_end != clause_start:
+        return None
+    m = _PART_SHARE.match(text[clause_start:q.start])
+    whole = _WHOLE_BEFORE.search(text[:clause_start])
+    if m is None or whole is None:
+        return None
+    part, _ = _strip_front(m.group("part"), voc.lead_words + voc.subject_words)
+    whole_words, _, _ = clean_measure(whole.group("whole"), voc, city_names)
+    if not (is_measure(whole_words, voc) or whole_words.endswith(("患者", "病人", "人群"))) or len(part) < 2:
+        return None
+    return Figure(q, f"{whole_words}中{part}占比", clause_start, "", q.comparator)
 
 
 def _named_share_of_last(text: str, prev_end: int, q: Quantity, level: Figure | None,
@@ -820,21 +863,48 @@ def _section_year(sentence: Sentence, voc: Vocabulary, years: tuple[int | None, 
     return None
 
 
+def section_time(section: tuple[str, ...], voc: Vocabulary, years: tuple[int | None, int | None]) -> TimeRef | None:
+    """The time a section's heading gives the figures under it that name none of their own: 五、2024年工作打算,
+    （三）2023年重点工作, 到2025年, “十四五”期间, 近期重点（2024—2025年): that year; in a report (no plan period)
+    下一步工作安排 / 明年工作打算: the year after the one reported. The innermost heading naming one wins; a heading
+    reviewing the past (工作成效, 回顾) leaves its figures to the report's year."""
+    base, target = years
+    for heading in reversed(section):
+        if any(w in heading for w in voc.retrospective):
+            return None
+        times = [t for t in find_times(heading, voc.periods) if t.kind != "compare"
+                 and not heading.startswith(("以来", "来"), t.end)]  # “十四五”以来: since, no time ahead
+        if times:
+            t = times[-1]
+            rest = re.sub(r"^[”」』\s]*", "", heading[t.end:])
+            if t.kind == "point" and voc.report_ahead.match(rest) and (base is None or t.year > base):
+                return TimeRef(t.start, t.end, t.year, "target")  # 2024年工作打算: the year planned
+            return t
+        if target is None and base is not None and voc.ahead_sections.search(heading):
+            return TimeRef(0, 0, base + 1, "target")
+    return None
+
+
 def _time_before(times: list[TimeRef], pos: int) -> TimeRef | None:
     before = [t for t in times if t.end <= pos and t.kind != "compare"]
     return before[-1] if before else None
 
 
 def settle(fig: Figure, text: str, times: list[TimeRef], carried: TimeRef | None, retrospective: bool,
-           voc: Vocabulary, years: tuple[int | None, int | None]) -> tuple[int | None, str]:
-    """The year and role of a figure."""
+           voc: Vocabulary, years: tuple[int | None, int | None],
+           heading: TimeRef | None = None) -> tuple[int | None, str]:
+    """The year and role of a figure: the time its sentence (or paragraph) names before it, else its
+    section heading's, else the report's year or the plan's target."""
     base, target = years
     clause_start = max(text.rfind(m, 0, fig.quantity.start) for m in "。；") + 1
     clause = text[clause_start:fig.quantity.end]
-    time = _time_before(times, fig.quantity.start) or carried
+    time = _time_before(times, fig.quantity.start) or carried or heading
     if time is not None:
         year = time.year
-        if time.kind == "target" or (target is not None and year >= target):
+        # a report (no plan period) speaks of a later year than the one it reports on as a target, and so
+        # does a plan's heading (近期重点（2024—2025年）: the near term's targets, before the plan's end)
+        ahead = base is not None and year > base and (target is None or time is heading)
+        if time.kind == "target" or (target is not None and year >= target) or ahead:
             role = "target"
         else:
             role = "current"
@@ -1020,6 +1090,7 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
     home = col.home() or city
     city_names = tuple(sorted({ctx.city.name, *ctx.city.short_names}, key=len, reverse=True))
     rec = recognizer(ctx.gazetteer)
+    county = getattr(ctx, "county", None)  # a county's document: 县人民医院, 市中医院 are its county's (as names read)
     carried: TimeRef | None = None
     previous: Sentence | None = None
     for sentence in ctx.plan.sentences:
@@ -1031,12 +1102,14 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
         if not same_paragraph:
             carried = None
         retrospective = any(w in s for s in sentence.section for w in voc.retrospective)
+        heading = section_time(sentence.section, voc, years)
         found = find_quantities(text)
         figures = read_figures(text, voc, city_names) if found else []
         figures = _with_rate_standards(text, found, figures, voc, city_names)
         figures = _band_thresholds(text, found, _with_share_standards(text, found, figures, voc), voc)
         figures = _bound_shares(text, found, _level_shares(text, found, figures, voc), voc, city_names)
         named = None
+        listed: tuple[str, str | None] | None = None  # the measure and unit of the last institution's figure
         sentence_owner: Subject | None = None  # the institution the sentence is about, once a clause says so
         whole_place: Subject | None = None  # the place of the figure a 其中 list breaks down
         for fig in figures:
@@ -1064,8 +1137,14 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
             elif not in_breakdown:
                 whole_place = place
             if named is None:
-                named = [m for m in rec(text, ctx.city, sentence.truncated) if m.named]
+                named = _units_as_their_institution([m for m in rec(text, ctx.city, sentence.truncated, county=county)
+                                                     if m.named])
             owner = _owner(text, fig, named, voc)
+            if owner == "skip" and _SHARE_IN_WHOLE.search(fig.measure):
+                owner = None  # 出院患者中，市人民医院收治的占46.8%: the place's share, an institution's part of it
+            if owner == "skip" and listed is not None:
+                # X规划编制床位1500张，Y 800张，Z 400张: a list of names and numbers shares the measure of its first
+                owner, fig = _listed_owner(text, fig, named, listed)
             if owner == "skip":
                 # 设置钦州市疾病预防控制中心1家: the plan sets up one of a kind at its level
                 established = _establishment(text, fig, named, col, voc)
@@ -1083,11 +1162,14 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
             if owner is not None:
                 fig = _owned_measure(text, fig, named, voc)
                 sentence_owner = owner
+                listed = (fig.measure, q.unit)
+            else:
+                listed = None
             subject, area = (owner, city) if owner is not None else (place or home, None)
             each = _each_of_places(text, fig, col) if owner is None else None
             if each is None and owner is None and places and len(places) > 1:
                 each = places
-            year, role = settle(fig, text, times, carried, retrospective, voc, years)
+            year, role = settle(fig, text, times, carried, retrospective, voc, years, heading)
             if year is None:
                 continue
             value = Value(q.text, q.value, fig.comparator)
@@ -1103,6 +1185,30 @@ def read_plan(col, years: tuple[int | None, int | None]) -> None:
 
 
 _IN_BREAKDOWN = re.compile(r"其中[^，；。：]*$")
+
+
+def _units_as_their_institution(named: list) -> list:
+    """X医院东院区规划床位600张: a campus, branch or facility named after its institution (its name opening
+    with the institution's) is the institution's part; its figures are the institution's, the unit's name
+    staying in the measure (东院区规划床位). The unit's mention gives way to the institution's."""
+    parents = {(n.start, n.parent_key) for n in named}
+    return [n for n in named if not n.parent_key
+            or not any((n.start, p.key) in parents for p in named if p.key == n.parent_key)]
+
+
+def _listed_owner(text: str, fig: Figure, named: list, listed: tuple[str, str | None]) -> tuple:
+    """X医院规划编制床位1500张，Y医院800张，Z医院400张: an institution named right before a number, after a
+    figure of another institution in the same unit, has a figure of the same measure; else "skip"."""
+    q = fig.quantity
+    measure, unit = listed
+    before = [n for n in named if n.end <= q.start and not n.alias_of]
+    if not before or q.unit != unit or text[before[-1].end:q.start].strip("的 ") != "":
+        return "skip", fig
+    mention = before[-1]
+    clause, item = _segments(text, mention.start)
+    if max(clause, item) != mention.start:
+        return "skip", fig  # the name opens its clause or list item: nothing else before it
+    return Subject("institution", mention.key), replace(fig, measure=measure, start=mention.end)
 
 
 def _founded(text: str, time: TimeRef, voc: Vocabulary) -> bool:
@@ -1126,7 +1232,8 @@ def _earlier_institution(ctx, sentence: Sentence, rec) -> Subject | None:
     before = [s for s in ctx.plan.sentences if s.end <= sentence.start and s.kind == "prose"
               and s.section == sentence.section][-3:]
     for earlier in reversed(before):
-        named = [m for m in rec(earlier.norm.text, ctx.city, earlier.truncated) if m.named]
+        named = [m for m in rec(earlier.norm.text, ctx.city, earlier.truncated, county=getattr(ctx, "county", None))
+                 if m.named]
         found = _opening_institution(earlier.norm.text, named, voc)
         if found is not None:
             return found
