@@ -48,8 +48,8 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check kg tests $(wildcard bench scripts)
 	$(BIN)/python -m kg.ns_gen --check
-	# The fuzz test (marked slow: ten thousand questions, one test, ~40 % of the suite's time) runs in a
-	# second process beside the rest, so two cores share the work; the same tests and assertions, and
+	# The tests marked slow (the fuzz test's ten thousand questions, a server load test) run in a second
+	# process beside the rest, so two cores share the work; the same tests and assertions, and
 	# `make test` fails when either run fails. Plain `pytest` still runs everything in one process.
 	@slowlog=$$(mktemp); \
 	  $(BIN)/pytest -q -p no:cacheprovider -m slow > $$slowlog 2>&1 & slow=$$!; \

@@ -232,14 +232,15 @@ def test_who_holds_a_task_asked_with_a_bare_which(kb, question, holder):
 
 # --- two hops: the body a clause describes, then the rest of the question about it -----------------------
 
-@pytest.mark.parametrize("question, centre", [
-    ("祁东县第一医共体的牵头医院是什么中心", "全县医疗救治中心和急危重症救治中心"),
-    ("第二医共体的牵头医院是全县什么中心？", "全县中医药服务指导中心"),
+@pytest.mark.parametrize("question, centres", [
+    # the report lists two roles in one clause (A和B): one role each since roles are read per item (xrel4)
+    ("祁东县第一医共体的牵头医院是什么中心", ["全县医疗救治中心", "急危重症救治中心"]),
+    ("第二医共体的牵头医院是全县什么中心？", ["全县中医药服务指导中心"]),
 ])
-def test_leader_of_a_network_then_its_role(kb, question, centre):
+def test_leader_of_a_network_then_its_role(kb, question, centres):
     reply = ask(kb, question)
     assert reply["status"] == "answered"
-    assert texts(reply) == [centre]
+    assert sorted(texts(reply)) == sorted(centres)
 
 
 @pytest.mark.parametrize("question, street", [("为第一医共体牵头的医院在哪个街道", "洪桥街道"),

@@ -273,9 +273,10 @@ class InstitutionRecognizer:
     def _drop_nested(mentions: list[Mention]) -> list[Mention]:
         """A generic noun inside a name (the 医院 of …大学附属医院) is no mention of its own, nor is a
         second reading of the same words; a name inside a longer name is kept only as the institution
-        a branch, campus or facility belongs to."""
+        a branch, campus or facility belongs to, or the institution a consortium is named after."""
         named = [m for m in mentions if m.named]
-        parents = {m.parent_key for m in named if m.parent_key}
+        # (and the institution a consortium is named after: 县人民医院 of 县人民医院医共体 leads it)
+        parents = {m.parent_key for m in named if m.parent_key} | {m.lead_key for m in named if m.lead_key}
         out: list[Mention] = []
         seen: set[tuple[int, int]] = set()
         for m in sorted(mentions, key=lambda x: (not x.named, x.start, -x.end)):
@@ -1132,7 +1133,13 @@ class InstitutionRecognizer:
                 continue  # 永新县医共体管理委员会: the consortium's committee, an organ of government
             noun = m.group()
             kind = self.consortium_kind[noun]
-            lead = by_end.get(noun_start) or self._leader_short_form(text, noun_start, scope)
+            lead = by_end.get(noun_start)
+            if lead is None:
+                lead = self._leader_short_form(text, noun_start, scope)
+                if lead is not None:
+                    # the leader named inside the consortium's name (人民医院 of 人民医院医共体) is an institution
+                    # of the document too, as 县人民医院 before 医共体 is: its relations must reach a known one
+                    out.append(lead)
             if lead is not None:
                 name = lead.name + noun
                 out.append(Mention(lead.start, noun_end, text[lead.start:noun_end], name, kind, lead.level, lead.city,
