@@ -328,8 +328,13 @@ def test_a_megabyte_of_quotes_is_refused_at_once_and_the_server_keeps_answering(
     assert time.monotonic() - started < 2
     status, _, _ = request(base, "static/app.js")
     assert status == 200
-    status, _, body = request(base, "sparql", b"x" * (2 << 20), {"Content-Type": "application/sparql-query"})
-    assert status == 413
+    try:
+        status, _, body = request(base, "sparql", b"x" * (2 << 20), {"Content-Type": "application/sparql-query"})
+        assert status == 413
+    except ConnectionResetError:
+        pass  # refused before its body was read: the server may close while the client is still sending
+    status, _, _ = request(base, "static/app.js")
+    assert status == 200  # and it keeps answering
 
 
 def test_runaway_queries_give_back_their_slot_and_memory_while_others_are_answered(served):
