@@ -121,6 +121,19 @@ def build_documents(root: Path, documents: list[dict], *, with_corpus: bool = Fa
     return root / "data"
 
 
+def figures_by_document(root: Path, documents: list[dict]) -> dict[str, list[dict]]:
+    """The `kg facts` figures of documents written in a test (as `build_documents` takes them; a title is
+    the text's first line unless given), by the document's file name."""
+    from kg.facts import figure_facts
+    from kg.store import open_store
+
+    docs = [{"title": d["text"].splitlines()[0], **d} for d in documents]
+    out: dict[str, list[dict]] = {d["file"]: [] for d in docs}
+    for f in figure_facts(open_store(build_documents(root, docs))):
+        out[f["sources"][0]["doc"]].append(f)
+    return out
+
+
 def build_one_plan(root: Path, text: str, *, file: str, city: str, title: str,
                    province: str = "广西壮族自治区") -> Path:
     """Build the graph of a one-plan corpus written in a test into root/data; returns that directory."""

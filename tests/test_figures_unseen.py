@@ -23,10 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import build_documents, score_figures
-
-from kg.facts import figure_facts
-from kg.store import open_store
+from conftest import figures_by_document, score_figures
 
 UNSEEN = Path(__file__).parent / "data" / "figure-unseen"
 
@@ -61,13 +58,7 @@ def facts(tmp_path_factory) -> dict[str, list[dict]]:
         {"file": "suiping-hospital.txt", "text": SUIPING, "city": "驻马店市", "province": "河南省", "county": "遂平县"},
         {"file": "runan-tcm.txt", "text": RUNAN, "city": "驻马店市", "province": "河南省", "county": "汝南县"},
     ]
-    for doc in docs:
-        doc["title"] = doc["text"].splitlines()[0]
-    data = build_documents(root, docs)
-    out: dict[str, list[dict]] = {d["file"]: [] for d in docs}
-    for f in figure_facts(open_store(data)):
-        out[f["sources"][0]["doc"]].append(f)
-    return out
+    return figures_by_document(root, docs)
 
 
 def _find(figs: list[dict], subject: str, measure: str, value: str, year: int | None = None) -> list[dict]:

@@ -27,10 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import build_documents, score_figures
-
-from kg.facts import figure_facts
-from kg.store import open_store
+from conftest import figures_by_document, score_figures
 
 UNSEEN2 = Path(__file__).parent / "data" / "figure-unseen2"
 
@@ -135,12 +132,7 @@ DOCS = [
 def facts(tmp_path_factory) -> dict[str, list[dict]]:
     """The figures of each document, by its file's name."""
     root = tmp_path_factory.mktemp("unseen2")
-    docs = [dict(d, title=d["text"].splitlines()[0]) for d in DOCS]
-    data = build_documents(root, docs)
-    out: dict[str, list[dict]] = {d["file"]: [] for d in docs}
-    for f in figure_facts(open_store(data)):
-        out[f["sources"][0]["doc"]].append(f)
-    return out
+    return figures_by_document(root, DOCS)
 
 
 def _find(figs: list[dict], subject: str, measure: str, value: str, year: int | None = None) -> list[dict]:

@@ -12,10 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import build_documents, score_figures
+from conftest import figures_by_document, score_figures
 
-from kg.facts import figure_facts
-from kg.store import open_store
 from kg.tables import find_tables, split_lines
 
 UNSEEN = Path(__file__).parent / "data" / "figure-unseen"
@@ -54,13 +52,7 @@ def facts(tmp_path_factory) -> dict[str, list[dict]]:
     docs = [{"file": "yiyang-indicators.txt", "text": _yiyang(), "city": "益阳市", "province": "湖南省"},
             {"file": "shimen-indicators.txt", "text": SHIMEN, "city": "常德市", "province": "湖南省",
              "county": "石门县"}]
-    for doc in docs:
-        doc["title"] = doc["text"].splitlines()[0]
-    data = build_documents(tmp_path_factory.mktemp("numbered"), docs)
-    out: dict[str, list[dict]] = {d["file"]: [] for d in docs}
-    for f in figure_facts(open_store(data)):
-        out[f["sources"][0]["doc"]].append(f)
-    return out
+    return figures_by_document(tmp_path_factory.mktemp("numbered"), docs)
 
 
 def test_every_indicator_of_the_table_is_read(facts):

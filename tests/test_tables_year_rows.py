@@ -11,10 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import build_documents
-
-from kg.facts import figure_facts
-from kg.store import open_store
+from conftest import figures_by_document
 
 UNSEEN = Path(__file__).parent / "data" / "figure-unseen"
 
@@ -36,13 +33,7 @@ def facts(tmp_path_factory) -> dict[str, list[dict]]:
              "city": "岳阳市", "province": "湖南省", "county": "临湘市"},
             {"file": "pingjiang-report.txt", "text": PINGJIANG, "city": "岳阳市", "province": "湖南省",
              "county": "平江县"}]
-    for doc in docs:
-        doc["title"] = doc["text"].splitlines()[0]
-    data = build_documents(tmp_path_factory.mktemp("years"), docs)
-    out: dict[str, list[dict]] = {d["file"]: [] for d in docs}
-    for f in figure_facts(open_store(data)):
-        out[f["sources"][0]["doc"]].append(f)
-    return out
+    return figures_by_document(tmp_path_factory.mktemp("years"), docs)
 
 
 def _of(figs: list[dict], measure: str) -> dict[int, tuple[Decimal, str, str | None]]:
