@@ -492,7 +492,8 @@ class InstitutionRecognizer:
             if place is None:
                 continue
             if place.kind == "shorthand" and not core and noun in self.rules["shorthand_bare_nouns"] \
-                    and not self._own_unit_follows(text, noun_end):
+                    and not self._own_unit_follows(text, noun_end) \
+                    and not self._own_county_hospital(text, place, noun, scope):
                 return None  # 市医院, 县医院: a kind (but 县医院城西院区 is the county's hospital)
             if core and core not in self.rules["name_cores"] and self._is_modifier(core):
                 return None
@@ -524,6 +525,16 @@ class InstitutionRecognizer:
         key_name = place.region.name + name if place.kind == "hotline" else name
         return Mention(place.start, noun_end, surface, name, kind, level, city_code, county_code, True,
                        key=identity_key(city_code, key_name, noun, self.canonical), modifiers=[noun])
+
+    def _own_county_hospital(self, text: str, place: _Place, noun: str, scope: Scope) -> bool:
+        """In a county's own document, 县医院 after a boundary (，县医院是…, 由县医院牵头) is that county's
+        hospital, one institution (平江县医院), as 县中医医院 is; in a city's plan it stays a kind, and
+        so does one inside a longer word (国家县医院医疗服务能力标准) or a list of levels (市、县医院)."""
+        start = place.start
+        levels = start >= 2 and text[start - 1] in "、和及与" and text[start - 2] in "省市县区乡镇级"
+        return scope.county is not None and place.region.code == scope.county.code \
+            and noun in self.rules["own_county_bare_nouns"] and self._boundary_before(text, start) \
+            and not levels  # 市、县医院: hospitals of two levels, a kind
 
     def _own_unit_follows(self, text: str, end: int) -> bool:
         """A campus or branch with a name of its own (城西院区, 石桥分院) right after `end`: what it
@@ -1046,7 +1057,8 @@ class InstitutionRecognizer:
             if kind in self.orphan_kinds:
                 before = [p for p in named if p.end <= head_start and p.parent_key is None]
                 core_start = self._orphan_start(text, head_start)
-                if len({p.key for p in before}) == 1 and core_start is not None:
+                if len({p.key for p in before}) == 1 and core_start is not None \
+                        and not self._unread_name_before(text, core_start, before[-1]):
                     out.append(self._unit(text, before[-1], core_start, head_start, head_end, kind))
         return out
 
@@ -1090,6 +1102,14 @@ class InstitutionRecognizer:
             if length == 2 or self._boundary_before(text, start):
                 return start
         return None
+
+    def _unread_name_before(self, text: str, start: int, parent: Mention) -> bool:
+        """An institution's noun (湘雅二医院 of 湘雅二医院平江分院) ends right before a branch's own name and
+        is not `parent`'s: the branch belongs to that institution, which was not read — not to the
+        one named earlier in the sentence."""
+        if start == parent.end:
+            return False
+        return any(text.endswith(noun, 0, start) for noun in self.noun_kind)
 
     def _unit_with_place(self, text: str, head_start: int, head_end: int, kind: str,
                          scope: Scope) -> Mention | None:
