@@ -230,6 +230,7 @@ class InstitutionRecognizer:
         mentions.extend(self._universities(text, mentions, scope))
         mentions.extend(self._bodies(text, mentions, scope))
         mentions.extend(self._units(text, mentions, scope))
+        mentions.extend(self._branches_named_by_place(text, mentions))
         mentions.extend(self._hosted_centres(text, mentions, scope))
         mentions.extend(self._consortia(text, mentions, scope))
         if truncated:  # the line was cut here: a name ending there may be incomplete
@@ -1061,6 +1062,29 @@ class InstitutionRecognizer:
                         and not self._unread_name_before(text, core_start, before[-1]):
                     out.append(self._unit(text, before[-1], core_start, head_start, head_end, kind))
         return out
+
+    def _branches_named_by_place(self, text: str, found: list[Mention]) -> list[Mention]:
+        """A hospital's name right followed by a place's name and 医院 (南昌大学第一附属医院宜春医院,
+        北京儿童医院保定医院: a regional branch of a national or provincial hospital) is one branch of it,
+        not the hospital alone."""
+        out: list[Mention] = []
+        branch = self.rules["place_branch_noun"]
+        for parent in found:
+            if not parent.named or parent.parent_key or not parent.name.endswith(branch):
+                continue
+            for length in (4, 3, 2):
+                end = parent.end + length
+                if text.startswith(branch, end) and not self._word_goes_on(text, end + len(branch)) \
+                        and self._is_place_name(text[parent.end:end]):
+                    out.append(self._unit(text, parent, parent.start, end, end + len(branch),
+                                          self.unit_kind[self.rules["place_branch_kind"]]))
+                    break
+        return out
+
+    def _is_place_name(self, name: str) -> bool:
+        """A region's full name (宜春市, 袁州区) or a region's short name (宜春, 保定; between a hospital's
+        name and 医院 even a short name that is also a word, or that two regions share, is a place)."""
+        return self.gaz.is_full_name(name) or any(name in r.short_names for r in self.gaz.by_name(name))
 
     @staticmethod
     def _strip_words(text: str, words: list[str]) -> str:
