@@ -184,6 +184,9 @@ def score_extraction(kg: str, data: Path, work: Path, notes: list[str]) -> dict 
         notes.append(f"kg facts failed (exit {result.returncode}): {first_line(result.stderr)}; extraction not scored")
         return None
     plans = sorted({p.name[:3] for p in (HELDOUT / "reading").glob("[0-9][0-9][0-9]-*.jsonl")})
+    if not plans:
+        notes.append(f"no reading in {HELDOUT / 'reading'}: extraction not scored")
+        return None
     result = run([sys.executable, str(scorer_path), str(HELDOUT / "reading"), str(facts), "--plans", ",".join(plans),
                   "--json"])
     if result.returncode != 0:
@@ -248,14 +251,19 @@ def evaluate(kg: str, work: Path, notes: list[str]) -> dict:
 
 
 def main(argv: list[str]) -> int:
+    global HELDOUT, SETS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kg", default=str(REPO / ".venv" / "bin" / "kg"), help="the kg executable")
+    parser.add_argument("--heldout", type=Path, default=HELDOUT, metavar="DIR",
+                        help="another directory of documents in the same layout (docs/, questions.jsonl, reading/)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--by-type", action="store_true", help="accuracy per question type")
     parser.add_argument("--show-misses", type=int, default=0, metavar="N", help="misses of the own-tune set only")
     args = parser.parse_args(argv)
+    HELDOUT = args.heldout.resolve()
+    SETS = (*SETS[:2], ("heldout-docs", HELDOUT / "questions.jsonl"))
     if not Path(args.kg).exists() and shutil.which(args.kg) is None:
         print(f"error: 找不到 kg / no kg executable at {args.kg}", file=sys.stderr)
         return 1
